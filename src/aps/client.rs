@@ -1,0 +1,668 @@
+//! The HTTP client for the APS server-to-server API.
+//!
+//! It adds the credentials and the language to a typed request, signs it, sends
+//! it as JSON, checks the response's signature on the raw parameters and
+//! classifies the result (see [`super::outcome`]). The rules that keep money safe:
+//!
+//! - A command that moves money is sent **once**. If anything fails after the
+//!   request may have left (timeout, reset connection, non-2xx status, an
+//!   unreadable body) the outcome is *uncertain*, never *declined*.
+//! - A response whose signature is missing or wrong is *untrusted*, never a success.
+//! - Read-only queries (CHECK_STATUS and friends) are retried with backoff.
+//! - A request that provably never left (the connection could not be opened)
+//!   is a [`SendError`], not an outcome: nothing can have happened.
+//!
+//! Secrets: the access code is sent but never kept. What the [`Outcome`] records
+//! of the request and of the response has it masked.
+
+use std::time::{Duration, Instant};
+
+use super::command::Command;
+use super::lang::Language;
+use super::outcome::{self, OutcomeClass};
+use super::params::Params;
+use super::request::ApsRequest;
+use super::response::FromParams;
+use super::secret::{MASK, Secret};
+use super::signature::{self, ShaType, SignatureCheck};
+
+/// A merchant account's credentials (reference §2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub merchant_identifier: String,
+    pub access_code: Secret,
+    pub sha_type: ShaType,
+    pub request_phrase: Secret,
+    pub response_phrase: Secret,
+}
+
+/// Where requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    Sandbox,
+    Production,
+    /// Any base URL, e.g. the simulator's `http://127.0.0.1:8080`.
+    Custom(String),
+}
+
+pub const SANDBOX_PAYMENT_API: &str = "https://sbpaymentservices.payfort.com/FortAPI/paymentApi";
+pub const PRODUCTION_PAYMENT_API: &str = "https://paymentservices.payfort.com/FortAPI/paymentApi";
+/// The path of the server-to-server API, on APS and on the simulator.
+pub const PAYMENT_API_PATH: &str = "/FortAPI/paymentApi";
+
+impl Endpoint {
+    /// `sandbox`, `production`, or an `http(s)://` base URL.
+    pub fn parse(text: &str) -> Option<Endpoint> {
+        match text.trim() {
+            "sandbox" => Some(Endpoint::Sandbox),
+            "production" => Some(Endpoint::Production),
+            url if url.starts_with("http://") || url.starts_with("https://") => {
+                Some(Endpoint::Custom(url.trim_end_matches('/').to_owned()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The full URL of the payment API.
+    pub fn payment_api_url(&self) -> String {
+        match self {
+            Endpoint::Sandbox => SANDBOX_PAYMENT_API.to_owned(),
+            Endpoint::Production => PRODUCTION_PAYMENT_API.to_owned(),
+            Endpoint::Custom(base) if base.ends_with(PAYMENT_API_PATH) => base.clone(),
+            Endpoint::Custom(base) => format!("{base}{PAYMENT_API_PATH}"),
+        }
+    }
+
+    pub fn is_production(&self) -> bool {
+        matches!(self, Endpoint::Production)
+    }
+}
+
+/// Timeouts and retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// Opening the connection (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// The whole exchange, from sending to the last byte of the answer.
+    pub request_timeout: Duration,
+    /// Attempts for read-only queries; money movers always get exactly one.
+    pub query_attempts: u32,
+    /// First backoff delay; doubled for each further attempt.
+    pub retry_base_delay: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(10),
+            // APS answers in seconds; a minute covers slow acquirers without
+            // leaving an operator staring at a spinner for ever.
+            request_timeout: Duration::from_secs(60),
+            query_attempts: 3,
+            retry_base_delay: Duration::from_millis(500),
+        }
+    }
+}
+
+/// The request could not have reached APS: nothing happened.
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("could not connect to {url} (nothing was sent): {reason}")]
+    NotConnected { url: String, reason: String },
+    #[error("the request could not be prepared (nothing was sent): {0}")]
+    Build(String),
+    #[error("the request has empty parameters, which APS must never receive: {0}")]
+    EmptyValues(String),
+}
+
+/// Why an outcome is not simply what a checked response said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// The exchange broke after the request may have left.
+    Transport(String),
+    /// A non-2xx HTTP status.
+    HttpStatus(u16),
+    /// A 2xx answer whose body is not a JSON object.
+    Unreadable(String),
+    /// The response's signature is missing or wrong.
+    Signature(SignatureCheck),
+}
+
+impl Failure {
+    /// Whether a read-only query may be tried again after this failure.
+    fn is_transient(&self) -> bool {
+        match self {
+            Failure::Transport(_) | Failure::Unreadable(_) => true,
+            Failure::HttpStatus(status) => *status == 429 || *status >= 500,
+            Failure::Signature(_) => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Transport(reason) => {
+                write!(f, "the connection failed after sending: {reason}")
+            }
+            Failure::HttpStatus(status) => write!(f, "APS answered HTTP {status}"),
+            Failure::Unreadable(reason) => write!(f, "the answer could not be read: {reason}"),
+            Failure::Signature(SignatureCheck::Missing) => {
+                f.write_str("the answer has no signature")
+            }
+            Failure::Signature(SignatureCheck::Mismatch { .. }) => {
+                f.write_str("the answer's signature does not match (check the SHA response phrase)")
+            }
+            Failure::Signature(SignatureCheck::Valid) => {
+                f.write_str("the answer's signature is valid")
+            }
+        }
+    }
+}
+
+/// What came of sending a request.
+#[derive(Debug, Clone)]
+pub struct Outcome<T> {
+    pub class: OutcomeClass,
+    pub command: Command,
+    /// The request as sent, with the access code masked.
+    pub request: Params,
+    /// The response's parameters, with the access code masked. Present whenever
+    /// the body was a JSON object, even untrusted (as evidence).
+    pub response: Option<Params>,
+    /// The typed response, only when its signature checked.
+    pub typed: Option<T>,
+    /// The body as received, with the access code masked.
+    pub raw_body: Option<String>,
+    pub http_status: Option<u16>,
+    pub failure: Option<Failure>,
+    pub attempts: u32,
+    pub elapsed: Duration,
+}
+
+impl<T> Outcome<T> {
+    /// `response_code` of a trusted response.
+    pub fn response_code(&self) -> Option<&str> {
+        self.trusted_response()
+            .and_then(|params| params.text("response_code"))
+    }
+
+    /// `response_message` of a trusted response.
+    pub fn response_message(&self) -> Option<&str> {
+        self.trusted_response()
+            .and_then(|params| params.text("response_message"))
+    }
+
+    /// The response, only when its signature checked.
+    pub fn trusted_response(&self) -> Option<&Params> {
+        if matches!(self.failure, Some(Failure::Signature(_))) {
+            None
+        } else {
+            self.response.as_ref()
+        }
+    }
+
+    /// One line for a person: class, code, message or failure.
+    pub fn summary(&self) -> String {
+        let mut line = format!("{} {}", self.command, self.class);
+        if let Some(code) = self.response_code() {
+            line.push_str(&format!(" {code}"));
+        }
+        if let Some(message) = self.response_message() {
+            line.push_str(&format!(" ({message})"));
+        }
+        if let Some(failure) = &self.failure {
+            line.push_str(&format!(": {failure}"));
+        }
+        line
+    }
+}
+
+/// Masks every value that must not be recorded: the access code, and the card
+/// fields a server-to-server payment carries.
+pub fn redact(params: &Params) -> Params {
+    let mut redacted = params.clone();
+    for name in ["access_code", "card_security_code"] {
+        if redacted.contains(name) {
+            redacted.set(name, MASK);
+        }
+    }
+    if let Some(number) = redacted.text("card_number").map(mask_card_number) {
+        redacted.set("card_number", number);
+    }
+    redacted
+}
+
+/// `4005550000000001` becomes `400555******0001`; already masked numbers stay.
+pub fn mask_card_number(number: &str) -> String {
+    let digits: Vec<char> = number.chars().collect();
+    if digits.len() < 10 || !digits.iter().all(char::is_ascii_digit) {
+        return number.to_owned();
+    }
+    let (head, rest) = digits.split_at(6);
+    let (middle, tail) = rest.split_at(rest.len() - 4);
+    format!(
+        "{}{}{}",
+        head.iter().collect::<String>(),
+        "*".repeat(middle.len()),
+        tail.iter().collect::<String>()
+    )
+}
+
+/// Builds the full signed request: command, credentials, language, the
+/// operation's parameters, signature.
+pub fn signed_request(
+    credentials: &Credentials,
+    command: Command,
+    operation_params: &Params,
+    language: Language,
+) -> Params {
+    let mut params = Params::new();
+    params.push(command.key().as_str(), command.name());
+    params.push("access_code", credentials.access_code.expose());
+    params.push("merchant_identifier", &credentials.merchant_identifier);
+    params.push("language", language.as_str());
+    for (name, value) in operation_params {
+        params.push_value(name, value.clone());
+    }
+    let signature = signature::sign(
+        &params,
+        credentials.sha_type,
+        credentials.request_phrase.expose(),
+    );
+    params.push("signature", signature);
+    params
+}
+
+/// The delay before attempt `next_attempt` (2, 3, ...) of a command after a
+/// failure, or `None` when it must not be retried. A pure function so that the
+/// policy is tested as a table.
+pub fn retry_delay(
+    command: Command,
+    failure: Option<&Failure>,
+    next_attempt: u32,
+    options: &ClientOptions,
+) -> Option<Duration> {
+    let transient = failure.is_some_and(Failure::is_transient);
+    if !command.is_retry_safe() || !transient || next_attempt > options.query_attempts {
+        return None;
+    }
+    let doublings = next_attempt.saturating_sub(2).min(6);
+    Some(options.retry_base_delay * 2u32.pow(doublings))
+}
+
+/// The APS client of one merchant account.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    url: String,
+    credentials: Credentials,
+    options: ClientOptions,
+}
+
+enum Attempt {
+    NotSent(SendError),
+    Failed {
+        failure: Failure,
+        http_status: Option<u16>,
+        body: Option<String>,
+    },
+    Received {
+        http_status: u16,
+        body: String,
+    },
+}
+
+impl Client {
+    pub fn new(endpoint: &Endpoint, credentials: Credentials) -> Result<Client, SendError> {
+        Client::with_options(endpoint, credentials, ClientOptions::default())
+    }
+
+    pub fn with_options(
+        endpoint: &Endpoint,
+        credentials: Credentials,
+        options: ClientOptions,
+    ) -> Result<Client, SendError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.request_timeout)
+            .user_agent(concat!("apsdesk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|err| SendError::Build(err.to_string()))?;
+        Ok(Client {
+            http,
+            url: endpoint.payment_api_url(),
+            credentials,
+            options,
+        })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// The request exactly as it would be sent, access code masked: for the
+    /// "what will be sent" preview.
+    pub fn preview<R: ApsRequest>(&self, request: &R, language: Language) -> Params {
+        redact(&signed_request(
+            &self.credentials,
+            request.command(),
+            &request.params(),
+            language,
+        ))
+    }
+
+    /// Signs, sends and classifies a request.
+    pub async fn send<R: ApsRequest>(
+        &self,
+        request: &R,
+        language: Language,
+    ) -> Result<Outcome<R::Response>, SendError> {
+        self.send_params(request.command(), &request.params(), language)
+            .await
+    }
+
+    /// Signs, sends and classifies a command given as raw operation parameters.
+    pub async fn send_params<T: FromParams>(
+        &self,
+        command: Command,
+        operation_params: &Params,
+        language: Language,
+    ) -> Result<Outcome<T>, SendError> {
+        let params = signed_request(&self.credentials, command, operation_params, language);
+        let empty = params.empty_names();
+        if !empty.is_empty() {
+            return Err(SendError::EmptyValues(empty.join(", ")));
+        }
+        let body = params.to_json();
+        let started = Instant::now();
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let attempt = self.attempt(&body).await;
+            let failure = match &attempt {
+                Attempt::Failed { failure, .. } => Some(failure.clone()),
+                // A connection that could not open is transient for queries.
+                Attempt::NotSent(_) => Some(Failure::Transport(String::new())),
+                Attempt::Received { .. } => None,
+            };
+            if let Some(delay) = retry_delay(command, failure.as_ref(), attempts + 1, &self.options)
+            {
+                tracing::info!(%command, attempts, ?delay, "retrying a read-only query");
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            return match attempt {
+                Attempt::NotSent(error) => Err(error),
+                Attempt::Failed {
+                    failure,
+                    http_status,
+                    body,
+                } => Ok(self.outcome(
+                    command,
+                    &params,
+                    OutcomeClass::Uncertain,
+                    None,
+                    body,
+                    http_status,
+                    Some(failure),
+                    attempts,
+                    started,
+                )),
+                Attempt::Received { http_status, body } => {
+                    Ok(self.evaluate(command, &params, http_status, body, attempts, started))
+                }
+            };
+        }
+    }
+
+    async fn attempt(&self, body: &str) -> Attempt {
+        let response = self
+            .http
+            .post(&self.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned())
+            .send()
+            .await;
+        let response = match response {
+            Ok(response) => response,
+            Err(err) if err.is_connect() || err.is_builder() => {
+                return Attempt::NotSent(SendError::NotConnected {
+                    url: self.url.clone(),
+                    reason: error_chain(&err),
+                });
+            }
+            Err(err) => {
+                return Attempt::Failed {
+                    failure: Failure::Transport(error_chain(&err)),
+                    http_status: None,
+                    body: None,
+                };
+            }
+        };
+        let http_status = response.status().as_u16();
+        let body = match response.text().await {
+            Ok(body) => body,
+            Err(err) => {
+                return Attempt::Failed {
+                    failure: Failure::Transport(error_chain(&err)),
+                    http_status: Some(http_status),
+                    body: None,
+                };
+            }
+        };
+        if !(200..300).contains(&http_status) {
+            return Attempt::Failed {
+                failure: Failure::HttpStatus(http_status),
+                http_status: Some(http_status),
+                body: Some(body),
+            };
+        }
+        Attempt::Received { http_status, body }
+    }
+
+    fn evaluate<T: FromParams>(
+        &self,
+        command: Command,
+        request: &Params,
+        http_status: u16,
+        body: String,
+        attempts: u32,
+        started: Instant,
+    ) -> Outcome<T> {
+        let params = match Params::from_json(&body) {
+            Ok(params) => params,
+            Err(err) => {
+                // The operation may have been applied and only the answer lost.
+                return self.outcome(
+                    command,
+                    request,
+                    OutcomeClass::Uncertain,
+                    None,
+                    Some(body),
+                    Some(http_status),
+                    Some(Failure::Unreadable(err.to_string())),
+                    attempts,
+                    started,
+                );
+            }
+        };
+        let check = signature::check(
+            &params,
+            self.credentials.sha_type,
+            self.credentials.response_phrase.expose(),
+        );
+        if !check.is_valid() {
+            return self.outcome(
+                command,
+                request,
+                OutcomeClass::Untrusted,
+                Some(params),
+                Some(body),
+                Some(http_status),
+                Some(Failure::Signature(check)),
+                attempts,
+                started,
+            );
+        }
+        let class = outcome::classify(command, &params).class;
+        self.outcome(
+            command,
+            request,
+            class,
+            Some(params),
+            Some(body),
+            Some(http_status),
+            None,
+            attempts,
+            started,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn outcome<T: FromParams>(
+        &self,
+        command: Command,
+        request: &Params,
+        class: OutcomeClass,
+        response: Option<Params>,
+        body: Option<String>,
+        http_status: Option<u16>,
+        failure: Option<Failure>,
+        attempts: u32,
+        started: Instant,
+    ) -> Outcome<T> {
+        let trusted = failure.is_none();
+        let typed = response.as_ref().filter(|_| trusted).map(T::from_params);
+        Outcome {
+            class,
+            command,
+            request: redact(request),
+            response: response.as_ref().map(redact),
+            typed,
+            raw_body: body.map(|body| self.mask_access_code(&body)),
+            http_status,
+            failure,
+            attempts,
+            elapsed: started.elapsed(),
+        }
+    }
+
+    /// APS echoes every parameter sent, the access code included: mask it in
+    /// the body text before anything keeps it.
+    fn mask_access_code(&self, body: &str) -> String {
+        let code = self.credentials.access_code.expose();
+        if code.is_empty() {
+            body.to_owned()
+        } else {
+            body.replace(code, MASK)
+        }
+    }
+}
+
+/// An error and its sources on one line, for operators and logs.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints() {
+        assert_eq!(
+            Endpoint::parse("sandbox").map(|e| e.payment_api_url()),
+            Some(SANDBOX_PAYMENT_API.into())
+        );
+        assert_eq!(
+            Endpoint::parse("http://127.0.0.1:9/").map(|e| e.payment_api_url()),
+            Some("http://127.0.0.1:9/FortAPI/paymentApi".into())
+        );
+        assert_eq!(Endpoint::parse("ftp://x"), None);
+        assert!(Endpoint::Production.is_production());
+    }
+
+    #[test]
+    fn retry_policy_as_a_table() {
+        let options = ClientOptions::default();
+        let transport = Failure::Transport("reset".into());
+        let busy = Failure::HttpStatus(503);
+        let not_found = Failure::HttpStatus(404);
+        let forged = Failure::Signature(SignatureCheck::Missing);
+        let cases = [
+            (Command::CheckStatus, Some(&transport), 2, Some(500)),
+            (Command::CheckStatus, Some(&busy), 3, Some(1000)),
+            (Command::CheckStatus, Some(&busy), 4, None),
+            (Command::CheckStatus, Some(&not_found), 2, None),
+            (Command::CheckStatus, Some(&forged), 2, None),
+            (Command::CheckStatus, None, 2, None),
+            (Command::Refund, Some(&transport), 2, None),
+            (Command::Capture, Some(&busy), 2, None),
+            (Command::VoidAuthorization, Some(&transport), 2, None),
+            (Command::PaymentLink, Some(&transport), 2, None),
+        ];
+        for (command, failure, attempt, expected_ms) in cases {
+            assert_eq!(
+                retry_delay(command, failure, attempt, &options),
+                expected_ms.map(Duration::from_millis),
+                "{command} {failure:?} attempt {attempt}"
+            );
+        }
+    }
+
+    #[test]
+    fn redaction_masks_access_code_and_card() {
+        let params: Params = [
+            ("access_code", "SILgpo7pWbmzuURp2qri"),
+            ("card_number", "4005550000000001"),
+            ("card_security_code", "123"),
+            ("amount", "100"),
+        ]
+        .into_iter()
+        .collect();
+        let redacted = redact(&params);
+        assert_eq!(redacted.text("access_code"), Some(MASK));
+        assert_eq!(redacted.text("card_number"), Some("400555******0001"));
+        assert_eq!(redacted.text("card_security_code"), Some(MASK));
+        assert_eq!(redacted.text("amount"), Some("100"));
+        assert_eq!(mask_card_number("400555******0001"), "400555******0001");
+    }
+
+    #[test]
+    fn signed_request_puts_command_and_credentials_first_and_verifies() {
+        let credentials = Credentials {
+            merchant_identifier: "TestMerchantIdentifier".into(),
+            access_code: Secret::new("TestAccessCode"),
+            sha_type: ShaType::Sha256,
+            request_phrase: Secret::new("PASS"),
+            response_phrase: Secret::new("OUT"),
+        };
+        let operation: Params = [("merchant_reference", "merchant_reference")]
+            .into_iter()
+            .collect();
+        let params = signed_request(
+            &credentials,
+            Command::VoidAuthorization,
+            &operation,
+            Language::En,
+        );
+        // Reference vector P7.
+        assert_eq!(
+            params.text("signature"),
+            Some("ee073e1a786869b88e7668864157f4694451b039d7bdc47704a28c9c16ab14e5")
+        );
+        assert_eq!(params.iter().next().map(|(name, _)| name), Some("command"));
+    }
+}

@@ -1,0 +1,11 @@
+//! apsdesk: a back office for merchants of Amazon Payment Services (APS,
+//! formerly PayFort).
+//!
+//! The library holds everything; the `apsdesk` binary is a thin command line
+//! over it. See `ARCHITECTURE.md` for the map and its invariants.
+//!
+//! - [`aps`]: the protocol core (signatures, money, typed requests, client).
+//! - [`sim`]: a stateful APS simulator that speaks the same protocol.
+
+pub mod aps;
+pub mod sim;

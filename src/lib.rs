@@ -8,4 +8,5 @@
 //! - [`sim`]: a stateful APS simulator that speaks the same protocol.
 
 pub mod aps;
+pub mod cli;
 pub mod sim;

@@ -15,6 +15,7 @@
 //! Secrets: the access code is sent but never kept. What the [`Outcome`] records
 //! of the request and of the response has it masked.
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use super::command::Command;
@@ -97,7 +98,7 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(10),
             // APS answers in seconds; a minute covers slow acquirers without
             // leaving an operator staring at a spinner for ever.
-            request_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_mins(1),
             query_attempts: 3,
             retry_base_delay: Duration::from_millis(500),
         }
@@ -206,13 +207,13 @@ impl<T> Outcome<T> {
     pub fn summary(&self) -> String {
         let mut line = format!("{} {}", self.command, self.class);
         if let Some(code) = self.response_code() {
-            line.push_str(&format!(" {code}"));
+            let _ = write!(line, " {code}");
         }
         if let Some(message) = self.response_message() {
-            line.push_str(&format!(" ({message})"));
+            let _ = write!(line, " ({message})");
         }
         if let Some(failure) = &self.failure {
-            line.push_str(&format!(": {failure}"));
+            let _ = write!(line, ": {failure}");
         }
         line
     }
@@ -501,7 +502,7 @@ impl Client {
                 command,
                 request,
                 OutcomeClass::Untrusted,
-                Some(params),
+                Some(&params),
                 Some(body),
                 Some(http_status),
                 Some(Failure::Signature(check)),
@@ -514,7 +515,7 @@ impl Client {
             command,
             request,
             class,
-            Some(params),
+            Some(&params),
             Some(body),
             Some(http_status),
             None,
@@ -529,7 +530,7 @@ impl Client {
         command: Command,
         request: &Params,
         class: OutcomeClass,
-        response: Option<Params>,
+        response: Option<&Params>,
         body: Option<String>,
         http_status: Option<u16>,
         failure: Option<Failure>,
@@ -537,12 +538,12 @@ impl Client {
         started: Instant,
     ) -> Outcome<T> {
         let trusted = failure.is_none();
-        let typed = response.as_ref().filter(|_| trusted).map(T::from_params);
+        let typed = response.filter(|_| trusted).map(T::from_params);
         Outcome {
             class,
             command,
             request: redact(request),
-            response: response.as_ref().map(redact),
+            response: response.map(redact),
             typed,
             raw_body: body.map(|body| self.mask_access_code(&body)),
             http_status,

@@ -14,7 +14,7 @@
 //! - [`secret`], [`lang`]: masked secrets; the two languages.
 
 pub mod client;
-// pub mod codes;
+pub mod codes;
 pub mod command;
 pub mod currency;
 mod currency_table;

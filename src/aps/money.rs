@@ -189,8 +189,8 @@ impl fmt::Display for Money {
 /// separator (U+066B) to a point.
 fn normalize_digit(c: char) -> char {
     match c {
-        '\u{0660}'..='\u{0669}' => char::from(b'0' + (u32::from(c) - 0x0660) as u8),
-        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (u32::from(c) - 0x06F0) as u8),
+        '\u{0660}'..='\u{0669}' => char::from_digit(u32::from(c) - 0x0660, 10).unwrap_or(c),
+        '\u{06F0}'..='\u{06F9}' => char::from_digit(u32::from(c) - 0x06F0, 10).unwrap_or(c),
         '\u{066B}' => '.',
         other => other,
     }

@@ -647,7 +647,7 @@ impl ApsRequest for CheckPaymentLinkStatus {
     fn write_params(&self, params: &mut Params) {
         match self {
             CheckPaymentLinkStatus::ById { payment_link_id } => {
-                params.push("payment_link_id", payment_link_id)
+                params.push("payment_link_id", payment_link_id);
             }
             CheckPaymentLinkStatus::ByReference { merchant_reference } => {
                 params.push("merchant_reference", merchant_reference);

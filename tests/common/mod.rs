@@ -1,0 +1,71 @@
+//! Helpers shared by the integration tests: a simulator on a free loopback
+//! port, a client with its credentials, and requests signed like the client's.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use apsdesk::aps::client::{Client, ClientOptions, Credentials, signed_request};
+use apsdesk::aps::params::Params;
+use apsdesk::aps::{Command, Language};
+use apsdesk::sim::{RunningSimulator, Seed, SimConfig};
+
+pub const LOOPBACK: &str = "127.0.0.1:0";
+
+pub async fn start_sim() -> RunningSimulator {
+    let listen: SocketAddr = LOOPBACK.parse().expect("loopback address");
+    RunningSimulator::start(SimConfig::default(), listen, Seed::Empty)
+        .await
+        .expect("simulator starts")
+}
+
+/// Short timeouts and retry delays, so fault tests run fast.
+pub fn fast_options() -> ClientOptions {
+    ClientOptions {
+        connect_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(2),
+        query_attempts: 3,
+        retry_base_delay: Duration::from_millis(20),
+    }
+}
+
+pub fn client(sim: &RunningSimulator) -> Client {
+    Client::with_options(&sim.endpoint(), sim.credentials(), fast_options()).expect("client builds")
+}
+
+pub fn client_with(sim: &RunningSimulator, credentials: Credentials) -> Client {
+    Client::with_options(&sim.endpoint(), credentials, fast_options()).expect("client builds")
+}
+
+pub fn pairs(items: &[(&str, &str)]) -> Params {
+    items.iter().copied().collect()
+}
+
+/// A request signed with the demo credentials, as the client would send it.
+pub fn signed(command: Command, operation: &[(&str, &str)]) -> Params {
+    signed_request(
+        &SimConfig::default().credentials,
+        command,
+        &pairs(operation),
+        Language::En,
+    )
+}
+
+/// The operation parameters of a server-to-server card payment.
+pub fn card_payment(reference: &str, amount: &str, currency: &str, card: &str) -> Params {
+    pairs(&[
+        ("merchant_reference", reference),
+        ("amount", amount),
+        ("currency", currency),
+        ("customer_email", "customer@example.com"),
+        ("card_number", card),
+        ("expiry_date", "3012"),
+        ("card_security_code", "123"),
+        ("card_holder_name", "Test Holder"),
+    ])
+}
+
+pub const APPROVE_CARD: &str = "4005550000000001";
+pub const DECLINE_CARD: &str = "4000000000000002";
+pub const UNCERTAIN_CARD: &str = "4000000000000119";

@@ -5,8 +5,10 @@
 //! over it. See `ARCHITECTURE.md` for the map and its invariants.
 //!
 //! - [`aps`]: the protocol core (signatures, money, typed requests, client).
+//! - [`journal`]: the crash-safe local record of orders and operations.
 //! - [`sim`]: a stateful APS simulator that speaks the same protocol.
 
 pub mod aps;
 pub mod cli;
+pub mod journal;
 pub mod sim;

@@ -1,23 +1,72 @@
-//! The command line: `apsdesk sim`, `apsdesk sign`, `apsdesk verify`.
+//! The command line: the simulator, the signature debugger, the journal and
+//! the back-office operations, for scripting and for tests.
 //!
 //! Flags are parsed by clap into the structs below; each subcommand turns them
 //! into the library's validated types before doing anything (parse, then act).
-//! Every subcommand returns an exit code; errors are printed once, at the edge,
-//! in `main`.
+//! Every subcommand returns an exit code ([`exit`]); errors are printed once,
+//! at the edge, in `main`.
 
+pub mod context;
+pub mod exit;
+pub mod filters;
+pub mod journal;
+pub mod ops;
+pub mod orders;
 pub mod sign;
 pub mod sim;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::aps::Language;
 
 /// A desktop back office for Amazon Payment Services (APS, formerly PayFort).
 #[derive(Debug, Parser)]
 #[command(name = "apsdesk", version, about, long_about = None)]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: CliCommand,
+}
+
+/// Options every subcommand accepts, before or after its name.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The journal database [default: the platform's data directory].
+    #[arg(long, global = true, value_name = "PATH", env = "APSDESK_DB")]
+    pub db: Option<PathBuf>,
+    /// Take the APS credentials from APSDESK_MERCHANT_IDENTIFIER, APSDESK_ACCESS_CODE,
+    /// APSDESK_REQUEST_PHRASE, APSDESK_RESPONSE_PHRASE, APSDESK_SHA_TYPE and
+    /// APSDESK_ENDPOINT (for automation).
+    #[arg(long, global = true)]
+    pub credentials_from_env: bool,
+    /// The merchant profile to work with.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Who is working, recorded with every operation [default: the login name].
+    #[arg(long, global = true, value_name = "NAME", env = "APSDESK_OPERATOR")]
+    pub operator: Option<String>,
+    /// The language of messages and of APS's answers.
+    #[arg(long, global = true, value_enum, default_value = "en")]
+    pub lang: LangArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    En,
+    Ar,
+}
+
+impl From<LangArg> for Language {
+    fn from(value: LangArg) -> Language {
+        match value {
+            LangArg::En => Language::En,
+            LangArg::Ar => Language::Ar,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -28,13 +77,38 @@ pub enum CliCommand {
     Sign(sign::SignArgs),
     /// Check the `signature` of a message: prints the expected one, then valid or invalid.
     Verify(sign::SignArgs),
+    /// Browse, show, export and look up the journal's orders.
+    Orders(orders::OrdersArgs),
+    /// Verify, back up, restore, seed and reconcile the journal.
+    Journal(journal::JournalArgs),
+    /// Capture some or all of an authorized amount.
+    Capture(ops::MoneyArgs),
+    /// Refund some or all of a captured amount.
+    Refund(ops::RefundArgs),
+    /// Void an authorization that has not been captured.
+    Void(ops::VoidArgs),
+    /// Check an order's status and record it.
+    Status(ops::StatusArgs),
+    /// Saved card tokens.
+    Token(ops::TokenArgs),
+    /// Payment links.
+    Link(ops::LinkArgs),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let global = cli.global;
     match cli.command {
         CliCommand::Sim(args) => sim::run(&args),
         CliCommand::Sign(args) => sign::run_sign(&args),
         CliCommand::Verify(args) => sign::run_verify(&args),
+        CliCommand::Orders(args) => orders::run(&global, &args),
+        CliCommand::Journal(args) => journal::run(&global, &args),
+        CliCommand::Capture(args) => ops::capture(&global, &args),
+        CliCommand::Refund(args) => ops::refund(&global, &args),
+        CliCommand::Void(args) => ops::void(&global, &args),
+        CliCommand::Status(args) => ops::status(&global, &args),
+        CliCommand::Token(args) => ops::token(&global, &args),
+        CliCommand::Link(args) => ops::link(&global, &args),
     }
 }

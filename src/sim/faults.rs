@@ -16,6 +16,9 @@ pub enum FaultKind {
     Latency { millis: u64 },
     /// Apply the operation, then close the connection without answering.
     DropAfterApply,
+    /// Apply the operation, then wait this long before answering: the window
+    /// in which a client process can die with its operation applied.
+    HangAfterApply { millis: u64 },
     /// Answer this HTTP status without applying anything (500, 503, 429...).
     HttpStatus { status: u16 },
     /// Apply the operation, then answer a body that is not JSON.

@@ -34,6 +34,8 @@ struct Shared {
     credentials: Credentials,
     state: Mutex<SimState>,
     faults: Mutex<Faults>,
+    /// How many requests of each command arrived (tests prove "sent once" with it).
+    received: Mutex<std::collections::BTreeMap<String, u32>>,
 }
 
 /// Locks a mutex, recovering it if a handler panicked while holding it (the
@@ -81,6 +83,7 @@ impl RunningSimulator {
             credentials: config.credentials,
             state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
+            received: Mutex::default(),
         });
         let router = Router::new()
             .route(PAYMENT_API_PATH, post(payment_api))
@@ -130,6 +133,14 @@ impl RunningSimulator {
 
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
+    }
+
+    /// How many well-formed requests of `command` the simulator has received.
+    pub fn received(&self, command: Command) -> u32 {
+        lock(&self.shared.received)
+            .get(command.name())
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Reads or changes the simulator's state directly (tests, demo set-up).
@@ -200,6 +211,9 @@ async fn payment_api(State(shared): State<Arc<Shared>>, body: String) -> Respons
         return json_response(StatusCode::OK, response.to_json());
     };
     let command_name = Command::from_params(&request).map(Command::name);
+    if let Some(name) = command_name {
+        *lock(&shared.received).entry(name.to_owned()).or_default() += 1;
+    }
     let fault = lock(&shared.faults).take(command_name);
     match fault {
         Some(FaultKind::HttpStatus { status }) => {
@@ -231,6 +245,10 @@ async fn payment_api(State(shared): State<Arc<Shared>>, body: String) -> Respons
             sign_response(&shared, &mut response, "not-the-response-phrase");
         }
         Some(FaultKind::MissingSignature) => {}
+        Some(FaultKind::HangAfterApply { millis }) => {
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            sign_response(&shared, &mut response, phrase);
+        }
         Some(FaultKind::Latency { .. } | FaultKind::HttpStatus { .. }) | None => {
             sign_response(&shared, &mut response, phrase);
         }

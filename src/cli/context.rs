@@ -1,0 +1,198 @@
+//! What a command needs around it: the journal, the credentials of the
+//! account it acts on, the operator, and an async runtime.
+//!
+//! Credentials come from a profile (`--profile NAME`, secrets from the OS
+//! keyring) or, for automation, from the environment
+//! (`--credentials-from-env`). They are never taken from arguments: a shell's
+//! history and the process list would keep them.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context as _, anyhow, bail};
+
+use super::GlobalArgs;
+use crate::aps::client::{Client, Credentials, Endpoint};
+use crate::aps::{Language, Secret, ShaType};
+use crate::journal::store::default_path;
+use crate::journal::{Actor, Desk, Journal};
+
+pub const ENV_MERCHANT_IDENTIFIER: &str = "APSDESK_MERCHANT_IDENTIFIER";
+pub const ENV_ACCESS_CODE: &str = "APSDESK_ACCESS_CODE";
+pub const ENV_REQUEST_PHRASE: &str = "APSDESK_REQUEST_PHRASE";
+pub const ENV_RESPONSE_PHRASE: &str = "APSDESK_RESPONSE_PHRASE";
+pub const ENV_SHA_TYPE: &str = "APSDESK_SHA_TYPE";
+pub const ENV_ENDPOINT: &str = "APSDESK_ENDPOINT";
+
+/// The journal's path: `--db`, else the platform's data directory.
+pub fn journal_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
+    match &global.db {
+        Some(path) => Ok(path.clone()),
+        None => default_path().ok_or_else(|| {
+            anyhow!("no data directory for this user: give the journal's place with --db PATH")
+        }),
+    }
+}
+
+pub fn open_journal(global: &GlobalArgs) -> anyhow::Result<Journal> {
+    let path = journal_path(global)?;
+    Journal::open(&path).with_context(|| format!("opening the journal {}", path.display()))
+}
+
+/// The operator's name: `--operator`, else the login name.
+pub fn operator(global: &GlobalArgs) -> String {
+    global
+        .operator
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "operator".to_owned())
+}
+
+/// `sandbox`, `production` or `simulator` (any other URL).
+pub fn environment_name(endpoint: &Endpoint) -> &'static str {
+    match endpoint {
+        Endpoint::Sandbox => "sandbox",
+        Endpoint::Production => "production",
+        Endpoint::Custom(_) => "simulator",
+    }
+}
+
+/// Credentials from the `APSDESK_*` variables; `lookup` reads one variable.
+/// Errors name the variable, never its value.
+pub fn credentials_from_env(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<(Credentials, Endpoint)> {
+    let required = |name: &str| {
+        lookup(name)
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| anyhow!("--credentials-from-env: {name} is not set"))
+    };
+    let merchant_identifier = required(ENV_MERCHANT_IDENTIFIER)?;
+    let access_code = Secret::new(required(ENV_ACCESS_CODE)?);
+    let request_phrase = Secret::new(required(ENV_REQUEST_PHRASE)?);
+    let response_phrase = Secret::new(required(ENV_RESPONSE_PHRASE)?);
+    let sha_type: ShaType = required(ENV_SHA_TYPE)?.parse().map_err(|_| {
+        anyhow!("--credentials-from-env: {ENV_SHA_TYPE} is not a SHA type (e.g. SHA-256, HMAC-512)")
+    })?;
+    let endpoint_text = required(ENV_ENDPOINT)?;
+    let endpoint = Endpoint::parse(&endpoint_text).ok_or_else(|| {
+        anyhow!(
+            "--credentials-from-env: {ENV_ENDPOINT} must be sandbox, production or an http(s) URL"
+        )
+    })?;
+    Ok((
+        Credentials {
+            merchant_identifier,
+            access_code,
+            sha_type,
+            request_phrase,
+            response_phrase,
+        },
+        endpoint,
+    ))
+}
+
+/// The account to act on and the name it is recorded under.
+pub struct Account {
+    pub credentials: Credentials,
+    pub endpoint: Endpoint,
+    pub profile: String,
+}
+
+pub fn account(global: &GlobalArgs) -> anyhow::Result<Account> {
+    if global.credentials_from_env {
+        let (credentials, endpoint) = credentials_from_env(|name| std::env::var(name).ok())?;
+        // Orders made with environment credentials are filed under the
+        // merchant, so that two merchants' references never collide.
+        let profile = format!("env:{}", credentials.merchant_identifier);
+        return Ok(Account {
+            credentials,
+            endpoint,
+            profile,
+        });
+    }
+    match &global.profile {
+        Some(name) => profile_account(name),
+        None => bail!("say which account to use: --profile NAME, or --credentials-from-env"),
+    }
+}
+
+fn profile_account(name: &str) -> anyhow::Result<Account> {
+    bail!("profile {name}: profiles are not available in this build; use --credentials-from-env")
+}
+
+/// A desk (journal, client, operator) for the chosen account.
+pub fn desk(global: &GlobalArgs) -> anyhow::Result<Desk> {
+    let account = account(global)?;
+    let journal = open_journal(global)?;
+    let client = Client::new(&account.endpoint, account.credentials)?;
+    let actor = Actor {
+        operator: operator(global),
+        profile: account.profile,
+        environment: environment_name(&account.endpoint).to_owned(),
+    };
+    Ok(Desk::new(
+        Arc::new(Mutex::new(journal)),
+        client,
+        actor,
+        Language::from(global.lang),
+    ))
+}
+
+/// A runtime for one command: the command line does one thing at a time.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_credentials_name_the_missing_variable_and_never_a_value() {
+        let full = |name: &str| {
+            Some(
+                match name {
+                    ENV_MERCHANT_IDENTIFIER => "merchant",
+                    ENV_ACCESS_CODE => "ACCESS-SECRET",
+                    ENV_REQUEST_PHRASE => "REQ-SECRET",
+                    ENV_RESPONSE_PHRASE => "RES-SECRET",
+                    ENV_SHA_TYPE => "HMAC-512",
+                    ENV_ENDPOINT => "http://127.0.0.1:9/",
+                    _ => return None,
+                }
+                .to_owned(),
+            )
+        };
+        let (credentials, endpoint) = credentials_from_env(full).expect("complete");
+        assert_eq!(credentials.sha_type, ShaType::Hmac512);
+        assert_eq!(endpoint, Endpoint::Custom("http://127.0.0.1:9".to_owned()));
+        let without_phrase =
+            |name: &str| (name != ENV_RESPONSE_PHRASE).then(|| full(name)).flatten();
+        let error = credentials_from_env(without_phrase)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(error.contains(ENV_RESPONSE_PHRASE), "{error}");
+        let bad_sha = |name: &str| {
+            if name == ENV_SHA_TYPE {
+                Some("MD5".into())
+            } else {
+                full(name)
+            }
+        };
+        let error = credentials_from_env(bad_sha)
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(
+            error.contains(ENV_SHA_TYPE) && !error.contains("SECRET"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,373 @@
+//! The back-office operations from the command line: `capture`, `refund`,
+//! `void`, `status`, `token update`, `link create`, `link status`.
+//!
+//! Each one validates every flag before anything is sent (exit 2 with every
+//! error named), runs through the journal's [`Desk`](crate::journal::Desk)
+//! (recorded as pending before it is sent, refused while an earlier operation
+//! on the order is unresolved), and exits with the outcome's code (see
+//! [`exit`](super::exit)). Flags are named after the APS parameters.
+
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::GlobalArgs;
+use super::context::{desk, runtime};
+use super::exit;
+use crate::aps::client::Outcome;
+use crate::aps::request::{
+    ApsRequest, Capture, CheckPaymentLinkStatus, CheckStatus, MaintenanceForm, PaymentLink,
+    PaymentLinkForm, Refund, UpdateToken, UpdateTokenForm, VoidAuthorization,
+};
+use crate::aps::validate::FieldErrors;
+use crate::aps::{Language, OutcomeClass};
+use crate::journal::Desk;
+use crate::journal::desk::{RunError, RunReport};
+
+/// Output options shared by every operation.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Print the result as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MoneyArgs {
+    #[arg(long)]
+    pub merchant_reference: String,
+    #[arg(long)]
+    pub fort_id: Option<String>,
+    /// In major units, checked against the currency's decimals (12.500 KWD).
+    #[arg(long)]
+    pub amount: String,
+    #[arg(long)]
+    pub currency: String,
+    #[arg(long)]
+    pub order_description: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RefundArgs {
+    #[command(flatten)]
+    pub money: MoneyArgs,
+    /// Your id for this refund [default: reused from an unapplied uncertain
+    /// refund of the same amount, else a new one].
+    #[arg(long)]
+    pub maintenance_reference: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VoidArgs {
+    #[arg(long)]
+    pub merchant_reference: String,
+    #[arg(long)]
+    pub fort_id: Option<String>,
+    #[arg(long)]
+    pub order_description: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StatusArgs {
+    #[arg(long)]
+    pub merchant_reference: Option<String>,
+    #[arg(long)]
+    pub fort_id: Option<String>,
+    /// Ask APS for the acquirer's and processor's own codes too.
+    #[arg(long)]
+    pub return_third_party_response_codes: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    pub command: TokenCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Update a saved card token: status, expiry, holder name, or its name.
+    Update(TokenUpdateArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenUpdateArgs {
+    #[arg(long)]
+    pub merchant_reference: String,
+    #[arg(long)]
+    pub token_name: String,
+    /// YYMM.
+    #[arg(long)]
+    pub expiry_date: Option<String>,
+    #[arg(long)]
+    pub card_holder_name: Option<String>,
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// ACTIVE or INACTIVE.
+    #[arg(long)]
+    pub token_status: Option<String>,
+    #[arg(long)]
+    pub new_token_name: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    #[command(subcommand)]
+    pub command: LinkCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LinkCommand {
+    /// Create a payment link and record it.
+    Create(LinkCreateArgs),
+    /// Refresh a payment link's status.
+    Status(LinkStatusArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LinkCreateArgs {
+    #[arg(long)]
+    pub merchant_reference: String,
+    /// In major units of the currency.
+    #[arg(long)]
+    pub amount: String,
+    #[arg(long)]
+    pub currency: String,
+    #[arg(long)]
+    pub customer_email: String,
+    /// ISO 8601, in the future (2026-12-31T23:59:59+03:00).
+    #[arg(long)]
+    pub request_expiry_date: String,
+    /// EMAIL, SMS, EMAIL,SMS or NONE.
+    #[arg(long, default_value = "NONE")]
+    pub notification_type: String,
+    /// PURCHASE or AUTHORIZATION.
+    #[arg(long)]
+    pub link_command: Option<String>,
+    #[arg(long)]
+    pub payment_option: Option<String>,
+    #[arg(long)]
+    pub order_description: Option<String>,
+    #[arg(long)]
+    pub customer_name: Option<String>,
+    /// Required for SMS.
+    #[arg(long)]
+    pub customer_phone: Option<String>,
+    #[arg(long)]
+    pub return_url: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LinkStatusArgs {
+    #[arg(long)]
+    pub payment_link_id: Option<String>,
+    #[arg(long)]
+    pub merchant_reference: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Prints validation errors in the operator's language; nothing was sent.
+fn invalid(errors: &FieldErrors, language: Language) -> ExitCode {
+    eprintln!("{}", errors.message(language));
+    eprintln!("{}", language.pick("nothing was sent.", "لم يُرسل شيء."));
+    exit::code(exit::INVALID_INPUT)
+}
+
+fn maintenance_form(args: &MoneyArgs) -> MaintenanceForm {
+    MaintenanceForm {
+        merchant_reference: args.merchant_reference.clone(),
+        fort_id: args.fort_id.clone(),
+        amount: args.amount.clone(),
+        currency: args.currency.clone(),
+        order_description: args.order_description.clone(),
+        maintenance_reference: None,
+    }
+}
+
+/// Runs a validated request through the desk and reports it.
+fn execute<R: ApsRequest>(
+    global: &GlobalArgs,
+    output: &OutputArgs,
+    build: impl FnOnce(&Desk) -> Result<R, RunError>,
+) -> anyhow::Result<ExitCode> {
+    let desk = desk(global)?;
+    let request = match build(&desk) {
+        Ok(request) => request,
+        Err(RunError::Invalid(errors)) => return Ok(invalid(&errors, desk.language)),
+        Err(other) => return Err(other.into()),
+    };
+    let result = runtime()?.block_on(desk.run(&request));
+    Ok(report(&desk, output, result))
+}
+
+fn report<T>(desk: &Desk, output: &OutputArgs, result: Result<RunReport<T>, RunError>) -> ExitCode {
+    let language = desk.language;
+    let report = match result {
+        Ok(report) => report,
+        Err(RunError::Invalid(errors)) => return invalid(&errors, language),
+        Err(error @ RunError::Blocked { .. }) => {
+            eprintln!("{error}");
+            eprintln!("run `apsdesk journal reconcile` (with the same account) first.");
+            return exit::code(exit::UNCERTAIN);
+        }
+        Err(error @ (RunError::NotSent(_) | RunError::NoBaseline(_))) => {
+            eprintln!("{error}");
+            return exit::code(exit::NOT_CONNECTED);
+        }
+        Err(error @ RunError::Journal(_)) => {
+            eprintln!("{error}");
+            return exit::code(exit::INVALID_INPUT);
+        }
+    };
+    let outcome: &Outcome<T> = &report.outcome;
+    if output.json {
+        println!(
+            "{}",
+            json!({
+                "outcome": outcome.class.as_str(),
+                "command": outcome.command.name(),
+                "response_code": outcome.response_code(),
+                "response_message": outcome.response_message(),
+                "failure": outcome.failure.as_ref().map(ToString::to_string),
+                "operation_id": report.operation_id,
+                "order": report.order,
+                "response": outcome.response.as_ref().map(|params| serde_json::from_str::<serde_json::Value>(&params.to_json()).unwrap_or_default()),
+            })
+        );
+    } else {
+        println!("{}", outcome.summary());
+        if let Some(order) = &report.order {
+            let currency = order.currency.as_deref();
+            let amount = |minor| crate::journal::export::format_amount(minor, currency);
+            println!(
+                "{}: {} (authorized {}, captured {}, refunded {} {})",
+                order.merchant_reference,
+                order.state,
+                amount(order.authorized_minor),
+                amount(order.captured_minor),
+                amount(order.refunded_minor),
+                currency.unwrap_or_default(),
+            );
+        }
+        match outcome.class {
+            OutcomeClass::Uncertain => eprintln!(
+                "{}",
+                language.pick(
+                    "UNCERTAIN: the money may have moved. The order is blocked until `apsdesk journal reconcile` settles it with a status check; do not repeat the operation by hand.",
+                    "غير مؤكد: ربما تحركت الأموال. الطلب موقوف حتى تتم التسوية عبر `apsdesk journal reconcile`؛ لا تكرر العملية يدوياً.",
+                )
+            ),
+            OutcomeClass::Untrusted => eprintln!(
+                "{}",
+                language.pick(
+                    "UNTRUSTED: the answer's signature did not check out (wrong response phrase or SHA type, or not APS). It is recorded but not believed.",
+                    "غير موثوق: توقيع الرد غير صحيح (عبارة الرد أو نوع SHA خاطئ، أو ليس من APS). تم تسجيله دون اعتماده.",
+                )
+            ),
+            OutcomeClass::Succeeded | OutcomeClass::Declined => {}
+        }
+    }
+    exit::code(exit::of_class(outcome.class))
+}
+
+pub fn capture(global: &GlobalArgs, args: &MoneyArgs) -> anyhow::Result<ExitCode> {
+    execute(global, &args.output, |_| {
+        Capture::parse(&maintenance_form(args)).map_err(RunError::Invalid)
+    })
+}
+
+pub fn refund(global: &GlobalArgs, args: &RefundArgs) -> anyhow::Result<ExitCode> {
+    execute(global, &args.money.output, |desk| {
+        let mut form = maintenance_form(&args.money);
+        form.maintenance_reference
+            .clone_from(&args.maintenance_reference);
+        let refund = Refund::parse(&form).map_err(RunError::Invalid)?;
+        desk.refund_with_stable_reference(&refund)
+    })
+}
+
+pub fn void(global: &GlobalArgs, args: &VoidArgs) -> anyhow::Result<ExitCode> {
+    execute(global, &args.output, |_| {
+        VoidAuthorization::parse(&MaintenanceForm {
+            merchant_reference: args.merchant_reference.clone(),
+            fort_id: args.fort_id.clone(),
+            order_description: args.order_description.clone(),
+            ..MaintenanceForm::default()
+        })
+        .map_err(RunError::Invalid)
+    })
+}
+
+pub fn status(global: &GlobalArgs, args: &StatusArgs) -> anyhow::Result<ExitCode> {
+    execute(global, &args.output, |_| {
+        CheckStatus::parse(
+            args.merchant_reference.as_deref(),
+            args.fort_id.as_deref(),
+            args.return_third_party_response_codes,
+        )
+        .map_err(RunError::Invalid)
+    })
+}
+
+pub fn token(global: &GlobalArgs, args: &TokenArgs) -> anyhow::Result<ExitCode> {
+    let TokenCommand::Update(args) = &args.command;
+    execute(global, &args.output, |_| {
+        UpdateToken::parse(
+            &UpdateTokenForm {
+                merchant_reference: args.merchant_reference.clone(),
+                token_name: args.token_name.clone(),
+                expiry_date: args.expiry_date.clone(),
+                card_holder_name: args.card_holder_name.clone(),
+                currency: args.currency.clone(),
+                token_status: args.token_status.clone(),
+                new_token_name: args.new_token_name.clone(),
+            },
+            jiff::Timestamp::now(),
+        )
+        .map_err(RunError::Invalid)
+    })
+}
+
+pub fn link(global: &GlobalArgs, args: &LinkArgs) -> anyhow::Result<ExitCode> {
+    match &args.command {
+        LinkCommand::Create(args) => execute(global, &args.output, |_| {
+            PaymentLink::parse(
+                &PaymentLinkForm {
+                    merchant_reference: args.merchant_reference.clone(),
+                    amount: args.amount.clone(),
+                    currency: args.currency.clone(),
+                    customer_email: args.customer_email.clone(),
+                    request_expiry_date: args.request_expiry_date.clone(),
+                    notification_type: args.notification_type.clone(),
+                    link_command: args.link_command.clone(),
+                    payment_option: args.payment_option.clone(),
+                    order_description: args.order_description.clone(),
+                    customer_name: args.customer_name.clone(),
+                    customer_phone: args.customer_phone.clone(),
+                    return_url: args.return_url.clone(),
+                },
+                jiff::Timestamp::now(),
+            )
+            .map_err(RunError::Invalid)
+        }),
+        LinkCommand::Status(args) => execute(global, &args.output, |_| {
+            CheckPaymentLinkStatus::parse(
+                args.payment_link_id.as_deref(),
+                args.merchant_reference.as_deref(),
+            )
+            .map_err(RunError::Invalid)
+        }),
+    }
+}

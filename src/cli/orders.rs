@@ -1,0 +1,345 @@
+//! `apsdesk orders list|show|export|lookup`: the journal's orders from the
+//! command line.
+
+use std::fs::File;
+use std::io::{BufWriter, Read as _, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::GlobalArgs;
+use super::context::{desk, open_journal, runtime};
+use super::exit;
+use super::filters::FilterArgs;
+use crate::journal::desk::references_from_text;
+use crate::journal::export::{export_csv, format_amount, format_time};
+use crate::journal::store::{EntryRecord, OrderRecord};
+
+#[derive(Debug, Args)]
+pub struct OrdersArgs {
+    #[command(subcommand)]
+    pub command: OrdersCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrdersCommand {
+    /// List orders, newest first, filtered and sorted.
+    List {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// How many rows.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One order with its timeline of operations.
+    Show {
+        /// The merchant_reference.
+        reference: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the filtered orders to a CSV file (UTF-8 with BOM, for Excel).
+    Export {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// The CSV file to write.
+        #[arg(long, value_name = "FILE.csv")]
+        out: PathBuf,
+    },
+    /// Check the status of many references with APS and record their orders.
+    Lookup {
+        /// A list of references, or a CSV with a merchant_reference column
+        /// [default: standard input].
+        file: Option<PathBuf>,
+        /// How many status checks in flight at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+    },
+}
+
+pub fn run(global: &GlobalArgs, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
+    match &args.command {
+        OrdersCommand::List {
+            filter,
+            limit,
+            json,
+        } => list(global, filter, *limit, *json),
+        OrdersCommand::Show { reference, json } => show(global, reference, *json),
+        OrdersCommand::Export { filter, out } => export(global, filter, out),
+        OrdersCommand::Lookup { file, concurrency } => lookup(global, file.as_ref(), *concurrency),
+    }
+}
+
+fn amount(order: &OrderRecord, minor: i64) -> String {
+    format_amount(minor, order.currency.as_deref())
+}
+
+fn list(
+    global: &GlobalArgs,
+    args: &FilterArgs,
+    limit: usize,
+    as_json: bool,
+) -> anyhow::Result<ExitCode> {
+    let filter = args.to_filter(global)?;
+    let journal = open_journal(global)?;
+    let page = journal.orders_page(&filter, None, limit)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if as_json {
+        for order in &page.rows {
+            writeln!(out, "{}", serde_json::to_string(order)?)?;
+        }
+        return Ok(exit::code(exit::SUCCEEDED));
+    }
+    writeln!(
+        out,
+        "{:<20} {:<20} {:<19} {:<12} {:<4} {:>12} {:>12} {:>12}  {}",
+        "merchant_reference",
+        "state",
+        "created (UTC)",
+        "option",
+        "cur",
+        "amount",
+        "captured",
+        "refunded",
+        "customer"
+    )?;
+    for order in &page.rows {
+        writeln!(
+            out,
+            "{:<20} {:<20} {:<19} {:<12} {:<4} {:>12} {:>12} {:>12}  {}",
+            order.merchant_reference,
+            order.state,
+            format_time(order.created_ms)
+                .replace('T', " ")
+                .trim_end_matches('Z'),
+            order.payment_option.as_deref().unwrap_or("-"),
+            order.currency.as_deref().unwrap_or("-"),
+            order
+                .amount_minor
+                .map(|minor| amount(order, minor))
+                .unwrap_or_default(),
+            amount(order, order.captured_minor),
+            amount(order, order.refunded_minor),
+            order.customer_name.as_deref().unwrap_or_default(),
+        )?;
+    }
+    if page.next.is_some() {
+        writeln!(out, "(more: raise --limit, or narrow the filters)")?;
+    }
+    Ok(exit::code(exit::SUCCEEDED))
+}
+
+fn show(global: &GlobalArgs, reference: &str, as_json: bool) -> anyhow::Result<ExitCode> {
+    let journal = open_journal(global)?;
+    let mut orders = journal.orders_by_reference(reference)?;
+    if let Some(profile) = &global.profile {
+        orders.retain(|order| &order.profile == profile);
+    }
+    if orders.is_empty() {
+        eprintln!("no order {reference:?} in the journal");
+        return Ok(exit::code(exit::DECLINED));
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for order in &orders {
+        let entries = journal.order_entries(order.id)?;
+        let open = journal.open_operations_for(order.id)?;
+        if as_json {
+            let open: Vec<_> = open
+                .iter()
+                .map(|operation| json!({"operation_id": operation.operation_id, "state": operation.state}))
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                json!({ "order": order, "entries": entries, "open_operations": open })
+            )?;
+            continue;
+        }
+        print_order(&mut out, order)?;
+        for operation in &open {
+            writeln!(
+                out,
+                "  BLOCKED: operation {} ({}) is {}: run `apsdesk journal reconcile`",
+                operation.operation_id, operation.request.command, operation.state
+            )?;
+        }
+        writeln!(out, "  timeline:")?;
+        for entry in &entries {
+            print_entry(&mut out, order, entry)?;
+        }
+    }
+    Ok(exit::code(exit::SUCCEEDED))
+}
+
+fn print_order(out: &mut impl std::io::Write, order: &OrderRecord) -> std::io::Result<()> {
+    let field = |value: &Option<String>| value.clone().unwrap_or_else(|| "-".to_owned());
+    writeln!(
+        out,
+        "{} ({} / {})",
+        order.merchant_reference, order.profile, order.environment
+    )?;
+    writeln!(out, "  state              {}", order.state)?;
+    writeln!(out, "  fort_id            {}", field(&order.fort_id))?;
+    writeln!(
+        out,
+        "  payment            {} {} {}",
+        field(&order.payment_option),
+        field(&order.card_brand),
+        field(&order.masked_card)
+    )?;
+    let currency = field(&order.currency);
+    writeln!(
+        out,
+        "  authorized         {} {currency}",
+        amount(order, order.authorized_minor)
+    )?;
+    writeln!(
+        out,
+        "  captured           {} {currency}",
+        amount(order, order.captured_minor)
+    )?;
+    writeln!(
+        out,
+        "  refunded           {} {currency}",
+        amount(order, order.refunded_minor)
+    )?;
+    writeln!(
+        out,
+        "  customer           {} {}",
+        field(&order.customer_name),
+        field(&order.customer_email)
+    )?;
+    writeln!(
+        out,
+        "  authorization_code {}",
+        field(&order.authorization_code)
+    )?;
+    if order.knet_ref_number.is_some() || order.third_party_transaction_number.is_some() {
+        writeln!(
+            out,
+            "  knet_ref_number    {}",
+            field(&order.knet_ref_number)
+        )?;
+        writeln!(
+            out,
+            "  third_party_txn    {}",
+            field(&order.third_party_transaction_number)
+        )?;
+    }
+    if order.payment_link_id.is_some() {
+        writeln!(
+            out,
+            "  payment link       {} {} {}",
+            field(&order.payment_link_id),
+            field(&order.payment_link_status),
+            field(&order.payment_link_url)
+        )?;
+    }
+    writeln!(
+        out,
+        "  last response      {}",
+        field(&order.last_response_code)
+    )
+}
+
+fn print_entry(
+    out: &mut impl std::io::Write,
+    order: &OrderRecord,
+    entry: &EntryRecord,
+) -> std::io::Result<()> {
+    let amount = entry
+        .amount_minor
+        .map(|minor| {
+            format!(
+                " {}",
+                format_amount(
+                    minor,
+                    entry.currency.as_deref().or(order.currency.as_deref())
+                )
+            )
+        })
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "    #{:<6} op {:<6} {} {:<10} {:<18}{} {} {} {} [{}]",
+        entry.seq,
+        entry.operation_id,
+        format_time(entry.at_ms),
+        entry.entry,
+        entry.command,
+        amount,
+        entry.outcome.as_deref().unwrap_or(""),
+        entry.response_code.as_deref().unwrap_or(""),
+        entry.response_message.as_deref().unwrap_or(""),
+        entry.operator,
+    )
+}
+
+fn export(global: &GlobalArgs, args: &FilterArgs, out: &PathBuf) -> anyhow::Result<ExitCode> {
+    let filter = args.to_filter(global)?;
+    let journal = open_journal(global)?;
+    if out.exists() {
+        bail!(
+            "--out: {} already exists; choose another name",
+            out.display()
+        );
+    }
+    let file = File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    let mut writer = BufWriter::new(file);
+    let count = export_csv(&journal, &filter, &mut writer)?;
+    writer.flush()?;
+    eprintln!("{count} orders written to {}", out.display());
+    Ok(exit::code(exit::SUCCEEDED))
+}
+
+fn lookup(
+    global: &GlobalArgs,
+    file: Option<&PathBuf>,
+    concurrency: usize,
+) -> anyhow::Result<ExitCode> {
+    let text = match file {
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+        }
+        None => {
+            let mut text = String::new();
+            std::io::stdin().read_to_string(&mut text)?;
+            text
+        }
+    };
+    let references = references_from_text(&text);
+    if references.is_empty() {
+        bail!("no merchant references in the input");
+    }
+    let desk = desk(global)?;
+    let results = runtime()?.block_on(desk.lookup(references, concurrency, |done, total| {
+        eprint!("\rchecked {done}/{total}");
+    }));
+    eprintln!();
+    let mut failures = 0;
+    for result in &results {
+        match (&result.result, &result.order) {
+            (Ok(class), Some(order)) => {
+                println!("{}\t{class}\t{}", result.merchant_reference, order.state)
+            }
+            (Ok(class), None) => println!("{}\t{class}", result.merchant_reference),
+            (Err(error), _) => {
+                failures += 1;
+                println!("{}\terror\t{error}", result.merchant_reference);
+            }
+        }
+    }
+    Ok(exit::code(if failures == 0 {
+        exit::SUCCEEDED
+    } else {
+        exit::DECLINED
+    }))
+}

@@ -1,0 +1,29 @@
+//! The journal: apsdesk's crash-safe memory of every order and operation.
+//!
+//! - [`schema`]: the SQLite schema and its migrations.
+//! - [`chain`]: the hash chain that makes edits to the record evident.
+//! - [`store`]: [`Journal`], the database: orders, append-only entries, open
+//!   operations, backup and restore.
+//! - [`projection`]: how trusted answers change an order's row.
+//! - [`query`]: filters, free-text search, sorting and keyset paging.
+//! - [`export`]: streamed CSV of any filtered view.
+//! - [`desk`]: [`Desk`], the one path by which operations are sent: pending
+//!   before sending, blocked while uncertain, reconciled by CHECK_STATUS.
+//! - [`synthetic`]: realistic synthetic journals for benchmarks and demos.
+//!
+//! **Invariants:** entries are never updated or deleted (triggers refuse it);
+//! no secret and no full card number is ever written; a capture, refund or
+//! void is recorded before it is sent.
+
+pub mod chain;
+pub mod desk;
+pub mod export;
+pub mod projection;
+pub mod query;
+pub mod schema;
+pub mod store;
+pub mod synthetic;
+
+pub use desk::Desk;
+pub use query::{OrderFilter, Page, SortColumn};
+pub use store::{Actor, Journal, JournalError};

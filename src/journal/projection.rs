@@ -1,0 +1,316 @@
+//! How what APS answers changes the journal's picture of an order.
+//!
+//! The entries are the record; an order row is a projection of them, kept so
+//! that lists and searches are fast. Only trusted responses change it: an
+//! uncertain or untrusted outcome leaves the totals as they were (the open
+//! operation says why they may be stale).
+
+use crate::aps::params::Params;
+use crate::aps::{Command, OutcomeClass};
+
+use super::store::OrderRecord;
+
+/// The states an order can be in, as stored in `orders.state`.
+pub const ORDER_STATES: &[&str] = &[
+    "unknown",
+    "authorized",
+    "partially_captured",
+    "captured",
+    "partially_refunded",
+    "refunded",
+    "voided",
+    "declined",
+    "not_found",
+    "link_open",
+    "link_paid",
+    "link_expired",
+];
+
+/// The state that follows from the totals, the order's kind and its last
+/// transaction status.
+pub fn derive_state(order: &OrderRecord, last_transaction_status: Option<&str>) -> &'static str {
+    if last_transaction_status == Some("08") {
+        return "voided";
+    }
+    let (authorized, captured, refunded) = (
+        order.authorized_minor,
+        order.captured_minor,
+        order.refunded_minor,
+    );
+    if refunded > 0 {
+        return if refunded >= captured {
+            "refunded"
+        } else {
+            "partially_refunded"
+        };
+    }
+    if captured > 0 {
+        return if captured >= authorized {
+            "captured"
+        } else {
+            "partially_captured"
+        };
+    }
+    if authorized > 0 {
+        return "authorized";
+    }
+    match last_transaction_status {
+        Some("03" | "13") => "declined",
+        _ => match order.payment_link_status.as_deref() {
+            Some("OPEN") => "link_open",
+            Some("PAID") => "link_paid",
+            Some("EXPIRED") => "link_expired",
+            _ => "unknown",
+        },
+    }
+}
+
+fn set_if_present(field: &mut Option<String>, response: &Params, name: &str) {
+    if let Some(value) = response.non_empty(name) {
+        *field = Some(value.to_owned());
+    }
+}
+
+fn total(response: &Params, name: &str) -> Option<i64> {
+    response
+        .non_empty(name)
+        .and_then(|value| value.parse().ok())
+}
+
+/// Copies the descriptive fields every response may carry.
+fn copy_details(order: &mut OrderRecord, response: &Params) {
+    set_if_present(&mut order.fort_id, response, "fort_id");
+    set_if_present(&mut order.payment_option, response, "payment_option");
+    set_if_present(
+        &mut order.authorization_code,
+        response,
+        "authorization_code",
+    );
+    set_if_present(&mut order.knet_ref_number, response, "knet_ref_number");
+    set_if_present(
+        &mut order.third_party_transaction_number,
+        response,
+        "third_party_transaction_number",
+    );
+    set_if_present(&mut order.customer_email, response, "customer_email");
+    set_if_present(&mut order.customer_name, response, "customer_name");
+    set_if_present(&mut order.masked_card, response, "card_number");
+    set_if_present(&mut order.card_brand, response, "card_brand");
+    set_if_present(&mut order.currency, response, "currency");
+    if let Some(code) = response.non_empty("response_code") {
+        order.last_response_code = Some(code.to_owned());
+    }
+}
+
+/// Applies a trusted answer of `command` (with the amount the operation moved,
+/// in minor units) to the order.
+pub fn apply(
+    order: &mut OrderRecord,
+    command: Command,
+    class: OutcomeClass,
+    response: &Params,
+    amount: Option<i64>,
+) {
+    if class == OutcomeClass::Untrusted {
+        return;
+    }
+    if let Some(code) = response.non_empty("response_code") {
+        order.last_response_code = Some(code.to_owned());
+    }
+    if class != OutcomeClass::Succeeded {
+        return;
+    }
+    copy_details(order, response);
+    let amount = amount.unwrap_or(0);
+    let mut last_status = None;
+    match command {
+        Command::CheckStatus => {
+            if response
+                .text("response_code")
+                .is_some_and(|code| code.ends_with("036"))
+            {
+                if order.authorized_minor == 0 {
+                    order.state = "not_found".to_owned();
+                }
+                return;
+            }
+            if let (Some(authorized), Some(captured), Some(refunded)) = (
+                total(response, "authorized_amount"),
+                total(response, "captured_amount"),
+                total(response, "refunded_amount"),
+            ) {
+                order.authorized_minor = authorized;
+                order.captured_minor = captured;
+                order.refunded_minor = refunded;
+            }
+            if let Some(amount) = total(response, "amount") {
+                order.amount_minor = Some(amount);
+            }
+            last_status = response.non_empty("transaction_status");
+        }
+        Command::Capture => order.captured_minor += amount,
+        Command::Refund => order.refunded_minor += amount,
+        Command::VoidAuthorization => last_status = Some("08"),
+        Command::Authorization | Command::Purchase => {
+            order.kind = Some(command.name().to_owned());
+            order.amount_minor = Some(amount);
+            order.authorized_minor = amount;
+            if command == Command::Purchase {
+                order.captured_minor = amount;
+            }
+        }
+        Command::PaymentLink => {
+            set_if_present(&mut order.payment_link_id, response, "payment_link_id");
+            set_if_present(&mut order.payment_link_url, response, "payment_link");
+            order.payment_link_status = Some("OPEN".to_owned());
+            order.amount_minor = Some(amount);
+        }
+        Command::CheckPaymentLinkStatus => {
+            set_if_present(&mut order.payment_link_id, response, "payment_link_id");
+            set_if_present(
+                &mut order.payment_link_status,
+                response,
+                "payment_link_status",
+            );
+        }
+        Command::UpdateToken | Command::GetInstallmentsPlans => return,
+    }
+    let state =
+        if order.state == "voided" && last_status.is_none() && command != Command::CheckStatus {
+            "voided"
+        } else {
+            derive_state(order, last_status)
+        };
+    order.state = state.to_owned();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order() -> OrderRecord {
+        OrderRecord {
+            id: 1,
+            profile: "p".into(),
+            environment: "simulator".into(),
+            merchant_reference: "A".into(),
+            fort_id: None,
+            kind: None,
+            payment_option: None,
+            card_brand: None,
+            masked_card: None,
+            currency: None,
+            amount_minor: None,
+            authorized_minor: 0,
+            captured_minor: 0,
+            refunded_minor: 0,
+            state: "unknown".into(),
+            customer_email: None,
+            customer_name: None,
+            authorization_code: None,
+            knet_ref_number: None,
+            third_party_transaction_number: None,
+            payment_link_id: None,
+            payment_link_url: None,
+            payment_link_status: None,
+            last_response_code: None,
+            created_ms: 0,
+            updated_ms: 0,
+        }
+    }
+
+    fn params(items: &[(&str, &str)]) -> Params {
+        items.iter().copied().collect()
+    }
+
+    #[test]
+    fn states_follow_the_totals() {
+        let mut record = order();
+        let status = params(&[
+            ("response_code", "12000"),
+            ("authorized_amount", "10000"),
+            ("captured_amount", "4000"),
+            ("refunded_amount", "0"),
+            ("currency", "KWD"),
+            ("transaction_status", "04"),
+        ]);
+        apply(
+            &mut record,
+            Command::CheckStatus,
+            OutcomeClass::Succeeded,
+            &status,
+            None,
+        );
+        assert_eq!(record.state, "partially_captured");
+        assert_eq!(record.currency.as_deref(), Some("KWD"));
+        apply(
+            &mut record,
+            Command::Capture,
+            OutcomeClass::Succeeded,
+            &params(&[("response_code", "04000")]),
+            Some(6000),
+        );
+        assert_eq!(
+            (record.captured_minor, record.state.as_str()),
+            (10_000, "captured")
+        );
+        apply(
+            &mut record,
+            Command::Refund,
+            OutcomeClass::Succeeded,
+            &params(&[("response_code", "06000")]),
+            Some(1000),
+        );
+        assert_eq!(record.state, "partially_refunded");
+        apply(
+            &mut record,
+            Command::Refund,
+            OutcomeClass::Declined,
+            &params(&[("response_code", "07048")]),
+            Some(99_999),
+        );
+        assert_eq!(
+            (record.refunded_minor, record.last_response_code.as_deref()),
+            (1000, Some("07048"))
+        );
+        apply(
+            &mut record,
+            Command::Refund,
+            OutcomeClass::Uncertain,
+            &params(&[]),
+            Some(9000),
+        );
+        assert_eq!(record.refunded_minor, 1000);
+        apply(
+            &mut record,
+            Command::Refund,
+            OutcomeClass::Succeeded,
+            &params(&[]),
+            Some(9000),
+        );
+        assert_eq!(record.state, "refunded");
+    }
+
+    #[test]
+    fn voids_and_unknown_orders() {
+        let mut record = order();
+        record.authorized_minor = 500;
+        apply(
+            &mut record,
+            Command::VoidAuthorization,
+            OutcomeClass::Succeeded,
+            &params(&[]),
+            None,
+        );
+        assert_eq!(record.state, "voided");
+        let mut record = order();
+        apply(
+            &mut record,
+            Command::CheckStatus,
+            OutcomeClass::Succeeded,
+            &params(&[("response_code", "12036")]),
+            None,
+        );
+        assert_eq!(record.state, "not_found");
+    }
+}

@@ -1,0 +1,238 @@
+//! The journal's schema and its migrations.
+//!
+//! Each migration is a SQL batch applied in one transaction; `PRAGMA
+//! user_version` records how many have been applied. A database made by any
+//! earlier version of apsdesk is brought forward on open; a database from a
+//! newer apsdesk is refused rather than misread. Migrations are append-only:
+//! never edit one that has shipped, add the next.
+
+use rusqlite::Connection;
+
+/// The migrations, in order. `MIGRATIONS[i]` takes the schema from version `i`
+/// to version `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1, V2];
+
+/// The schema version this build writes.
+pub fn current_version() -> u32 {
+    u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX)
+}
+
+/// Version 1: orders, the append-only journal of entries with its hash chain,
+/// open operations, and full-text search over orders.
+const V1: &str = r"
+CREATE TABLE orders (
+    id INTEGER PRIMARY KEY,
+    profile TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    merchant_reference TEXT NOT NULL,
+    fort_id TEXT,
+    kind TEXT,
+    payment_option TEXT,
+    card_brand TEXT,
+    masked_card TEXT,
+    currency TEXT,
+    amount_minor INTEGER,
+    authorized_minor INTEGER NOT NULL DEFAULT 0,
+    captured_minor INTEGER NOT NULL DEFAULT 0,
+    refunded_minor INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL,
+    customer_email TEXT,
+    customer_name TEXT,
+    authorization_code TEXT,
+    knet_ref_number TEXT,
+    third_party_transaction_number TEXT,
+    payment_link_id TEXT,
+    payment_link_url TEXT,
+    payment_link_status TEXT,
+    last_response_code TEXT,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    UNIQUE (profile, environment, merchant_reference)
+);
+CREATE INDEX orders_created ON orders (created_ms, id);
+CREATE INDEX orders_updated ON orders (updated_ms, id);
+CREATE INDEX orders_amount ON orders (amount_minor, id);
+CREATE INDEX orders_reference ON orders (merchant_reference, id);
+CREATE INDEX orders_state_created ON orders (state, created_ms, id);
+CREATE INDEX orders_option_created ON orders (payment_option, created_ms, id);
+CREATE INDEX orders_currency_created ON orders (currency, created_ms, id);
+CREATE INDEX orders_fort_id ON orders (fort_id);
+CREATE INDEX orders_link ON orders (payment_link_id);
+
+-- Every request, result and reconciliation, in the order they happened.
+-- Nothing here is ever updated or deleted; `hash` chains each entry to the
+-- one before it.
+CREATE TABLE entries (
+    seq INTEGER PRIMARY KEY,
+    operation_id INTEGER NOT NULL,
+    entry TEXT NOT NULL CHECK (entry IN ('request', 'result', 'resolution')),
+    order_id INTEGER NOT NULL REFERENCES orders (id),
+    command TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    amount_minor INTEGER,
+    currency TEXT,
+    maintenance_reference TEXT,
+    outcome TEXT,
+    response_code TEXT,
+    response_message TEXT,
+    payload TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX entries_order ON entries (order_id, seq);
+CREATE INDEX entries_operation ON entries (operation_id, seq);
+CREATE INDEX entries_at ON entries (at_ms);
+
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+BEGIN
+    SELECT RAISE(ABORT, 'journal entries are append-only');
+END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+BEGIN
+    SELECT RAISE(ABORT, 'journal entries are append-only');
+END;
+
+-- Operations that block their order until they are resolved: written with the
+-- request, removed when a definite result or a reconciliation arrives.
+CREATE TABLE open_operations (
+    operation_id INTEGER PRIMARY KEY,
+    order_id INTEGER NOT NULL REFERENCES orders (id),
+    state TEXT NOT NULL CHECK (state IN ('pending', 'uncertain', 'untrusted'))
+);
+CREATE INDEX open_operations_order ON open_operations (order_id);
+
+CREATE VIRTUAL TABLE orders_fts USING fts5 (
+    merchant_reference, fort_id, customer_email, customer_name,
+    authorization_code, knet_ref_number,
+    content = 'orders', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER orders_fts_insert AFTER INSERT ON orders BEGIN
+    INSERT INTO orders_fts (rowid, merchant_reference, fort_id, customer_email, customer_name,
+        authorization_code, knet_ref_number)
+    VALUES (new.id, new.merchant_reference, new.fort_id, new.customer_email, new.customer_name,
+        new.authorization_code, new.knet_ref_number);
+END;
+CREATE TRIGGER orders_fts_update AFTER UPDATE OF merchant_reference, fort_id, customer_email,
+    customer_name, authorization_code, knet_ref_number ON orders BEGIN
+    INSERT INTO orders_fts (orders_fts, rowid, merchant_reference, fort_id, customer_email,
+        customer_name, authorization_code, knet_ref_number)
+    VALUES ('delete', old.id, old.merchant_reference, old.fort_id, old.customer_email,
+        old.customer_name, old.authorization_code, old.knet_ref_number);
+    INSERT INTO orders_fts (rowid, merchant_reference, fort_id, customer_email, customer_name,
+        authorization_code, knet_ref_number)
+    VALUES (new.id, new.merchant_reference, new.fort_id, new.customer_email, new.customer_name,
+        new.authorization_code, new.knet_ref_number);
+END;
+CREATE TRIGGER orders_no_delete BEFORE DELETE ON orders
+BEGIN
+    SELECT RAISE(ABORT, 'orders are never deleted');
+END;
+";
+
+/// Version 2: an index per sortable column, so that every sort of the order
+/// list pages by keyset without sorting the table; and the third-party
+/// transaction number (BENEFIT, OmanNet) and payment link id in full-text
+/// search. Sort keys on nullable columns are indexed through `ifnull` so that
+/// a keyset `(key, id) > (?, ?)` never meets a NULL.
+const V2: &str = r"
+DROP INDEX orders_amount;
+CREATE INDEX orders_sort_amount ON orders (ifnull(amount_minor, -1), id);
+CREATE INDEX orders_sort_authorized ON orders (authorized_minor, id);
+CREATE INDEX orders_sort_captured ON orders (captured_minor, id);
+CREATE INDEX orders_sort_refunded ON orders (refunded_minor, id);
+CREATE INDEX orders_sort_state ON orders (state, id);
+CREATE INDEX orders_sort_option ON orders (ifnull(payment_option, ''), id);
+CREATE INDEX orders_sort_currency ON orders (ifnull(currency, ''), id);
+CREATE INDEX orders_sort_fort_id ON orders (ifnull(fort_id, ''), id);
+CREATE INDEX orders_sort_customer_name ON orders (ifnull(customer_name, ''), id);
+CREATE INDEX orders_sort_customer_email ON orders (ifnull(customer_email, ''), id);
+CREATE INDEX orders_sort_response_code ON orders (ifnull(last_response_code, ''), id);
+CREATE INDEX orders_profile_created ON orders (profile, environment, created_ms, id);
+
+DROP TRIGGER orders_fts_insert;
+DROP TRIGGER orders_fts_update;
+DROP TABLE orders_fts;
+CREATE VIRTUAL TABLE orders_fts USING fts5 (
+    merchant_reference, fort_id, customer_email, customer_name,
+    authorization_code, knet_ref_number, third_party_transaction_number, payment_link_id,
+    content = 'orders', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO orders_fts (orders_fts) VALUES ('rebuild');
+CREATE TRIGGER orders_fts_insert AFTER INSERT ON orders BEGIN
+    INSERT INTO orders_fts (rowid, merchant_reference, fort_id, customer_email, customer_name,
+        authorization_code, knet_ref_number, third_party_transaction_number, payment_link_id)
+    VALUES (new.id, new.merchant_reference, new.fort_id, new.customer_email, new.customer_name,
+        new.authorization_code, new.knet_ref_number, new.third_party_transaction_number,
+        new.payment_link_id);
+END;
+CREATE TRIGGER orders_fts_update AFTER UPDATE OF merchant_reference, fort_id, customer_email,
+    customer_name, authorization_code, knet_ref_number, third_party_transaction_number,
+    payment_link_id ON orders BEGIN
+    INSERT INTO orders_fts (orders_fts, rowid, merchant_reference, fort_id, customer_email,
+        customer_name, authorization_code, knet_ref_number, third_party_transaction_number,
+        payment_link_id)
+    VALUES ('delete', old.id, old.merchant_reference, old.fort_id, old.customer_email,
+        old.customer_name, old.authorization_code, old.knet_ref_number,
+        old.third_party_transaction_number, old.payment_link_id);
+    INSERT INTO orders_fts (rowid, merchant_reference, fort_id, customer_email, customer_name,
+        authorization_code, knet_ref_number, third_party_transaction_number, payment_link_id)
+    VALUES (new.id, new.merchant_reference, new.fort_id, new.customer_email, new.customer_name,
+        new.authorization_code, new.knet_ref_number, new.third_party_transaction_number,
+        new.payment_link_id);
+END;
+";
+
+/// Why a database could not be brought to the current schema.
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error(
+        "the journal was written by a newer apsdesk (schema {found}, this build knows {known}): upgrade apsdesk"
+    )]
+    TooNew { found: u32, known: u32 },
+    #[error("migrating the journal to schema {version}: {source}")]
+    Sql {
+        version: u32,
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+/// The schema version recorded in the database.
+pub fn version(connection: &Connection) -> rusqlite::Result<u32> {
+    connection.query_row("PRAGMA user_version", [], |row| row.get(0))
+}
+
+/// Applies the migrations after the database's version, up to `target`.
+pub fn migrate_to(connection: &mut Connection, target: u32) -> Result<(), MigrationError> {
+    let found = version(connection).map_err(|source| MigrationError::Sql { version: 0, source })?;
+    if found > current_version() {
+        return Err(MigrationError::TooNew {
+            found,
+            known: current_version(),
+        });
+    }
+    for next in found + 1..=target.min(current_version()) {
+        let sql = MIGRATIONS[(next - 1) as usize];
+        let apply = |connection: &mut Connection| -> rusqlite::Result<()> {
+            let transaction = connection.transaction()?;
+            transaction.execute_batch(sql)?;
+            transaction.pragma_update(None, "user_version", next)?;
+            transaction.commit()
+        };
+        apply(connection).map_err(|source| MigrationError::Sql {
+            version: next,
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// Brings the database to the current schema.
+pub fn migrate(connection: &mut Connection) -> Result<(), MigrationError> {
+    migrate_to(connection, current_version())
+}

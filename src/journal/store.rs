@@ -1,0 +1,790 @@
+//! The journal's store: one SQLite database per installation.
+//!
+//! Durability: WAL with `synchronous=FULL`, and each write in one `BEGIN
+//! IMMEDIATE` transaction, so a committed entry survives a crash or a power cut.
+//! An operation is written as a *request* entry (and an open operation) before
+//! anything is sent; its *result* entry follows when the answer arrives. A crash
+//! between the two leaves the operation open, which blocks its order until
+//! reconciliation settles it.
+//!
+//! Secrets never reach this file: the client hands over requests and responses
+//! with the access code masked, and the store refuses a payload that still holds
+//! a full card number.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+
+use super::chain::{self, ChainReport, EntryFields};
+use super::schema::{self, MigrationError};
+use crate::aps::OutcomeClass;
+
+/// Why a journal operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("journal database {path}: {source}")]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(transparent)]
+    Migration(#[from] MigrationError),
+    #[error("journal: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("journal: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("refused to record a payload that holds a full card number")]
+    CardNumberInPayload,
+    #[error("no operation {0} in the journal")]
+    UnknownOperation(i64),
+}
+
+pub type Result<T, E = JournalError> = std::result::Result<T, E>;
+
+/// Who does an operation and on which account: recorded with every entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub operator: String,
+    pub profile: String,
+    /// `sandbox`, `production` or `simulator`.
+    pub environment: String,
+}
+
+/// The kinds of journal entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Request,
+    Result,
+    Resolution,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Request => "request",
+            EntryKind::Result => "result",
+            EntryKind::Resolution => "resolution",
+        }
+    }
+}
+
+/// An order as the journal knows it (a projection of what APS answered).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OrderRecord {
+    pub id: i64,
+    pub profile: String,
+    pub environment: String,
+    pub merchant_reference: String,
+    pub fort_id: Option<String>,
+    pub kind: Option<String>,
+    pub payment_option: Option<String>,
+    pub card_brand: Option<String>,
+    pub masked_card: Option<String>,
+    pub currency: Option<String>,
+    pub amount_minor: Option<i64>,
+    pub authorized_minor: i64,
+    pub captured_minor: i64,
+    pub refunded_minor: i64,
+    pub state: String,
+    pub customer_email: Option<String>,
+    pub customer_name: Option<String>,
+    pub authorization_code: Option<String>,
+    pub knet_ref_number: Option<String>,
+    pub third_party_transaction_number: Option<String>,
+    pub payment_link_id: Option<String>,
+    pub payment_link_url: Option<String>,
+    pub payment_link_status: Option<String>,
+    pub last_response_code: Option<String>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+}
+
+/// The columns of `orders`, in [`OrderRecord`] order.
+pub const ORDER_COLUMNS: &str = "id, profile, environment, merchant_reference, fort_id, kind, \
+    payment_option, card_brand, masked_card, currency, amount_minor, authorized_minor, \
+    captured_minor, refunded_minor, state, customer_email, customer_name, authorization_code, \
+    knet_ref_number, third_party_transaction_number, payment_link_id, payment_link_url, \
+    payment_link_status, last_response_code, created_ms, updated_ms";
+
+impl OrderRecord {
+    pub fn from_row(row: &Row<'_>) -> rusqlite::Result<OrderRecord> {
+        Ok(OrderRecord {
+            id: row.get(0)?,
+            profile: row.get(1)?,
+            environment: row.get(2)?,
+            merchant_reference: row.get(3)?,
+            fort_id: row.get(4)?,
+            kind: row.get(5)?,
+            payment_option: row.get(6)?,
+            card_brand: row.get(7)?,
+            masked_card: row.get(8)?,
+            currency: row.get(9)?,
+            amount_minor: row.get(10)?,
+            authorized_minor: row.get(11)?,
+            captured_minor: row.get(12)?,
+            refunded_minor: row.get(13)?,
+            state: row.get(14)?,
+            customer_email: row.get(15)?,
+            customer_name: row.get(16)?,
+            authorization_code: row.get(17)?,
+            knet_ref_number: row.get(18)?,
+            third_party_transaction_number: row.get(19)?,
+            payment_link_id: row.get(20)?,
+            payment_link_url: row.get(21)?,
+            payment_link_status: row.get(22)?,
+            last_response_code: row.get(23)?,
+            created_ms: row.get(24)?,
+            updated_ms: row.get(25)?,
+        })
+    }
+}
+
+/// One journal entry as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EntryRecord {
+    pub seq: i64,
+    pub operation_id: i64,
+    pub entry: String,
+    pub order_id: i64,
+    pub command: String,
+    pub operator: String,
+    pub profile: String,
+    pub environment: String,
+    pub amount_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub maintenance_reference: Option<String>,
+    pub outcome: Option<String>,
+    pub response_code: Option<String>,
+    pub response_message: Option<String>,
+    pub payload: String,
+    pub at_ms: i64,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+const ENTRY_COLUMNS: &str = "seq, operation_id, entry, order_id, command, operator, profile, \
+    environment, amount_minor, currency, maintenance_reference, outcome, response_code, \
+    response_message, payload, at_ms, prev_hash, hash";
+
+impl EntryRecord {
+    fn from_row(row: &Row<'_>) -> rusqlite::Result<EntryRecord> {
+        Ok(EntryRecord {
+            seq: row.get(0)?,
+            operation_id: row.get(1)?,
+            entry: row.get(2)?,
+            order_id: row.get(3)?,
+            command: row.get(4)?,
+            operator: row.get(5)?,
+            profile: row.get(6)?,
+            environment: row.get(7)?,
+            amount_minor: row.get(8)?,
+            currency: row.get(9)?,
+            maintenance_reference: row.get(10)?,
+            outcome: row.get(11)?,
+            response_code: row.get(12)?,
+            response_message: row.get(13)?,
+            payload: row.get(14)?,
+            at_ms: row.get(15)?,
+            prev_hash: row.get(16)?,
+            hash: row.get(17)?,
+        })
+    }
+
+    fn fields(&self) -> EntryFields<'_> {
+        EntryFields {
+            seq: self.seq,
+            operation_id: self.operation_id,
+            entry: &self.entry,
+            order_id: self.order_id,
+            command: &self.command,
+            operator: &self.operator,
+            profile: &self.profile,
+            environment: &self.environment,
+            amount_minor: self.amount_minor,
+            currency: self.currency.as_deref(),
+            maintenance_reference: self.maintenance_reference.as_deref(),
+            outcome: self.outcome.as_deref(),
+            response_code: self.response_code.as_deref(),
+            response_message: self.response_message.as_deref(),
+            payload: &self.payload,
+            at_ms: self.at_ms,
+        }
+    }
+}
+
+/// What a new entry says (the store adds sequence, time link and hash).
+#[derive(Debug, Clone, Default)]
+pub struct NewEntry<'a> {
+    pub amount_minor: Option<i64>,
+    pub currency: Option<&'a str>,
+    pub maintenance_reference: Option<&'a str>,
+    pub outcome: Option<&'a str>,
+    pub response_code: Option<&'a str>,
+    pub response_message: Option<&'a str>,
+    pub payload: &'a str,
+}
+
+/// An operation that blocks its order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOperation {
+    pub operation_id: i64,
+    pub order_id: i64,
+    /// `pending`, `uncertain` or `untrusted`.
+    pub state: String,
+    pub request: EntryRecord,
+}
+
+/// The journal database.
+#[derive(Debug)]
+pub struct Journal {
+    connection: Connection,
+    path: PathBuf,
+}
+
+/// The platform's place for the journal, e.g.
+/// `~/.local/share/apsdesk/journal.sqlite3` on Linux.
+pub fn default_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("com", "apsdesk", "apsdesk")
+        .map(|dirs| dirs.data_dir().join("journal.sqlite3"))
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+/// Whether a JSON payload holds an unmasked card number or security code.
+/// Only the card fields are looked at: fort ids are long digit runs too, and
+/// must not be mistaken for card numbers.
+pub fn contains_card_number(payload: &str) -> bool {
+    let Ok(params) = crate::aps::params::Params::from_json(payload) else {
+        return false;
+    };
+    let unmasked_number = params.non_empty("card_number").is_some_and(|number| {
+        number.len() >= 12 && number.bytes().all(|byte| byte.is_ascii_digit())
+    });
+    let security_code = params
+        .non_empty("card_security_code")
+        .is_some_and(|code| code != crate::aps::secret::MASK);
+    unmasked_number || security_code
+}
+
+/// Inserts one entry row whose hash the caller computed.
+pub(super) fn insert_entry(
+    connection: &Connection,
+    fields: &EntryFields<'_>,
+    prev_hash: &str,
+    hash: &str,
+) -> rusqlite::Result<()> {
+    let mut statement = connection.prepare_cached(&format!(
+        "INSERT INTO entries ({ENTRY_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+    ))?;
+    statement.execute(params![
+        fields.seq,
+        fields.operation_id,
+        fields.entry,
+        fields.order_id,
+        fields.command,
+        fields.operator,
+        fields.profile,
+        fields.environment,
+        fields.amount_minor,
+        fields.currency,
+        fields.maintenance_reference,
+        fields.outcome,
+        fields.response_code,
+        fields.response_message,
+        fields.payload,
+        fields.at_ms,
+        prev_hash,
+        hash,
+    ])?;
+    Ok(())
+}
+
+/// The last entry's sequence number and hash (0 and the genesis hash when empty).
+pub(super) fn chain_head(connection: &Connection) -> rusqlite::Result<(i64, String)> {
+    Ok(connection
+        .query_row(
+            "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?
+        .unwrap_or((0, chain::GENESIS.to_owned())))
+}
+
+impl Journal {
+    /// Opens (creating if needed) the journal at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Journal> {
+        if let Some(parent) = path
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)?;
+        }
+        let connection = Connection::open(path).map_err(|source| JournalError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        Journal::configure(connection, path)
+    }
+
+    /// Opens the journal at `path` at a given schema version only (tests of migrations).
+    pub fn open_at_version(path: &Path, version: u32) -> Result<Journal> {
+        let mut connection = Connection::open(path).map_err(|source| JournalError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        Journal::pragmas(&connection)?;
+        schema::migrate_to(&mut connection, version)?;
+        Ok(Journal {
+            connection,
+            path: path.to_owned(),
+        })
+    }
+
+    fn pragmas(connection: &Connection) -> Result<()> {
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        // A bounded page cache: memory does not grow with the journal.
+        connection.pragma_update(None, "cache_size", -16_000)?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(())
+    }
+
+    fn configure(mut connection: Connection, path: &Path) -> Result<Journal> {
+        Journal::pragmas(&connection)?;
+        schema::migrate(&mut connection)?;
+        Ok(Journal {
+            connection,
+            path: path.to_owned(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.connection
+    }
+
+    pub(super) fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.connection
+    }
+
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(schema::version(&self.connection)?)
+    }
+
+    /// The order of `reference` on the actor's account, created (state
+    /// `unknown`) if the journal has not seen it.
+    pub fn ensure_order(&mut self, actor: &Actor, merchant_reference: &str) -> Result<i64> {
+        let now = now_ms();
+        self.connection.execute(
+            "INSERT INTO orders (profile, environment, merchant_reference, state, created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, 'unknown', ?4, ?4)
+             ON CONFLICT (profile, environment, merchant_reference) DO NOTHING",
+            params![actor.profile, actor.environment, merchant_reference, now],
+        )?;
+        Ok(self.connection.query_row(
+            "SELECT id FROM orders WHERE profile = ?1 AND environment = ?2 AND merchant_reference = ?3",
+            params![actor.profile, actor.environment, merchant_reference],
+            |row| row.get(0),
+        )?)
+    }
+
+    pub fn order(&self, order_id: i64) -> Result<Option<OrderRecord>> {
+        Ok(self
+            .connection
+            .query_row(
+                &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
+                [order_id],
+                OrderRecord::from_row,
+            )
+            .optional()?)
+    }
+
+    /// Orders with this merchant reference, on any profile.
+    pub fn orders_by_reference(&self, merchant_reference: &str) -> Result<Vec<OrderRecord>> {
+        let mut statement = self.connection.prepare_cached(&format!(
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE merchant_reference = ?1 ORDER BY id"
+        ))?;
+        let rows = statement.query_map([merchant_reference], OrderRecord::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn order_by_reference(
+        &self,
+        actor: &Actor,
+        merchant_reference: &str,
+    ) -> Result<Option<OrderRecord>> {
+        Ok(self
+            .connection
+            .query_row(
+                &format!(
+                    "SELECT {ORDER_COLUMNS} FROM orders WHERE profile = ?1 AND environment = ?2 AND merchant_reference = ?3"
+                ),
+                params![actor.profile, actor.environment, merchant_reference],
+                OrderRecord::from_row,
+            )
+            .optional()?)
+    }
+
+    /// Appends one entry to the chain, in the caller's transaction.
+    fn append(
+        transaction: &rusqlite::Transaction<'_>,
+        actor: &Actor,
+        kind: EntryKind,
+        operation_id: Option<i64>,
+        order_id: i64,
+        command: &str,
+        entry: &NewEntry<'_>,
+    ) -> Result<i64> {
+        if contains_card_number(entry.payload) {
+            return Err(JournalError::CardNumberInPayload);
+        }
+        let (last_seq, prev_hash) = chain_head(transaction)?;
+        let seq = last_seq + 1;
+        let operation_id = operation_id.unwrap_or(seq);
+        let at_ms = now_ms();
+        let fields = EntryFields {
+            seq,
+            operation_id,
+            entry: kind.as_str(),
+            order_id,
+            command,
+            operator: &actor.operator,
+            profile: &actor.profile,
+            environment: &actor.environment,
+            amount_minor: entry.amount_minor,
+            currency: entry.currency,
+            maintenance_reference: entry.maintenance_reference,
+            outcome: entry.outcome,
+            response_code: entry.response_code,
+            response_message: entry.response_message,
+            payload: entry.payload,
+            at_ms,
+        };
+        let hash = chain::entry_hash(&prev_hash, &fields);
+        insert_entry(transaction, &fields, &prev_hash, &hash)?;
+        Ok(seq)
+    }
+
+    /// Records an operation's request **before** it is sent, and opens it.
+    /// Returns the operation id. Durable when this returns.
+    /// `blocks_order`: whether the operation moves money, so that its order
+    /// takes no other capture, refund or void until it is settled.
+    pub fn record_request(
+        &mut self,
+        actor: &Actor,
+        order_id: i64,
+        command: &str,
+        blocks_order: bool,
+        entry: &NewEntry<'_>,
+    ) -> Result<i64> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let operation_id = Journal::append(
+            &transaction,
+            actor,
+            EntryKind::Request,
+            None,
+            order_id,
+            command,
+            entry,
+        )?;
+        if blocks_order {
+            transaction.execute(
+                "INSERT INTO open_operations (operation_id, order_id, state) VALUES (?1, ?2, 'pending')",
+                params![operation_id, order_id],
+            )?;
+        }
+        transaction.commit()?;
+        Ok(operation_id)
+    }
+
+    /// Records the result of an operation. An uncertain or untrusted result
+    /// keeps it open; anything else closes it.
+    pub fn record_result(
+        &mut self,
+        actor: &Actor,
+        operation_id: i64,
+        entry: &NewEntry<'_>,
+    ) -> Result<()> {
+        let request = self.request_entry(operation_id)?;
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Journal::append(
+            &transaction,
+            actor,
+            EntryKind::Result,
+            Some(operation_id),
+            request.order_id,
+            &request.command,
+            entry,
+        )?;
+        match entry.outcome {
+            Some(outcome)
+                if outcome == OutcomeClass::Uncertain.as_str()
+                    || outcome == OutcomeClass::Untrusted.as_str() =>
+            {
+                transaction.execute(
+                    "UPDATE open_operations SET state = ?2 WHERE operation_id = ?1",
+                    params![operation_id, outcome],
+                )?;
+            }
+            _ => {
+                transaction.execute(
+                    "DELETE FROM open_operations WHERE operation_id = ?1",
+                    [operation_id],
+                )?;
+            }
+        }
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Records how an open operation was settled (`applied` or `not_applied`),
+    /// with the evidence, and closes it.
+    pub fn record_resolution(
+        &mut self,
+        actor: &Actor,
+        operation_id: i64,
+        entry: &NewEntry<'_>,
+    ) -> Result<()> {
+        let request = self.request_entry(operation_id)?;
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Journal::append(
+            &transaction,
+            actor,
+            EntryKind::Resolution,
+            Some(operation_id),
+            request.order_id,
+            &request.command,
+            entry,
+        )?;
+        transaction.execute(
+            "DELETE FROM open_operations WHERE operation_id = ?1",
+            [operation_id],
+        )?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// The request entry of an operation.
+    pub fn request_entry(&self, operation_id: i64) -> Result<EntryRecord> {
+        self.connection
+            .query_row(
+                &format!(
+                    "SELECT {ENTRY_COLUMNS} FROM entries WHERE seq = ?1 AND entry = 'request'"
+                ),
+                [operation_id],
+                EntryRecord::from_row,
+            )
+            .optional()?
+            .ok_or(JournalError::UnknownOperation(operation_id))
+    }
+
+    /// Every entry of an operation, in order.
+    pub fn operation_entries(&self, operation_id: i64) -> Result<Vec<EntryRecord>> {
+        let mut statement = self.connection.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE operation_id = ?1 ORDER BY seq"
+        ))?;
+        let rows = statement.query_map([operation_id], EntryRecord::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every entry about an order, in order: its timeline.
+    pub fn order_entries(&self, order_id: i64) -> Result<Vec<EntryRecord>> {
+        let mut statement = self.connection.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE order_id = ?1 ORDER BY seq"
+        ))?;
+        let rows = statement.query_map([order_id], EntryRecord::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn open_operations_where(
+        &self,
+        condition: &str,
+        value: Option<i64>,
+    ) -> Result<Vec<OpenOperation>> {
+        let sql = format!(
+            "SELECT o.operation_id, o.order_id, o.state FROM open_operations o {condition} ORDER BY o.operation_id"
+        );
+        let mut statement = self.connection.prepare_cached(&sql)?;
+        let rows: Vec<(i64, i64, String)> = match value {
+            Some(value) => statement
+                .query_map([value], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?,
+            None => statement
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        rows.into_iter()
+            .map(|(operation_id, order_id, state)| {
+                Ok(OpenOperation {
+                    operation_id,
+                    order_id,
+                    state,
+                    request: self.request_entry(operation_id)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Operations blocking this order.
+    pub fn open_operations_for(&self, order_id: i64) -> Result<Vec<OpenOperation>> {
+        self.open_operations_where("WHERE o.order_id = ?1", Some(order_id))
+    }
+
+    /// Every open operation (for reconciliation at start-up).
+    pub fn open_operations(&self) -> Result<Vec<OpenOperation>> {
+        self.open_operations_where("", None)
+    }
+
+    /// Updates an order's projection with a closure over its record; the
+    /// caller changes fields, the store writes them back.
+    pub fn update_order(
+        &mut self,
+        order_id: i64,
+        change: impl FnOnce(&mut OrderRecord),
+    ) -> Result<()> {
+        let Some(mut order) = self.order(order_id)? else {
+            return Ok(());
+        };
+        change(&mut order);
+        order.updated_ms = now_ms();
+        self.connection.execute(
+            "UPDATE orders SET fort_id = ?2, kind = ?3, payment_option = ?4, card_brand = ?5,
+                masked_card = ?6, currency = ?7, amount_minor = ?8, authorized_minor = ?9,
+                captured_minor = ?10, refunded_minor = ?11, state = ?12, customer_email = ?13,
+                customer_name = ?14, authorization_code = ?15, knet_ref_number = ?16,
+                third_party_transaction_number = ?17, payment_link_id = ?18, payment_link_url = ?19,
+                payment_link_status = ?20, last_response_code = ?21, updated_ms = ?22
+             WHERE id = ?1",
+            params![
+                order.id,
+                order.fort_id,
+                order.kind,
+                order.payment_option,
+                order.card_brand,
+                order.masked_card,
+                order.currency,
+                order.amount_minor,
+                order.authorized_minor,
+                order.captured_minor,
+                order.refunded_minor,
+                order.state,
+                order.customer_email,
+                order.customer_name,
+                order.authorization_code,
+                order.knet_ref_number,
+                order.third_party_transaction_number,
+                order.payment_link_id,
+                order.payment_link_url,
+                order.payment_link_status,
+                order.last_response_code,
+                order.updated_ms,
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Recomputes the chain from the first entry and reports the first break.
+    pub fn verify_chain(&self) -> Result<ChainReport> {
+        let mut statement = self
+            .connection
+            .prepare(&format!("SELECT {ENTRY_COLUMNS} FROM entries ORDER BY seq"))?;
+        let mut rows = statement.query([])?;
+        let mut previous = chain::GENESIS.to_owned();
+        let mut expected_seq = 1;
+        let mut checked = 0;
+        while let Some(row) = rows.next()? {
+            let entry = EntryRecord::from_row(row)?;
+            checked += 1;
+            let recomputed = chain::entry_hash(&previous, &entry.fields());
+            if entry.seq != expected_seq || entry.prev_hash != previous || entry.hash != recomputed
+            {
+                return Ok(ChainReport {
+                    entries_checked: checked,
+                    first_broken_seq: Some(entry.seq),
+                });
+            }
+            previous = entry.hash;
+            expected_seq += 1;
+        }
+        Ok(ChainReport {
+            entries_checked: checked,
+            first_broken_seq: None,
+        })
+    }
+
+    /// Writes a consistent copy of the journal to `destination` while it is in
+    /// use (`VACUUM INTO`). The destination must not exist.
+    pub fn backup(&self, destination: &Path) -> Result<()> {
+        if destination.exists() {
+            return Err(JournalError::Io(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!("{} already exists", destination.display()),
+            )));
+        }
+        self.connection
+            .execute("VACUUM INTO ?1", [destination.to_string_lossy().as_ref()])?;
+        Ok(())
+    }
+
+    /// Replaces the journal at `target` with the backup at `source`, after
+    /// checking that the backup is a sound journal with an intact chain. The
+    /// journal must not be open elsewhere.
+    pub fn restore(source: &Path, target: &Path) -> Result<ChainReport> {
+        let backup = Journal::open(source)?;
+        let integrity: String =
+            backup
+                .connection
+                .query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+        if integrity != "ok" {
+            return Err(JournalError::Io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("the backup is damaged: {integrity}"),
+            )));
+        }
+        let report = backup.verify_chain()?;
+        if !report.is_intact() {
+            return Ok(report);
+        }
+        let staged = target.with_extension("restoring");
+        let _ = std::fs::remove_file(&staged);
+        backup.backup(&staged)?;
+        drop(backup);
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+        }
+        std::fs::rename(&staged, target)?;
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unmasked_card_fields_are_recognized() {
+        assert!(contains_card_number(
+            r#"{"card_number":"4005550000000001"}"#
+        ));
+        assert!(contains_card_number(r#"{"card_security_code":"123"}"#));
+        assert!(!contains_card_number(
+            r#"{"card_number":"400555******0001","card_security_code":"********"}"#
+        ));
+        assert!(!contains_card_number(r#"{"fort_id":"169000000000000001"}"#));
+    }
+}

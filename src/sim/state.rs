@@ -228,6 +228,11 @@ impl SimState {
         self.public_base_url = url.into();
     }
 
+    /// The card tokens the simulator issued.
+    pub fn tokens(&self) -> impl Iterator<Item = &SimToken> {
+        self.tokens.values()
+    }
+
     pub fn order(&self, merchant_reference: &str) -> Option<&SimOrder> {
         self.orders.get(merchant_reference)
     }

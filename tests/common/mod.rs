@@ -69,3 +69,28 @@ pub fn card_payment(reference: &str, amount: &str, currency: &str, card: &str) -
 pub const APPROVE_CARD: &str = "4005550000000001";
 pub const DECLINE_CARD: &str = "4000000000000002";
 pub const UNCERTAIN_CARD: &str = "4000000000000119";
+
+/// Authorizes an order directly in the simulator's state (no HTTP): the
+/// starting point of back-office tests. `amount` in minor units.
+pub fn authorize_in_sim(sim: &RunningSimulator, reference: &str, amount: &str, currency: &str) {
+    let request = signed_request(
+        &sim.credentials(),
+        Command::Authorization,
+        &card_payment(reference, amount, currency, APPROVE_CARD),
+        Language::En,
+    );
+    let response = sim.with_state(|state| state.handle(&request, jiff::Timestamp::now()));
+    assert_eq!(
+        response.text("response_code"),
+        Some("02000"),
+        "authorization of {reference}"
+    );
+}
+
+/// `(authorized, captured, refunded)` of an order as the simulator holds it.
+pub fn sim_totals(sim: &RunningSimulator, reference: &str) -> (u64, u64, u64) {
+    sim.with_state(|state| {
+        let order = state.order(reference).expect("order in the simulator");
+        (order.authorized, order.captured, order.refunded)
+    })
+}

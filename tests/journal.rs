@@ -1,0 +1,778 @@
+//! The journal and the desk against the in-process simulator: every operation
+//! recorded, uncertain outcomes reconciled, nothing sent twice, the chain,
+//! the queries, export, backup and migrations.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use apsdesk::aps::request::{
+    Capture, CheckPaymentLinkStatus, CheckStatus, MaintenanceForm, PaymentLink, PaymentLinkForm,
+    Refund, UpdateToken, UpdateTokenForm, VoidAuthorization,
+};
+use apsdesk::aps::{Command, Language, OutcomeClass};
+use apsdesk::journal::desk::{Resolution, RunError, SharedJournal};
+use apsdesk::journal::export::{BOM, export_csv};
+use apsdesk::journal::synthetic::{SeedSpec, seed};
+use apsdesk::journal::{Actor, Desk, Journal, OrderFilter, SortColumn};
+use apsdesk::sim::{FaultKind, FaultRule, RunningSimulator};
+use common::{authorize_in_sim, client, sim_totals, start_sim};
+use tempfile::TempDir;
+
+fn actor() -> Actor {
+    Actor {
+        operator: "amal".into(),
+        profile: "demo".into(),
+        environment: "simulator".into(),
+    }
+}
+
+fn shared(journal: Journal) -> SharedJournal {
+    Arc::new(Mutex::new(journal))
+}
+
+fn desk_at(sim: &RunningSimulator, path: &std::path::Path) -> Desk {
+    let journal = Journal::open(path).expect("journal opens");
+    Desk::new(shared(journal), client(sim), actor(), Language::En)
+}
+
+fn form(reference: &str, amount: &str, currency: &str) -> MaintenanceForm {
+    MaintenanceForm {
+        merchant_reference: reference.into(),
+        amount: amount.into(),
+        currency: currency.into(),
+        ..MaintenanceForm::default()
+    }
+}
+
+fn capture(reference: &str, amount: &str) -> Capture {
+    Capture::parse(&form(reference, amount, "KWD")).expect("valid capture")
+}
+
+fn refund(reference: &str, amount: &str) -> Refund {
+    Refund::parse(&form(reference, amount, "KWD")).expect("valid refund")
+}
+
+fn open_count(desk: &Desk) -> usize {
+    desk.journal
+        .lock()
+        .expect("lock")
+        .open_operations()
+        .expect("read")
+        .len()
+}
+
+#[tokio::test]
+async fn partial_capture_refund_and_status_are_recorded_with_their_totals() {
+    let sim = start_sim().await;
+    let dir = TempDir::new().expect("temp dir");
+    let desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
+    authorize_in_sim(&sim, "J-1", "10000", "KWD");
+
+    let report = desk.run(&capture("J-1", "4.000")).await.expect("sent");
+    assert_eq!(report.outcome.class, OutcomeClass::Succeeded);
+    let order = report.order.expect("recorded");
+    assert_eq!(
+        (order.captured_minor, order.state.as_str()),
+        (4000, "partially_captured")
+    );
+
+    let report = desk.run(&refund("J-1", "1.500")).await.expect("sent");
+    assert_eq!(
+        report.outcome.class,
+        OutcomeClass::Succeeded,
+        "{}",
+        report.outcome.summary()
+    );
+    let check = CheckStatus::for_reference("J-1").expect("valid");
+    let order = desk
+        .run(&check)
+        .await
+        .expect("sent")
+        .order
+        .expect("recorded");
+    assert_eq!(
+        (
+            order.authorized_minor,
+            order.captured_minor,
+            order.refunded_minor
+        ),
+        (10_000, 4_000, 1_500)
+    );
+    assert_eq!(order.state, "partially_refunded");
+    assert_eq!(order.currency.as_deref(), Some("KWD"));
+    assert_eq!(sim_totals(&sim, "J-1"), (10_000, 4_000, 1_500));
+
+    let journal = desk.journal.lock().expect("lock");
+    let entries = journal.order_entries(order.id).expect("entries");
+    // Each operation is a request then a result; a capture and a refund each
+    // read a baseline first: 2 baselines + capture + refund + status = 5.
+    assert_eq!(entries.len(), 10);
+    for pair in entries.chunks(2) {
+        assert_eq!(
+            (pair[0].entry.as_str(), pair[1].entry.as_str()),
+            ("request", "result")
+        );
+        assert_eq!(pair[0].operation_id, pair[1].operation_id);
+        assert_eq!(pair[0].operator, "amal");
+    }
+    let refund_request = entries
+        .iter()
+        .find(|entry| entry.command == "REFUND" && entry.entry == "request")
+        .expect("refund recorded");
+    assert_eq!(refund_request.amount_minor, Some(1500));
+    assert!(journal.verify_chain().expect("verify").is_intact());
+    assert!(journal.open_operations().expect("open").is_empty());
+}
+
+#[tokio::test]
+async fn a_refund_beyond_the_captured_amount_is_declined_and_moves_nothing() {
+    let sim = start_sim().await;
+    let dir = TempDir::new().expect("temp dir");
+    let desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
+    authorize_in_sim(&sim, "J-2", "10000", "KWD");
+    desk.run(&capture("J-2", "2.000")).await.expect("sent");
+    let report = desk.run(&refund("J-2", "2.001")).await.expect("sent");
+    assert_eq!(report.outcome.class, OutcomeClass::Declined);
+    assert_eq!(report.outcome.response_code(), Some("07048"));
+    let order = report.order.expect("recorded");
+    assert_eq!(order.refunded_minor, 0);
+    assert_eq!(order.last_response_code.as_deref(), Some("07048"));
+    assert_eq!(
+        open_count(&desk),
+        0,
+        "a definite decline does not block the order"
+    );
+}
+
+#[tokio::test]
+async fn a_dropped_refund_blocks_the_order_until_reconciled_and_is_never_resent() {
+    let sim = start_sim().await;
+    let dir = TempDir::new().expect("temp dir");
+    let desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
+    authorize_in_sim(&sim, "J-3", "10000", "KWD");
+    desk.run(&capture("J-3", "10.000")).await.expect("sent");
+
+    sim.inject(FaultRule::once(Command::Refund, FaultKind::DropAfterApply));
+    let report = desk.run(&refund("J-3", "3.000")).await.expect("sent");
+    assert_eq!(report.outcome.class, OutcomeClass::Uncertain);
+    assert_eq!(sim.received(Command::Refund), 1);
+    assert_eq!(sim_totals(&sim, "J-3").2, 3000, "the simulator applied it");
+    assert_eq!(open_count(&desk), 1);
+    assert_eq!(
+        report.order.expect("order").refunded_minor,
+        0,
+        "not believed yet"
+    );
+
+    // While APS cannot be asked, another refund on the order is refused.
+    sim.inject(FaultRule {
+        command: Some("CHECK_STATUS".into()),
+        kind: FaultKind::HttpStatus { status: 503 },
+        times: None,
+    });
+    let blocked = desk.run(&refund("J-3", "3.000")).await;
+    assert!(
+        matches!(blocked, Err(RunError::Blocked { .. })),
+        "{blocked:?}"
+    );
+    assert_eq!(sim.received(Command::Refund), 1, "nothing sent");
+
+    sim.clear_faults();
+    let resolutions = desk.reconcile_all().await.expect("reconciled");
+    assert_eq!(resolutions.len(), 1);
+    assert_eq!(resolutions[0].1, Resolution::Applied);
+    assert_eq!(open_count(&desk), 0);
+    let journal = desk.journal.lock().expect("lock");
+    let order = journal
+        .order_by_reference(&actor(), "J-3")
+        .expect("read")
+        .expect("order");
+    assert_eq!(order.refunded_minor, 3000);
+    let resolution = journal
+        .order_entries(order.id)
+        .expect("entries")
+        .into_iter()
+        .find(|entry| entry.entry == "resolution")
+        .expect("the conclusion is recorded");
+    assert_eq!(resolution.outcome.as_deref(), Some("applied"));
+    assert!(resolution.payload.contains("\"before\"") && resolution.payload.contains("\"after\""));
+    drop(journal);
+    assert_eq!(
+        sim.received(Command::Refund),
+        1,
+        "reconciliation never resends"
+    );
+}
+
+#[tokio::test]
+async fn an_unapplied_refund_is_retried_with_its_maintenance_reference() {
+    let sim = start_sim().await;
+    let dir = TempDir::new().expect("temp dir");
+    let desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
+    authorize_in_sim(&sim, "J-4", "10000", "KWD");
+    desk.run(&capture("J-4", "10.000")).await.expect("sent");
+
+    sim.inject(FaultRule::once(
+        Command::Refund,
+        FaultKind::HttpStatus { status: 500 },
+    ));
+    let first = desk
+        .refund_with_stable_reference(&refund("J-4", "2.500"))
+        .expect("prepared");
+    let first_reference = first.maintenance_reference.clone().expect("assigned");
+    let report = desk.run(&first).await.expect("sent");
+    assert_eq!(report.outcome.class, OutcomeClass::Uncertain);
+    let resolutions = desk.reconcile_all().await.expect("reconciled");
+    assert_eq!(resolutions[0].1, Resolution::NotApplied);
+
+    let retry = desk
+        .refund_with_stable_reference(&refund("J-4", "2.500"))
+        .expect("prepared");
+    assert_eq!(
+        retry.maintenance_reference.as_deref(),
+        Some(first_reference.as_str())
+    );
+    let report = desk.run(&retry).await.expect("sent");
+    assert_eq!(report.outcome.class, OutcomeClass::Succeeded);
+    assert_eq!(sim_totals(&sim, "J-4").2, 2500);
+
+    // A third refund of the same amount is a new refund, with a new reference.
+    let third = desk
+        .refund_with_stable_reference(&refund("J-4", "2.500"))
+        .expect("prepared");
+    assert_ne!(
+        third.maintenance_reference.as_deref(),
+        Some(first_reference.as_str())
+    );
+}
+
+#[tokio::test]
+async fn a_crash_between_pending_and_completed_is_reconciled_at_restart() {
+    let sim = start_sim().await;
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    authorize_in_sim(&sim, "J-5", "10000", "KWD");
+    {
+        let desk = desk_at(&sim, &path);
+        desk.run(&capture("J-5", "10.000")).await.expect("sent");
+        // APS applies the refund and answers late; the process "dies" while
+        // waiting: the future is dropped after the pending entry was written.
+        sim.inject(FaultRule::once(
+            Command::Refund,
+            FaultKind::HangAfterApply { millis: 1_500 },
+        ));
+        let crashed = tokio::time::timeout(
+            Duration::from_millis(700),
+            desk.run(&refund("J-5", "4.000")),
+        )
+        .await;
+        assert!(crashed.is_err(), "the run was cut off");
+        let journal = desk.journal.lock().expect("lock");
+        let open = journal.open_operations().expect("open");
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].state, "pending");
+        assert_eq!(open[0].request.command, "REFUND");
+    }
+    assert_eq!(sim_totals(&sim, "J-5").2, 4000, "APS applied it");
+
+    // Restart: a new journal handle and desk, reconciliation at start-up.
+    let desk = desk_at(&sim, &path);
+    let resolutions = desk.reconcile_all().await.expect("reconciled");
+    assert_eq!(resolutions.len(), 1);
+    assert_eq!(resolutions[0].1, Resolution::Applied);
+    assert_eq!(
+        sim.received(Command::Refund),
+        1,
+        "no second refund was sent"
+    );
+    let journal = desk.journal.lock().expect("lock");
+    let order = journal
+        .order_by_reference(&actor(), "J-5")
+        .expect("read")
+        .expect("order");
+    assert_eq!(order.refunded_minor, 4000);
+    assert!(journal.verify_chain().expect("verify").is_intact());
+}
+
+#[tokio::test]
+async fn the_hash_chain_detects_an_edited_row_and_the_triggers_refuse_edits() {
+    let sim = start_sim().await;
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    let desk = desk_at(&sim, &path);
+    authorize_in_sim(&sim, "J-6", "10000", "KWD");
+    desk.run(&capture("J-6", "1.000")).await.expect("sent");
+    desk.run(&capture("J-6", "2.000")).await.expect("sent");
+    drop(desk);
+
+    let raw = rusqlite::Connection::open(&path).expect("raw open");
+    let update = raw.execute(
+        "UPDATE entries SET amount_minor = 9000 WHERE command = 'CAPTURE'",
+        [],
+    );
+    assert!(update.is_err(), "updates are refused");
+    assert!(
+        raw.execute("DELETE FROM entries WHERE seq = 1", [])
+            .is_err(),
+        "deletes are refused"
+    );
+    // Someone with the file drops the trigger and edits the amount anyway.
+    raw.execute_batch(
+        "DROP TRIGGER entries_no_update;
+         UPDATE entries SET amount_minor = 100 WHERE seq = (SELECT min(seq) FROM entries WHERE command = 'CAPTURE');",
+    )
+    .expect("tampered");
+    let edited: i64 = raw
+        .query_row(
+            "SELECT min(seq) FROM entries WHERE command = 'CAPTURE'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("seq");
+    drop(raw);
+    let journal = Journal::open(&path).expect("opens");
+    let report = journal.verify_chain().expect("verify");
+    assert_eq!(report.first_broken_seq, Some(edited));
+}
+
+#[tokio::test]
+async fn secrets_never_reach_the_database_file() {
+    let sim = start_sim().await;
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    let desk = desk_at(&sim, &path);
+    authorize_in_sim(&sim, "J-7", "10000", "KWD");
+    authorize_in_sim(&sim, "J-8", "10000", "KWD");
+    desk.run(&capture("J-7", "5.000")).await.expect("sent");
+    desk.run(&refund("J-7", "1.000")).await.expect("sent");
+    let void = VoidAuthorization::parse(&MaintenanceForm {
+        merchant_reference: "J-8".into(),
+        ..MaintenanceForm::default()
+    })
+    .expect("valid");
+    assert_eq!(
+        desk.run(&void).await.expect("sent").outcome.class,
+        OutcomeClass::Succeeded
+    );
+    let token = sim
+        .with_state(|state| state.tokens().next().map(|token| token.token_name.clone()))
+        .expect("a token");
+    let update = UpdateToken::parse(
+        &UpdateTokenForm {
+            merchant_reference: "J-T".into(),
+            token_name: token,
+            card_holder_name: Some("Huda Al-Kandari".into()),
+            ..UpdateTokenForm::default()
+        },
+        jiff::Timestamp::now(),
+    )
+    .expect("valid");
+    assert_eq!(
+        desk.run(&update).await.expect("sent").outcome.class,
+        OutcomeClass::Succeeded
+    );
+    let link = PaymentLink::parse(
+        &PaymentLinkForm {
+            merchant_reference: "J-L".into(),
+            amount: "7.250".into(),
+            currency: "KWD".into(),
+            customer_email: "buyer@example.com".into(),
+            request_expiry_date: "2099-01-01T00:00:00+03:00".into(),
+            notification_type: "NONE".into(),
+            customer_name: Some("نورة الكندري".into()),
+            ..PaymentLinkForm::default()
+        },
+        jiff::Timestamp::now(),
+    )
+    .expect("valid");
+    let report = desk.run(&link).await.expect("sent");
+    assert_eq!(
+        report.outcome.class,
+        OutcomeClass::Succeeded,
+        "{}",
+        report.outcome.summary()
+    );
+    let link_order = report.order.expect("recorded");
+    let link_id = link_order
+        .payment_link_id
+        .clone()
+        .expect("link id recorded");
+    assert_eq!(link_order.payment_link_status.as_deref(), Some("OPEN"));
+    sim.pay_link(&link_id).expect("paid");
+    let status = CheckPaymentLinkStatus::parse(None, Some("J-L")).expect("valid");
+    let order = desk
+        .run(&status)
+        .await
+        .expect("sent")
+        .order
+        .expect("recorded");
+    assert_eq!(order.payment_link_status.as_deref(), Some("PAID"));
+    desk.run(&CheckStatus::for_reference("J-7").expect("valid"))
+        .await
+        .expect("sent");
+    drop(desk);
+
+    let credentials = sim.credentials();
+    let secrets = [
+        credentials.access_code.expose().to_owned(),
+        credentials.request_phrase.expose().to_owned(),
+        credentials.response_phrase.expose().to_owned(),
+        common::APPROVE_CARD.to_owned(),
+    ];
+    let mut scanned = 0;
+    for entry in std::fs::read_dir(dir.path()).expect("dir") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
+        scanned += bytes.len();
+        for secret in &secrets {
+            assert!(
+                !bytes
+                    .windows(secret.len())
+                    .any(|window| window == secret.as_bytes()),
+                "a secret ({} bytes) is in the journal's files",
+                secret.len()
+            );
+        }
+    }
+    assert!(
+        scanned > 10_000,
+        "the journal was written ({scanned} bytes)"
+    );
+    // The same bytes are findable when present: the scan is not vacuous.
+    let journal = Journal::open(&path).expect("opens");
+    let order = journal
+        .order_by_reference(&actor(), "J-7")
+        .expect("read")
+        .expect("order");
+    assert_eq!(order.captured_minor, 5000);
+}
+
+fn synthetic_journal(dir: &TempDir, orders: u64) -> Journal {
+    let mut journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("opens");
+    let spec = SeedSpec {
+        orders,
+        profile: "demo".into(),
+        environment: "simulator".into(),
+        now_ms: 1_790_000_000_000,
+    };
+    let report = seed(&mut journal, &spec, |_, _| {}).expect("seeded");
+    assert_eq!(report.orders, orders);
+    assert!(report.operations >= 2 * orders, "{report:?}");
+    journal
+}
+
+fn all_pages(journal: &Journal, filter: &OrderFilter, page_size: usize) -> Vec<i64> {
+    let mut ids = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = journal
+            .orders_page(filter, cursor.as_ref(), page_size)
+            .expect("page");
+        assert!(page.rows.len() <= page_size);
+        ids.extend(page.rows.iter().map(|order| order.id));
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return ids,
+        }
+    }
+}
+
+#[test]
+fn keyset_pages_cover_every_sort_exactly_once_in_order() {
+    let dir = TempDir::new().expect("temp dir");
+    let journal = synthetic_journal(&dir, 1_500);
+    assert!(journal.verify_chain().expect("verify").is_intact());
+    for sort in SortColumn::ALL {
+        for descending in [false, true] {
+            let filter = OrderFilter {
+                sort,
+                descending,
+                ..OrderFilter::default()
+            };
+            let paged = all_pages(&journal, &filter, 97);
+            let whole = journal.orders_page(&filter, None, 10_000).expect("whole");
+            let expected: Vec<i64> = whole.rows.iter().map(|order| order.id).collect();
+            assert_eq!(paged, expected, "{sort:?} descending={descending}");
+            assert_eq!(paged.len(), 1_500);
+        }
+    }
+    // The sort itself is right: amounts ascending never go down.
+    let filter = OrderFilter {
+        sort: SortColumn::Amount,
+        ..OrderFilter::default()
+    };
+    let rows = journal
+        .orders_page(&filter, None, 1_500)
+        .expect("rows")
+        .rows;
+    assert!(
+        rows.windows(2)
+            .all(|pair| pair[0].amount_minor <= pair[1].amount_minor)
+    );
+}
+
+#[test]
+fn filters_and_arabic_search_find_exactly_the_matching_orders() {
+    let dir = TempDir::new().expect("temp dir");
+    let journal = synthetic_journal(&dir, 2_000);
+    let everything = journal
+        .orders_page(&OrderFilter::default(), None, 5_000)
+        .expect("all")
+        .rows;
+
+    let check =
+        |filter: OrderFilter, predicate: &dyn Fn(&apsdesk::journal::store::OrderRecord) -> bool| {
+            let found: Vec<i64> = all_pages(&journal, &filter, 50);
+            let mut expected: Vec<i64> = everything
+                .iter()
+                .filter(|order| predicate(order))
+                .map(|order| order.id)
+                .collect();
+            let mut sorted_found = found.clone();
+            sorted_found.sort_unstable();
+            expected.sort_unstable();
+            assert!(!expected.is_empty(), "{filter:?} matches something");
+            assert_eq!(sorted_found, expected, "{filter:?}");
+            assert_eq!(
+                journal.count_orders(&filter).expect("count"),
+                expected.len() as u64
+            );
+        };
+    check(
+        OrderFilter {
+            text: "أحمد".into(),
+            ..OrderFilter::default()
+        },
+        &|order| {
+            order
+                .customer_name
+                .as_deref()
+                .is_some_and(|name| name.contains("أحمد"))
+        },
+    );
+    check(
+        OrderFilter {
+            text: "al-kandari".into(),
+            ..OrderFilter::default()
+        },
+        &|order| {
+            order
+                .customer_name
+                .as_deref()
+                .is_some_and(|name| name.contains("Al-Kandari"))
+        },
+    );
+    let knet = everything
+        .iter()
+        .find(|order| order.knet_ref_number.is_some())
+        .expect("a KNET order");
+    let knet_ref = knet.knet_ref_number.clone().expect("ref");
+    check(
+        OrderFilter {
+            text: knet_ref.clone(),
+            ..OrderFilter::default()
+        },
+        &|order| order.knet_ref_number.as_deref() == Some(knet_ref.as_str()),
+    );
+    check(
+        OrderFilter {
+            text: "SYN-00000042".into(),
+            ..OrderFilter::default()
+        },
+        &|order| order.merchant_reference == "SYN-00000042",
+    );
+    check(
+        OrderFilter {
+            states: vec!["partially_refunded".into(), "voided".into()],
+            currency: Some("KWD".into()),
+            ..OrderFilter::default()
+        },
+        &|order| {
+            matches!(order.state.as_str(), "partially_refunded" | "voided")
+                && order.currency.as_deref() == Some("KWD")
+        },
+    );
+    check(
+        OrderFilter {
+            payment_options: vec!["KNET".into()],
+            amount_min: Some(100_000),
+            amount_max: Some(500_000),
+            sort: SortColumn::Amount,
+            ..OrderFilter::default()
+        },
+        &|order| {
+            order.payment_option.as_deref() == Some("KNET")
+                && order
+                    .amount_minor
+                    .is_some_and(|amount| (100_000..=500_000).contains(&amount))
+        },
+    );
+    let middle = everything[everything.len() / 2].created_ms;
+    check(
+        OrderFilter {
+            created_from_ms: Some(middle),
+            created_to_ms: Some(middle + 30 * 24 * 3600 * 1000),
+            profile: Some("demo".into()),
+            environment: Some("simulator".into()),
+            ..OrderFilter::default()
+        },
+        &|order| (middle..middle + 30 * 24 * 3600 * 1000).contains(&order.created_ms),
+    );
+    let none = OrderFilter {
+        profile: Some("another".into()),
+        ..OrderFilter::default()
+    };
+    assert_eq!(journal.count_orders(&none).expect("count"), 0);
+}
+
+#[test]
+fn csv_export_has_a_bom_every_row_and_the_currency_decimals() {
+    let dir = TempDir::new().expect("temp dir");
+    let journal = synthetic_journal(&dir, 600);
+    let filter = OrderFilter {
+        currency: Some("KWD".into()),
+        ..OrderFilter::default()
+    };
+    let mut bytes = Vec::new();
+    let written = export_csv(&journal, &filter, &mut bytes).expect("exported");
+    assert_eq!(written, journal.count_orders(&filter).expect("count"));
+    assert!(bytes.starts_with(BOM));
+    let text = String::from_utf8(bytes[BOM.len()..].to_vec()).expect("UTF-8");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().expect("header").clone();
+    let amount_column = headers
+        .iter()
+        .position(|name| name == "amount")
+        .expect("amount column");
+    let name_column = headers
+        .iter()
+        .position(|name| name == "customer_name")
+        .expect("name column");
+    let mut rows = 0;
+    let mut arabic = 0;
+    for record in reader.records() {
+        let record = record.expect("row");
+        rows += 1;
+        let amount = &record[amount_column];
+        let decimals = amount.split('.').nth(1).map(str::len);
+        assert_eq!(decimals, Some(3), "KWD amount {amount}");
+        if record[name_column]
+            .chars()
+            .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+        {
+            arabic += 1;
+        }
+    }
+    assert_eq!(rows, written);
+    assert!(arabic > 0, "Arabic names survive the export");
+}
+
+#[test]
+fn backup_while_open_and_restore() {
+    let dir = TempDir::new().expect("temp dir");
+    let journal = synthetic_journal(&dir, 300);
+    let backup = dir.path().join("backup.sqlite3");
+    journal.backup(&backup).expect("backed up");
+    assert!(journal.backup(&backup).is_err(), "never overwrites");
+    let target = dir.path().join("restored.sqlite3");
+    let report = Journal::restore(&backup, &target).expect("restored");
+    assert!(report.is_intact());
+    let restored = Journal::open(&target).expect("opens");
+    assert_eq!(
+        restored
+            .count_orders(&OrderFilter::default())
+            .expect("count"),
+        300
+    );
+    assert_eq!(
+        restored.verify_chain().expect("verify").entries_checked,
+        journal.verify_chain().expect("verify").entries_checked
+    );
+}
+
+#[test]
+fn a_version_1_journal_is_migrated_with_its_records() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    {
+        let mut journal = Journal::open_at_version(&path, 1).expect("v1");
+        assert_eq!(journal.schema_version().expect("version"), 1);
+        let order_id = journal.ensure_order(&actor(), "OLD-1").expect("order");
+        journal
+            .update_order(order_id, |order| {
+                order.third_party_transaction_number = Some("5550001112223334".into());
+                order.customer_name = Some("مريم الحربي".into());
+            })
+            .expect("updated");
+        journal
+            .record_request(
+                &actor(),
+                order_id,
+                "CHECK_STATUS",
+                false,
+                &apsdesk::journal::store::NewEntry {
+                    payload: "{}",
+                    ..Default::default()
+                },
+            )
+            .expect("recorded");
+    }
+    let journal = Journal::open(&path).expect("migrated");
+    assert_eq!(
+        journal.schema_version().expect("version"),
+        apsdesk::journal::schema::current_version()
+    );
+    assert!(journal.verify_chain().expect("verify").is_intact());
+    // Version 2 indexes the third-party number: the old order is found by it.
+    for text in ["5550001112223334", "OLD-1", "مريم"] {
+        let filter = OrderFilter {
+            text: text.into(),
+            ..OrderFilter::default()
+        };
+        let rows = journal.orders_page(&filter, None, 10).expect("page").rows;
+        assert_eq!(rows.len(), 1, "{text}");
+        assert_eq!(rows[0].merchant_reference, "OLD-1");
+    }
+}
+
+#[tokio::test]
+async fn looking_up_references_records_their_orders() {
+    let sim = start_sim().await;
+    let dir = TempDir::new().expect("temp dir");
+    let desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
+    for index in 0..12 {
+        authorize_in_sim(&sim, &format!("LK-{index}"), "2500", "KWD");
+    }
+    let text = "merchant_reference,amount\n".to_owned()
+        + &(0..12)
+            .map(|index| format!("LK-{index},2.500\n"))
+            .collect::<String>()
+        + "LK-MISSING,1\n";
+    let references = apsdesk::journal::desk::references_from_text(&text);
+    assert_eq!(references.len(), 13);
+    let progress = Mutex::new(Vec::new());
+    let results = desk
+        .lookup(references, 3, |done, total| {
+            progress.lock().expect("lock").push((done, total))
+        })
+        .await;
+    assert_eq!(results.len(), 13);
+    assert_eq!(progress.lock().expect("lock").last(), Some(&(13, 13)));
+    let authorized = results
+        .iter()
+        .filter(|result| {
+            result
+                .order
+                .as_ref()
+                .is_some_and(|order| order.state == "authorized")
+        })
+        .count();
+    assert_eq!(authorized, 12);
+    let journal = desk.journal.lock().expect("lock");
+    let missing = journal
+        .order_by_reference(&actor(), "LK-MISSING")
+        .expect("read")
+        .expect("recorded");
+    assert_eq!(missing.state, "not_found");
+}

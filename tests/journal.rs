@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -744,17 +745,17 @@ async fn looking_up_references_records_their_orders() {
     for index in 0..12 {
         authorize_in_sim(&sim, &format!("LK-{index}"), "2500", "KWD");
     }
-    let text = "merchant_reference,amount\n".to_owned()
-        + &(0..12)
-            .map(|index| format!("LK-{index},2.500\n"))
-            .collect::<String>()
-        + "LK-MISSING,1\n";
+    let mut text = "merchant_reference,amount\n".to_owned();
+    for index in 0..12 {
+        writeln!(text, "LK-{index},2.500").expect("in memory");
+    }
+    text.push_str("LK-MISSING,1\n");
     let references = apsdesk::journal::desk::references_from_text(&text);
     assert_eq!(references.len(), 13);
     let progress = Mutex::new(Vec::new());
     let results = desk
         .lookup(references, 3, |done, total| {
-            progress.lock().expect("lock").push((done, total))
+            progress.lock().expect("lock").push((done, total));
         })
         .await;
     assert_eq!(results.len(), 13);

@@ -175,8 +175,7 @@ mod tests {
         let without_phrase =
             |name: &str| (name != ENV_RESPONSE_PHRASE).then(|| full(name)).flatten();
         let error = credentials_from_env(without_phrase)
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string();
         assert!(error.contains(ENV_RESPONSE_PHRASE), "{error}");
         let bad_sha = |name: &str| {
@@ -187,8 +186,7 @@ mod tests {
             }
         };
         let error = credentials_from_env(bad_sha)
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string();
         assert!(
             error.contains(ENV_SHA_TYPE) && !error.contains("SECRET"),

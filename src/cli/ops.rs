@@ -128,7 +128,7 @@ pub struct LinkArgs {
 #[derive(Debug, Subcommand)]
 pub enum LinkCommand {
     /// Create a payment link and record it.
-    Create(LinkCreateArgs),
+    Create(Box<LinkCreateArgs>),
     /// Refresh a payment link's status.
     Status(LinkStatusArgs),
 }

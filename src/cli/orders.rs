@@ -99,7 +99,7 @@ fn list(
     }
     writeln!(
         out,
-        "{:<20} {:<20} {:<19} {:<12} {:<4} {:>12} {:>12} {:>12}  {}",
+        "{:<20} {:<20} {:<19} {:<12} {:<4} {:>12} {:>12} {:>12}  customer",
         "merchant_reference",
         "state",
         "created (UTC)",
@@ -107,8 +107,7 @@ fn list(
         "cur",
         "amount",
         "captured",
-        "refunded",
-        "customer"
+        "refunded"
     )?;
     for order in &page.rows {
         writeln!(
@@ -305,15 +304,12 @@ fn lookup(
     file: Option<&PathBuf>,
     concurrency: usize,
 ) -> anyhow::Result<ExitCode> {
-    let text = match file {
-        Some(path) => {
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
-        }
-        None => {
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text)?;
-            text
-        }
+    let text = if let Some(path) = file {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+    } else {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text)?;
+        text
     };
     let references = references_from_text(&text);
     if references.is_empty() {
@@ -328,7 +324,7 @@ fn lookup(
     for result in &results {
         match (&result.result, &result.order) {
             (Ok(class), Some(order)) => {
-                println!("{}\t{class}\t{}", result.merchant_reference, order.state)
+                println!("{}\t{class}\t{}", result.merchant_reference, order.state);
             }
             (Ok(class), None) => println!("{}\t{class}", result.merchant_reference),
             (Err(error), _) => {

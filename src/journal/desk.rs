@@ -174,7 +174,7 @@ fn outcome_payload<T>(outcome: &Outcome<T>) -> String {
         "attempts": outcome.attempts,
         "elapsed_ms": u64::try_from(outcome.elapsed.as_millis()).unwrap_or(u64::MAX),
         "failure": outcome.failure.as_ref().map(ToString::to_string),
-        "response": outcome.response.as_ref().map(|params| params.to_json()),
+        "response": outcome.response.as_ref().map(super::super::aps::params::Params::to_json),
         "raw_body": outcome.raw_body,
     })
     .to_string()

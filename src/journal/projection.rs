@@ -130,7 +130,7 @@ pub fn apply(
                 .is_some_and(|code| code.ends_with("036"))
             {
                 if order.authorized_minor == 0 {
-                    order.state = "not_found".to_owned();
+                    "not_found".clone_into(&mut order.state);
                 }
                 return;
             }

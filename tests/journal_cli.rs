@@ -1,0 +1,368 @@
+//! The journal and the operations through the `apsdesk` binary, as a script
+//! would run them: exit codes, `--db` anywhere, and a process killed between
+//! *pending* and *completed*.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command as Process, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use apsdesk::aps::Command;
+use apsdesk::sim::{FaultKind, FaultRule, RunningSimulator};
+use common::{authorize_in_sim, sim_totals, start_sim};
+use tempfile::TempDir;
+
+/// A simulator served by a runtime of its own, so that the test thread can
+/// block on child processes.
+struct Harness {
+    sim: RunningSimulator,
+    _runtime: tokio::runtime::Runtime,
+    dir: TempDir,
+}
+
+impl Harness {
+    fn new() -> Harness {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let sim = runtime.block_on(start_sim());
+        Harness {
+            sim,
+            _runtime: runtime,
+            dir: TempDir::new().expect("temp dir"),
+        }
+    }
+
+    fn db(&self) -> std::path::PathBuf {
+        self.dir.path().join("journal.sqlite3")
+    }
+
+    fn command(&self, args: &[&str]) -> Process {
+        let credentials = self.sim.credentials();
+        let mut process = Process::new(env!("CARGO_BIN_EXE_apsdesk"));
+        process
+            .args(args)
+            .env(
+                "APSDESK_MERCHANT_IDENTIFIER",
+                &credentials.merchant_identifier,
+            )
+            .env("APSDESK_ACCESS_CODE", credentials.access_code.expose())
+            .env(
+                "APSDESK_REQUEST_PHRASE",
+                credentials.request_phrase.expose(),
+            )
+            .env(
+                "APSDESK_RESPONSE_PHRASE",
+                credentials.response_phrase.expose(),
+            )
+            .env("APSDESK_SHA_TYPE", credentials.sha_type.to_string())
+            .env("APSDESK_ENDPOINT", self.sim.base_url())
+            .env("APSDESK_OPERATOR", "script")
+            .env_remove("APSDESK_DB")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        process
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("apsdesk runs")
+    }
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn entry_count(db: &Path) -> i64 {
+    let connection = rusqlite::Connection::open(db).expect("opens");
+    connection
+        .query_row("SELECT count(*) FROM entries", [], |row| row.get(0))
+        .unwrap_or(0)
+}
+
+#[test]
+fn exit_codes_say_what_happened() {
+    let harness = Harness::new();
+    let db = harness.db();
+    let db = db.to_str().expect("utf-8 path");
+    authorize_in_sim(&harness.sim, "CLI-1", "10000", "KWD");
+    let money = |command: &str, amount: &str| {
+        vec![
+            command.to_owned(),
+            "--credentials-from-env".to_owned(),
+            "--merchant-reference".to_owned(),
+            "CLI-1".to_owned(),
+            "--amount".to_owned(),
+            amount.to_owned(),
+            "--currency".to_owned(),
+            "KWD".to_owned(),
+            "--db".to_owned(),
+            db.to_owned(),
+        ]
+    };
+    let run = |args: Vec<String>| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        harness.run(&args)
+    };
+
+    // 2: invalid input, nothing sent and nothing recorded.
+    let output = run(money("capture", "1.2345"));
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(stderr(&output).contains("amount"), "{}", stderr(&output));
+    assert_eq!(harness.sim.received(Command::Capture), 0);
+    assert_eq!(entry_count(Path::new(db)), 0);
+
+    // 0: succeeded (--db before the subcommand this time).
+    let mut args = vec!["--db".to_owned(), db.to_owned()];
+    args.extend(money("capture", "6.000").into_iter().take(8));
+    let output = run(args);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        stdout(&output).contains("partially_captured"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(sim_totals(&harness.sim, "CLI-1").1, 6000);
+
+    // 1: declined (more than captured).
+    let output = run(money("refund", "6.001"));
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(stdout(&output).contains("07048"));
+
+    // 4: untrusted (the answer is signed with another phrase).
+    harness
+        .sim
+        .inject(FaultRule::once(Command::Refund, FaultKind::WrongSignature));
+    let output = run(money("refund", "1.000"));
+    assert_eq!(code(&output), 4, "{}{}", stdout(&output), stderr(&output));
+    assert!(stderr(&output).contains("UNTRUSTED"));
+
+    // The untrusted refund blocks the order; reconcile settles it (applied).
+    let output = run(vec![
+        "journal".into(),
+        "reconcile".into(),
+        "--credentials-from-env".into(),
+        "--db".into(),
+        db.into(),
+    ]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("applied"), "{}", stdout(&output));
+
+    // 3: uncertain (the connection drops after the refund was applied).
+    harness
+        .sim
+        .inject(FaultRule::once(Command::Refund, FaultKind::DropAfterApply));
+    let output = run(money("refund", "1.000"));
+    assert_eq!(code(&output), 3, "{}{}", stdout(&output), stderr(&output));
+    assert!(stderr(&output).contains("UNCERTAIN"));
+
+    // A JSON status check, and `orders show` with the whole timeline.
+    let output = harness.run(&[
+        "status",
+        "--merchant-reference",
+        "CLI-1",
+        "--json",
+        "--credentials-from-env",
+        "--db",
+        db,
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let status: serde_json::Value = serde_json::from_str(stdout(&output).trim()).expect("JSON");
+    assert_eq!(status["outcome"], "succeeded");
+    assert_eq!(status["order"]["refunded_minor"], 2000);
+    let output = harness.run(&["orders", "show", "CLI-1", "--db", db]);
+    let shown = stdout(&output);
+    assert!(shown.contains("captured           6.000 KWD"), "{shown}");
+    assert!(shown.contains("resolution"), "{shown}");
+
+    // 5: nothing listening.
+    let output = Process::new(env!("CARGO_BIN_EXE_apsdesk"))
+        .args([
+            "status",
+            "--merchant-reference",
+            "CLI-1",
+            "--credentials-from-env",
+            "--db",
+            db,
+        ])
+        .envs(
+            harness
+                .command(&[])
+                .get_envs()
+                .filter_map(|(key, value)| Some((key.to_owned(), value?.to_owned()))),
+        )
+        .env("APSDESK_ENDPOINT", "http://127.0.0.1:9")
+        .output()
+        .expect("runs");
+    assert_eq!(code(&output), 5, "{}", stderr(&output));
+
+    let output = harness.run(&["journal", "verify", "--db", db]);
+    assert_eq!(code(&output), 0);
+    assert!(stdout(&output).starts_with("intact"));
+}
+
+#[test]
+fn a_killed_process_leaves_a_pending_refund_that_restart_reconciles_without_resending() {
+    let harness = Harness::new();
+    let db = harness.db();
+    let db = db.to_str().expect("utf-8 path");
+    authorize_in_sim(&harness.sim, "KILL-1", "10000", "KWD");
+    let output = harness.run(&[
+        "capture",
+        "--credentials-from-env",
+        "--db",
+        db,
+        "--merchant-reference",
+        "KILL-1",
+        "--amount",
+        "10",
+        "--currency",
+        "KWD",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+
+    // APS applies the refund and takes 20 s to answer; the process is killed
+    // as soon as the money has moved.
+    harness.sim.inject(FaultRule::once(
+        Command::Refund,
+        FaultKind::HangAfterApply { millis: 20_000 },
+    ));
+    let mut child = harness
+        .command(&[
+            "refund",
+            "--credentials-from-env",
+            "--db",
+            db,
+            "--merchant-reference",
+            "KILL-1",
+            "--amount",
+            "4.000",
+            "--currency",
+            "KWD",
+        ])
+        .spawn()
+        .expect("spawns");
+    let started = Instant::now();
+    while sim_totals(&harness.sim, "KILL-1").2 == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the refund never arrived"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("killed");
+    child.wait().expect("reaped");
+
+    let output = harness.run(&["orders", "show", "KILL-1", "--json", "--db", db]);
+    let shown: serde_json::Value = serde_json::from_str(stdout(&output).trim()).expect("JSON");
+    assert_eq!(shown["open_operations"][0]["state"], "pending", "{shown}");
+    assert_eq!(shown["order"]["refunded_minor"], 0);
+
+    // Restart: reconciliation settles it by CHECK_STATUS only.
+    let output = harness.run(&["journal", "reconcile", "--credentials-from-env", "--db", db]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains(": applied"), "{}", stdout(&output));
+    assert_eq!(harness.sim.received(Command::Refund), 1, "no second refund");
+    assert_eq!(sim_totals(&harness.sim, "KILL-1").2, 4000);
+    let output = harness.run(&["orders", "show", "KILL-1", "--json", "--db", db]);
+    let shown: serde_json::Value = serde_json::from_str(stdout(&output).trim()).expect("JSON");
+    assert_eq!(shown["order"]["refunded_minor"], 4000);
+    assert_eq!(shown["open_operations"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn seed_list_export_backup_from_the_command_line() {
+    let harness = Harness::new();
+    let db = harness.db();
+    let db = db.to_str().expect("utf-8 path");
+    let output = harness.run(&["journal", "seed", "--orders", "400", "--db", db]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(stdout(&output).contains("400 orders"));
+
+    let output = harness.run(&[
+        "orders",
+        "list",
+        "--db",
+        db,
+        "--currency",
+        "KWD",
+        "--sort",
+        "amount",
+        "--limit",
+        "5",
+        "--json",
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let rows: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON line"))
+        .collect();
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|row| row["currency"] == "KWD"));
+    let amounts: Vec<i64> = rows
+        .iter()
+        .map(|row| row["amount_minor"].as_i64().expect("amount"))
+        .collect();
+    assert!(
+        amounts.windows(2).all(|pair| pair[0] >= pair[1]),
+        "largest first: {amounts:?}"
+    );
+
+    let output = harness.run(&["orders", "list", "--db", db, "--state", "nonsense"]);
+    assert_eq!(code(&output), 2);
+    assert!(stderr(&output).contains("--state"));
+
+    let csv = harness.dir.path().join("kwd.csv");
+    let output = harness.run(&[
+        "orders",
+        "export",
+        "--db",
+        db,
+        "--currency",
+        "KWD",
+        "--out",
+        csv.to_str().expect("path"),
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let bytes = std::fs::read(&csv).expect("written");
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+
+    let backup = harness.dir.path().join("backup.sqlite3");
+    let output = harness.run(&[
+        "journal",
+        "backup",
+        "--out",
+        backup.to_str().expect("path"),
+        "--db",
+        db,
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = harness.run(&["journal", "verify", "--db", backup.to_str().expect("path")]);
+    assert_eq!(code(&output), 0);
+
+    let output = harness.run(&[
+        "capture",
+        "--db",
+        db,
+        "--merchant-reference",
+        "X",
+        "--amount",
+        "1",
+        "--currency",
+        "KWD",
+    ]);
+    assert_eq!(code(&output), 2, "no account given");
+    assert!(stderr(&output).contains("--credentials-from-env"));
+}

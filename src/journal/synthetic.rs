@@ -343,7 +343,7 @@ impl SyntheticOrder {
         let purchase = approved("PURCHASE", Some(amount), "14");
         let check = approved("CHECK_STATUS", None, "12");
         let capture = |amount| approved("CAPTURE", Some(amount), "04");
-        let (kind, operations, authorized, captured, refunded, state) = match story {
+        let (kind, mut operations, authorized, captured, refunded, state) = match story {
             Story::Authorized => (
                 "authorization",
                 vec![auth, check],
@@ -421,6 +421,11 @@ impl SyntheticOrder {
                 "partially_refunded",
             ),
         };
+        // Operators re-check about four orders in ten (a customer calls, a
+        // report is reconciled): the journal's usual three operations per order.
+        if dice.below(10) < 4 {
+            operations.push(approved("CHECK_STATUS", None, "12"));
+        }
         let declined = matches!(story, Story::Declined);
         let last_code = operations
             .last()

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use apsdesk::journal::store::NewEntry;
-use apsdesk::journal::synthetic::{seed, SeedSpec};
+use apsdesk::journal::synthetic::{SeedSpec, seed};
 use apsdesk::journal::{Actor, Journal, OrderFilter, SortColumn};
 
 fn main() {
@@ -233,9 +233,7 @@ fn append_operation(bencher: divan::Bencher) {
         profile: "bench".into(),
         environment: "simulator".into(),
     };
-    let order_id = journal
-        .ensure_order(&actor, "SYN-00000001")
-        .expect("order");
+    let order_id = journal.ensure_order(&actor, "SYN-00000001").expect("order");
     let request = r#"{"request":"{\"command\":\"REFUND\",\"access_code\":\"********\",\"merchant_reference\":\"SYN-00000001\",\"amount\":\"100\",\"currency\":\"KWD\"}"}"#;
     bencher.bench_local(|| {
         let operation_id = journal

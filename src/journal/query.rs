@@ -171,11 +171,89 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// How a query is planned: which indexes the filters may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// Filters may use their own indexes: right when they match few rows,
+    /// which are then sorted.
+    FilterFirst,
+    /// Filters are checked row by row while the sort key's index is walked
+    /// (a unary `+` hides a column from the planner): right when they match
+    /// many rows, so that a page is found after a short walk and nothing is
+    /// sorted.
+    SortFirst,
+}
+
+/// How many rows in sort order are looked at per row of the page before a
+/// filter counts as selective: a window of about 20,000 rows for a page of
+/// 50 is a few milliseconds, and a filter that finds fewer than 50 matches in
+/// it matches under 0.25% of the orders, few enough to sort.
+const WINDOW_PER_ROW: usize = 400;
+
+/// Up to this many full-text matches, they are fetched and sorted rather
+/// than looked for in a window of the sort order.
+const FEW_TEXT_MATCHES: i64 = 5_000;
+
+/// The keyset condition after `after` (`1` on the first page), binding its
+/// values, and the sort direction.
+fn keyset_sql(
+    filter: &OrderFilter,
+    after: Option<&Cursor>,
+    values: &mut Vec<Value>,
+) -> (String, &'static str) {
+    let key = filter.sort.key_sql();
+    let (comparison, direction) = if filter.descending {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
+    let Some(cursor) = after else {
+        return ("1".to_owned(), direction);
+    };
+    values.push(cursor.key.clone());
+    let key_slot = values.len();
+    values.push(Value::Integer(cursor.id));
+    let id_slot = values.len();
+    // A row value comparison, which SQLite turns into an index range.
+    (
+        format!("({key}, id) {comparison} (?{key_slot}, ?{id_slot})"),
+        direction,
+    )
+}
+
+/// Cuts the extra row fetched to learn whether another page follows.
+fn page_of(filter: &OrderFilter, mut rows: Vec<OrderRecord>, limit: usize) -> Page {
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|last| Cursor {
+            key: filter.sort.key_of(last),
+            id: last.id,
+        })
+    } else {
+        None
+    };
+    Page { rows, next }
+}
+
 impl OrderFilter {
+    fn is_empty(&self) -> bool {
+        fts_query(&self.text).is_none()
+            && self.states.is_empty()
+            && self.payment_options.is_empty()
+            && self.currency.is_none()
+            && self.amount_min.is_none()
+            && self.amount_max.is_none()
+            && self.created_from_ms.is_none()
+            && self.created_to_ms.is_none()
+            && self.profile.is_none()
+            && self.environment.is_none()
+    }
+
     /// The WHERE clause (without the keyword, `1` when empty) and its values.
-    fn where_sql(&self) -> (String, Vec<Value>) {
+    fn where_sql(&self, plan: Plan) -> (String, Vec<Value>) {
         let mut conditions: Vec<String> = Vec::new();
         let mut values: Vec<Value> = Vec::new();
+        let hide = if plan == Plan::SortFirst { "+" } else { "" };
         let bind = |value: Value, values: &mut Vec<Value>| {
             values.push(value);
             format!("?{}", values.len())
@@ -183,7 +261,7 @@ impl OrderFilter {
         if let Some(query) = fts_query(&self.text) {
             let slot = bind(Value::Text(query), &mut values);
             conditions.push(format!(
-                "id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH {slot})"
+                "{hide}id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH {slot})"
             ));
         }
         let mut any_of = |column: &str, list: &[String], values: &mut Vec<Value>| {
@@ -194,38 +272,43 @@ impl OrderFilter {
                 .iter()
                 .map(|item| bind(Value::Text(item.clone()), values))
                 .collect();
-            conditions.push(format!("{column} IN ({})", slots.join(", ")));
+            conditions.push(format!("{hide}{column} IN ({})", slots.join(", ")));
         };
         any_of("state", &self.states, &mut values);
         any_of("payment_option", &self.payment_options, &mut values);
-        let mut compare = |sql: &str, value: Value, values: &mut Vec<Value>| {
+        // `column` comes with its `+` when the plan hides it.
+        let mut compare = |column: &str, operator: &str, value: Value, values: &mut Vec<Value>| {
             let slot = bind(value, values);
-            conditions.push(sql.replace('?', &slot));
+            conditions.push(format!("{column} {operator} {slot}"));
         };
+        let text = |value: &String| Value::Text(value.clone());
         if let Some(currency) = &self.currency {
-            compare("currency = ?", Value::Text(currency.clone()), &mut values);
-        }
-        if let Some(min) = self.amount_min {
-            compare("amount_minor >= ?", Value::Integer(min), &mut values);
-        }
-        if let Some(max) = self.amount_max {
-            compare("amount_minor <= ?", Value::Integer(max), &mut values);
-        }
-        if let Some(from) = self.created_from_ms {
-            compare("created_ms >= ?", Value::Integer(from), &mut values);
-        }
-        if let Some(to) = self.created_to_ms {
-            compare("created_ms < ?", Value::Integer(to), &mut values);
+            compare(&format!("{hide}currency"), "=", text(currency), &mut values);
         }
         if let Some(profile) = &self.profile {
-            compare("profile = ?", Value::Text(profile.clone()), &mut values);
+            compare(&format!("{hide}profile"), "=", text(profile), &mut values);
         }
         if let Some(environment) = &self.environment {
             compare(
-                "environment = ?",
-                Value::Text(environment.clone()),
+                &format!("{hide}environment"),
+                "=",
+                text(environment),
                 &mut values,
             );
+        }
+        let amount = format!("{hide}amount_minor");
+        let created = format!("{hide}created_ms");
+        if let Some(min) = self.amount_min {
+            compare(&amount, ">=", Value::Integer(min), &mut values);
+        }
+        if let Some(max) = self.amount_max {
+            compare(&amount, "<=", Value::Integer(max), &mut values);
+        }
+        if let Some(from) = self.created_from_ms {
+            compare(&created, ">=", Value::Integer(from), &mut values);
+        }
+        if let Some(to) = self.created_to_ms {
+            compare(&created, "<", Value::Integer(to), &mut values);
         }
         let sql = if conditions.is_empty() {
             "1".to_owned()
@@ -238,53 +321,103 @@ impl OrderFilter {
 
 impl Journal {
     /// One page of the filtered, sorted orders, starting after `after`.
+    ///
+    /// A filter that matches many orders is answered from a window of the
+    /// next rows in sort order (walking the sort index, nothing sorted); one
+    /// that matches few is answered through its own indexes and a sort of
+    /// the matches. The window tells which case this is: if it holds a full
+    /// page of matches, or reaches the end, it is the answer.
     pub fn orders_page(
         &self,
         filter: &OrderFilter,
         after: Option<&Cursor>,
         limit: usize,
     ) -> Result<Page> {
-        let (mut where_sql, mut values) = filter.where_sql();
-        let key = filter.sort.key_sql();
-        let (comparison, direction) = if filter.descending {
-            ("<", "DESC")
-        } else {
-            (">", "ASC")
-        };
-        if let Some(cursor) = after {
-            values.push(cursor.key.clone());
-            let key_slot = values.len();
-            values.push(Value::Integer(cursor.id));
-            let id_slot = values.len();
-            // A row value comparison, which SQLite turns into an index range.
-            where_sql =
-                format!("({where_sql}) AND ({key}, id) {comparison} (?{key_slot}, ?{id_slot})");
+        if !filter.is_empty()
+            && !self.text_is_selective(filter)?
+            && let Some(page) = self.page_from_window(filter, after, limit)?
+        {
+            return Ok(page);
         }
+        let plan = if filter.is_empty() {
+            Plan::SortFirst
+        } else {
+            Plan::FilterFirst
+        };
+        let (where_sql, mut values) = filter.where_sql(plan);
+        let key = filter.sort.key_sql();
+        let (keyset, direction) = keyset_sql(filter, after, &mut values);
         let fetch = limit.saturating_add(1);
         let sql = format!(
-            "SELECT {ORDER_COLUMNS} FROM orders WHERE {where_sql} \
+            "SELECT {ORDER_COLUMNS} FROM orders WHERE ({where_sql}) AND {keyset} \
              ORDER BY {key} {direction}, id {direction} LIMIT {fetch}"
         );
         let mut statement = self.connection().prepare_cached(&sql)?;
-        let mut rows: Vec<OrderRecord> = statement
+        let rows: Vec<OrderRecord> = statement
             .query_map(rusqlite::params_from_iter(values), OrderRecord::from_row)?
             .collect::<rusqlite::Result<_>>()?;
-        let next = if rows.len() > limit {
-            rows.truncate(limit);
-            rows.last().map(|last| Cursor {
-                key: filter.sort.key_of(last),
-                id: last.id,
-            })
-        } else {
-            None
+        Ok(page_of(filter, rows, limit))
+    }
+
+    /// Whether the free text matches so few orders that they are best
+    /// fetched from the full-text index and sorted (a bounded count).
+    fn text_is_selective(&self, filter: &OrderFilter) -> Result<bool> {
+        let Some(query) = fts_query(&filter.text) else {
+            return Ok(false);
         };
-        Ok(Page { rows, next })
+        let mut statement = self.connection().prepare_cached(&format!(
+            "SELECT count(*) FROM (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?1 \
+             LIMIT {FEW_TEXT_MATCHES})"
+        ))?;
+        let matches: i64 = statement.query_row([query], |row| row.get(0))?;
+        Ok(matches < FEW_TEXT_MATCHES)
+    }
+
+    /// The page from the next [`WINDOW_PER_ROW`] × `limit` rows in sort
+    /// order, or `None` when they hold too few matches to tell.
+    fn page_from_window(
+        &self,
+        filter: &OrderFilter,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Option<Page>> {
+        let (where_sql, mut values) = filter.where_sql(Plan::SortFirst);
+        let key = filter.sort.key_sql();
+        let (keyset, direction) = keyset_sql(filter, after, &mut values);
+        let fetch = limit.saturating_add(1);
+        let window = fetch.saturating_mul(WINDOW_PER_ROW);
+        let columns: Vec<String> = ORDER_COLUMNS
+            .split(',')
+            .map(|column| format!("o.{}", column.trim()))
+            .collect();
+        let columns = columns.join(", ");
+        // CROSS JOIN keeps the window as the outer loop: each of its rows is
+        // looked up by id and filtered; the window is already in order.
+        let sql = format!(
+            "WITH window (wid, wkey) AS MATERIALIZED ( \
+                 SELECT id, {key} FROM orders WHERE {keyset} \
+                 ORDER BY {key} {direction}, id {direction} LIMIT {window}) \
+             SELECT {columns}, (SELECT count(*) FROM window) \
+             FROM window CROSS JOIN orders AS o ON o.id = window.wid \
+             WHERE {where_sql} \
+             ORDER BY window.wkey {direction}, window.wid {direction} LIMIT {fetch}"
+        );
+        let mut statement = self.connection().prepare_cached(&sql)?;
+        let mut window_rows = 0_usize;
+        let rows: Vec<OrderRecord> = statement
+            .query_map(rusqlite::params_from_iter(values), |row| {
+                window_rows = usize::try_from(row.get::<_, i64>(26)?).unwrap_or(0);
+                OrderRecord::from_row(row)
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let decided = rows.len() == fetch || (!rows.is_empty() && window_rows < window);
+        Ok(decided.then(|| page_of(filter, rows, limit)))
     }
 
     /// How many orders the filter matches (one pass over the matching rows;
     /// the list itself never needs it).
     pub fn count_orders(&self, filter: &OrderFilter) -> Result<u64> {
-        let (where_sql, values) = filter.where_sql();
+        let (where_sql, values) = filter.where_sql(Plan::FilterFirst);
         let sql = format!("SELECT count(*) FROM orders WHERE {where_sql}");
         let mut statement = self.connection().prepare_cached(&sql)?;
         let count: i64 =

@@ -11,4 +11,5 @@
 pub mod aps;
 pub mod cli;
 pub mod journal;
+pub mod profiles;
 pub mod sim;

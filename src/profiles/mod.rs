@@ -1,0 +1,421 @@
+//! Merchant profiles: which APS account to act on, and how its receipts look.
+//!
+//! A profile's secrets (access codes, SHA phrases, and the Apple Pay set)
+//! live only in the OS keyring ([`vault`]); everything else is a TOML file in
+//! the platform's config directory (`profiles.toml`). No secret is ever
+//! written to that file, to an export, to a log or to an error message.
+//!
+//! Saving is all or nothing: the secrets are stored first and the file
+//! written last (atomically, by rename); a failure on the way removes the
+//! secrets already stored, so there is never half a profile.
+
+pub mod connection;
+pub mod vault;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::aps::client::{Credentials, Endpoint};
+use crate::aps::{Language, Secret, ShaType};
+use vault::{SecretKind, Vault};
+
+/// Why a profile operation failed. Never holds a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("the keyring failed while {action}: {detail}. {advice}")]
+    Keyring {
+        action: &'static str,
+        detail: String,
+        advice: &'static str,
+    },
+    #[error("no profile named {0:?}")]
+    Unknown(String),
+    #[error("a profile named {0:?} already exists")]
+    Exists(String),
+    #[error("profile {profile:?}: its {secret} is missing from the keyring; add the profile again")]
+    MissingSecret {
+        profile: String,
+        secret: &'static str,
+    },
+    #[error("{field}: {problem}")]
+    Invalid {
+        field: &'static str,
+        problem: String,
+    },
+    #[error("profiles file {path}: {detail}")]
+    File { path: PathBuf, detail: String },
+}
+
+impl ProfileError {
+    fn invalid(field: &'static str, problem: impl Into<String>) -> ProfileError {
+        ProfileError::Invalid {
+            field,
+            problem: problem.into(),
+        }
+    }
+}
+
+/// Where a profile's requests go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    Sandbox,
+    Production,
+    /// The apsdesk simulator (or any test server) at this base URL.
+    Simulator {
+        url: String,
+    },
+}
+
+impl Environment {
+    /// `sandbox`, `production`, or an `http(s)://` URL (the simulator).
+    pub fn parse(text: &str) -> Option<Environment> {
+        match Endpoint::parse(text)? {
+            Endpoint::Sandbox => Some(Environment::Sandbox),
+            Endpoint::Production => Some(Environment::Production),
+            Endpoint::Custom(url) => Some(Environment::Simulator { url }),
+        }
+    }
+
+    pub fn endpoint(&self) -> Endpoint {
+        match self {
+            Environment::Sandbox => Endpoint::Sandbox,
+            Environment::Production => Endpoint::Production,
+            Environment::Simulator { url } => Endpoint::Custom(url.clone()),
+        }
+    }
+
+    /// `sandbox`, `production` or `simulator`, as the journal records it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Environment::Sandbox => "sandbox",
+            Environment::Production => "production",
+            Environment::Simulator { .. } => "simulator",
+        }
+    }
+}
+
+/// The merchant's details printed on receipts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReceiptDetails {
+    pub name_en: String,
+    pub name_ar: String,
+    pub address: String,
+    /// VAT or commercial registration number.
+    pub registration_number: String,
+    pub logo: Option<PathBuf>,
+    /// IANA time zone of receipt times, e.g. `Asia/Kuwait`.
+    pub time_zone: String,
+}
+
+/// A profile as stored in `profiles.toml`: no secrets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub name: String,
+    pub environment: Environment,
+    pub merchant_identifier: String,
+    /// The dashboard spelling (`SHA-256`, `HMAC-512`...).
+    pub sha_type: String,
+    /// Whether an Apple Pay credential set is in the keyring.
+    #[serde(default)]
+    pub apple_pay: Option<ApplePay>,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub receipt: ReceiptDetails,
+}
+
+fn default_language() -> String {
+    "en".to_owned()
+}
+
+/// The non-secret part of the Apple Pay set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplePay {
+    pub sha_type: String,
+}
+
+/// A profile's secrets, held only in memory and the keyring.
+#[derive(Debug, Clone)]
+pub struct ProfileSecrets {
+    pub access_code: Secret,
+    pub request_phrase: Secret,
+    pub response_phrase: Secret,
+    pub apple_pay: Option<[Secret; 3]>,
+}
+
+impl ProfileSecrets {
+    fn by_kind(&self) -> Vec<(SecretKind, &Secret)> {
+        let mut secrets = vec![
+            (SecretKind::AccessCode, &self.access_code),
+            (SecretKind::RequestPhrase, &self.request_phrase),
+            (SecretKind::ResponsePhrase, &self.response_phrase),
+        ];
+        if let Some([access_code, request, response]) = &self.apple_pay {
+            secrets.push((SecretKind::ApplePayAccessCode, access_code));
+            secrets.push((SecretKind::ApplePayRequestPhrase, request));
+            secrets.push((SecretKind::ApplePayResponsePhrase, response));
+        }
+        secrets
+    }
+}
+
+impl Profile {
+    /// Checks the fields a person typed.
+    pub fn validate(&self) -> Result<(), ProfileError> {
+        let name_ok = !self.name.is_empty()
+            && self.name.len() <= 64
+            && self
+                .name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '));
+        if !name_ok {
+            return Err(ProfileError::invalid(
+                "name",
+                "1 to 64 letters, digits, spaces, '-', '_' or '.'",
+            ));
+        }
+        if self.merchant_identifier.trim().is_empty() || self.merchant_identifier.len() > 20 {
+            return Err(ProfileError::invalid(
+                "merchant_identifier",
+                "1 to 20 characters",
+            ));
+        }
+        self.sha_type()?;
+        if let Some(apple_pay) = &self.apple_pay {
+            apple_pay
+                .sha_type
+                .parse::<ShaType>()
+                .map_err(|_| ProfileError::invalid("apple_pay_sha_type", "not a SHA type"))?;
+        }
+        if self.language.parse::<Language>().is_err() {
+            return Err(ProfileError::invalid("language", "en or ar"));
+        }
+        if !self.receipt.time_zone.is_empty()
+            && jiff::tz::TimeZone::get(&self.receipt.time_zone).is_err()
+        {
+            return Err(ProfileError::invalid(
+                "time_zone",
+                "an IANA time zone such as Asia/Kuwait",
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn sha_type(&self) -> Result<ShaType, ProfileError> {
+        self.sha_type.parse().map_err(|_| {
+            ProfileError::invalid(
+                "sha_type",
+                "SHA-256, SHA-512, HMAC-256, HMAC-512 or SHA-128",
+            )
+        })
+    }
+
+    pub fn language(&self) -> Language {
+        self.language.parse().unwrap_or_default()
+    }
+}
+
+/// The TOML file's shape.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ProfilesFile {
+    #[serde(default, rename = "profile")]
+    profiles: Vec<Profile>,
+}
+
+/// The profiles of this user: the TOML file and the keyring.
+#[derive(Debug, Clone)]
+pub struct ProfileStore {
+    file: PathBuf,
+    vault: Vault,
+}
+
+/// The platform's config directory for apsdesk, e.g. `~/.config/apsdesk`.
+pub fn default_config_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("com", "apsdesk", "apsdesk")
+        .map(|dirs| dirs.config_dir().to_owned())
+}
+
+impl ProfileStore {
+    pub fn new(config_dir: &Path, vault: Vault) -> ProfileStore {
+        ProfileStore {
+            file: config_dir.join("profiles.toml"),
+            vault,
+        }
+    }
+
+    pub fn file(&self) -> &Path {
+        &self.file
+    }
+
+    fn file_error(&self, detail: impl ToString) -> ProfileError {
+        ProfileError::File {
+            path: self.file.clone(),
+            detail: detail.to_string(),
+        }
+    }
+
+    fn read(&self) -> Result<ProfilesFile, ProfileError> {
+        match std::fs::read_to_string(&self.file) {
+            Ok(text) => toml::from_str(&text).map_err(|error| self.file_error(error)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                Ok(ProfilesFile::default())
+            }
+            Err(error) => Err(self.file_error(error)),
+        }
+    }
+
+    /// Writes the whole file to a temporary name and renames it over the old
+    /// one, so that a crash leaves the old file or the new, never half.
+    fn write(&self, contents: &ProfilesFile) -> Result<(), ProfileError> {
+        let text = toml::to_string_pretty(contents).map_err(|error| self.file_error(error))?;
+        if let Some(dir) = self.file.parent() {
+            std::fs::create_dir_all(dir).map_err(|error| self.file_error(error))?;
+        }
+        let staged = self.file.with_extension("toml.new");
+        std::fs::write(&staged, text).map_err(|error| self.file_error(error))?;
+        std::fs::rename(&staged, &self.file).map_err(|error| self.file_error(error))
+    }
+
+    pub fn list(&self) -> Result<Vec<Profile>, ProfileError> {
+        Ok(self.read()?.profiles)
+    }
+
+    pub fn get(&self, name: &str) -> Result<Profile, ProfileError> {
+        self.read()?
+            .profiles
+            .into_iter()
+            .find(|profile| profile.name == name)
+            .ok_or_else(|| ProfileError::Unknown(name.to_owned()))
+    }
+
+    /// Adds a profile, or replaces one of the same name when `replace`.
+    pub fn save(
+        &self,
+        profile: &Profile,
+        secrets: &ProfileSecrets,
+        replace: bool,
+    ) -> Result<(), ProfileError> {
+        profile.validate()?;
+        if profile.apple_pay.is_some() != secrets.apple_pay.is_some() {
+            return Err(ProfileError::invalid(
+                "apple_pay",
+                "the Apple Pay SHA type and its three secrets go together",
+            ));
+        }
+        for (kind, secret) in secrets.by_kind() {
+            if secret.expose().trim().is_empty() {
+                return Err(ProfileError::invalid(kind.name(), "must not be empty"));
+            }
+        }
+        let mut contents = self.read()?;
+        let existing = contents
+            .profiles
+            .iter()
+            .position(|known| known.name == profile.name);
+        if existing.is_some() && !replace {
+            return Err(ProfileError::Exists(profile.name.clone()));
+        }
+        let mut stored = Vec::new();
+        for (kind, secret) in secrets.by_kind() {
+            if let Err(error) = self.vault.put(&profile.name, kind, secret) {
+                self.forget(&profile.name, &stored);
+                return Err(error);
+            }
+            stored.push(kind);
+        }
+        match existing {
+            Some(index) => contents.profiles[index] = profile.clone(),
+            None => contents.profiles.push(profile.clone()),
+        }
+        if let Err(error) = self.write(&contents) {
+            if existing.is_none() {
+                self.forget(&profile.name, &stored);
+            }
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    /// Best-effort removal of secrets during a rollback.
+    fn forget(&self, name: &str, kinds: &[SecretKind]) {
+        for kind in kinds {
+            if let Err(error) = self.vault.delete(name, *kind) {
+                tracing::warn!("could not remove a secret of {name} while rolling back: {error}");
+            }
+        }
+    }
+
+    /// Removes a profile and its secrets.
+    pub fn remove(&self, name: &str) -> Result<(), ProfileError> {
+        let mut contents = self.read()?;
+        let before = contents.profiles.len();
+        contents.profiles.retain(|profile| profile.name != name);
+        if contents.profiles.len() == before {
+            return Err(ProfileError::Unknown(name.to_owned()));
+        }
+        for kind in SecretKind::ALL {
+            self.vault.delete(name, kind)?;
+        }
+        self.write(&contents)
+    }
+
+    fn secret(&self, profile: &str, kind: SecretKind) -> Result<Secret, ProfileError> {
+        self.vault
+            .get(profile, kind)?
+            .ok_or_else(|| ProfileError::MissingSecret {
+                profile: profile.to_owned(),
+                secret: kind.name(),
+            })
+    }
+
+    /// The APS credentials of a profile, secrets read from the keyring.
+    pub fn credentials(&self, name: &str) -> Result<(Profile, Credentials), ProfileError> {
+        let profile = self.get(name)?;
+        let credentials = Credentials {
+            merchant_identifier: profile.merchant_identifier.clone(),
+            access_code: self.secret(name, SecretKind::AccessCode)?,
+            sha_type: profile.sha_type()?,
+            request_phrase: self.secret(name, SecretKind::RequestPhrase)?,
+            response_phrase: self.secret(name, SecretKind::ResponsePhrase)?,
+        };
+        Ok((profile, credentials))
+    }
+
+    /// Every profile as TOML, without secrets, to share with a colleague.
+    pub fn export(&self) -> Result<String, ProfileError> {
+        toml::to_string_pretty(&self.read()?).map_err(|error| self.file_error(error))
+    }
+
+    /// Profiles from an export. Their secrets are not in it: each imported
+    /// profile needs them entered (`profile add --replace`) before use.
+    /// Returns the names imported; a name already here is refused.
+    pub fn import(&self, text: &str) -> Result<Vec<String>, ProfileError> {
+        let incoming: ProfilesFile =
+            toml::from_str(text).map_err(|error| ProfileError::Invalid {
+                field: "import",
+                problem: error.to_string(),
+            })?;
+        let mut contents = self.read()?;
+        let mut names = Vec::new();
+        for profile in incoming.profiles {
+            profile.validate()?;
+            if contents
+                .profiles
+                .iter()
+                .any(|known| known.name == profile.name)
+            {
+                return Err(ProfileError::Exists(profile.name));
+            }
+            names.push(profile.name.clone());
+            contents.profiles.push(profile);
+        }
+        self.write(&contents)?;
+        Ok(names)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,243 @@
+//! Profile store tests on keyring-core's mock store, errors injected.
+
+use keyring_core::Error as KeyringError;
+
+use super::vault::{SecretKind, Vault};
+use super::*;
+
+fn profile(name: &str) -> Profile {
+    Profile {
+        name: name.to_owned(),
+        environment: Environment::Sandbox,
+        merchant_identifier: "MxvOupuG".to_owned(),
+        sha_type: "SHA-256".to_owned(),
+        apple_pay: None,
+        language: "ar".to_owned(),
+        receipt: ReceiptDetails {
+            name_en: "Gulf Traders".to_owned(),
+            name_ar: "تجار الخليج".to_owned(),
+            time_zone: "Asia/Kuwait".to_owned(),
+            ..ReceiptDetails::default()
+        },
+    }
+}
+
+fn secrets() -> ProfileSecrets {
+    ProfileSecrets {
+        access_code: Secret::new("ACCESS-CODE-SECRET-1"),
+        request_phrase: Secret::new("REQUEST-PHRASE-SECRET-2"),
+        response_phrase: Secret::new("RESPONSE-PHRASE-SECRET-3"),
+        apple_pay: None,
+    }
+}
+
+fn new_store() -> (tempfile::TempDir, ProfileStore, Vault) {
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let vault = Vault::with_store(keyring_core::mock::Store::new().expect("mock store"));
+    let store = ProfileStore::new(dir.path(), vault.clone());
+    (dir, store, vault)
+}
+
+fn inject(vault: &Vault, profile: &str, kind: SecretKind, error: KeyringError) {
+    let entry = vault.raw_entry(profile, kind).expect("entry");
+    let mock: &keyring_core::mock::Cred = entry.as_any().downcast_ref().expect("a mock credential");
+    mock.set_error(error);
+}
+
+#[test]
+fn a_saved_profile_gives_its_credentials_and_the_file_has_no_secret() {
+    let (_dir, store, _vault) = new_store();
+    store
+        .save(&profile("kw-sandbox"), &secrets(), false)
+        .expect("saved");
+    let (read, credentials) = store.credentials("kw-sandbox").expect("credentials");
+    assert_eq!(read, profile("kw-sandbox"));
+    assert_eq!(credentials.access_code.expose(), "ACCESS-CODE-SECRET-1");
+    assert_eq!(
+        credentials.response_phrase.expose(),
+        "RESPONSE-PHRASE-SECRET-3"
+    );
+    assert_eq!(credentials.sha_type, ShaType::Sha256);
+    let file = std::fs::read_to_string(store.file()).expect("file written");
+    assert!(file.contains("kw-sandbox") && file.contains("تجار الخليج"));
+    for secret in [
+        "ACCESS-CODE-SECRET-1",
+        "REQUEST-PHRASE-SECRET-2",
+        "RESPONSE-PHRASE-SECRET-3",
+    ] {
+        assert!(!file.contains(secret));
+        assert!(!store.export().expect("export").contains(secret));
+    }
+    assert!(matches!(
+        store.save(&profile("kw-sandbox"), &secrets(), false),
+        Err(ProfileError::Exists(_))
+    ));
+}
+
+#[test]
+fn a_keyring_failure_leaves_no_half_profile() {
+    let (_dir, store, vault) = new_store();
+    // Create the entries so errors can be injected on them, then clear them.
+    store.save(&profile("p"), &secrets(), false).expect("saved");
+    store.remove("p").expect("removed");
+    inject(
+        &vault,
+        "p",
+        SecretKind::ResponsePhrase,
+        KeyringError::NoStorageAccess("locked".into()),
+    );
+    let error = store
+        .save(&profile("p"), &secrets(), false)
+        .expect_err("refused");
+    let message = error.to_string();
+    assert!(
+        message.contains("keyring") && message.contains("locked"),
+        "{message}"
+    );
+    assert!(!message.contains("SECRET"), "{message}");
+    assert!(
+        store.list().expect("list").is_empty(),
+        "the file was not written"
+    );
+    assert!(
+        vault
+            .get("p", SecretKind::AccessCode)
+            .expect("read")
+            .is_none(),
+        "rolled back"
+    );
+    assert!(
+        vault
+            .get("p", SecretKind::RequestPhrase)
+            .expect("read")
+            .is_none(),
+        "rolled back"
+    );
+}
+
+#[test]
+fn a_locked_keyring_on_read_is_said_plainly() {
+    let (_dir, store, vault) = new_store();
+    store.save(&profile("p"), &secrets(), false).expect("saved");
+    inject(
+        &vault,
+        "p",
+        SecretKind::AccessCode,
+        KeyringError::NoStorageAccess("the collection is locked".into()),
+    );
+    let message = store.credentials("p").expect_err("refused").to_string();
+    assert!(message.contains("the collection is locked"), "{message}");
+    assert!(
+        message.contains("unlock") || message.contains("Credential Manager"),
+        "{message}"
+    );
+    // The error was one-shot: the next read works.
+    assert!(store.credentials("p").is_ok());
+    vault
+        .delete("p", SecretKind::RequestPhrase)
+        .expect("deleted");
+    assert!(matches!(
+        store.credentials("p"),
+        Err(ProfileError::MissingSecret {
+            secret: "request_phrase",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn remove_deletes_the_secrets_and_apple_pay_goes_together() {
+    let (_dir, store, vault) = new_store();
+    let mut with_apple_pay = profile("ap");
+    with_apple_pay.apple_pay = Some(ApplePay {
+        sha_type: "HMAC-512".to_owned(),
+    });
+    assert!(
+        store.save(&with_apple_pay, &secrets(), false).is_err(),
+        "secrets missing"
+    );
+    let mut all = secrets();
+    all.apple_pay = Some([Secret::new("AP1"), Secret::new("AP2"), Secret::new("AP3")]);
+    store.save(&with_apple_pay, &all, false).expect("saved");
+    assert_eq!(
+        vault
+            .get("ap", SecretKind::ApplePayResponsePhrase)
+            .expect("read")
+            .map(|s| s.expose().to_owned()),
+        Some("AP3".to_owned())
+    );
+    store.remove("ap").expect("removed");
+    for kind in SecretKind::ALL {
+        assert!(vault.get("ap", kind).expect("read").is_none(), "{kind:?}");
+    }
+    assert!(matches!(store.remove("ap"), Err(ProfileError::Unknown(_))));
+}
+
+#[test]
+fn validation_names_the_field() {
+    let mut bad = profile("ok");
+    bad.sha_type = "MD5".into();
+    assert!(
+        bad.validate()
+            .expect_err("bad")
+            .to_string()
+            .starts_with("sha_type")
+    );
+    let mut bad = profile("bad/name");
+    bad.name = "bad/name".into();
+    assert!(
+        bad.validate()
+            .expect_err("bad")
+            .to_string()
+            .starts_with("name")
+    );
+    let mut bad = profile("ok");
+    bad.receipt.time_zone = "Mars/Olympus".into();
+    assert!(
+        bad.validate()
+            .expect_err("bad")
+            .to_string()
+            .starts_with("time_zone")
+    );
+    let (_dir, store, _vault) = new_store();
+    let mut empty = secrets();
+    empty.request_phrase = Secret::new(" ");
+    assert!(
+        store
+            .save(&profile("ok"), &empty, false)
+            .expect_err("bad")
+            .to_string()
+            .starts_with("request_phrase")
+    );
+}
+
+#[test]
+fn export_and_import_carry_no_secrets() {
+    let (_dir, store, _vault) = new_store();
+    store.save(&profile("a"), &secrets(), false).expect("saved");
+    let exported = store.export().expect("export");
+    let (_other_dir, other, _other_vault) = new_store();
+    assert_eq!(other.import(&exported).expect("imported"), ["a"]);
+    assert_eq!(other.get("a").expect("there"), profile("a"));
+    assert!(matches!(
+        other.credentials("a"),
+        Err(ProfileError::MissingSecret { .. })
+    ));
+    assert!(matches!(
+        other.import(&exported),
+        Err(ProfileError::Exists(_))
+    ));
+}
+
+#[test]
+fn environments_parse_and_name_themselves() {
+    assert_eq!(Environment::parse("sandbox"), Some(Environment::Sandbox));
+    assert_eq!(
+        Environment::parse("http://127.0.0.1:8585/"),
+        Some(Environment::Simulator {
+            url: "http://127.0.0.1:8585".into()
+        })
+    );
+    assert_eq!(Environment::parse("ftp://x"), None);
+    assert_eq!(Environment::Production.name(), "production");
+}

@@ -120,7 +120,14 @@ pub fn account(global: &GlobalArgs) -> anyhow::Result<Account> {
 }
 
 fn profile_account(name: &str) -> anyhow::Result<Account> {
-    bail!("profile {name}: profiles are not available in this build; use --credentials-from-env")
+    let config_dir = std::env::var_os("APSDESK_CONFIG_DIR").map(PathBuf::from);
+    let store = super::profile::open_store(config_dir.as_ref())?;
+    let (profile, credentials) = store.credentials(name)?;
+    Ok(Account {
+        credentials,
+        endpoint: profile.environment.endpoint(),
+        profile: profile.name,
+    })
 }
 
 /// A desk (journal, client, operator) for the chosen account.

@@ -1,5 +1,5 @@
-//! The command line: the simulator, the signature debugger, the journal and
-//! the back-office operations, for scripting and for tests.
+//! The command line: the simulator, the signature debugger, the journal,
+//! the profiles and the back-office operations, for scripting and for tests.
 //!
 //! Flags are parsed by clap into the structs below; each subcommand turns them
 //! into the library's validated types before doing anything (parse, then act).
@@ -12,6 +12,7 @@ pub mod filters;
 pub mod journal;
 pub mod ops;
 pub mod orders;
+pub mod profile;
 pub mod sign;
 pub mod sim;
 
@@ -93,6 +94,8 @@ pub enum CliCommand {
     Token(ops::TokenArgs),
     /// Payment links.
     Link(ops::LinkArgs),
+    /// Merchant profiles, their secrets in the OS keyring.
+    Profile(profile::ProfileArgs),
 }
 
 /// Runs a parsed command line.
@@ -110,5 +113,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         CliCommand::Status(args) => ops::status(&global, &args),
         CliCommand::Token(args) => ops::token(&global, &args),
         CliCommand::Link(args) => ops::link(&global, &args),
+        CliCommand::Profile(args) => profile::run(&global, &args),
     }
 }

@@ -250,7 +250,7 @@ impl ProfileStore {
         &self.file
     }
 
-    fn file_error(&self, detail: impl ToString) -> ProfileError {
+    fn file_error(&self, detail: &impl ToString) -> ProfileError {
         ProfileError::File {
             path: self.file.clone(),
             detail: detail.to_string(),
@@ -259,24 +259,24 @@ impl ProfileStore {
 
     fn read(&self) -> Result<ProfilesFile, ProfileError> {
         match std::fs::read_to_string(&self.file) {
-            Ok(text) => toml::from_str(&text).map_err(|error| self.file_error(error)),
+            Ok(text) => toml::from_str(&text).map_err(|error| self.file_error(&error)),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 Ok(ProfilesFile::default())
             }
-            Err(error) => Err(self.file_error(error)),
+            Err(error) => Err(self.file_error(&error)),
         }
     }
 
     /// Writes the whole file to a temporary name and renames it over the old
     /// one, so that a crash leaves the old file or the new, never half.
     fn write(&self, contents: &ProfilesFile) -> Result<(), ProfileError> {
-        let text = toml::to_string_pretty(contents).map_err(|error| self.file_error(error))?;
+        let text = toml::to_string_pretty(contents).map_err(|error| self.file_error(&error))?;
         if let Some(dir) = self.file.parent() {
-            std::fs::create_dir_all(dir).map_err(|error| self.file_error(error))?;
+            std::fs::create_dir_all(dir).map_err(|error| self.file_error(&error))?;
         }
         let staged = self.file.with_extension("toml.new");
-        std::fs::write(&staged, text).map_err(|error| self.file_error(error))?;
-        std::fs::rename(&staged, &self.file).map_err(|error| self.file_error(error))
+        std::fs::write(&staged, text).map_err(|error| self.file_error(&error))?;
+        std::fs::rename(&staged, &self.file).map_err(|error| self.file_error(&error))
     }
 
     pub fn list(&self) -> Result<Vec<Profile>, ProfileError> {
@@ -386,7 +386,7 @@ impl ProfileStore {
 
     /// Every profile as TOML, without secrets, to share with a colleague.
     pub fn export(&self) -> Result<String, ProfileError> {
-        toml::to_string_pretty(&self.read()?).map_err(|error| self.file_error(error))
+        toml::to_string_pretty(&self.read()?).map_err(|error| self.file_error(&error))
     }
 
     /// Profiles from an export. Their secrets are not in it: each imported

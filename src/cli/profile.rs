@@ -1,0 +1,225 @@
+//! `apsdesk profile add|list|show|remove|test|export|import`: merchant
+//! profiles from the command line.
+//!
+//! Secrets are read from standard input (one per line: access code, request
+//! phrase, response phrase, then the Apple Pay three with `--apple-pay-sha-type`)
+//! or, at a terminal, from a prompt that does not echo. Never from arguments:
+//! the shell's history and the process list would keep them.
+
+use std::io::{IsTerminal as _, Read as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, anyhow, bail};
+use clap::{Args, Subcommand};
+
+use super::GlobalArgs;
+use super::context::runtime;
+use super::exit;
+use crate::aps::Secret;
+use crate::aps::client::Client;
+use crate::profiles::connection::{Verdict, test_connection};
+use crate::profiles::vault::Vault;
+use crate::profiles::{
+    ApplePay, Environment, Profile, ProfileSecrets, ProfileStore, ReceiptDetails,
+    default_config_dir,
+};
+
+#[derive(Debug, Args)]
+pub struct ProfileArgs {
+    /// The directory of profiles.toml [default: the platform's config directory].
+    #[arg(long, global = true, value_name = "DIR", env = "APSDESK_CONFIG_DIR")]
+    pub config_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: ProfileCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Add a profile (secrets from standard input or a prompt).
+    Add(Box<AddArgs>),
+    /// List the profiles.
+    List,
+    /// Show a profile (never its secrets).
+    Show { name: String },
+    /// Remove a profile and its secrets from the keyring.
+    Remove { name: String },
+    /// Prove the credentials with a status check of a reference that does not exist.
+    Test { name: String },
+    /// Print every profile as TOML, without secrets.
+    Export,
+    /// Add the profiles of an export (their secrets must then be entered with `add --replace`).
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    pub name: String,
+    /// sandbox, production, or the simulator's URL (http://127.0.0.1:8585).
+    #[arg(long)]
+    pub environment: String,
+    #[arg(long)]
+    pub merchant_identifier: String,
+    /// SHA-256, SHA-512, HMAC-256, HMAC-512 or SHA-128.
+    #[arg(long, default_value = "SHA-256")]
+    pub sha_type: String,
+    /// Also store an Apple Pay credential set with this SHA type.
+    #[arg(long)]
+    pub apple_pay_sha_type: Option<String>,
+    /// en or ar.
+    #[arg(long, default_value = "en")]
+    pub language: String,
+    #[arg(long, default_value = "")]
+    pub merchant_name_en: String,
+    #[arg(long, default_value = "")]
+    pub merchant_name_ar: String,
+    #[arg(long, default_value = "")]
+    pub address: String,
+    /// VAT or commercial registration number.
+    #[arg(long, default_value = "")]
+    pub registration_number: String,
+    #[arg(long)]
+    pub logo: Option<PathBuf>,
+    /// IANA time zone for receipts (Asia/Kuwait, Asia/Riyadh, Asia/Dubai...).
+    #[arg(long, default_value = "")]
+    pub time_zone: String,
+    /// Replace a profile of the same name.
+    #[arg(long)]
+    pub replace: bool,
+}
+
+/// The profile store of the config directory, over the OS keyring.
+pub fn open_store(config_dir: Option<&PathBuf>) -> anyhow::Result<ProfileStore> {
+    let dir = match config_dir {
+        Some(dir) => dir.clone(),
+        None => default_config_dir().ok_or_else(|| {
+            anyhow!("no config directory for this user: give one with --config-dir")
+        })?,
+    };
+    Ok(ProfileStore::new(&dir, Vault::native()?))
+}
+
+/// Reads `labels.len()` secrets: prompts at a terminal, lines otherwise.
+fn read_secrets(labels: &[&str]) -> anyhow::Result<Vec<Secret>> {
+    if std::io::stdin().is_terminal() {
+        return labels
+            .iter()
+            .map(|label| {
+                rpassword::prompt_password(format!("{label}: "))
+                    .map(Secret::new)
+                    .with_context(|| format!("reading the {label}"))
+            })
+            .collect();
+    }
+    let mut text = String::new();
+    std::io::stdin().lock().read_to_string(&mut text)?;
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() < labels.len() {
+        bail!(
+            "standard input has {} lines; expected {}: {}",
+            lines.len(),
+            labels.len(),
+            labels.join(", ")
+        );
+    }
+    Ok(lines[..labels.len()]
+        .iter()
+        .map(|line| Secret::new(line.trim_end_matches('\r')))
+        .collect())
+}
+
+pub fn run(global: &GlobalArgs, args: &ProfileArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(args.config_dir.as_ref())?;
+    match &args.command {
+        ProfileCommand::Add(add) => {
+            let environment = Environment::parse(&add.environment).ok_or_else(|| {
+                anyhow!("--environment: sandbox, production, or an http(s) URL for the simulator")
+            })?;
+            let profile = Profile {
+                name: add.name.clone(),
+                environment,
+                merchant_identifier: add.merchant_identifier.clone(),
+                sha_type: add.sha_type.clone(),
+                apple_pay: add
+                    .apple_pay_sha_type
+                    .clone()
+                    .map(|sha_type| ApplePay { sha_type }),
+                language: add.language.clone(),
+                receipt: ReceiptDetails {
+                    name_en: add.merchant_name_en.clone(),
+                    name_ar: add.merchant_name_ar.clone(),
+                    address: add.address.clone(),
+                    registration_number: add.registration_number.clone(),
+                    logo: add.logo.clone(),
+                    time_zone: add.time_zone.clone(),
+                },
+            };
+            // Refuse bad fields before asking for any secret.
+            profile.validate()?;
+            let mut labels = vec!["access code", "SHA request phrase", "SHA response phrase"];
+            if profile.apple_pay.is_some() {
+                labels.extend([
+                    "Apple Pay access code",
+                    "Apple Pay request phrase",
+                    "Apple Pay response phrase",
+                ]);
+            }
+            let mut secrets = read_secrets(&labels)?.into_iter();
+            let mut next = || secrets.next().unwrap_or_else(|| Secret::new(""));
+            let profile_secrets = ProfileSecrets {
+                access_code: next(),
+                request_phrase: next(),
+                response_phrase: next(),
+                apple_pay: profile.apple_pay.as_ref().map(|_| [next(), next(), next()]),
+            };
+            store.save(&profile, &profile_secrets, add.replace)?;
+            println!(
+                "profile {} saved; its secrets are in the keyring",
+                profile.name
+            );
+        }
+        ProfileCommand::List => {
+            for profile in store.list()? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    profile.name,
+                    profile.environment.name(),
+                    profile.merchant_identifier,
+                    profile.sha_type
+                );
+            }
+        }
+        ProfileCommand::Show { name } => {
+            let profile = store.get(name)?;
+            print!("{}", toml::to_string_pretty(&profile)?);
+        }
+        ProfileCommand::Remove { name } => {
+            store.remove(name)?;
+            println!("profile {name} removed, with its secrets");
+        }
+        ProfileCommand::Export => print!("{}", store.export()?),
+        ProfileCommand::Import { file } => {
+            let text = std::fs::read_to_string(file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            for name in store.import(&text)? {
+                println!(
+                    "imported {name} (enter its secrets with `apsdesk profile add {name} --replace ...`)"
+                );
+            }
+        }
+        ProfileCommand::Test { name } => {
+            let (profile, credentials) = store.credentials(name)?;
+            let client = Client::new(&profile.environment.endpoint(), credentials)?;
+            let verdict = runtime()?.block_on(test_connection(&client));
+            println!("{}", verdict.explain(global.lang.into()));
+            let code = match verdict {
+                Verdict::Works => exit::SUCCEEDED,
+                Verdict::Unreachable(_) => exit::NOT_CONNECTED,
+                Verdict::ResponsePhrase => exit::UNTRUSTED,
+                _ => exit::DECLINED,
+            };
+            return Ok(exit::code(code));
+        }
+    }
+    Ok(exit::code(exit::SUCCEEDED))
+}

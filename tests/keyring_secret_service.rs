@@ -1,0 +1,168 @@
+//! Profiles against a real Secret Service: gnome-keyring on a private D-Bus
+//! session, as on an operator's Linux desktop. Stores a profile's secrets,
+//! reads them back after the keyring daemon itself restarts, runs a whole
+//! session of operations with them, deletes them; then searches every file
+//! the session produced for each secret's bytes.
+//!
+//! Needs `dbus-run-session` and `gnome-keyring-daemon` (Debian packages
+//! `dbus` and `gnome-keyring`; `.ci/run` installs them). Without them this
+//! test fails and says so: it never skips.
+
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command as Process, Output};
+
+use common::{authorize_in_sim, sim_totals, start_sim};
+use tempfile::TempDir;
+
+/// Runs `script` in a fresh D-Bus session with gnome-keyring unlocked; the
+/// keyring lives in `home`, so a second call finds what the first stored.
+fn in_keyring_session(home: &Path, script: &str, envs: &[(&str, &str)]) -> Output {
+    for tool in ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"] {
+        let found = Process::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .output()
+            .is_ok_and(|output| output.status.success());
+        assert!(
+            found,
+            "{tool} is missing: install the Debian packages dbus, gnome-keyring and libsecret-tools (.ci/run does)"
+        );
+    }
+    let wrapped = format!(
+        "set -e\neval \"$(printf keyring-password | gnome-keyring-daemon --unlock --components=secrets)\"\nexport GNOME_KEYRING_CONTROL\n{script}"
+    );
+    Process::new("dbus-run-session")
+        .args(["--", "sh", "-c", &wrapped])
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("APSDESK", env!("CARGO_BIN_EXE_apsdesk"))
+        .envs(envs.iter().copied())
+        .output()
+        .expect("dbus-run-session runs")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn secrets_live_in_the_secret_service_and_nowhere_else() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let sim = runtime.block_on(start_sim());
+    authorize_in_sim(&sim, "KR-1", "20000", "KWD");
+    let credentials = sim.credentials();
+    let access_code = credentials.access_code.expose().to_owned();
+    let request_phrase = credentials.request_phrase.expose().to_owned();
+    let response_phrase = credentials.response_phrase.expose().to_owned();
+
+    let home = TempDir::new().expect("home");
+    let work = TempDir::new().expect("work");
+    let config = work.path().join("config");
+    let data = work.path().join("data");
+    std::fs::create_dir_all(&data).expect("data dir");
+    let db = data.join("journal.sqlite3");
+    let secrets_in = format!("{access_code}\n{request_phrase}\n{response_phrase}\n");
+    let url = sim.base_url();
+    let envs = [
+        ("APSDESK_CONFIG_DIR", config.to_str().expect("path")),
+        ("APSDESK_DB", db.to_str().expect("path")),
+        ("SECRETS", secrets_in.as_str()),
+        ("SIM_URL", url.as_str()),
+        ("MERCHANT", credentials.merchant_identifier.as_str()),
+    ];
+
+    // Session 1: store the profile.
+    let output = in_keyring_session(
+        home.path(),
+        r#"printf '%s' "$SECRETS" | "$APSDESK" profile add kw-sim --environment "$SIM_URL" \
+            --merchant-identifier "$MERCHANT" --sha-type SHA-256 --merchant-name-ar "متجر الخليج" \
+            --time-zone Asia/Kuwait
+        secret-tool lookup service apsdesk username kw-sim/access_code >/dev/null
+        echo stored"#,
+        &envs,
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("stored"));
+
+    // Session 2: a new keyring daemon reads them back; a whole session of
+    // operations runs with them.
+    let csv = data.join("orders.csv");
+    let backup = data.join("backup.sqlite3");
+    let export = data.join("profiles-export.toml");
+    let script = format!(
+        r#""$APSDESK" profile test kw-sim
+        "$APSDESK" status --profile kw-sim --merchant-reference KR-1
+        "$APSDESK" capture --profile kw-sim --merchant-reference KR-1 --amount 15.000 --currency KWD
+        "$APSDESK" refund --profile kw-sim --merchant-reference KR-1 --amount 5.000 --currency KWD
+        "$APSDESK" orders export --out "{csv}"
+        "$APSDESK" journal backup --out "{backup}"
+        "$APSDESK" profile export > "{export}"
+        "$APSDESK" orders show KR-1 --json
+        echo session-done"#,
+        csv = csv.display(),
+        backup = backup.display(),
+        export = export.display(),
+    );
+    let output = in_keyring_session(home.path(), &script, &envs);
+    assert!(output.status.success(), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("The credentials work"), "{}", text(&output));
+    assert!(stdout.contains("session-done"));
+    assert_eq!(sim_totals(&sim, "KR-1"), (20_000, 15_000, 5_000));
+    for secret in [&access_code, &request_phrase, &response_phrase] {
+        assert!(!stdout.contains(secret.as_str()), "a secret was printed");
+        assert!(!String::from_utf8_lossy(&output.stderr).contains(secret.as_str()));
+    }
+
+    // Session 3: remove; the Secret Service no longer has them.
+    let output = in_keyring_session(
+        home.path(),
+        r#""$APSDESK" profile remove kw-sim
+        if secret-tool lookup service apsdesk username kw-sim/access_code; then echo still-there; exit 1; fi
+        echo removed"#,
+        &envs,
+    );
+    assert!(output.status.success(), "{}", text(&output));
+
+    // Every file the session produced: config, journal (and WAL), CSV, backup, export.
+    let mut scanned = Vec::new();
+    for dir in [&config, &data] {
+        for entry in std::fs::read_dir(dir).expect("dir") {
+            let path = entry.expect("entry").path();
+            let bytes = std::fs::read(&path).expect("read");
+            for secret in [&access_code, &request_phrase, &response_phrase] {
+                assert!(
+                    !bytes
+                        .windows(secret.len())
+                        .any(|window| window == secret.as_bytes()),
+                    "a secret is in {}",
+                    path.display()
+                );
+            }
+            scanned.push(path);
+        }
+    }
+    assert!(scanned.iter().any(|path| path.ends_with("profiles.toml")));
+    assert!(scanned.iter().any(|path| path.ends_with("journal.sqlite3")));
+    assert!(scanned.iter().any(|path| path.ends_with("orders.csv")));
+    assert!(
+        scanned
+            .iter()
+            .any(|path| path.ends_with("profiles-export.toml"))
+    );
+    let exported = std::fs::read_to_string(&export).expect("export");
+    assert!(exported.contains("kw-sim") && exported.contains("متجر الخليج"));
+}

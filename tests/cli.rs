@@ -162,3 +162,52 @@ fn legacy_sha128_warns_and_bad_input_is_refused() {
     let output = apsdesk(&["sign", "--sha-type", "sha256"], Some("PASS"), "not json");
     assert_eq!(output.status.code(), Some(2));
 }
+
+// The Secret Service is reached over D-Bus only on Linux.
+#[cfg(target_os = "linux")]
+#[test]
+fn without_a_keyring_nothing_is_stored_and_the_operator_is_told_what_to_do() {
+    let config = tempfile::TempDir::new().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_apsdesk"))
+        .args([
+            "profile",
+            "add",
+            "kw",
+            "--environment",
+            "sandbox",
+            "--merchant-identifier",
+            "M",
+        ])
+        .arg("--config-dir")
+        .arg(config.path())
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/apsdesk-test-bus",
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let written = child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"ACCESS-X\nREQUEST-X\nRESPONSE-X\n");
+    if let Err(err) = written {
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "{err}");
+    }
+    let output = child.wait_with_output().expect("finishes");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("keyring") && stderr.contains("unlock"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("ACCESS-X"));
+    assert_eq!(
+        std::fs::read_dir(config.path()).expect("dir").count(),
+        0,
+        "nothing written"
+    );
+}

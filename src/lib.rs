@@ -13,3 +13,4 @@ pub mod cli;
 pub mod journal;
 pub mod profiles;
 pub mod sim;
+pub mod text;

@@ -1,0 +1,190 @@
+//! Shaping visual runs into positioned glyphs with harfrust.
+//!
+//! Positions are in points for a given size, from the left end of the line.
+//! Each glyph keeps the characters of its cluster (on the first glyph of the
+//! cluster in reading order), which is what a PDF needs for copyable text.
+
+use harfrust::{Direction, FontRef, ShaperData, UnicodeBuffer};
+use read_fonts::TableProvider as _;
+
+use super::bidi::{Face, visual_runs};
+use super::fonts::{self, Weight};
+
+/// A face ready to shape with.
+pub struct ShapingFace {
+    bytes: &'static [u8],
+    data: ShaperData,
+    units_per_em: f32,
+}
+
+impl std::fmt::Debug for ShapingFace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ShapingFace({} bytes)", self.bytes.len())
+    }
+}
+
+impl ShapingFace {
+    /// A face from font bytes; `None` when they are not a font.
+    pub fn new(bytes: &'static [u8]) -> Option<ShapingFace> {
+        let font = FontRef::new(bytes).ok()?;
+        let units_per_em = f32::from(font.head().ok()?.units_per_em());
+        Some(ShapingFace {
+            bytes,
+            data: ShaperData::new(&font),
+            units_per_em,
+        })
+    }
+
+    pub fn bytes(&self) -> &'static [u8] {
+        self.bytes
+    }
+}
+
+/// The four bundled faces, shaped with.
+#[derive(Debug)]
+pub struct Faces {
+    latin_regular: ShapingFace,
+    latin_bold: ShapingFace,
+    arabic_regular: ShapingFace,
+    arabic_bold: ShapingFace,
+}
+
+impl Faces {
+    /// The bundled faces (parsed once; keep the value around).
+    pub fn bundled() -> Faces {
+        let load = |face, weight| {
+            ShapingFace::new(fonts::bytes(face, weight)).unwrap_or_else(|| {
+                // The fonts are compiled in: failing here is a broken build.
+                unreachable!("bundled font {face:?} {weight:?} does not parse")
+            })
+        };
+        Faces {
+            latin_regular: load(Face::Latin, Weight::Regular),
+            latin_bold: load(Face::Latin, Weight::Bold),
+            arabic_regular: load(Face::Arabic, Weight::Regular),
+            arabic_bold: load(Face::Arabic, Weight::Bold),
+        }
+    }
+
+    pub fn get(&self, face: Face, weight: Weight) -> &ShapingFace {
+        match (face, weight) {
+            (Face::Latin, Weight::Regular) => &self.latin_regular,
+            (Face::Latin, Weight::Bold) => &self.latin_bold,
+            (Face::Arabic, Weight::Regular) => &self.arabic_regular,
+            (Face::Arabic, Weight::Bold) => &self.arabic_bold,
+        }
+    }
+}
+
+/// One glyph placed on a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    pub face: Face,
+    pub glyph_id: u16,
+    /// From the line's left end, in points.
+    pub x: f32,
+    /// Up from the baseline, in points.
+    pub y: f32,
+    /// The characters this glyph stands for (empty for the other glyphs of a
+    /// cluster).
+    pub text: String,
+}
+
+/// A shaped line.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShapedLine {
+    pub glyphs: Vec<PlacedGlyph>,
+    /// In points.
+    pub width: f32,
+}
+
+/// Shapes one line at `size` points in a paragraph of the given direction.
+pub fn shape_line(faces: &Faces, line: &str, right_to_left: bool, weight: Weight, size: f32) -> ShapedLine {
+    let mut shaped = ShapedLine::default();
+    for run in visual_runs(line, right_to_left) {
+        let face = faces.get(run.face, weight);
+        let Ok(font) = FontRef::new(face.bytes) else {
+            continue;
+        };
+        let shaper = face.data.shaper(&font).build();
+        let mut buffer = UnicodeBuffer::new();
+        buffer.push_str(run.text);
+        buffer.set_direction(if run.right_to_left {
+            Direction::RightToLeft
+        } else {
+            Direction::LeftToRight
+        });
+        buffer.guess_segment_properties();
+        let output = shaper.shape(buffer, harfrust::ShapeOptions::new());
+        let scale = size / face.units_per_em;
+        let infos = output.glyph_infos();
+        let positions = output.glyph_positions();
+        // Which glyph (in reading order) first carries each cluster's text.
+        let mut order: Vec<usize> = (0..infos.len()).collect();
+        if run.right_to_left {
+            order.reverse();
+        }
+        let mut texts = vec![String::new(); infos.len()];
+        let mut seen = std::collections::HashSet::new();
+        for &index in &order {
+            let cluster = infos[index].cluster as usize;
+            if seen.insert(cluster) {
+                let end = infos
+                    .iter()
+                    .map(|info| info.cluster as usize)
+                    .filter(|&other| other > cluster)
+                    .min()
+                    .unwrap_or(run.text.len());
+                texts[index] = run.text.get(cluster..end).unwrap_or_default().to_owned();
+            }
+        }
+        let mut pen = shaped.width;
+        for (index, (info, position)) in infos.iter().zip(positions).enumerate() {
+            #[allow(clippy::cast_precision_loss)]
+            let (dx, dy, advance) = (
+                position.x_offset as f32 * scale,
+                position.y_offset as f32 * scale,
+                position.x_advance as f32 * scale,
+            );
+            shaped.glyphs.push(PlacedGlyph {
+                face: run.face,
+                glyph_id: u16::try_from(info.glyph_id).unwrap_or(0),
+                x: pen + dx,
+                y: dy,
+                text: std::mem::take(&mut texts[index]),
+            });
+            pen += advance;
+        }
+        shaped.width = pen;
+    }
+    shaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arabic_letters_join_and_text_survives() {
+        let faces = Faces::bundled();
+        let line = shape_line(&faces, "تم الاسترداد", true, Weight::Regular, 10.0);
+        assert!(line.width > 10.0);
+        let text: String = line.glyphs.iter().rev().map(|glyph| glyph.text.as_str()).collect();
+        assert_eq!(text, "تم الاسترداد");
+        // Joined forms: the same letter gets different glyphs by position.
+        let alone = shape_line(&faces, "ت", true, Weight::Regular, 10.0);
+        let joined = shape_line(&faces, "تت", true, Weight::Regular, 10.0);
+        assert_ne!(alone.glyphs[0].glyph_id, joined.glyphs[0].glyph_id);
+        assert!(line.glyphs.windows(2).all(|pair| pair[0].x <= pair[1].x + 0.001));
+    }
+
+    #[test]
+    fn latin_and_digits_come_from_the_latin_face() {
+        let faces = Faces::bundled();
+        let line = shape_line(&faces, "12.500 KWD", false, Weight::Bold, 12.0);
+        assert!(line.glyphs.iter().all(|glyph| glyph.face == Face::Latin));
+        let text: String = line.glyphs.iter().map(|glyph| glyph.text.as_str()).collect();
+        assert_eq!(text, "12.500 KWD");
+        assert!(line.glyphs.iter().all(|glyph| glyph.glyph_id != 0), "no missing glyphs");
+    }
+}

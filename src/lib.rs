@@ -12,5 +12,6 @@ pub mod aps;
 pub mod cli;
 pub mod journal;
 pub mod profiles;
+pub mod receipt;
 pub mod sim;
 pub mod text;

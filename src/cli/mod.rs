@@ -13,6 +13,7 @@ pub mod journal;
 pub mod ops;
 pub mod orders;
 pub mod profile;
+pub mod receipt;
 pub mod sign;
 pub mod sim;
 
@@ -96,6 +97,8 @@ pub enum CliCommand {
     Link(ops::LinkArgs),
     /// Merchant profiles, their secrets in the OS keyring.
     Profile(profile::ProfileArgs),
+    /// Receipt PDFs in Arabic and English, A4 or 80 mm thermal.
+    Receipt(Box<receipt::ReceiptArgs>),
 }
 
 /// Runs a parsed command line.
@@ -114,5 +117,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         CliCommand::Token(args) => ops::token(&global, &args),
         CliCommand::Link(args) => ops::link(&global, &args),
         CliCommand::Profile(args) => profile::run(&global, &args),
+        CliCommand::Receipt(args) => receipt::run(&global, &args),
     }
 }

@@ -238,6 +238,31 @@ pub fn default_config_dir() -> Option<PathBuf> {
         .map(|dirs| dirs.config_dir().to_owned())
 }
 
+/// A profile's non-secret settings, read without touching the keyring
+/// (receipts need the merchant's details, not its secrets).
+pub fn find_profile(config_dir: &Path, name: &str) -> Result<Profile, ProfileError> {
+    let file = config_dir.join("profiles.toml");
+    let text = match std::fs::read_to_string(&file) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(error) => {
+            return Err(ProfileError::File {
+                path: file,
+                detail: error.to_string(),
+            });
+        }
+    };
+    let contents: ProfilesFile = toml::from_str(&text).map_err(|error| ProfileError::File {
+        path: file.clone(),
+        detail: error.to_string(),
+    })?;
+    contents
+        .profiles
+        .into_iter()
+        .find(|profile| profile.name == name)
+        .ok_or_else(|| ProfileError::Unknown(name.to_owned()))
+}
+
 impl ProfileStore {
     pub fn new(config_dir: &Path, vault: Vault) -> ProfileStore {
         ProfileStore {

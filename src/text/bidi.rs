@@ -29,10 +29,11 @@ pub fn is_arabic(c: char) -> bool {
         | '\u{FE70}'..='\u{FEFF}')
 }
 
-/// Whether a character takes the face of its neighbours (spaces,
-/// punctuation shared by both scripts).
+/// Whether a character takes the face of its neighbours: white space only.
+/// Punctuation and digits stay in the Latin face, which has them all (the
+/// Arabic face lacks some, such as `/`), except Arabic punctuation.
 fn is_neutral(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '.' | ',' | ':' | '-' | '(' | ')' | '/' | '،' | '؛')
+    c.is_whitespace()
 }
 
 /// Splits one bidi run (logical text) into face segments, in logical order.
@@ -73,7 +74,11 @@ pub fn visual_runs(line: &str, right_to_left: bool) -> Vec<VisualRun<'_>> {
     if line.is_empty() {
         return Vec::new();
     }
-    let base = if right_to_left { Level::rtl() } else { Level::ltr() };
+    let base = if right_to_left {
+        Level::rtl()
+    } else {
+        Level::ltr()
+    };
     let info = BidiInfo::new(line, Some(base));
     let mut runs = Vec::new();
     for paragraph in &info.paragraphs {
@@ -101,7 +106,9 @@ mod tests {
     use super::*;
 
     fn texts<'a>(runs: &[VisualRun<'a>]) -> Vec<(&'a str, bool, Face)> {
-        runs.iter().map(|run| (run.text, run.right_to_left, run.face)).collect()
+        runs.iter()
+            .map(|run| (run.text, run.right_to_left, run.face))
+            .collect()
     }
 
     #[test]
@@ -114,8 +121,14 @@ mod tests {
             .filter(|text| !text.is_empty())
             .collect();
         assert_eq!(shown, ["KWD", "12.500", "المبلغ:"]);
-        assert!(runs.last().is_some_and(|run| run.right_to_left && run.face == Face::Arabic));
-        assert!(runs.iter().any(|run| run.text.contains("12.500") && !run.right_to_left));
+        assert!(
+            runs.last()
+                .is_some_and(|run| run.right_to_left && run.face == Face::Arabic)
+        );
+        assert!(
+            runs.iter()
+                .any(|run| run.text.contains("12.500") && !run.right_to_left)
+        );
     }
 
     #[test]

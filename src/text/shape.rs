@@ -98,8 +98,55 @@ pub struct ShapedLine {
     pub width: f32,
 }
 
+/// The characters each glyph stands for. A PDF maps each glyph id to one
+/// text for the whole document, so glyphs get single characters where the
+/// cluster allows it (a letter and its mark each their own), and a ligature
+/// takes all its characters on its first glyph.
+fn cluster_texts(text: &str, infos: &[harfrust::GlyphInfo], right_to_left: bool) -> Vec<String> {
+    let mut texts = vec![String::new(); infos.len()];
+    let mut clusters: std::collections::BTreeMap<usize, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (index, info) in infos.iter().enumerate() {
+        clusters
+            .entry(info.cluster as usize)
+            .or_default()
+            .push(index);
+    }
+    let starts: Vec<usize> = clusters.keys().copied().collect();
+    for (position, (&start, glyphs)) in clusters.iter().enumerate() {
+        let end = starts.get(position + 1).copied().unwrap_or(text.len());
+        let chars: Vec<char> = text.get(start..end).unwrap_or_default().chars().collect();
+        // Glyphs of a cluster in reading order.
+        let mut glyphs = glyphs.clone();
+        if right_to_left {
+            glyphs.reverse();
+        }
+        if glyphs.len() == chars.len() {
+            for (glyph, c) in glyphs.iter().zip(&chars) {
+                texts[*glyph] = c.to_string();
+            }
+        } else if let Some(first) = glyphs.first() {
+            texts[*first] = if right_to_left {
+                // A right-to-left ligature (lam-alef) is extracted by PDF
+                // readers glyph by glyph in visual order, its characters
+                // with it: stored in visual order, they read back logically.
+                chars.iter().rev().collect()
+            } else {
+                chars.iter().collect()
+            };
+        }
+    }
+    texts
+}
+
 /// Shapes one line at `size` points in a paragraph of the given direction.
-pub fn shape_line(faces: &Faces, line: &str, right_to_left: bool, weight: Weight, size: f32) -> ShapedLine {
+pub fn shape_line(
+    faces: &Faces,
+    line: &str,
+    right_to_left: bool,
+    weight: Weight,
+    size: f32,
+) -> ShapedLine {
     let mut shaped = ShapedLine::default();
     for run in visual_runs(line, right_to_left) {
         let face = faces.get(run.face, weight);
@@ -119,25 +166,7 @@ pub fn shape_line(faces: &Faces, line: &str, right_to_left: bool, weight: Weight
         let scale = size / face.units_per_em;
         let infos = output.glyph_infos();
         let positions = output.glyph_positions();
-        // Which glyph (in reading order) first carries each cluster's text.
-        let mut order: Vec<usize> = (0..infos.len()).collect();
-        if run.right_to_left {
-            order.reverse();
-        }
-        let mut texts = vec![String::new(); infos.len()];
-        let mut seen = std::collections::HashSet::new();
-        for &index in &order {
-            let cluster = infos[index].cluster as usize;
-            if seen.insert(cluster) {
-                let end = infos
-                    .iter()
-                    .map(|info| info.cluster as usize)
-                    .filter(|&other| other > cluster)
-                    .min()
-                    .unwrap_or(run.text.len());
-                texts[index] = run.text.get(cluster..end).unwrap_or_default().to_owned();
-            }
-        }
+        let texts = cluster_texts(run.text, infos, run.right_to_left);
         let mut pen = shaped.width;
         for (index, (info, position)) in infos.iter().zip(positions).enumerate() {
             #[allow(clippy::cast_precision_loss)]
@@ -151,7 +180,7 @@ pub fn shape_line(faces: &Faces, line: &str, right_to_left: bool, weight: Weight
                 glyph_id: u16::try_from(info.glyph_id).unwrap_or(0),
                 x: pen + dx,
                 y: dy,
-                text: std::mem::take(&mut texts[index]),
+                text: texts[index].clone(),
             });
             pen += advance;
         }
@@ -169,13 +198,22 @@ mod tests {
         let faces = Faces::bundled();
         let line = shape_line(&faces, "تم الاسترداد", true, Weight::Regular, 10.0);
         assert!(line.width > 10.0);
-        let text: String = line.glyphs.iter().rev().map(|glyph| glyph.text.as_str()).collect();
+        let text: String = line
+            .glyphs
+            .iter()
+            .rev()
+            .map(|glyph| glyph.text.as_str())
+            .collect();
         assert_eq!(text, "تم الاسترداد");
         // Joined forms: the same letter gets different glyphs by position.
         let alone = shape_line(&faces, "ت", true, Weight::Regular, 10.0);
         let joined = shape_line(&faces, "تت", true, Weight::Regular, 10.0);
         assert_ne!(alone.glyphs[0].glyph_id, joined.glyphs[0].glyph_id);
-        assert!(line.glyphs.windows(2).all(|pair| pair[0].x <= pair[1].x + 0.001));
+        assert!(
+            line.glyphs
+                .windows(2)
+                .all(|pair| pair[0].x <= pair[1].x + 0.001)
+        );
     }
 
     #[test]
@@ -183,8 +221,15 @@ mod tests {
         let faces = Faces::bundled();
         let line = shape_line(&faces, "12.500 KWD", false, Weight::Bold, 12.0);
         assert!(line.glyphs.iter().all(|glyph| glyph.face == Face::Latin));
-        let text: String = line.glyphs.iter().map(|glyph| glyph.text.as_str()).collect();
+        let text: String = line
+            .glyphs
+            .iter()
+            .map(|glyph| glyph.text.as_str())
+            .collect();
         assert_eq!(text, "12.500 KWD");
-        assert!(line.glyphs.iter().all(|glyph| glyph.glyph_id != 0), "no missing glyphs");
+        assert!(
+            line.glyphs.iter().all(|glyph| glyph.glyph_id != 0),
+            "no missing glyphs"
+        );
     }
 }

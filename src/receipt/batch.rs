@@ -1,0 +1,77 @@
+//! Many receipts at once, and where to save them.
+//!
+//! [`SaveTarget`] is the seam between "a receipt is ready" and "where does it
+//! go": the desktop app implements it with the OS file dialog (rfd), the
+//! command line and the tests with a path they already know.
+
+use std::path::{Path, PathBuf};
+
+use super::pdf::{Layout, ReceiptLanguage, render, render_many};
+use super::{Receipt, file_name};
+use crate::journal::{Journal, JournalError, OrderFilter};
+use crate::profiles::ReceiptDetails;
+
+/// Chooses where a receipt is saved; `None` when the operator cancels.
+pub trait SaveTarget {
+    fn choose(&self, suggested_name: &Path) -> Option<PathBuf>;
+}
+
+/// Saves into a folder under the suggested name (command line, tests).
+#[derive(Debug, Clone)]
+pub struct IntoFolder(pub PathBuf);
+
+impl SaveTarget for IntoFolder {
+    fn choose(&self, suggested_name: &Path) -> Option<PathBuf> {
+        Some(self.0.join(suggested_name))
+    }
+}
+
+/// How a batch is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchOutput {
+    /// One PDF per order.
+    OnePerOrder,
+    /// All receipts in one PDF, one page each.
+    Combined,
+}
+
+/// Writes the receipts of the filtered orders; `progress(done, total)` after
+/// each. Returns the files written.
+pub fn write_batch(
+    journal: &Journal,
+    filter: &OrderFilter,
+    merchant: &ReceiptDetails,
+    language: ReceiptLanguage,
+    layout: Layout,
+    output: BatchOutput,
+    target: &dyn SaveTarget,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<Vec<PathBuf>, JournalError> {
+    let total = journal.count_orders(filter)?;
+    let mut done = 0;
+    let mut written = Vec::new();
+    let mut combined = Vec::new();
+    journal.for_each_order(filter, |order| {
+        let receipt = Receipt::build(order, None, merchant);
+        match output {
+            BatchOutput::OnePerOrder => {
+                if let Some(path) = target.choose(&file_name(order, None)) {
+                    std::fs::write(&path, render(&receipt, language, layout))?;
+                    written.push(path);
+                }
+            }
+            BatchOutput::Combined => combined.push(receipt),
+        }
+        done += 1;
+        progress(done, total);
+        Ok(())
+    })?;
+    if output == BatchOutput::Combined
+        && !combined.is_empty()
+        && let Some(path) = target.choose(Path::new("receipts.pdf"))
+    {
+        std::fs::write(&path, render_many(&combined, language, layout))?;
+        written.push(path);
+    }
+    Ok(written)
+}

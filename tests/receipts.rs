@@ -8,7 +8,7 @@ use std::process::Command as Process;
 use apsdesk::journal::store::NewEntry;
 use apsdesk::journal::{Actor, Journal, OrderFilter};
 use apsdesk::profiles::ReceiptDetails;
-use apsdesk::receipt::batch::{BatchOutput, IntoFolder, write_batch};
+use apsdesk::receipt::batch::{BatchOutput, BatchStyle, IntoFolder, write_batch};
 use apsdesk::receipt::{Layout, Receipt, ReceiptLanguage, render};
 use tempfile::TempDir;
 
@@ -271,9 +271,11 @@ fn a_batch_writes_one_file_per_order_or_one_combined() {
         &journal,
         &OrderFilter::default(),
         &merchant(),
-        ReceiptLanguage::Both,
-        Layout::Thermal,
-        BatchOutput::OnePerOrder,
+        BatchStyle {
+            language: ReceiptLanguage::Both,
+            layout: Layout::Thermal,
+            output: BatchOutput::OnePerOrder,
+        },
         &IntoFolder(out.clone()),
         |done, total| seen.push((done, total)),
     )
@@ -289,9 +291,11 @@ fn a_batch_writes_one_file_per_order_or_one_combined() {
         &journal,
         &OrderFilter::default(),
         &merchant(),
-        ReceiptLanguage::En,
-        Layout::A4,
-        BatchOutput::Combined,
+        BatchStyle {
+            language: ReceiptLanguage::En,
+            layout: Layout::A4,
+            output: BatchOutput::Combined,
+        },
         &IntoFolder(out),
         |_, _| {},
     )

@@ -12,7 +12,7 @@ use super::context::open_journal;
 use super::exit;
 use super::filters::FilterArgs;
 use crate::profiles::{ReceiptDetails, default_config_dir, find_profile};
-use crate::receipt::batch::{BatchOutput, IntoFolder, write_batch};
+use crate::receipt::batch::{BatchOutput, BatchStyle, IntoFolder, write_batch};
 use crate::receipt::{Layout, Receipt, ReceiptLanguage, render};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -93,9 +93,11 @@ pub fn run(global: &GlobalArgs, args: &ReceiptArgs) -> anyhow::Result<ExitCode> 
             &journal,
             &filter,
             &merchant,
-            language,
-            layout,
-            output,
+            BatchStyle {
+                language,
+                layout,
+                output,
+            },
             &IntoFolder(args.out.clone()),
             |done, total| eprint!("\rreceipts {done}/{total}"),
         )?;

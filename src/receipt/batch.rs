@@ -35,18 +35,29 @@ pub enum BatchOutput {
     Combined,
 }
 
+/// How every receipt of a batch looks and is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchStyle {
+    pub language: ReceiptLanguage,
+    pub layout: Layout,
+    pub output: BatchOutput,
+}
+
 /// Writes the receipts of the filtered orders; `progress(done, total)` after
 /// each. Returns the files written.
 pub fn write_batch(
     journal: &Journal,
     filter: &OrderFilter,
     merchant: &ReceiptDetails,
-    language: ReceiptLanguage,
-    layout: Layout,
-    output: BatchOutput,
+    style: BatchStyle,
     target: &dyn SaveTarget,
     mut progress: impl FnMut(u64, u64),
 ) -> Result<Vec<PathBuf>, JournalError> {
+    let BatchStyle {
+        language,
+        layout,
+        output,
+    } = style;
     let total = journal.count_orders(filter)?;
     let mut done = 0;
     let mut written = Vec::new();

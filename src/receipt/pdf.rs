@@ -143,7 +143,7 @@ fn wrap(text: &str, width: f32, right_to_left: bool, weight: Weight, size: f32) 
             && shape_line(faces, &candidate, right_to_left, weight, size).width > width
         {
             lines.push(shape_line(faces, &current, right_to_left, weight, size));
-            current = word.to_owned();
+            word.clone_into(&mut current);
         } else {
             current = candidate;
         }
@@ -371,29 +371,26 @@ fn lay_out(receipt: &Receipt, language: ReceiptLanguage, layout: Layout) -> (Can
     match layout {
         Layout::A4 => {
             let top = 48.0;
-            match language.languages() {
-                [single] => {
-                    canvas.receipt(
-                        column(90.0, A4_WIDTH - 90.0, *single),
-                        top,
-                        receipt,
-                        *single,
-                    );
-                }
-                _ => {
-                    canvas.receipt(
-                        column(40.0, 282.0, Language::En),
-                        top,
-                        receipt,
-                        Language::En,
-                    );
-                    canvas.receipt(
-                        column(313.0, A4_WIDTH - 40.0, Language::Ar),
-                        top,
-                        receipt,
-                        Language::Ar,
-                    );
-                }
+            if let [single] = language.languages() {
+                canvas.receipt(
+                    column(90.0, A4_WIDTH - 90.0, *single),
+                    top,
+                    receipt,
+                    *single,
+                );
+            } else {
+                canvas.receipt(
+                    column(40.0, 282.0, Language::En),
+                    top,
+                    receipt,
+                    Language::En,
+                );
+                canvas.receipt(
+                    column(313.0, A4_WIDTH - 40.0, Language::Ar),
+                    top,
+                    receipt,
+                    Language::Ar,
+                );
             }
             (canvas, A4_WIDTH, A4_HEIGHT)
         }

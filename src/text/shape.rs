@@ -153,7 +153,7 @@ pub fn shape_line(
         let Ok(font) = FontRef::new(face.bytes) else {
             continue;
         };
-        let shaper = face.data.shaper(&font).build();
+        let run_shaper = face.data.shaper(&font).build();
         let mut buffer = UnicodeBuffer::new();
         buffer.push_str(run.text);
         buffer.set_direction(if run.right_to_left {
@@ -162,7 +162,7 @@ pub fn shape_line(
             Direction::LeftToRight
         });
         buffer.guess_segment_properties();
-        let output = shaper.shape(buffer, harfrust::ShapeOptions::new());
+        let output = run_shaper.shape(buffer, harfrust::ShapeOptions::new());
         let scale = size / face.units_per_em;
         let infos = output.glyph_infos();
         let positions = output.glyph_positions();

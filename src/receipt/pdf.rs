@@ -173,7 +173,7 @@ impl Canvas {
                 (Align::Start, false) | (Align::End, true) => column.left,
                 (Align::Start, true) | (Align::End, false) => column.right - line.width,
             };
-            cursor += size * 1.25;
+            cursor += size * 1.4;
             self.push_line(line, weight, size, left, cursor);
         }
         cursor

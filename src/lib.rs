@@ -8,6 +8,7 @@
 //! - [`journal`]: the crash-safe local record of orders and operations.
 //! - [`sim`]: a stateful APS simulator that speaks the same protocol.
 
+pub mod app;
 pub mod aps;
 pub mod cli;
 pub mod journal;

@@ -30,8 +30,9 @@ use crate::aps::Language;
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// Without a subcommand, the desktop app opens.
     #[command(subcommand)]
-    pub command: CliCommand,
+    pub command: Option<CliCommand>,
 }
 
 /// Options every subcommand accepts, before or after its name.
@@ -104,7 +105,11 @@ pub enum CliCommand {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = cli.global;
-    match cli.command {
+    let Some(command) = cli.command else {
+        crate::app::run()?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
         CliCommand::Sim(args) => sim::run(&args),
         CliCommand::Sign(args) => sign::run_sign(&args),
         CliCommand::Verify(args) => sign::run_verify(&args),

@@ -602,6 +602,16 @@ impl Journal {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The latest entries of every order, newest first (the activity view).
+    pub fn recent_entries(&self, limit: usize) -> Result<Vec<EntryRecord>> {
+        let mut statement = self.connection.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries ORDER BY seq DESC LIMIT ?1"
+        ))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = statement.query_map([limit], EntryRecord::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every entry about an order, in order: its timeline.
     pub fn order_entries(&self, order_id: i64) -> Result<Vec<EntryRecord>> {
         let mut statement = self.connection.prepare_cached(&format!(

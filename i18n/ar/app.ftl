@@ -1,0 +1,129 @@
+app-title = apsdesk
+demo-banner = تجريبي — حساب APS محاكى، لا أموال حقيقية
+production-banner = الإنتاج — أموال حقيقية
+sandbox-banner = بيئة الاختبار
+simulator-banner = المحاكي
+banner-profile = الملف: { $profile } · { $environment } · المشغل: { $operator }
+loading-profile = جارٍ فتح الحساب…
+demo-loading = جارٍ تحميل الطلبات التجريبية… { $done } من { $total }
+
+nav-transactions = المعاملات
+nav-activity = السجل
+nav-signature = أداة التوقيع
+nav-settings = الإعدادات
+
+language = اللغة
+theme = المظهر
+theme-light = فاتح
+theme-dark = داكن
+
+search-hint = ابحث بالمرجع أو fort_id أو البريد أو الاسم أو مرجع كي نت…
+filter-state = الحالة
+filter-currency = العملة
+filter-any = الكل
+refresh = تحديث
+export-csv = تصدير CSV…
+orders-count = { $count ->
+    [zero] لا طلبات
+    [one] طلب واحد
+    [two] طلبان
+    [few] { $count } طلبات
+    [many] { $count } طلباً
+   *[other] { $count } طلب
+}
+loading-more = جارٍ التحميل…
+
+col-reference = المرجع
+col-created = التاريخ
+col-state = الحالة
+col-option = الطريقة
+col-currency = العملة
+col-amount = المبلغ
+col-captured = المحصّل
+col-refunded = المسترد
+col-customer = العميل
+
+detail-none = اختر طلباً لعرض تفاصيله.
+detail-totals = المجاميع
+detail-authorized = المفوَّض
+detail-captured = المحصّل
+detail-refunded = المسترد
+detail-remaining-capture = المتبقي للتحصيل
+detail-remaining-refund = المتبقي للاسترداد
+detail-fort-id = fort_id
+detail-method = طريقة الدفع
+detail-card = البطاقة
+detail-customer = العميل
+detail-authorization-code = رمز التفويض
+detail-knet-ref = الرقم المرجعي لكي نت
+detail-third-party = رقم عملية الطرف الثالث
+detail-timeline = التسلسل الزمني
+detail-raw = آخر رد كما ورد
+detail-blocked = العملية { $operation } ({ $command }) حالتها { $state }: يجب التسوية قبل أي تحصيل أو استرداد أو إلغاء.
+copy = نسخ
+copied = تم نسخ { $what }
+
+action-capture = تحصيل…
+action-refund = استرداد…
+action-void = إلغاء…
+action-status = الاستعلام عن الحالة
+action-reconcile = تسوية
+action-close = إغلاق
+action-send = إرسال
+action-cancel = إلغاء الأمر
+
+dialog-capture = تحصيل
+dialog-refund = استرداد
+dialog-void = إلغاء التفويض
+field-amount = المبلغ
+field-currency = العملة
+field-description = وصف الطلب
+field-maintenance-reference = مرجع العملية
+will-send = سيتم إرسال
+confirm-production = هذه بيئة الإنتاج. اكتب المبلغ ({ $amount }) للتأكيد
+confirm-mismatch = المبلغ المكتوب غير مطابق.
+sending = جارٍ الإرسال…
+
+outcome-succeeded = نجحت العملية
+outcome-declined = رُفضت العملية
+outcome-uncertain = غير مؤكدة: ربما تحركت الأموال. قم بالتسوية قبل المحاولة مجدداً.
+outcome-untrusted = غير موثوقة: توقيع الرد غير صحيح. قم بالتسوية قبل المحاولة مجدداً.
+outcome-not-sent = لم تُرسل
+reconciled-applied = تمت التسوية: العملية { $operation } طُبقت.
+reconciled-not-applied = تمت التسوية: العملية { $operation } لم تُطبق؛ يمكن إعادة المحاولة.
+reconciled-open = العملية { $operation } ما زالت مفتوحة: { $why }
+
+state-unknown = غير معروف
+state-authorized = مفوَّض
+state-partially_captured = محصّل جزئياً
+state-captured = محصّل
+state-partially_refunded = مسترد جزئياً
+state-refunded = مسترد
+state-voided = ملغى
+state-declined = مرفوض
+state-not_found = غير موجود
+state-link_open = رابط مفتوح
+state-link_paid = رابط مدفوع
+state-link_expired = رابط منتهٍ
+
+activity-title = العمليات
+activity-verify = تحقق من السلسلة
+activity-intact = السلسلة سليمة: تم فحص { $count } قيد.
+activity-broken = السلسلة مكسورة عند القيد { $seq }: تم تعديل السجل بعد كتابته.
+activity-operator = المشغل
+activity-command = الأمر
+activity-outcome = النتيجة
+activity-code = الرمز
+activity-time = الوقت
+
+signature-title = أداة التوقيع
+signature-input = الطلب أو الرد (JSON أو نموذج)
+signature-sha-type = نوع SHA
+signature-phrase-from = العبارة من الملف النشط
+signature-request-phrase = عبارة الطلب
+signature-response-phrase = عبارة الرد
+signature-string = النص المراد توقيعه
+signature-result = التوقيع
+signature-valid = التوقيع في المدخل صحيح.
+signature-invalid = التوقيع في المدخل غير مطابق.
+signature-error = تعذرت قراءة المدخل: { $error }

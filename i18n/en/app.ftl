@@ -1,0 +1,125 @@
+app-title = apsdesk
+demo-banner = DEMO — simulated APS account, no real money
+production-banner = PRODUCTION — real money
+sandbox-banner = Sandbox
+simulator-banner = Simulator
+banner-profile = Profile: { $profile } · { $environment } · Operator: { $operator }
+loading-profile = Opening the account…
+demo-loading = Loading the demo orders… { $done } of { $total }
+
+nav-transactions = Transactions
+nav-activity = Activity
+nav-signature = Signature tool
+nav-settings = Settings
+
+language = Language
+theme = Theme
+theme-light = Light
+theme-dark = Dark
+
+search-hint = Search reference, fort_id, email, name, KNET ref…
+filter-state = State
+filter-currency = Currency
+filter-any = Any
+refresh = Refresh
+export-csv = Export CSV…
+orders-count = { $count ->
+    [one] { $count } order
+   *[other] { $count } orders
+}
+loading-more = Loading…
+
+col-reference = Reference
+col-created = Created
+col-state = State
+col-option = Method
+col-currency = Currency
+col-amount = Amount
+col-captured = Captured
+col-refunded = Refunded
+col-customer = Customer
+
+detail-none = Select an order to see its details.
+detail-totals = Totals
+detail-authorized = Authorized
+detail-captured = Captured
+detail-refunded = Refunded
+detail-remaining-capture = Left to capture
+detail-remaining-refund = Left to refund
+detail-fort-id = fort_id
+detail-method = Payment method
+detail-card = Card
+detail-customer = Customer
+detail-authorization-code = Authorization code
+detail-knet-ref = KNET reference
+detail-third-party = Third-party transaction number
+detail-timeline = Timeline
+detail-raw = Last response as received
+detail-blocked = Operation { $operation } ({ $command }) is { $state }: reconcile before any capture, refund or void.
+copy = Copy
+copied = Copied { $what }
+
+action-capture = Capture…
+action-refund = Refund…
+action-void = Void…
+action-status = Check status
+action-reconcile = Reconcile
+action-close = Close
+action-send = Send
+action-cancel = Cancel
+
+dialog-capture = Capture
+dialog-refund = Refund
+dialog-void = Void authorization
+field-amount = Amount
+field-currency = Currency
+field-description = Order description
+field-maintenance-reference = Maintenance reference
+will-send = Will be sent
+confirm-production = This is production. Type the amount ({ $amount }) to confirm
+confirm-mismatch = The amount typed does not match.
+sending = Sending…
+
+outcome-succeeded = Succeeded
+outcome-declined = Declined
+outcome-uncertain = Uncertain: the money may have moved. Reconcile before trying again.
+outcome-untrusted = Untrusted: the answer's signature did not check. Reconcile before trying again.
+outcome-not-sent = Not sent
+reconciled-applied = Reconciled: operation { $operation } was applied.
+reconciled-not-applied = Reconciled: operation { $operation } was not applied; it may be retried.
+reconciled-open = Operation { $operation } is still open: { $why }
+
+state-unknown = Unknown
+state-authorized = Authorized
+state-partially_captured = Partly captured
+state-captured = Captured
+state-partially_refunded = Partly refunded
+state-refunded = Refunded
+state-voided = Voided
+state-declined = Declined
+state-not_found = Not found
+state-link_open = Link open
+state-link_paid = Link paid
+state-link_expired = Link expired
+
+activity-title = Operations
+activity-verify = Verify the chain
+activity-intact = Chain intact: { $count } entries checked.
+activity-broken = Chain BROKEN at entry { $seq }: the record was changed after it was written.
+activity-operator = Operator
+activity-command = Command
+activity-outcome = Outcome
+activity-code = Code
+activity-time = Time
+
+signature-title = Signature tool
+signature-input = Request or response (JSON or form-encoded)
+signature-sha-type = SHA type
+signature-phrase-from = Phrase from the active profile
+signature-request-phrase = Request phrase
+signature-response-phrase = Response phrase
+signature-string = String to sign
+signature-result = Signature
+signature-valid = The signature in the input is valid.
+signature-invalid = The signature in the input does NOT match.
+signature-error = Cannot read the input: { $error }

@@ -1,0 +1,390 @@
+//! The app's async side: everything that touches the network, the disk or
+//! the keyring runs here, on the tokio runtime that `main` owns, and comes
+//! back to the UI as a [`TaskResult`] over a channel drained once per frame.
+//! The UI thread never waits on any of it.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+use crate::aps::client::Client;
+use crate::aps::request::{ApsRequest, CheckStatus};
+use crate::aps::{Command, Language, OutcomeClass};
+use crate::journal::chain::ChainReport;
+use crate::journal::desk::{Resolution, RunError};
+use crate::journal::query::Cursor;
+use crate::journal::store::{EntryRecord, OpenOperation, OrderRecord};
+use crate::journal::{Actor, Desk, Journal, OrderFilter};
+use crate::sim::{RunningSimulator, Seed, SimConfig};
+
+/// Who is working on which account, for the banner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub profile: String,
+    /// `sandbox`, `production` or `simulator`.
+    pub environment: String,
+    pub operator: String,
+    pub demo: bool,
+}
+
+impl Session {
+    pub fn is_production(&self) -> bool {
+        self.environment == "production"
+    }
+}
+
+/// What an operation came to, for the dialog and the toasts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationResult {
+    pub command: Command,
+    pub merchant_reference: String,
+    /// `None` when nothing was sent (blocked, invalid, unreachable).
+    pub class: Option<OutcomeClass>,
+    pub response_code: Option<String>,
+    pub response_message: Option<String>,
+    /// Why it was not sent, or the transport failure.
+    pub problem: Option<String>,
+    pub operation_id: Option<i64>,
+    /// The open operation that blocks the order, when that was the problem.
+    pub blocked_by: Option<i64>,
+}
+
+/// An order with its timeline, for the detail panel.
+#[derive(Debug, Clone)]
+pub struct OrderDetail {
+    pub order: OrderRecord,
+    pub entries: Vec<EntryRecord>,
+    pub open: Vec<OpenOperation>,
+}
+
+/// A finished background task.
+#[derive(Debug)]
+pub enum TaskResult {
+    DemoProgress { done: usize, total: usize },
+    DemoReady,
+    Page {
+        generation: u64,
+        rows: Vec<OrderRecord>,
+        next: Option<Cursor>,
+        append: bool,
+    },
+    Count { generation: u64, count: u64 },
+    Detail(Box<OrderDetail>),
+    Operation(OperationResult),
+    Reconciled(Vec<(i64, Resolution)>),
+    Activity(Vec<EntryRecord>),
+    Chain(ChainReport),
+    Failed(String),
+}
+
+/// The runtime, the desk, and the channel results come back on.
+pub struct Backend {
+    runtime: tokio::runtime::Handle,
+    desk: Desk,
+    session: Session,
+    sender: Sender<TaskResult>,
+    receiver: Receiver<TaskResult>,
+    repaint: Arc<Mutex<Option<egui::Context>>>,
+    /// The in-process simulator of the demo; stopped when the app closes.
+    simulator: Option<RunningSimulator>,
+    /// The demo's throw-away journal folder, removed when the app closes.
+    demo_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Backend({:?})", self.session)
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        if let Some(simulator) = self.simulator.take() {
+            let _guard = self.runtime.enter();
+            drop(simulator);
+        }
+        if let Some(dir) = &self.demo_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn operator_name() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "operator".to_owned())
+}
+
+impl Backend {
+    /// The demo: an in-process simulator with its seeded orders and a fresh
+    /// journal in a temporary folder. The orders are looked up in the
+    /// background ([`TaskResult::DemoProgress`], then [`TaskResult::DemoReady`]).
+    pub fn demo(runtime: &tokio::runtime::Handle) -> anyhow::Result<Backend> {
+        let simulator = runtime.block_on(RunningSimulator::start(
+            SimConfig::default(),
+            "127.0.0.1:0".parse()?,
+            Seed::Demo,
+        ))?;
+        let dir = std::env::temp_dir().join(format!(
+            "apsdesk-demo-{}-{}",
+            std::process::id(),
+            jiff::Timestamp::now().as_millisecond()
+        ));
+        std::fs::create_dir_all(&dir)?;
+        let journal = Journal::open(&dir.join("journal.sqlite3"))?;
+        let client = Client::new(&simulator.endpoint(), simulator.credentials())?;
+        let session = Session {
+            profile: "demo".to_owned(),
+            environment: "simulator".to_owned(),
+            operator: operator_name(),
+            demo: true,
+        };
+        let references: Vec<String> = simulator.with_state(|state| {
+            let mut references: Vec<String> = state.orders().map(|order| order.merchant_reference.clone()).collect();
+            references.sort();
+            references
+        });
+        let backend = Backend::with_desk(runtime, journal, client, session, Some(simulator), Some(dir));
+        backend.load_demo(references);
+        Ok(backend)
+    }
+
+    /// A desk on any journal and client (a profile's, or a test's).
+    pub fn with_desk(
+        runtime: &tokio::runtime::Handle,
+        journal: Journal,
+        client: Client,
+        session: Session,
+        simulator: Option<RunningSimulator>,
+        demo_dir: Option<PathBuf>,
+    ) -> Backend {
+        let actor = Actor {
+            operator: session.operator.clone(),
+            profile: session.profile.clone(),
+            environment: session.environment.clone(),
+        };
+        let desk = Desk::new(Arc::new(Mutex::new(journal)), client, actor, Language::En);
+        let (sender, receiver) = channel();
+        Backend {
+            runtime: runtime.clone(),
+            desk,
+            session,
+            sender,
+            receiver,
+            repaint: Arc::new(Mutex::new(None)),
+            simulator,
+            demo_dir,
+        }
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn desk(&self) -> &Desk {
+        &self.desk
+    }
+
+    pub fn simulator(&self) -> Option<&RunningSimulator> {
+        self.simulator.as_ref()
+    }
+
+    /// Where results wake the UI from: set once the UI exists.
+    pub fn set_repaint(&self, ctx: &egui::Context) {
+        if let Ok(mut slot) = self.repaint.lock() {
+            *slot = Some(ctx.clone());
+        }
+    }
+
+    /// Every result that arrived since the last frame.
+    pub fn drain(&self) -> Vec<TaskResult> {
+        self.receiver.try_iter().collect()
+    }
+
+    /// Runs `task` on the runtime; its result goes to the UI and wakes it.
+    fn spawn<F>(&self, task: F)
+    where
+        F: std::future::Future<Output = TaskResult> + Send + 'static,
+    {
+        let sender = self.sender.clone();
+        let repaint = Arc::clone(&self.repaint);
+        self.runtime.spawn(async move {
+            let result = task.await;
+            let _ = sender.send(result);
+            if let Some(ctx) = repaint.lock().ok().and_then(|slot| slot.clone()) {
+                ctx.request_repaint();
+            }
+        });
+    }
+
+    /// Runs blocking journal work off the UI thread.
+    fn spawn_journal<F>(&self, work: F)
+    where
+        F: FnOnce(&Journal) -> TaskResult + Send + 'static,
+    {
+        let journal = Arc::clone(&self.desk.journal);
+        self.spawn(async move {
+            tokio::task::spawn_blocking(move || {
+                let journal = journal.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                work(&journal)
+            })
+            .await
+            .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
+        });
+    }
+
+    fn load_demo(&self, references: Vec<String>) {
+        let desk = self.desk.clone();
+        let sender = self.sender.clone();
+        let repaint = Arc::clone(&self.repaint);
+        self.spawn(async move {
+            let total = references.len();
+            desk.lookup(references, 8, move |done, _| {
+                if done % 20 == 0 || done == total {
+                    let _ = sender.send(TaskResult::DemoProgress { done, total });
+                    if let Some(ctx) = repaint.lock().ok().and_then(|slot| slot.clone()) {
+                        ctx.request_repaint();
+                    }
+                }
+            })
+            .await;
+            TaskResult::DemoReady
+        });
+    }
+
+    /// A page of orders; `append` continues the list after `after`.
+    pub fn load_page(&self, generation: u64, filter: OrderFilter, after: Option<Cursor>, append: bool) {
+        self.spawn_journal(move |journal| match journal.orders_page(&filter, after.as_ref(), 200) {
+            Ok(page) => TaskResult::Page {
+                generation,
+                rows: page.rows,
+                next: page.next,
+                append,
+            },
+            Err(error) => TaskResult::Failed(error.to_string()),
+        });
+    }
+
+    pub fn count(&self, generation: u64, filter: OrderFilter) {
+        self.spawn_journal(move |journal| match journal.count_orders(&filter) {
+            Ok(count) => TaskResult::Count { generation, count },
+            Err(error) => TaskResult::Failed(error.to_string()),
+        });
+    }
+
+    pub fn load_detail(&self, order_id: i64) {
+        self.spawn_journal(move |journal| {
+            let detail = (|| {
+                let order = journal.order(order_id)?;
+                let entries = journal.order_entries(order_id)?;
+                let open = journal.open_operations_for(order_id)?;
+                Ok::<_, crate::journal::JournalError>(order.map(|order| OrderDetail { order, entries, open }))
+            })();
+            match detail {
+                Ok(Some(detail)) => TaskResult::Detail(Box::new(detail)),
+                Ok(None) => TaskResult::Failed(format!("order {order_id} is gone")),
+                Err(error) => TaskResult::Failed(error.to_string()),
+            }
+        });
+    }
+
+    pub fn load_activity(&self, limit: usize) {
+        self.spawn_journal(move |journal| match journal.recent_entries(limit) {
+            Ok(entries) => TaskResult::Activity(entries),
+            Err(error) => TaskResult::Failed(error.to_string()),
+        });
+    }
+
+    pub fn verify_chain(&self) {
+        self.spawn_journal(|journal| match journal.verify_chain() {
+            Ok(report) => TaskResult::Chain(report),
+            Err(error) => TaskResult::Failed(error.to_string()),
+        });
+    }
+
+    /// Sends an operation through the desk (journaled, blocked while open).
+    pub fn run<R>(&self, request: R, language: Language)
+    where
+        R: ApsRequest + Send + Sync + 'static,
+        R::Response: Send,
+    {
+        let mut desk = self.desk.clone();
+        desk.language = language;
+        let command = request.command();
+        let reference = request.merchant_reference().unwrap_or_default().to_owned();
+        self.spawn(async move {
+            let result = desk.run(&request).await;
+            TaskResult::Operation(operation_result(command, reference, result))
+        });
+    }
+
+    pub fn check_status(&self, merchant_reference: &str, language: Language) {
+        match CheckStatus::for_reference(merchant_reference) {
+            Ok(check) => self.run(check, language),
+            Err(errors) => {
+                let _ = self.sender.send(TaskResult::Failed(errors.message(language)));
+            }
+        }
+    }
+
+    /// Settles the open operations of the account (or one, by id).
+    pub fn reconcile(&self, operation_id: Option<i64>) {
+        let desk = self.desk.clone();
+        self.spawn(async move {
+            let result = match operation_id {
+                Some(id) => desk.reconcile(id).await.map(|resolution| vec![(id, resolution)]),
+                None => desk.reconcile_all().await,
+            };
+            match result {
+                Ok(resolutions) => TaskResult::Reconciled(resolutions),
+                Err(error) => TaskResult::Failed(error.to_string()),
+            }
+        });
+    }
+
+    /// Settles what a crash left open, at start-up.
+    pub fn reconcile_at_startup(&self) {
+        self.reconcile(None);
+    }
+}
+
+fn operation_result<T>(
+    command: Command,
+    merchant_reference: String,
+    result: Result<crate::journal::desk::RunReport<T>, RunError>,
+) -> OperationResult {
+    let mut out = OperationResult {
+        command,
+        merchant_reference,
+        class: None,
+        response_code: None,
+        response_message: None,
+        problem: None,
+        operation_id: None,
+        blocked_by: None,
+    };
+    match result {
+        Ok(report) => {
+            out.class = Some(report.outcome.class);
+            out.response_code = report.outcome.response_code().map(str::to_owned);
+            out.response_message = report.outcome.response_message().map(str::to_owned);
+            out.problem = report.outcome.failure.as_ref().map(ToString::to_string);
+            out.operation_id = report.operation_id;
+        }
+        Err(RunError::Blocked { operation_id, .. }) => {
+            out.blocked_by = Some(operation_id);
+            out.problem = Some(
+                RunError::Blocked {
+                    operation_id,
+                    command: command.name().to_owned(),
+                    state: "open".to_owned(),
+                }
+                .to_string(),
+            );
+        }
+        Err(error) => out.problem = Some(error.to_string()),
+    }
+    out
+}

@@ -1,0 +1,427 @@
+//! The desktop app: an egui back office over the journal, the desk and the
+//! profiles.
+//!
+//! Shape (after rerun and egui's own demo app): one tokio runtime owned by
+//! [`run`]; a [`backend::Backend`] that runs every network, disk and keyring
+//! task on it and sends results back over a channel; the UI only draws and
+//! pushes [`AppCommand`]s, which [`DeskApp::logic`] applies in one place, once
+//! per frame, together with the results that arrived. The UI thread never
+//! waits.
+//!
+//! - [`transactions`]: the order browser and its detail panel.
+//! - [`operation`]: the Capture…, Refund… and Void… dialogs.
+//! - [`activity`]: the journal's operations and the chain check.
+//! - [`signature`]: the signature tool with the profile's phrase.
+//! - [`i18n`]: Fluent texts, English and Arabic; [`widgets`]: fonts and
+//!   bidi-aware labels (the same helper as the receipts).
+
+pub mod activity;
+pub mod backend;
+pub mod i18n;
+pub mod operation;
+pub mod signature;
+pub mod transactions;
+pub mod widgets;
+
+use egui::{Align, Color32, Layout, Ui};
+use serde::{Deserialize, Serialize};
+
+use crate::aps::Language;
+use crate::journal::OrderFilter;
+use crate::journal::desk::Resolution;
+use crate::journal::store::OrderRecord;
+use activity::ActivityScreen;
+use backend::{Backend, TaskResult};
+use i18n::Tr;
+use operation::OperationDialog;
+use signature::SignatureScreen;
+use transactions::TransactionsScreen;
+use widgets::{colored_text, widget_text};
+
+/// The money operations a dialog sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OperationKind {
+    Capture,
+    Refund,
+    Void,
+}
+
+/// The screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Screen {
+    #[default]
+    Transactions,
+    Activity,
+    Signature,
+}
+
+/// What the operator asked for; applied in [`DeskApp::logic`].
+#[derive(Debug, Clone)]
+pub enum AppCommand {
+    OpenDialog(OperationKind, Box<OrderRecord>),
+    CheckStatus(String),
+    Reconcile(Option<i64>),
+    Copy { what: String, value: String },
+    Toast(String),
+    LoadActivity,
+    VerifyChain,
+    SetLanguage(Language),
+    SetScreen(Screen),
+    SetDark(bool),
+}
+
+/// What is remembered between launches. Never a secret.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `en` or `ar`.
+    pub language: String,
+    pub dark: bool,
+    pub screen: Screen,
+    pub filter: OrderFilter,
+}
+
+/// The storage key of [`Settings`].
+pub const SETTINGS_KEY: &str = "apsdesk-settings";
+
+/// A message shown for a few seconds.
+#[derive(Debug, Clone)]
+struct Toast {
+    text: String,
+    until: f64,
+}
+
+/// The app.
+pub struct DeskApp {
+    pub settings: Settings,
+    pub tr: Tr,
+    pub backend: Backend,
+    pub transactions: TransactionsScreen,
+    pub activity: ActivityScreen,
+    pub signature: SignatureScreen,
+    pub dialog: Option<OperationDialog>,
+    pub demo_progress: Option<(usize, usize)>,
+    toasts: Vec<Toast>,
+    commands: Vec<AppCommand>,
+}
+
+impl std::fmt::Debug for DeskApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DeskApp({:?})", self.backend.session())
+    }
+}
+
+impl DeskApp {
+    /// The app over a backend, with remembered settings.
+    pub fn new(backend: Backend, settings: Settings, ctx: &egui::Context) -> DeskApp {
+        widgets::install_fonts(ctx);
+        ctx.set_theme(if settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        backend.set_repaint(ctx);
+        let language = if settings.language == "ar" { Language::Ar } else { Language::En };
+        let mut app = DeskApp {
+            tr: Tr::new(language),
+            transactions: TransactionsScreen::with_filter(settings.filter.clone()),
+            activity: ActivityScreen::default(),
+            signature: SignatureScreen::default(),
+            dialog: None,
+            demo_progress: backend.session().demo.then_some((0, 0)),
+            toasts: Vec::new(),
+            commands: Vec::new(),
+            settings,
+            backend,
+        };
+        app.transactions.reload(&app.backend);
+        // What a crash left pending is settled before anything else is sent.
+        if !app.backend.session().demo {
+            app.backend.reconcile_at_startup();
+        }
+        app
+    }
+
+    fn toast(&mut self, ctx: &egui::Context, text: String) {
+        let now = ctx.input(|input| input.time);
+        self.toasts.push(Toast { text, until: now + 5.0 });
+    }
+
+    /// Applies the results that arrived and the commands of the last frame.
+    pub fn logic(&mut self, ctx: &egui::Context) {
+        for result in self.backend.drain() {
+            self.apply_result(ctx, result);
+        }
+        for command in std::mem::take(&mut self.commands) {
+            self.apply_command(ctx, command);
+        }
+        let now = ctx.input(|input| input.time);
+        self.toasts.retain(|toast| toast.until > now);
+        if !self.toasts.is_empty() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(500));
+        }
+    }
+
+    fn refresh_selected(&mut self) {
+        self.transactions.reload(&self.backend);
+        if let Some(id) = self.transactions.selected {
+            self.backend.load_detail(id);
+        }
+    }
+
+    fn apply_result(&mut self, ctx: &egui::Context, result: TaskResult) {
+        match result {
+            TaskResult::DemoProgress { done, total } => self.demo_progress = Some((done, total)),
+            TaskResult::DemoReady => {
+                self.demo_progress = None;
+                self.transactions.reload(&self.backend);
+            }
+            TaskResult::Page {
+                generation,
+                rows,
+                next,
+                append,
+            } => self.transactions.page_arrived(generation, rows, next, append),
+            TaskResult::Count { generation, count } => self.transactions.count_arrived(generation, count),
+            TaskResult::Detail(detail) => self.transactions.detail = Some(*detail),
+            TaskResult::Operation(result) => {
+                let summary = format!(
+                    "{} {}: {} {} {}",
+                    result.command,
+                    result.merchant_reference,
+                    result.class.map_or("not sent", |class| class.as_str()),
+                    result.response_code.clone().unwrap_or_default(),
+                    result.response_message.clone().unwrap_or_default(),
+                );
+                if let Some(dialog) = &mut self.dialog
+                    && dialog.pending
+                    && dialog.order.merchant_reference == result.merchant_reference
+                {
+                    dialog.finished(result);
+                }
+                self.toast(ctx, summary);
+                self.refresh_selected();
+            }
+            TaskResult::Reconciled(resolutions) => {
+                for (operation, resolution) in resolutions {
+                    let text = match resolution {
+                        Resolution::Applied => self.tr.args("reconciled-applied", &[("operation", operation.into())]),
+                        Resolution::NotApplied => {
+                            self.tr.args("reconciled-not-applied", &[("operation", operation.into())])
+                        }
+                        Resolution::Unresolved(why) => self
+                            .tr
+                            .args("reconciled-open", &[("operation", operation.into()), ("why", why.into())]),
+                    };
+                    self.toast(ctx, text);
+                }
+                self.refresh_selected();
+            }
+            TaskResult::Activity(entries) => self.activity.entries = entries,
+            TaskResult::Chain(report) => self.activity.chain = Some(report),
+            TaskResult::Failed(error) => self.toast(ctx, error),
+        }
+    }
+
+    fn apply_command(&mut self, ctx: &egui::Context, command: AppCommand) {
+        match command {
+            AppCommand::OpenDialog(kind, order) => self.dialog = Some(OperationDialog::new(kind, *order)),
+            AppCommand::CheckStatus(reference) => self.backend.check_status(&reference, self.tr.language()),
+            AppCommand::Reconcile(operation) => self.backend.reconcile(operation),
+            AppCommand::Copy { what, value } => {
+                ctx.copy_text(value);
+                let text = self.tr.args("copied", &[("what", what.into())]);
+                self.toast(ctx, text);
+            }
+            AppCommand::Toast(text) => self.toast(ctx, text),
+            AppCommand::LoadActivity => self.backend.load_activity(500),
+            AppCommand::VerifyChain => self.backend.verify_chain(),
+            AppCommand::SetLanguage(language) => {
+                self.tr.set_language(language);
+                self.settings.language = language.as_str().to_owned();
+            }
+            AppCommand::SetScreen(screen) => {
+                self.settings.screen = screen;
+                if screen == Screen::Activity {
+                    self.backend.load_activity(500);
+                }
+            }
+            AppCommand::SetDark(dark) => {
+                self.settings.dark = dark;
+                ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+            }
+        }
+    }
+
+    /// Draws one frame.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.settings.filter = self.transactions.filter.clone();
+        egui::Panel::top("banner").show(ui, |ui| self.banner_ui(ui));
+        egui::Panel::top("navigation").show(ui, |ui| self.navigation_ui(ui));
+        egui::Panel::bottom("toasts").show(ui, |ui| {
+            for toast in &self.toasts {
+                widgets::label(ui, &toast.text, self.tr.is_rtl());
+            }
+        });
+        let mut commands = Vec::new();
+        egui::CentralPanel::default().show(ui, |ui| match self.settings.screen {
+            Screen::Transactions => self.transactions.ui(ui, &self.tr, &self.backend, &mut commands),
+            Screen::Activity => self.activity.ui(ui, &self.tr, &mut commands),
+            Screen::Signature => {
+                let credentials = self.backend.desk().client.credentials().clone();
+                self.signature.ui(ui, &self.tr, &credentials);
+            }
+        });
+        if let Some(dialog) = &mut self.dialog
+            && !dialog.ui(&ctx, &self.tr, &self.backend, &mut commands)
+        {
+            self.dialog = None;
+        }
+        self.shortcuts(&ctx, &mut commands);
+        self.commands.extend(commands);
+        if !self.commands.is_empty() {
+            ctx.request_repaint();
+        }
+    }
+
+    /// Keyboard shortcuts for the frequent actions on the selected order.
+    fn shortcuts(&self, ctx: &egui::Context, commands: &mut Vec<AppCommand>) {
+        let Some(detail) = &self.transactions.detail else {
+            return;
+        };
+        if self.dialog.is_some() || self.settings.screen != Screen::Transactions {
+            return;
+        }
+        let shift_command = egui::Modifiers::COMMAND | egui::Modifiers::SHIFT;
+        let order = &detail.order;
+        ctx.input_mut(|input| {
+            if input.consume_key(shift_command, egui::Key::C) {
+                commands.push(AppCommand::OpenDialog(OperationKind::Capture, Box::new(order.clone())));
+            } else if input.consume_key(shift_command, egui::Key::R) {
+                commands.push(AppCommand::OpenDialog(OperationKind::Refund, Box::new(order.clone())));
+            } else if input.consume_key(shift_command, egui::Key::S) {
+                commands.push(AppCommand::CheckStatus(order.merchant_reference.clone()));
+            }
+        });
+    }
+
+    fn banner_ui(&self, ui: &mut Ui) {
+        let session = self.backend.session();
+        let rtl = self.tr.is_rtl();
+        let (id, color) = if session.demo {
+            ("demo-banner", Color32::from_rgb(0xb8, 0x7a, 0x00))
+        } else if session.is_production() {
+            ("production-banner", Color32::from_rgb(0xc0, 0x10, 0x10))
+        } else if session.environment == "sandbox" {
+            ("sandbox-banner", Color32::from_rgb(0x1f, 0x5f, 0xbf))
+        } else {
+            ("simulator-banner", Color32::from_rgb(0x55, 0x55, 0x55))
+        };
+        egui::Frame::new().fill(color).inner_margin(6.0).show(ui, |ui| {
+            ui.with_layout(
+                if rtl { Layout::right_to_left(Align::Center) } else { Layout::left_to_right(Align::Center) },
+                |ui| {
+                    let title = self.tr.text(id);
+                    ui.label(colored_text(ui, &title, rtl, true, Color32::WHITE));
+                    let environment = self.tr.text(match session.environment.as_str() {
+                        "production" => "production-banner",
+                        "sandbox" => "sandbox-banner",
+                        _ => "simulator-banner",
+                    });
+                    let text = self.tr.args(
+                        "banner-profile",
+                        &[
+                            ("profile", session.profile.clone().into()),
+                            ("environment", environment.into()),
+                            ("operator", session.operator.clone().into()),
+                        ],
+                    );
+                    ui.label(colored_text(ui, &text, rtl, false, Color32::WHITE));
+                    if let Some((done, total)) = self.demo_progress {
+                        ui.spinner();
+                        let text = self.tr.args("demo-loading", &[("done", done.into()), ("total", total.into())]);
+                        ui.label(colored_text(ui, &text, rtl, false, Color32::WHITE));
+                    }
+                },
+            );
+        });
+    }
+
+    fn navigation_ui(&mut self, ui: &mut Ui) {
+        let rtl = self.tr.is_rtl();
+        ui.with_layout(
+            if rtl { Layout::right_to_left(Align::Center) } else { Layout::left_to_right(Align::Center) },
+            |ui| {
+                for (screen, id) in [
+                    (Screen::Transactions, "nav-transactions"),
+                    (Screen::Activity, "nav-activity"),
+                    (Screen::Signature, "nav-signature"),
+                ] {
+                    let text = widget_text(ui, &self.tr.text(id), rtl, self.settings.screen == screen);
+                    if ui.selectable_label(self.settings.screen == screen, text).clicked() {
+                        self.commands.push(AppCommand::SetScreen(screen));
+                    }
+                }
+                ui.separator();
+                // Each language is offered in its own name.
+                if ui.selectable_label(self.tr.language() == Language::En, "English").clicked() {
+                    self.commands.push(AppCommand::SetLanguage(Language::En));
+                }
+                if ui
+                    .selectable_label(self.tr.language() == Language::Ar, widget_text(ui, "العربية", rtl, false))
+                    .clicked()
+                {
+                    self.commands.push(AppCommand::SetLanguage(Language::Ar));
+                }
+                ui.separator();
+                let dark = self.settings.dark;
+                let theme = self.tr.text(if dark { "theme-light" } else { "theme-dark" });
+                if ui.button(widget_text(ui, &theme, rtl, false)).clicked() {
+                    self.commands.push(AppCommand::SetDark(!dark));
+                }
+            },
+        );
+    }
+}
+
+impl eframe::App for DeskApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        DeskApp::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        DeskApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}
+
+/// Opens the window: the demo on the in-process simulator (no account
+/// needed). Returns when the window closes.
+pub fn run() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .thread_name("apsdesk-backend")
+        .build()?;
+    let backend = Backend::demo(runtime.handle())?;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("apsdesk")
+            .with_inner_size([1280.0, 800.0]),
+        ..eframe::NativeOptions::default()
+    };
+    eframe::run_native(
+        "apsdesk",
+        options,
+        Box::new(move |creation| {
+            let settings: Settings = creation
+                .storage
+                .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
+                .unwrap_or_default();
+            Ok(Box::new(DeskApp::new(backend, settings, &creation.egui_ctx)))
+        }),
+    )
+    .map_err(|error| anyhow::anyhow!("the window could not open: {error}"))?;
+    drop(runtime);
+    Ok(())
+}

@@ -1,0 +1,261 @@
+//! The Capture…, Refund… and Void… dialogs: prefilled with what remains,
+//! validated as the operator types (errors in the operator's language, next
+//! to the field), showing exactly what will be sent, asking for the amount
+//! to be typed again in production, and sending once.
+
+use egui::{Align, Layout, RichText, Ui};
+
+use super::backend::{Backend, OperationResult};
+use super::i18n::Tr;
+use super::widgets::{colored_text, label, widget_text};
+use super::{AppCommand, OperationKind};
+use crate::aps::money::format_minor_units;
+use crate::aps::request::{Capture, MaintenanceForm, Refund, VoidAuthorization};
+use crate::aps::validate::FieldErrors;
+use crate::aps::{Currency, OutcomeClass};
+use crate::journal::store::OrderRecord;
+
+/// An open operation dialog.
+#[derive(Debug)]
+pub struct OperationDialog {
+    pub kind: OperationKind,
+    pub order: OrderRecord,
+    pub amount: String,
+    pub description: String,
+    pub maintenance_reference: String,
+    pub confirmation: String,
+    /// Sent and waiting: the send button stays disabled.
+    pub pending: bool,
+    pub result: Option<OperationResult>,
+}
+
+/// A validated request, ready to send.
+enum Validated {
+    Capture(Capture),
+    Refund(Refund),
+    Void(VoidAuthorization),
+}
+
+impl OperationDialog {
+    /// A dialog for `order`, the amount prefilled with what remains.
+    pub fn new(kind: OperationKind, order: OrderRecord) -> OperationDialog {
+        let remaining = match kind {
+            OperationKind::Capture => order.authorized_minor - order.captured_minor,
+            OperationKind::Refund => order.captured_minor - order.refunded_minor,
+            OperationKind::Void => 0,
+        };
+        let amount = match (u64::try_from(remaining), order.currency.as_deref().and_then(Currency::from_code)) {
+            (Ok(minor), Some(currency)) if minor > 0 => format_minor_units(minor, currency),
+            _ => String::new(),
+        };
+        OperationDialog {
+            kind,
+            order,
+            amount,
+            description: String::new(),
+            maintenance_reference: String::new(),
+            confirmation: String::new(),
+            pending: false,
+            result: None,
+        }
+    }
+
+    fn form(&self) -> MaintenanceForm {
+        let optional = |text: &str| Some(text.trim().to_owned()).filter(|text| !text.is_empty());
+        MaintenanceForm {
+            merchant_reference: self.order.merchant_reference.clone(),
+            fort_id: self.order.fort_id.clone(),
+            amount: self.amount.trim().to_owned(),
+            currency: self.order.currency.clone().unwrap_or_default(),
+            order_description: optional(&self.description),
+            maintenance_reference: optional(&self.maintenance_reference),
+        }
+    }
+
+    fn validate(&self) -> Result<Validated, FieldErrors> {
+        let form = self.form();
+        match self.kind {
+            OperationKind::Capture => Capture::parse(&form).map(Validated::Capture),
+            OperationKind::Refund => Refund::parse(&form).map(Validated::Refund),
+            OperationKind::Void => VoidAuthorization::parse(&form).map(Validated::Void),
+        }
+    }
+
+    fn title_id(&self) -> &'static str {
+        match self.kind {
+            OperationKind::Capture => "dialog-capture",
+            OperationKind::Refund => "dialog-refund",
+            OperationKind::Void => "dialog-void",
+        }
+    }
+
+    /// Whether the dialog's result leaves the order needing reconciliation.
+    fn needs_reconciliation(&self) -> Option<i64> {
+        let result = self.result.as_ref()?;
+        match result.class {
+            Some(OutcomeClass::Uncertain | OutcomeClass::Untrusted) => result.operation_id,
+            _ => result.blocked_by,
+        }
+    }
+
+    /// Draws the dialog; returns false when it is to be closed.
+    pub fn ui(&mut self, ctx: &egui::Context, tr: &Tr, backend: &Backend, commands: &mut Vec<AppCommand>) -> bool {
+        let rtl = tr.is_rtl();
+        let mut keep_open = true;
+        let title = tr.text(self.title_id());
+        egui::Window::new(title.clone())
+            .id(egui::Id::unique("operation-dialog"))
+            .collapsible(false)
+            .resizable(false)
+            .default_width(460.0)
+            .show(ctx, |ui| {
+                ui.with_layout(
+                    if rtl { Layout::top_down(Align::Max) } else { Layout::top_down(Align::Min) },
+                    |ui| keep_open = self.body_ui(ui, tr, backend, commands),
+                );
+            });
+        keep_open
+    }
+
+    fn body_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend, commands: &mut Vec<AppCommand>) -> bool {
+        let rtl = tr.is_rtl();
+        let language = tr.language();
+        let currency = self.order.currency.clone().unwrap_or_default();
+        ui.label(RichText::new(&self.order.merchant_reference).monospace().strong());
+        let validated = self.validate();
+        let errors = validated.as_ref().err();
+        let editable = !self.pending && self.result.is_none();
+        if self.kind != OperationKind::Void {
+            let caption = ui.label(widget_text(ui, &format!("{} ({currency})", tr.text("field-amount")), rtl, false));
+            ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.amount).desired_width(160.0))
+                .labelled_by(caption.id);
+            if let Some(error) = errors.and_then(|errors| errors.for_field("amount")) {
+                ui.label(colored_text(ui, &error.message(language), rtl, false, ui.visuals().error_fg_color));
+            }
+        }
+        let caption = ui.label(widget_text(ui, &tr.text("field-description"), rtl, false));
+        ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.description))
+            .labelled_by(caption.id);
+        if let Some(error) = errors.and_then(|errors| errors.for_field("order_description")) {
+            ui.label(colored_text(ui, &error.message(language), rtl, false, ui.visuals().error_fg_color));
+        }
+        if self.kind == OperationKind::Refund {
+            let caption = ui.label(widget_text(ui, &tr.text("field-maintenance-reference"), rtl, false));
+            ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.maintenance_reference))
+                .labelled_by(caption.id);
+            if let Some(error) = errors.and_then(|errors| errors.for_field("maintenance_reference")) {
+                ui.label(colored_text(ui, &error.message(language), rtl, false, ui.visuals().error_fg_color));
+            }
+        }
+        // Exactly what will be sent (access code masked, signature computed).
+        if let Ok(request) = &validated {
+            let preview = match request {
+                Validated::Capture(request) => backend.desk().client.preview(request, language),
+                Validated::Refund(request) => backend.desk().client.preview(request, language),
+                Validated::Void(request) => backend.desk().client.preview(request, language),
+            };
+            egui::CollapsingHeader::new(widget_text(ui, &tr.text("will-send"), rtl, false))
+                .id_salt("will-send")
+                .default_open(true)
+                .show(ui, |ui| {
+                    for (name, value) in &preview {
+                        let text = value.as_text().map_or_else(|| "…".to_owned(), str::to_owned);
+                        ui.label(RichText::new(format!("{name} = {text}")).monospace().small());
+                    }
+                });
+        }
+        // Production: the operator types the amount again.
+        let production = backend.session().is_production();
+        let confirmed = if production && self.kind != OperationKind::Void {
+            let expected = format!("{} {currency}", self.amount.trim());
+            let caption = ui.label(widget_text(
+                ui,
+                &tr.args("confirm-production", &[("amount", expected.clone().into())]),
+                rtl,
+                true,
+            ));
+            ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.confirmation))
+                .labelled_by(caption.id);
+            let matches = self.confirmation.trim() == self.amount.trim() || self.confirmation.trim() == expected;
+            if !self.confirmation.is_empty() && !matches {
+                ui.label(colored_text(ui, &tr.text("confirm-mismatch"), rtl, false, ui.visuals().error_fg_color));
+            }
+            matches
+        } else {
+            true
+        };
+        if let Some(result) = &self.result {
+            result_ui(ui, tr, result);
+        } else if self.pending {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                label(ui, tr.text("sending"), rtl);
+            });
+        }
+        let mut keep_open = true;
+        ui.horizontal(|ui| {
+            let can_send = editable && validated.is_ok() && confirmed;
+            if ui
+                .add_enabled(can_send, egui::Button::new(widget_text(ui, &tr.text("action-send"), rtl, true)))
+                .clicked()
+                && let Ok(request) = validated
+            {
+                self.pending = true;
+                send(request, backend, language, commands);
+            }
+            if let Some(operation) = self.needs_reconciliation()
+                && ui.button(widget_text(ui, &tr.text("action-reconcile"), rtl, false)).clicked()
+            {
+                commands.push(AppCommand::Reconcile(Some(operation)));
+            }
+            let close_id = if self.result.is_some() { "action-close" } else { "action-cancel" };
+            if ui
+                .add_enabled(!self.pending, egui::Button::new(widget_text(ui, &tr.text(close_id), rtl, false)))
+                .clicked()
+            {
+                keep_open = false;
+            }
+        });
+        keep_open
+    }
+
+    /// The backend's answer for this dialog's order arrived.
+    pub fn finished(&mut self, result: OperationResult) {
+        self.pending = false;
+        self.result = Some(result);
+    }
+}
+
+fn send(request: Validated, backend: &Backend, language: crate::aps::Language, commands: &mut Vec<AppCommand>) {
+    match request {
+        Validated::Capture(request) => backend.run(request, language),
+        Validated::Void(request) => backend.run(request, language),
+        // A refund retried after an unapplied uncertain one reuses its
+        // maintenance_reference; the desk knows which.
+        Validated::Refund(request) => match backend.desk().refund_with_stable_reference(&request) {
+            Ok(request) => backend.run(request, language),
+            Err(error) => commands.push(AppCommand::Toast(error.to_string())),
+        },
+    }
+}
+
+/// The outcome class, the code and APS's message.
+fn result_ui(ui: &mut Ui, tr: &Tr, result: &OperationResult) {
+    let rtl = tr.is_rtl();
+    let (id, color) = match result.class {
+        Some(OutcomeClass::Succeeded) => ("outcome-succeeded", egui::Color32::from_rgb(0x2e, 0x9e, 0x4f)),
+        Some(OutcomeClass::Declined) => ("outcome-declined", egui::Color32::from_rgb(0xc0, 0x60, 0x20)),
+        Some(OutcomeClass::Uncertain) => ("outcome-uncertain", egui::Color32::from_rgb(0xd0, 0x30, 0x30)),
+        Some(OutcomeClass::Untrusted) => ("outcome-untrusted", egui::Color32::from_rgb(0xd0, 0x30, 0x30)),
+        None => ("outcome-not-sent", egui::Color32::from_rgb(0xc0, 0x60, 0x20)),
+    };
+    ui.label(colored_text(ui, &tr.text(id), rtl, true, color));
+    let code = result.response_code.clone().unwrap_or_default();
+    let message = result.response_message.clone().unwrap_or_default();
+    if !code.is_empty() || !message.is_empty() {
+        label(ui, format!("{code} {message}"), rtl);
+    }
+    if let Some(problem) = &result.problem {
+        label(ui, problem, false);
+    }
+}

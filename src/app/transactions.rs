@@ -1,0 +1,471 @@
+//! The Transactions screen: the journal's orders in a virtualized table,
+//! filtered and sorted by the journal's queries, with a detail panel and the
+//! actions that apply to the selected order's state.
+//!
+//! Rows arrive a page at a time from the backend; scrolling near the end asks
+//! for the next page (keyset paging), so a million orders cost no more than
+//! the rows on screen.
+
+use egui::{Align, Key, Layout, RichText, Ui};
+use egui_extras::{Column, TableBuilder};
+
+use super::backend::{Backend, OrderDetail};
+use super::i18n::Tr;
+use super::widgets::{colored_text, label, state_color, widget_text};
+use super::{AppCommand, OperationKind};
+use crate::journal::export::{format_amount, format_time};
+use crate::journal::query::Cursor;
+use crate::journal::store::OrderRecord;
+use crate::journal::{OrderFilter, SortColumn};
+
+/// What the screen holds between frames.
+#[derive(Debug, Default)]
+pub struct TransactionsScreen {
+    pub filter: OrderFilter,
+    pub rows: Vec<OrderRecord>,
+    next: Option<Cursor>,
+    loading: bool,
+    /// Bumped on every new query, so that late pages of an old one are dropped.
+    generation: u64,
+    pub total: Option<u64>,
+    pub selected: Option<i64>,
+    pub detail: Option<OrderDetail>,
+    search_text: String,
+}
+
+const STATES: [&str; 8] = [
+    "authorized",
+    "partially_captured",
+    "captured",
+    "partially_refunded",
+    "refunded",
+    "voided",
+    "declined",
+    "not_found",
+];
+const CURRENCIES: [&str; 9] = ["KWD", "SAR", "AED", "BHD", "QAR", "OMR", "EGP", "JOD", "USD"];
+
+/// An amount in its currency's decimals, with the code.
+pub fn money(minor: i64, currency: Option<&str>) -> String {
+    match currency {
+        Some(code) => format!("{} {code}", format_amount(minor, Some(code))),
+        None => format_amount(minor, None),
+    }
+}
+
+impl TransactionsScreen {
+    pub fn with_filter(filter: OrderFilter) -> TransactionsScreen {
+        TransactionsScreen {
+            search_text: filter.text.clone(),
+            filter,
+            ..TransactionsScreen::default()
+        }
+    }
+
+    /// Starts the query again from the first page.
+    pub fn reload(&mut self, backend: &Backend) {
+        self.generation += 1;
+        self.loading = true;
+        backend.load_page(self.generation, self.filter.clone(), None, false);
+        backend.count(self.generation, self.filter.clone());
+    }
+
+    pub fn page_arrived(&mut self, generation: u64, rows: Vec<OrderRecord>, next: Option<Cursor>, append: bool) {
+        if generation != self.generation {
+            return;
+        }
+        if append {
+            self.rows.extend(rows);
+        } else {
+            self.rows = rows;
+        }
+        self.next = next;
+        self.loading = false;
+    }
+
+    pub fn count_arrived(&mut self, generation: u64, count: u64) {
+        if generation == self.generation {
+            self.total = Some(count);
+        }
+    }
+
+    fn select(&mut self, index: usize, backend: &Backend) {
+        if let Some(order) = self.rows.get(index) {
+            self.selected = Some(order.id);
+            backend.load_detail(order.id);
+        }
+    }
+
+    /// The filter bar.
+    fn filters_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend) {
+        let rtl = tr.is_rtl();
+        let layout = if rtl {
+            Layout::right_to_left(Align::Center)
+        } else {
+            Layout::left_to_right(Align::Center)
+        };
+        ui.with_layout(layout, |ui| {
+            let search = ui.add(
+                egui::TextEdit::singleline(&mut self.search_text)
+                    .hint_text(tr.text("search-hint"))
+                    .desired_width(320.0),
+            );
+            if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, Key::F)) {
+                search.request_focus();
+            }
+            let mut changed = search.changed();
+            let any = tr.text("filter-any");
+            let state_label = self
+                .filter
+                .states
+                .first()
+                .map_or_else(|| any.clone(), |state| tr.text(&format!("state-{state}")));
+            let state_caption = ui.label(widget_text(ui, &tr.text("filter-state"), rtl, false));
+            egui::ComboBox::from_id_salt("state-filter")
+                .selected_text(widget_text(ui, &state_label, rtl, false))
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(self.filter.states.is_empty(), any.clone()).clicked() {
+                        self.filter.states.clear();
+                        changed = true;
+                    }
+                    for state in STATES {
+                        let selected = self.filter.states.first().is_some_and(|chosen| chosen == state);
+                        if ui
+                            .selectable_label(selected, widget_text(ui, &tr.text(&format!("state-{state}")), rtl, false))
+                            .clicked()
+                        {
+                            self.filter.states = vec![state.to_owned()];
+                            changed = true;
+                        }
+                    }
+                })
+                .response
+                .labelled_by(state_caption.id);
+            let currency_caption = ui.label(widget_text(ui, &tr.text("filter-currency"), rtl, false));
+            egui::ComboBox::from_id_salt("currency-filter")
+                .selected_text(self.filter.currency.clone().unwrap_or_else(|| any.clone()))
+                .show_ui(ui, |ui| {
+                    if ui.selectable_label(self.filter.currency.is_none(), any.clone()).clicked() {
+                        self.filter.currency = None;
+                        changed = true;
+                    }
+                    for currency in CURRENCIES {
+                        if ui
+                            .selectable_label(self.filter.currency.as_deref() == Some(currency), currency)
+                            .clicked()
+                        {
+                            self.filter.currency = Some(currency.to_owned());
+                            changed = true;
+                        }
+                    }
+                })
+                .response
+                .labelled_by(currency_caption.id);
+            if ui.button(widget_text(ui, &tr.text("refresh"), rtl, false)).clicked() {
+                changed = true;
+            }
+            if let Some(total) = self.total {
+                label(ui, tr.args("orders-count", &[("count", total.into())]), rtl);
+            }
+            if changed {
+                self.filter.text = self.search_text.trim().to_owned();
+                self.reload(backend);
+            }
+        });
+    }
+
+    /// Draws the screen; returns what the operator asked for.
+    pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend, commands: &mut Vec<AppCommand>) {
+        let rtl = tr.is_rtl();
+        self.filters_ui(ui, tr, backend);
+        ui.separator();
+        let detail_panel = if rtl {
+            egui::Panel::left("order-detail")
+        } else {
+            egui::Panel::right("order-detail")
+        };
+        detail_panel
+            .resizable(true)
+            .default_size(380.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| match &self.detail {
+                    Some(detail) if Some(detail.order.id) == self.selected => {
+                        detail_ui(ui, tr, detail, commands);
+                    }
+                    _ => {
+                        label(ui, tr.text("detail-none"), rtl);
+                    }
+                });
+            });
+        egui::CentralPanel::default().show(ui, |ui| self.table_ui(ui, tr, backend));
+    }
+
+    fn table_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend) {
+        let rtl = tr.is_rtl();
+        let dark = ui.visuals().dark_mode;
+        // Keyboard: up and down move the selection when no field has focus.
+        let typing = ui.ctx().memory(|memory| memory.focused().is_some());
+        if !typing && !self.rows.is_empty() {
+            let position = self.selected.and_then(|id| self.rows.iter().position(|order| order.id == id));
+            if ui.input(|input| input.key_pressed(Key::ArrowDown)) {
+                let next = position.map_or(0, |index| (index + 1).min(self.rows.len() - 1));
+                self.select(next, backend);
+            } else if ui.input(|input| input.key_pressed(Key::ArrowUp)) {
+                let previous = position.map_or(0, |index| index.saturating_sub(1));
+                self.select(previous, backend);
+            }
+        }
+        let mut columns: Vec<(SortColumn, &str)> = vec![
+            (SortColumn::MerchantReference, "col-reference"),
+            (SortColumn::Created, "col-created"),
+            (SortColumn::State, "col-state"),
+            (SortColumn::PaymentOption, "col-option"),
+            (SortColumn::Amount, "col-amount"),
+            (SortColumn::Captured, "col-captured"),
+            (SortColumn::Refunded, "col-refunded"),
+            (SortColumn::CustomerName, "col-customer"),
+        ];
+        if rtl {
+            // The table reads right to left: its first column on the right.
+            columns.reverse();
+        }
+        let mut sort_clicked = None;
+        let mut clicked_row = None;
+        let mut wants_more = false;
+        let row_count = self.rows.len();
+        let table = TableBuilder::new(ui)
+            .striped(true)
+            .sense(egui::Sense::click())
+            .cell_layout(if rtl {
+                Layout::right_to_left(Align::Center)
+            } else {
+                Layout::left_to_right(Align::Center)
+            })
+            .columns(Column::auto().at_least(90.0).resizable(true), columns.len());
+        table
+            .header(22.0, |mut header| {
+                for (column, id) in &columns {
+                    header.col(|ui| {
+                        let arrow = if self.filter.sort == *column {
+                            if self.filter.descending { " ▼" } else { " ▲" }
+                        } else {
+                            ""
+                        };
+                        let text = format!("{}{arrow}", tr.text(id));
+                        if ui.button(widget_text(ui, &text, rtl, true)).clicked() {
+                            sort_clicked = Some(*column);
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(20.0, row_count, |mut row| {
+                    let index = row.index();
+                    let Some(order) = self.rows.get(index) else {
+                        return;
+                    };
+                    if index + 20 >= row_count {
+                        wants_more = true;
+                    }
+                    row.set_selected(self.selected == Some(order.id));
+                    let currency = order.currency.as_deref();
+                    for (column, _) in &columns {
+                        row.col(|ui| match column {
+                            SortColumn::MerchantReference => {
+                                ui.label(RichText::new(&order.merchant_reference).monospace());
+                            }
+                            SortColumn::Created => {
+                                ui.label(format_time(order.created_ms).replace('T', " ").trim_end_matches('Z').to_owned());
+                            }
+                            SortColumn::State => {
+                                let text = tr.text(&format!("state-{}", order.state));
+                                let color = state_color(&order.state, dark);
+                                ui.label(RichText::new(text).color(color).strong());
+                            }
+                            SortColumn::PaymentOption => {
+                                ui.label(order.payment_option.clone().unwrap_or_default());
+                            }
+                            SortColumn::Amount => {
+                                ui.label(order.amount_minor.map(|amount| money(amount, currency)).unwrap_or_default());
+                            }
+                            SortColumn::Captured => {
+                                ui.label(money(order.captured_minor, currency));
+                            }
+                            SortColumn::Refunded => {
+                                ui.label(money(order.refunded_minor, currency));
+                            }
+                            _ => {
+                                label(ui, order.customer_name.clone().unwrap_or_default(), rtl);
+                            }
+                        });
+                    }
+                    if row.response().clicked() {
+                        clicked_row = Some(index);
+                    }
+                });
+            });
+        if let Some(index) = clicked_row {
+            self.select(index, backend);
+        }
+        if let Some(column) = sort_clicked {
+            if self.filter.sort == column {
+                self.filter.descending = !self.filter.descending;
+            } else {
+                self.filter.sort = column;
+                self.filter.descending = true;
+            }
+            self.reload(backend);
+        }
+        if wants_more && !self.loading && let Some(next) = self.next.clone() {
+            self.loading = true;
+            backend.load_page(self.generation, self.filter.clone(), Some(next), true);
+        }
+        if self.loading {
+            label(ui, tr.text("loading-more"), rtl);
+        }
+    }
+}
+
+/// A row of the detail panel: label, value, and a copy button.
+fn field_ui(ui: &mut Ui, tr: &Tr, label_id: &str, value: Option<&str>, commands: &mut Vec<AppCommand>) {
+    let Some(value) = value.filter(|value| !value.is_empty()) else {
+        return;
+    };
+    let rtl = tr.is_rtl();
+    let layout = if rtl {
+        Layout::right_to_left(Align::Center)
+    } else {
+        Layout::left_to_right(Align::Center)
+    };
+    ui.with_layout(layout, |ui| {
+        let caption = tr.text(label_id);
+        ui.label(widget_text(ui, &caption, rtl, false));
+        label(ui, value, rtl);
+        if ui.small_button(widget_text(ui, &tr.text("copy"), rtl, false)).clicked() {
+            commands.push(AppCommand::Copy {
+                what: caption,
+                value: value.to_owned(),
+            });
+        }
+    });
+}
+
+fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppCommand>) {
+    let rtl = tr.is_rtl();
+    let order = &detail.order;
+    let currency = order.currency.as_deref();
+    let dark = ui.visuals().dark_mode;
+    ui.heading(RichText::new(&order.merchant_reference).monospace());
+    ui.label(
+        RichText::new(tr.text(&format!("state-{}", order.state)))
+            .color(state_color(&order.state, dark))
+            .strong(),
+    );
+    for open in &detail.open {
+        let text = tr.args(
+            "detail-blocked",
+            &[
+                ("operation", open.operation_id.into()),
+                ("command", open.request.command.clone().into()),
+                ("state", open.state.clone().into()),
+            ],
+        );
+        ui.label(colored_text(ui, &text, rtl, true, egui::Color32::from_rgb(0xd0, 0x40, 0x20)));
+    }
+    ui.separator();
+    ui.label(widget_text(ui, &tr.text("detail-totals"), rtl, true));
+    let authorized = money(order.authorized_minor, currency);
+    let captured = money(order.captured_minor, currency);
+    let refunded = money(order.refunded_minor, currency);
+    let left_to_capture = money((order.authorized_minor - order.captured_minor).max(0), currency);
+    let left_to_refund = money((order.captured_minor - order.refunded_minor).max(0), currency);
+    field_ui(ui, tr, "detail-authorized", Some(&authorized), commands);
+    field_ui(ui, tr, "detail-captured", Some(&captured), commands);
+    field_ui(ui, tr, "detail-refunded", Some(&refunded), commands);
+    field_ui(ui, tr, "detail-remaining-capture", Some(&left_to_capture), commands);
+    field_ui(ui, tr, "detail-remaining-refund", Some(&left_to_refund), commands);
+    ui.separator();
+    field_ui(ui, tr, "detail-fort-id", order.fort_id.as_deref(), commands);
+    let method = [order.payment_option.as_deref(), order.card_brand.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" / ");
+    field_ui(ui, tr, "detail-method", Some(&method), commands);
+    field_ui(ui, tr, "detail-card", order.masked_card.as_deref(), commands);
+    field_ui(ui, tr, "detail-customer", order.customer_name.as_deref(), commands);
+    field_ui(ui, tr, "detail-authorization-code", order.authorization_code.as_deref(), commands);
+    field_ui(ui, tr, "detail-knet-ref", order.knet_ref_number.as_deref(), commands);
+    field_ui(ui, tr, "detail-third-party", order.third_party_transaction_number.as_deref(), commands);
+    ui.separator();
+    // The actions that apply to this state; a blocked order offers reconciliation.
+    ui.horizontal_wrapped(|ui| {
+        let blocked = !detail.open.is_empty();
+        let can_capture = !blocked && order.authorized_minor > order.captured_minor && order.state != "voided";
+        let can_refund = !blocked && order.captured_minor > order.refunded_minor;
+        let can_void = !blocked && order.state == "authorized" && order.captured_minor == 0;
+        let reference = order.merchant_reference.clone();
+        if ui
+            .add_enabled(can_capture, egui::Button::new(widget_text(ui, &tr.text("action-capture"), rtl, false)))
+            .clicked()
+        {
+            commands.push(AppCommand::OpenDialog(OperationKind::Capture, Box::new(order.clone())));
+        }
+        if ui
+            .add_enabled(can_refund, egui::Button::new(widget_text(ui, &tr.text("action-refund"), rtl, false)))
+            .clicked()
+        {
+            commands.push(AppCommand::OpenDialog(OperationKind::Refund, Box::new(order.clone())));
+        }
+        if ui
+            .add_enabled(can_void, egui::Button::new(widget_text(ui, &tr.text("action-void"), rtl, false)))
+            .clicked()
+        {
+            commands.push(AppCommand::OpenDialog(OperationKind::Void, Box::new(order.clone())));
+        }
+        if ui.button(widget_text(ui, &tr.text("action-status"), rtl, false)).clicked() {
+            commands.push(AppCommand::CheckStatus(reference));
+        }
+        if blocked && ui.button(widget_text(ui, &tr.text("action-reconcile"), rtl, false)).clicked() {
+            for open in &detail.open {
+                commands.push(AppCommand::Reconcile(Some(open.operation_id)));
+            }
+        }
+    });
+    ui.separator();
+    ui.label(widget_text(ui, &tr.text("detail-timeline"), rtl, true));
+    for entry in &detail.entries {
+        let amount = entry
+            .amount_minor
+            .map(|minor| format!(" {}", money(minor, entry.currency.as_deref().or(currency))))
+            .unwrap_or_default();
+        let line = format!(
+            "#{} {} {} {}{} {} {} {}",
+            entry.operation_id,
+            format_time(entry.at_ms).replace('T', " ").trim_end_matches('Z'),
+            entry.entry,
+            entry.command,
+            amount,
+            entry.outcome.as_deref().unwrap_or(""),
+            entry.response_code.as_deref().unwrap_or(""),
+            entry.response_message.as_deref().unwrap_or(""),
+        );
+        label(ui, line, false);
+    }
+    if let Some(raw) = detail
+        .entries
+        .iter()
+        .rev()
+        .find(|entry| entry.entry == "result")
+        .and_then(|entry| serde_json::from_str::<serde_json::Value>(&entry.payload).ok())
+        .and_then(|payload| payload["raw_body"].as_str().map(str::to_owned))
+    {
+        ui.separator();
+        egui::CollapsingHeader::new(widget_text(ui, &tr.text("detail-raw"), rtl, true))
+            .id_salt("raw-response")
+            .show(ui, |ui| {
+                // As received; the access code was masked before it was stored.
+                ui.label(RichText::new(raw).monospace().small());
+            });
+    }
+}

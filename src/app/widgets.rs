@@ -1,0 +1,130 @@
+//! Small drawing helpers shared by the screens: fonts, bidi-aware labels,
+//! badges and copyable values.
+//!
+//! egui 0.37 joins Arabic letters but does not reorder mixed right-to-left
+//! and left-to-right text: [`bidi_job`] lays out a string as one section per
+//! visual run from [`crate::text::bidi`], the same helper the receipts use.
+
+use std::sync::Arc;
+
+use egui::text::{LayoutJob, LayoutSection, TextFormat};
+use egui::{Color32, FontData, FontDefinitions, FontFamily, FontId, RichText, Ui, WidgetText};
+
+use crate::text::fonts;
+use crate::text::visual_runs;
+
+/// Registers the bundled faces: Noto Sans Arabic first, so that Arabic runs
+/// (spaces included) come from one face; Noto Sans for Latin; egui's own
+/// faces after them for symbols.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut definitions = FontDefinitions::default();
+    definitions.font_data.insert(
+        "noto-sans-arabic".to_owned(),
+        Arc::new(FontData::from_static(fonts::ARABIC_REGULAR)),
+    );
+    definitions.font_data.insert(
+        "noto-sans".to_owned(),
+        Arc::new(FontData::from_static(fonts::LATIN_REGULAR)),
+    );
+    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+        let list = definitions.families.entry(family).or_default();
+        list.insert(0, "noto-sans".to_owned());
+        list.insert(0, "noto-sans-arabic".to_owned());
+    }
+    ctx.set_fonts(definitions);
+}
+
+/// `text` laid out in visual order for a paragraph of the given direction.
+pub fn bidi_job(text: &str, right_to_left: bool, font: FontId, color: Color32) -> LayoutJob {
+    let mut job = LayoutJob::default();
+    for run in visual_runs(text, right_to_left) {
+        let start = job.text.len();
+        job.text.push_str(run.text);
+        // Sections pushed by hand: `LayoutJob::append` would merge runs of
+        // equal format back into logical order.
+        job.sections.push(LayoutSection {
+            leading_space: 0.0,
+            byte_range: egui::text::ByteIndex(start)..egui::text::ByteIndex(job.text.len()),
+            format: TextFormat::simple(font.clone(), color),
+        });
+    }
+    job
+}
+
+/// Whether a string needs the bidi helper: it holds Arabic letters.
+pub fn has_arabic(text: &str) -> bool {
+    text.chars().any(crate::text::bidi::is_arabic)
+}
+
+/// A label that reads right in either language.
+pub fn label(ui: &mut Ui, text: impl AsRef<str>, right_to_left: bool) -> egui::Response {
+    let text = text.as_ref();
+    if has_arabic(text) {
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let color = ui.visuals().text_color();
+        ui.label(bidi_job(text, right_to_left, font, color))
+    } else {
+        ui.label(text)
+    }
+}
+
+/// Widget text for buttons and headings, bidi-ordered when it holds Arabic.
+pub fn widget_text(ui: &Ui, text: &str, right_to_left: bool, strong: bool) -> WidgetText {
+    if has_arabic(text) {
+        let mut font = egui::TextStyle::Button.resolve(ui.style());
+        if strong {
+            font.size += 1.0;
+        }
+        let color = if strong {
+            ui.visuals().strong_text_color()
+        } else {
+            ui.visuals().text_color()
+        };
+        WidgetText::LayoutJob(Arc::new(bidi_job(text, right_to_left, font, color)))
+    } else if strong {
+        RichText::new(text).strong().into()
+    } else {
+        text.into()
+    }
+}
+
+/// Like [`widget_text`], in a colour of its own.
+pub fn colored_text(ui: &Ui, text: &str, right_to_left: bool, strong: bool, color: Color32) -> WidgetText {
+    if has_arabic(text) {
+        let mut font = egui::TextStyle::Button.resolve(ui.style());
+        if strong {
+            font.size += 1.0;
+        }
+        WidgetText::LayoutJob(Arc::new(bidi_job(text, right_to_left, font, color)))
+    } else {
+        let rich = RichText::new(text).color(color);
+        if strong { rich.strong().into() } else { rich.into() }
+    }
+}
+
+/// A heading that reads right in either language.
+pub fn heading_text(ui: &Ui, text: &str, right_to_left: bool) -> WidgetText {
+    if has_arabic(text) {
+        let font = egui::TextStyle::Heading.resolve(ui.style());
+        let color = ui.visuals().strong_text_color();
+        WidgetText::LayoutJob(Arc::new(bidi_job(text, right_to_left, font, color)))
+    } else {
+        RichText::new(text).heading().into()
+    }
+}
+
+/// The colour of an order state's badge.
+pub fn state_color(state: &str, dark: bool) -> Color32 {
+    let (light, dark_variant) = match state {
+        "captured" | "link_paid" => (Color32::from_rgb(0x1b, 0x7f, 0x3b), Color32::from_rgb(0x6f, 0xd8, 0x8a)),
+        "authorized" | "partially_captured" | "link_open" => {
+            (Color32::from_rgb(0x1f, 0x5f, 0xbf), Color32::from_rgb(0x7a, 0xb0, 0xff))
+        }
+        "refunded" | "partially_refunded" => (Color32::from_rgb(0x8a, 0x4b, 0x00), Color32::from_rgb(0xf0, 0xb0, 0x60)),
+        "voided" | "declined" | "not_found" | "link_expired" => {
+            (Color32::from_rgb(0x9b, 0x1c, 0x1c), Color32::from_rgb(0xff, 0x80, 0x80))
+        }
+        _ => (Color32::GRAY, Color32::LIGHT_GRAY),
+    };
+    if dark { dark_variant } else { light }
+}

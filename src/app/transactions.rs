@@ -247,7 +247,7 @@ impl TransactionsScreen {
                 for (column, id) in &columns {
                     header.col(|ui| {
                         let arrow = if self.filter.sort == *column {
-                            if self.filter.descending { " ▼" } else { " ▲" }
+                            if self.filter.descending { " v" } else { " ^" }
                         } else {
                             ""
                         };
@@ -272,7 +272,13 @@ impl TransactionsScreen {
                     for (column, _) in &columns {
                         row.col(|ui| match column {
                             SortColumn::MerchantReference => {
-                                ui.label(RichText::new(&order.merchant_reference).monospace());
+                                // A selectable reference: clickable and reachable by keyboard
+                                // and screen readers, as the row itself is not.
+                                let selected = self.selected == Some(order.id);
+                                let text = RichText::new(&order.merchant_reference).monospace();
+                                if ui.selectable_label(selected, text).clicked() {
+                                    clicked_row = Some(index);
+                                }
                             }
                             SortColumn::Created => {
                                 ui.label(format_time(order.created_ms).replace('T', " ").trim_end_matches('Z').to_owned());

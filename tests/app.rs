@@ -1,0 +1,265 @@
+//! The desktop app's screens driven by egui_kittest against the in-process
+//! simulator: what an operator clicks, by the labels they read.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use apsdesk::aps::{Command, Language, OutcomeClass};
+use apsdesk::app::backend::{Backend, Session};
+use apsdesk::app::{DeskApp, Settings};
+use apsdesk::journal::{Actor, Desk, Journal};
+use apsdesk::sim::{FaultKind, FaultRule, RunningSimulator};
+use common::{authorize_in_sim, client, sim_totals, start_sim};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// The app and what it is built from, until the first frame gives a context.
+struct TestState {
+    backend: Option<Backend>,
+    app: Option<DeskApp>,
+}
+
+impl TestState {
+    fn app(&self) -> &DeskApp {
+        self.app.as_ref().expect("the app started")
+    }
+
+    fn app_mut(&mut self) -> &mut DeskApp {
+        self.app.as_mut().expect("the app started")
+    }
+}
+
+/// What must outlive the harness: the runtime the backend runs on.
+struct Fixture {
+    _runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+/// A simulator with authorized orders KT-1..KT-n, recorded in a fresh journal.
+fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let sim = runtime.block_on(start_sim());
+    for reference in references {
+        authorize_in_sim(&sim, reference, "10000", "KWD");
+    }
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("journal");
+    let session = Session {
+        profile: "test".into(),
+        environment: "simulator".into(),
+        operator: "tester".into(),
+        demo: false,
+    };
+    // Record the orders first, as "Look up orders" would.
+    let desk = Desk::new(
+        Arc::new(Mutex::new(journal)),
+        client(&sim),
+        Actor {
+            operator: "tester".into(),
+            profile: "test".into(),
+            environment: "simulator".into(),
+        },
+        Language::En,
+    );
+    let references: Vec<String> = references.iter().map(|reference| (*reference).to_owned()).collect();
+    runtime.block_on(desk.lookup(references, 4, |_, _| {}));
+    let journal = Arc::try_unwrap(desk.journal).expect("one owner").into_inner().expect("lock");
+    let backend = Backend::with_desk(runtime.handle(), journal, client(&sim), session, Some(sim), None);
+    let state = TestState {
+        backend: Some(backend),
+        app: None,
+    };
+    let harness = Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 800.0))
+        .build_ui_state(
+            |ui, state: &mut TestState| {
+                if state.app.is_none() {
+                    let backend = state.backend.take().expect("backend");
+                    state.app = Some(DeskApp::new(backend, Settings::default(), ui.ctx()));
+                }
+                let app = state.app_mut();
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            state,
+        );
+    (
+        Fixture {
+            _runtime: runtime,
+            _dir: dir,
+        },
+        harness,
+    )
+}
+
+fn sim<'a>(harness: &'a Harness<'static, TestState>) -> &'a RunningSimulator {
+    harness.state().app().backend.simulator().expect("the test's simulator")
+}
+
+/// Steps frames until `done` holds (background results arrive meanwhile).
+fn run_until(harness: &mut Harness<'static, TestState>, what: &str, done: impl Fn(&TestState) -> bool) {
+    let started = Instant::now();
+    loop {
+        harness.step();
+        if harness.state().app.is_some() && done(harness.state()) {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn select(harness: &mut Harness<'static, TestState>, reference: &str) {
+    run_until(harness, "the orders", |state| {
+        state.app().transactions.rows.iter().any(|order| order.merchant_reference == reference)
+    });
+    // Through accessibility: the table's rows sit in a scroll area.
+    harness.get_by_label(reference).click_accesskit();
+    run_until(harness, "the detail panel", |state| {
+        state
+            .app()
+            .transactions
+            .detail
+            .as_ref()
+            .is_some_and(|detail| detail.order.merchant_reference == reference)
+    });
+}
+
+/// Opens a dialog by its button, sets the amount, sends, and waits for the answer.
+fn operate(harness: &mut Harness<'static, TestState>, button: &str, amount: Option<&str>) -> Option<OutcomeClass> {
+    harness.get_by_label(button).click_accesskit();
+    run_until(harness, "the dialog", |state| state.app().dialog.is_some());
+    if let Some(amount) = amount {
+        harness.state_mut().app_mut().dialog.as_mut().expect("dialog").amount = amount.to_owned();
+    }
+    harness.step();
+    harness.get_by_label("Send").click_accesskit();
+    run_until(harness, "the result", |state| {
+        state.app().dialog.as_ref().is_some_and(|dialog| dialog.result.is_some())
+    });
+    let class = harness.state().app().dialog.as_ref().and_then(|dialog| dialog.result.as_ref()).and_then(|result| result.class);
+    harness.get_by_label("Close").click_accesskit();
+    run_until(harness, "the dialog to close", |state| state.app().dialog.is_none());
+    class
+}
+
+fn detail_totals(state: &TestState) -> (i64, i64, i64) {
+    let detail = state.app().transactions.detail.as_ref().expect("detail");
+    (detail.order.authorized_minor, detail.order.captured_minor, detail.order.refunded_minor)
+}
+
+#[test]
+fn partial_capture_then_refund_then_status() {
+    let (_fixture, mut harness) = app_with_orders(&["KT-1", "KT-2"]);
+    select(&mut harness, "KT-1");
+    assert_eq!(operate(&mut harness, "Capture…", Some("4.000")), Some(OutcomeClass::Succeeded));
+    run_until(&mut harness, "the captured total", |state| detail_totals(state).1 == 4_000);
+    assert_eq!(operate(&mut harness, "Refund…", Some("1.500")), Some(OutcomeClass::Succeeded));
+    run_until(&mut harness, "the refunded total", |state| detail_totals(state).2 == 1_500);
+    harness.get_by_label("Check status").click_accesskit();
+    run_until(&mut harness, "the state", |state| {
+        state.app().transactions.detail.as_ref().is_some_and(|detail| detail.order.state == "partially_refunded")
+    });
+    assert_eq!(sim_totals(sim(&harness), "KT-1"), (10_000, 4_000, 1_500));
+}
+
+#[test]
+fn a_void_before_capture() {
+    let (_fixture, mut harness) = app_with_orders(&["KV-1"]);
+    select(&mut harness, "KV-1");
+    assert_eq!(operate(&mut harness, "Void…", None), Some(OutcomeClass::Succeeded));
+    run_until(&mut harness, "the voided state", |state| {
+        state.app().transactions.detail.as_ref().is_some_and(|detail| detail.order.state == "voided")
+    });
+    assert!(sim(&harness).with_state(|state| state.order("KV-1").is_some_and(|order| order.voided)));
+}
+
+#[test]
+fn a_refund_beyond_what_was_captured_is_refused() {
+    let (_fixture, mut harness) = app_with_orders(&["KR-1"]);
+    select(&mut harness, "KR-1");
+    assert_eq!(operate(&mut harness, "Capture…", Some("2.000")), Some(OutcomeClass::Succeeded));
+    run_until(&mut harness, "the captured total", |state| detail_totals(state).1 == 2_000);
+    harness.get_by_label("Refund…").click_accesskit();
+    run_until(&mut harness, "the dialog", |state| state.app().dialog.is_some());
+    // The dialog prefilled what remains to refund.
+    assert_eq!(harness.state().app().dialog.as_ref().expect("dialog").amount, "2.000");
+    harness.state_mut().app_mut().dialog.as_mut().expect("dialog").amount = "2.001".into();
+    harness.step();
+    harness.get_by_label("Send").click_accesskit();
+    run_until(&mut harness, "the result", |state| {
+        state.app().dialog.as_ref().is_some_and(|dialog| dialog.result.is_some())
+    });
+    let result = harness.state().app().dialog.as_ref().and_then(|dialog| dialog.result.clone()).expect("result");
+    assert_eq!(result.class, Some(OutcomeClass::Declined));
+    assert_eq!(result.response_code.as_deref(), Some("07048"));
+    assert_eq!(sim_totals(sim(&harness), "KR-1").2, 0);
+}
+
+#[test]
+fn an_invalid_amount_is_explained_and_nothing_is_sent() {
+    let (_fixture, mut harness) = app_with_orders(&["KI-1"]);
+    select(&mut harness, "KI-1");
+    harness.get_by_label("Capture…").click_accesskit();
+    run_until(&mut harness, "the dialog", |state| state.app().dialog.is_some());
+    harness.state_mut().app_mut().dialog.as_mut().expect("dialog").amount = "1.2345".into();
+    harness.step();
+    harness.get_by_label_contains("3 decimal");
+    harness.get_by_label("Send").click_accesskit();
+    harness.step();
+    assert!(!harness.state().app().dialog.as_ref().expect("dialog").pending, "the send button is disabled");
+    assert_eq!(sim(&harness).received(Command::Capture), 0);
+}
+
+#[test]
+fn an_uncertain_capture_blocks_a_retry_until_reconciled() {
+    let (_fixture, mut harness) = app_with_orders(&["KU-1"]);
+    select(&mut harness, "KU-1");
+    sim(&harness).inject(FaultRule::once(Command::Capture, FaultKind::DropAfterApply));
+    harness.get_by_label("Capture…").click_accesskit();
+    run_until(&mut harness, "the dialog", |state| state.app().dialog.is_some());
+    harness.state_mut().app_mut().dialog.as_mut().expect("dialog").amount = "3.000".into();
+    harness.step();
+    harness.get_by_label("Send").click_accesskit();
+    run_until(&mut harness, "the result", |state| {
+        state.app().dialog.as_ref().is_some_and(|dialog| dialog.result.is_some())
+    });
+    let result = harness.state().app().dialog.as_ref().and_then(|dialog| dialog.result.clone()).expect("result");
+    assert_eq!(result.class, Some(OutcomeClass::Uncertain));
+    // The dialog offers reconciliation and no second send.
+    harness.get_by_label("Reconcile");
+    harness.get_by_label("Close").click_accesskit();
+    run_until(&mut harness, "the blocked order", |state| {
+        state.app().transactions.detail.as_ref().is_some_and(|detail| !detail.open.is_empty())
+    });
+    // Capture… is disabled while the order is blocked: clicking opens nothing.
+    harness.get_by_label("Capture…").click_accesskit();
+    harness.step();
+    assert!(harness.state().app().dialog.is_none());
+    harness.get_by_label("Reconcile").click_accesskit();
+    run_until(&mut harness, "the reconciliation", |state| {
+        state.app().transactions.detail.as_ref().is_some_and(|detail| detail.open.is_empty() && detail.order.captured_minor == 3_000)
+    });
+    assert_eq!(sim(&harness).received(Command::Capture), 1, "never sent twice");
+}
+
+#[test]
+fn switching_to_arabic_translates_and_mirrors() {
+    let (_fixture, mut harness) = app_with_orders(&["KA-1"]);
+    run_until(&mut harness, "the orders", |state| !state.app().transactions.rows.is_empty());
+    harness.get_by_label("Transactions");
+    harness.get_by_label("العربية").click_accesskit();
+    run_until(&mut harness, "Arabic", |state| state.app().tr.language() == Language::Ar);
+    harness.step();
+    harness.get_by_label("المعاملات");
+    harness.get_by_label("أداة التوقيع");
+    assert!(harness.query_by_label("Transactions").is_none());
+    assert_eq!(harness.state().app().settings.language, "ar");
+}
+

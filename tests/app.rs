@@ -119,8 +119,7 @@ fn select(harness: &mut Harness<'static, TestState>, reference: &str) {
     run_until(harness, "the orders", |state| {
         state.app().transactions.rows.iter().any(|order| order.merchant_reference == reference)
     });
-    // Through accessibility: the table's rows sit in a scroll area.
-    harness.get_by_label(reference).click_accesskit();
+    harness.get_by_label(reference).click();
     run_until(harness, "the detail panel", |state| {
         state
             .app()
@@ -133,18 +132,18 @@ fn select(harness: &mut Harness<'static, TestState>, reference: &str) {
 
 /// Opens a dialog by its button, sets the amount, sends, and waits for the answer.
 fn operate(harness: &mut Harness<'static, TestState>, button: &str, amount: Option<&str>) -> Option<OutcomeClass> {
-    harness.get_by_label(button).click_accesskit();
+    harness.get_by_label(button).click();
     run_until(harness, "the dialog", |state| state.app().dialog.is_some());
     if let Some(amount) = amount {
         harness.state_mut().app_mut().dialog.as_mut().expect("dialog").amount = amount.to_owned();
     }
     harness.step();
-    harness.get_by_label("Send").click_accesskit();
+    harness.get_by_label("Send").click();
     run_until(harness, "the result", |state| {
         state.app().dialog.as_ref().is_some_and(|dialog| dialog.result.is_some())
     });
     let class = harness.state().app().dialog.as_ref().and_then(|dialog| dialog.result.as_ref()).and_then(|result| result.class);
-    harness.get_by_label("Close").click_accesskit();
+    harness.get_by_label("Close").click();
     run_until(harness, "the dialog to close", |state| state.app().dialog.is_none());
     class
 }
@@ -162,7 +161,7 @@ fn partial_capture_then_refund_then_status() {
     run_until(&mut harness, "the captured total", |state| detail_totals(state).1 == 4_000);
     assert_eq!(operate(&mut harness, "Refund…", Some("1.500")), Some(OutcomeClass::Succeeded));
     run_until(&mut harness, "the refunded total", |state| detail_totals(state).2 == 1_500);
-    harness.get_by_label("Check status").click_accesskit();
+    harness.get_by_label("Check status").click();
     run_until(&mut harness, "the state", |state| {
         state.app().transactions.detail.as_ref().is_some_and(|detail| detail.order.state == "partially_refunded")
     });
@@ -186,13 +185,13 @@ fn a_refund_beyond_what_was_captured_is_refused() {
     select(&mut harness, "KR-1");
     assert_eq!(operate(&mut harness, "Capture…", Some("2.000")), Some(OutcomeClass::Succeeded));
     run_until(&mut harness, "the captured total", |state| detail_totals(state).1 == 2_000);
-    harness.get_by_label("Refund…").click_accesskit();
+    harness.get_by_label("Refund…").click();
     run_until(&mut harness, "the dialog", |state| state.app().dialog.is_some());
     // The dialog prefilled what remains to refund.
     assert_eq!(harness.state().app().dialog.as_ref().expect("dialog").amount, "2.000");
     harness.state_mut().app_mut().dialog.as_mut().expect("dialog").amount = "2.001".into();
     harness.step();
-    harness.get_by_label("Send").click_accesskit();
+    harness.get_by_label("Send").click();
     run_until(&mut harness, "the result", |state| {
         state.app().dialog.as_ref().is_some_and(|dialog| dialog.result.is_some())
     });
@@ -206,12 +205,12 @@ fn a_refund_beyond_what_was_captured_is_refused() {
 fn an_invalid_amount_is_explained_and_nothing_is_sent() {
     let (_fixture, mut harness) = app_with_orders(&["KI-1"]);
     select(&mut harness, "KI-1");
-    harness.get_by_label("Capture…").click_accesskit();
+    harness.get_by_label("Capture…").click();
     run_until(&mut harness, "the dialog", |state| state.app().dialog.is_some());
     harness.state_mut().app_mut().dialog.as_mut().expect("dialog").amount = "1.2345".into();
     harness.step();
     harness.get_by_label_contains("3 decimal");
-    harness.get_by_label("Send").click_accesskit();
+    harness.get_by_label("Send").click();
     harness.step();
     assert!(!harness.state().app().dialog.as_ref().expect("dialog").pending, "the send button is disabled");
     assert_eq!(sim(&harness).received(Command::Capture), 0);
@@ -222,11 +221,11 @@ fn an_uncertain_capture_blocks_a_retry_until_reconciled() {
     let (_fixture, mut harness) = app_with_orders(&["KU-1"]);
     select(&mut harness, "KU-1");
     sim(&harness).inject(FaultRule::once(Command::Capture, FaultKind::DropAfterApply));
-    harness.get_by_label("Capture…").click_accesskit();
+    harness.get_by_label("Capture…").click();
     run_until(&mut harness, "the dialog", |state| state.app().dialog.is_some());
     harness.state_mut().app_mut().dialog.as_mut().expect("dialog").amount = "3.000".into();
     harness.step();
-    harness.get_by_label("Send").click_accesskit();
+    harness.get_by_label("Send").click();
     run_until(&mut harness, "the result", |state| {
         state.app().dialog.as_ref().is_some_and(|dialog| dialog.result.is_some())
     });
@@ -234,15 +233,15 @@ fn an_uncertain_capture_blocks_a_retry_until_reconciled() {
     assert_eq!(result.class, Some(OutcomeClass::Uncertain));
     // The dialog offers reconciliation and no second send.
     harness.get_by_label("Reconcile");
-    harness.get_by_label("Close").click_accesskit();
+    harness.get_by_label("Close").click();
     run_until(&mut harness, "the blocked order", |state| {
         state.app().transactions.detail.as_ref().is_some_and(|detail| !detail.open.is_empty())
     });
     // Capture… is disabled while the order is blocked: clicking opens nothing.
-    harness.get_by_label("Capture…").click_accesskit();
+    harness.get_by_label("Capture…").click();
     harness.step();
     assert!(harness.state().app().dialog.is_none());
-    harness.get_by_label("Reconcile").click_accesskit();
+    harness.get_by_label("Reconcile").click();
     run_until(&mut harness, "the reconciliation", |state| {
         state.app().transactions.detail.as_ref().is_some_and(|detail| detail.open.is_empty() && detail.order.captured_minor == 3_000)
     });
@@ -254,7 +253,7 @@ fn switching_to_arabic_translates_and_mirrors() {
     let (_fixture, mut harness) = app_with_orders(&["KA-1"]);
     run_until(&mut harness, "the orders", |state| !state.app().transactions.rows.is_empty());
     harness.get_by_label("Transactions");
-    harness.get_by_label("العربية").click_accesskit();
+    harness.get_by_label("العربية").click();
     run_until(&mut harness, "Arabic", |state| state.app().tr.language() == Language::Ar);
     harness.step();
     harness.get_by_label("المعاملات");

@@ -23,7 +23,7 @@ pub mod signature;
 pub mod transactions;
 pub mod widgets;
 
-use egui::{Align, Color32, Layout, Ui};
+use egui::{Color32, Ui};
 use serde::{Deserialize, Serialize};
 
 use crate::aps::Language;
@@ -71,7 +71,7 @@ pub enum AppCommand {
 }
 
 /// What is remembered between launches. Never a secret.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// `en` or `ar`.
@@ -79,6 +79,21 @@ pub struct Settings {
     pub dark: bool,
     pub screen: Screen,
     pub filter: OrderFilter,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            language: "en".to_owned(),
+            dark: false,
+            screen: Screen::Transactions,
+            // Newest first.
+            filter: OrderFilter {
+                descending: true,
+                ..OrderFilter::default()
+            },
+        }
+    }
 }
 
 /// The storage key of [`Settings`].
@@ -315,8 +330,9 @@ impl DeskApp {
             ("simulator-banner", Color32::from_rgb(0x55, 0x55, 0x55))
         };
         egui::Frame::new().fill(color).inner_margin(6.0).show(ui, |ui| {
-            ui.with_layout(
-                if rtl { Layout::right_to_left(Align::Center) } else { Layout::left_to_right(Align::Center) },
+            widgets::row(
+                ui,
+                rtl,
                 |ui| {
                     let title = self.tr.text(id);
                     ui.label(colored_text(ui, &title, rtl, true, Color32::WHITE));
@@ -346,8 +362,9 @@ impl DeskApp {
 
     fn navigation_ui(&mut self, ui: &mut Ui) {
         let rtl = self.tr.is_rtl();
-        ui.with_layout(
-            if rtl { Layout::right_to_left(Align::Center) } else { Layout::left_to_right(Align::Center) },
+        widgets::row(
+            ui,
+            rtl,
             |ui| {
                 for (screen, id) in [
                     (Screen::Transactions, "nav-transactions"),

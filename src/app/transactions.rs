@@ -11,7 +11,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::backend::{Backend, OrderDetail};
 use super::i18n::Tr;
-use super::widgets::{colored_text, label, state_color, widget_text};
+use super::widgets::{colored_text, label, row, state_color, widget_text};
 use super::{AppCommand, OperationKind};
 use crate::journal::export::{format_amount, format_time};
 use crate::journal::query::Cursor;
@@ -99,12 +99,7 @@ impl TransactionsScreen {
     /// The filter bar.
     fn filters_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend) {
         let rtl = tr.is_rtl();
-        let layout = if rtl {
-            Layout::right_to_left(Align::Center)
-        } else {
-            Layout::left_to_right(Align::Center)
-        };
-        ui.with_layout(layout, |ui| {
+        row(ui, rtl, |ui| {
             let search = ui.add(
                 egui::TextEdit::singleline(&mut self.search_text)
                     .hint_text(tr.text("search-hint"))
@@ -186,7 +181,8 @@ impl TransactionsScreen {
         };
         detail_panel
             .resizable(true)
-            .default_size(380.0)
+            .min_size(420.0)
+            .default_size(440.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| match &self.detail {
                     Some(detail) if Some(detail.order.id) == self.selected => {
@@ -338,12 +334,7 @@ fn field_ui(ui: &mut Ui, tr: &Tr, label_id: &str, value: Option<&str>, commands:
         return;
     };
     let rtl = tr.is_rtl();
-    let layout = if rtl {
-        Layout::right_to_left(Align::Center)
-    } else {
-        Layout::left_to_right(Align::Center)
-    };
-    ui.with_layout(layout, |ui| {
+    row(ui, rtl, |ui| {
         let caption = tr.text(label_id);
         ui.label(widget_text(ui, &caption, rtl, false));
         label(ui, value, rtl);

@@ -113,6 +113,20 @@ pub fn heading_text(ui: &Ui, text: &str, right_to_left: bool) -> WidgetText {
     }
 }
 
+/// A one-line row of widgets, laid out from the reading side: left to right
+/// in English, right to left in Arabic. (A bare `with_layout` would take the
+/// whole height of the panel.)
+pub fn row<R>(ui: &mut Ui, right_to_left: bool, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let layout = if right_to_left {
+        egui::Layout::right_to_left(egui::Align::Center)
+    } else {
+        egui::Layout::left_to_right(egui::Align::Center)
+    };
+    let height = ui.spacing().interact_size.y;
+    ui.allocate_ui_with_layout(egui::vec2(ui.available_width(), height), layout, add)
+        .inner
+}
+
 /// The colour of an order state's badge.
 pub fn state_color(state: &str, dark: bool) -> Color32 {
     let (light, dark_variant) = match state {

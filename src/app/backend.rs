@@ -60,7 +60,10 @@ pub struct OrderDetail {
 /// A finished background task.
 #[derive(Debug)]
 pub enum TaskResult {
-    DemoProgress { done: usize, total: usize },
+    DemoProgress {
+        done: usize,
+        total: usize,
+    },
     DemoReady,
     Page {
         generation: u64,
@@ -68,7 +71,10 @@ pub enum TaskResult {
         next: Option<Cursor>,
         append: bool,
     },
-    Count { generation: u64, count: u64 },
+    Count {
+        generation: u64,
+        count: u64,
+    },
     Detail(Box<OrderDetail>),
     Operation(OperationResult),
     Reconciled(Vec<(i64, Resolution)>),
@@ -142,11 +148,21 @@ impl Backend {
             demo: true,
         };
         let references: Vec<String> = simulator.with_state(|state| {
-            let mut references: Vec<String> = state.orders().map(|order| order.merchant_reference.clone()).collect();
+            let mut references: Vec<String> = state
+                .orders()
+                .map(|order| order.merchant_reference.clone())
+                .collect();
             references.sort();
             references
         });
-        let backend = Backend::with_desk(runtime, journal, client, session, Some(simulator), Some(dir));
+        let backend = Backend::with_desk(
+            runtime,
+            journal,
+            client,
+            session,
+            Some(simulator),
+            Some(dir),
+        );
         backend.load_demo(references);
         Ok(backend)
     }
@@ -227,7 +243,9 @@ impl Backend {
         let journal = Arc::clone(&self.desk.journal);
         self.spawn(async move {
             tokio::task::spawn_blocking(move || {
-                let journal = journal.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let journal = journal
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 work(&journal)
             })
             .await
@@ -255,15 +273,23 @@ impl Backend {
     }
 
     /// A page of orders; `append` continues the list after `after`.
-    pub fn load_page(&self, generation: u64, filter: OrderFilter, after: Option<Cursor>, append: bool) {
-        self.spawn_journal(move |journal| match journal.orders_page(&filter, after.as_ref(), 200) {
-            Ok(page) => TaskResult::Page {
-                generation,
-                rows: page.rows,
-                next: page.next,
-                append,
-            },
-            Err(error) => TaskResult::Failed(error.to_string()),
+    pub fn load_page(
+        &self,
+        generation: u64,
+        filter: OrderFilter,
+        after: Option<Cursor>,
+        append: bool,
+    ) {
+        self.spawn_journal(move |journal| {
+            match journal.orders_page(&filter, after.as_ref(), 200) {
+                Ok(page) => TaskResult::Page {
+                    generation,
+                    rows: page.rows,
+                    next: page.next,
+                    append,
+                },
+                Err(error) => TaskResult::Failed(error.to_string()),
+            }
         });
     }
 
@@ -280,7 +306,11 @@ impl Backend {
                 let order = journal.order(order_id)?;
                 let entries = journal.order_entries(order_id)?;
                 let open = journal.open_operations_for(order_id)?;
-                Ok::<_, crate::journal::JournalError>(order.map(|order| OrderDetail { order, entries, open }))
+                Ok::<_, crate::journal::JournalError>(order.map(|order| OrderDetail {
+                    order,
+                    entries,
+                    open,
+                }))
             })();
             match detail {
                 Ok(Some(detail)) => TaskResult::Detail(Box::new(detail)),
@@ -324,7 +354,9 @@ impl Backend {
         match CheckStatus::for_reference(merchant_reference) {
             Ok(check) => self.run(check, language),
             Err(errors) => {
-                let _ = self.sender.send(TaskResult::Failed(errors.message(language)));
+                let _ = self
+                    .sender
+                    .send(TaskResult::Failed(errors.message(language)));
             }
         }
     }
@@ -334,7 +366,10 @@ impl Backend {
         let desk = self.desk.clone();
         self.spawn(async move {
             let result = match operation_id {
-                Some(id) => desk.reconcile(id).await.map(|resolution| vec![(id, resolution)]),
+                Some(id) => desk
+                    .reconcile(id)
+                    .await
+                    .map(|resolution| vec![(id, resolution)]),
                 None => desk.reconcile_all().await,
             };
             match result {

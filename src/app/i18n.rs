@@ -34,10 +34,11 @@ fn bundle(language: Language, source: &str) -> FluentBundle<FluentResource> {
     // No Unicode isolation marks: egui would draw them as boxes, and the
     // bidi helper orders mixed text itself.
     bundle.set_use_isolating(false);
-    let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(resource, errors)| {
-        tracing::error!("{language} translations have errors: {errors:?}");
-        resource
-    });
+    let resource =
+        FluentResource::try_new(source.to_owned()).unwrap_or_else(|(resource, errors)| {
+            tracing::error!("{language} translations have errors: {errors:?}");
+            resource
+        });
     if let Err(errors) = bundle.add_resource(resource) {
         tracing::error!("{language} translations: {errors:?}");
     }
@@ -135,7 +136,10 @@ mod tests {
         assert_eq!(tr.args("orders-count", &[("count", 11.into())]), "11 طلباً");
         assert_eq!(tr.args("orders-count", &[("count", 100.into())]), "100 طلب");
         let english = Tr::new(Language::En);
-        assert_eq!(english.args("orders-count", &[("count", 1.into())]), "1 order");
+        assert_eq!(
+            english.args("orders-count", &[("count", 1.into())]),
+            "1 order"
+        );
         assert_eq!(english.text("no-such-id"), "no-such-id");
     }
 }

@@ -130,9 +130,17 @@ impl DeskApp {
     /// The app over a backend, with remembered settings.
     pub fn new(backend: Backend, settings: Settings, ctx: &egui::Context) -> DeskApp {
         widgets::install_fonts(ctx);
-        ctx.set_theme(if settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        ctx.set_theme(if settings.dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
         backend.set_repaint(ctx);
-        let language = if settings.language == "ar" { Language::Ar } else { Language::En };
+        let language = if settings.language == "ar" {
+            Language::Ar
+        } else {
+            Language::En
+        };
         let mut app = DeskApp {
             tr: Tr::new(language),
             transactions: TransactionsScreen::with_filter(settings.filter.clone()),
@@ -155,7 +163,10 @@ impl DeskApp {
 
     fn toast(&mut self, ctx: &egui::Context, text: String) {
         let now = ctx.input(|input| input.time);
-        self.toasts.push(Toast { text, until: now + 5.0 });
+        self.toasts.push(Toast {
+            text,
+            until: now + 5.0,
+        });
     }
 
     /// Applies the results that arrived and the commands of the last frame.
@@ -192,8 +203,12 @@ impl DeskApp {
                 rows,
                 next,
                 append,
-            } => self.transactions.page_arrived(generation, rows, next, append),
-            TaskResult::Count { generation, count } => self.transactions.count_arrived(generation, count),
+            } => self
+                .transactions
+                .page_arrived(generation, rows, next, append),
+            TaskResult::Count { generation, count } => {
+                self.transactions.count_arrived(generation, count);
+            }
             TaskResult::Detail(detail) => self.transactions.detail = Some(*detail),
             TaskResult::Operation(result) => {
                 let summary = format!(
@@ -216,13 +231,16 @@ impl DeskApp {
             TaskResult::Reconciled(resolutions) => {
                 for (operation, resolution) in resolutions {
                     let text = match resolution {
-                        Resolution::Applied => self.tr.args("reconciled-applied", &[("operation", operation.into())]),
-                        Resolution::NotApplied => {
-                            self.tr.args("reconciled-not-applied", &[("operation", operation.into())])
-                        }
-                        Resolution::Unresolved(why) => self
+                        Resolution::Applied => self
                             .tr
-                            .args("reconciled-open", &[("operation", operation.into()), ("why", why.into())]),
+                            .args("reconciled-applied", &[("operation", operation.into())]),
+                        Resolution::NotApplied => self
+                            .tr
+                            .args("reconciled-not-applied", &[("operation", operation.into())]),
+                        Resolution::Unresolved(why) => self.tr.args(
+                            "reconciled-open",
+                            &[("operation", operation.into()), ("why", why.into())],
+                        ),
                     };
                     self.toast(ctx, text);
                 }
@@ -236,8 +254,12 @@ impl DeskApp {
 
     fn apply_command(&mut self, ctx: &egui::Context, command: AppCommand) {
         match command {
-            AppCommand::OpenDialog(kind, order) => self.dialog = Some(OperationDialog::new(kind, *order)),
-            AppCommand::CheckStatus(reference) => self.backend.check_status(&reference, self.tr.language()),
+            AppCommand::OpenDialog(kind, order) => {
+                self.dialog = Some(OperationDialog::new(kind, *order));
+            }
+            AppCommand::CheckStatus(reference) => {
+                self.backend.check_status(&reference, self.tr.language());
+            }
             AppCommand::Reconcile(operation) => self.backend.reconcile(operation),
             AppCommand::Copy { what, value } => {
                 ctx.copy_text(value);
@@ -249,7 +271,7 @@ impl DeskApp {
             AppCommand::VerifyChain => self.backend.verify_chain(),
             AppCommand::SetLanguage(language) => {
                 self.tr.set_language(language);
-                self.settings.language = language.as_str().to_owned();
+                language.as_str().clone_into(&mut self.settings.language);
             }
             AppCommand::SetScreen(screen) => {
                 self.settings.screen = screen;
@@ -259,7 +281,11 @@ impl DeskApp {
             }
             AppCommand::SetDark(dark) => {
                 self.settings.dark = dark;
-                ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+                ctx.set_theme(if dark {
+                    egui::Theme::Dark
+                } else {
+                    egui::Theme::Light
+                });
             }
         }
     }
@@ -277,7 +303,10 @@ impl DeskApp {
         });
         let mut commands = Vec::new();
         egui::CentralPanel::default().show(ui, |ui| match self.settings.screen {
-            Screen::Transactions => self.transactions.ui(ui, &self.tr, &self.backend, &mut commands),
+            Screen::Transactions => {
+                self.transactions
+                    .ui(ui, &self.tr, &self.backend, &mut commands);
+            }
             Screen::Activity => self.activity.ui(ui, &self.tr, &mut commands),
             Screen::Signature => {
                 let credentials = self.backend.desk().client.credentials().clone();
@@ -308,9 +337,15 @@ impl DeskApp {
         let order = &detail.order;
         ctx.input_mut(|input| {
             if input.consume_key(shift_command, egui::Key::C) {
-                commands.push(AppCommand::OpenDialog(OperationKind::Capture, Box::new(order.clone())));
+                commands.push(AppCommand::OpenDialog(
+                    OperationKind::Capture,
+                    Box::new(order.clone()),
+                ));
             } else if input.consume_key(shift_command, egui::Key::R) {
-                commands.push(AppCommand::OpenDialog(OperationKind::Refund, Box::new(order.clone())));
+                commands.push(AppCommand::OpenDialog(
+                    OperationKind::Refund,
+                    Box::new(order.clone()),
+                ));
             } else if input.consume_key(shift_command, egui::Key::S) {
                 commands.push(AppCommand::CheckStatus(order.merchant_reference.clone()));
             }
@@ -329,11 +364,11 @@ impl DeskApp {
         } else {
             ("simulator-banner", Color32::from_rgb(0x55, 0x55, 0x55))
         };
-        egui::Frame::new().fill(color).inner_margin(6.0).show(ui, |ui| {
-            widgets::row(
-                ui,
-                rtl,
-                |ui| {
+        egui::Frame::new()
+            .fill(color)
+            .inner_margin(6.0)
+            .show(ui, |ui| {
+                widgets::row(ui, rtl, |ui| {
                     let title = self.tr.text(id);
                     ui.label(colored_text(ui, &title, rtl, true, Color32::WHITE));
                     let environment = self.tr.text(match session.environment.as_str() {
@@ -352,49 +387,58 @@ impl DeskApp {
                     ui.label(colored_text(ui, &text, rtl, false, Color32::WHITE));
                     if let Some((done, total)) = self.demo_progress {
                         ui.spinner();
-                        let text = self.tr.args("demo-loading", &[("done", done.into()), ("total", total.into())]);
+                        let text = self.tr.args(
+                            "demo-loading",
+                            &[("done", done.into()), ("total", total.into())],
+                        );
                         ui.label(colored_text(ui, &text, rtl, false, Color32::WHITE));
                     }
-                },
-            );
-        });
+                });
+            });
     }
 
     fn navigation_ui(&mut self, ui: &mut Ui) {
         let rtl = self.tr.is_rtl();
-        widgets::row(
-            ui,
-            rtl,
-            |ui| {
-                for (screen, id) in [
-                    (Screen::Transactions, "nav-transactions"),
-                    (Screen::Activity, "nav-activity"),
-                    (Screen::Signature, "nav-signature"),
-                ] {
-                    let text = widget_text(ui, &self.tr.text(id), rtl, self.settings.screen == screen);
-                    if ui.selectable_label(self.settings.screen == screen, text).clicked() {
-                        self.commands.push(AppCommand::SetScreen(screen));
-                    }
-                }
-                ui.separator();
-                // Each language is offered in its own name.
-                if ui.selectable_label(self.tr.language() == Language::En, "English").clicked() {
-                    self.commands.push(AppCommand::SetLanguage(Language::En));
-                }
+        widgets::row(ui, rtl, |ui| {
+            for (screen, id) in [
+                (Screen::Transactions, "nav-transactions"),
+                (Screen::Activity, "nav-activity"),
+                (Screen::Signature, "nav-signature"),
+            ] {
+                let text = widget_text(ui, &self.tr.text(id), rtl, self.settings.screen == screen);
                 if ui
-                    .selectable_label(self.tr.language() == Language::Ar, widget_text(ui, "العربية", rtl, false))
+                    .selectable_label(self.settings.screen == screen, text)
                     .clicked()
                 {
-                    self.commands.push(AppCommand::SetLanguage(Language::Ar));
+                    self.commands.push(AppCommand::SetScreen(screen));
                 }
-                ui.separator();
-                let dark = self.settings.dark;
-                let theme = self.tr.text(if dark { "theme-light" } else { "theme-dark" });
-                if ui.button(widget_text(ui, &theme, rtl, false)).clicked() {
-                    self.commands.push(AppCommand::SetDark(!dark));
-                }
-            },
-        );
+            }
+            ui.separator();
+            // Each language is offered in its own name.
+            if ui
+                .selectable_label(self.tr.language() == Language::En, "English")
+                .clicked()
+            {
+                self.commands.push(AppCommand::SetLanguage(Language::En));
+            }
+            if ui
+                .selectable_label(
+                    self.tr.language() == Language::Ar,
+                    widget_text(ui, "العربية", rtl, false),
+                )
+                .clicked()
+            {
+                self.commands.push(AppCommand::SetLanguage(Language::Ar));
+            }
+            ui.separator();
+            let dark = self.settings.dark;
+            let theme = self
+                .tr
+                .text(if dark { "theme-light" } else { "theme-dark" });
+            if ui.button(widget_text(ui, &theme, rtl, false)).clicked() {
+                self.commands.push(AppCommand::SetDark(!dark));
+            }
+        });
     }
 }
 
@@ -435,7 +479,11 @@ pub fn run() -> anyhow::Result<()> {
                 .storage
                 .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
                 .unwrap_or_default();
-            Ok(Box::new(DeskApp::new(backend, settings, &creation.egui_ctx)))
+            Ok(Box::new(DeskApp::new(
+                backend,
+                settings,
+                &creation.egui_ctx,
+            )))
         }),
     )
     .map_err(|error| anyhow::anyhow!("the window could not open: {error}"))?;

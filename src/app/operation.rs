@@ -44,7 +44,10 @@ impl OperationDialog {
             OperationKind::Refund => order.captured_minor - order.refunded_minor,
             OperationKind::Void => 0,
         };
-        let amount = match (u64::try_from(remaining), order.currency.as_deref().and_then(Currency::from_code)) {
+        let amount = match (
+            u64::try_from(remaining),
+            order.currency.as_deref().and_then(Currency::from_code),
+        ) {
             (Ok(minor), Some(currency)) if minor > 0 => format_minor_units(minor, currency),
             _ => String::new(),
         };
@@ -99,7 +102,13 @@ impl OperationDialog {
     }
 
     /// Draws the dialog; returns false when it is to be closed.
-    pub fn ui(&mut self, ctx: &egui::Context, tr: &Tr, backend: &Backend, commands: &mut Vec<AppCommand>) -> bool {
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        tr: &Tr,
+        backend: &Backend,
+        commands: &mut Vec<AppCommand>,
+    ) -> bool {
         let rtl = tr.is_rtl();
         let mut keep_open = true;
         let title = tr.text(self.title_id());
@@ -108,43 +117,96 @@ impl OperationDialog {
             .collapsible(false)
             .resizable(false)
             .default_width(460.0)
+            // Centred, hanging from a fixed top edge: the dialog grows
+            // downwards when the result arrives, its buttons stay put.
+            .pivot(egui::Align2::CENTER_TOP)
+            .default_pos(egui::pos2(ctx.content_rect().center().x, 140.0))
             .show(ctx, |ui| {
                 ui.with_layout(
-                    if rtl { Layout::top_down(Align::Max) } else { Layout::top_down(Align::Min) },
+                    if rtl {
+                        Layout::top_down(Align::Max)
+                    } else {
+                        Layout::top_down(Align::Min)
+                    },
                     |ui| keep_open = self.body_ui(ui, tr, backend, commands),
                 );
             });
         keep_open
     }
 
-    fn body_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend, commands: &mut Vec<AppCommand>) -> bool {
+    fn body_ui(
+        &mut self,
+        ui: &mut Ui,
+        tr: &Tr,
+        backend: &Backend,
+        commands: &mut Vec<AppCommand>,
+    ) -> bool {
         let rtl = tr.is_rtl();
         let language = tr.language();
         let currency = self.order.currency.clone().unwrap_or_default();
-        ui.label(RichText::new(&self.order.merchant_reference).monospace().strong());
+        ui.label(
+            RichText::new(&self.order.merchant_reference)
+                .monospace()
+                .strong(),
+        );
         let validated = self.validate();
         let errors = validated.as_ref().err();
         let editable = !self.pending && self.result.is_none();
         if self.kind != OperationKind::Void {
-            let caption = ui.label(widget_text(ui, &format!("{} ({currency})", tr.text("field-amount")), rtl, false));
-            ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.amount).desired_width(160.0))
-                .labelled_by(caption.id);
+            let caption = ui.label(widget_text(
+                ui,
+                &format!("{} · {currency}", tr.text("field-amount")),
+                rtl,
+                false,
+            ));
+            ui.add_enabled(
+                editable,
+                egui::TextEdit::singleline(&mut self.amount).desired_width(160.0),
+            )
+            .labelled_by(caption.id);
             if let Some(error) = errors.and_then(|errors| errors.for_field("amount")) {
-                ui.label(colored_text(ui, &error.message(language), rtl, false, ui.visuals().error_fg_color));
+                ui.label(colored_text(
+                    ui,
+                    &error.message(language),
+                    rtl,
+                    false,
+                    ui.visuals().error_fg_color,
+                ));
             }
         }
         let caption = ui.label(widget_text(ui, &tr.text("field-description"), rtl, false));
         ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.description))
             .labelled_by(caption.id);
         if let Some(error) = errors.and_then(|errors| errors.for_field("order_description")) {
-            ui.label(colored_text(ui, &error.message(language), rtl, false, ui.visuals().error_fg_color));
+            ui.label(colored_text(
+                ui,
+                &error.message(language),
+                rtl,
+                false,
+                ui.visuals().error_fg_color,
+            ));
         }
         if self.kind == OperationKind::Refund {
-            let caption = ui.label(widget_text(ui, &tr.text("field-maintenance-reference"), rtl, false));
-            ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.maintenance_reference))
-                .labelled_by(caption.id);
-            if let Some(error) = errors.and_then(|errors| errors.for_field("maintenance_reference")) {
-                ui.label(colored_text(ui, &error.message(language), rtl, false, ui.visuals().error_fg_color));
+            let caption = ui.label(widget_text(
+                ui,
+                &tr.text("field-maintenance-reference"),
+                rtl,
+                false,
+            ));
+            ui.add_enabled(
+                editable,
+                egui::TextEdit::singleline(&mut self.maintenance_reference),
+            )
+            .labelled_by(caption.id);
+            if let Some(error) = errors.and_then(|errors| errors.for_field("maintenance_reference"))
+            {
+                ui.label(colored_text(
+                    ui,
+                    &error.message(language),
+                    rtl,
+                    false,
+                    ui.visuals().error_fg_color,
+                ));
             }
         }
         // Exactly what will be sent (access code masked, signature computed).
@@ -159,8 +221,14 @@ impl OperationDialog {
                 .default_open(true)
                 .show(ui, |ui| {
                     for (name, value) in &preview {
-                        let text = value.as_text().map_or_else(|| "…".to_owned(), str::to_owned);
-                        ui.label(RichText::new(format!("{name} = {text}")).monospace().small());
+                        let text = value
+                            .as_text()
+                            .map_or_else(|| "…".to_owned(), str::to_owned);
+                        ui.label(
+                            RichText::new(format!("{name} = {text}"))
+                                .monospace()
+                                .small(),
+                        );
                     }
                 });
         }
@@ -176,9 +244,16 @@ impl OperationDialog {
             ));
             ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.confirmation))
                 .labelled_by(caption.id);
-            let matches = self.confirmation.trim() == self.amount.trim() || self.confirmation.trim() == expected;
+            let matches = self.confirmation.trim() == self.amount.trim()
+                || self.confirmation.trim() == expected;
             if !self.confirmation.is_empty() && !matches {
-                ui.label(colored_text(ui, &tr.text("confirm-mismatch"), rtl, false, ui.visuals().error_fg_color));
+                ui.label(colored_text(
+                    ui,
+                    &tr.text("confirm-mismatch"),
+                    rtl,
+                    false,
+                    ui.visuals().error_fg_color,
+                ));
             }
             matches
         } else {
@@ -196,7 +271,10 @@ impl OperationDialog {
         ui.horizontal(|ui| {
             let can_send = editable && validated.is_ok() && confirmed;
             if ui
-                .add_enabled(can_send, egui::Button::new(widget_text(ui, &tr.text("action-send"), rtl, true)))
+                .add_enabled(
+                    can_send,
+                    egui::Button::new(widget_text(ui, &tr.text("action-send"), rtl, true)),
+                )
                 .clicked()
                 && let Ok(request) = validated
             {
@@ -204,13 +282,22 @@ impl OperationDialog {
                 send(request, backend, language, commands);
             }
             if let Some(operation) = self.needs_reconciliation()
-                && ui.button(widget_text(ui, &tr.text("action-reconcile"), rtl, false)).clicked()
+                && ui
+                    .button(widget_text(ui, &tr.text("action-reconcile"), rtl, false))
+                    .clicked()
             {
                 commands.push(AppCommand::Reconcile(Some(operation)));
             }
-            let close_id = if self.result.is_some() { "action-close" } else { "action-cancel" };
+            let close_id = if self.result.is_some() {
+                "action-close"
+            } else {
+                "action-cancel"
+            };
             if ui
-                .add_enabled(!self.pending, egui::Button::new(widget_text(ui, &tr.text(close_id), rtl, false)))
+                .add_enabled(
+                    !self.pending,
+                    egui::Button::new(widget_text(ui, &tr.text(close_id), rtl, false)),
+                )
                 .clicked()
             {
                 keep_open = false;
@@ -226,7 +313,12 @@ impl OperationDialog {
     }
 }
 
-fn send(request: Validated, backend: &Backend, language: crate::aps::Language, commands: &mut Vec<AppCommand>) {
+fn send(
+    request: Validated,
+    backend: &Backend,
+    language: crate::aps::Language,
+    commands: &mut Vec<AppCommand>,
+) {
     match request {
         Validated::Capture(request) => backend.run(request, language),
         Validated::Void(request) => backend.run(request, language),
@@ -243,11 +335,26 @@ fn send(request: Validated, backend: &Backend, language: crate::aps::Language, c
 fn result_ui(ui: &mut Ui, tr: &Tr, result: &OperationResult) {
     let rtl = tr.is_rtl();
     let (id, color) = match result.class {
-        Some(OutcomeClass::Succeeded) => ("outcome-succeeded", egui::Color32::from_rgb(0x2e, 0x9e, 0x4f)),
-        Some(OutcomeClass::Declined) => ("outcome-declined", egui::Color32::from_rgb(0xc0, 0x60, 0x20)),
-        Some(OutcomeClass::Uncertain) => ("outcome-uncertain", egui::Color32::from_rgb(0xd0, 0x30, 0x30)),
-        Some(OutcomeClass::Untrusted) => ("outcome-untrusted", egui::Color32::from_rgb(0xd0, 0x30, 0x30)),
-        None => ("outcome-not-sent", egui::Color32::from_rgb(0xc0, 0x60, 0x20)),
+        Some(OutcomeClass::Succeeded) => (
+            "outcome-succeeded",
+            egui::Color32::from_rgb(0x2e, 0x9e, 0x4f),
+        ),
+        Some(OutcomeClass::Declined) => (
+            "outcome-declined",
+            egui::Color32::from_rgb(0xc0, 0x60, 0x20),
+        ),
+        Some(OutcomeClass::Uncertain) => (
+            "outcome-uncertain",
+            egui::Color32::from_rgb(0xd0, 0x30, 0x30),
+        ),
+        Some(OutcomeClass::Untrusted) => (
+            "outcome-untrusted",
+            egui::Color32::from_rgb(0xd0, 0x30, 0x30),
+        ),
+        None => (
+            "outcome-not-sent",
+            egui::Color32::from_rgb(0xc0, 0x60, 0x20),
+        ),
     };
     ui.label(colored_text(ui, &tr.text(id), rtl, true, color));
     let code = result.response_code.clone().unwrap_or_default();

@@ -5,10 +5,10 @@ use egui::{RichText, Ui};
 
 use super::i18n::Tr;
 use super::widgets::{colored_text, heading_text, widget_text};
+use crate::aps::ShaType;
 use crate::aps::client::Credentials;
 use crate::aps::params::Params;
 use crate::aps::signature::{self, SignatureCheck};
-use crate::aps::ShaType;
 
 /// Which of the profile's phrases signs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,7 +44,9 @@ pub fn compute(input: &str, sha_type: ShaType, phrase: &str) -> Result<Computed,
         Params::from_form(trimmed)
     };
     let shown = signature::string_to_sign(&params, "<phrase>");
-    let check = params.non_empty("signature").map(|_| signature::check(&params, sha_type, phrase));
+    let check = params
+        .non_empty("signature")
+        .map(|_| signature::check(&params, sha_type, phrase));
     Ok(Computed {
         string_to_sign: shown,
         signature: signature::sign(&params, sha_type, phrase),
@@ -63,12 +65,21 @@ impl SignatureScreen {
                 .selected_text(sha_type.to_string())
                 .show_ui(ui, |ui| {
                     for candidate in ShaType::ALL {
-                        ui.selectable_value(&mut self.sha_type, Some(candidate), candidate.to_string());
+                        ui.selectable_value(
+                            &mut self.sha_type,
+                            Some(candidate),
+                            candidate.to_string(),
+                        );
                     }
                 })
                 .response
                 .labelled_by(caption.id);
-            ui.label(widget_text(ui, &tr.text("signature-phrase-from"), rtl, false));
+            ui.label(widget_text(
+                ui,
+                &tr.text("signature-phrase-from"),
+                rtl,
+                false,
+            ));
             ui.radio_value(
                 &mut self.phrase,
                 PhraseChoice::Request,
@@ -104,17 +115,35 @@ impl SignatureScreen {
                 match computed.check {
                     Some(SignatureCheck::Valid) => {
                         let valid = tr.text("signature-valid");
-                        ui.label(colored_text(ui, &valid, rtl, true, egui::Color32::from_rgb(0x2e, 0x9e, 0x4f)));
+                        ui.label(colored_text(
+                            ui,
+                            &valid,
+                            rtl,
+                            true,
+                            egui::Color32::from_rgb(0x2e, 0x9e, 0x4f),
+                        ));
                     }
                     Some(_) => {
                         let invalid = tr.text("signature-invalid");
-                        ui.label(colored_text(ui, &invalid, rtl, true, egui::Color32::from_rgb(0xd0, 0x30, 0x30)));
+                        ui.label(colored_text(
+                            ui,
+                            &invalid,
+                            rtl,
+                            true,
+                            egui::Color32::from_rgb(0xd0, 0x30, 0x30),
+                        ));
                     }
                     None => {}
                 }
             }
             Err(error) => {
-                ui.label(colored_text(ui, &tr.args("signature-error", &[("error", error.into())]), rtl, false, ui.visuals().error_fg_color));
+                ui.label(colored_text(
+                    ui,
+                    &tr.args("signature-error", &[("error", error.into())]),
+                    rtl,
+                    false,
+                    ui.visuals().error_fg_color,
+                ));
             }
         }
     }

@@ -43,7 +43,9 @@ const STATES: [&str; 8] = [
     "declined",
     "not_found",
 ];
-const CURRENCIES: [&str; 9] = ["KWD", "SAR", "AED", "BHD", "QAR", "OMR", "EGP", "JOD", "USD"];
+const CURRENCIES: [&str; 9] = [
+    "KWD", "SAR", "AED", "BHD", "QAR", "OMR", "EGP", "JOD", "USD",
+];
 
 /// An amount in its currency's decimals, with the code.
 pub fn money(minor: i64, currency: Option<&str>) -> String {
@@ -70,7 +72,13 @@ impl TransactionsScreen {
         backend.count(self.generation, self.filter.clone());
     }
 
-    pub fn page_arrived(&mut self, generation: u64, rows: Vec<OrderRecord>, next: Option<Cursor>, append: bool) {
+    pub fn page_arrived(
+        &mut self,
+        generation: u64,
+        rows: Vec<OrderRecord>,
+        next: Option<Cursor>,
+        append: bool,
+    ) {
         if generation != self.generation {
             return;
         }
@@ -102,7 +110,7 @@ impl TransactionsScreen {
         row(ui, rtl, |ui| {
             let search = ui.add(
                 egui::TextEdit::singleline(&mut self.search_text)
-                    .hint_text(tr.text("search-hint"))
+                    .hint_text(widget_text(ui, &tr.text("search-hint"), rtl, false))
                     .desired_width(320.0),
             );
             if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, Key::F)) {
@@ -119,14 +127,24 @@ impl TransactionsScreen {
             egui::ComboBox::from_id_salt("state-filter")
                 .selected_text(widget_text(ui, &state_label, rtl, false))
                 .show_ui(ui, |ui| {
-                    if ui.selectable_label(self.filter.states.is_empty(), any.clone()).clicked() {
+                    if ui
+                        .selectable_label(self.filter.states.is_empty(), any.clone())
+                        .clicked()
+                    {
                         self.filter.states.clear();
                         changed = true;
                     }
                     for state in STATES {
-                        let selected = self.filter.states.first().is_some_and(|chosen| chosen == state);
+                        let selected = self
+                            .filter
+                            .states
+                            .first()
+                            .is_some_and(|chosen| chosen == state);
                         if ui
-                            .selectable_label(selected, widget_text(ui, &tr.text(&format!("state-{state}")), rtl, false))
+                            .selectable_label(
+                                selected,
+                                widget_text(ui, &tr.text(&format!("state-{state}")), rtl, false),
+                            )
                             .clicked()
                         {
                             self.filter.states = vec![state.to_owned()];
@@ -136,17 +154,24 @@ impl TransactionsScreen {
                 })
                 .response
                 .labelled_by(state_caption.id);
-            let currency_caption = ui.label(widget_text(ui, &tr.text("filter-currency"), rtl, false));
+            let currency_caption =
+                ui.label(widget_text(ui, &tr.text("filter-currency"), rtl, false));
             egui::ComboBox::from_id_salt("currency-filter")
                 .selected_text(self.filter.currency.clone().unwrap_or_else(|| any.clone()))
                 .show_ui(ui, |ui| {
-                    if ui.selectable_label(self.filter.currency.is_none(), any.clone()).clicked() {
+                    if ui
+                        .selectable_label(self.filter.currency.is_none(), any.clone())
+                        .clicked()
+                    {
                         self.filter.currency = None;
                         changed = true;
                     }
                     for currency in CURRENCIES {
                         if ui
-                            .selectable_label(self.filter.currency.as_deref() == Some(currency), currency)
+                            .selectable_label(
+                                self.filter.currency.as_deref() == Some(currency),
+                                currency,
+                            )
                             .clicked()
                         {
                             self.filter.currency = Some(currency.to_owned());
@@ -156,14 +181,17 @@ impl TransactionsScreen {
                 })
                 .response
                 .labelled_by(currency_caption.id);
-            if ui.button(widget_text(ui, &tr.text("refresh"), rtl, false)).clicked() {
+            if ui
+                .button(widget_text(ui, &tr.text("refresh"), rtl, false))
+                .clicked()
+            {
                 changed = true;
             }
             if let Some(total) = self.total {
                 label(ui, tr.args("orders-count", &[("count", total.into())]), rtl);
             }
             if changed {
-                self.filter.text = self.search_text.trim().to_owned();
+                self.search_text.trim().clone_into(&mut self.filter.text);
                 self.reload(backend);
             }
         });
@@ -202,7 +230,9 @@ impl TransactionsScreen {
         // Keyboard: up and down move the selection when no field has focus.
         let typing = ui.ctx().memory(|memory| memory.focused().is_some());
         if !typing && !self.rows.is_empty() {
-            let position = self.selected.and_then(|id| self.rows.iter().position(|order| order.id == id));
+            let position = self
+                .selected
+                .and_then(|id| self.rows.iter().position(|order| order.id == id));
             if ui.input(|input| input.key_pressed(Key::ArrowDown)) {
                 let next = position.map_or(0, |index| (index + 1).min(self.rows.len() - 1));
                 self.select(next, backend);
@@ -230,16 +260,35 @@ impl TransactionsScreen {
         let mut wants_more = false;
         let row_count = self.rows.len();
         let table = TableBuilder::new(ui)
+            // Column widths are remembered by position: one table per direction.
+            .id_salt(if rtl { "orders-rtl" } else { "orders-ltr" })
             .striped(true)
             .sense(egui::Sense::click())
             .cell_layout(if rtl {
                 Layout::right_to_left(Align::Center)
             } else {
                 Layout::left_to_right(Align::Center)
-            })
-            .columns(Column::auto().at_least(90.0).resizable(true), columns.len());
+            });
+        // Widths that fit beside the detail panel; the customer takes the rest.
+        let table = columns.iter().fold(table, |table, (column, _)| {
+            let width = match column {
+                SortColumn::Created => 150.0,
+                SortColumn::State => 100.0,
+                SortColumn::MerchantReference => 95.0,
+                SortColumn::CustomerName => {
+                    return table.column(Column::remainder().at_least(40.0).clip(true));
+                }
+                _ => 90.0,
+            };
+            table.column(
+                Column::initial(width)
+                    .at_least(60.0)
+                    .clip(true)
+                    .resizable(true),
+            )
+        });
         table
-            .header(22.0, |mut header| {
+            .header(28.0, |mut header| {
                 for (column, id) in &columns {
                     header.col(|ui| {
                         let arrow = if self.filter.sort == *column {
@@ -255,7 +304,7 @@ impl TransactionsScreen {
                 }
             })
             .body(|body| {
-                body.rows(20.0, row_count, |mut row| {
+                body.rows(26.0, row_count, |mut row| {
                     let index = row.index();
                     let Some(order) = self.rows.get(index) else {
                         return;
@@ -277,7 +326,12 @@ impl TransactionsScreen {
                                 }
                             }
                             SortColumn::Created => {
-                                ui.label(format_time(order.created_ms).replace('T', " ").trim_end_matches('Z').to_owned());
+                                ui.label(
+                                    format_time(order.created_ms)
+                                        .replace('T', " ")
+                                        .trim_end_matches('Z')
+                                        .to_owned(),
+                                );
                             }
                             SortColumn::State => {
                                 let text = tr.text(&format!("state-{}", order.state));
@@ -288,7 +342,12 @@ impl TransactionsScreen {
                                 ui.label(order.payment_option.clone().unwrap_or_default());
                             }
                             SortColumn::Amount => {
-                                ui.label(order.amount_minor.map(|amount| money(amount, currency)).unwrap_or_default());
+                                ui.label(
+                                    order
+                                        .amount_minor
+                                        .map(|amount| money(amount, currency))
+                                        .unwrap_or_default(),
+                                );
                             }
                             SortColumn::Captured => {
                                 ui.label(money(order.captured_minor, currency));
@@ -318,7 +377,10 @@ impl TransactionsScreen {
             }
             self.reload(backend);
         }
-        if wants_more && !self.loading && let Some(next) = self.next.clone() {
+        if wants_more
+            && !self.loading
+            && let Some(next) = self.next.clone()
+        {
             self.loading = true;
             backend.load_page(self.generation, self.filter.clone(), Some(next), true);
         }
@@ -329,7 +391,13 @@ impl TransactionsScreen {
 }
 
 /// A row of the detail panel: label, value, and a copy button.
-fn field_ui(ui: &mut Ui, tr: &Tr, label_id: &str, value: Option<&str>, commands: &mut Vec<AppCommand>) {
+fn field_ui(
+    ui: &mut Ui,
+    tr: &Tr,
+    label_id: &str,
+    value: Option<&str>,
+    commands: &mut Vec<AppCommand>,
+) {
     let Some(value) = value.filter(|value| !value.is_empty()) else {
         return;
     };
@@ -338,7 +406,10 @@ fn field_ui(ui: &mut Ui, tr: &Tr, label_id: &str, value: Option<&str>, commands:
         let caption = tr.text(label_id);
         ui.label(widget_text(ui, &caption, rtl, false));
         label(ui, value, rtl);
-        if ui.small_button(widget_text(ui, &tr.text("copy"), rtl, false)).clicked() {
+        if ui
+            .small_button(widget_text(ui, &tr.text("copy"), rtl, false))
+            .clicked()
+        {
             commands.push(AppCommand::Copy {
                 what: caption,
                 value: value.to_owned(),
@@ -367,20 +438,44 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
                 ("state", open.state.clone().into()),
             ],
         );
-        ui.label(colored_text(ui, &text, rtl, true, egui::Color32::from_rgb(0xd0, 0x40, 0x20)));
+        ui.label(colored_text(
+            ui,
+            &text,
+            rtl,
+            true,
+            egui::Color32::from_rgb(0xd0, 0x40, 0x20),
+        ));
     }
     ui.separator();
     ui.label(widget_text(ui, &tr.text("detail-totals"), rtl, true));
     let authorized = money(order.authorized_minor, currency);
     let captured = money(order.captured_minor, currency);
     let refunded = money(order.refunded_minor, currency);
-    let left_to_capture = money((order.authorized_minor - order.captured_minor).max(0), currency);
-    let left_to_refund = money((order.captured_minor - order.refunded_minor).max(0), currency);
+    let left_to_capture = money(
+        (order.authorized_minor - order.captured_minor).max(0),
+        currency,
+    );
+    let left_to_refund = money(
+        (order.captured_minor - order.refunded_minor).max(0),
+        currency,
+    );
     field_ui(ui, tr, "detail-authorized", Some(&authorized), commands);
     field_ui(ui, tr, "detail-captured", Some(&captured), commands);
     field_ui(ui, tr, "detail-refunded", Some(&refunded), commands);
-    field_ui(ui, tr, "detail-remaining-capture", Some(&left_to_capture), commands);
-    field_ui(ui, tr, "detail-remaining-refund", Some(&left_to_refund), commands);
+    field_ui(
+        ui,
+        tr,
+        "detail-remaining-capture",
+        Some(&left_to_capture),
+        commands,
+    );
+    field_ui(
+        ui,
+        tr,
+        "detail-remaining-refund",
+        Some(&left_to_refund),
+        commands,
+    );
     ui.separator();
     field_ui(ui, tr, "detail-fort-id", order.fort_id.as_deref(), commands);
     let method = [order.payment_option.as_deref(), order.card_brand.as_deref()]
@@ -389,41 +484,97 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
         .collect::<Vec<_>>()
         .join(" / ");
     field_ui(ui, tr, "detail-method", Some(&method), commands);
-    field_ui(ui, tr, "detail-card", order.masked_card.as_deref(), commands);
-    field_ui(ui, tr, "detail-customer", order.customer_name.as_deref(), commands);
-    field_ui(ui, tr, "detail-authorization-code", order.authorization_code.as_deref(), commands);
-    field_ui(ui, tr, "detail-knet-ref", order.knet_ref_number.as_deref(), commands);
-    field_ui(ui, tr, "detail-third-party", order.third_party_transaction_number.as_deref(), commands);
+    field_ui(
+        ui,
+        tr,
+        "detail-card",
+        order.masked_card.as_deref(),
+        commands,
+    );
+    field_ui(
+        ui,
+        tr,
+        "detail-customer",
+        order.customer_name.as_deref(),
+        commands,
+    );
+    field_ui(
+        ui,
+        tr,
+        "detail-authorization-code",
+        order.authorization_code.as_deref(),
+        commands,
+    );
+    field_ui(
+        ui,
+        tr,
+        "detail-knet-ref",
+        order.knet_ref_number.as_deref(),
+        commands,
+    );
+    field_ui(
+        ui,
+        tr,
+        "detail-third-party",
+        order.third_party_transaction_number.as_deref(),
+        commands,
+    );
     ui.separator();
     // The actions that apply to this state; a blocked order offers reconciliation.
     ui.horizontal_wrapped(|ui| {
         let blocked = !detail.open.is_empty();
-        let can_capture = !blocked && order.authorized_minor > order.captured_minor && order.state != "voided";
+        let can_capture =
+            !blocked && order.authorized_minor > order.captured_minor && order.state != "voided";
         let can_refund = !blocked && order.captured_minor > order.refunded_minor;
         let can_void = !blocked && order.state == "authorized" && order.captured_minor == 0;
         let reference = order.merchant_reference.clone();
         if ui
-            .add_enabled(can_capture, egui::Button::new(widget_text(ui, &tr.text("action-capture"), rtl, false)))
+            .add_enabled(
+                can_capture,
+                egui::Button::new(widget_text(ui, &tr.text("action-capture"), rtl, false)),
+            )
             .clicked()
         {
-            commands.push(AppCommand::OpenDialog(OperationKind::Capture, Box::new(order.clone())));
+            commands.push(AppCommand::OpenDialog(
+                OperationKind::Capture,
+                Box::new(order.clone()),
+            ));
         }
         if ui
-            .add_enabled(can_refund, egui::Button::new(widget_text(ui, &tr.text("action-refund"), rtl, false)))
+            .add_enabled(
+                can_refund,
+                egui::Button::new(widget_text(ui, &tr.text("action-refund"), rtl, false)),
+            )
             .clicked()
         {
-            commands.push(AppCommand::OpenDialog(OperationKind::Refund, Box::new(order.clone())));
+            commands.push(AppCommand::OpenDialog(
+                OperationKind::Refund,
+                Box::new(order.clone()),
+            ));
         }
         if ui
-            .add_enabled(can_void, egui::Button::new(widget_text(ui, &tr.text("action-void"), rtl, false)))
+            .add_enabled(
+                can_void,
+                egui::Button::new(widget_text(ui, &tr.text("action-void"), rtl, false)),
+            )
             .clicked()
         {
-            commands.push(AppCommand::OpenDialog(OperationKind::Void, Box::new(order.clone())));
+            commands.push(AppCommand::OpenDialog(
+                OperationKind::Void,
+                Box::new(order.clone()),
+            ));
         }
-        if ui.button(widget_text(ui, &tr.text("action-status"), rtl, false)).clicked() {
+        if ui
+            .button(widget_text(ui, &tr.text("action-status"), rtl, false))
+            .clicked()
+        {
             commands.push(AppCommand::CheckStatus(reference));
         }
-        if blocked && ui.button(widget_text(ui, &tr.text("action-reconcile"), rtl, false)).clicked() {
+        if blocked
+            && ui
+                .button(widget_text(ui, &tr.text("action-reconcile"), rtl, false))
+                .clicked()
+        {
             for open in &detail.open {
                 commands.push(AppCommand::Reconcile(Some(open.operation_id)));
             }
@@ -439,7 +590,9 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
         let line = format!(
             "#{} {} {} {}{} {} {} {}",
             entry.operation_id,
-            format_time(entry.at_ms).replace('T', " ").trim_end_matches('Z'),
+            format_time(entry.at_ms)
+                .replace('T', " ")
+                .trim_end_matches('Z'),
             entry.entry,
             entry.command,
             amount,

@@ -35,7 +35,7 @@ pub fn install_fonts(ctx: &egui::Context) {
 }
 
 /// `text` laid out in visual order for a paragraph of the given direction.
-pub fn bidi_job(text: &str, right_to_left: bool, font: FontId, color: Color32) -> LayoutJob {
+pub fn bidi_job(text: &str, right_to_left: bool, font: &FontId, color: Color32) -> LayoutJob {
     let mut job = LayoutJob::default();
     for run in visual_runs(text, right_to_left) {
         let start = job.text.len();
@@ -62,9 +62,11 @@ pub fn label(ui: &mut Ui, text: impl AsRef<str>, right_to_left: bool) -> egui::R
     if has_arabic(text) {
         let font = egui::TextStyle::Body.resolve(ui.style());
         let color = ui.visuals().text_color();
-        ui.label(bidi_job(text, right_to_left, font, color))
+        ui.label(bidi_job(text, right_to_left, &font, color))
     } else {
-        ui.label(text)
+        // Not wrapped: in a right-to-left row egui would break a value such
+        // as "455701******8902" into pieces placed from the right.
+        ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))
     }
 }
 
@@ -80,7 +82,7 @@ pub fn widget_text(ui: &Ui, text: &str, right_to_left: bool, strong: bool) -> Wi
         } else {
             ui.visuals().text_color()
         };
-        WidgetText::LayoutJob(Arc::new(bidi_job(text, right_to_left, font, color)))
+        WidgetText::LayoutJob(Arc::new(bidi_job(text, right_to_left, &font, color)))
     } else if strong {
         RichText::new(text).strong().into()
     } else {
@@ -89,16 +91,26 @@ pub fn widget_text(ui: &Ui, text: &str, right_to_left: bool, strong: bool) -> Wi
 }
 
 /// Like [`widget_text`], in a colour of its own.
-pub fn colored_text(ui: &Ui, text: &str, right_to_left: bool, strong: bool, color: Color32) -> WidgetText {
+pub fn colored_text(
+    ui: &Ui,
+    text: &str,
+    right_to_left: bool,
+    strong: bool,
+    color: Color32,
+) -> WidgetText {
     if has_arabic(text) {
         let mut font = egui::TextStyle::Button.resolve(ui.style());
         if strong {
             font.size += 1.0;
         }
-        WidgetText::LayoutJob(Arc::new(bidi_job(text, right_to_left, font, color)))
+        WidgetText::LayoutJob(Arc::new(bidi_job(text, right_to_left, &font, color)))
     } else {
         let rich = RichText::new(text).color(color);
-        if strong { rich.strong().into() } else { rich.into() }
+        if strong {
+            rich.strong().into()
+        } else {
+            rich.into()
+        }
     }
 }
 
@@ -107,7 +119,7 @@ pub fn heading_text(ui: &Ui, text: &str, right_to_left: bool) -> WidgetText {
     if has_arabic(text) {
         let font = egui::TextStyle::Heading.resolve(ui.style());
         let color = ui.visuals().strong_text_color();
-        WidgetText::LayoutJob(Arc::new(bidi_job(text, right_to_left, font, color)))
+        WidgetText::LayoutJob(Arc::new(bidi_job(text, right_to_left, &font, color)))
     } else {
         RichText::new(text).heading().into()
     }
@@ -130,14 +142,22 @@ pub fn row<R>(ui: &mut Ui, right_to_left: bool, add: impl FnOnce(&mut Ui) -> R) 
 /// The colour of an order state's badge.
 pub fn state_color(state: &str, dark: bool) -> Color32 {
     let (light, dark_variant) = match state {
-        "captured" | "link_paid" => (Color32::from_rgb(0x1b, 0x7f, 0x3b), Color32::from_rgb(0x6f, 0xd8, 0x8a)),
-        "authorized" | "partially_captured" | "link_open" => {
-            (Color32::from_rgb(0x1f, 0x5f, 0xbf), Color32::from_rgb(0x7a, 0xb0, 0xff))
-        }
-        "refunded" | "partially_refunded" => (Color32::from_rgb(0x8a, 0x4b, 0x00), Color32::from_rgb(0xf0, 0xb0, 0x60)),
-        "voided" | "declined" | "not_found" | "link_expired" => {
-            (Color32::from_rgb(0x9b, 0x1c, 0x1c), Color32::from_rgb(0xff, 0x80, 0x80))
-        }
+        "captured" | "link_paid" => (
+            Color32::from_rgb(0x1b, 0x7f, 0x3b),
+            Color32::from_rgb(0x6f, 0xd8, 0x8a),
+        ),
+        "authorized" | "partially_captured" | "link_open" => (
+            Color32::from_rgb(0x1f, 0x5f, 0xbf),
+            Color32::from_rgb(0x7a, 0xb0, 0xff),
+        ),
+        "refunded" | "partially_refunded" => (
+            Color32::from_rgb(0x8a, 0x4b, 0x00),
+            Color32::from_rgb(0xf0, 0xb0, 0x60),
+        ),
+        "voided" | "declined" | "not_found" | "link_expired" => (
+            Color32::from_rgb(0x9b, 0x1c, 0x1c),
+            Color32::from_rgb(0xff, 0x80, 0x80),
+        ),
         _ => (Color32::GRAY, Color32::LIGHT_GRAY),
     };
     if dark { dark_variant } else { light }

@@ -438,3 +438,59 @@ fn switching_to_arabic_translates_and_mirrors() {
     assert!(harness.query_by_label("Transactions").is_none());
     assert_eq!(harness.state().app().settings.language, "ar");
 }
+
+#[test]
+fn a_bulk_run_of_a_hundred_captures() {
+    let references: Vec<String> = (1..=100).map(|index| format!("BK-{index:03}")).collect();
+    let borrowed: Vec<&str> = references.iter().map(String::as_str).collect();
+    let (_fixture, mut harness) = app_with_orders(&borrowed);
+    run_until(&mut harness, "the orders", |state| {
+        !state.app().transactions.rows.is_empty()
+    });
+    harness.get_by_label("Bulk").click();
+    run_until(&mut harness, "the bulk screen", |state| {
+        state.app().settings.screen == apsdesk::app::Screen::Bulk
+    });
+    let mut csv = String::from("merchant_reference,amount\n");
+    for reference in &references {
+        csv.push_str(reference);
+        csv.push_str(",2.500\n");
+    }
+    let field = "Merchant references, or CSV lines of merchant_reference,amount";
+    harness.get_by_label(field).click();
+    settle(&mut harness);
+    harness.get_by_label(field).type_text(&csv);
+    settle(&mut harness);
+    assert_eq!(harness.state().app().bulk.input, csv);
+    harness.get_by_label("Capture all").click();
+    run_until(&mut harness, "a hundred captures", |state| {
+        let (done, total) = state.app().bulk.progress();
+        total == 100 && done == 100
+    });
+    let bulk = &harness.state().app().bulk;
+    assert!(!bulk.running);
+    for row in &bulk.rows {
+        match &row.state {
+            apsdesk::app::bulk::RowState::Done(result) => {
+                assert_eq!(
+                    result.class,
+                    Some(OutcomeClass::Succeeded),
+                    "{}",
+                    row.merchant_reference
+                );
+            }
+            other => panic!("{}: {other:?}", row.merchant_reference),
+        }
+    }
+    assert_eq!(sim(&harness).received(Command::Capture), 100);
+    for reference in &references {
+        assert_eq!(sim_totals(sim(&harness), reference).1, 2_500, "{reference}");
+    }
+    let csv = apsdesk::app::bulk::results_csv(&bulk.rows);
+    assert_eq!(
+        csv.lines()
+            .filter(|line| line.contains("\"succeeded\""))
+            .count(),
+        100
+    );
+}

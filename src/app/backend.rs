@@ -17,6 +17,8 @@ use crate::journal::store::{EntryRecord, OpenOperation, OrderRecord};
 use crate::journal::{Actor, Desk, Journal, OrderFilter};
 use crate::sim::{RunningSimulator, Seed, SimConfig};
 
+use super::bulk::{BulkControl, BulkKind, RowState};
+
 /// Who is working on which account, for the banner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -80,6 +82,10 @@ pub enum TaskResult {
     Reconciled(Vec<(i64, Resolution)>),
     Activity(Vec<EntryRecord>),
     Chain(ChainReport),
+    BulkRow {
+        index: usize,
+        state: RowState,
+    },
     Failed(String),
 }
 
@@ -361,6 +367,51 @@ impl Backend {
         }
     }
 
+    /// Runs a bulk operation over `rows` (reference, amount), four at a time;
+    /// each row's progress comes back as [`TaskResult::BulkRow`].
+    pub fn run_bulk(
+        &self,
+        kind: BulkKind,
+        rows: Vec<(String, Option<String>)>,
+        control: BulkControl,
+        language: Language,
+    ) {
+        use futures_util::stream::{self, StreamExt};
+        let mut desk = self.desk.clone();
+        desk.language = language;
+        let sender = self.sender.clone();
+        let repaint = Arc::clone(&self.repaint);
+        let notify = move |index: usize, state: RowState| {
+            let _ = sender.send(TaskResult::BulkRow { index, state });
+            if let Some(ctx) = repaint.lock().ok().and_then(|slot| slot.clone()) {
+                ctx.request_repaint();
+            }
+        };
+        self.runtime.spawn(async move {
+            stream::iter(rows.into_iter().enumerate())
+                .for_each_concurrent(4, |(index, (reference, amount))| {
+                    let desk = desk.clone();
+                    let control = control.clone();
+                    let notify = notify.clone();
+                    async move {
+                        while control.paused.load(std::sync::atomic::Ordering::Relaxed)
+                            && !control.cancelled.load(std::sync::atomic::Ordering::Relaxed)
+                        {
+                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        }
+                        if control.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+                            notify(index, RowState::Skipped("cancelled".to_owned()));
+                            return;
+                        }
+                        notify(index, RowState::Running);
+                        let state = bulk_row(&desk, kind, &reference, amount.as_deref()).await;
+                        notify(index, state);
+                    }
+                })
+                .await;
+        });
+    }
+
     /// Settles the open operations of the account (or one, by id).
     pub fn reconcile(&self, operation_id: Option<i64>) {
         let desk = self.desk.clone();
@@ -382,6 +433,79 @@ impl Backend {
     /// Settles what a crash left open, at start-up.
     pub fn reconcile_at_startup(&self) {
         self.reconcile(None);
+    }
+}
+
+/// One bulk row: the currency comes from the journal (after a status check
+/// when the order is not known yet), the amount from the row.
+async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&str>) -> RowState {
+    use crate::aps::request::{Capture, MaintenanceForm, Refund};
+    let language = desk.language;
+    let check = match CheckStatus::for_reference(reference) {
+        Ok(check) => check,
+        Err(errors) => return RowState::Skipped(errors.message(language)),
+    };
+    if kind == BulkKind::Status {
+        let result = desk.run(&check).await;
+        return RowState::Done(operation_result(
+            Command::CheckStatus,
+            reference.to_owned(),
+            result,
+        ));
+    }
+    let Some(amount) = amount else {
+        return RowState::Skipped("no amount".to_owned());
+    };
+    let known = |desk: &Desk| {
+        desk.journal
+            .lock()
+            .ok()
+            .and_then(|journal| {
+                journal
+                    .order_by_reference(&desk.actor, reference)
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|order| order.currency)
+    };
+    let currency = match known(desk) {
+        Some(currency) => currency,
+        None => {
+            let _ = desk.run(&check).await;
+            match known(desk) {
+                Some(currency) => currency,
+                None => return RowState::Skipped("APS does not know this order".to_owned()),
+            }
+        }
+    };
+    let form = MaintenanceForm {
+        merchant_reference: reference.to_owned(),
+        amount: amount.to_owned(),
+        currency,
+        ..MaintenanceForm::default()
+    };
+    match kind {
+        BulkKind::Capture => match Capture::parse(&form) {
+            Ok(capture) => RowState::Done(operation_result(
+                Command::Capture,
+                reference.to_owned(),
+                desk.run(&capture).await,
+            )),
+            Err(errors) => RowState::Skipped(errors.message(language)),
+        },
+        BulkKind::Refund => match Refund::parse(&form)
+            .map_err(RunError::Invalid)
+            .and_then(|refund| desk.refund_with_stable_reference(&refund))
+        {
+            Ok(refund) => RowState::Done(operation_result(
+                Command::Refund,
+                reference.to_owned(),
+                desk.run(&refund).await,
+            )),
+            Err(RunError::Invalid(errors)) => RowState::Skipped(errors.message(language)),
+            Err(error) => RowState::Skipped(error.to_string()),
+        },
+        BulkKind::Status => RowState::Skipped(String::new()),
     }
 }
 

@@ -17,6 +17,7 @@
 
 pub mod activity;
 pub mod backend;
+pub mod bulk;
 pub mod i18n;
 pub mod operation;
 pub mod signature;
@@ -51,6 +52,7 @@ pub enum OperationKind {
 pub enum Screen {
     #[default]
     Transactions,
+    Bulk,
     Activity,
     Signature,
 }
@@ -68,6 +70,7 @@ pub enum AppCommand {
     SetLanguage(Language),
     SetScreen(Screen),
     SetDark(bool),
+    RunBulk(bulk::BulkKind),
 }
 
 /// What is remembered between launches. Never a secret.
@@ -114,6 +117,7 @@ pub struct DeskApp {
     pub transactions: TransactionsScreen,
     pub activity: ActivityScreen,
     pub signature: SignatureScreen,
+    pub bulk: bulk::BulkScreen,
     pub dialog: Option<OperationDialog>,
     pub demo_progress: Option<(usize, usize)>,
     toasts: Vec<Toast>,
@@ -146,6 +150,7 @@ impl DeskApp {
             transactions: TransactionsScreen::with_filter(settings.filter.clone()),
             activity: ActivityScreen::default(),
             signature: SignatureScreen::default(),
+            bulk: bulk::BulkScreen::default(),
             dialog: None,
             demo_progress: backend.session().demo.then_some((0, 0)),
             toasts: Vec::new(),
@@ -248,6 +253,14 @@ impl DeskApp {
             }
             TaskResult::Activity(entries) => self.activity.entries = entries,
             TaskResult::Chain(report) => self.activity.chain = Some(report),
+            TaskResult::BulkRow { index, state } => {
+                let finished =
+                    matches!(state, bulk::RowState::Done(_) | bulk::RowState::Skipped(_));
+                self.bulk.row_update(index, state);
+                if finished && !self.bulk.running {
+                    self.refresh_selected();
+                }
+            }
             TaskResult::Failed(error) => self.toast(ctx, error),
         }
     }
@@ -279,6 +292,16 @@ impl DeskApp {
                     self.backend.load_activity(500);
                 }
             }
+            AppCommand::RunBulk(kind) => {
+                let rows = self
+                    .bulk
+                    .rows
+                    .iter()
+                    .map(|row| (row.merchant_reference.clone(), row.amount.clone()))
+                    .collect();
+                self.backend
+                    .run_bulk(kind, rows, self.bulk.control.clone(), self.tr.language());
+            }
             AppCommand::SetDark(dark) => {
                 self.settings.dark = dark;
                 ctx.set_theme(if dark {
@@ -308,6 +331,15 @@ impl DeskApp {
                     .ui(ui, &self.tr, &self.backend, &mut commands);
             }
             Screen::Activity => self.activity.ui(ui, &self.tr, &mut commands),
+            Screen::Bulk => {
+                let listed: Vec<String> = self
+                    .transactions
+                    .rows
+                    .iter()
+                    .map(|order| order.merchant_reference.clone())
+                    .collect();
+                self.bulk.ui(ui, &self.tr, &listed, &mut commands);
+            }
             Screen::Signature => {
                 let credentials = self.backend.desk().client.credentials().clone();
                 self.signature.ui(ui, &self.tr, &credentials);
@@ -402,6 +434,7 @@ impl DeskApp {
         widgets::row(ui, rtl, |ui| {
             for (screen, id) in [
                 (Screen::Transactions, "nav-transactions"),
+                (Screen::Bulk, "nav-bulk"),
                 (Screen::Activity, "nav-activity"),
                 (Screen::Signature, "nav-signature"),
             ] {

@@ -209,7 +209,11 @@ mod tests {
         carried.sort_unstable();
         expected.sort_unstable();
         assert_eq!(carried, expected);
-        assert!(line.glyphs.iter().any(|glyph| glyph.text == "\u{0627}\u{0644}"));
+        assert!(
+            line.glyphs
+                .iter()
+                .any(|glyph| glyph.text == "\u{0627}\u{0644}")
+        );
         // Joined forms: the same letter gets different glyphs by position.
         let alone = shape_line(&faces, "ت", true, Weight::Regular, 10.0);
         let joined = shape_line(&faces, "تت", true, Weight::Regular, 10.0);

@@ -468,15 +468,15 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&
             })
             .and_then(|order| order.currency)
     };
-    let currency = match known(desk) {
-        Some(currency) => currency,
-        None => {
-            let _ = desk.run(&check).await;
-            match known(desk) {
-                Some(currency) => currency,
-                None => return RowState::Skipped("APS does not know this order".to_owned()),
-            }
-        }
+    let currency = if let Some(currency) = known(desk) {
+        currency
+    } else {
+        // Not in the journal yet: its status check records it.
+        let _ = desk.run(&check).await;
+        let Some(currency) = known(desk) else {
+            return RowState::Skipped("APS does not know this order".to_owned());
+        };
+        currency
     };
     let form = MaintenanceForm {
         merchant_reference: reference.to_owned(),

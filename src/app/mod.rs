@@ -102,6 +102,9 @@ impl Default for Settings {
 /// The storage key of [`Settings`].
 pub const SETTINGS_KEY: &str = "apsdesk-settings";
 
+/// When `run` began, to report how long the window took to show its first frame.
+static LAUNCHED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
 /// A message shown for a few seconds.
 #[derive(Debug, Clone)]
 struct Toast {
@@ -122,6 +125,7 @@ pub struct DeskApp {
     pub demo_progress: Option<(usize, usize)>,
     toasts: Vec<Toast>,
     commands: Vec<AppCommand>,
+    first_frame_logged: bool,
 }
 
 impl std::fmt::Debug for DeskApp {
@@ -155,6 +159,7 @@ impl DeskApp {
             demo_progress: backend.session().demo.then_some((0, 0)),
             toasts: Vec::new(),
             commands: Vec::new(),
+            first_frame_logged: false,
             settings,
             backend,
         };
@@ -316,6 +321,12 @@ impl DeskApp {
     /// Draws one frame.
     pub fn ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        if !self.first_frame_logged {
+            self.first_frame_logged = true;
+            if let Some(launched) = LAUNCHED.get() {
+                tracing::info!("first frame {} ms after launch", launched.elapsed().as_millis());
+            }
+        }
         self.settings.filter = self.transactions.filter.clone();
         egui::Panel::top("banner").show(ui, |ui| self.banner_ui(ui));
         egui::Panel::top("navigation").show(ui, |ui| self.navigation_ui(ui));
@@ -492,6 +503,7 @@ impl eframe::App for DeskApp {
 /// Opens the window: the demo on the in-process simulator (no account
 /// needed). Returns when the window closes.
 pub fn run() -> anyhow::Result<()> {
+    LAUNCHED.get_or_init(std::time::Instant::now);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -10,10 +10,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use apsdesk::aps::client::{Client, Credentials, Endpoint};
-use apsdesk::aps::{Secret, ShaType};
 use apsdesk::app::backend::{Backend, Session};
 use apsdesk::app::{DeskApp, Settings};
+use apsdesk::aps::client::{Client, Credentials, Endpoint};
+use apsdesk::aps::{Secret, ShaType};
 use apsdesk::journal::Journal;
 use apsdesk::journal::synthetic::{SeedSpec, seed};
 
@@ -61,7 +61,8 @@ fn app(ctx: &egui::Context, runtime: &tokio::runtime::Runtime) -> DeskApp {
         request_phrase: Secret::new("unused"),
         response_phrase: Secret::new("unused"),
     };
-    let client = Client::new(&Endpoint::Custom("http://127.0.0.1:9".into()), credentials).expect("client");
+    let client =
+        Client::new(&Endpoint::Custom("http://127.0.0.1:9".into()), credentials).expect("client");
     let session = Session {
         profile: "bench".into(),
         environment: "simulator".into(),
@@ -74,7 +75,10 @@ fn app(ctx: &egui::Context, runtime: &tokio::runtime::Runtime) -> DeskApp {
 
 fn frame(ctx: &egui::Context, app: &mut DeskApp, events: Vec<egui::Event>) {
     let input = egui::RawInput {
-        screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 800.0))),
+        screen_rect: Some(egui::Rect::from_min_size(
+            egui::Pos2::ZERO,
+            egui::vec2(1280.0, 800.0),
+        )),
         events,
         ..egui::RawInput::default()
     };
@@ -90,7 +94,10 @@ fn wait_for_rows(ctx: &egui::Context, app: &mut DeskApp) {
     let started = Instant::now();
     while app.transactions.rows.is_empty() {
         frame(ctx, app, Vec::new());
-        assert!(started.elapsed() < Duration::from_secs(30), "no rows arrived");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no rows arrived"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
 }
@@ -111,7 +118,11 @@ fn transactions_frame_while_scrolling(bencher: divan::Bencher) {
     let mut app = app(&ctx, &runtime);
     wait_for_rows(&ctx, &mut app);
     // Hover the table so that wheel events scroll it.
-    frame(&ctx, &mut app, vec![egui::Event::PointerMoved(egui::pos2(300.0, 400.0))]);
+    frame(
+        &ctx,
+        &mut app,
+        vec![egui::Event::PointerMoved(egui::pos2(300.0, 400.0))],
+    );
     bencher.bench_local(|| {
         frame(
             &ctx,

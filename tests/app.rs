@@ -494,3 +494,78 @@ fn a_bulk_run_of_a_hundred_captures() {
         100
     );
 }
+
+#[test]
+fn a_payment_link_is_created_paid_and_refreshed() {
+    let (_fixture, mut harness) = app_with_orders(&["PL-ANCHOR"]);
+    run_until(&mut harness, "the orders", |state| {
+        !state.app().transactions.rows.is_empty()
+    });
+    harness.get_by_label("Payment links").click();
+    run_until(&mut harness, "the links screen", |state| {
+        state.app().settings.screen == apsdesk::app::Screen::Links
+    });
+    for (field, text) in [
+        ("Merchant reference", "PL-1"),
+        ("Amount", "7.250"),
+        ("Customer email", "buyer@example.com"),
+        ("Customer name", "نورة الكندري"),
+    ] {
+        harness.get_by_label(field).click();
+        settle(&mut harness);
+        harness.get_by_label(field).type_text(text);
+        settle(&mut harness);
+    }
+    harness.get_by_label("Send").click();
+    run_until(&mut harness, "the link in the list", |state| {
+        state
+            .app()
+            .links
+            .links
+            .iter()
+            .any(|link| link.merchant_reference == "PL-1")
+    });
+    let link = harness.state().app().links.links[0].clone();
+    assert_eq!(link.payment_link_status.as_deref(), Some("OPEN"));
+    assert_eq!(link.amount_minor, Some(7_250));
+    let id = link.payment_link_id.clone().expect("link id");
+    sim(&harness).pay_link(&id).expect("paid");
+    harness.get_by_label("Refresh statuses").click();
+    run_until(&mut harness, "the paid status", |state| {
+        state
+            .app()
+            .links
+            .links
+            .iter()
+            .any(|link| link.payment_link_status.as_deref() == Some("PAID"))
+    });
+    harness.get_by_label("QR code").click();
+    settle(&mut harness);
+    assert_eq!(harness.state().app().links.shown, link.payment_link_url);
+}
+
+#[test]
+fn a_token_is_deactivated() {
+    let (_fixture, mut harness) = app_with_orders(&["TK-1"]);
+    run_until(&mut harness, "the orders", |state| {
+        !state.app().transactions.rows.is_empty()
+    });
+    let token = sim(&harness)
+        .with_state(|state| state.tokens().next().map(|token| token.token_name.clone()))
+        .expect("the authorization issued a token");
+    harness.get_by_label("Tokens").click();
+    run_until(&mut harness, "the tokens screen", |state| {
+        state.app().settings.screen == apsdesk::app::Screen::Tokens
+    });
+    harness.state_mut().app_mut().tokens.form.token_name = token.clone();
+    harness.state_mut().app_mut().tokens.form.merchant_reference = "TK-UPDATE-1".into();
+    harness.state_mut().app_mut().tokens.form.token_status = Some("INACTIVE".into());
+    settle(&mut harness);
+    harness.get_by_label("Send").click();
+    run_until(&mut harness, "the token result", |state| {
+        state.app().tokens.result.is_some()
+    });
+    let result = harness.state().app().tokens.result.clone().expect("result");
+    assert_eq!(result.class, Some(OutcomeClass::Succeeded), "{result:?}");
+    assert_eq!(result.response_code.as_deref(), Some("58000"));
+}

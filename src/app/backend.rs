@@ -86,6 +86,7 @@ pub enum TaskResult {
         index: usize,
         state: RowState,
     },
+    Links(Vec<OrderRecord>),
     Failed(String),
 }
 
@@ -297,6 +298,21 @@ impl Backend {
                 Err(error) => TaskResult::Failed(error.to_string()),
             }
         });
+    }
+
+    /// The orders made through payment links, newest first.
+    pub fn load_links(&self) {
+        let filter = OrderFilter {
+            payment_links_only: true,
+            descending: true,
+            ..OrderFilter::default()
+        };
+        self.spawn_journal(
+            move |journal| match journal.orders_page(&filter, None, 500) {
+                Ok(page) => TaskResult::Links(page.rows),
+                Err(error) => TaskResult::Failed(error.to_string()),
+            },
+        );
     }
 
     pub fn count(&self, generation: u64, filter: OrderFilter) {

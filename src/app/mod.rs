@@ -19,8 +19,10 @@ pub mod activity;
 pub mod backend;
 pub mod bulk;
 pub mod i18n;
+pub mod links;
 pub mod operation;
 pub mod signature;
+pub mod tokens;
 pub mod transactions;
 pub mod widgets;
 
@@ -53,6 +55,8 @@ pub enum Screen {
     #[default]
     Transactions,
     Bulk,
+    Links,
+    Tokens,
     Activity,
     Signature,
 }
@@ -71,6 +75,9 @@ pub enum AppCommand {
     SetScreen(Screen),
     SetDark(bool),
     RunBulk(bulk::BulkKind),
+    CreateLink(Box<crate::aps::request::PaymentLink>),
+    RefreshLinks,
+    UpdateToken(Box<crate::aps::request::UpdateToken>),
 }
 
 /// What is remembered between launches. Never a secret.
@@ -121,6 +128,8 @@ pub struct DeskApp {
     pub activity: ActivityScreen,
     pub signature: SignatureScreen,
     pub bulk: bulk::BulkScreen,
+    pub links: links::LinksScreen,
+    pub tokens: tokens::TokensScreen,
     pub dialog: Option<OperationDialog>,
     pub demo_progress: Option<(usize, usize)>,
     toasts: Vec<Toast>,
@@ -155,6 +164,8 @@ impl DeskApp {
             activity: ActivityScreen::default(),
             signature: SignatureScreen::default(),
             bulk: bulk::BulkScreen::default(),
+            links: links::LinksScreen::default(),
+            tokens: tokens::TokensScreen::default(),
             dialog: None,
             demo_progress: backend.session().demo.then_some((0, 0)),
             toasts: Vec::new(),
@@ -220,7 +231,19 @@ impl DeskApp {
                 self.transactions.count_arrived(generation, count);
             }
             TaskResult::Detail(detail) => self.transactions.detail = Some(*detail),
+            TaskResult::Links(links) => self.links.links = links,
             TaskResult::Operation(result) => {
+                match result.command {
+                    crate::aps::Command::PaymentLink
+                    | crate::aps::Command::CheckPaymentLinkStatus => {
+                        self.backend.load_links();
+                    }
+                    crate::aps::Command::UpdateToken => {
+                        self.tokens.pending = false;
+                        self.tokens.result = Some(result.clone());
+                    }
+                    _ => {}
+                }
                 let summary = format!(
                     "{} {}: {} {} {}",
                     result.command,
@@ -296,6 +319,9 @@ impl DeskApp {
                 if screen == Screen::Activity {
                     self.backend.load_activity(500);
                 }
+                if screen == Screen::Links {
+                    self.backend.load_links();
+                }
             }
             AppCommand::RunBulk(kind) => {
                 let rows = self
@@ -306,6 +332,27 @@ impl DeskApp {
                     .collect();
                 self.backend
                     .run_bulk(kind, rows, self.bulk.control.clone(), self.tr.language());
+            }
+            AppCommand::CreateLink(link) => self.backend.run(*link, self.tr.language()),
+            AppCommand::UpdateToken(update) => self.backend.run(*update, self.tr.language()),
+            AppCommand::RefreshLinks => {
+                for link in &self.links.links {
+                    if let Ok(check) = crate::aps::request::CheckPaymentLinkStatus::parse(
+                        link.payment_link_id.as_deref(),
+                        Some(&link.merchant_reference),
+                    ) {
+                        // By id the desk cannot name the order: ask by reference.
+                        let check = match check {
+                            crate::aps::request::CheckPaymentLinkStatus::ById { .. } => {
+                                crate::aps::request::CheckPaymentLinkStatus::ByReference {
+                                    merchant_reference: link.merchant_reference.clone(),
+                                }
+                            }
+                            by_reference @ crate::aps::request::CheckPaymentLinkStatus::ByReference { .. } => by_reference,
+                        };
+                        self.backend.run(check, self.tr.language());
+                    }
+                }
             }
             AppCommand::SetDark(dark) => {
                 self.settings.dark = dark;
@@ -324,7 +371,10 @@ impl DeskApp {
         if !self.first_frame_logged {
             self.first_frame_logged = true;
             if let Some(launched) = LAUNCHED.get() {
-                tracing::info!("first frame {} ms after launch", launched.elapsed().as_millis());
+                tracing::info!(
+                    "first frame {} ms after launch",
+                    launched.elapsed().as_millis()
+                );
             }
         }
         self.settings.filter = self.transactions.filter.clone();
@@ -342,6 +392,8 @@ impl DeskApp {
                     .ui(ui, &self.tr, &self.backend, &mut commands);
             }
             Screen::Activity => self.activity.ui(ui, &self.tr, &mut commands),
+            Screen::Links => self.links.ui(ui, &self.tr, &mut commands),
+            Screen::Tokens => self.tokens.ui(ui, &self.tr, &mut commands),
             Screen::Bulk => {
                 let listed: Vec<String> = self
                     .transactions
@@ -446,6 +498,8 @@ impl DeskApp {
             for (screen, id) in [
                 (Screen::Transactions, "nav-transactions"),
                 (Screen::Bulk, "nav-bulk"),
+                (Screen::Links, "nav-links"),
+                (Screen::Tokens, "nav-tokens"),
                 (Screen::Activity, "nav-activity"),
                 (Screen::Signature, "nav-signature"),
             ] {

@@ -130,6 +130,7 @@ impl FilterArgs {
             created_to_ms: next_day.map(to_ms).transpose()?,
             profile: global.profile.clone(),
             environment: self.environment.clone(),
+            payment_links_only: false,
             sort,
             descending: !self.ascending,
         })

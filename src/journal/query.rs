@@ -140,6 +140,8 @@ pub struct OrderFilter {
     pub created_to_ms: Option<i64>,
     pub profile: Option<String>,
     pub environment: Option<String>,
+    /// Only orders made through a payment link.
+    pub payment_links_only: bool,
     pub sort: SortColumn,
     pub descending: bool,
 }
@@ -247,6 +249,7 @@ impl OrderFilter {
             && self.created_to_ms.is_none()
             && self.profile.is_none()
             && self.environment.is_none()
+            && !self.payment_links_only
     }
 
     /// The WHERE clause (without the keyword, `1` when empty) and its values.
@@ -309,6 +312,9 @@ impl OrderFilter {
         }
         if let Some(to) = self.created_to_ms {
             compare(&created, "<", Value::Integer(to), &mut values);
+        }
+        if self.payment_links_only {
+            conditions.push(format!("{hide}payment_link_id IS NOT NULL"));
         }
         let sql = if conditions.is_empty() {
             "1".to_owned()

@@ -1,0 +1,140 @@
+//! The Tokens screen: update a saved card token — activate or deactivate
+//! it, give it a new expiry or holder name, or rename it.
+
+use egui::Ui;
+
+use super::AppCommand;
+use super::backend::OperationResult;
+use super::i18n::Tr;
+use super::widgets::{colored_text, heading_text, label, widget_text};
+use crate::aps::request::{UpdateToken, UpdateTokenForm};
+
+/// What the screen holds.
+#[derive(Debug, Default)]
+pub struct TokensScreen {
+    pub form: UpdateTokenForm,
+    pub pending: bool,
+    pub result: Option<OperationResult>,
+}
+
+fn optional(value: &mut Option<String>) -> &mut String {
+    value.get_or_insert_with(String::new)
+}
+
+impl TokensScreen {
+    fn validated(&self) -> Result<UpdateToken, crate::aps::validate::FieldErrors> {
+        let mut form = self.form.clone();
+        for field in [
+            &mut form.expiry_date,
+            &mut form.card_holder_name,
+            &mut form.new_token_name,
+            &mut form.token_status,
+            &mut form.currency,
+        ] {
+            if field
+                .as_deref()
+                .is_some_and(|value| value.trim().is_empty())
+            {
+                *field = None;
+            }
+        }
+        UpdateToken::parse(&form, jiff::Timestamp::now())
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, commands: &mut Vec<AppCommand>) {
+        let rtl = tr.is_rtl();
+        ui.label(heading_text(ui, &tr.text("tokens-title"), rtl));
+        let validated = self.validated();
+        let errors = validated.as_ref().err();
+        egui::Grid::new("token-form").num_columns(3).show(ui, |ui| {
+            let row = |ui: &mut Ui, label_id: &str, field: &str, value: &mut String| {
+                let caption = ui.label(widget_text(ui, &tr.text(label_id), rtl, false));
+                ui.add(egui::TextEdit::singleline(value).desired_width(260.0))
+                    .labelled_by(caption.id);
+                if let Some(error) = errors.and_then(|errors| errors.for_field(field)) {
+                    let color = ui.visuals().error_fg_color;
+                    ui.label(colored_text(
+                        ui,
+                        &error.message(tr.language()),
+                        rtl,
+                        false,
+                        color,
+                    ));
+                }
+                ui.end_row();
+            };
+            row(
+                ui,
+                "field-token-name",
+                "token_name",
+                &mut self.form.token_name,
+            );
+            row(
+                ui,
+                "field-merchant-reference",
+                "merchant_reference",
+                &mut self.form.merchant_reference,
+            );
+            row(
+                ui,
+                "field-token-expiry",
+                "expiry_date",
+                optional(&mut self.form.expiry_date),
+            );
+            row(
+                ui,
+                "field-card-holder",
+                "card_holder_name",
+                optional(&mut self.form.card_holder_name),
+            );
+            row(
+                ui,
+                "field-new-token-name",
+                "new_token_name",
+                optional(&mut self.form.new_token_name),
+            );
+            let caption = ui.label(widget_text(ui, &tr.text("field-token-status"), rtl, false));
+            let keep = tr.text("token-keep");
+            let status = optional(&mut self.form.token_status);
+            egui::ComboBox::from_id_salt("token-status")
+                .selected_text(if status.is_empty() {
+                    keep.clone()
+                } else {
+                    status.clone()
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(status, String::new(), keep.clone());
+                    for option in ["ACTIVE", "INACTIVE"] {
+                        ui.selectable_value(status, option.to_owned(), option);
+                    }
+                })
+                .response
+                .labelled_by(caption.id);
+            ui.end_row();
+        });
+        if ui
+            .add_enabled(
+                validated.is_ok() && !self.pending,
+                egui::Button::new(widget_text(ui, &tr.text("action-send"), rtl, true)),
+            )
+            .clicked()
+            && let Ok(update) = validated
+        {
+            self.pending = true;
+            self.result = None;
+            commands.push(AppCommand::UpdateToken(Box::new(update)));
+        }
+        if let Some(result) = &self.result {
+            let text = format!(
+                "{} {} {} {}",
+                result
+                    .class
+                    .map_or("not sent", crate::aps::OutcomeClass::as_str),
+                result.response_code.clone().unwrap_or_default(),
+                result.response_message.clone().unwrap_or_default(),
+                result.problem.clone().unwrap_or_default()
+            );
+            label(ui, text, rtl);
+        }
+    }
+}

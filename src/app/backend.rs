@@ -174,6 +174,27 @@ impl Backend {
         Ok(backend)
     }
 
+    /// A real account: a profile's credentials (already read from the keyring)
+    /// and the installation's journal. What a crash left pending is
+    /// reconciled as the app starts.
+    pub fn profile(
+        runtime: &tokio::runtime::Handle,
+        journal: Journal,
+        profile: &crate::profiles::Profile,
+        credentials: crate::aps::client::Credentials,
+    ) -> anyhow::Result<Backend> {
+        let client = Client::new(&profile.environment.endpoint(), credentials)?;
+        let session = Session {
+            profile: profile.name.clone(),
+            environment: profile.environment.name().to_owned(),
+            operator: operator_name(),
+            demo: false,
+        };
+        Ok(Backend::with_desk(
+            runtime, journal, client, session, None, None,
+        ))
+    }
+
     /// A desk on any journal and client (a profile's, or a test's).
     pub fn with_desk(
         runtime: &tokio::runtime::Handle,

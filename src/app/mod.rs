@@ -554,16 +554,41 @@ impl eframe::App for DeskApp {
     }
 }
 
-/// Opens the window: the demo on the in-process simulator (no account
-/// needed). Returns when the window closes.
-pub fn run() -> anyhow::Result<()> {
+/// Which account the window opens on.
+#[derive(Debug, Clone)]
+pub enum Launch {
+    /// The demo on the in-process simulator (no account needed).
+    Demo,
+    /// A profile, with the journal at this path. Its secrets are read from
+    /// the keyring before the window opens, never from the UI thread.
+    Profile {
+        name: String,
+        journal: std::path::PathBuf,
+    },
+}
+
+/// Opens the window. Returns when it closes.
+pub fn run(launch: Launch) -> anyhow::Result<()> {
     LAUNCHED.get_or_init(std::time::Instant::now);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .thread_name("apsdesk-backend")
         .build()?;
-    let backend = Backend::demo(runtime.handle())?;
+    let backend = match launch {
+        Launch::Demo => Backend::demo(runtime.handle())?,
+        Launch::Profile { name, journal } => {
+            let config = crate::profiles::default_config_dir()
+                .ok_or_else(|| anyhow::anyhow!("no config directory for this user"))?;
+            let store = crate::profiles::ProfileStore::new(
+                &config,
+                crate::profiles::vault::Vault::native()?,
+            );
+            let (profile, credentials) = store.credentials(&name)?;
+            let journal = crate::journal::Journal::open(&journal)?;
+            Backend::profile(runtime.handle(), journal, &profile, credentials)?
+        }
+    };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("apsdesk")

@@ -106,7 +106,15 @@ pub enum CliCommand {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let global = cli.global;
     let Some(command) = cli.command else {
-        crate::app::run()?;
+        // No subcommand: the desktop app, on `--profile` or the demo.
+        let launch = match &global.profile {
+            Some(name) => crate::app::Launch::Profile {
+                name: name.clone(),
+                journal: context::journal_path(&global)?,
+            },
+            None => crate::app::Launch::Demo,
+        };
+        crate::app::run(launch)?;
         return Ok(ExitCode::SUCCESS);
     };
     match command {

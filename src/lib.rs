@@ -11,6 +11,7 @@
 pub mod app;
 pub mod aps;
 pub mod cli;
+mod dice;
 pub mod journal;
 pub mod profiles;
 pub mod receipt;

@@ -39,11 +39,7 @@ struct Fixture {
 
 /// A simulator with authorized orders KT-1..KT-n, recorded in a fresh journal.
 fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = common::runtime();
     let sim = runtime.block_on(start_sim());
     for reference in references {
         authorize_in_sim(&sim, reference, "10000", "KWD");

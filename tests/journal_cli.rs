@@ -23,11 +23,7 @@ struct Harness {
 
 impl Harness {
     fn new() -> Harness {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let runtime = common::runtime();
         let sim = runtime.block_on(start_sim());
         Harness {
             sim,

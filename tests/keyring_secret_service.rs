@@ -56,11 +56,7 @@ fn text(output: &Output) -> String {
 
 #[test]
 fn secrets_live_in_the_secret_service_and_nowhere_else() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = common::runtime();
     let sim = runtime.block_on(start_sim());
     authorize_in_sim(&sim, "KR-1", "20000", "KWD");
     let credentials = sim.credentials();

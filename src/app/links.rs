@@ -88,16 +88,7 @@ impl LinksScreen {
         let caption = ui.label(widget_text(ui, &tr.text(label_id), rtl, false));
         ui.add(egui::TextEdit::singleline(value).desired_width(260.0))
             .labelled_by(caption.id);
-        if let Some(error) = errors.and_then(|errors| errors.for_field(field)) {
-            let color = ui.visuals().error_fg_color;
-            ui.label(super::widgets::colored_text(
-                ui,
-                &error.message(tr.language()),
-                rtl,
-                false,
-                color,
-            ));
-        }
+        super::widgets::field_error(ui, errors, field, tr);
         ui.end_row();
     }
 

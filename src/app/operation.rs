@@ -7,7 +7,7 @@ use egui::{Align, Layout, RichText, Ui};
 
 use super::backend::{Backend, OperationResult};
 use super::i18n::Tr;
-use super::widgets::{colored_text, label, widget_text};
+use super::widgets::{colored_text, field_error, label, widget_text};
 use super::{AppCommand, OperationKind};
 use crate::aps::money::format_minor_units;
 use crate::aps::request::{Capture, MaintenanceForm, Refund, VoidAuthorization};
@@ -164,28 +164,12 @@ impl OperationDialog {
                 egui::TextEdit::singleline(&mut self.amount).desired_width(160.0),
             )
             .labelled_by(caption.id);
-            if let Some(error) = errors.and_then(|errors| errors.for_field("amount")) {
-                ui.label(colored_text(
-                    ui,
-                    &error.message(language),
-                    rtl,
-                    false,
-                    ui.visuals().error_fg_color,
-                ));
-            }
+            field_error(ui, errors, "amount", tr);
         }
         let caption = ui.label(widget_text(ui, &tr.text("field-description"), rtl, false));
         ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.description))
             .labelled_by(caption.id);
-        if let Some(error) = errors.and_then(|errors| errors.for_field("order_description")) {
-            ui.label(colored_text(
-                ui,
-                &error.message(language),
-                rtl,
-                false,
-                ui.visuals().error_fg_color,
-            ));
-        }
+        field_error(ui, errors, "order_description", tr);
         if self.kind == OperationKind::Refund {
             let caption = ui.label(widget_text(
                 ui,
@@ -198,16 +182,7 @@ impl OperationDialog {
                 egui::TextEdit::singleline(&mut self.maintenance_reference),
             )
             .labelled_by(caption.id);
-            if let Some(error) = errors.and_then(|errors| errors.for_field("maintenance_reference"))
-            {
-                ui.label(colored_text(
-                    ui,
-                    &error.message(language),
-                    rtl,
-                    false,
-                    ui.visuals().error_fg_color,
-                ));
-            }
+            field_error(ui, errors, "maintenance_reference", tr);
         }
         // Exactly what will be sent (access code masked, signature computed).
         if let Ok(request) = &validated {

@@ -6,7 +6,7 @@ use egui::Ui;
 use super::AppCommand;
 use super::backend::OperationResult;
 use super::i18n::Tr;
-use super::widgets::{colored_text, heading_text, label, widget_text};
+use super::widgets::{heading_text, label, widget_text};
 use crate::aps::request::{UpdateToken, UpdateTokenForm};
 
 /// What the screen holds.
@@ -51,16 +51,7 @@ impl TokensScreen {
                 let caption = ui.label(widget_text(ui, &tr.text(label_id), rtl, false));
                 ui.add(egui::TextEdit::singleline(value).desired_width(260.0))
                     .labelled_by(caption.id);
-                if let Some(error) = errors.and_then(|errors| errors.for_field(field)) {
-                    let color = ui.visuals().error_fg_color;
-                    ui.label(colored_text(
-                        ui,
-                        &error.message(tr.language()),
-                        rtl,
-                        false,
-                        color,
-                    ));
-                }
+                super::widgets::field_error(ui, errors, field, tr);
                 ui.end_row();
             };
             row(

@@ -33,16 +33,13 @@ pub struct TransactionsScreen {
     search_text: String,
 }
 
-const STATES: [&str; 8] = [
-    "authorized",
-    "partially_captured",
-    "captured",
-    "partially_refunded",
-    "refunded",
-    "voided",
-    "declined",
-    "not_found",
-];
+/// The states offered by the filter: the projection's, but for links'.
+fn filter_states() -> impl Iterator<Item = &'static str> {
+    crate::journal::projection::ORDER_STATES
+        .iter()
+        .copied()
+        .filter(|state| !state.starts_with("link_") && *state != "unknown")
+}
 const CURRENCIES: [&str; 9] = [
     "KWD", "SAR", "AED", "BHD", "QAR", "OMR", "EGP", "JOD", "USD",
 ];
@@ -134,7 +131,7 @@ impl TransactionsScreen {
                         self.filter.states.clear();
                         changed = true;
                     }
-                    for state in STATES {
+                    for state in filter_states() {
                         let selected = self
                             .filter
                             .states

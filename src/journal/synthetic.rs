@@ -14,30 +14,7 @@ use serde_json::json;
 
 use super::chain::{self, EntryFields};
 use super::store::{Journal, Result, chain_head, insert_entry};
-
-/// A small deterministic generator (SplitMix64): good enough spread for test
-/// data, and the same data on every machine.
-#[derive(Debug, Clone)]
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound.max(1)
-    }
-
-    fn choose<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        let index = usize::try_from(self.below(items.len() as u64)).unwrap_or(0);
-        &items[index]
-    }
-}
+use crate::dice::Dice;
 
 /// Card methods: (payment option, brand, masked card, currencies).
 const CARDS: &[(&str, &str, &str)] = &[
@@ -202,7 +179,7 @@ pub fn seed(
             for operation in &order.operations {
                 seq += 1;
                 let operation_id = seq;
-                let actor_operator = *dice.choose(OPERATORS);
+                let actor_operator = *dice.pick(OPERATORS);
                 let request_payload = order.request_payload(operation);
                 let request = EntryFields {
                     seq,
@@ -303,23 +280,23 @@ impl SyntheticOrder {
     fn roll(dice: &mut Dice, number: i64, spec: &SeedSpec, year_ms: i64) -> SyntheticOrder {
         let local = dice.below(10) < 4;
         let (option, brand, masked_card, currency, exponent) = if local {
-            let (option, currency, exponent) = *dice.choose(LOCAL);
+            let (option, currency, exponent) = *dice.pick(LOCAL);
             (option, None, None, currency, exponent)
         } else {
-            let (option, brand, masked) = *dice.choose(CARDS);
-            let (currency, exponent) = *dice.choose(CARD_CURRENCIES);
+            let (option, brand, masked) = *dice.pick(CARDS);
+            let (currency, exponent) = *dice.pick(CARD_CURRENCIES);
             (option, Some(brand), Some(masked), currency, exponent)
         };
         let unit = 10_i64.pow(exponent);
         let amount = (1 + i64::try_from(dice.below(2_000)).unwrap_or(0)) * unit
             + i64::try_from(dice.below(u64::try_from(unit).unwrap_or(1))).unwrap_or(0);
         let story = if local {
-            *dice.choose(LOCAL_STORIES)
+            *dice.pick(LOCAL_STORIES)
         } else {
-            *dice.choose(CARD_STORIES)
+            *dice.pick(CARD_STORIES)
         };
-        let given = *dice.choose(GIVEN_NAMES);
-        let family = *dice.choose(FAMILY_NAMES);
+        let given = *dice.pick(GIVEN_NAMES);
+        let family = *dice.pick(FAMILY_NAMES);
         let customer_name = format!("{given} {family}");
         let customer_email = format!("customer{}@example.com", dice.below(200_000));
         let created_ms = spec.now_ms
@@ -522,25 +499,5 @@ impl SyntheticOrder {
             "payment_option": self.option,
         });
         json!({ "http_status": 200, "attempts": 1, "response": response.to_string() }).to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_dice_are_deterministic_and_spread() {
-        let mut first = Dice(7);
-        let mut second = Dice(7);
-        let rolls: Vec<u64> = (0..1000).map(|_| first.below(10)).collect();
-        assert_eq!(
-            rolls,
-            (0..1000).map(|_| second.below(10)).collect::<Vec<_>>()
-        );
-        for face in 0..10 {
-            let count = rolls.iter().filter(|&&roll| roll == face).count();
-            assert!((60..140).contains(&count), "face {face}: {count}");
-        }
     }
 }

@@ -12,31 +12,10 @@ use super::state::{HistoryEntry, SimOrder, SimState, SimToken};
 use crate::aps::Command;
 use crate::aps::client::mask_card_number;
 use crate::aps::currency::Currency;
+use crate::dice::Dice;
 
 /// Number of orders in the demo set.
 pub const DEMO_ORDER_COUNT: usize = 300;
-
-/// SplitMix64: a tiny, well-known generator; good enough to spread demo data.
-struct Sequence(u64);
-
-impl Sequence {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, bound: u64) -> u64 {
-        self.next() % bound
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        let index = usize::try_from(self.below(items.len() as u64)).unwrap_or(0);
-        &items[index]
-    }
-}
 
 const CUSTOMERS: &[(&str, &str)] = &[
     ("فاطمة العلي", "fatima.alali@example.com"),
@@ -89,7 +68,7 @@ enum Story {
 
 /// Fills `state` with the demo orders and a token for each distinct card.
 pub fn seed_demo(state: &mut SimState, now: Timestamp) {
-    let mut sequence = Sequence(2026);
+    let mut sequence = Dice(2026);
     let mut tokens: HashMap<&str, String> = HashMap::new();
     for index in 0..DEMO_ORDER_COUNT {
         let local = sequence.below(10) < 4;

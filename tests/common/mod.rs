@@ -13,6 +13,16 @@ use apsdesk::sim::{RunningSimulator, Seed, SimConfig};
 
 pub const LOOPBACK: &str = "127.0.0.1:0";
 
+/// A runtime of the test's own, so that its thread can block on child
+/// processes or drive a UI while the simulator serves.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 pub async fn start_sim() -> RunningSimulator {
     let listen: SocketAddr = LOOPBACK.parse().expect("loopback address");
     RunningSimulator::start(SimConfig::default(), listen, Seed::Empty)

@@ -68,6 +68,7 @@ fn app(ctx: &egui::Context, runtime: &tokio::runtime::Runtime) -> DeskApp {
         environment: "simulator".into(),
         operator: "bench".into(),
         demo: true,
+        receipt: apsdesk::profiles::ReceiptDetails::default(),
     };
     let backend = Backend::with_desk(runtime.handle(), journal, client, session, None, None);
     DeskApp::new(backend, Settings::default(), ctx)

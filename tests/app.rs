@@ -51,6 +51,12 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
         environment: "simulator".into(),
         operator: "tester".into(),
         demo: false,
+        receipt: apsdesk::profiles::ReceiptDetails {
+            name_en: "Test Merchant".into(),
+            name_ar: "تاجر الاختبار".into(),
+            time_zone: "Asia/Kuwait".into(),
+            ..Default::default()
+        },
     };
     // Record the orders first, as "Look up orders" would.
     let desk = Desk::new(
@@ -564,4 +570,27 @@ fn a_token_is_deactivated() {
     let result = harness.state().app().tokens.result.clone().expect("result");
     assert_eq!(result.class, Some(OutcomeClass::Succeeded), "{result:?}");
     assert_eq!(result.response_code.as_deref(), Some("58000"));
+}
+
+#[test]
+fn a_receipt_and_an_export_are_saved_from_the_app() {
+    let (_fixture, mut harness) = app_with_orders(&["RC-1"]);
+    let out = tempfile::TempDir::new().expect("out dir");
+    run_until(&mut harness, "the app", |_| true);
+    harness.state_mut().app_mut().save_target =
+        Arc::new(apsdesk::receipt::batch::IntoFolder(out.path().to_owned()));
+    select(&mut harness, "RC-1");
+    harness.get_by_label("Receipt…").click();
+    let receipt = out.path().join("receipt-RC-1.pdf");
+    run_until(&mut harness, "the receipt file", |_| receipt.exists());
+    let bytes = std::fs::read(&receipt).expect("read");
+    assert!(bytes.starts_with(b"%PDF"));
+    harness.get_by_label("Export CSV…").click();
+    let csv = out.path().join("orders.csv");
+    run_until(&mut harness, "the CSV file", |_| {
+        std::fs::read(&csv).is_ok_and(|bytes| bytes.len() > 100)
+    });
+    let text = std::fs::read_to_string(&csv).expect("read");
+    assert!(text.starts_with('\u{FEFF}'));
+    assert!(text.contains("RC-1"));
 }

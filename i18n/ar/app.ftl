@@ -167,3 +167,4 @@ field-card-holder = اسم حامل البطاقة الجديد
 field-new-token-name = اسم الرمز الجديد
 token-keep = دون تغيير
 qr-code = رمز QR
+action-receipt = إيصال…

@@ -163,3 +163,4 @@ field-card-holder = New card holder name
 field-new-token-name = New token name
 token-keep = Unchanged
 qr-code = QR code
+action-receipt = Receipt…

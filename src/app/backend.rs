@@ -27,6 +27,8 @@ pub struct Session {
     pub environment: String,
     pub operator: String,
     pub demo: bool,
+    /// The merchant's receipt header (the profile's; the demo's own).
+    pub receipt: crate::profiles::ReceiptDetails,
 }
 
 impl Session {
@@ -87,6 +89,7 @@ pub enum TaskResult {
         state: RowState,
     },
     Links(Vec<OrderRecord>),
+    Saved(PathBuf),
     Failed(String),
 }
 
@@ -153,6 +156,14 @@ impl Backend {
             environment: "simulator".to_owned(),
             operator: operator_name(),
             demo: true,
+            receipt: crate::profiles::ReceiptDetails {
+                name_en: "apsdesk demo merchant".to_owned(),
+                name_ar: "تاجر تجريبي".to_owned(),
+                address: "Kuwait City".to_owned(),
+                registration_number: "DEMO-0000".to_owned(),
+                logo: None,
+                time_zone: "Asia/Kuwait".to_owned(),
+            },
         };
         let references: Vec<String> = simulator.with_state(|state| {
             let mut references: Vec<String> = state
@@ -189,6 +200,7 @@ impl Backend {
             environment: profile.environment.name().to_owned(),
             operator: operator_name(),
             demo: false,
+            receipt: profile.receipt.clone(),
         };
         Ok(Backend::with_desk(
             runtime, journal, client, session, None, None,
@@ -316,6 +328,74 @@ impl Backend {
                     next: page.next,
                     append,
                 },
+                Err(error) => TaskResult::Failed(error.to_string()),
+            }
+        });
+    }
+
+    /// A receipt of an order (or one of its operations) saved where `target`
+    /// says, then opened with the OS when the target wants it.
+    pub fn save_receipt(
+        &self,
+        order_id: i64,
+        operation_id: Option<i64>,
+        target: Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
+    ) {
+        let merchant = self.session.receipt.clone();
+        self.spawn_journal(move |journal| {
+            let work = || -> anyhow::Result<Option<PathBuf>> {
+                let order = journal
+                    .order(order_id)?
+                    .ok_or_else(|| anyhow::anyhow!("order {order_id} is gone"))?;
+                let entries = match operation_id {
+                    Some(id) => Some(journal.operation_entries(id)?),
+                    None => None,
+                };
+                let receipt = crate::receipt::Receipt::build(&order, entries.as_deref(), &merchant);
+                let pdf = crate::receipt::render(
+                    &receipt,
+                    crate::receipt::ReceiptLanguage::Both,
+                    crate::receipt::Layout::A4,
+                );
+                let Some(path) = target.choose(&crate::receipt::file_name(&order, operation_id))
+                else {
+                    return Ok(None);
+                };
+                std::fs::write(&path, pdf)?;
+                if target.opens_saved_files() {
+                    super::files::open_with_os(&path)?;
+                }
+                Ok(Some(path))
+            };
+            match work() {
+                Ok(Some(path)) => TaskResult::Saved(path),
+                Ok(None) => TaskResult::Failed("not saved".to_owned()),
+                Err(error) => TaskResult::Failed(format!("{error:#}")),
+            }
+        });
+    }
+
+    /// The filtered orders as CSV (UTF-8 with BOM) where `target` says.
+    pub fn export_csv(
+        &self,
+        filter: OrderFilter,
+        target: Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
+    ) {
+        self.spawn_journal(move |journal| {
+            let Some(path) = target.choose(std::path::Path::new("orders.csv")) else {
+                return TaskResult::Failed("not saved".to_owned());
+            };
+            let written = std::fs::File::create(&path)
+                .map_err(crate::journal::JournalError::from)
+                .and_then(|file| {
+                    crate::journal::export::export_csv(
+                        journal,
+                        &filter,
+                        std::io::BufWriter::new(file),
+                    )
+                });
+            match written {
+                Ok(_) => TaskResult::Saved(path),
                 Err(error) => TaskResult::Failed(error.to_string()),
             }
         });

@@ -18,6 +18,7 @@
 pub mod activity;
 pub mod backend;
 pub mod bulk;
+pub mod files;
 pub mod i18n;
 pub mod links;
 pub mod operation;
@@ -67,7 +68,10 @@ pub enum AppCommand {
     OpenDialog(OperationKind, Box<OrderRecord>),
     CheckStatus(String),
     Reconcile(Option<i64>),
-    Copy { what: String, value: String },
+    Copy {
+        what: String,
+        value: String,
+    },
     Toast(String),
     LoadActivity,
     VerifyChain,
@@ -78,6 +82,11 @@ pub enum AppCommand {
     CreateLink(Box<crate::aps::request::PaymentLink>),
     RefreshLinks,
     UpdateToken(Box<crate::aps::request::UpdateToken>),
+    SaveReceipt {
+        order_id: i64,
+        operation_id: Option<i64>,
+    },
+    ExportCsv,
 }
 
 /// What is remembered between launches. Never a secret.
@@ -131,6 +140,8 @@ pub struct DeskApp {
     pub links: links::LinksScreen,
     pub tokens: tokens::TokensScreen,
     pub dialog: Option<OperationDialog>,
+    /// Where receipts and exports are saved: the OS dialog, or a folder in tests.
+    pub save_target: std::sync::Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
     pub demo_progress: Option<(usize, usize)>,
     toasts: Vec<Toast>,
     commands: Vec<AppCommand>,
@@ -167,6 +178,7 @@ impl DeskApp {
             links: links::LinksScreen::default(),
             tokens: tokens::TokensScreen::default(),
             dialog: None,
+            save_target: std::sync::Arc::new(files::DialogTarget),
             demo_progress: backend.session().demo.then_some((0, 0)),
             toasts: Vec::new(),
             commands: Vec::new(),
@@ -232,6 +244,7 @@ impl DeskApp {
             }
             TaskResult::Detail(detail) => self.transactions.detail = Some(*detail),
             TaskResult::Links(links) => self.links.links = links,
+            TaskResult::Saved(path) => self.toast(ctx, path.display().to_string()),
             TaskResult::Operation(result) => {
                 match result.command {
                     crate::aps::Command::PaymentLink
@@ -353,6 +366,22 @@ impl DeskApp {
                         self.backend.run(check, self.tr.language());
                     }
                 }
+            }
+            AppCommand::SaveReceipt {
+                order_id,
+                operation_id,
+            } => {
+                self.backend.save_receipt(
+                    order_id,
+                    operation_id,
+                    std::sync::Arc::clone(&self.save_target),
+                );
+            }
+            AppCommand::ExportCsv => {
+                self.backend.export_csv(
+                    self.transactions.filter.clone(),
+                    std::sync::Arc::clone(&self.save_target),
+                );
             }
             AppCommand::SetDark(dark) => {
                 self.settings.dark = dark;

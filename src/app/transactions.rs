@@ -102,7 +102,13 @@ impl TransactionsScreen {
     }
 
     /// The filter bar.
-    fn filters_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend) {
+    fn filters_ui(
+        &mut self,
+        ui: &mut Ui,
+        tr: &Tr,
+        backend: &Backend,
+        commands: &mut Vec<AppCommand>,
+    ) {
         let rtl = tr.is_rtl();
         row(ui, rtl, |ui| {
             let search = ui.add(
@@ -184,6 +190,12 @@ impl TransactionsScreen {
             {
                 changed = true;
             }
+            if ui
+                .button(widget_text(ui, &tr.text("export-csv"), rtl, false))
+                .clicked()
+            {
+                commands.push(AppCommand::ExportCsv);
+            }
             if let Some(total) = self.total {
                 label(ui, tr.args("orders-count", &[("count", total.into())]), rtl);
             }
@@ -197,7 +209,7 @@ impl TransactionsScreen {
     /// Draws the screen; returns what the operator asked for.
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend, commands: &mut Vec<AppCommand>) {
         let rtl = tr.is_rtl();
-        self.filters_ui(ui, tr, backend);
+        self.filters_ui(ui, tr, backend, commands);
         ui.separator();
         let detail_panel = if rtl {
             egui::Panel::left("order-detail")
@@ -566,6 +578,15 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             .clicked()
         {
             commands.push(AppCommand::CheckStatus(reference));
+        }
+        if ui
+            .button(widget_text(ui, &tr.text("action-receipt"), rtl, false))
+            .clicked()
+        {
+            commands.push(AppCommand::SaveReceipt {
+                order_id: order.id,
+                operation_id: None,
+            });
         }
         if blocked
             && ui

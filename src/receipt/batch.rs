@@ -14,6 +14,12 @@ use crate::profiles::ReceiptDetails;
 /// Chooses where a receipt is saved; `None` when the operator cancels.
 pub trait SaveTarget {
     fn choose(&self, suggested_name: &Path) -> Option<PathBuf>;
+
+    /// Whether a saved file is then opened with the OS (the app's dialog
+    /// does; folders for scripts and tests do not).
+    fn opens_saved_files(&self) -> bool {
+        false
+    }
 }
 
 /// Saves into a folder under the suggested name (command line, tests).

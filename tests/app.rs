@@ -594,3 +594,83 @@ fn a_receipt_and_an_export_are_saved_from_the_app() {
     assert!(text.starts_with('\u{FEFF}'));
     assert!(text.contains("RC-1"));
 }
+
+#[test]
+fn a_profile_is_added_tested_and_used_without_showing_its_secrets() {
+    let (_fixture, mut harness) = app_with_orders(&["PF-1"]);
+    let config = tempfile::TempDir::new().expect("config dir");
+    let journal = config.path().join("profile-journal.sqlite3");
+    run_until(&mut harness, "the app", |_| true);
+    let vault = apsdesk::profiles::vault::Vault::with_store(
+        keyring_core::mock::Store::new().expect("mock store"),
+    );
+    let store = apsdesk::profiles::ProfileStore::new(config.path(), vault);
+    harness.state().app().backend.set_profile_store(store);
+    harness.state_mut().app_mut().journal_for_profiles = Some(journal.clone());
+    let credentials = sim(&harness).credentials();
+    let url = sim(&harness).base_url();
+    harness.get_by_label("Profiles").click();
+    run_until(&mut harness, "the profiles screen", |state| {
+        state.app().settings.screen == apsdesk::app::Screen::Profiles
+    });
+    for (field, text) in [
+        ("Profile name", "kw-sim"),
+        (
+            "Environment (sandbox, production or the simulator's URL)",
+            url.as_str(),
+        ),
+        (
+            "Merchant identifier",
+            credentials.merchant_identifier.as_str(),
+        ),
+        ("SHA type", "SHA-256"),
+        ("Access code", credentials.access_code.expose()),
+        ("SHA request phrase", credentials.request_phrase.expose()),
+        ("SHA response phrase", credentials.response_phrase.expose()),
+        ("Merchant name (Arabic)", "متجر الخليج"),
+    ] {
+        harness.get_by_label(field).click();
+        settle(&mut harness);
+        harness.get_by_label(field).type_text(text);
+        settle(&mut harness);
+    }
+    harness.get_by_label("Save to the keyring").click();
+    run_until(&mut harness, "the saved profile", |state| {
+        state
+            .app()
+            .profiles
+            .profiles
+            .iter()
+            .any(|profile| profile.name == "kw-sim")
+    });
+    // The secrets left the screen and never reached the file.
+    let form = &harness.state().app().profiles.form;
+    assert!(
+        form.access_code.is_empty()
+            && form.request_phrase.is_empty()
+            && form.response_phrase.is_empty()
+    );
+    let file = std::fs::read_to_string(config.path().join("profiles.toml")).expect("profiles file");
+    for secret in [
+        credentials.access_code.expose(),
+        credentials.request_phrase.expose(),
+        credentials.response_phrase.expose(),
+    ] {
+        assert!(!file.contains(secret));
+    }
+    harness.get_by_label("Test").click();
+    run_until(&mut harness, "the verdict", |state| {
+        !state.app().profiles.verdicts.is_empty()
+    });
+    assert!(
+        harness.state().app().profiles.verdicts[0]
+            .1
+            .contains("The credentials work")
+    );
+    harness.get_by_label("Use").click();
+    run_until(&mut harness, "the switch", |state| {
+        state.app().backend.session().profile == "kw-sim"
+    });
+    assert!(!harness.state().app().backend.session().demo);
+    assert!(journal.exists());
+}

@@ -22,6 +22,7 @@ pub mod files;
 pub mod i18n;
 pub mod links;
 pub mod operation;
+pub mod profiles;
 pub mod signature;
 pub mod tokens;
 pub mod transactions;
@@ -58,6 +59,7 @@ pub enum Screen {
     Bulk,
     Links,
     Tokens,
+    Profiles,
     Activity,
     Signature,
 }
@@ -87,6 +89,11 @@ pub enum AppCommand {
         operation_id: Option<i64>,
     },
     ExportCsv,
+    TestProfile(String),
+    UseProfile(String),
+    RemoveProfile(String),
+    /// The secrets travel once, to the keyring task, and are dropped there.
+    SaveProfile(Box<(crate::profiles::Profile, crate::profiles::ProfileSecrets)>),
 }
 
 /// What is remembered between launches. Never a secret.
@@ -139,6 +146,9 @@ pub struct DeskApp {
     pub bulk: bulk::BulkScreen,
     pub links: links::LinksScreen,
     pub tokens: tokens::TokensScreen,
+    pub profiles: profiles::ProfilesScreen,
+    /// The journal a profile switched to uses (the installation's).
+    pub journal_for_profiles: Option<std::path::PathBuf>,
     pub dialog: Option<OperationDialog>,
     /// Where receipts and exports are saved: the OS dialog, or a folder in tests.
     pub save_target: std::sync::Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
@@ -177,6 +187,8 @@ impl DeskApp {
             bulk: bulk::BulkScreen::default(),
             links: links::LinksScreen::default(),
             tokens: tokens::TokensScreen::default(),
+            profiles: profiles::ProfilesScreen::default(),
+            journal_for_profiles: crate::journal::store::default_path(),
             dialog: None,
             save_target: std::sync::Arc::new(files::DialogTarget),
             demo_progress: backend.session().demo.then_some((0, 0)),
@@ -245,6 +257,35 @@ impl DeskApp {
             TaskResult::Detail(detail) => self.transactions.detail = Some(*detail),
             TaskResult::Links(links) => self.links.links = links,
             TaskResult::Saved(path) => self.toast(ctx, path.display().to_string()),
+            TaskResult::Profiles(Ok(profiles)) => self.profiles.profiles = profiles,
+            TaskResult::Profiles(Err(error)) => {
+                self.profiles.error = Some(error.clone());
+                self.toast(ctx, error);
+            }
+            TaskResult::ProfileTested { name, verdict } => {
+                let text = verdict.explain(self.tr.language());
+                self.profiles.verdicts.retain(|(known, _)| known != &name);
+                self.profiles.verdicts.push((name, text.clone()));
+                self.toast(ctx, text);
+            }
+            TaskResult::ProfileSaved(name) => {
+                let text = self.tr.args("profile-saved", &[("name", name.into())]);
+                self.toast(ctx, text);
+                self.profiles.form = profiles::ProfileForm::default();
+                self.backend.load_profiles();
+            }
+            TaskResult::Switched(backend) => {
+                let name = backend.session().profile.clone();
+                backend.set_repaint(ctx);
+                self.backend = *backend;
+                self.dialog = None;
+                self.transactions = TransactionsScreen::with_filter(self.settings.filter.clone());
+                self.transactions.reload(&self.backend);
+                self.backend.reconcile_at_startup();
+                self.demo_progress = None;
+                let text = self.tr.args("profile-switched", &[("name", name.into())]);
+                self.toast(ctx, text);
+            }
             TaskResult::Operation(result) => {
                 match result.command {
                     crate::aps::Command::PaymentLink
@@ -335,6 +376,9 @@ impl DeskApp {
                 if screen == Screen::Links {
                     self.backend.load_links();
                 }
+                if screen == Screen::Profiles {
+                    self.backend.load_profiles();
+                }
             }
             AppCommand::RunBulk(kind) => {
                 let rows = self
@@ -383,6 +427,16 @@ impl DeskApp {
                     std::sync::Arc::clone(&self.save_target),
                 );
             }
+            AppCommand::TestProfile(name) => self.backend.test_profile(name),
+            AppCommand::RemoveProfile(name) => self.backend.remove_profile(name),
+            AppCommand::SaveProfile(boxed) => {
+                let (profile, secrets) = *boxed;
+                self.backend.save_profile(profile, secrets);
+            }
+            AppCommand::UseProfile(name) => match self.journal_for_profiles.clone() {
+                Some(journal) => self.backend.switch_to(name, journal),
+                None => self.toast(ctx, "no data directory for the journal".to_owned()),
+            },
             AppCommand::SetDark(dark) => {
                 self.settings.dark = dark;
                 ctx.set_theme(if dark {
@@ -423,6 +477,10 @@ impl DeskApp {
             Screen::Activity => self.activity.ui(ui, &self.tr, &mut commands),
             Screen::Links => self.links.ui(ui, &self.tr, &mut commands),
             Screen::Tokens => self.tokens.ui(ui, &self.tr, &mut commands),
+            Screen::Profiles => {
+                let active = self.backend.session().profile.clone();
+                self.profiles.ui(ui, &self.tr, &active, &mut commands);
+            }
             Screen::Bulk => {
                 let listed: Vec<String> = self
                     .transactions
@@ -529,6 +587,7 @@ impl DeskApp {
                 (Screen::Bulk, "nav-bulk"),
                 (Screen::Links, "nav-links"),
                 (Screen::Tokens, "nav-tokens"),
+                (Screen::Profiles, "nav-profiles"),
                 (Screen::Activity, "nav-activity"),
                 (Screen::Signature, "nav-signature"),
             ] {

@@ -218,8 +218,8 @@ impl TransactionsScreen {
         };
         detail_panel
             .resizable(true)
-            .min_size(420.0)
-            .default_size(440.0)
+            .min_size(380.0)
+            .default_size(400.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| match &self.detail {
                     Some(detail) if Some(detail.order.id) == self.selected => {
@@ -278,23 +278,17 @@ impl TransactionsScreen {
             } else {
                 Layout::left_to_right(Align::Center)
             });
-        // Widths that fit beside the detail panel; the customer takes the rest.
+        // Widths that always fit the panel: the date and the reference have their
+        // width, the other
+        // columns share the rest (a fixed sum ran past the panel's edge).
         let table = columns.iter().fold(table, |table, (column, _)| {
-            let width = match column {
-                SortColumn::Created => 150.0,
-                SortColumn::State => 100.0,
-                SortColumn::MerchantReference => 95.0,
-                SortColumn::CustomerName => {
-                    return table.column(Column::remainder().at_least(40.0).clip(true));
-                }
-                _ => 90.0,
-            };
-            table.column(
-                Column::initial(width)
-                    .at_least(60.0)
-                    .clip(true)
-                    .resizable(true),
-            )
+            if *column == SortColumn::Created {
+                table.column(Column::exact(135.0).clip(true))
+            } else if *column == SortColumn::MerchantReference {
+                table.column(Column::exact(118.0).clip(true))
+            } else {
+                table.column(Column::remainder().at_least(50.0).clip(true))
+            }
         });
         table
             .header(28.0, |mut header| {
@@ -618,7 +612,8 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             entry.response_code.as_deref().unwrap_or(""),
             entry.response_message.as_deref().unwrap_or(""),
         );
-        label(ui, line, false);
+        // Wrapped: a long timeline line must not widen the panel.
+        ui.add(egui::Label::new(line).wrap());
     }
     if let Some(raw) = detail
         .entries

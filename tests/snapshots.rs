@@ -1,0 +1,100 @@
+//! Image snapshots of the main screens in English and Arabic, rendered by
+//! egui_kittest on wgpu (Mesa's lavapipe where there is no GPU). Behind the
+//! `snapshots` feature, which `.ci/run` enables after installing Mesa.
+//!
+//! The data is a synthetic journal with fixed times, so the pictures are the
+//! same on every run. `UPDATE_SNAPSHOTS=1 cargo test --features snapshots
+//! --test snapshots` rewrites them after an intended change; look at them
+//! before committing.
+
+#![cfg(feature = "snapshots")]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use apsdesk::app::backend::{Backend, Session};
+use apsdesk::app::{DeskApp, Settings};
+use apsdesk::aps::client::{Client, Credentials, Endpoint};
+use apsdesk::aps::{Secret, ShaType};
+use apsdesk::journal::Journal;
+use apsdesk::journal::synthetic::{SeedSpec, seed};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+struct State {
+    backend: Option<Backend>,
+    app: Option<DeskApp>,
+}
+
+#[test]
+fn main_screens_in_english_and_arabic() {
+    let runtime = common::runtime();
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let mut journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("journal");
+    let spec = SeedSpec {
+        orders: 60,
+        profile: "snapshot".into(),
+        environment: "sandbox".into(),
+        now_ms: 1_790_000_000_000,
+    };
+    seed(&mut journal, &spec, |_, _| {}).expect("seeded");
+    let credentials = Credentials {
+        merchant_identifier: "snapshot".into(),
+        access_code: Secret::new("unused"),
+        sha_type: ShaType::Sha256,
+        request_phrase: Secret::new("unused"),
+        response_phrase: Secret::new("unused"),
+    };
+    let client =
+        Client::new(&Endpoint::Custom("http://127.0.0.1:9".into()), credentials).expect("client");
+    let session = Session {
+        profile: "snapshot".into(),
+        environment: "sandbox".into(),
+        operator: "operator".into(),
+        demo: false,
+        receipt: apsdesk::profiles::ReceiptDetails::default(),
+    };
+    let backend = Backend::with_desk(runtime.handle(), journal, client, session, None, None);
+    let mut harness = Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 800.0))
+        .build_ui_state(
+            |ui, state: &mut State| {
+                if state.app.is_none() {
+                    let backend = state.backend.take().expect("backend");
+                    state.app = Some(DeskApp::new(backend, Settings::default(), ui.ctx()));
+                }
+                let app = state.app.as_mut().expect("app");
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            State {
+                backend: Some(backend),
+                app: None,
+            },
+        );
+    let wait = |harness: &mut Harness<'_, State>, done: &dyn Fn(&DeskApp) -> bool| {
+        let started = Instant::now();
+        loop {
+            harness.step();
+            if harness.state().app.as_ref().is_some_and(|app| done(app)) {
+                for _ in 0..5 {
+                    harness.step();
+                }
+                return;
+            }
+            assert!(started.elapsed() < Duration::from_secs(20), "timed out");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    wait(&mut harness, &|app| app.transactions.rows.len() == 60);
+    let first = harness.state().app.as_ref().expect("app").transactions.rows[0]
+        .merchant_reference
+        .clone();
+    harness.get_by_label(&first).click();
+    wait(&mut harness, &|app| app.transactions.detail.is_some());
+    harness.snapshot("transactions_en");
+    harness.get_by_label("العربية").click();
+    wait(&mut harness, &|app| app.tr.is_rtl());
+    harness.snapshot("transactions_ar");
+}

@@ -94,7 +94,13 @@ fn main_screens_in_english_and_arabic() {
     harness.get_by_label(&first).click();
     wait(&mut harness, &|app| app.transactions.detail.is_some());
     harness.snapshot("transactions_en");
+    harness.get_by_label("Capture…").click();
+    wait(&mut harness, &|app| app.dialog.is_some());
+    harness.snapshot("capture_en");
     harness.get_by_label("العربية").click();
     wait(&mut harness, &|app| app.tr.is_rtl());
+    harness.snapshot("capture_ar");
+    harness.get_by_label("إلغاء الأمر").click();
+    wait(&mut harness, &|app| app.dialog.is_none());
     harness.snapshot("transactions_ar");
 }

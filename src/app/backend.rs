@@ -90,6 +90,7 @@ pub enum TaskResult {
     },
     Links(Vec<OrderRecord>),
     Saved(PathBuf),
+    BulkInput(String),
     Profiles(Result<Vec<crate::profiles::Profile>, String>),
     ProfileTested {
         name: String,
@@ -516,6 +517,30 @@ impl Backend {
                 Ok(backend) => TaskResult::Switched(Box::new(backend)),
                 Err(error) => TaskResult::Failed(format!("{error:#}")),
             }
+        });
+    }
+
+    /// Asks the operator for a CSV file (OS dialog, on a backend thread) and
+    /// returns its text for the Bulk screen.
+    pub fn load_bulk_csv(&self) {
+        self.spawn(async move {
+            tokio::task::spawn_blocking(|| {
+                let Some(path) = rfd::FileDialog::new()
+                    .add_filter("CSV", &["csv", "txt"])
+                    .pick_file()
+                else {
+                    return TaskResult::Failed("no file chosen".to_owned());
+                };
+                match std::fs::read_to_string(&path) {
+                    // A BOM from Excel is not part of the first reference.
+                    Ok(text) => {
+                        TaskResult::BulkInput(text.trim_start_matches('\u{FEFF}').to_owned())
+                    }
+                    Err(error) => TaskResult::Failed(format!("{}: {error}", path.display())),
+                }
+            })
+            .await
+            .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
         });
     }
 

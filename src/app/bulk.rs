@@ -185,6 +185,15 @@ impl BulkScreen {
             {
                 self.input = listed.join("\n");
             }
+            if ui
+                .add_enabled(
+                    !self.running,
+                    egui::Button::new(widget_text(ui, &tr.text("bulk-load-csv"), rtl, false)),
+                )
+                .clicked()
+            {
+                commands.push(AppCommand::LoadBulkCsv);
+            }
             for (kind, id) in [
                 (BulkKind::Capture, "bulk-capture"),
                 (BulkKind::Refund, "bulk-refund"),

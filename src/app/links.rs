@@ -187,6 +187,26 @@ impl LinksScreen {
                 &mut phone,
             );
             self.form.customer_phone = Some(phone).filter(|phone| !phone.is_empty());
+            let mut option = self.form.payment_option.clone().unwrap_or_default();
+            Self::field(
+                ui,
+                tr,
+                errors,
+                "field-payment-option",
+                "payment_option",
+                &mut option,
+            );
+            self.form.payment_option = Some(option).filter(|option| !option.is_empty());
+            let mut return_url = self.form.return_url.clone().unwrap_or_default();
+            Self::field(
+                ui,
+                tr,
+                errors,
+                "field-return-url",
+                "return_url",
+                &mut return_url,
+            );
+            self.form.return_url = Some(return_url).filter(|url| !url.is_empty());
             let mut description = self.form.order_description.clone().unwrap_or_default();
             Self::field(
                 ui,

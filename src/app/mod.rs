@@ -89,6 +89,7 @@ pub enum AppCommand {
         operation_id: Option<i64>,
     },
     ExportCsv,
+    LoadBulkCsv,
     TestProfile(String),
     UseProfile(String),
     RemoveProfile(String),
@@ -257,6 +258,11 @@ impl DeskApp {
             TaskResult::Detail(detail) => self.transactions.detail = Some(*detail),
             TaskResult::Links(links) => self.links.links = links,
             TaskResult::Saved(path) => self.toast(ctx, path.display().to_string()),
+            TaskResult::BulkInput(text) => {
+                if !self.bulk.running {
+                    self.bulk.input = text;
+                }
+            }
             TaskResult::Profiles(Ok(profiles)) => self.profiles.profiles = profiles,
             TaskResult::Profiles(Err(error)) => {
                 self.profiles.error = Some(error.clone());
@@ -427,6 +433,7 @@ impl DeskApp {
                     std::sync::Arc::clone(&self.save_target),
                 );
             }
+            AppCommand::LoadBulkCsv => self.backend.load_bulk_csv(),
             AppCommand::TestProfile(name) => self.backend.test_profile(name),
             AppCommand::RemoveProfile(name) => self.backend.remove_profile(name),
             AppCommand::SaveProfile(boxed) => {
@@ -509,6 +516,12 @@ impl DeskApp {
 
     /// Keyboard shortcuts for the frequent actions on the selected order.
     fn shortcuts(&self, ctx: &egui::Context, commands: &mut Vec<AppCommand>) {
+        if self.dialog.is_none()
+            && self.settings.screen == Screen::Transactions
+            && ctx.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::E))
+        {
+            commands.push(AppCommand::ExportCsv);
+        }
         let Some(detail) = &self.transactions.detail else {
             return;
         };

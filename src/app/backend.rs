@@ -792,16 +792,9 @@ fn operation_result<T>(
             out.problem = report.outcome.failure.as_ref().map(ToString::to_string);
             out.operation_id = report.operation_id;
         }
-        Err(RunError::Blocked { operation_id, .. }) => {
+        Err(error @ RunError::Blocked { operation_id, .. }) => {
             out.blocked_by = Some(operation_id);
-            out.problem = Some(
-                RunError::Blocked {
-                    operation_id,
-                    command: command.name().to_owned(),
-                    state: "open".to_owned(),
-                }
-                .to_string(),
-            );
+            out.problem = Some(error.to_string());
         }
         Err(error) => out.problem = Some(error.to_string()),
     }

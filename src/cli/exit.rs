@@ -6,7 +6,7 @@
 //! | 0 | succeeded |
 //! | 1 | declined by APS (nothing moved), or a check that found a problem |
 //! | 2 | invalid input: nothing was sent |
-//! | 3 | uncertain: the money may have moved; reconciliation is needed |
+//! | 3 | uncertain: the money may have moved, or the order is blocked by an earlier uncertain operation, or the journal failed mid-operation; reconcile |
 //! | 4 | untrusted: APS's answer failed its signature check |
 //! | 5 | APS could not be reached: nothing was sent |
 

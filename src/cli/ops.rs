@@ -227,8 +227,11 @@ fn report<T>(desk: &Desk, output: &OutputArgs, result: Result<RunReport<T>, RunE
             return exit::code(exit::NOT_CONNECTED);
         }
         Err(error @ RunError::Journal(_)) => {
+            // The journal may have failed after the request left: treat it as
+            // uncertain, so that a script reconciles rather than retries.
             eprintln!("{error}");
-            return exit::code(exit::INVALID_INPUT);
+            eprintln!("run `apsdesk journal reconcile` before trying again.");
+            return exit::code(exit::UNCERTAIN);
         }
     };
     let outcome: &Outcome<T> = &report.outcome;

@@ -77,7 +77,7 @@ fn main_screens_in_english_and_arabic() {
         let started = Instant::now();
         loop {
             harness.step();
-            if harness.state().app.as_ref().is_some_and(|app| done(app)) {
+            if harness.state().app.as_ref().is_some_and(done) {
                 for _ in 0..5 {
                     harness.step();
                 }

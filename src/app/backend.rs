@@ -616,6 +616,22 @@ impl Backend {
         });
     }
 
+    /// Sends a refund: reusing the maintenance_reference of an unapplied
+    /// uncertain refund when there is one (the desk reads the journal for
+    /// that, so it happens here, off the UI thread).
+    pub fn run_refund(&self, refund: crate::aps::request::Refund, language: Language) {
+        let mut desk = self.desk.clone();
+        desk.language = language;
+        let reference = refund.merchant_reference.clone();
+        self.spawn(async move {
+            let result = match desk.refund_with_stable_reference(&refund) {
+                Ok(refund) => desk.run(&refund).await,
+                Err(error) => Err(error),
+            };
+            TaskResult::Operation(operation_result(Command::Refund, reference, result))
+        });
+    }
+
     pub fn check_status(&self, merchant_reference: &str, language: Language) {
         match CheckStatus::for_reference(merchant_reference) {
             Ok(check) => self.run(check, language),

@@ -254,7 +254,7 @@ impl OperationDialog {
                 && let Ok(request) = validated
             {
                 self.pending = true;
-                send(request, backend, language, commands);
+                send(request, backend, language);
             }
             if let Some(operation) = self.needs_reconciliation()
                 && ui
@@ -288,21 +288,13 @@ impl OperationDialog {
     }
 }
 
-fn send(
-    request: Validated,
-    backend: &Backend,
-    language: crate::aps::Language,
-    commands: &mut Vec<AppCommand>,
-) {
+fn send(request: Validated, backend: &Backend, language: crate::aps::Language) {
     match request {
         Validated::Capture(request) => backend.run(request, language),
         Validated::Void(request) => backend.run(request, language),
         // A refund retried after an unapplied uncertain one reuses its
-        // maintenance_reference; the desk knows which.
-        Validated::Refund(request) => match backend.desk().refund_with_stable_reference(&request) {
-            Ok(request) => backend.run(request, language),
-            Err(error) => commands.push(AppCommand::Toast(error.to_string())),
-        },
+        // maintenance_reference; the backend asks the journal which.
+        Validated::Refund(request) => backend.run_refund(request, language),
     }
 }
 

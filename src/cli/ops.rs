@@ -35,15 +35,19 @@ pub struct OutputArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct MoneyArgs {
+    /// The order's merchant_reference.
     #[arg(long)]
     pub merchant_reference: String,
+    /// APS's fort_id of the order (optional with a merchant_reference).
     #[arg(long)]
     pub fort_id: Option<String>,
     /// In major units, checked against the currency's decimals (12.500 KWD).
     #[arg(long)]
     pub amount: String,
+    /// ISO 4217 code of the order's currency (KWD, SAR, AED...).
     #[arg(long)]
     pub currency: String,
+    /// Free text APS keeps with the operation.
     #[arg(long)]
     pub order_description: Option<String>,
     #[command(flatten)]
@@ -62,10 +66,13 @@ pub struct RefundArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct VoidArgs {
+    /// The order's merchant_reference.
     #[arg(long)]
     pub merchant_reference: String,
+    /// APS's fort_id of the order (optional with a merchant_reference).
     #[arg(long)]
     pub fort_id: Option<String>,
+    /// Free text APS keeps with the operation.
     #[arg(long)]
     pub order_description: Option<String>,
     #[command(flatten)]
@@ -74,8 +81,10 @@ pub struct VoidArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct StatusArgs {
+    /// The order's merchant_reference.
     #[arg(long)]
     pub merchant_reference: Option<String>,
+    /// APS's fort_id of the order (optional with a merchant_reference).
     #[arg(long)]
     pub fort_id: Option<String>,
     /// Ask APS for the acquirer's and processor's own codes too.
@@ -99,20 +108,25 @@ pub enum TokenCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct TokenUpdateArgs {
+    /// The order's merchant_reference.
     #[arg(long)]
     pub merchant_reference: String,
+    /// The saved card token to update.
     #[arg(long)]
     pub token_name: String,
     /// YYMM.
     #[arg(long)]
     pub expiry_date: Option<String>,
+    /// The new card holder name.
     #[arg(long)]
     pub card_holder_name: Option<String>,
+    /// ISO 4217 code, when the token is tied to a currency.
     #[arg(long)]
     pub currency: Option<String>,
     /// ACTIVE or INACTIVE.
     #[arg(long)]
     pub token_status: Option<String>,
+    /// Rename the token.
     #[arg(long)]
     pub new_token_name: Option<String>,
     #[command(flatten)]
@@ -135,13 +149,16 @@ pub enum LinkCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct LinkCreateArgs {
+    /// The order's merchant_reference.
     #[arg(long)]
     pub merchant_reference: String,
     /// In major units of the currency.
     #[arg(long)]
     pub amount: String,
+    /// ISO 4217 code of the order's currency (KWD, SAR, AED...).
     #[arg(long)]
     pub currency: String,
+    /// Where APS sends the link (and its receipt).
     #[arg(long)]
     pub customer_email: String,
     /// ISO 8601, in the future (2026-12-31T23:59:59+03:00).
@@ -153,15 +170,19 @@ pub struct LinkCreateArgs {
     /// PURCHASE or AUTHORIZATION.
     #[arg(long)]
     pub link_command: Option<String>,
+    /// Restrict the link to one method (VISA, MASTERCARD, KNET...).
     #[arg(long)]
     pub payment_option: Option<String>,
+    /// Free text APS keeps with the operation.
     #[arg(long)]
     pub order_description: Option<String>,
+    /// Shown on the payment page.
     #[arg(long)]
     pub customer_name: Option<String>,
     /// Required for SMS.
     #[arg(long)]
     pub customer_phone: Option<String>,
+    /// Where the customer lands after paying.
     #[arg(long)]
     pub return_url: Option<String>,
     #[command(flatten)]
@@ -170,8 +191,10 @@ pub struct LinkCreateArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct LinkStatusArgs {
+    /// The link's payment_link_id (or give its merchant_reference).
     #[arg(long)]
     pub payment_link_id: Option<String>,
+    /// The order's merchant_reference.
     #[arg(long)]
     pub merchant_reference: Option<String>,
     #[command(flatten)]

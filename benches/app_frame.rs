@@ -62,7 +62,7 @@ fn app(ctx: &egui::Context, runtime: &tokio::runtime::Runtime) -> DeskApp {
         response_phrase: Secret::new("unused"),
     };
     let client =
-        Client::new(&Endpoint::Custom("http://127.0.0.1:9".into()), credentials).expect("client");
+        Client::new(&Endpoint::Simulator("http://127.0.0.1:9".into()), credentials).expect("client");
     let session = Session {
         profile: "bench".into(),
         environment: "simulator".into(),

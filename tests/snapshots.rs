@@ -47,7 +47,7 @@ fn main_screens_in_english_and_arabic() {
         response_phrase: Secret::new("unused"),
     };
     let client =
-        Client::new(&Endpoint::Custom("http://127.0.0.1:9".into()), credentials).expect("client");
+        Client::new(&Endpoint::Simulator("http://127.0.0.1:9".into()), credentials).expect("client");
     let session = Session {
         profile: "snapshot".into(),
         environment: "sandbox".into(),

@@ -92,6 +92,7 @@ outcome-not-sent = لم تُرسل
 reconciled-applied = تمت التسوية: العملية { $operation } طُبقت.
 reconciled-not-applied = تمت التسوية: العملية { $operation } لم تُطبق؛ يمكن إعادة المحاولة.
 reconciled-open = العملية { $operation } ما زالت مفتوحة: { $why }
+reconciled-in-flight = لم تُمسّ العملية { $operation }: { $who }
 
 state-unknown = غير معروف
 state-authorized = مفوَّض

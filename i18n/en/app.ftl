@@ -88,6 +88,7 @@ outcome-not-sent = Not sent
 reconciled-applied = Reconciled: operation { $operation } was applied.
 reconciled-not-applied = Reconciled: operation { $operation } was not applied; it may be retried.
 reconciled-open = Operation { $operation } is still open: { $why }
+reconciled-in-flight = Operation { $operation } was not touched: { $who }
 
 state-unknown = Unknown
 state-authorized = Authorized

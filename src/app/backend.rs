@@ -8,10 +8,12 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
 use crate::aps::client::Client;
-use crate::aps::request::{ApsRequest, CheckStatus};
+use crate::aps::request::CheckStatus;
 use crate::aps::{Command, Language, OutcomeClass};
 use crate::journal::chain::ChainReport;
-use crate::journal::desk::{Resolution, RunError};
+use crate::journal::desk::{
+    Operation, OperationReport, Resolution, RunError, SettledOperation, Ticket,
+};
 use crate::journal::query::Cursor;
 use crate::journal::store::{EntryRecord, OpenOperation, OrderRecord};
 use crate::journal::{Actor, Desk, Journal, OrderFilter};
@@ -40,6 +42,8 @@ impl Session {
 /// What an operation came to, for the dialog and the toasts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OperationResult {
+    /// The submission this is the result of.
+    pub ticket: Ticket,
     pub command: Command,
     pub merchant_reference: String,
     /// `None` when nothing was sent (blocked, invalid, unreachable).
@@ -600,41 +604,24 @@ impl Backend {
         });
     }
 
-    /// Sends an operation through the desk (journaled, blocked while open).
-    pub fn run<R>(&self, request: R, language: Language)
-    where
-        R: ApsRequest + Send + Sync + 'static,
-        R::Response: Send,
-    {
+    /// Sends an operation through the desk (journaled; the order held while
+    /// it runs). Returns the ticket its [`OperationResult`] will carry.
+    pub fn submit(&self, operation: Operation, language: Language) -> Ticket {
         let mut desk = self.desk.clone();
         desk.language = language;
-        let command = request.command();
-        let reference = request.merchant_reference().unwrap_or_default().to_owned();
+        let ticket = Ticket::next();
         self.spawn(async move {
-            let result = desk.run(&request).await;
-            TaskResult::Operation(operation_result(command, reference, result))
+            let report = desk.submit_as(ticket, operation).await;
+            TaskResult::Operation(operation_result(report))
         });
-    }
-
-    /// Sends a refund: reusing the maintenance_reference of an unapplied
-    /// uncertain refund when there is one (the desk reads the journal for
-    /// that, so it happens here, off the UI thread).
-    pub fn run_refund(&self, refund: crate::aps::request::Refund, language: Language) {
-        let mut desk = self.desk.clone();
-        desk.language = language;
-        let reference = refund.merchant_reference.clone();
-        self.spawn(async move {
-            let result = match desk.refund_with_stable_reference(&refund) {
-                Ok(refund) => desk.run(&refund).await,
-                Err(error) => Err(error),
-            };
-            TaskResult::Operation(operation_result(Command::Refund, reference, result))
-        });
+        ticket
     }
 
     pub fn check_status(&self, merchant_reference: &str, language: Language) {
         match CheckStatus::for_reference(merchant_reference) {
-            Ok(check) => self.run(check, language),
+            Ok(check) => {
+                self.submit(Operation::CheckStatus(check), language);
+            }
             Err(errors) => {
                 let _ = self
                     .sender
@@ -722,12 +709,8 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&
         Err(errors) => return RowState::Skipped(errors.message(language)),
     };
     if kind == BulkKind::Status {
-        let result = desk.run(&check).await;
-        return RowState::Done(operation_result(
-            Command::CheckStatus,
-            reference.to_owned(),
-            result,
-        ));
+        let report = desk.submit(Operation::CheckStatus(check)).await;
+        return RowState::Done(operation_result(report));
     }
     let Some(amount) = amount else {
         return RowState::Skipped("no amount".to_owned());
@@ -760,39 +743,23 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&
         currency,
         ..MaintenanceForm::default()
     };
-    match kind {
-        BulkKind::Capture => match Capture::parse(&form) {
-            Ok(capture) => RowState::Done(operation_result(
-                Command::Capture,
-                reference.to_owned(),
-                desk.run(&capture).await,
-            )),
-            Err(errors) => RowState::Skipped(errors.message(language)),
-        },
-        BulkKind::Refund => match Refund::parse(&form)
-            .map_err(RunError::Invalid)
-            .and_then(|refund| desk.refund_with_stable_reference(&refund))
-        {
-            Ok(refund) => RowState::Done(operation_result(
-                Command::Refund,
-                reference.to_owned(),
-                desk.run(&refund).await,
-            )),
-            Err(RunError::Invalid(errors)) => RowState::Skipped(errors.message(language)),
-            Err(error) => RowState::Skipped(error.to_string()),
-        },
-        BulkKind::Status => RowState::Skipped(String::new()),
+    let operation = match kind {
+        BulkKind::Capture => Capture::parse(&form).map(Operation::Capture),
+        // The desk gives the refund its maintenance_reference.
+        BulkKind::Refund => Refund::parse(&form).map(Operation::Refund),
+        BulkKind::Status => return RowState::Skipped(String::new()),
+    };
+    match operation {
+        Ok(operation) => RowState::Done(operation_result(desk.submit(operation).await)),
+        Err(errors) => RowState::Skipped(errors.message(language)),
     }
 }
 
-fn operation_result<T>(
-    command: Command,
-    merchant_reference: String,
-    result: Result<crate::journal::desk::RunReport<T>, RunError>,
-) -> OperationResult {
+fn operation_result(report: OperationReport) -> OperationResult {
     let mut out = OperationResult {
-        command,
-        merchant_reference,
+        ticket: report.ticket,
+        command: report.command,
+        merchant_reference: report.merchant_reference.unwrap_or_default(),
         class: None,
         response_code: None,
         response_message: None,
@@ -800,7 +767,7 @@ fn operation_result<T>(
         operation_id: None,
         blocked_by: None,
     };
-    match result {
+    match report.result {
         Ok(report) => {
             out.class = Some(report.outcome.class);
             out.response_code = report.outcome.response_code().map(str::to_owned);
@@ -808,11 +775,30 @@ fn operation_result<T>(
             out.problem = report.outcome.failure.as_ref().map(ToString::to_string);
             out.operation_id = report.operation_id;
         }
-        Err(error @ RunError::Blocked { operation_id, .. }) => {
-            out.blocked_by = Some(operation_id);
+        Err(RunError::SettledFirst(settled)) => {
+            // Nothing was sent; an operation still open keeps the order blocked.
+            out.blocked_by = settled
+                .iter()
+                .find(|operation| !operation.resolution.is_settled())
+                .map(|operation| operation.operation_id);
+            out.problem = Some(
+                settled
+                    .iter()
+                    .map(SettledOperation::summary)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            );
+        }
+        Err(error @ RunError::InFlight(_)) => {
             out.problem = Some(error.to_string());
         }
-        Err(error) => out.problem = Some(error.to_string()),
+        Err(
+            error @ (RunError::Invalid(_)
+            | RunError::NoBaseline { .. }
+            | RunError::NotSent(_)
+            | RunError::JournalBeforeSending(_)
+            | RunError::Journal(_)),
+        ) => out.problem = Some(error.to_string()),
     }
     out
 }

@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::aps::Language;
 use crate::journal::OrderFilter;
-use crate::journal::desk::Resolution;
+use crate::journal::desk::{Operation, Resolution};
 use crate::journal::store::OrderRecord;
 use activity::ActivityScreen;
 use backend::{Backend, TaskResult};
@@ -64,9 +64,23 @@ pub enum Screen {
     Signature,
 }
 
+/// Who asked for a submission, so that its result goes back there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitOrigin {
+    /// The open Capture/Refund/Void dialog.
+    Dialog,
+    /// A screen that shows results as they come (links, tokens, status).
+    Screen,
+}
+
 /// What the operator asked for; applied in [`DeskApp::logic`].
 #[derive(Debug, Clone)]
 pub enum AppCommand {
+    /// Send an operation through the desk.
+    Submit {
+        operation: Box<Operation>,
+        origin: SubmitOrigin,
+    },
     OpenDialog(OperationKind, Box<OrderRecord>),
     CheckStatus(String),
     Reconcile(Option<i64>),
@@ -314,7 +328,7 @@ impl DeskApp {
                 );
                 if let Some(dialog) = &mut self.dialog
                     && dialog.pending
-                    && dialog.order.merchant_reference == result.merchant_reference
+                    && dialog.ticket == Some(result.ticket)
                 {
                     dialog.finished(result);
                 }
@@ -333,6 +347,13 @@ impl DeskApp {
                         Resolution::Unresolved(why) => self.tr.args(
                             "reconciled-open",
                             &[("operation", operation.into()), ("why", why.into())],
+                        ),
+                        Resolution::InFlight(holder) => self.tr.args(
+                            "reconciled-in-flight",
+                            &[
+                                ("operation", operation.into()),
+                                ("who", holder.describe().into()),
+                            ],
                         ),
                     };
                     self.toast(ctx, text);
@@ -396,8 +417,25 @@ impl DeskApp {
                 self.backend
                     .run_bulk(kind, rows, self.bulk.control.clone(), self.tr.language());
             }
-            AppCommand::CreateLink(link) => self.backend.run(*link, self.tr.language()),
-            AppCommand::UpdateToken(update) => self.backend.run(*update, self.tr.language()),
+            AppCommand::Submit { operation, origin } => {
+                let ticket = self.backend.submit(*operation, self.tr.language());
+                match origin {
+                    SubmitOrigin::Dialog => {
+                        if let Some(dialog) = &mut self.dialog {
+                            dialog.ticket = Some(ticket);
+                        }
+                    }
+                    SubmitOrigin::Screen => {}
+                }
+            }
+            AppCommand::CreateLink(link) => {
+                self.backend
+                    .submit(Operation::PaymentLink(*link), self.tr.language());
+            }
+            AppCommand::UpdateToken(update) => {
+                self.backend
+                    .submit(Operation::UpdateToken(*update), self.tr.language());
+            }
             AppCommand::RefreshLinks => {
                 for link in &self.links.links {
                     if let Ok(check) = crate::aps::request::CheckPaymentLinkStatus::parse(
@@ -413,7 +451,8 @@ impl DeskApp {
                             }
                             by_reference @ crate::aps::request::CheckPaymentLinkStatus::ByReference { .. } => by_reference,
                         };
-                        self.backend.run(check, self.tr.language());
+                        self.backend
+                            .submit(Operation::CheckPaymentLinkStatus(check), self.tr.language());
                     }
                 }
             }

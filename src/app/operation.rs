@@ -8,11 +8,12 @@ use egui::{Align, Layout, RichText, Ui};
 use super::backend::{Backend, OperationResult};
 use super::i18n::Tr;
 use super::widgets::{colored_text, field_error, label, widget_text};
-use super::{AppCommand, OperationKind};
+use super::{AppCommand, OperationKind, SubmitOrigin};
 use crate::aps::money::format_minor_units;
 use crate::aps::request::{Capture, MaintenanceForm, Refund, VoidAuthorization};
 use crate::aps::validate::FieldErrors;
 use crate::aps::{Currency, OutcomeClass};
+use crate::journal::desk::{Operation, Ticket};
 use crate::journal::store::OrderRecord;
 
 /// An open operation dialog.
@@ -26,6 +27,8 @@ pub struct OperationDialog {
     pub confirmation: String,
     /// Sent and waiting: the send button stays disabled.
     pub pending: bool,
+    /// The submission whose result this dialog waits for.
+    pub ticket: Option<Ticket>,
     pub result: Option<OperationResult>,
 }
 
@@ -59,6 +62,7 @@ impl OperationDialog {
             maintenance_reference: String::new(),
             confirmation: String::new(),
             pending: false,
+            ticket: None,
             result: None,
         }
     }
@@ -254,7 +258,10 @@ impl OperationDialog {
                 && let Ok(request) = validated
             {
                 self.pending = true;
-                send(request, backend, language);
+                commands.push(AppCommand::Submit {
+                    operation: Box::new(request.into_operation()),
+                    origin: SubmitOrigin::Dialog,
+                });
             }
             if let Some(operation) = self.needs_reconciliation()
                 && ui
@@ -281,20 +288,22 @@ impl OperationDialog {
         keep_open
     }
 
-    /// The backend's answer for this dialog's order arrived.
+    /// The backend's answer for this dialog's submission arrived.
     pub fn finished(&mut self, result: OperationResult) {
         self.pending = false;
         self.result = Some(result);
     }
 }
 
-fn send(request: Validated, backend: &Backend, language: crate::aps::Language) {
-    match request {
-        Validated::Capture(request) => backend.run(request, language),
-        Validated::Void(request) => backend.run(request, language),
-        // A refund retried after an unapplied uncertain one reuses its
-        // maintenance_reference; the backend asks the journal which.
-        Validated::Refund(request) => backend.run_refund(request, language),
+impl Validated {
+    fn into_operation(self) -> Operation {
+        match self {
+            Validated::Capture(request) => Operation::Capture(request),
+            Validated::Void(request) => Operation::Void(request),
+            // The desk chooses the refund's maintenance_reference (reusing
+            // the one of a refund settled as not applied).
+            Validated::Refund(request) => Operation::Refund(request),
+        }
     }
 }
 

@@ -37,30 +37,150 @@ pub struct Credentials {
     pub response_phrase: Secret,
 }
 
-/// Where requests go.
+/// The APS environment a request goes to, as the journal records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    /// Real money.
+    Production,
+    Sandbox,
+    /// A simulator on this machine (a loopback address).
+    Simulator,
+    /// Any other server, allowed explicitly (`--custom-endpoint`).
+    Custom,
+}
+
+impl Environment {
+    pub const ALL: [Environment; 4] = [
+        Environment::Production,
+        Environment::Sandbox,
+        Environment::Simulator,
+        Environment::Custom,
+    ];
+
+    /// The word the journal records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Production => "production",
+            Environment::Sandbox => "sandbox",
+            Environment::Simulator => "simulator",
+            Environment::Custom => "custom",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Environment> {
+        Environment::ALL
+            .into_iter()
+            .find(|environment| environment.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Environment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where requests go. Built only by [`Endpoint::parse`] (or for a simulator
+/// on loopback), so that the environment recorded with an operation is the
+/// one its request really went to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Endpoint {
     Sandbox,
     Production,
-    /// Any base URL, e.g. the simulator's `http://127.0.0.1:8080`.
+    /// A server on a loopback address, e.g. the simulator's `http://127.0.0.1:8080`.
+    Simulator(String),
+    /// Another server, allowed explicitly.
     Custom(String),
 }
 
+pub const SANDBOX_HOST: &str = "sbpaymentservices.payfort.com";
+pub const PRODUCTION_HOST: &str = "paymentservices.payfort.com";
 pub const SANDBOX_PAYMENT_API: &str = "https://sbpaymentservices.payfort.com/FortAPI/paymentApi";
 pub const PRODUCTION_PAYMENT_API: &str = "https://paymentservices.payfort.com/FortAPI/paymentApi";
 /// The path of the server-to-server API, on APS and on the simulator.
 pub const PAYMENT_API_PATH: &str = "/FortAPI/paymentApi";
 
+/// Why an endpoint was refused (nothing was sent anywhere).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    #[error("{0:?} is not sandbox, production or an http(s) URL")]
+    NotAUrl(String),
+    #[error("{host} is APS's {environment} host and is only reached over https")]
+    ApsWithoutHttps {
+        host: String,
+        environment: Environment,
+    },
+    #[error("the URL carries a user name or password; give credentials through the profile or the environment")]
+    CredentialsInUrl,
+    #[error(
+        "{host} is neither APS (sandbox, production) nor a simulator on this machine (a loopback address); to use it anyway, allow it with --custom-endpoint"
+    )]
+    NotAllowed { host: String },
+}
+
 impl Endpoint {
-    /// `sandbox`, `production`, or an `http(s)://` base URL.
-    pub fn parse(text: &str) -> Option<Endpoint> {
-        match text.trim() {
-            "sandbox" => Some(Endpoint::Sandbox),
-            "production" => Some(Endpoint::Production),
-            url if url.starts_with("http://") || url.starts_with("https://") => {
-                Some(Endpoint::Custom(url.trim_end_matches('/').to_owned()))
-            }
+    /// `sandbox`, `production`, APS's own URLs (https only), or a loopback
+    /// URL (the simulator). Any other server is refused.
+    pub fn parse(text: &str) -> Result<Endpoint, EndpointError> {
+        Endpoint::parse_allowing(text, false)
+    }
+
+    /// As [`Endpoint::parse`]; with `allow_custom`, another server is
+    /// accepted as [`Endpoint::Custom`].
+    pub fn parse_allowing(text: &str, allow_custom: bool) -> Result<Endpoint, EndpointError> {
+        let text = text.trim();
+        match text {
+            "sandbox" => return Ok(Endpoint::Sandbox),
+            "production" => return Ok(Endpoint::Production),
+            _ => {}
+        }
+        let url = reqwest::Url::parse(text).map_err(|_| EndpointError::NotAUrl(text.to_owned()))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(EndpointError::NotAUrl(text.to_owned()));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(EndpointError::CredentialsInUrl);
+        }
+        let Some(host) = url.host_str() else {
+            return Err(EndpointError::NotAUrl(text.to_owned()));
+        };
+        let host_name = host.to_ascii_lowercase();
+        let host_name = host_name.trim_end_matches('.');
+        let aps = match host_name {
+            SANDBOX_HOST => Some(Environment::Sandbox),
+            PRODUCTION_HOST => Some(Environment::Production),
             _ => None,
+        };
+        if let Some(environment) = aps {
+            if url.scheme() != "https" || url.port().is_some_and(|port| port != 443) {
+                return Err(EndpointError::ApsWithoutHttps {
+                    host: host_name.to_owned(),
+                    environment,
+                });
+            }
+            return Ok(match environment {
+                Environment::Production => Endpoint::Production,
+                Environment::Sandbox
+                | Environment::Simulator
+                | Environment::Custom => Endpoint::Sandbox,
+            });
+        }
+        let loopback = host_name == "localhost"
+            || host_name
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|address| address.is_loopback());
+        let base = text.trim_end_matches('/').to_owned();
+        if loopback {
+            Ok(Endpoint::Simulator(base))
+        } else if allow_custom {
+            Ok(Endpoint::Custom(base))
+        } else {
+            Err(EndpointError::NotAllowed {
+                host: host_name.to_owned(),
+            })
         }
     }
 
@@ -69,8 +189,23 @@ impl Endpoint {
         match self {
             Endpoint::Sandbox => SANDBOX_PAYMENT_API.to_owned(),
             Endpoint::Production => PRODUCTION_PAYMENT_API.to_owned(),
-            Endpoint::Custom(base) if base.ends_with(PAYMENT_API_PATH) => base.clone(),
-            Endpoint::Custom(base) => format!("{base}{PAYMENT_API_PATH}"),
+            Endpoint::Simulator(base) | Endpoint::Custom(base)
+                if base.ends_with(PAYMENT_API_PATH) =>
+            {
+                base.clone()
+            }
+            Endpoint::Simulator(base) | Endpoint::Custom(base) => {
+                format!("{base}{PAYMENT_API_PATH}")
+            }
+        }
+    }
+
+    pub fn environment(&self) -> Environment {
+        match self {
+            Endpoint::Sandbox => Environment::Sandbox,
+            Endpoint::Production => Environment::Production,
+            Endpoint::Simulator(_) => Environment::Simulator,
+            Endpoint::Custom(_) => Environment::Custom,
         }
     }
 
@@ -182,6 +317,23 @@ pub struct Outcome<T> {
 }
 
 impl<T> Outcome<T> {
+    /// The same outcome without its typed response (for callers that handle
+    /// every command alike).
+    pub fn erased(self) -> Outcome<()> {
+        Outcome {
+            class: self.class,
+            command: self.command,
+            request: self.request,
+            response: self.response,
+            typed: self.typed.map(|_| ()),
+            raw_body: self.raw_body,
+            http_status: self.http_status,
+            failure: self.failure,
+            attempts: self.attempts,
+            elapsed: self.elapsed,
+        }
+    }
+
     /// `response_code` of a trusted response.
     pub fn response_code(&self) -> Option<&str> {
         self.trusted_response()
@@ -297,6 +449,7 @@ pub fn retry_delay(
 pub struct Client {
     http: reqwest::Client,
     url: String,
+    environment: Environment,
     credentials: Credentials,
     options: ClientOptions,
 }
@@ -328,11 +481,16 @@ impl Client {
             .connect_timeout(options.connect_timeout)
             .timeout(options.request_timeout)
             .user_agent(concat!("apsdesk/", env!("CARGO_PKG_VERSION")))
+            // Never follow a redirect: it would post the request, access code
+            // included, wherever `Location` says. A 3xx is a non-2xx answer:
+            // uncertain for a money command, a failed read otherwise.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|err| SendError::Build(err.to_string()))?;
         Ok(Client {
             http,
             url: endpoint.payment_api_url(),
+            environment: endpoint.environment(),
             credentials,
             options,
         })
@@ -340,6 +498,11 @@ impl Client {
 
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The environment of the endpoint this client talks to.
+    pub fn environment(&self) -> Environment {
+        self.environment
     }
 
     pub fn credentials(&self) -> &Credentials {
@@ -582,16 +745,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn endpoints() {
+    fn endpoints_are_aps_hosts_over_https_loopback_or_explicitly_custom() {
+        let parse = |text: &str| Endpoint::parse(text);
+        assert_eq!(parse("sandbox"), Ok(Endpoint::Sandbox));
+        assert_eq!(parse(PRODUCTION_PAYMENT_API), Ok(Endpoint::Production));
         assert_eq!(
-            Endpoint::parse("sandbox").map(|e| e.payment_api_url()),
-            Some(SANDBOX_PAYMENT_API.into())
+            parse("https://SBPaymentServices.PayFort.com/"),
+            Ok(Endpoint::Sandbox)
         );
         assert_eq!(
-            Endpoint::parse("http://127.0.0.1:9/").map(|e| e.payment_api_url()),
-            Some("http://127.0.0.1:9/FortAPI/paymentApi".into())
+            parse("http://paymentservices.payfort.com/FortAPI/paymentApi"),
+            Err(EndpointError::ApsWithoutHttps {
+                host: PRODUCTION_HOST.into(),
+                environment: Environment::Production
+            })
         );
-        assert_eq!(Endpoint::parse("ftp://x"), None);
+        assert!(matches!(
+            parse("https://paymentservices.payfort.com:8443/"),
+            Err(EndpointError::ApsWithoutHttps { .. })
+        ));
+        for loopback in [
+            "http://127.0.0.1:9/",
+            "http://localhost:8585",
+            "http://[::1]:8585",
+            "http://127.3.2.1",
+        ] {
+            let endpoint = parse(loopback).expect(loopback);
+            assert_eq!(endpoint.environment(), Environment::Simulator, "{loopback}");
+        }
+        assert_eq!(
+            parse("http://127.0.0.1:9/").map(|e| e.payment_api_url()),
+            Ok("http://127.0.0.1:9/FortAPI/paymentApi".into())
+        );
+        for elsewhere in [
+            "https://evil.example/",
+            "http://10.0.0.5:8080",
+            "https://paymentservices.payfort.com.evil.example/",
+        ] {
+            assert!(
+                matches!(parse(elsewhere), Err(EndpointError::NotAllowed { .. })),
+                "{elsewhere}"
+            );
+            assert_eq!(
+                Endpoint::parse_allowing(elsewhere, true).map(|e| e.environment()),
+                Ok(Environment::Custom),
+                "{elsewhere}"
+            );
+        }
+        assert_eq!(
+            parse("http://user:pw@127.0.0.1:9"),
+            Err(EndpointError::CredentialsInUrl)
+        );
+        assert!(matches!(parse("ftp://x"), Err(EndpointError::NotAUrl(_))));
         assert!(Endpoint::Production.is_production());
     }
 

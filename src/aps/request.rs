@@ -32,6 +32,27 @@ pub trait ApsRequest {
     /// The order this request is about, when it names one.
     fn merchant_reference(&self) -> Option<&str>;
 
+    /// The amount the request moves or asks for, as typed (never re-read
+    /// from the parameters).
+    fn amount(&self) -> Option<Money> {
+        None
+    }
+
+    /// A refund's own id, when it has one.
+    fn maintenance_reference(&self) -> Option<&str> {
+        None
+    }
+
+    /// This request with `reference` as its maintenance_reference: `Some`
+    /// only for a refund, which the journal's desk gives an id it chooses
+    /// (reusing one when a retry must be recognisable as a retry).
+    fn with_maintenance_reference(&self, _reference: &str) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
+
     /// The operation's parameters alone, for previews and tests.
     fn params(&self) -> Params {
         let mut params = Params::new();
@@ -179,6 +200,10 @@ impl ApsRequest for Capture {
         params.push_opt("order_description", self.order_description.as_deref());
     }
 
+    fn amount(&self) -> Option<Money> {
+        Some(self.amount)
+    }
+
     fn merchant_reference(&self) -> Option<&str> {
         Some(&self.merchant_reference)
     }
@@ -218,6 +243,21 @@ impl ApsRequest for Refund {
             "maintenance_reference",
             self.maintenance_reference.as_deref(),
         );
+    }
+
+    fn amount(&self) -> Option<Money> {
+        Some(self.amount)
+    }
+
+    fn maintenance_reference(&self) -> Option<&str> {
+        self.maintenance_reference.as_deref()
+    }
+
+    fn with_maintenance_reference(&self, reference: &str) -> Option<Self> {
+        Some(Refund {
+            maintenance_reference: Some(reference.to_owned()),
+            ..self.clone()
+        })
     }
 
     fn merchant_reference(&self) -> Option<&str> {
@@ -586,6 +626,10 @@ impl ApsRequest for PaymentLink {
         params.push_opt("customer_name", self.customer_name.as_deref());
         params.push_opt("customer_phone", self.customer_phone.as_deref());
         params.push_opt("return_url", self.return_url.as_deref());
+    }
+
+    fn amount(&self) -> Option<Money> {
+        Some(self.amount)
     }
 
     fn merchant_reference(&self) -> Option<&str> {

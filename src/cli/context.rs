@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context as _, anyhow, bail};
 
 use super::GlobalArgs;
-use crate::aps::client::{Client, Credentials, Endpoint};
+use crate::aps::client::{Client, ClientOptions, Credentials, Endpoint};
 use crate::aps::{Language, Secret, ShaType};
 use crate::journal::store::default_path;
 use crate::journal::{Actor, Desk, Journal};
@@ -50,19 +50,11 @@ pub fn operator(global: &GlobalArgs) -> String {
         .unwrap_or_else(|| "operator".to_owned())
 }
 
-/// `sandbox`, `production` or `simulator` (any other URL).
-pub fn environment_name(endpoint: &Endpoint) -> &'static str {
-    match endpoint {
-        Endpoint::Sandbox => "sandbox",
-        Endpoint::Production => "production",
-        Endpoint::Custom(_) => "simulator",
-    }
-}
-
 /// Credentials from the `APSDESK_*` variables; `lookup` reads one variable.
 /// Errors name the variable, never its value.
 pub fn credentials_from_env(
     lookup: impl Fn(&str) -> Option<String>,
+    allow_custom_endpoint: bool,
 ) -> anyhow::Result<(Credentials, Endpoint)> {
     let required = |name: &str| {
         lookup(name)
@@ -77,11 +69,8 @@ pub fn credentials_from_env(
         anyhow!("--credentials-from-env: {ENV_SHA_TYPE} is not a SHA type (e.g. SHA-256, HMAC-512)")
     })?;
     let endpoint_text = required(ENV_ENDPOINT)?;
-    let endpoint = Endpoint::parse(&endpoint_text).ok_or_else(|| {
-        anyhow!(
-            "--credentials-from-env: {ENV_ENDPOINT} must be sandbox, production or an http(s) URL"
-        )
-    })?;
+    let endpoint = Endpoint::parse_allowing(&endpoint_text, allow_custom_endpoint)
+        .map_err(|error| anyhow!("--credentials-from-env: {ENV_ENDPOINT}: {error}"))?;
     Ok((
         Credentials {
             merchant_identifier,
@@ -103,7 +92,8 @@ pub struct Account {
 
 pub fn account(global: &GlobalArgs) -> anyhow::Result<Account> {
     if global.credentials_from_env {
-        let (credentials, endpoint) = credentials_from_env(|name| std::env::var(name).ok())?;
+        let (credentials, endpoint) =
+            credentials_from_env(|name| std::env::var(name).ok(), global.custom_endpoint)?;
         // Orders made with environment credentials are filed under the
         // merchant, so that two merchants' references never collide.
         let profile = format!("env:{}", credentials.merchant_identifier);
@@ -134,11 +124,15 @@ fn profile_account(name: &str) -> anyhow::Result<Account> {
 pub fn desk(global: &GlobalArgs) -> anyhow::Result<Desk> {
     let account = account(global)?;
     let journal = open_journal(global)?;
-    let client = Client::new(&account.endpoint, account.credentials)?;
+    let mut options = ClientOptions::default();
+    if let Some(seconds) = global.timeout {
+        options.request_timeout = std::time::Duration::from_secs(seconds);
+    }
+    let client = Client::with_options(&account.endpoint, account.credentials, options)?;
     let actor = Actor {
         operator: operator(global),
         profile: account.profile,
-        environment: environment_name(&account.endpoint).to_owned(),
+        environment: account.endpoint.environment().as_str().to_owned(),
     };
     Ok(Desk::new(
         Arc::new(Mutex::new(journal)),
@@ -176,12 +170,15 @@ mod tests {
                 .to_owned(),
             )
         };
-        let (credentials, endpoint) = credentials_from_env(full).expect("complete");
+        let (credentials, endpoint) = credentials_from_env(full, false).expect("complete");
         assert_eq!(credentials.sha_type, ShaType::Hmac512);
-        assert_eq!(endpoint, Endpoint::Custom("http://127.0.0.1:9".to_owned()));
+        assert_eq!(
+            endpoint,
+            Endpoint::Simulator("http://127.0.0.1:9".to_owned())
+        );
         let without_phrase =
             |name: &str| (name != ENV_RESPONSE_PHRASE).then(|| full(name)).flatten();
-        let error = credentials_from_env(without_phrase)
+        let error = credentials_from_env(without_phrase, false)
             .expect_err("refused")
             .to_string();
         assert!(error.contains(ENV_RESPONSE_PHRASE), "{error}");
@@ -192,7 +189,7 @@ mod tests {
                 full(name)
             }
         };
-        let error = credentials_from_env(bad_sha)
+        let error = credentials_from_env(bad_sha, false)
             .expect_err("refused")
             .to_string();
         assert!(

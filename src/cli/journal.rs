@@ -112,7 +112,16 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
                         unresolved += 1;
                         println!("operation {operation_id}: still open: {why}");
                     }
-                    settled => println!("operation {operation_id}: {}", settled.as_str()),
+                    Resolution::InFlight(holder) => {
+                        unresolved += 1;
+                        println!(
+                            "operation {operation_id}: not touched: {}",
+                            holder.describe()
+                        );
+                    }
+                    Resolution::Applied | Resolution::NotApplied => {
+                        println!("operation {operation_id}: {}", resolution.as_str());
+                    }
                 }
             }
             Ok(exit::code(if unresolved == 0 {

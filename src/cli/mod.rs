@@ -52,6 +52,16 @@ pub struct GlobalArgs {
     /// Who is working, recorded with every operation [default: the login name].
     #[arg(long, global = true, value_name = "NAME", env = "APSDESK_OPERATOR")]
     pub operator: Option<String>,
+    /// Accept an endpoint that is neither APS (sandbox, production) nor a
+    /// simulator on this machine; its operations are recorded as environment
+    /// `custom`.
+    #[arg(long, global = true)]
+    pub custom_endpoint: bool,
+    /// Seconds to wait for APS's answer to one request (money commands are
+    /// never retried; a timeout after sending is uncertain).
+    #[arg(long, global = true, value_name = "SECONDS", env = "APSDESK_TIMEOUT",
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: Option<u64>,
     /// The language of messages and of APS's answers.
     #[arg(long, global = true, value_enum, default_value = "en")]
     pub lang: LangArg,

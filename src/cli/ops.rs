@@ -17,13 +17,13 @@ use super::context::{desk, runtime};
 use super::exit;
 use crate::aps::client::Outcome;
 use crate::aps::request::{
-    ApsRequest, Capture, CheckPaymentLinkStatus, CheckStatus, MaintenanceForm, PaymentLink,
+    Capture, CheckPaymentLinkStatus, CheckStatus, MaintenanceForm, PaymentLink,
     PaymentLinkForm, Refund, UpdateToken, UpdateTokenForm, VoidAuthorization,
 };
 use crate::aps::validate::FieldErrors;
 use crate::aps::{Language, OutcomeClass};
 use crate::journal::Desk;
-use crate::journal::desk::{RunError, RunReport};
+use crate::journal::desk::{Operation, OperationReport, RunError};
 
 /// Output options shared by every operation.
 #[derive(Debug, Clone, Args)]
@@ -58,8 +58,8 @@ pub struct MoneyArgs {
 pub struct RefundArgs {
     #[command(flatten)]
     pub money: MoneyArgs,
-    /// Your id for this refund [default: reused from an unapplied uncertain
-    /// refund of the same amount, else a new one].
+    /// Your id for this refund [default: chosen by apsdesk: reused from a
+    /// refund of the same amount settled as not applied, else a new one].
     #[arg(long)]
     pub maintenance_reference: Option<String>,
 }
@@ -219,50 +219,90 @@ fn maintenance_form(args: &MoneyArgs) -> MaintenanceForm {
     }
 }
 
-/// Runs a validated request through the desk and reports it.
-fn execute<R: ApsRequest>(
+/// Sends a validated operation through the desk and reports it.
+fn execute(
     global: &GlobalArgs,
     output: &OutputArgs,
-    build: impl FnOnce(&Desk) -> Result<R, RunError>,
+    build: impl FnOnce() -> Result<Operation, FieldErrors>,
 ) -> anyhow::Result<ExitCode> {
-    let desk = desk(global)?;
-    let request = match build(&desk) {
-        Ok(request) => request,
-        Err(RunError::Invalid(errors)) => return Ok(invalid(&errors, desk.language)),
-        Err(other) => return Err(other.into()),
+    let language = Language::from(global.lang);
+    let operation = match build() {
+        Ok(operation) => operation,
+        Err(errors) => return Ok(invalid(&errors, language)),
     };
-    let result = runtime()?.block_on(desk.run(&request));
-    Ok(report(&desk, output, result))
+    let desk = desk(global)?;
+    let report = runtime()?.block_on(desk.submit(operation));
+    Ok(report_result(&desk, output, report))
 }
 
-fn report<T>(desk: &Desk, output: &OutputArgs, result: Result<RunReport<T>, RunError>) -> ExitCode {
+/// Prints what became of a submission and returns its exit code.
+fn report_result(desk: &Desk, output: &OutputArgs, submitted: OperationReport) -> ExitCode {
     let language = desk.language;
-    let report = match result {
+    let report = match submitted.result {
         Ok(report) => report,
         Err(RunError::Invalid(errors)) => return invalid(&errors, language),
-        Err(error @ RunError::Blocked { .. }) => {
+        Err(error @ RunError::InFlight(_)) => {
             eprintln!("{error}");
-            eprintln!("run `apsdesk journal reconcile` (with the same account) first.");
+            eprintln!(
+                "{}",
+                language.pick(
+                    "Wait for it to finish, then check the order (`apsdesk orders show`).",
+                    "انتظر حتى تنتهي، ثم راجع الطلب (`apsdesk orders show`).",
+                )
+            );
             return exit::code(exit::UNCERTAIN);
         }
-        Err(error @ (RunError::NotSent(_) | RunError::NoBaseline(_))) => {
+        Err(RunError::SettledFirst(settled)) => {
+            for operation in &settled {
+                println!("{}", operation.summary());
+            }
+            if output.json {
+                println!(
+                    "{}",
+                    json!({
+                        "outcome": "settled_first",
+                        "sent": false,
+                        "settled": settled.iter().map(|operation| json!({
+                            "operation_id": operation.operation_id,
+                            "command": operation.command.name(),
+                            "resolution": operation.resolution.as_str(),
+                        })).collect::<Vec<_>>(),
+                    })
+                );
+            }
+            return exit::code(exit::of_settled(&settled));
+        }
+        Err(error @ RunError::NoBaseline { class, .. }) => {
+            eprintln!("{error}");
+            return exit::code(match class {
+                Some(OutcomeClass::Untrusted) => exit::UNTRUSTED,
+                Some(OutcomeClass::Declined | OutcomeClass::Succeeded) => exit::DECLINED,
+                Some(OutcomeClass::Uncertain) | None => exit::NOT_CONNECTED,
+            });
+        }
+        Err(error @ RunError::NotSent(_)) => {
             eprintln!("{error}");
             return exit::code(exit::NOT_CONNECTED);
         }
+        Err(error @ RunError::JournalBeforeSending(_)) => {
+            eprintln!("{error}");
+            return exit::code(exit::INVALID_INPUT);
+        }
         Err(error @ RunError::Journal(_)) => {
-            // The journal may have failed after the request left: treat it as
+            // The journal failed after the request left: treat it as
             // uncertain, so that a script reconciles rather than retries.
             eprintln!("{error}");
             eprintln!("run `apsdesk journal reconcile` before trying again.");
             return exit::code(exit::UNCERTAIN);
         }
     };
-    let outcome: &Outcome<T> = &report.outcome;
+    let outcome: &Outcome<()> = &report.outcome;
     if output.json {
         println!(
             "{}",
             json!({
                 "outcome": outcome.class.as_str(),
+                "sent": true,
                 "command": outcome.command.name(),
                 "response_code": outcome.response_code(),
                 "response_message": outcome.response_message(),
@@ -287,69 +327,87 @@ fn report<T>(desk: &Desk, output: &OutputArgs, result: Result<RunReport<T>, RunE
                 currency.unwrap_or_default(),
             );
         }
-        match outcome.class {
-            OutcomeClass::Uncertain => eprintln!(
-                "{}",
-                language.pick(
-                    "UNCERTAIN: the money may have moved. The order is blocked until `apsdesk journal reconcile` settles it with a status check; do not repeat the operation by hand.",
-                    "غير مؤكد: ربما تحركت الأموال. الطلب موقوف حتى تتم التسوية عبر `apsdesk journal reconcile`؛ لا تكرر العملية يدوياً.",
-                )
-            ),
-            OutcomeClass::Untrusted => eprintln!(
-                "{}",
-                language.pick(
-                    "UNTRUSTED: the answer's signature did not check out (wrong response phrase or SHA type, or not APS). It is recorded but not believed.",
-                    "غير موثوق: توقيع الرد غير صحيح (عبارة الرد أو نوع SHA خاطئ، أو ليس من APS). تم تسجيله دون اعتماده.",
-                )
-            ),
-            OutcomeClass::Succeeded | OutcomeClass::Declined => {}
-        }
+    }
+    // Only a money command leaves its order blocked; a read that failed is
+    // simply failed.
+    let blocks = outcome.command.moves_money();
+    match outcome.class {
+        OutcomeClass::Uncertain if blocks => eprintln!(
+            "{}",
+            language.pick(
+                "UNCERTAIN: the money may have moved. The order is blocked until `apsdesk journal reconcile` settles it with a status check; do not repeat the operation by hand.",
+                "غير مؤكد: ربما تحركت الأموال. الطلب موقوف حتى تتم التسوية عبر `apsdesk journal reconcile`؛ لا تكرر العملية يدوياً.",
+            )
+        ),
+        OutcomeClass::Untrusted if blocks => eprintln!(
+            "{}",
+            language.pick(
+                "UNTRUSTED: the answer's signature did not check out (wrong response phrase or SHA type, or not APS). It is recorded but not believed; the order is blocked until `apsdesk journal reconcile` settles it.",
+                "غير موثوق: توقيع الرد غير صحيح (عبارة الرد أو نوع SHA خاطئ، أو ليس من APS). تم تسجيله دون اعتماده؛ الطلب موقوف حتى تتم التسوية عبر `apsdesk journal reconcile`.",
+            )
+        ),
+        OutcomeClass::Uncertain => eprintln!(
+            "{}",
+            language.pick(
+                "The query could not be answered; nothing changed. Try again later.",
+                "تعذّر الحصول على رد للاستعلام؛ لم يتغير شيء. حاول لاحقاً.",
+            )
+        ),
+        OutcomeClass::Untrusted => eprintln!(
+            "{}",
+            language.pick(
+                "UNTRUSTED: the answer's signature did not check out (wrong response phrase or SHA type, or not APS). It is recorded but not believed.",
+                "غير موثوق: توقيع الرد غير صحيح (عبارة الرد أو نوع SHA خاطئ، أو ليس من APS). تم تسجيله دون اعتماده.",
+            )
+        ),
+        OutcomeClass::Succeeded | OutcomeClass::Declined => {}
     }
     exit::code(exit::of_class(outcome.class))
 }
 
 pub fn capture(global: &GlobalArgs, args: &MoneyArgs) -> anyhow::Result<ExitCode> {
-    execute(global, &args.output, |_| {
-        Capture::parse(&maintenance_form(args)).map_err(RunError::Invalid)
+    execute(global, &args.output, || {
+        Capture::parse(&maintenance_form(args)).map(Operation::Capture)
     })
 }
 
 pub fn refund(global: &GlobalArgs, args: &RefundArgs) -> anyhow::Result<ExitCode> {
-    execute(global, &args.money.output, |desk| {
+    execute(global, &args.money.output, || {
         let mut form = maintenance_form(&args.money);
         form.maintenance_reference
             .clone_from(&args.maintenance_reference);
-        let refund = Refund::parse(&form).map_err(RunError::Invalid)?;
-        desk.refund_with_stable_reference(&refund)
+        // Without --maintenance-reference, the desk chooses it (after settling
+        // what is open on the order, so that a retry reuses its own id).
+        Refund::parse(&form).map(Operation::Refund)
     })
 }
 
 pub fn void(global: &GlobalArgs, args: &VoidArgs) -> anyhow::Result<ExitCode> {
-    execute(global, &args.output, |_| {
+    execute(global, &args.output, || {
         VoidAuthorization::parse(&MaintenanceForm {
             merchant_reference: args.merchant_reference.clone(),
             fort_id: args.fort_id.clone(),
             order_description: args.order_description.clone(),
             ..MaintenanceForm::default()
         })
-        .map_err(RunError::Invalid)
+        .map(Operation::Void)
     })
 }
 
 pub fn status(global: &GlobalArgs, args: &StatusArgs) -> anyhow::Result<ExitCode> {
-    execute(global, &args.output, |_| {
+    execute(global, &args.output, || {
         CheckStatus::parse(
             args.merchant_reference.as_deref(),
             args.fort_id.as_deref(),
             args.return_third_party_response_codes,
         )
-        .map_err(RunError::Invalid)
+        .map(Operation::CheckStatus)
     })
 }
 
 pub fn token(global: &GlobalArgs, args: &TokenArgs) -> anyhow::Result<ExitCode> {
     let TokenCommand::Update(args) = &args.command;
-    execute(global, &args.output, |_| {
+    execute(global, &args.output, || {
         UpdateToken::parse(
             &UpdateTokenForm {
                 merchant_reference: args.merchant_reference.clone(),
@@ -362,13 +420,13 @@ pub fn token(global: &GlobalArgs, args: &TokenArgs) -> anyhow::Result<ExitCode> 
             },
             jiff::Timestamp::now(),
         )
-        .map_err(RunError::Invalid)
+        .map(Operation::UpdateToken)
     })
 }
 
 pub fn link(global: &GlobalArgs, args: &LinkArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
-        LinkCommand::Create(args) => execute(global, &args.output, |_| {
+        LinkCommand::Create(args) => execute(global, &args.output, || {
             PaymentLink::parse(
                 &PaymentLinkForm {
                     merchant_reference: args.merchant_reference.clone(),
@@ -386,14 +444,14 @@ pub fn link(global: &GlobalArgs, args: &LinkArgs) -> anyhow::Result<ExitCode> {
                 },
                 jiff::Timestamp::now(),
             )
-            .map_err(RunError::Invalid)
+            .map(Operation::PaymentLink)
         }),
-        LinkCommand::Status(args) => execute(global, &args.output, |_| {
+        LinkCommand::Status(args) => execute(global, &args.output, || {
             CheckPaymentLinkStatus::parse(
                 args.payment_link_id.as_deref(),
                 args.merchant_reference.as_deref(),
             )
-            .map_err(RunError::Invalid)
+            .map(Operation::CheckPaymentLinkStatus)
         }),
     }
 }

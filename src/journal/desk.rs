@@ -1,30 +1,54 @@
 //! Running operations through the journal: nothing lost, nothing twice.
 //!
-//! [`Desk::run`] is the one path by which apsdesk sends an operation:
+//! [`Desk::submit`] (or [`Desk::run`] for one typed request) is the one path
+//! by which apsdesk sends anything. For a capture, refund or void:
 //!
-//! 1. A capture, refund or void is refused while an earlier one on the same
-//!    order is open (pending, uncertain or untrusted) and cannot be settled now.
-//! 2. Before moving money it reads the order's running totals with CHECK_STATUS:
-//!    that baseline is what reconciliation compares against later.
-//! 3. The request is written to the journal (durably) **before** it is sent.
-//! 4. The result is written when the answer arrives, and the order's
-//!    projection updated from trusted answers only.
+//! 1. The order's **lease** is taken ([`super::lease`]): one submission at a
+//!    time works on an order, in this process or another sharing the journal.
+//!    If another live submission holds it, nothing is done
+//!    ([`RunError::InFlight`]).
+//! 2. If an earlier money operation on the order is open (pending, uncertain
+//!    or untrusted), it is settled by CHECK_STATUS and the submission **stops
+//!    there**, whatever the settlement found ([`RunError::SettledFirst`]): a
+//!    repeat never sends blind. Only an order with nothing open gets a new
+//!    operation.
+//! 3. A refund gets its `maintenance_reference` here, after the settle: a
+//!    refund settled as not applied is retried under its own id.
+//! 4. The order's running totals are read with CHECK_STATUS (the baseline);
+//!    without a found order and its totals nothing is sent, since nothing
+//!    could be proven about the operation afterwards.
+//! 5. The request is written to the journal (durably), with the endpoint and
+//!    environment it goes to, **before** it is sent; the same transaction
+//!    binds the lease to it.
+//! 6. The result is written when the answer arrives, the order's projection
+//!    updated from trusted answers only, and the lease released. While the
+//!    submission waits, it keeps its lease alive with heartbeats.
 //!
-//! [`Desk::reconcile`] settles an open operation: it asks CHECK_STATUS and
-//! compares the totals with the baseline; the conclusion and the evidence are
-//! recorded. [`Desk::reconcile_all`] does this for every open operation (at
-//! start-up). [`Desk::lookup`] records orders from a list of references.
+//! [`Desk::reconcile`] settles an open operation: it takes the order's lease
+//! (an operation whose owner is still waiting for APS is never settled by
+//! anyone else), asks the endpoint the operation was sent to for CHECK_STATUS
+//! and compares the totals with the baseline. It concludes only from
+//! evidence: an order APS does not find, an answer without totals, an
+//! untrusted answer, or a different account or environment leaves the
+//! operation open, with the reason recorded. [`Desk::reconcile_all`] does this
+//! for every open operation of the account (at start-up). [`Desk::lookup`]
+//! records orders from a list of references.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use futures_util::stream::{self, StreamExt};
 use serde_json::json;
 
+use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy};
 use super::projection;
-use super::store::{Actor, Journal, JournalError, NewEntry, OrderRecord};
+use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, OrderRecord};
 use crate::aps::client::{Client, Outcome, SendError};
 use crate::aps::params::Params;
-use crate::aps::request::{ApsRequest, CheckStatus, Refund};
+use crate::aps::request::{
+    ApsRequest, Capture, CheckPaymentLinkStatus, CheckStatus, PaymentLink, Refund, UpdateToken,
+    VoidAuthorization,
+};
 use crate::aps::response::CheckStatusResponse;
 use crate::aps::validate::FieldErrors;
 use crate::aps::{Command, Language, OutcomeClass};
@@ -38,25 +62,140 @@ fn lock(journal: &SharedJournal) -> MutexGuard<'_, Journal> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Why an operation was not run (nothing was sent unless said).
+/// Every validated request apsdesk can send.
+#[derive(Debug, Clone)]
+pub enum Operation {
+    Capture(Capture),
+    Refund(Refund),
+    Void(VoidAuthorization),
+    CheckStatus(CheckStatus),
+    UpdateToken(UpdateToken),
+    PaymentLink(PaymentLink),
+    CheckPaymentLinkStatus(CheckPaymentLinkStatus),
+}
+
+impl Operation {
+    pub fn command(&self) -> Command {
+        match self {
+            Operation::Capture(request) => request.command(),
+            Operation::Refund(request) => request.command(),
+            Operation::Void(request) => request.command(),
+            Operation::CheckStatus(request) => request.command(),
+            Operation::UpdateToken(request) => request.command(),
+            Operation::PaymentLink(request) => request.command(),
+            Operation::CheckPaymentLinkStatus(request) => request.command(),
+        }
+    }
+
+    pub fn merchant_reference(&self) -> Option<&str> {
+        match self {
+            Operation::Capture(request) => request.merchant_reference(),
+            Operation::Refund(request) => request.merchant_reference(),
+            Operation::Void(request) => request.merchant_reference(),
+            Operation::CheckStatus(request) => request.merchant_reference(),
+            Operation::UpdateToken(request) => request.merchant_reference(),
+            Operation::PaymentLink(request) => request.merchant_reference(),
+            Operation::CheckPaymentLinkStatus(request) => request.merchant_reference(),
+        }
+    }
+}
+
+/// Identifies one submission, so that its result is routed to whoever asked
+/// (two submissions may name the same order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ticket(pub u64);
+
+impl Ticket {
+    /// A ticket no other submission of this process has.
+    pub fn next() -> Ticket {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Ticket(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// What a submission came to.
+#[derive(Debug)]
+pub struct OperationReport {
+    pub ticket: Ticket,
+    pub command: Command,
+    pub merchant_reference: Option<String>,
+    pub result: Result<RunReport<()>, RunError>,
+}
+
+/// Why an operation was not run. Nothing was sent, except where a variant says.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error("{0}")]
     Invalid(FieldErrors),
-    #[error(
-        "operation {operation_id} ({command}) on this order is {state} and could not be settled yet: reconcile it before another capture, refund or void"
-    )]
-    Blocked {
-        operation_id: i64,
-        command: String,
-        state: String,
+    /// Another submission (this desk's or another process's) is working on
+    /// the order right now.
+    #[error("{}: nothing was sent", .0.describe())]
+    InFlight(LeaseHolder),
+    /// Earlier operations on the order were open: they were settled (or
+    /// tried), and this submission stopped there.
+    #[error("{}", settled_summary(.0))]
+    SettledFirst(Vec<SettledOperation>),
+    /// The baseline status check did not give evidence to compare against
+    /// later; `class` is the check's outcome when it answered.
+    #[error("{reason}; nothing was sent")]
+    NoBaseline {
+        class: Option<OutcomeClass>,
+        reason: String,
     },
-    #[error("the order's current totals could not be read from APS ({0}); nothing was sent")]
-    NoBaseline(String),
     #[error(transparent)]
     NotSent(#[from] SendError),
+    /// The journal failed before the request was recorded: nothing was sent.
+    #[error("{0}; nothing was sent")]
+    JournalBeforeSending(JournalError),
+    /// The journal failed after the request may have left: reconcile.
     #[error(transparent)]
     Journal(#[from] JournalError),
+}
+
+/// An earlier operation found open by a submission, and what settling it found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettledOperation {
+    pub operation_id: i64,
+    pub command: Command,
+    /// "capture of 5.00 USD".
+    pub description: String,
+    pub resolution: Resolution,
+}
+
+impl SettledOperation {
+    /// One line for the operator.
+    pub fn summary(&self) -> String {
+        let SettledOperation {
+            operation_id,
+            description,
+            ..
+        } = self;
+        match &self.resolution {
+            Resolution::Applied => format!(
+                "{description}, operation {operation_id}, was applied at APS: nothing sent"
+            ),
+            Resolution::NotApplied => format!(
+                "{description}, operation {operation_id}, did not happen at APS: nothing sent; it may be sent again{}",
+                if self.command == Command::Refund {
+                    " (a refund reuses its maintenance_reference)"
+                } else {
+                    ""
+                }
+            ),
+            Resolution::Unresolved(why) => format!(
+                "{description}, operation {operation_id}, is still open ({why}): nothing sent; reconcile it first"
+            ),
+            Resolution::InFlight(holder) => format!("{}: nothing sent", holder.describe()),
+        }
+    }
+}
+
+fn settled_summary(settled: &[SettledOperation]) -> String {
+    settled
+        .iter()
+        .map(SettledOperation::summary)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// What an operation produced.
@@ -68,6 +207,17 @@ pub struct RunReport<T> {
     pub order: Option<OrderRecord>,
 }
 
+impl<T> RunReport<T> {
+    /// The same report without the typed response.
+    pub fn erased(self) -> RunReport<()> {
+        RunReport {
+            operation_id: self.operation_id,
+            outcome: self.outcome.erased(),
+            order: self.order,
+        }
+    }
+}
+
 /// How reconciliation settled (or could not settle) an operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolution {
@@ -75,9 +225,11 @@ pub enum Resolution {
     Applied,
     /// It did not: the money did not move, and it may be tried again.
     NotApplied,
-    /// The status check itself failed or the totals moved by another amount:
-    /// the operation stays open.
+    /// The evidence was missing or inconclusive (the reason says which): the
+    /// operation stays open.
     Unresolved(String),
+    /// Its owner is still working on it (waiting for APS): not touched.
+    InFlight(LeaseHolder),
 }
 
 impl Resolution {
@@ -86,37 +238,64 @@ impl Resolution {
             Resolution::Applied => "applied",
             Resolution::NotApplied => "not_applied",
             Resolution::Unresolved(_) => "unresolved",
+            Resolution::InFlight(_) => "in_flight",
+        }
+    }
+
+    /// Whether the operation is closed by this resolution.
+    pub fn is_settled(&self) -> bool {
+        match self {
+            Resolution::Applied | Resolution::NotApplied => true,
+            Resolution::Unresolved(_) | Resolution::InFlight(_) => false,
         }
     }
 }
 
-/// The totals an operation is compared against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// The totals an operation is compared against: taken only from a trusted
+/// CHECK_STATUS that found the order and carried all three totals.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Baseline {
     pub authorized: i64,
     pub captured: i64,
     pub refunded: i64,
     pub voided: bool,
     pub found: bool,
+    /// The order's last `transaction_status` (absent in baselines recorded
+    /// before it was kept).
+    #[serde(default)]
+    pub last_status: Option<String>,
 }
 
 impl Baseline {
-    fn from_status(response: &CheckStatusResponse) -> Baseline {
-        let totals = response.totals.unwrap_or_default();
+    /// The evidence in a status answer, or why there is none.
+    pub fn from_status(response: &CheckStatusResponse) -> Result<Baseline, String> {
+        if !response.order_found() {
+            return Err("APS does not find the order".to_owned());
+        }
+        let Some(totals) = response.totals else {
+            return Err(
+                "APS's status answer has no totals (authorized, captured, refunded amounts)"
+                    .to_owned(),
+            );
+        };
         let as_i64 = |value: u64| i64::try_from(value).unwrap_or(i64::MAX);
-        Baseline {
+        Ok(Baseline {
             authorized: as_i64(totals.authorized),
             captured: as_i64(totals.captured),
             refunded: as_i64(totals.refunded),
             voided: response.transaction_status.as_deref() == Some("08"),
-            found: response.order_found(),
-        }
+            found: true,
+            last_status: response.transaction_status.clone(),
+        })
     }
 }
 
-/// Decides whether an operation was applied, from the totals before and after.
-/// Pure, so it is tested as a table.
+/// Decides whether an operation was applied, from the totals before and after
+/// (both from found orders with totals). Pure, so it is tested as a table.
 pub fn decide(command: Command, amount: i64, before: &Baseline, after: &Baseline) -> Resolution {
+    if !before.found || !after.found {
+        return Resolution::Unresolved("the order was not found before or after".to_owned());
+    }
     let moved = |before: i64, after: i64| match after - before {
         0 => Resolution::NotApplied,
         delta if delta == amount => Resolution::Applied,
@@ -127,15 +306,18 @@ pub fn decide(command: Command, amount: i64, before: &Baseline, after: &Baseline
     match command {
         Command::Capture => moved(before.captured, after.captured),
         Command::Refund => moved(before.refunded, after.refunded),
-        Command::VoidAuthorization => {
-            if after.voided && !before.voided {
-                Resolution::Applied
-            } else {
-                Resolution::NotApplied
-            }
-        }
+        Command::VoidAuthorization => match (before.voided, after.voided, &after.last_status) {
+            (false, true, _) => Resolution::Applied,
+            (true, _, _) => Resolution::Unresolved(
+                "the order was already voided before this operation".to_owned(),
+            ),
+            (false, false, None) => Resolution::Unresolved(
+                "APS's status answer does not say the order's last transaction status".to_owned(),
+            ),
+            (false, false, Some(_)) => Resolution::NotApplied,
+        },
         Command::Authorization | Command::Purchase => {
-            if after.found && after.authorized > 0 {
+            if after.authorized > 0 {
                 Resolution::Applied
             } else {
                 Resolution::NotApplied
@@ -148,6 +330,19 @@ pub fn decide(command: Command, amount: i64, before: &Baseline, after: &Baseline
         | Command::GetInstallmentsPlans => {
             Resolution::Unresolved(format!("{command} cannot be reconciled by CHECK_STATUS"))
         }
+    }
+}
+
+/// "capture of 5.00 USD", "void" — from a request entry.
+fn describe_entry(entry: &EntryRecord) -> String {
+    let command = entry.command.to_lowercase().replace('_', " ");
+    match (entry.amount_minor, entry.currency.as_deref()) {
+        (Some(amount), currency) => format!(
+            "{command} of {} {}",
+            super::export::format_amount(amount, currency),
+            currency.unwrap_or_default()
+        ),
+        (None, _) => command,
     }
 }
 
@@ -166,6 +361,8 @@ pub struct Desk {
     pub client: Client,
     pub actor: Actor,
     pub language: Language,
+    /// How long an order's lease lives without a heartbeat.
+    pub lease: LeasePolicy,
 }
 
 fn outcome_payload<T>(outcome: &Outcome<T>) -> String {
@@ -187,10 +384,40 @@ impl Desk {
             client,
             actor,
             language,
+            lease: LeasePolicy::default(),
         }
     }
 
-    /// Runs a request through the journal (see the module documentation).
+    /// Sends any operation through the journal and reports it with a ticket.
+    pub async fn submit(&self, operation: Operation) -> OperationReport {
+        self.submit_as(Ticket::next(), operation).await
+    }
+
+    /// [`Desk::submit`] under a ticket the caller took beforehand (to route
+    /// the report back to whoever asked).
+    pub async fn submit_as(&self, ticket: Ticket, operation: Operation) -> OperationReport {
+        let command = operation.command();
+        let merchant_reference = operation.merchant_reference().map(str::to_owned);
+        let result = match &operation {
+            Operation::Capture(request) => self.run(request).await.map(RunReport::erased),
+            Operation::Refund(request) => self.run(request).await.map(RunReport::erased),
+            Operation::Void(request) => self.run(request).await.map(RunReport::erased),
+            Operation::CheckStatus(request) => self.run(request).await.map(RunReport::erased),
+            Operation::UpdateToken(request) => self.run(request).await.map(RunReport::erased),
+            Operation::PaymentLink(request) => self.run(request).await.map(RunReport::erased),
+            Operation::CheckPaymentLinkStatus(request) => {
+                self.run(request).await.map(RunReport::erased)
+            }
+        };
+        OperationReport {
+            ticket,
+            command,
+            merchant_reference,
+            result,
+        }
+    }
+
+    /// Runs one typed request through the journal (see the module documentation).
     pub async fn run<R: ApsRequest>(
         &self,
         request: &R,
@@ -204,34 +431,153 @@ impl Desk {
                 order: None,
             });
         };
-        let order_id = lock(&self.journal).ensure_order(&self.actor, &reference)?;
-        let mut baseline = None;
-        if command.moves_money() {
-            self.settle_open_operations(order_id).await?;
-            baseline = Some(self.baseline(&reference).await?);
+        let order_id = lock(&self.journal)
+            .ensure_order(&self.actor, &reference)
+            .map_err(RunError::JournalBeforeSending)?;
+        if !command.moves_money() {
+            return self
+                .send_recorded(request, order_id, None, None)
+                .await;
         }
-        let params = request.params();
-        let amount = params
-            .text("amount")
-            .and_then(|amount| amount.parse::<i64>().ok());
+        let purpose = match request.amount() {
+            Some(amount) => format!("{} {amount}", command.name().to_lowercase()),
+            None => command.name().to_lowercase().replace('_', " "),
+        };
+        let claim = LeaseClaim::new(&self.actor.operator, purpose);
+        if let Err(holder) = lock(&self.journal)
+            .acquire_lease(order_id, &claim, &self.lease)
+            .map_err(RunError::JournalBeforeSending)?
+        {
+            return Err(RunError::InFlight(holder));
+        }
+        let result = self
+            .holding(
+                order_id,
+                &claim.owner,
+                self.move_money(request, &reference, order_id, &claim.owner),
+            )
+            .await;
+        // Released on every path that returns here. A crash (or a dropped
+        // task) leaves the lease to lapse: its process is gone or its
+        // heartbeat stops, and only then may anyone settle what it left.
+        if let Err(error) = lock(&self.journal).release_lease(order_id, &claim.owner) {
+            tracing::warn!(order_id, %error, "could not release an order's lease; it will lapse");
+        }
+        result
+    }
+
+    /// Runs `work` while keeping the order's lease alive.
+    async fn holding<F: std::future::Future>(&self, order_id: i64, owner: &str, work: F) -> F::Output {
+        let mut work = std::pin::pin!(work);
+        let mut beat = tokio::time::interval(self.lease.heartbeat);
+        beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                output = &mut work => return output,
+                _ = beat.tick() => {
+                    match lock(&self.journal).heartbeat_lease(order_id, owner) {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(order_id, "an order's lease was taken over while held"),
+                        Err(error) => tracing::warn!(order_id, %error, "lease heartbeat failed"),
+                    }
+                }
+            }
+        }
+    }
+
+    /// A capture, refund or void, with the order's lease held.
+    async fn move_money<R: ApsRequest>(
+        &self,
+        request: &R,
+        reference: &str,
+        order_id: i64,
+        lease_owner: &str,
+    ) -> Result<RunReport<R::Response>, RunError> {
+        let open = lock(&self.journal)
+            .open_operations_for(order_id)
+            .map_err(RunError::JournalBeforeSending)?;
+        if !open.is_empty() {
+            let mut settled = Vec::with_capacity(open.len());
+            for operation in open {
+                // Boxed: settling runs a CHECK_STATUS through `run`, which is what called us.
+                let resolution = Box::pin(self.settle(&operation.request)).await?;
+                settled.push(SettledOperation {
+                    operation_id: operation.operation_id,
+                    command: Command::from_name(&operation.request.command)
+                        .unwrap_or(Command::CheckStatus),
+                    description: describe_entry(&operation.request),
+                    resolution,
+                });
+            }
+            return Err(RunError::SettledFirst(settled));
+        }
+        let chosen;
+        let request = match request.maintenance_reference() {
+            Some(_) => request,
+            None => {
+                let amount = request
+                    .amount()
+                    .map(|amount| i64::try_from(amount.minor_units()).unwrap_or(i64::MAX));
+                let stable = self
+                    .stable_refund_reference(order_id, amount)
+                    .map_err(RunError::JournalBeforeSending)?;
+                match request.with_maintenance_reference(&stable) {
+                    Some(with_reference) => {
+                        chosen = with_reference;
+                        &chosen
+                    }
+                    None => request,
+                }
+            }
+        };
+        let baseline = self.baseline(reference).await?;
+        self.send_recorded(request, order_id, Some(baseline), Some(lease_owner))
+            .await
+    }
+
+    /// Records the request (pending), sends it, records the result.
+    async fn send_recorded<R: ApsRequest>(
+        &self,
+        request: &R,
+        order_id: i64,
+        baseline: Option<Baseline>,
+        lease_owner: Option<&str>,
+    ) -> Result<RunReport<R::Response>, RunError> {
+        let command = request.command();
+        let amount = request
+            .amount()
+            .map(|amount| i64::try_from(amount.minor_units()).unwrap_or(i64::MAX));
+        let currency = request.amount().map(|amount| amount.currency().code());
         let payload = json!({
             "request": self.client.preview(request, self.language).to_json(),
             "baseline": baseline,
+            "endpoint": self.client.url(),
         })
         .to_string();
-        let operation_id = lock(&self.journal).record_request(
-            &self.actor,
-            order_id,
-            command.name(),
-            command.moves_money(),
-            &NewEntry {
-                amount_minor: amount,
-                currency: params.text("currency"),
-                maintenance_reference: params.text("maintenance_reference"),
-                payload: &payload,
-                ..NewEntry::default()
-            },
-        )?;
+        let entry = NewEntry {
+            amount_minor: amount,
+            currency,
+            maintenance_reference: request.maintenance_reference(),
+            payload: &payload,
+            ..NewEntry::default()
+        };
+        let recorded = match lease_owner {
+            Some(owner) => lock(&self.journal).record_leased_request(
+                &self.actor,
+                order_id,
+                command.name(),
+                &entry,
+                owner,
+            ),
+            None => lock(&self.journal).record_request(
+                &self.actor,
+                order_id,
+                command.name(),
+                command.moves_money(),
+                &entry,
+            ),
+        };
+        let operation_id = recorded.map_err(RunError::JournalBeforeSending)?;
         let outcome = match self.client.send(request, self.language).await {
             Ok(outcome) => outcome,
             Err(error) => {
@@ -286,88 +632,162 @@ impl Desk {
         Ok(journal.order(order_id)?)
     }
 
-    /// CHECK_STATUS of an order, journaled; the baseline when it answered.
-    async fn baseline(&self, reference: &str) -> Result<Baseline, RunError> {
+    /// The order's totals by a journaled CHECK_STATUS, or why there are none.
+    async fn status_evidence(
+        &self,
+        reference: &str,
+    ) -> Result<(Option<i64>, Result<Baseline, (Option<OutcomeClass>, String)>), RunError> {
         let check = CheckStatus::for_reference(reference).map_err(RunError::Invalid)?;
-        let report = Box::pin(self.run(&check)).await?;
-        match (&report.outcome.class, &report.outcome.typed) {
-            (OutcomeClass::Succeeded, Some(response)) => Ok(Baseline::from_status(response)),
-            _ => Err(RunError::NoBaseline(report.outcome.summary())),
+        let report = match Box::pin(self.run(&check)).await {
+            Ok(report) => report,
+            Err(RunError::NotSent(error)) => return Ok((None, Err((None, error.to_string())))),
+            Err(error) => return Err(error),
+        };
+        let evidence = match (&report.outcome.class, &report.outcome.typed) {
+            (OutcomeClass::Succeeded, Some(response)) => Baseline::from_status(response)
+                .map_err(|reason| (Some(OutcomeClass::Succeeded), reason)),
+            (class, Some(response)) if !response.order_found() => Err((
+                Some(*class),
+                "APS does not find the order".to_owned(),
+            )),
+            (class, _) => Err((
+                Some(*class),
+                format!("the status check did not answer: {}", report.outcome.summary()),
+            )),
+        };
+        Ok((report.operation_id, evidence))
+    }
+
+    /// The baseline before moving money.
+    async fn baseline(&self, reference: &str) -> Result<Baseline, RunError> {
+        match self.status_evidence(reference).await? {
+            (_, Ok(baseline)) => Ok(baseline),
+            (_, Err((class, reason))) => Err(RunError::NoBaseline {
+                class,
+                reason: format!("the order's totals could not be read from APS: {reason}"),
+            }),
         }
     }
 
-    /// Tries to settle the open operations of an order; refuses if one stays open.
-    async fn settle_open_operations(&self, order_id: i64) -> Result<(), RunError> {
-        let open = lock(&self.journal).open_operations_for(order_id)?;
-        for operation in open {
-            // Boxed: reconciling runs a CHECK_STATUS through `run`, which is what called us.
-            if let Resolution::Unresolved(_) =
-                Box::pin(self.reconcile(operation.operation_id)).await?
-            {
-                return Err(RunError::Blocked {
-                    operation_id: operation.operation_id,
-                    command: operation.request.command,
-                    state: operation.state,
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Settles an open operation by CHECK_STATUS and records the conclusion.
+    /// Settles an open operation by CHECK_STATUS (see the module
+    /// documentation), taking the order's lease for the time it takes.
     pub async fn reconcile(&self, operation_id: i64) -> Result<Resolution, RunError> {
         let request = lock(&self.journal).request_entry(operation_id)?;
-        let Some(command) = Command::ALL
-            .into_iter()
-            .find(|command| command.name() == request.command)
-        else {
+        let claim = LeaseClaim::new(
+            &self.actor.operator,
+            format!("reconciling operation {operation_id}"),
+        );
+        if let Err(holder) = lock(&self.journal).acquire_lease(request.order_id, &claim, &self.lease)? {
+            return Ok(Resolution::InFlight(holder));
+        }
+        let result = self
+            .holding(request.order_id, &claim.owner, self.settle(&request))
+            .await;
+        if let Err(error) = lock(&self.journal).release_lease(request.order_id, &claim.owner) {
+            tracing::warn!(operation_id, %error, "could not release an order's lease; it will lapse");
+        }
+        result
+    }
+
+    /// Settles one open operation; the caller holds its order's lease.
+    async fn settle(&self, request: &EntryRecord) -> Result<Resolution, RunError> {
+        let operation_id = request.operation_id;
+        // Still open? (Another desk may have settled it before we held the order.)
+        let still_open = lock(&self.journal)
+            .open_operations_for(request.order_id)?
+            .iter()
+            .any(|open| open.operation_id == operation_id);
+        if !still_open {
+            let settled = lock(&self.journal)
+                .operation_entries(operation_id)?
+                .into_iter()
+                .rev()
+                .find_map(|entry| match (entry.entry.as_str(), entry.outcome.as_deref()) {
+                    ("resolution", Some("applied")) => Some(Resolution::Applied),
+                    ("resolution", Some("not_applied")) => Some(Resolution::NotApplied),
+                    _ => None,
+                });
+            return Ok(settled.unwrap_or_else(|| {
+                Resolution::Unresolved("the operation is no longer open".to_owned())
+            }));
+        }
+        let resolution = self.conclude(request).await?;
+        match &resolution {
+            Resolution::Applied | Resolution::NotApplied => {}
+            Resolution::Unresolved(reason) => {
+                let payload = json!({ "conclusion": "unresolved", "reason": reason }).to_string();
+                lock(&self.journal).record_unresolved(
+                    &self.actor,
+                    operation_id,
+                    &NewEntry {
+                        amount_minor: request.amount_minor,
+                        currency: request.currency.as_deref(),
+                        maintenance_reference: request.maintenance_reference.as_deref(),
+                        outcome: Some(resolution.as_str()),
+                        payload: &payload,
+                        ..NewEntry::default()
+                    },
+                )?;
+            }
+            Resolution::InFlight(_) => {}
+        }
+        Ok(resolution)
+    }
+
+    /// What the evidence says of an open operation; records a settlement.
+    async fn conclude(&self, request: &EntryRecord) -> Result<Resolution, RunError> {
+        let operation_id = request.operation_id;
+        let Some(command) = Command::from_name(&request.command) else {
             return Ok(Resolution::Unresolved(format!(
                 "unknown command {}",
                 request.command
             )));
         };
-        let order = lock(&self.journal).order(request.order_id)?;
-        let Some(order) = order else {
+        let payload: serde_json::Value = serde_json::from_str(&request.payload).unwrap_or_default();
+        // Only the account and environment the request went to can say what
+        // became of it.
+        let sent_to = payload["endpoint"].as_str();
+        if request.profile != self.actor.profile
+            || request.environment != self.actor.environment
+            || sent_to.is_some_and(|url| url != self.client.url())
+        {
+            return Ok(Resolution::Unresolved(format!(
+                "it was sent with account {} ({}{}); this desk uses {} ({} at {}): reconcile it with the account it was sent with",
+                request.profile,
+                request.environment,
+                sent_to.map(|url| format!(" at {url}")).unwrap_or_default(),
+                self.actor.profile,
+                self.actor.environment,
+                self.client.url(),
+            )));
+        }
+        let Some(order) = lock(&self.journal).order(request.order_id)? else {
             return Ok(Resolution::Unresolved("the order is missing".to_owned()));
         };
-        let payload: serde_json::Value = serde_json::from_str(&request.payload).unwrap_or_default();
         let before: Option<Baseline> = serde_json::from_value(payload["baseline"].clone()).ok();
-        let check =
-            CheckStatus::for_reference(&order.merchant_reference).map_err(RunError::Invalid)?;
-        let report = self.run(&check).await?;
-        let (OutcomeClass::Succeeded, Some(response)) =
-            (&report.outcome.class, &report.outcome.typed)
-        else {
-            return Ok(Resolution::Unresolved(format!(
-                "the status check did not answer: {}",
-                report.outcome.summary()
-            )));
+        let (check_operation, after) = self.status_evidence(&order.merchant_reference).await?;
+        let after = match after {
+            Ok(after) => after,
+            Err((_, reason)) => return Ok(Resolution::Unresolved(reason)),
         };
-        let after = Baseline::from_status(response);
-        let resolution = match before {
-            Some(before) => decide(command, request.amount_minor.unwrap_or(0), &before, &after),
-            None if matches!(command, Command::Authorization | Command::Purchase) => {
-                let nothing = Baseline {
-                    authorized: 0,
-                    captured: 0,
-                    refunded: 0,
-                    voided: false,
-                    found: false,
-                };
-                decide(command, request.amount_minor.unwrap_or(0), &nothing, &after)
+        let amount = request.amount_minor.unwrap_or(0);
+        let resolution = match (&before, command) {
+            (Some(before), _) => decide(command, amount, before, &after),
+            (None, Command::Authorization | Command::Purchase) => {
+                decide(command, amount, &after, &after)
             }
-            None => {
+            (None, _) => {
                 Resolution::Unresolved("the operation was recorded without a baseline".to_owned())
             }
         };
-        if let Resolution::Unresolved(_) = resolution {
+        if !resolution.is_settled() {
             return Ok(resolution);
         }
         let evidence = json!({
             "conclusion": resolution.as_str(),
             "before": before,
             "after": after,
-            "check_status_operation_id": report.operation_id,
+            "check_status_operation_id": check_operation,
         })
         .to_string();
         lock(&self.journal).record_resolution(
@@ -385,8 +805,8 @@ impl Desk {
         Ok(resolution)
     }
 
-    /// Settles every open operation of this desk's account (run at start-up). Returns each operation
-    /// with what became of it.
+    /// Settles every open operation of this desk's account (run at start-up).
+    /// Returns each operation with what became of it.
     pub async fn reconcile_all(&self) -> Result<Vec<(i64, Resolution)>, RunError> {
         // Only this account's operations: another profile's orders can only
         // be checked with that profile's credentials.
@@ -410,29 +830,21 @@ impl Desk {
         Ok(results)
     }
 
-    /// The refund to send: when an earlier refund of the same amount on this
-    /// order was uncertain and reconciled as not applied, and has not been
-    /// retried, its `maintenance_reference` is reused so that APS can tell the
-    /// retry from a new refund.
-    pub fn refund_with_stable_reference(&self, refund: &Refund) -> Result<Refund, RunError> {
-        let mut refund = refund.clone();
-        if refund.maintenance_reference.is_some() {
-            return Ok(refund);
-        }
-        let journal = lock(&self.journal);
-        let Some(order) = journal.order_by_reference(&self.actor, &refund.merchant_reference)?
-        else {
-            refund.maintenance_reference = Some(new_maintenance_reference());
-            return Ok(refund);
-        };
-        let amount = i64::try_from(refund.amount.minor_units()).unwrap_or(i64::MAX);
-        let entries = journal.order_entries(order.id)?;
+    /// The `maintenance_reference` for a new refund of `amount` on the order:
+    /// when an earlier refund of the same amount was settled as not applied
+    /// and has not been retried, its id is reused so that APS can tell the
+    /// retry from a new refund; otherwise a fresh one.
+    fn stable_refund_reference(
+        &self,
+        order_id: i64,
+        amount: Option<i64>,
+    ) -> Result<String, JournalError> {
+        let entries = lock(&self.journal).order_entries(order_id)?;
         let reusable = entries
             .iter()
             .filter(|entry| entry.entry == "resolution" && entry.command == Command::Refund.name())
             .filter(|entry| {
-                entry.outcome.as_deref() == Some("not_applied")
-                    && entry.amount_minor == Some(amount)
+                entry.outcome.as_deref() == Some("not_applied") && entry.amount_minor == amount
             })
             .filter_map(|entry| entry.maintenance_reference.clone())
             .rfind(|reference| {
@@ -444,8 +856,7 @@ impl Desk {
                     .count()
                     == 1
             });
-        refund.maintenance_reference = Some(reusable.unwrap_or_else(new_maintenance_reference));
-        Ok(refund)
+        Ok(reusable.unwrap_or_else(new_maintenance_reference))
     }
 
     /// Checks the status of each reference with at most `concurrency` requests
@@ -542,6 +953,7 @@ mod tests {
             refunded,
             voided,
             found: true,
+            last_status: Some(if voided { "08" } else { "04" }.to_owned()),
         }
     }
 

@@ -4,6 +4,8 @@
 //! - [`chain`]: the hash chain that makes edits to the record evident.
 //! - [`store`]: [`Journal`], the database: orders, append-only entries, open
 //!   operations, backup and restore.
+//! - [`lease`]: order leases, so that one submission at a time works on an
+//!   order, across processes sharing the journal.
 //! - [`projection`]: how trusted answers change an order's row.
 //! - [`query`]: filters, free-text search, sorting and keyset paging.
 //! - [`export`]: streamed CSV of any filtered view.
@@ -18,6 +20,7 @@
 pub mod chain;
 pub mod desk;
 pub mod export;
+pub mod lease;
 pub mod projection;
 pub mod query;
 pub mod schema;

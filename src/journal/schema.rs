@@ -10,7 +10,7 @@ use rusqlite::Connection;
 
 /// The migrations, in order. `MIGRATIONS[i]` takes the schema from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub fn current_version() -> u32 {
@@ -185,6 +185,26 @@ CREATE TRIGGER orders_fts_update AFTER UPDATE OF merchant_reference, fort_id, cu
         new.authorization_code, new.knet_ref_number, new.third_party_transaction_number,
         new.payment_link_id);
 END;
+";
+
+/// Version 3: order leases. While a submission works on an order (settling
+/// what is open, recording its request, waiting for APS), the order's row
+/// here names it; other submissions, in this process or another, are refused
+/// until it is released or its owner is proven gone (process dead, or no
+/// heartbeat for the lease's time to live). Not part of the record: a lease
+/// row is working state, deleted when the submission ends.
+const V3: &str = r"
+CREATE TABLE order_leases (
+    order_id INTEGER PRIMARY KEY REFERENCES orders (id),
+    owner TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    operation_id INTEGER,
+    acquired_ms INTEGER NOT NULL,
+    heartbeat_ms INTEGER NOT NULL
+);
 ";
 
 /// Why a database could not be brought to the current schema.

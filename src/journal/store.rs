@@ -38,6 +38,10 @@ pub enum JournalError {
     CardNumberInPayload,
     #[error("no operation {0} in the journal")]
     UnknownOperation(i64),
+    #[error(
+        "this desk's hold on the order lapsed and another desk took it over: nothing was sent"
+    )]
+    LeaseLost,
 }
 
 pub type Result<T, E = JournalError> = std::result::Result<T, E>;
@@ -486,6 +490,34 @@ impl Journal {
         blocks_order: bool,
         entry: &NewEntry<'_>,
     ) -> Result<i64> {
+        self.record_request_under(actor, order_id, command, blocks_order, entry, None)
+    }
+
+    /// [`Journal::record_request`] for a submission holding the order's lease:
+    /// in the same transaction, the lease is bound to the new operation. If
+    /// the lease is no longer `lease_owner`'s (it lapsed and was taken over),
+    /// nothing is recorded and [`JournalError::LeaseLost`] is returned, so the
+    /// request is never sent.
+    pub fn record_leased_request(
+        &mut self,
+        actor: &Actor,
+        order_id: i64,
+        command: &str,
+        entry: &NewEntry<'_>,
+        lease_owner: &str,
+    ) -> Result<i64> {
+        self.record_request_under(actor, order_id, command, true, entry, Some(lease_owner))
+    }
+
+    fn record_request_under(
+        &mut self,
+        actor: &Actor,
+        order_id: i64,
+        command: &str,
+        blocks_order: bool,
+        entry: &NewEntry<'_>,
+        lease_owner: Option<&str>,
+    ) -> Result<i64> {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -503,6 +535,17 @@ impl Journal {
                 "INSERT INTO open_operations (operation_id, order_id, state) VALUES (?1, ?2, 'pending')",
                 params![operation_id, order_id],
             )?;
+        }
+        if let Some(owner) = lease_owner {
+            let bound = transaction.execute(
+                "UPDATE order_leases SET operation_id = ?3, heartbeat_ms = ?4
+                 WHERE order_id = ?1 AND owner = ?2",
+                params![order_id, owner, operation_id, now_ms()],
+            )?;
+            if bound != 1 {
+                // Dropping the transaction rolls the request back.
+                return Err(JournalError::LeaseLost);
+            }
         }
         transaction.commit()?;
         Ok(operation_id)
@@ -574,6 +617,31 @@ impl Journal {
         transaction.execute(
             "DELETE FROM open_operations WHERE operation_id = ?1",
             [operation_id],
+        )?;
+        transaction.commit()?;
+        Ok(())
+    }
+
+    /// Records that an attempt to settle an open operation concluded nothing
+    /// (and why); the operation stays open.
+    pub fn record_unresolved(
+        &mut self,
+        actor: &Actor,
+        operation_id: i64,
+        entry: &NewEntry<'_>,
+    ) -> Result<()> {
+        let request = self.request_entry(operation_id)?;
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Journal::append(
+            &transaction,
+            actor,
+            EntryKind::Resolution,
+            Some(operation_id),
+            request.order_id,
+            &request.command,
+            entry,
         )?;
         transaction.commit()?;
         Ok(())

@@ -62,37 +62,48 @@ impl ProfileError {
 pub enum Environment {
     Sandbox,
     Production,
-    /// The apsdesk simulator (or any test server) at this base URL.
+    /// The apsdesk simulator (or any test server) on a loopback address.
     Simulator {
+        url: String,
+    },
+    /// Another server, allowed explicitly when the profile was made.
+    Custom {
         url: String,
     },
 }
 
 impl Environment {
-    /// `sandbox`, `production`, or an `http(s)://` URL (the simulator).
+    /// `sandbox`, `production`, or a loopback `http(s)://` URL (the
+    /// simulator); anything else is refused.
     pub fn parse(text: &str) -> Option<Environment> {
-        match Endpoint::parse(text)? {
-            Endpoint::Sandbox => Some(Environment::Sandbox),
-            Endpoint::Production => Some(Environment::Production),
-            Endpoint::Custom(url) => Some(Environment::Simulator { url }),
-        }
+        Environment::parse_allowing(text, false).ok()
+    }
+
+    /// As [`Environment::parse`]; with `allow_custom`, another server too.
+    pub fn parse_allowing(
+        text: &str,
+        allow_custom: bool,
+    ) -> Result<Environment, crate::aps::client::EndpointError> {
+        Ok(match Endpoint::parse_allowing(text, allow_custom)? {
+            Endpoint::Sandbox => Environment::Sandbox,
+            Endpoint::Production => Environment::Production,
+            Endpoint::Simulator(url) => Environment::Simulator { url },
+            Endpoint::Custom(url) => Environment::Custom { url },
+        })
     }
 
     pub fn endpoint(&self) -> Endpoint {
         match self {
             Environment::Sandbox => Endpoint::Sandbox,
             Environment::Production => Endpoint::Production,
-            Environment::Simulator { url } => Endpoint::Custom(url.clone()),
+            Environment::Simulator { url } => Endpoint::Simulator(url.clone()),
+            Environment::Custom { url } => Endpoint::Custom(url.clone()),
         }
     }
 
-    /// `sandbox`, `production` or `simulator`, as the journal records it.
+    /// `sandbox`, `production`, `simulator` or `custom`, as the journal records it.
     pub fn name(&self) -> &'static str {
-        match self {
-            Environment::Sandbox => "sandbox",
-            Environment::Production => "production",
-            Environment::Simulator { .. } => "simulator",
-        }
+        self.endpoint().environment().as_str()
     }
 }
 

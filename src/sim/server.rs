@@ -119,7 +119,7 @@ impl RunningSimulator {
 
     /// The endpoint a client uses to reach this simulator.
     pub fn endpoint(&self) -> Endpoint {
-        Endpoint::Custom(self.base_url())
+        Endpoint::Simulator(self.base_url())
     }
 
     /// The credentials the simulator expects.

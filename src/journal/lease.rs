@@ -1,0 +1,271 @@
+//! Order leases: one submission at a time on an order, across threads,
+//! `Desk`s and processes that share a journal.
+//!
+//! A capture, refund or void first takes its order's lease (a row in
+//! `order_leases`), then settles what is open on the order, reads the
+//! baseline, records its request as pending — binding the lease to that
+//! operation in the same transaction — sends, records the answer, and only
+//! then releases the lease. Reconciliation takes the same lease, so a pending
+//! operation whose owner is alive (still waiting for APS) is never settled by
+//! anyone else: a CHECK_STATUS read while the request is in flight would see
+//! the totals unmoved and wrongly conclude "not applied".
+//!
+//! A lease is taken over only when its owner is proven gone: the process that
+//! holds it has exited (checked on this host, where the operating system can
+//! tell), or its heartbeat is older than the time to live. An owner refreshes
+//! its heartbeat while it waits for APS.
+//!
+//! What a lease cannot do: protect two machines with separate SQLite journals
+//! (each has its own table); that needs the shared team journal.
+
+use std::time::Duration;
+
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+
+use super::store::{Journal, Result, now_ms};
+
+/// How long a lease lives without a heartbeat, and how often an owner beats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeasePolicy {
+    /// A lease whose last heartbeat is older than this is taken over.
+    pub time_to_live: Duration,
+    /// How often an owner refreshes its heartbeat while it waits.
+    pub heartbeat: Duration,
+}
+
+impl Default for LeasePolicy {
+    fn default() -> Self {
+        LeasePolicy {
+            // Well above the heartbeat, so that a busy machine or a slow disk
+            // never lets a live owner's lease lapse.
+            time_to_live: Duration::from_secs(30),
+            heartbeat: Duration::from_secs(3),
+        }
+    }
+}
+
+/// Who asks for a lease.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseClaim {
+    /// Unique per submission (not per process or per desk).
+    pub owner: String,
+    pub operator: String,
+    pub pid: u32,
+    pub host: String,
+    /// What the submission does, for whoever it blocks ("capture 1.00 USD").
+    pub purpose: String,
+}
+
+impl LeaseClaim {
+    /// A claim for this process, with a fresh owner id.
+    pub fn new(operator: &str, purpose: String) -> LeaseClaim {
+        LeaseClaim {
+            owner: format!("{:032x}", rand::random::<u128>()),
+            operator: operator.to_owned(),
+            pid: std::process::id(),
+            host: this_host(),
+            purpose,
+        }
+    }
+}
+
+/// The submission holding an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseHolder {
+    pub owner: String,
+    pub operator: String,
+    pub pid: u32,
+    pub host: String,
+    pub purpose: String,
+    /// The operation it recorded as pending, once it did.
+    pub operation_id: Option<i64>,
+    pub acquired_ms: i64,
+    pub heartbeat_ms: i64,
+}
+
+impl LeaseHolder {
+    /// Whether the holder may still be working: its heartbeat is fresh and,
+    /// on this host, its process still runs.
+    pub fn is_alive(&self, now_ms: i64, policy: &LeasePolicy) -> bool {
+        let time_to_live = i64::try_from(policy.time_to_live.as_millis()).unwrap_or(i64::MAX);
+        let fresh = now_ms.saturating_sub(self.heartbeat_ms) < time_to_live;
+        let process_gone = self.host == this_host() && process_has_exited(self.pid);
+        fresh && !process_gone
+    }
+
+    /// "operation 12 (capture 1.00 USD) by alice is in flight since 10:42"
+    /// (times in UTC, which every desk agrees on).
+    pub fn describe(&self) -> String {
+        let since = jiff::Timestamp::from_millisecond(self.acquired_ms)
+            .map(|at| at.strftime("%H:%M UTC").to_string())
+            .unwrap_or_default();
+        match self.operation_id {
+            Some(operation_id) => format!(
+                "operation {operation_id} ({}) by {} is in flight since {since}",
+                self.purpose, self.operator
+            ),
+            None => format!(
+                "the order is held by {} ({}, process {} on {}) since {since}",
+                self.operator, self.purpose, self.pid, self.host
+            ),
+        }
+    }
+}
+
+/// This machine's name, as leases record it.
+pub fn this_host() -> String {
+    let from_kernel = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|name| name.trim().to_owned());
+    from_kernel
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "unknown-host".to_owned())
+}
+
+/// Whether a process of this host has certainly exited. Only Linux can say so
+/// without unsafe code (`/proc`); elsewhere the answer is "not known", and the
+/// heartbeat decides.
+fn process_has_exited(pid: u32) -> bool {
+    if !cfg!(target_os = "linux") {
+        return false;
+    }
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // A zombie has exited; it only waits for its parent to read its status.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| matches!(rest.trim_start().chars().next(), Some('Z' | 'X'))),
+        Err(_) => true,
+    }
+}
+
+fn holder_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LeaseHolder> {
+    Ok(LeaseHolder {
+        owner: row.get("owner")?,
+        operator: row.get("operator")?,
+        pid: row.get("pid")?,
+        host: row.get("host")?,
+        purpose: row.get("purpose")?,
+        operation_id: row.get("operation_id")?,
+        acquired_ms: row.get("acquired_ms")?,
+        heartbeat_ms: row.get("heartbeat_ms")?,
+    })
+}
+
+const HOLDER_COLUMNS: &str =
+    "owner, operator, pid, host, purpose, operation_id, acquired_ms, heartbeat_ms";
+
+pub(super) fn lease_of(
+    connection: &rusqlite::Connection,
+    order_id: i64,
+) -> rusqlite::Result<Option<LeaseHolder>> {
+    connection
+        .query_row(
+            &format!("SELECT {HOLDER_COLUMNS} FROM order_leases WHERE order_id = ?1"),
+            [order_id],
+            holder_from_row,
+        )
+        .optional()
+}
+
+impl Journal {
+    /// Takes the order's lease for `claim`, or names who holds it. A lease
+    /// whose holder is gone (see [`LeaseHolder::is_alive`]) is taken over.
+    pub fn acquire_lease(
+        &mut self,
+        order_id: i64,
+        claim: &LeaseClaim,
+        policy: &LeasePolicy,
+    ) -> Result<Result<(), LeaseHolder>> {
+        let transaction = self
+            .connection_mut()
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let now = now_ms();
+        if let Some(holder) = lease_of(&transaction, order_id)?
+            && holder.owner != claim.owner
+            && holder.is_alive(now, policy)
+        {
+            return Ok(Err(holder));
+        }
+        transaction.execute(
+            "INSERT OR REPLACE INTO order_leases
+                (order_id, owner, operator, pid, host, purpose, operation_id, acquired_ms, heartbeat_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?7)",
+            params![
+                order_id,
+                claim.owner,
+                claim.operator,
+                claim.pid,
+                claim.host,
+                claim.purpose,
+                now
+            ],
+        )?;
+        transaction.commit()?;
+        Ok(Ok(()))
+    }
+
+    /// Refreshes the heartbeat; `false` when the lease is no longer this owner's.
+    pub fn heartbeat_lease(&mut self, order_id: i64, owner: &str) -> Result<bool> {
+        let changed = self.connection().execute(
+            "UPDATE order_leases SET heartbeat_ms = ?3 WHERE order_id = ?1 AND owner = ?2",
+            params![order_id, owner, now_ms()],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// Gives the lease up (only this owner's).
+    pub fn release_lease(&mut self, order_id: i64, owner: &str) -> Result<()> {
+        self.connection().execute(
+            "DELETE FROM order_leases WHERE order_id = ?1 AND owner = ?2",
+            params![order_id, owner],
+        )?;
+        Ok(())
+    }
+
+    /// Who holds the order now, alive or not.
+    pub fn lease(&self, order_id: i64) -> Result<Option<LeaseHolder>> {
+        Ok(lease_of(self.connection(), order_id)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holder(heartbeat_ms: i64, pid: u32, host: String) -> LeaseHolder {
+        LeaseHolder {
+            owner: "a".into(),
+            operator: "alice".into(),
+            pid,
+            host,
+            purpose: "capture 1.00 USD".into(),
+            operation_id: Some(12),
+            acquired_ms: 0,
+            heartbeat_ms,
+        }
+    }
+
+    #[test]
+    fn a_holder_is_alive_while_it_beats_and_its_process_runs() {
+        let policy = LeasePolicy::default();
+        let me = std::process::id();
+        assert!(holder(1_000, me, this_host()).is_alive(2_000, &policy));
+        assert!(!holder(1_000, me, this_host()).is_alive(31_001, &policy));
+        // Another host's process cannot be checked: the heartbeat decides.
+        assert!(holder(1_000, u32::MAX, "elsewhere".into()).is_alive(2_000, &policy));
+        if cfg!(target_os = "linux") {
+            assert!(!holder(1_000, u32::MAX, this_host()).is_alive(2_000, &policy));
+        }
+    }
+
+    #[test]
+    fn a_description_names_the_operation_the_operator_and_the_time() {
+        let text = holder(0, 1, "desk-2".into()).describe();
+        assert_eq!(
+            text,
+            "operation 12 (capture 1.00 USD) by alice is in flight since 00:00 UTC"
+        );
+    }
+}

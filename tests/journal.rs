@@ -192,12 +192,17 @@ async fn a_dropped_refund_blocks_the_order_until_reconciled_and_is_never_resent(
         .expect("read")
         .expect("order");
     assert_eq!(order.refunded_minor, 3000);
-    let resolution = journal
+    let resolutions: Vec<_> = journal
         .order_entries(order.id)
         .expect("entries")
         .into_iter()
-        .find(|entry| entry.entry == "resolution")
-        .expect("the conclusion is recorded");
+        .filter(|entry| entry.entry == "resolution")
+        .collect();
+    // The blocked attempt recorded why it could not conclude; then the conclusion.
+    assert_eq!(resolutions.len(), 2, "{resolutions:?}");
+    assert_eq!(resolutions[0].outcome.as_deref(), Some("unresolved"));
+    assert!(resolutions[0].payload.contains("503"), "{}", resolutions[0].payload);
+    let resolution = &resolutions[1];
     assert_eq!(resolution.outcome.as_deref(), Some("applied"));
     assert!(resolution.payload.contains("\"before\"") && resolution.payload.contains("\"after\""));
     drop(journal);

@@ -362,6 +362,10 @@ fn report_result(desk: &Desk, output: &OutputArgs, submitted: OperationReport) -
         ),
         OutcomeClass::Succeeded | OutcomeClass::Declined => {}
     }
+    if !blocks && outcome.class == OutcomeClass::Uncertain {
+        // A read that got no usable answer changed nothing: like unreachable.
+        return exit::code(exit::NOT_CONNECTED);
+    }
     exit::code(exit::of_class(outcome.class))
 }
 

@@ -27,6 +27,10 @@ pub enum FaultKind {
     WrongSignature,
     /// Apply the operation, then answer without a signature.
     MissingSignature,
+    /// Answer correctly signed, but without the running totals
+    /// (`authorized_amount`, `captured_amount`, `refunded_amount`): an answer
+    /// that proves nothing about what an operation did.
+    OmitTotals,
 }
 
 impl FaultKind {

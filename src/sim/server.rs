@@ -245,6 +245,12 @@ async fn payment_api(State(shared): State<Arc<Shared>>, body: String) -> Respons
             sign_response(&shared, &mut response, "not-the-response-phrase");
         }
         Some(FaultKind::MissingSignature) => {}
+        Some(FaultKind::OmitTotals) => {
+            for total in ["authorized_amount", "captured_amount", "refunded_amount"] {
+                response.remove(total);
+            }
+            sign_response(&shared, &mut response, phrase);
+        }
         Some(FaultKind::HangAfterApply { millis }) => {
             tokio::time::sleep(Duration::from_millis(millis)).await;
             sign_response(&shared, &mut response, phrase);

@@ -1,0 +1,464 @@
+//! "Money moves once", tried as an unlucky operator and a second operator
+//! would: the release binary's commands against the simulator, one journal,
+//! faults injected, and the simulator's own totals as the judge.
+//!
+//! Each test is a reproduction of a way the promise once broke: a repeat
+//! after an uncertain answer, two processes on one order, a reconcile that
+//! cannot see the order, a redirecting server, any endpoint called
+//! `simulator`.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use apsdesk::aps::Command;
+use apsdesk::sim::{FaultKind, FaultRule, RunningSimulator, Seed, SimConfig};
+use common::{authorize_in_sim, sim_totals, start_sim};
+use tempfile::TempDir;
+
+/// A simulator on a runtime of its own (the test thread blocks on child
+/// processes) and a journal in a temporary folder.
+struct Desk {
+    sim: RunningSimulator,
+    runtime: tokio::runtime::Runtime,
+    dir: TempDir,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        let runtime = common::runtime();
+        let sim = runtime.block_on(start_sim());
+        Desk {
+            sim,
+            runtime,
+            dir: TempDir::new().expect("temp dir"),
+        }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("journal.sqlite3")
+    }
+
+    /// `apsdesk ARGS --credentials-from-env --db DB`, aimed at `endpoint`.
+    fn command_at(&self, endpoint: &str, args: &[&str]) -> Process {
+        let credentials = self.sim.credentials();
+        let mut process = Process::new(env!("CARGO_BIN_EXE_apsdesk"));
+        process
+            .args(args)
+            .arg("--credentials-from-env")
+            .arg("--db")
+            .arg(self.db())
+            .env(
+                "APSDESK_MERCHANT_IDENTIFIER",
+                &credentials.merchant_identifier,
+            )
+            .env("APSDESK_ACCESS_CODE", credentials.access_code.expose())
+            .env(
+                "APSDESK_REQUEST_PHRASE",
+                credentials.request_phrase.expose(),
+            )
+            .env(
+                "APSDESK_RESPONSE_PHRASE",
+                credentials.response_phrase.expose(),
+            )
+            .env("APSDESK_SHA_TYPE", credentials.sha_type.to_string())
+            .env("APSDESK_ENDPOINT", endpoint)
+            .env("APSDESK_OPERATOR", "amal")
+            .env_remove("APSDESK_DB")
+            .env_remove("APSDESK_TIMEOUT")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        process
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_at(&self.sim.base_url(), args)
+    }
+
+    fn run_at(&self, endpoint: &str, args: &[&str]) -> Output {
+        self.command_at(endpoint, args)
+            .output()
+            .expect("apsdesk runs")
+    }
+}
+
+fn code(output: &Output) -> i32 {
+    output.status.code().expect("exited")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn capture_args<'a>(reference: &'a str, amount: &'a str) -> Vec<&'a str> {
+    vec![
+        "capture",
+        "--merchant-reference",
+        reference,
+        "--amount",
+        amount,
+        "--currency",
+        "KWD",
+    ]
+}
+
+fn refund_args<'a>(reference: &'a str, amount: &'a str) -> Vec<&'a str> {
+    vec![
+        "refund",
+        "--merchant-reference",
+        reference,
+        "--amount",
+        amount,
+        "--currency",
+        "KWD",
+    ]
+}
+
+/// The `maintenance_reference` of every REFUND request the journal recorded.
+fn refund_references(db: &Path) -> Vec<String> {
+    let connection = rusqlite::Connection::open(db).expect("journal opens");
+    let mut statement = connection
+        .prepare(
+            "SELECT maintenance_reference FROM entries
+             WHERE entry = 'request' AND command = 'REFUND' ORDER BY seq",
+        )
+        .expect("query");
+    statement
+        .query_map([], |row| row.get(0))
+        .expect("rows")
+        .collect::<rusqlite::Result<_>>()
+        .expect("read")
+}
+
+/// Open operations in the journal (0 before apsdesk created it).
+fn open_operations(db: &Path) -> i64 {
+    let Ok(connection) =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    else {
+        return 0;
+    };
+    connection
+        .query_row("SELECT count(*) FROM open_operations", [], |row| row.get(0))
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_capture_repeated_after_a_lost_answer_settles_the_first_and_sends_nothing() {
+    let desk = Desk::new();
+    authorize_in_sim(&desk.sim, "REP-1", "5000", "KWD");
+    desk.sim
+        .inject(FaultRule::once(Command::Capture, FaultKind::DropAfterApply));
+
+    let first = desk.run(&capture_args("REP-1", "5.000"));
+    assert_eq!(code(&first), 3, "{}", text(&first));
+    assert!(text(&first).contains("blocked"), "{}", text(&first));
+
+    // The operator, unsure, runs the very same command again.
+    let repeat = desk.run(&capture_args("REP-1", "5.000"));
+    assert_eq!(code(&repeat), 0, "{}", text(&repeat));
+    assert!(
+        text(&repeat).contains("was applied at APS: nothing sent"),
+        "{}",
+        text(&repeat)
+    );
+    assert_eq!(sim_totals(&desk.sim, "REP-1").1, 5000, "captured once");
+    assert_eq!(desk.sim.received(Command::Capture), 1);
+
+    // A third time: the order is settled, so this is a new capture, which
+    // APS refuses (nothing left to capture) — still only one capture moved.
+    let third = desk.run(&capture_args("REP-1", "5.000"));
+    assert_eq!(code(&third), 1, "{}", text(&third));
+    assert_eq!(sim_totals(&desk.sim, "REP-1").1, 5000);
+}
+
+#[test]
+fn a_refund_repeated_after_a_lost_answer_is_not_sent_again() {
+    let desk = Desk::new();
+    authorize_in_sim(&desk.sim, "REP-2", "10000", "KWD");
+    assert_eq!(code(&desk.run(&capture_args("REP-2", "10.000"))), 0);
+    desk.sim
+        .inject(FaultRule::once(Command::Refund, FaultKind::DropAfterApply));
+    assert_eq!(code(&desk.run(&refund_args("REP-2", "2.000"))), 3);
+    let repeat = desk.run(&refund_args("REP-2", "2.000"));
+    assert_eq!(code(&repeat), 0, "{}", text(&repeat));
+    assert_eq!(sim_totals(&desk.sim, "REP-2").2, 2000, "refunded once");
+    assert_eq!(desk.sim.received(Command::Refund), 1);
+}
+
+#[test]
+fn a_refund_that_did_not_happen_is_reported_then_resent_under_its_own_id() {
+    let desk = Desk::new();
+    authorize_in_sim(&desk.sim, "REP-3", "10000", "KWD");
+    assert_eq!(code(&desk.run(&capture_args("REP-3", "10.000"))), 0);
+    // APS fails before applying: uncertain for the desk, nothing moved.
+    desk.sim.inject(FaultRule::once(
+        Command::Refund,
+        FaultKind::HttpStatus { status: 500 },
+    ));
+    assert_eq!(code(&desk.run(&refund_args("REP-3", "2.000"))), 3);
+
+    let repeat = desk.run(&refund_args("REP-3", "2.000"));
+    assert_eq!(code(&repeat), 6, "{}", text(&repeat));
+    assert!(
+        text(&repeat).contains("may be sent again"),
+        "{}",
+        text(&repeat)
+    );
+    assert_eq!(desk.sim.received(Command::Refund), 1, "nothing sent");
+
+    let resend = desk.run(&refund_args("REP-3", "2.000"));
+    assert_eq!(code(&resend), 0, "{}", text(&resend));
+    assert_eq!(sim_totals(&desk.sim, "REP-3").2, 2000);
+    let references = refund_references(&desk.db());
+    assert_eq!(references.len(), 2, "{references:?}");
+    assert_eq!(
+        references[0], references[1],
+        "the retry carries the first refund's maintenance_reference"
+    );
+}
+
+#[test]
+fn a_second_process_on_an_order_in_flight_is_refused_and_nothing_moves_twice() {
+    let desk = Desk::new();
+    authorize_in_sim(&desk.sim, "TWO-1", "5000", "KWD");
+    desk.sim.inject(FaultRule::once(
+        Command::Capture,
+        FaultKind::Latency { millis: 2_500 },
+    ));
+    let mut first = desk
+        .command_at(&desk.sim.base_url(), &capture_args("TWO-1", "5.000"))
+        .spawn()
+        .expect("first desk starts");
+    // Wait until the first process has recorded its capture as pending.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while open_operations(&desk.db()) == 0 {
+        assert!(Instant::now() < deadline, "the first capture never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = desk.run(&capture_args("TWO-1", "5.000"));
+    assert_eq!(code(&second), 3, "{}", text(&second));
+    assert!(
+        text(&second).contains("by amal is in flight since"),
+        "{}",
+        text(&second)
+    );
+    // A reconcile from another desk leaves the live operation alone too.
+    let reconcile = desk.run(&["journal", "reconcile"]);
+    assert!(
+        text(&reconcile).contains("not touched"),
+        "{}",
+        text(&reconcile)
+    );
+    let first = first.wait().expect("first desk ends");
+    assert_eq!(first.code(), Some(0));
+    assert_eq!(desk.sim.received(Command::Capture), 1);
+    assert_eq!(sim_totals(&desk.sim, "TWO-1").1, 5000);
+    // No operation was both settled by someone else and answered.
+    let connection = rusqlite::Connection::open(desk.db()).expect("opens");
+    let resolutions: i64 = connection
+        .query_row(
+            "SELECT count(*) FROM entries WHERE entry = 'resolution'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("count");
+    assert_eq!(resolutions, 0);
+}
+
+#[test]
+fn a_killed_process_frees_its_order_at_once_and_its_operation_is_reconciled() {
+    let desk = Desk::new();
+    authorize_in_sim(&desk.sim, "KILL-2", "5000", "KWD");
+    desk.sim.inject(FaultRule::once(
+        Command::Capture,
+        FaultKind::HangAfterApply { millis: 20_000 },
+    ));
+    let mut first = desk
+        .command_at(&desk.sim.base_url(), &capture_args("KILL-2", "5.000"))
+        .spawn()
+        .expect("first desk starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while open_operations(&desk.db()) == 0 || desk.sim.received(Command::Capture) == 0 {
+        assert!(Instant::now() < deadline, "the capture never left");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    first.kill().expect("killed");
+    first.wait().expect("reaped");
+    // The process is gone: its lease no longer holds the order.
+    let repeat = desk.run(&capture_args("KILL-2", "5.000"));
+    assert_eq!(code(&repeat), 0, "{}", text(&repeat));
+    assert!(text(&repeat).contains("was applied"), "{}", text(&repeat));
+    assert_eq!(desk.sim.received(Command::Capture), 1);
+    assert_eq!(sim_totals(&desk.sim, "KILL-2").1, 5000);
+}
+
+#[test]
+fn reconciliation_without_evidence_keeps_the_operation_open() {
+    let desk = Desk::new();
+    authorize_in_sim(&desk.sim, "EVI-1", "5000", "KWD");
+    desk.sim
+        .inject(FaultRule::once(Command::Capture, FaultKind::DropAfterApply));
+    assert_eq!(code(&desk.run(&capture_args("EVI-1", "5.000"))), 3);
+
+    // A status answer without totals proves nothing.
+    desk.sim.inject(FaultRule {
+        command: Some("CHECK_STATUS".into()),
+        kind: FaultKind::OmitTotals,
+        times: None,
+    });
+    let reconcile = desk.run(&["journal", "reconcile"]);
+    assert_eq!(code(&reconcile), 3, "{}", text(&reconcile));
+    assert!(text(&reconcile).contains("no totals"), "{}", text(&reconcile));
+    assert_eq!(open_operations(&desk.db()), 1);
+    desk.sim.clear_faults();
+
+    // Another server (an empty simulator) does not know the order: the
+    // operation stays open, recorded against the server it was sent to.
+    let elsewhere = desk.runtime.block_on(start_sim());
+    let reconcile = desk.run_at(&elsewhere.base_url(), &["journal", "reconcile"]);
+    assert_eq!(code(&reconcile), 3, "{}", text(&reconcile));
+    assert!(
+        text(&reconcile).contains("reconcile it with the account it was sent with"),
+        "{}",
+        text(&reconcile)
+    );
+    assert_eq!(open_operations(&desk.db()), 1);
+
+    // The same address, restarted empty (APS answers "not found"): still open.
+    let address: SocketAddr = desk.sim.address();
+    let Desk { sim, runtime, dir } = desk;
+    runtime.block_on(sim.shutdown());
+    let forgetful = runtime
+        .block_on(RunningSimulator::start(
+            SimConfig::default(),
+            address,
+            Seed::Empty,
+        ))
+        .expect("restarts on the same address");
+    let desk = Desk {
+        sim: forgetful,
+        runtime,
+        dir,
+    };
+    let reconcile = desk.run(&["journal", "reconcile"]);
+    assert_eq!(code(&reconcile), 3, "{}", text(&reconcile));
+    assert!(
+        text(&reconcile).contains("does not find the order"),
+        "{}",
+        text(&reconcile)
+    );
+    assert_eq!(open_operations(&desk.db()), 1, "the order stays blocked");
+}
+
+/// A server that answers every request with `307 Temporary Redirect` to
+/// `location`, and a listener at `location` that counts connections.
+async fn redirector() -> (String, Arc<AtomicU32>) {
+    let trap = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("trap binds");
+    let trap_address = trap.local_addr().expect("address");
+    let reached = Arc::new(AtomicU32::new(0));
+    let counter = Arc::clone(&reached);
+    tokio::spawn(async move {
+        while let Ok((_socket, _)) = trap.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }
+    });
+    let location = format!("http://{trap_address}/FortAPI/paymentApi");
+    let app = axum::Router::new().fallback(move || {
+        let location = location.clone();
+        async move {
+            (
+                axum::http::StatusCode::TEMPORARY_REDIRECT,
+                [(axum::http::header::LOCATION, location)],
+            )
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, reached)
+}
+
+#[test]
+fn a_redirect_is_never_followed() {
+    let desk = Desk::new();
+    let (url, reached) = desk.runtime.block_on(redirector());
+    let status = desk.run_at(&url, &["status", "--merchant-reference", "RED-1"]);
+    assert_eq!(code(&status), 5, "{}", text(&status));
+    assert!(text(&status).contains("307"), "{}", text(&status));
+    let capture = desk.run_at(&url, &capture_args("RED-1", "1.000"));
+    assert_eq!(code(&capture), 5, "no baseline, nothing sent: {}", text(&capture));
+    assert_eq!(
+        reached.load(Ordering::SeqCst),
+        0,
+        "nothing, and no access code, went where Location pointed"
+    );
+}
+
+#[test]
+fn an_endpoint_is_aps_over_https_a_loopback_simulator_or_explicitly_custom() {
+    let desk = Desk::new();
+    for (endpoint, says) in [
+        (
+            "http://paymentservices.payfort.com/FortAPI/paymentApi",
+            "only reached over https",
+        ),
+        ("https://aps.evil.example/", "--custom-endpoint"),
+    ] {
+        let output = desk.run_at(endpoint, &["status", "--merchant-reference", "ENV-1"]);
+        assert_eq!(code(&output), 2, "{endpoint}: {}", text(&output));
+        assert!(text(&output).contains(says), "{endpoint}: {}", text(&output));
+    }
+    assert!(!desk.db().exists(), "nothing was journaled");
+
+    // Allowed explicitly, it is recorded as `custom`, never `simulator`.
+    // (0.0.0.0 is not a loopback address, and nothing listens on port 9.)
+    let output = desk.run_at(
+        "http://0.0.0.0:9",
+        &[
+            "status",
+            "--merchant-reference",
+            "ENV-1",
+            "--custom-endpoint",
+        ],
+    );
+    assert_eq!(code(&output), 5, "{}", text(&output));
+    let connection = rusqlite::Connection::open(desk.db()).expect("opens");
+    let environment: String = connection
+        .query_row(
+            "SELECT environment FROM orders WHERE merchant_reference = 'ENV-1'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("the order is recorded");
+    assert_eq!(environment, "custom");
+
+    // A loopback simulator is `simulator`.
+    let output = desk.run(&["status", "--merchant-reference", "ENV-2"]);
+    // CHECK_STATUS answers an unknown order with its success status (12036).
+    assert_eq!(code(&output), 0, "{}", text(&output));
+    let environment: String = connection
+        .query_row(
+            "SELECT environment FROM orders WHERE merchant_reference = 'ENV-2'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("the order is recorded");
+    assert_eq!(environment, "simulator");
+}

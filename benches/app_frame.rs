@@ -61,8 +61,11 @@ fn app(ctx: &egui::Context, runtime: &tokio::runtime::Runtime) -> DeskApp {
         request_phrase: Secret::new("unused"),
         response_phrase: Secret::new("unused"),
     };
-    let client =
-        Client::new(&Endpoint::Simulator("http://127.0.0.1:9".into()), credentials).expect("client");
+    let client = Client::new(
+        &Endpoint::Simulator("http://127.0.0.1:9".into()),
+        credentials,
+    )
+    .expect("client");
     let session = Session {
         profile: "bench".into(),
         environment: "simulator".into(),

@@ -201,7 +201,11 @@ async fn a_dropped_refund_blocks_the_order_until_reconciled_and_is_never_resent(
     // The blocked attempt recorded why it could not conclude; then the conclusion.
     assert_eq!(resolutions.len(), 2, "{resolutions:?}");
     assert_eq!(resolutions[0].outcome.as_deref(), Some("unresolved"));
-    assert!(resolutions[0].payload.contains("503"), "{}", resolutions[0].payload);
+    assert!(
+        resolutions[0].payload.contains("503"),
+        "{}",
+        resolutions[0].payload
+    );
     let resolution = &resolutions[1];
     assert_eq!(resolution.outcome.as_deref(), Some("applied"));
     assert!(resolution.payload.contains("\"before\"") && resolution.payload.contains("\"after\""));

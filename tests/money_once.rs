@@ -319,7 +319,11 @@ fn reconciliation_without_evidence_keeps_the_operation_open() {
     });
     let reconcile = desk.run(&["journal", "reconcile"]);
     assert_eq!(code(&reconcile), 3, "{}", text(&reconcile));
-    assert!(text(&reconcile).contains("no totals"), "{}", text(&reconcile));
+    assert!(
+        text(&reconcile).contains("no totals"),
+        "{}",
+        text(&reconcile)
+    );
     assert_eq!(open_operations(&desk.db()), 1);
     desk.sim.clear_faults();
 
@@ -403,7 +407,12 @@ fn a_redirect_is_never_followed() {
     assert_eq!(code(&status), 5, "{}", text(&status));
     assert!(text(&status).contains("307"), "{}", text(&status));
     let capture = desk.run_at(&url, &capture_args("RED-1", "1.000"));
-    assert_eq!(code(&capture), 5, "no baseline, nothing sent: {}", text(&capture));
+    assert_eq!(
+        code(&capture),
+        5,
+        "no baseline, nothing sent: {}",
+        text(&capture)
+    );
     assert_eq!(
         reached.load(Ordering::SeqCst),
         0,
@@ -423,7 +432,11 @@ fn an_endpoint_is_aps_over_https_a_loopback_simulator_or_explicitly_custom() {
     ] {
         let output = desk.run_at(endpoint, &["status", "--merchant-reference", "ENV-1"]);
         assert_eq!(code(&output), 2, "{endpoint}: {}", text(&output));
-        assert!(text(&output).contains(says), "{endpoint}: {}", text(&output));
+        assert!(
+            text(&output).contains(says),
+            "{endpoint}: {}",
+            text(&output)
+        );
     }
     assert!(!desk.db().exists(), "nothing was journaled");
 

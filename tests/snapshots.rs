@@ -46,8 +46,11 @@ fn main_screens_in_english_and_arabic() {
         request_phrase: Secret::new("unused"),
         response_phrase: Secret::new("unused"),
     };
-    let client =
-        Client::new(&Endpoint::Simulator("http://127.0.0.1:9".into()), credentials).expect("client");
+    let client = Client::new(
+        &Endpoint::Simulator("http://127.0.0.1:9".into()),
+        credentials,
+    )
+    .expect("client");
     let session = Session {
         profile: "snapshot".into(),
         environment: "sandbox".into(),

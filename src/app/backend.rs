@@ -630,12 +630,12 @@ impl Backend {
         }
     }
 
-    /// Runs a bulk operation over `rows` (reference, amount), four at a time;
+    /// Runs a bulk operation over `rows` (row index, reference, amount), four at a time;
     /// each row's progress comes back as [`TaskResult::BulkRow`].
     pub fn run_bulk(
         &self,
         kind: BulkKind,
-        rows: Vec<(String, Option<String>)>,
+        rows: Vec<(usize, String, Option<String>)>,
         control: BulkControl,
         language: Language,
     ) {
@@ -651,8 +651,8 @@ impl Backend {
             }
         };
         self.runtime.spawn(async move {
-            stream::iter(rows.into_iter().enumerate())
-                .for_each_concurrent(4, |(index, (reference, amount))| {
+            stream::iter(rows)
+                .for_each_concurrent(4, |(index, reference, amount)| {
                     let desk = desk.clone();
                     let control = control.clone();
                     let notify = notify.clone();

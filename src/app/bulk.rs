@@ -14,7 +14,7 @@ use super::AppCommand;
 use super::backend::OperationResult;
 use super::i18n::Tr;
 use super::widgets::{label, widget_text};
-use crate::aps::OutcomeClass;
+use crate::aps::{Language, OutcomeClass};
 
 /// What a bulk run does to each row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,30 +59,116 @@ pub struct BulkScreen {
     pub running: bool,
 }
 
-/// Parses pasted lines: `REF`, or `REF,AMOUNT` (a `merchant_reference,amount`
-/// header line is skipped; quotes and spaces are trimmed).
-pub fn parse_rows(text: &str) -> Vec<BulkRow> {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .filter(|line| !line.to_ascii_lowercase().starts_with("merchant_reference"))
-        .map(|line| {
-            let mut fields = line
-                .split([',', ';', '\t'])
-                .map(|field| field.trim().trim_matches('"'));
-            let merchant_reference = fields.next().unwrap_or_default().to_owned();
-            let amount = fields
-                .next()
-                .filter(|amount| !amount.is_empty())
-                .map(str::to_owned);
-            BulkRow {
-                merchant_reference,
-                amount,
-                state: RowState::Waiting,
+/// Parses pasted lines or a CSV: `REF`, or `REF,AMOUNT` (tab- or
+/// semicolon-separated too, when the text has no comma), quotes respected by
+/// the csv crate; a `merchant_reference[,amount]` header is skipped. A row that
+/// cannot be read exactly — an amount with a thousands separator or a decimal
+/// comma, too many fields, a reference APS would refuse — is kept as
+/// [`RowState::Skipped`] with a message naming the row, and never sent.
+pub fn parse_rows(text: &str, language: Language) -> Vec<BulkRow> {
+    let delimiter = if text.contains('\t') {
+        b'\t'
+    } else if !text.contains(',') && text.contains(';') {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 1;
+        let row = match record {
+            Ok(record) => {
+                let fields: Vec<&str> = record.iter().collect();
+                if fields.iter().all(|field| field.is_empty()) {
+                    continue;
+                }
+                if index == 0
+                    && fields
+                        .first()
+                        .is_some_and(|field| field.eq_ignore_ascii_case("merchant_reference"))
+                {
+                    continue;
+                }
+                row_from_fields(line, &fields, language)
             }
-        })
-        .filter(|row| !row.merchant_reference.is_empty())
-        .collect()
+            Err(error) => BulkRow {
+                merchant_reference: String::new(),
+                amount: None,
+                state: RowState::Skipped(
+                    language
+                        .pick(
+                            &format!("row {line}: not readable as CSV ({error})"),
+                            &format!("السطر {line}: لا يمكن قراءته بصيغة CSV ({error})"),
+                        )
+                        .to_owned(),
+                ),
+            },
+        };
+        rows.push(row);
+    }
+    rows
+}
+
+/// One row's fields, checked: a reference APS accepts and an amount written
+/// only with digits and one decimal point.
+fn row_from_fields(line: usize, fields: &[&str], language: Language) -> BulkRow {
+    let reference = fields.first().copied().unwrap_or_default();
+    let amount = fields.get(1).copied().filter(|amount| !amount.is_empty());
+    let problem = if fields.len() > 2 {
+        Some(language.pick(
+            &format!(
+                "row {line}: {} fields; expected a reference and an amount (is the amount written with a comma?)",
+                fields.len()
+            ),
+            &format!(
+                "السطر {line}: {} حقول؛ المتوقع مرجع ومبلغ (هل كُتب المبلغ بفاصلة؟)",
+                fields.len()
+            ),
+        ).to_owned())
+    } else if let Err(error) = crate::aps::validate::merchant_reference(reference) {
+        Some(format!(
+            "{} {line}: {}",
+            language.pick("row", "السطر"),
+            error.message(language)
+        ))
+    } else if let Some(amount) = amount.filter(|amount| !is_plain_amount(amount)) {
+        Some(language.pick(
+            &format!(
+                "row {line}: amount \"{amount}\" is not a plain number: write it with digits and one decimal point, without thousands separators (e.g. 1000.50)"
+            ),
+            &format!(
+                "السطر {line}: المبلغ \"{amount}\" ليس رقماً بسيطاً: اكتبه بأرقام ونقطة عشرية واحدة، دون فواصل آلاف (مثل 1000.50)"
+            ),
+        ).to_owned())
+    } else {
+        None
+    };
+    BulkRow {
+        merchant_reference: reference.to_owned(),
+        amount: amount.map(str::to_owned),
+        state: problem.map_or(RowState::Waiting, RowState::Skipped),
+    }
+}
+
+/// Digits (Western or Arabic-Indic) with at most one decimal point (`.` or
+/// the Arabic decimal separator), nothing else.
+fn is_plain_amount(text: &str) -> bool {
+    let mut points = 0;
+    let mut digits = 0;
+    for c in text.chars() {
+        match c {
+            '0'..='9' | '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}' => digits += 1,
+            '.' | '\u{066B}' => points += 1,
+            _ => return false,
+        }
+    }
+    digits > 0 && points <= 1
 }
 
 /// The results as CSV (UTF-8), for the clipboard or a file.
@@ -206,10 +292,13 @@ impl BulkScreen {
                     )
                     .clicked()
                 {
-                    self.rows = parse_rows(&self.input);
+                    self.rows = parse_rows(&self.input, tr.language());
                     self.kind = Some(kind);
                     self.control = BulkControl::default();
-                    self.running = !self.rows.is_empty();
+                    self.running = self
+                        .rows
+                        .iter()
+                        .any(|row| matches!(row.state, RowState::Waiting));
                     commands.push(AppCommand::RunBulk(kind));
                 }
             }
@@ -299,15 +388,60 @@ mod tests {
 
     #[test]
     fn lines_and_csv_become_rows() {
-        let rows = parse_rows("merchant_reference,amount\nA-1, 12.500\n\"B-2\";3\nC-3\n\n");
+        let rows = parse_rows(
+            "merchant_reference,amount\nA-1, 12.500\n\"B-2\",3\nC-3\n\n",
+            Language::En,
+        );
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].merchant_reference, "A-1");
         assert_eq!(rows[0].amount.as_deref(), Some("12.500"));
         assert_eq!(rows[1].merchant_reference, "B-2");
         assert_eq!(rows[2].amount, None);
+        assert!(
+            rows.iter()
+                .all(|row| matches!(row.state, RowState::Waiting))
+        );
         let csv = results_csv(&rows);
         assert!(csv.starts_with("merchant_reference,amount,outcome"));
         assert_eq!(csv.lines().count(), 4);
         assert!(csv.contains("\"A-1\",\"12.500\",\"not_run\""));
+        let semicolons = parse_rows("A-1;2.5\nB-2;3", Language::En);
+        assert_eq!(semicolons[1].amount.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn an_amount_that_cannot_be_read_exactly_is_an_error_naming_the_row() {
+        let skipped = |text: &str| -> Vec<String> {
+            parse_rows(text, Language::En)
+                .into_iter()
+                .filter_map(|row| match row.state {
+                    RowState::Skipped(why) => Some(why),
+                    RowState::Waiting | RowState::Running | RowState::Done(_) => None,
+                })
+                .collect()
+        };
+        // A European decimal comma: never a silent 1.00.
+        let errors = skipped("DEMO-1;1,50");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("row 1:"), "{errors:?}");
+        // A quoted amount with a thousands separator.
+        let errors = skipped("A-1,5.000\nDEMO-2,\"1,000.00\"");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].starts_with("row 2:") && errors[0].contains("1,000.00"),
+            "{errors:?}"
+        );
+        // Unquoted, the separator makes a third field.
+        let errors = skipped("DEMO-3,1,000.00");
+        assert!(errors[0].contains("3 fields"), "{errors:?}");
+        let errors = skipped("DEMO-4,1.000.5\nDEMO 5,1");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        let arabic = parse_rows("DEMO-6,١٢٫٥", Language::Ar);
+        assert!(matches!(arabic[0].state, RowState::Waiting));
+        let errors: Vec<_> = parse_rows("DEMO-7,1,5", Language::Ar)
+            .into_iter()
+            .filter(|row| matches!(row.state, RowState::Skipped(_)))
+            .collect();
+        assert_eq!(errors.len(), 1);
     }
 }

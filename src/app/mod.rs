@@ -408,11 +408,14 @@ impl DeskApp {
                 }
             }
             AppCommand::RunBulk(kind) => {
+                // Rows refused when read (with their reason) are not sent.
                 let rows = self
                     .bulk
                     .rows
                     .iter()
-                    .map(|row| (row.merchant_reference.clone(), row.amount.clone()))
+                    .enumerate()
+                    .filter(|(_, row)| matches!(row.state, bulk::RowState::Waiting))
+                    .map(|(index, row)| (index, row.merchant_reference.clone(), row.amount.clone()))
                     .collect();
                 self.backend
                     .run_bulk(kind, rows, self.bulk.control.clone(), self.tr.language());

@@ -111,7 +111,9 @@ pub enum EndpointError {
         host: String,
         environment: Environment,
     },
-    #[error("the URL carries a user name or password; give credentials through the profile or the environment")]
+    #[error(
+        "the URL carries a user name or password; give credentials through the profile or the environment"
+    )]
     CredentialsInUrl,
     #[error(
         "{host} is neither APS (sandbox, production) nor a simulator on this machine (a loopback address); to use it anyway, allow it with --custom-endpoint"
@@ -161,9 +163,9 @@ impl Endpoint {
             }
             return Ok(match environment {
                 Environment::Production => Endpoint::Production,
-                Environment::Sandbox
-                | Environment::Simulator
-                | Environment::Custom => Endpoint::Sandbox,
+                Environment::Sandbox | Environment::Simulator | Environment::Custom => {
+                    Endpoint::Sandbox
+                }
             });
         }
         let loopback = host_name == "localhost"

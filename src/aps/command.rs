@@ -67,7 +67,9 @@ impl Command {
 
     /// The command whose [`Command::name`] this is.
     pub fn from_name(name: &str) -> Option<Command> {
-        Command::ALL.into_iter().find(|command| command.name() == name)
+        Command::ALL
+            .into_iter()
+            .find(|command| command.name() == name)
     }
 
     /// The parameter that carries the name.

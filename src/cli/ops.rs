@@ -17,8 +17,8 @@ use super::context::{desk, runtime};
 use super::exit;
 use crate::aps::client::Outcome;
 use crate::aps::request::{
-    Capture, CheckPaymentLinkStatus, CheckStatus, MaintenanceForm, PaymentLink,
-    PaymentLinkForm, Refund, UpdateToken, UpdateTokenForm, VoidAuthorization,
+    Capture, CheckPaymentLinkStatus, CheckStatus, MaintenanceForm, PaymentLink, PaymentLinkForm,
+    Refund, UpdateToken, UpdateTokenForm, VoidAuthorization,
 };
 use crate::aps::validate::FieldErrors;
 use crate::aps::{Language, OutcomeClass};

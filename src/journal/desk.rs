@@ -171,9 +171,9 @@ impl SettledOperation {
             ..
         } = self;
         match &self.resolution {
-            Resolution::Applied => format!(
-                "{description}, operation {operation_id}, was applied at APS: nothing sent"
-            ),
+            Resolution::Applied => {
+                format!("{description}, operation {operation_id}, was applied at APS: nothing sent")
+            }
             Resolution::NotApplied => format!(
                 "{description}, operation {operation_id}, did not happen at APS: nothing sent; it may be sent again{}",
                 if self.command == Command::Refund {
@@ -435,9 +435,7 @@ impl Desk {
             .ensure_order(&self.actor, &reference)
             .map_err(RunError::JournalBeforeSending)?;
         if !command.moves_money() {
-            return self
-                .send_recorded(request, order_id, None, None)
-                .await;
+            return self.send_recorded(request, order_id, None, None).await;
         }
         let purpose = match request.amount() {
             Some(amount) => format!("{} {amount}", command.name().to_lowercase()),
@@ -467,7 +465,12 @@ impl Desk {
     }
 
     /// Runs `work` while keeping the order's lease alive.
-    async fn holding<F: std::future::Future>(&self, order_id: i64, owner: &str, work: F) -> F::Output {
+    async fn holding<F: std::future::Future>(
+        &self,
+        order_id: i64,
+        owner: &str,
+        work: F,
+    ) -> F::Output {
         let mut work = std::pin::pin!(work);
         let mut beat = tokio::time::interval(self.lease.heartbeat);
         beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -636,7 +639,13 @@ impl Desk {
     async fn status_evidence(
         &self,
         reference: &str,
-    ) -> Result<(Option<i64>, Result<Baseline, (Option<OutcomeClass>, String)>), RunError> {
+    ) -> Result<
+        (
+            Option<i64>,
+            Result<Baseline, (Option<OutcomeClass>, String)>,
+        ),
+        RunError,
+    > {
         let check = CheckStatus::for_reference(reference).map_err(RunError::Invalid)?;
         let report = match Box::pin(self.run(&check)).await {
             Ok(report) => report,
@@ -646,13 +655,15 @@ impl Desk {
         let evidence = match (&report.outcome.class, &report.outcome.typed) {
             (OutcomeClass::Succeeded, Some(response)) => Baseline::from_status(response)
                 .map_err(|reason| (Some(OutcomeClass::Succeeded), reason)),
-            (class, Some(response)) if !response.order_found() => Err((
-                Some(*class),
-                "APS does not find the order".to_owned(),
-            )),
+            (class, Some(response)) if !response.order_found() => {
+                Err((Some(*class), "APS does not find the order".to_owned()))
+            }
             (class, _) => Err((
                 Some(*class),
-                format!("the status check did not answer: {}", report.outcome.summary()),
+                format!(
+                    "the status check did not answer: {}",
+                    report.outcome.summary()
+                ),
             )),
         };
         Ok((report.operation_id, evidence))
@@ -677,7 +688,9 @@ impl Desk {
             &self.actor.operator,
             format!("reconciling operation {operation_id}"),
         );
-        if let Err(holder) = lock(&self.journal).acquire_lease(request.order_id, &claim, &self.lease)? {
+        if let Err(holder) =
+            lock(&self.journal).acquire_lease(request.order_id, &claim, &self.lease)?
+        {
             return Ok(Resolution::InFlight(holder));
         }
         let result = self
@@ -702,11 +715,13 @@ impl Desk {
                 .operation_entries(operation_id)?
                 .into_iter()
                 .rev()
-                .find_map(|entry| match (entry.entry.as_str(), entry.outcome.as_deref()) {
-                    ("resolution", Some("applied")) => Some(Resolution::Applied),
-                    ("resolution", Some("not_applied")) => Some(Resolution::NotApplied),
-                    _ => None,
-                });
+                .find_map(
+                    |entry| match (entry.entry.as_str(), entry.outcome.as_deref()) {
+                        ("resolution", Some("applied")) => Some(Resolution::Applied),
+                        ("resolution", Some("not_applied")) => Some(Resolution::NotApplied),
+                        _ => None,
+                    },
+                );
             return Ok(settled.unwrap_or_else(|| {
                 Resolution::Unresolved("the operation is no longer open".to_owned())
             }));
@@ -905,32 +920,30 @@ pub fn new_maintenance_reference() -> String {
     format!("apsdesk-{}", super::store::now_ms())
 }
 
-/// Parses a CSV or a plain list into merchant references: one per line, or
-/// the column named `merchant_reference` of a CSV with a header.
+/// Parses a CSV or a plain list into merchant references: the column named
+/// `merchant_reference` of a CSV with a header (read by the csv crate, quotes
+/// respected), or one or more references per line.
 pub fn references_from_text(text: &str) -> Vec<String> {
-    let mut lines = text
-        .lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .peekable();
-    let header_column = lines.peek().and_then(|header| {
-        header.split(',').position(|column| {
-            column
-                .trim()
-                .trim_matches('"')
-                .eq_ignore_ascii_case("merchant_reference")
-        })
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.trim_start().as_bytes());
+    let column = reader.headers().ok().and_then(|header| {
+        header
+            .iter()
+            .position(|name| name.eq_ignore_ascii_case("merchant_reference"))
     });
-    if let Some(column) = header_column {
-        lines.next();
-        return lines
-            .filter_map(|line| line.split(',').nth(column))
-            .map(|value| value.trim().trim_matches('"').to_owned())
+    if let Some(column) = column {
+        return reader
+            .records()
+            .filter_map(Result::ok)
+            .filter_map(|record| record.get(column).map(str::to_owned))
             .filter(|value| !value.is_empty())
             .collect();
     }
-    lines
-        .flat_map(|line| line.split([',', ' ', '\t']))
+    // A plain list: references never contain commas, quotes or spaces.
+    text.split([',', ' ', '\t', '\n', '\r'])
         .map(|value| value.trim().trim_matches('"').to_owned())
         .filter(|value| !value.is_empty())
         .collect()
@@ -1030,6 +1043,13 @@ mod tests {
         assert_eq!(
             references_from_text("amount,merchant_reference\n1.000,\"X-1\"\n2,Y-2\n"),
             ["X-1", "Y-2"]
+        );
+        // A quoted field holding a comma stays one field.
+        assert_eq!(
+            references_from_text(
+                "customer,merchant_reference\n\"Doe, Jane\",Z-1\n\"Roe, Ali\",Z-2\n"
+            ),
+            ["Z-1", "Z-2"]
         );
     }
 }

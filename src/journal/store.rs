@@ -38,9 +38,7 @@ pub enum JournalError {
     CardNumberInPayload,
     #[error("no operation {0} in the journal")]
     UnknownOperation(i64),
-    #[error(
-        "this desk's hold on the order lapsed and another desk took it over: nothing was sent"
-    )]
+    #[error("this desk's hold on the order lapsed and another desk took it over: nothing was sent")]
     LeaseLost,
 }
 

@@ -498,6 +498,61 @@ fn a_bulk_run_of_a_hundred_captures() {
 }
 
 #[test]
+fn two_bulk_rows_on_one_order_never_both_move_money() {
+    let (_fixture, mut harness) = app_with_orders(&["BL-1"]);
+    run_until(&mut harness, "the orders", |state| {
+        !state.app().transactions.rows.is_empty()
+    });
+    // The first capture waits at APS; the second row, on the same order,
+    // starts meanwhile (bulk runs four rows at a time).
+    sim(&harness).inject(FaultRule::once(
+        Command::Capture,
+        FaultKind::Latency { millis: 1_500 },
+    ));
+    harness.get_by_label("Bulk").click();
+    run_until(&mut harness, "the bulk screen", |state| {
+        state.app().settings.screen == apsdesk::app::Screen::Bulk
+    });
+    let csv = "BL-1,1.000\nBL-1,1.000\n";
+    let field = "Merchant references, or CSV lines of merchant_reference,amount";
+    harness.get_by_label(field).click();
+    settle(&mut harness);
+    harness.get_by_label(field).type_text(csv);
+    settle(&mut harness);
+    harness.get_by_label("Capture all").click();
+    run_until(&mut harness, "both rows", |state| {
+        let (done, total) = state.app().bulk.progress();
+        total == 2 && done == 2
+    });
+    let results: Vec<_> = harness
+        .state()
+        .app()
+        .bulk
+        .rows
+        .iter()
+        .map(|row| match &row.state {
+            apsdesk::app::bulk::RowState::Done(result) => result.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let sent: Vec<_> = results.iter().filter(|result| result.class.is_some()).collect();
+    let refused: Vec<_> = results.iter().filter(|result| result.class.is_none()).collect();
+    assert_eq!(sent.len(), 1, "{results:?}");
+    assert_eq!(sent[0].class, Some(OutcomeClass::Succeeded));
+    assert_eq!(refused.len(), 1, "{results:?}");
+    assert!(
+        refused[0]
+            .problem
+            .as_deref()
+            .is_some_and(|problem| problem.contains("by tester")
+                && problem.contains("nothing was sent")),
+        "{results:?}"
+    );
+    assert_eq!(sim(&harness).received(Command::Capture), 1);
+    assert_eq!(sim_totals(sim(&harness), "BL-1").1, 1_000);
+}
+
+#[test]
 fn a_payment_link_is_created_paid_and_refreshed() {
     let (_fixture, mut harness) = app_with_orders(&["PL-ANCHOR"]);
     run_until(&mut harness, "the orders", |state| {

@@ -535,17 +535,21 @@ fn two_bulk_rows_on_one_order_never_both_move_money() {
             other => panic!("{other:?}"),
         })
         .collect();
-    let sent: Vec<_> = results.iter().filter(|result| result.class.is_some()).collect();
-    let refused: Vec<_> = results.iter().filter(|result| result.class.is_none()).collect();
+    let sent: Vec<_> = results
+        .iter()
+        .filter(|result| result.class.is_some())
+        .collect();
+    let refused: Vec<_> = results
+        .iter()
+        .filter(|result| result.class.is_none())
+        .collect();
     assert_eq!(sent.len(), 1, "{results:?}");
     assert_eq!(sent[0].class, Some(OutcomeClass::Succeeded));
     assert_eq!(refused.len(), 1, "{results:?}");
     assert!(
-        refused[0]
-            .problem
-            .as_deref()
-            .is_some_and(|problem| problem.contains("by tester")
-                && problem.contains("nothing was sent")),
+        refused[0].problem.as_deref().is_some_and(
+            |problem| problem.contains("by tester") && problem.contains("nothing was sent")
+        ),
         "{results:?}"
     );
     assert_eq!(sim(&harness).received(Command::Capture), 1);

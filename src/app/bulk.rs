@@ -137,8 +137,8 @@ fn row_from_fields(line: usize, fields: &[&str], language: Language) -> BulkRow 
             language.pick("row", "السطر"),
             error.message(language)
         ))
-    } else if let Some(amount) = amount.filter(|amount| !is_plain_amount(amount)) {
-        Some(language.pick(
+    } else {
+        amount.filter(|amount| !is_plain_amount(amount)).map(|amount| language.pick(
             &format!(
                 "row {line}: amount \"{amount}\" is not a plain number: write it with digits and one decimal point, without thousands separators (e.g. 1000.50)"
             ),
@@ -146,8 +146,6 @@ fn row_from_fields(line: usize, fields: &[&str], language: Language) -> BulkRow 
                 "السطر {line}: المبلغ \"{amount}\" ليس رقماً بسيطاً: اكتبه بأرقام ونقطة عشرية واحدة، دون فواصل آلاف (مثل 1000.50)"
             ),
         ).to_owned())
-    } else {
-        None
     };
     BulkRow {
         merchant_reference: reference.to_owned(),

@@ -130,7 +130,7 @@ pub enum RunError {
     /// Another submission (this desk's or another process's) is working on
     /// the order right now.
     #[error("{}: nothing was sent", .0.describe())]
-    InFlight(LeaseHolder),
+    InFlight(Box<LeaseHolder>),
     /// Earlier operations on the order were open: they were settled (or
     /// tried), and this submission stopped there.
     #[error("{}", settled_summary(.0))]
@@ -446,7 +446,7 @@ impl Desk {
             .acquire_lease(order_id, &claim, &self.lease)
             .map_err(RunError::JournalBeforeSending)?
         {
-            return Err(RunError::InFlight(holder));
+            return Err(RunError::InFlight(Box::new(holder)));
         }
         let result = self
             .holding(
@@ -514,25 +514,22 @@ impl Desk {
             }
             return Err(RunError::SettledFirst(settled));
         }
+        // A refund without an id gets one now, after the settle: the id of a
+        // refund just settled as not applied is reused.
         let chosen;
-        let request = match request.maintenance_reference() {
-            Some(_) => request,
-            None => {
-                let amount = request
-                    .amount()
-                    .map(|amount| i64::try_from(amount.minor_units()).unwrap_or(i64::MAX));
-                let stable = self
-                    .stable_refund_reference(order_id, amount)
-                    .map_err(RunError::JournalBeforeSending)?;
-                match request.with_maintenance_reference(&stable) {
-                    Some(with_reference) => {
-                        chosen = with_reference;
-                        &chosen
-                    }
-                    None => request,
-                }
+        let mut request = request;
+        if request.command() == Command::Refund && request.maintenance_reference().is_none() {
+            let amount = request
+                .amount()
+                .map(|amount| i64::try_from(amount.minor_units()).unwrap_or(i64::MAX));
+            let stable = self
+                .stable_refund_reference(order_id, amount)
+                .map_err(RunError::JournalBeforeSending)?;
+            if let Some(with_reference) = request.with_maintenance_reference(&stable) {
+                chosen = with_reference;
+                request = &chosen;
             }
-        };
+        }
         let baseline = self.baseline(reference).await?;
         self.send_recorded(request, order_id, Some(baseline), Some(lease_owner))
             .await
@@ -728,7 +725,7 @@ impl Desk {
         }
         let resolution = self.conclude(request).await?;
         match &resolution {
-            Resolution::Applied | Resolution::NotApplied => {}
+            Resolution::Applied | Resolution::NotApplied | Resolution::InFlight(_) => {}
             Resolution::Unresolved(reason) => {
                 let payload = json!({ "conclusion": "unresolved", "reason": reason }).to_string();
                 lock(&self.journal).record_unresolved(
@@ -744,7 +741,6 @@ impl Desk {
                     },
                 )?;
             }
-            Resolution::InFlight(_) => {}
         }
         Ok(resolution)
     }

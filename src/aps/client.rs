@@ -502,6 +502,10 @@ impl Client {
         &self.url
     }
 
+    pub fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
     /// The environment of the endpoint this client talks to.
     pub fn environment(&self) -> Environment {
         self.environment

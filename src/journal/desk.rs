@@ -36,6 +36,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
 use serde_json::json;
@@ -308,9 +309,8 @@ pub fn decide(command: Command, amount: i64, before: &Baseline, after: &Baseline
         Command::Refund => moved(before.refunded, after.refunded),
         Command::VoidAuthorization => match (before.voided, after.voided, &after.last_status) {
             (false, true, _) => Resolution::Applied,
-            (true, _, _) => Resolution::Unresolved(
-                "the order was already voided before this operation".to_owned(),
-            ),
+            // Already voided before it was sent: it could change nothing.
+            (true, _, _) => Resolution::NotApplied,
             (false, false, None) => Resolution::Unresolved(
                 "APS's status answer does not say the order's last transaction status".to_owned(),
             ),
@@ -363,6 +363,9 @@ pub struct Desk {
     pub language: Language,
     /// How long an order's lease lives without a heartbeat.
     pub lease: LeasePolicy,
+    /// After a request's own timeout, how much longer APS is given to finish
+    /// a request that got no answer before it may be concluded "not applied".
+    pub settle_grace: Duration,
 }
 
 fn outcome_payload<T>(outcome: &Outcome<T>) -> String {
@@ -385,6 +388,7 @@ impl Desk {
             actor,
             language,
             lease: LeasePolicy::default(),
+            settle_grace: Duration::from_secs(5),
         }
     }
 
@@ -552,6 +556,9 @@ impl Desk {
             "request": self.client.preview(request, self.language).to_json(),
             "baseline": baseline,
             "endpoint": self.client.url(),
+            // How long this desk waits for the answer: until then (and a
+            // grace), APS may still be working on a request that got none.
+            "timeout_ms": u64::try_from(self.client.options().request_timeout.as_millis()).unwrap_or(u64::MAX),
         })
         .to_string();
         let entry = NewEntry {
@@ -794,6 +801,14 @@ impl Desk {
         if !resolution.is_settled() {
             return Ok(resolution);
         }
+        if resolution == Resolution::NotApplied
+            && let Some(wait) = self.still_possibly_at_aps(request, &payload)?
+        {
+            return Ok(Resolution::Unresolved(format!(
+                "no answer was received and APS may still be working on it: the totals prove nothing for another {} s",
+                wait.as_secs().max(1)
+            )));
+        }
         let evidence = json!({
             "conclusion": resolution.as_str(),
             "before": before,
@@ -814,6 +829,37 @@ impl Desk {
             },
         )?;
         Ok(resolution)
+    }
+
+    /// For an operation that got no answer at all (its sender died or its
+    /// connection broke), the time left until APS must have finished with it:
+    /// the sender's own timeout plus a grace, from when it was recorded.
+    /// Before that, unmoved totals are not evidence that it did not happen.
+    fn still_possibly_at_aps(
+        &self,
+        request: &EntryRecord,
+        payload: &serde_json::Value,
+    ) -> Result<Option<Duration>, RunError> {
+        let answered = lock(&self.journal)
+            .operation_entries(request.operation_id)?
+            .iter()
+            .filter(|entry| entry.entry == "result")
+            .any(|entry| {
+                serde_json::from_str::<serde_json::Value>(&entry.payload)
+                    .is_ok_and(|result| !result["http_status"].is_null())
+            });
+        if answered {
+            return Ok(None);
+        }
+        let timeout_ms = payload["timeout_ms"].as_u64().unwrap_or_else(|| {
+            u64::try_from(self.client.options().request_timeout.as_millis()).unwrap_or(u64::MAX)
+        });
+        let grace_ms = u64::try_from(self.settle_grace.as_millis()).unwrap_or(u64::MAX);
+        let deadline = request
+            .at_ms
+            .saturating_add(i64::try_from(timeout_ms.saturating_add(grace_ms)).unwrap_or(i64::MAX));
+        let left = deadline.saturating_sub(super::store::now_ms());
+        Ok((left > 0).then(|| Duration::from_millis(u64::try_from(left).unwrap_or(0))))
     }
 
     /// Settles every open operation of this desk's account (run at start-up).

@@ -1077,6 +1077,53 @@ mod tests {
     }
 
     #[test]
+    fn evidence_needs_a_found_order_with_all_three_totals() {
+        use crate::aps::response::FromParams;
+        let status = |pairs: &[(&str, &str)]| {
+            let params: Params = pairs.iter().copied().collect();
+            Baseline::from_status(&CheckStatusResponse::from_params(&params))
+        };
+        let not_found = status(&[("response_code", "12036"), ("status", "12")]);
+        assert!(not_found.is_err_and(|why| why.contains("does not find")));
+        let no_totals = status(&[
+            ("response_code", "12000"),
+            ("status", "12"),
+            ("transaction_status", "04"),
+            ("captured_amount", "500"),
+        ]);
+        assert!(no_totals.is_err_and(|why| why.contains("no totals")));
+        let found = status(&[
+            ("response_code", "12000"),
+            ("status", "12"),
+            ("transaction_status", "04"),
+            ("authorized_amount", "1000"),
+            ("captured_amount", "500"),
+            ("refunded_amount", "0"),
+        ])
+        .expect("evidence");
+        assert_eq!((found.authorized, found.captured, found.refunded), (1000, 500, 0));
+        // A void cannot be judged without the order's last status.
+        let mut unknown_status = baseline(0, 0, false);
+        unknown_status.last_status = None;
+        assert!(matches!(
+            decide(
+                Command::VoidAuthorization,
+                0,
+                &baseline(0, 0, false),
+                &unknown_status
+            ),
+            Resolution::Unresolved(_)
+        ));
+        // A baseline recorded as "not found" (by an older apsdesk) proves nothing.
+        let mut lost = baseline(0, 0, false);
+        lost.found = false;
+        assert!(matches!(
+            decide(Command::Capture, 100, &lost, &baseline(0, 0, false)),
+            Resolution::Unresolved(_)
+        ));
+    }
+
+    #[test]
     fn references_from_lists_and_csv_columns() {
         assert_eq!(
             references_from_text("A-1\nB-2, C-3\n\n"),

@@ -97,7 +97,11 @@ pub enum AppCommand {
     SaveProfile(Box<(crate::profiles::Profile, crate::profiles::ProfileSecrets)>),
 }
 
-/// What is remembered between launches. Never a secret.
+/// What is remembered between launches: the language, the theme, the
+/// screen, and the Transactions filter's choices (states, currency, sort) —
+/// never a secret, never what was typed into search (customer names and
+/// emails), never the account the filter was scoped to. [`Settings::persisted`]
+/// is what is written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -106,6 +110,19 @@ pub struct Settings {
     pub dark: bool,
     pub screen: Screen,
     pub filter: OrderFilter,
+}
+
+impl Settings {
+    /// The settings as they may be written to disk: the search text and the
+    /// account scope removed (the next session may open another account).
+    #[must_use]
+    pub fn persisted(&self) -> Settings {
+        let mut settings = self.clone();
+        settings.filter.text.clear();
+        settings.filter.profile = None;
+        settings.filter.environment = None;
+        settings
+    }
 }
 
 impl Default for Settings {
@@ -168,6 +185,8 @@ impl std::fmt::Debug for DeskApp {
 impl DeskApp {
     /// The app over a backend, with remembered settings.
     pub fn new(backend: Backend, settings: Settings, ctx: &egui::Context) -> DeskApp {
+        // A settings file of an older version may still hold search text.
+        let settings = settings.persisted();
         widgets::install_fonts(ctx);
         ctx.set_theme(if settings.dark {
             egui::Theme::Dark
@@ -277,7 +296,7 @@ impl DeskApp {
             TaskResult::ProfileSaved(name) => {
                 let text = self.tr.args("profile-saved", &[("name", name.into())]);
                 self.toast(ctx, text);
-                self.profiles.form = profiles::ProfileForm::default();
+                self.profiles.reset_form(ctx);
                 self.backend.load_profiles();
             }
             TaskResult::Switched(backend) => {
@@ -285,7 +304,12 @@ impl DeskApp {
                 backend.set_repaint(ctx);
                 self.backend = *backend;
                 self.dialog = None;
-                self.transactions = TransactionsScreen::with_filter(self.settings.filter.clone());
+                // Nothing of the previous account is kept on screen.
+                self.transactions =
+                    TransactionsScreen::with_filter(self.settings.persisted().filter);
+                self.bulk = bulk::BulkScreen::default();
+                self.links = links::LinksScreen::default();
+                self.activity = ActivityScreen::default();
                 self.transactions.reload(&self.backend);
                 self.backend.reconcile_at_startup();
                 self.demo_progress = None;
@@ -489,13 +513,19 @@ impl DeskApp {
                 self.profiles.ui(ui, &self.tr, &active, &mut commands);
             }
             Screen::Bulk => {
-                let listed: Vec<String> = self
-                    .transactions
-                    .rows
-                    .iter()
-                    .map(|order| order.merchant_reference.clone())
-                    .collect();
-                self.bulk.ui(ui, &self.tr, &listed, &mut commands);
+                // The listed orders are the open account's only (the
+                // backend scopes every query).
+                let context = bulk::BulkContext {
+                    account: self.account_label(),
+                    production: self.backend.session().is_production(),
+                    listed: self
+                        .transactions
+                        .rows
+                        .iter()
+                        .map(|order| (order.merchant_reference.clone(), order.currency.clone()))
+                        .collect(),
+                };
+                self.bulk.ui(ui, &self.tr, &context, &mut commands);
             }
             Screen::Signature => {
                 let credentials = self.backend.desk().client.credentials().clone();
@@ -512,6 +542,18 @@ impl DeskApp {
         if !self.commands.is_empty() {
             ctx.request_repaint();
         }
+    }
+
+    /// The open account, as the operator knows it: profile, merchant
+    /// identifier and environment.
+    pub fn account_label(&self) -> String {
+        let session = self.backend.session();
+        format!(
+            "{} · {} · {}",
+            session.profile,
+            self.backend.desk().client.credentials().merchant_identifier,
+            session.environment
+        )
     }
 
     /// Keyboard shortcuts for the frequent actions on the selected order.
@@ -651,7 +693,7 @@ impl eframe::App for DeskApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings.persisted());
     }
 }
 

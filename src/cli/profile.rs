@@ -136,6 +136,7 @@ pub fn run(global: &GlobalArgs, args: &ProfileArgs) -> anyhow::Result<ExitCode> 
                 anyhow!("--environment: sandbox, production, or an http(s) URL for the simulator")
             })?;
             let profile = Profile {
+                id: None,
                 name: add.name.clone(),
                 environment,
                 merchant_identifier: add.merchant_identifier.clone(),

@@ -7,6 +7,7 @@ use super::*;
 
 fn profile(name: &str) -> Profile {
     Profile {
+        id: None,
         name: name.to_owned(),
         environment: Environment::Sandbox,
         merchant_identifier: "MxvOupuG".to_owned(),

@@ -134,6 +134,11 @@ impl ProfileId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    #[cfg(test)]
+    pub(crate) fn fixed(id: &str) -> ProfileId {
+        ProfileId(id.to_owned())
+    }
 }
 
 /// A profile as stored in `profiles.toml`: no secrets.
@@ -376,6 +381,17 @@ impl ProfileStore {
         secrets: &ProfileSecrets,
         replace: bool,
     ) -> Result<(), ProfileError> {
+        self.save_with_id(profile, secrets, replace, ProfileId::random())
+    }
+
+    /// [`ProfileStore::save`] with a given new id (tests need to know it).
+    pub(crate) fn save_with_id(
+        &self,
+        profile: &Profile,
+        secrets: &ProfileSecrets,
+        replace: bool,
+        id: ProfileId,
+    ) -> Result<(), ProfileError> {
         profile.validate()?;
         if profile.apple_pay.is_some() != secrets.apple_pay.is_some() {
             return Err(ProfileError::invalid(
@@ -397,7 +413,7 @@ impl ProfileStore {
             return Err(ProfileError::Exists(profile.name.clone()));
         }
         let mut profile = profile.clone();
-        profile.id = Some(ProfileId::random());
+        profile.id = Some(id);
         let account = profile.keyring_account();
         let mut stored = Vec::new();
         for (kind, secret) in secrets.by_kind() {

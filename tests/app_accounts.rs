@@ -312,6 +312,11 @@ fn a_saved_secret_cannot_be_brought_back_by_undo_nor_is_kept_on_disk() {
         ("SHA response phrase", "RESPONSE-SECRET-UNDO"),
     ] {
         type_into(&mut harness, field, text);
+        // As a person pauses: egui's undo keeps a state once it has been
+        // stable for a second (each step is a quarter).
+        for _ in 0..8 {
+            harness.step();
+        }
     }
     // What egui would persist with the window holds nothing of the secret
     // fields (their cursor positions tell the secrets' lengths).

@@ -154,11 +154,9 @@ impl Backend {
             "127.0.0.1:0".parse()?,
             Seed::Demo,
         ))?;
-        let dir = std::env::temp_dir().join(format!(
-            "apsdesk-demo-{}-{}",
-            std::process::id(),
-            jiff::Timestamp::now().as_millisecond()
-        ));
+        // What crashed or killed runs left behind goes first.
+        super::demo_dir::clean_stale(&std::env::temp_dir());
+        let dir = super::demo_dir::new_path(&std::env::temp_dir());
         std::fs::create_dir_all(&dir)?;
         let journal = Journal::open(&dir.join("journal.sqlite3"))?;
         let client = Client::new(&simulator.endpoint(), simulator.credentials())?;
@@ -268,6 +266,11 @@ impl Backend {
 
     pub fn desk(&self) -> &Desk {
         &self.desk
+    }
+
+    /// The demo's throw-away folder, if this is the demo.
+    pub fn demo_dir(&self) -> Option<&std::path::Path> {
+        self.demo_dir.as_deref()
     }
 
     pub fn simulator(&self) -> Option<&RunningSimulator> {

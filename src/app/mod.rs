@@ -18,6 +18,7 @@
 pub mod activity;
 pub mod backend;
 pub mod bulk;
+pub mod demo_dir;
 pub mod files;
 pub mod i18n;
 pub mod links;
@@ -732,13 +733,19 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
             Backend::profile(runtime.handle(), journal, &profile, credentials)?
         }
     };
+    // Removed on signals here; on a window that cannot open or loses its
+    // display, after `run_native` returns (below).
+    let demo_dir = backend.demo_dir().map(std::path::Path::to_owned);
+    if let Some(dir) = &demo_dir {
+        demo_dir::remove_on_signals(runtime.handle(), dir.clone());
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("apsdesk")
             .with_inner_size([1280.0, 800.0]),
         ..eframe::NativeOptions::default()
     };
-    eframe::run_native(
+    let opened = eframe::run_native(
         "apsdesk",
         options,
         Box::new(move |creation| {
@@ -753,7 +760,11 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
             )))
         }),
     )
-    .map_err(|error| anyhow::anyhow!("the window could not open: {error}"))?;
+    .map_err(|error| anyhow::anyhow!("the window could not open: {error}"));
+    if let Some(dir) = &demo_dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    opened?;
     drop(runtime);
     Ok(())
 }

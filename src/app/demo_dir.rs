@@ -33,7 +33,7 @@ fn alive(pid: u32, folder: &Path) -> bool {
             .and_then(|meta| meta.modified())
             .ok()
             .and_then(|modified| modified.elapsed().ok())
-            .is_none_or(|age| age < std::time::Duration::from_secs(24 * 3600))
+            .is_none_or(|age| age < std::time::Duration::from_hours(24))
     }
 }
 

@@ -187,7 +187,8 @@ impl DeskApp {
     /// The app over a backend, with remembered settings.
     pub fn new(backend: Backend, settings: Settings, ctx: &egui::Context) -> DeskApp {
         // A settings file of an older version may still hold search text.
-        let settings = settings.persisted();
+        let mut settings = settings;
+        settings = settings.persisted();
         widgets::install_fonts(ctx);
         ctx.set_theme(if settings.dark {
             egui::Theme::Dark

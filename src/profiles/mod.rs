@@ -423,12 +423,11 @@ impl ProfileStore {
             }
             stored.push(kind);
         }
-        let replaced = match existing {
-            Some(index) => Some(std::mem::replace(&mut contents.profiles[index], profile)),
-            None => {
-                contents.profiles.push(profile);
-                None
-            }
+        let replaced = if let Some(index) = existing {
+            Some(std::mem::replace(&mut contents.profiles[index], profile))
+        } else {
+            contents.profiles.push(profile);
+            None
         };
         if let Err(error) = self.write(&contents) {
             self.forget(&account, &stored);
@@ -513,16 +512,15 @@ impl ProfileStore {
             stored.push(*kind);
         }
         let mut contents = self.read()?;
-        match contents
+        let slot = contents
             .profiles
             .iter_mut()
-            .find(|known| known.name == profile.name && known.id.is_none())
-        {
-            Some(slot) => *slot = migrated.clone(),
-            None => {
-                self.forget(&account, &stored);
-                return Err(ProfileError::Unknown(profile.name));
-            }
+            .find(|known| known.name == profile.name && known.id.is_none());
+        if let Some(slot) = slot {
+            *slot = migrated.clone();
+        } else {
+            self.forget(&account, &stored);
+            return Err(ProfileError::Unknown(profile.name));
         }
         if let Err(error) = self.write(&contents) {
             self.forget(&account, &stored);

@@ -86,7 +86,8 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
         r#"printf '%s' "$SECRETS" | "$APSDESK" profile add kw-sim --environment "$SIM_URL" \
             --merchant-identifier "$MERCHANT" --sha-type SHA-256 --merchant-name-ar "متجر الخليج" \
             --time-zone Asia/Kuwait
-        secret-tool lookup service apsdesk username kw-sim/access_code >/dev/null
+        # Keyed by the profile's identity: id/name/merchant/environment/kind.
+        secret-tool search --all service apsdesk 2>&1 | grep -q "/kw-sim/$MERCHANT/.*/access_code"
         echo stored"#,
         &envs,
     );
@@ -127,7 +128,7 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
     let output = in_keyring_session(
         home.path(),
         r#""$APSDESK" profile remove kw-sim
-        if secret-tool lookup service apsdesk username kw-sim/access_code; then echo still-there; exit 1; fi
+        if secret-tool search --all service apsdesk 2>&1 | grep -q "/kw-sim/"; then echo still-there; exit 1; fi
         echo removed"#,
         &envs,
     );

@@ -158,11 +158,9 @@ impl Backend {
             "127.0.0.1:0".parse()?,
             Seed::Demo,
         ))?;
-        let dir = std::env::temp_dir().join(format!(
-            "apsdesk-demo-{}-{}",
-            std::process::id(),
-            jiff::Timestamp::now().as_millisecond()
-        ));
+        // What crashed or killed runs left behind goes first.
+        super::demo_dir::clean_stale(&std::env::temp_dir());
+        let dir = super::demo_dir::new_path(&std::env::temp_dir());
         std::fs::create_dir_all(&dir)?;
         let journal = Journal::open(&dir.join("journal.sqlite3"))?;
         let client = Client::new(&simulator.endpoint(), simulator.credentials())?;
@@ -255,8 +253,28 @@ impl Backend {
         &self.session
     }
 
+    /// `filter` narrowed to this session's account: its profile and its
+    /// environment. Every order query of the app goes through here, so that
+    /// one account's orders are never listed, exported or acted on under
+    /// another (the journal holds every profile's).
+    pub fn scoped(&self, mut filter: OrderFilter) -> OrderFilter {
+        filter.profile = Some(self.session.profile.clone());
+        filter.environment = Some(self.session.environment.clone());
+        filter
+    }
+
+    /// Whether an order belongs to this session's account.
+    fn in_scope(session: &Session, order: &OrderRecord) -> bool {
+        order.profile == session.profile && order.environment == session.environment
+    }
+
     pub fn desk(&self) -> &Desk {
         &self.desk
+    }
+
+    /// The demo's throw-away folder, if this is the demo.
+    pub fn demo_dir(&self) -> Option<&std::path::Path> {
+        self.demo_dir.as_deref()
     }
 
     pub fn simulator(&self) -> Option<&RunningSimulator> {
@@ -336,6 +354,7 @@ impl Backend {
         after: Option<Cursor>,
         append: bool,
     ) {
+        let filter = self.scoped(filter);
         self.spawn_journal(move |journal| {
             match journal.orders_page(&filter, after.as_ref(), 200) {
                 Ok(page) => TaskResult::Page {
@@ -358,11 +377,13 @@ impl Backend {
         target: Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
     ) {
         let merchant = self.session.receipt.clone();
+        let session = self.session.clone();
         self.spawn_journal(move |journal| {
             let work = || -> anyhow::Result<Option<PathBuf>> {
                 let order = journal
                     .order(order_id)?
-                    .ok_or_else(|| anyhow::anyhow!("order {order_id} is gone"))?;
+                    .filter(|order| Backend::in_scope(&session, order))
+                    .ok_or_else(|| anyhow::anyhow!("order {order_id} is not of this account"))?;
                 let entries = match operation_id {
                     Some(id) => Some(journal.operation_entries(id)?),
                     None => None,
@@ -397,6 +418,7 @@ impl Backend {
         filter: OrderFilter,
         target: Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
     ) {
+        let filter = self.scoped(filter);
         self.spawn_journal(move |journal| {
             let Some(path) = target.choose(std::path::Path::new("orders.csv")) else {
                 return TaskResult::Failed("not saved".to_owned());
@@ -550,11 +572,11 @@ impl Backend {
 
     /// The orders made through payment links, newest first.
     pub fn load_links(&self) {
-        let filter = OrderFilter {
+        let filter = self.scoped(OrderFilter {
             payment_links_only: true,
             descending: true,
             ..OrderFilter::default()
-        };
+        });
         self.spawn_journal(
             move |journal| match journal.orders_page(&filter, None, 500) {
                 Ok(page) => TaskResult::Links(page.rows),
@@ -564,6 +586,7 @@ impl Backend {
     }
 
     pub fn count(&self, generation: u64, filter: OrderFilter) {
+        let filter = self.scoped(filter);
         self.spawn_journal(move |journal| match journal.count_orders(&filter) {
             Ok(count) => TaskResult::Count { generation, count },
             Err(error) => TaskResult::Failed(error.to_string()),
@@ -571,9 +594,12 @@ impl Backend {
     }
 
     pub fn load_detail(&self, order_id: i64) {
+        let session = self.session.clone();
         self.spawn_journal(move |journal| {
             let detail = (|| {
-                let order = journal.order(order_id)?;
+                let order = journal
+                    .order(order_id)?
+                    .filter(|order| Backend::in_scope(&session, order));
                 let entries = journal.order_entries(order_id)?;
                 let open = journal.open_operations_for(order_id)?;
                 Ok::<_, crate::journal::JournalError>(order.map(|order| OrderDetail {
@@ -591,8 +617,15 @@ impl Backend {
     }
 
     pub fn load_activity(&self, limit: usize) {
+        let session = self.session.clone();
         self.spawn_journal(move |journal| match journal.recent_entries(limit) {
-            Ok(entries) => TaskResult::Activity(entries),
+            Ok(mut entries) => {
+                // The account's own entries (the chain check still covers all).
+                entries.retain(|entry| {
+                    entry.profile == session.profile && entry.environment == session.environment
+                });
+                TaskResult::Activity(entries)
+            }
             Err(error) => TaskResult::Failed(error.to_string()),
         });
     }

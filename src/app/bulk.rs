@@ -57,6 +57,63 @@ pub struct BulkScreen {
     pub kind: Option<BulkKind>,
     pub control: BulkControl,
     pub running: bool,
+    /// In production, a money run waits here until the operator types the
+    /// number of orders it will touch.
+    pub confirming: Option<BulkKind>,
+    pub confirmation: String,
+}
+
+/// The account the screen acts on, and the orders listed on Transactions
+/// (which are that account's only).
+#[derive(Debug, Clone, Default)]
+pub struct BulkContext {
+    /// The profile, merchant identifier and environment, for the operator.
+    pub account: String,
+    pub production: bool,
+    /// Merchant reference and currency of each listed order.
+    pub listed: Vec<(String, Option<String>)>,
+}
+
+/// The totals of `rows` per currency (as known from the listed orders),
+/// e.g. `12.500 KWD, 3.00 SAR`, and how many rows have no known currency or
+/// no valid amount.
+pub fn totals(rows: &[BulkRow], listed: &[(String, Option<String>)]) -> (String, usize) {
+    use crate::aps::Currency;
+    use crate::aps::money::{Money, format_minor_units};
+    let mut sums: Vec<(Currency, u64)> = Vec::new();
+    let mut unknown = 0;
+    for row in rows {
+        let currency = listed
+            .iter()
+            .find(|(reference, _)| reference == &row.merchant_reference)
+            .and_then(|(_, currency)| currency.as_deref())
+            .and_then(Currency::from_code);
+        let money = currency
+            .zip(row.amount.as_deref())
+            .and_then(|(currency, amount)| Money::parse_major(amount, currency).ok());
+        match money {
+            Some(money) => match sums
+                .iter_mut()
+                .find(|(known, _)| *known == money.currency())
+            {
+                Some((_, sum)) => *sum = sum.saturating_add(money.minor_units()),
+                None => sums.push((money.currency(), money.minor_units())),
+            },
+            None => unknown += 1,
+        }
+    }
+    let text = sums
+        .iter()
+        .map(|(currency, sum)| {
+            format!(
+                "{} {}",
+                format_minor_units(*sum, *currency),
+                currency.code()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    (text, unknown)
 }
 
 /// Parses pasted lines or a CSV: `REF`, or `REF,AMOUNT` (tab- or
@@ -225,6 +282,98 @@ impl BulkScreen {
         (done, self.rows.len())
     }
 
+    fn start(&mut self, kind: BulkKind, commands: &mut Vec<AppCommand>) {
+        self.control = BulkControl::default();
+        // Rows refused when read are already finished (skipped, with why).
+        self.running = self
+            .rows
+            .iter()
+            .any(|row| matches!(row.state, RowState::Waiting));
+        self.confirming = None;
+        self.confirmation.clear();
+        commands.push(AppCommand::RunBulk(kind));
+    }
+
+    /// The production confirmation: the account, the action, the count and
+    /// the totals, and the count typed again.
+    fn confirm_ui(
+        &mut self,
+        ui: &mut Ui,
+        tr: &Tr,
+        context: &BulkContext,
+        kind: BulkKind,
+        commands: &mut Vec<AppCommand>,
+    ) {
+        let rtl = tr.is_rtl();
+        let action = tr.text(match kind {
+            BulkKind::Capture => "bulk-capture",
+            BulkKind::Refund => "bulk-refund",
+            BulkKind::Status => "bulk-status",
+        });
+        // Only the rows that will be sent: rows refused when read are not.
+        let sendable: Vec<BulkRow> = self
+            .rows
+            .iter()
+            .filter(|row| matches!(row.state, RowState::Waiting))
+            .cloned()
+            .collect();
+        let count = sendable.len();
+        let (sums, unknown) = totals(&sendable, &context.listed);
+        let error = ui.visuals().error_fg_color;
+        ui.group(|ui| {
+            ui.label(super::widgets::colored_text(
+                ui,
+                &tr.args(
+                    "bulk-confirm-production",
+                    &[
+                        ("account", context.account.clone().into()),
+                        ("action", action.into()),
+                        ("count", count.into()),
+                        ("totals", sums.into()),
+                    ],
+                ),
+                rtl,
+                true,
+                error,
+            ));
+            if unknown > 0 {
+                label(
+                    ui,
+                    tr.args("bulk-confirm-unknown", &[("count", unknown.into())]),
+                    rtl,
+                );
+            }
+            let caption = ui.label(widget_text(
+                ui,
+                &tr.args("bulk-confirm-type", &[("count", count.into())]),
+                rtl,
+                false,
+            ));
+            ui.add(egui::TextEdit::singleline(&mut self.confirmation).desired_width(120.0))
+                .labelled_by(caption.id);
+            let matches = self.confirmation.trim() == count.to_string();
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(
+                        matches,
+                        egui::Button::new(widget_text(ui, &tr.text("bulk-confirm"), rtl, true)),
+                    )
+                    .clicked()
+                {
+                    self.start(kind, commands);
+                }
+                if ui
+                    .button(widget_text(ui, &tr.text("action-cancel"), rtl, false))
+                    .clicked()
+                {
+                    self.confirming = None;
+                    self.confirmation.clear();
+                    self.rows.clear();
+                }
+            });
+        });
+    }
+
     /// A row finished (or started).
     pub fn row_update(&mut self, index: usize, state: RowState) {
         if let Some(row) = self.rows.get_mut(index) {
@@ -236,14 +385,26 @@ impl BulkScreen {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, listed: &[String], commands: &mut Vec<AppCommand>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        tr: &Tr,
+        context: &BulkContext,
+        commands: &mut Vec<AppCommand>,
+    ) {
         let rtl = tr.is_rtl();
         ui.label(super::widgets::heading_text(
             ui,
             &tr.text("bulk-title"),
             rtl,
         ));
+        label(
+            ui,
+            tr.args("bulk-scope", &[("account", context.account.clone().into())]),
+            rtl,
+        );
         let caption = ui.label(widget_text(ui, &tr.text("bulk-input"), rtl, false));
+        let idle = !self.running && self.confirming.is_none();
         // A long paste scrolls inside its box instead of pushing the buttons
         // off the screen.
         egui::ScrollArea::vertical()
@@ -251,7 +412,7 @@ impl BulkScreen {
             .max_height(140.0)
             .show(ui, |ui| {
                 ui.add_enabled(
-                    !self.running,
+                    idle,
                     egui::TextEdit::multiline(&mut self.input)
                         .code_editor()
                         .desired_rows(6)
@@ -262,16 +423,21 @@ impl BulkScreen {
         ui.horizontal(|ui| {
             if ui
                 .add_enabled(
-                    !self.running,
+                    idle,
                     egui::Button::new(widget_text(ui, &tr.text("bulk-use-selection"), rtl, false)),
                 )
                 .clicked()
             {
-                self.input = listed.join("\n");
+                self.input = context
+                    .listed
+                    .iter()
+                    .map(|(reference, _)| reference.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n");
             }
             if ui
                 .add_enabled(
-                    !self.running,
+                    idle,
                     egui::Button::new(widget_text(ui, &tr.text("bulk-load-csv"), rtl, false)),
                 )
                 .clicked()
@@ -285,22 +451,36 @@ impl BulkScreen {
             ] {
                 if ui
                     .add_enabled(
-                        !self.running && !self.input.trim().is_empty(),
+                        idle && !self.input.trim().is_empty(),
                         egui::Button::new(widget_text(ui, &tr.text(id), rtl, false)),
                     )
                     .clicked()
                 {
                     self.rows = parse_rows(&self.input, tr.language());
                     self.kind = Some(kind);
-                    self.control = BulkControl::default();
-                    self.running = self
-                        .rows
-                        .iter()
-                        .any(|row| matches!(row.state, RowState::Waiting));
-                    commands.push(AppCommand::RunBulk(kind));
+                    let moves_money = match kind {
+                        BulkKind::Capture | BulkKind::Refund => true,
+                        BulkKind::Status => false,
+                    };
+                    if context.production
+                        && moves_money
+                        && self
+                            .rows
+                            .iter()
+                            .any(|row| matches!(row.state, RowState::Waiting))
+                    {
+                        // Production money waits for the typed count.
+                        self.confirming = Some(kind);
+                        self.confirmation.clear();
+                    } else {
+                        self.start(kind, commands);
+                    }
                 }
             }
         });
+        if let Some(kind) = self.confirming {
+            self.confirm_ui(ui, tr, context, kind, commands);
+        }
         if self.rows.is_empty() {
             return;
         }

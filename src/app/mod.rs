@@ -18,6 +18,7 @@
 pub mod activity;
 pub mod backend;
 pub mod bulk;
+pub mod demo_dir;
 pub mod files;
 pub mod i18n;
 pub mod links;
@@ -111,7 +112,11 @@ pub enum AppCommand {
     SaveProfile(Box<(crate::profiles::Profile, crate::profiles::ProfileSecrets)>),
 }
 
-/// What is remembered between launches. Never a secret.
+/// What is remembered between launches: the language, the theme, the
+/// screen, and the Transactions filter's choices (states, currency, sort) —
+/// never a secret, never what was typed into search (customer names and
+/// emails), never the account the filter was scoped to. [`Settings::persisted`]
+/// is what is written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -120,6 +125,19 @@ pub struct Settings {
     pub dark: bool,
     pub screen: Screen,
     pub filter: OrderFilter,
+}
+
+impl Settings {
+    /// The settings as they may be written to disk: the search text and the
+    /// account scope removed (the next session may open another account).
+    #[must_use]
+    pub fn persisted(&self) -> Settings {
+        let mut settings = self.clone();
+        settings.filter.text.clear();
+        settings.filter.profile = None;
+        settings.filter.environment = None;
+        settings
+    }
 }
 
 impl Default for Settings {
@@ -182,6 +200,9 @@ impl std::fmt::Debug for DeskApp {
 impl DeskApp {
     /// The app over a backend, with remembered settings.
     pub fn new(backend: Backend, settings: Settings, ctx: &egui::Context) -> DeskApp {
+        // A settings file of an older version may still hold search text.
+        let mut settings = settings;
+        settings = settings.persisted();
         widgets::install_fonts(ctx);
         ctx.set_theme(if settings.dark {
             egui::Theme::Dark
@@ -291,7 +312,7 @@ impl DeskApp {
             TaskResult::ProfileSaved(name) => {
                 let text = self.tr.args("profile-saved", &[("name", name.into())]);
                 self.toast(ctx, text);
-                self.profiles.form = profiles::ProfileForm::default();
+                self.profiles.reset_form(ctx);
                 self.backend.load_profiles();
             }
             TaskResult::Switched(backend) => {
@@ -299,7 +320,12 @@ impl DeskApp {
                 backend.set_repaint(ctx);
                 self.backend = *backend;
                 self.dialog = None;
-                self.transactions = TransactionsScreen::with_filter(self.settings.filter.clone());
+                // Nothing of the previous account is kept on screen.
+                self.transactions =
+                    TransactionsScreen::with_filter(self.settings.persisted().filter);
+                self.bulk = bulk::BulkScreen::default();
+                self.links = links::LinksScreen::default();
+                self.activity = ActivityScreen::default();
                 self.transactions.reload(&self.backend);
                 self.backend.reconcile_at_startup();
                 self.demo_progress = None;
@@ -531,13 +557,19 @@ impl DeskApp {
                 self.profiles.ui(ui, &self.tr, &active, &mut commands);
             }
             Screen::Bulk => {
-                let listed: Vec<String> = self
-                    .transactions
-                    .rows
-                    .iter()
-                    .map(|order| order.merchant_reference.clone())
-                    .collect();
-                self.bulk.ui(ui, &self.tr, &listed, &mut commands);
+                // The listed orders are the open account's only (the
+                // backend scopes every query).
+                let context = bulk::BulkContext {
+                    account: self.account_label(),
+                    production: self.backend.session().is_production(),
+                    listed: self
+                        .transactions
+                        .rows
+                        .iter()
+                        .map(|order| (order.merchant_reference.clone(), order.currency.clone()))
+                        .collect(),
+                };
+                self.bulk.ui(ui, &self.tr, &context, &mut commands);
             }
             Screen::Signature => {
                 let credentials = self.backend.desk().client.credentials().clone();
@@ -554,6 +586,18 @@ impl DeskApp {
         if !self.commands.is_empty() {
             ctx.request_repaint();
         }
+    }
+
+    /// The open account, as the operator knows it: profile, merchant
+    /// identifier and environment.
+    pub fn account_label(&self) -> String {
+        let session = self.backend.session();
+        format!(
+            "{} · {} · {}",
+            session.profile,
+            self.backend.desk().client.credentials().merchant_identifier,
+            session.environment
+        )
     }
 
     /// Keyboard shortcuts for the frequent actions on the selected order.
@@ -693,7 +737,7 @@ impl eframe::App for DeskApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings.persisted());
     }
 }
 
@@ -732,13 +776,19 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
             Backend::profile(runtime.handle(), journal, &profile, credentials)?
         }
     };
+    // Removed on signals here; on a window that cannot open or loses its
+    // display, after `run_native` returns (below).
+    let demo_dir = backend.demo_dir().map(std::path::Path::to_owned);
+    if let Some(dir) = &demo_dir {
+        demo_dir::remove_on_signals(runtime.handle(), dir.clone());
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("apsdesk")
             .with_inner_size([1280.0, 800.0]),
         ..eframe::NativeOptions::default()
     };
-    eframe::run_native(
+    let opened = eframe::run_native(
         "apsdesk",
         options,
         Box::new(move |creation| {
@@ -753,7 +803,11 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
             )))
         }),
     )
-    .map_err(|error| anyhow::anyhow!("the window could not open: {error}"))?;
+    .map_err(|error| anyhow::anyhow!("the window could not open: {error}"));
+    if let Some(dir) = &demo_dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    opened?;
     drop(runtime);
     Ok(())
 }

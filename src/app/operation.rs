@@ -211,30 +211,23 @@ impl OperationDialog {
                     }
                 });
         }
-        // Production: the operator types the amount again.
+        // Production: the account is named, and the operator types the
+        // amount again (a void, which has none, its merchant reference).
         let production = backend.session().is_production();
-        let confirmed = if production && self.kind != OperationKind::Void {
-            let expected = format!("{} {currency}", self.amount.trim());
-            let caption = ui.label(widget_text(
+        let confirmed = if production {
+            let account = format!(
+                "{} · {}",
+                backend.session().profile,
+                backend.desk().client.credentials().merchant_identifier
+            );
+            ui.label(colored_text(
                 ui,
-                &tr.args("confirm-production", &[("amount", expected.clone().into())]),
+                &tr.args("confirm-account", &[("account", account.into())]),
                 rtl,
                 true,
+                ui.visuals().error_fg_color,
             ));
-            ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.confirmation))
-                .labelled_by(caption.id);
-            let matches = self.confirmation.trim() == self.amount.trim()
-                || self.confirmation.trim() == expected;
-            if !self.confirmation.is_empty() && !matches {
-                ui.label(colored_text(
-                    ui,
-                    &tr.text("confirm-mismatch"),
-                    rtl,
-                    false,
-                    ui.visuals().error_fg_color,
-                ));
-            }
-            matches
+            self.production_confirmation_ui(ui, tr, editable, &currency)
         } else {
             true
         };
@@ -286,6 +279,54 @@ impl OperationDialog {
             }
         });
         keep_open
+    }
+
+    /// The typed confirmation of production; whether it matches.
+    fn production_confirmation_ui(
+        &mut self,
+        ui: &mut Ui,
+        tr: &Tr,
+        editable: bool,
+        currency: &str,
+    ) -> bool {
+        let rtl = tr.is_rtl();
+        let (prompt, matches, mismatch_id) = match self.kind {
+            OperationKind::Capture | OperationKind::Refund => {
+                let expected = format!("{} {currency}", self.amount.trim());
+                let matches = self.confirmation.trim() == self.amount.trim()
+                    || self.confirmation.trim() == expected;
+                (
+                    tr.args("confirm-production", &[("amount", expected.into())]),
+                    matches,
+                    "confirm-mismatch",
+                )
+            }
+            OperationKind::Void => {
+                let reference = self.order.merchant_reference.clone();
+                let matches = self.confirmation.trim() == reference;
+                (
+                    tr.args(
+                        "confirm-production-void",
+                        &[("reference", reference.into())],
+                    ),
+                    matches,
+                    "confirm-reference-mismatch",
+                )
+            }
+        };
+        let caption = ui.label(widget_text(ui, &prompt, rtl, true));
+        ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.confirmation))
+            .labelled_by(caption.id);
+        if !self.confirmation.is_empty() && !matches {
+            ui.label(colored_text(
+                ui,
+                &tr.text(mismatch_id),
+                rtl,
+                false,
+                ui.visuals().error_fg_color,
+            ));
+        }
+        matches
     }
 
     /// The backend's answer for this dialog's submission arrived.

@@ -1,21 +1,28 @@
 //! The Signature tool: the signature debugger of the command line, inside
-//! the app, with the phrase taken from the active profile (never shown).
+//! the app, with the phrases taken from the active profile (never shown).
+//!
+//! It signs requests with the request phrase, and verifies responses with
+//! the response phrase. It never produces a response signature: one would be
+//! accepted by the merchant's website as coming from APS, so anyone at the
+//! desk could forge a payment notification.
 
 use egui::{RichText, Ui};
 
 use super::i18n::Tr;
-use super::widgets::{colored_text, heading_text, widget_text};
+use super::widgets::{colored_text, heading_text, label, widget_text};
 use crate::aps::ShaType;
 use crate::aps::client::Credentials;
 use crate::aps::params::Params;
 use crate::aps::signature::{self, SignatureCheck};
 
-/// Which of the profile's phrases signs.
+/// What the tool does with the input; each mode has its own phrase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum PhraseChoice {
+pub enum SignatureMode {
+    /// Sign a request with the request phrase (and check its signature).
     #[default]
-    Request,
-    Response,
+    SignRequest,
+    /// Check a response's signature with the response phrase; nothing signed.
+    VerifyResponse,
 }
 
 /// What the screen holds.
@@ -23,35 +30,106 @@ pub enum PhraseChoice {
 pub struct SignatureScreen {
     pub input: String,
     pub sha_type: Option<ShaType>,
-    pub phrase: PhraseChoice,
+    pub mode: SignatureMode,
+}
+
+/// Whether the input's `signature` matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Valid,
+    Invalid,
+    Missing,
+}
+
+impl From<&SignatureCheck> for Verdict {
+    fn from(check: &SignatureCheck) -> Verdict {
+        match check {
+            SignatureCheck::Valid => Verdict::Valid,
+            SignatureCheck::Missing => Verdict::Missing,
+            SignatureCheck::Mismatch { .. } => Verdict::Invalid,
+        }
+    }
 }
 
 /// What the tool computed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Computed {
-    pub string_to_sign: String,
-    pub signature: String,
-    pub check: Option<SignatureCheck>,
+pub enum Computed {
+    /// A request, signed with the request phrase.
+    Signed {
+        string_to_sign: String,
+        signature: String,
+        /// The input's own signature checked, when it has one.
+        check: Option<Verdict>,
+    },
+    /// A response, checked with the response phrase: the verdict only (a
+    /// mismatch's expected value would be a valid response signature).
+    Verified {
+        string_to_sign: String,
+        verdict: Verdict,
+    },
 }
 
-/// Signs `input` (JSON, or a form-encoded body) with the chosen phrase; the
-/// string to sign shows the phrase as `<phrase>`.
-pub fn compute(input: &str, sha_type: ShaType, phrase: &str) -> Result<Computed, String> {
+impl Computed {
+    pub fn string_to_sign(&self) -> &str {
+        match self {
+            Computed::Signed { string_to_sign, .. } | Computed::Verified { string_to_sign, .. } => {
+                string_to_sign
+            }
+        }
+    }
+}
+
+/// Signs or verifies `input` (JSON, or a form-encoded body) with the phrase
+/// of `mode`; the string to sign shows the phrase as `<phrase>`.
+pub fn compute(
+    input: &str,
+    sha_type: ShaType,
+    mode: SignatureMode,
+    credentials: &Credentials,
+) -> Result<Computed, String> {
     let trimmed = input.trim();
     let params = if trimmed.starts_with('{') {
         Params::from_json(trimmed).map_err(|error| error.to_string())?
     } else {
         Params::from_form(trimmed)
     };
-    let shown = signature::string_to_sign(&params, "<phrase>");
-    let check = params
-        .non_empty("signature")
-        .map(|_| signature::check(&params, sha_type, phrase));
-    Ok(Computed {
-        string_to_sign: shown,
-        signature: signature::sign(&params, sha_type, phrase),
-        check,
+    let string_to_sign = signature::string_to_sign(&params, "<phrase>");
+    Ok(match mode {
+        SignatureMode::SignRequest => {
+            let phrase = credentials.request_phrase.expose();
+            let check = params
+                .non_empty("signature")
+                .map(|_| Verdict::from(&signature::check(&params, sha_type, phrase)));
+            Computed::Signed {
+                string_to_sign,
+                signature: signature::sign(&params, sha_type, phrase),
+                check,
+            }
+        }
+        SignatureMode::VerifyResponse => {
+            let phrase = credentials.response_phrase.expose();
+            Computed::Verified {
+                string_to_sign,
+                verdict: Verdict::from(&signature::check(&params, sha_type, phrase)),
+            }
+        }
     })
+}
+
+fn verdict_ui(ui: &mut Ui, tr: &Tr, verdict: Verdict) {
+    let rtl = tr.is_rtl();
+    let (id, color) = match verdict {
+        Verdict::Valid => ("signature-valid", egui::Color32::from_rgb(0x2e, 0x9e, 0x4f)),
+        Verdict::Invalid => (
+            "signature-invalid",
+            egui::Color32::from_rgb(0xd0, 0x30, 0x30),
+        ),
+        Verdict::Missing => (
+            "signature-verify-missing",
+            egui::Color32::from_rgb(0xd0, 0x30, 0x30),
+        ),
+    };
+    ui.label(colored_text(ui, &tr.text(id), rtl, true, color));
 }
 
 impl SignatureScreen {
@@ -81,16 +159,19 @@ impl SignatureScreen {
                 false,
             ));
             ui.radio_value(
-                &mut self.phrase,
-                PhraseChoice::Request,
+                &mut self.mode,
+                SignatureMode::SignRequest,
                 widget_text(ui, &tr.text("signature-request-phrase"), rtl, false),
             );
             ui.radio_value(
-                &mut self.phrase,
-                PhraseChoice::Response,
+                &mut self.mode,
+                SignatureMode::VerifyResponse,
                 widget_text(ui, &tr.text("signature-response-phrase"), rtl, false),
             );
         });
+        if self.mode == SignatureMode::VerifyResponse {
+            label(ui, tr.text("signature-response-note"), rtl);
+        }
         let caption = ui.label(widget_text(ui, &tr.text("signature-input"), rtl, false));
         ui.add(
             egui::TextEdit::multiline(&mut self.input)
@@ -102,38 +183,21 @@ impl SignatureScreen {
         if self.input.trim().is_empty() {
             return;
         }
-        let phrase = match self.phrase {
-            PhraseChoice::Request => credentials.request_phrase.expose(),
-            PhraseChoice::Response => credentials.response_phrase.expose(),
-        };
-        match compute(&self.input, sha_type, phrase) {
+        match compute(&self.input, sha_type, self.mode, credentials) {
             Ok(computed) => {
                 ui.label(widget_text(ui, &tr.text("signature-string"), rtl, true));
-                ui.label(RichText::new(&computed.string_to_sign).monospace().small());
-                ui.label(widget_text(ui, &tr.text("signature-result"), rtl, true));
-                ui.label(RichText::new(&computed.signature).monospace());
-                match computed.check {
-                    Some(SignatureCheck::Valid) => {
-                        let valid = tr.text("signature-valid");
-                        ui.label(colored_text(
-                            ui,
-                            &valid,
-                            rtl,
-                            true,
-                            egui::Color32::from_rgb(0x2e, 0x9e, 0x4f),
-                        ));
+                ui.label(RichText::new(computed.string_to_sign()).monospace().small());
+                match computed {
+                    Computed::Signed {
+                        signature, check, ..
+                    } => {
+                        ui.label(widget_text(ui, &tr.text("signature-result"), rtl, true));
+                        ui.label(RichText::new(signature).monospace());
+                        if let Some(verdict) = check {
+                            verdict_ui(ui, tr, verdict);
+                        }
                     }
-                    Some(_) => {
-                        let invalid = tr.text("signature-invalid");
-                        ui.label(colored_text(
-                            ui,
-                            &invalid,
-                            rtl,
-                            true,
-                            egui::Color32::from_rgb(0xd0, 0x30, 0x30),
-                        ));
-                    }
-                    None => {}
+                    Computed::Verified { verdict, .. } => verdict_ui(ui, tr, verdict),
                 }
             }
             Err(error) => {
@@ -152,19 +216,72 @@ impl SignatureScreen {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aps::Secret;
+
+    fn credentials() -> Credentials {
+        Credentials {
+            merchant_identifier: "MID".to_owned(),
+            access_code: Secret::new("ACCESS"),
+            sha_type: ShaType::Sha256,
+            request_phrase: Secret::new("REQUEST-PHRASE"),
+            response_phrase: Secret::new("RESPONSE-PHRASE"),
+        }
+    }
 
     #[test]
     fn the_phrase_is_never_in_the_string_shown() {
         let input = r#"{"command":"REFUND","amount":"1000","signature":"x"}"#;
-        let computed = compute(input, ShaType::Sha256, "SECRET-PHRASE").expect("computes");
-        assert!(!computed.string_to_sign.contains("SECRET-PHRASE"));
-        assert!(computed.string_to_sign.starts_with("<phrase>"));
+        let computed = compute(
+            input,
+            ShaType::Sha256,
+            SignatureMode::SignRequest,
+            &credentials(),
+        )
+        .expect("computes");
+        assert!(!computed.string_to_sign().contains("REQUEST-PHRASE"));
+        assert!(computed.string_to_sign().starts_with("<phrase>"));
+        assert!(matches!(
+            computed,
+            Computed::Signed {
+                check: Some(Verdict::Invalid),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn a_response_is_verified_never_signed() {
+        let unsigned = r#"{"command":"CAPTURE","response_code":"04000","amount":"1000"}"#;
+        let params = Params::from_json(unsigned).expect("json");
+        let forged = signature::sign(&params, ShaType::Sha256, "RESPONSE-PHRASE");
+        let computed = compute(
+            unsigned,
+            ShaType::Sha256,
+            SignatureMode::VerifyResponse,
+            &credentials(),
+        )
+        .expect("computes");
         assert_eq!(
-            computed.check,
-            Some(SignatureCheck::Mismatch {
-                expected: computed.signature.clone(),
-                received: "x".to_owned(),
-            })
+            computed,
+            Computed::Verified {
+                string_to_sign: signature::string_to_sign(&params, "<phrase>"),
+                verdict: Verdict::Missing,
+            }
+        );
+        assert!(!format!("{computed:?}").contains(&forged));
+        // A request is signed with the request phrase, not the response's.
+        let Computed::Signed { signature, .. } = compute(
+            unsigned,
+            ShaType::Sha256,
+            SignatureMode::SignRequest,
+            &credentials(),
+        )
+        .expect("computes") else {
+            panic!("a request is signed");
+        };
+        assert_eq!(
+            signature,
+            crate::aps::signature::sign(&params, ShaType::Sha256, "REQUEST-PHRASE")
         );
     }
 }

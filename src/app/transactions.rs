@@ -63,6 +63,9 @@ impl TransactionsScreen {
 
     /// Starts the query again from the first page.
     pub fn reload(&mut self, backend: &Backend) {
+        // The backend scopes every query too; here so that the filter shown
+        // and exported says which account it is.
+        self.filter = backend.scoped(std::mem::take(&mut self.filter));
         self.generation += 1;
         self.loading = true;
         backend.load_page(self.generation, self.filter.clone(), None, false);
@@ -111,10 +114,16 @@ impl TransactionsScreen {
     ) {
         let rtl = tr.is_rtl();
         row(ui, rtl, |ui| {
-            let search = ui.add(
-                egui::TextEdit::singleline(&mut self.search_text)
-                    .hint_text(widget_text(ui, &tr.text("search-hint"), rtl, false))
-                    .desired_width(320.0),
+            // Not saved with the window: what was searched (names, emails)
+            // stays in this session.
+            let search_edit = egui::TextEdit::singleline(&mut self.search_text)
+                .hint_text(widget_text(ui, &tr.text("search-hint"), rtl, false))
+                .desired_width(320.0);
+            let search = super::widgets::ephemeral_text_edit(
+                ui,
+                search_edit,
+                egui::Id::unique("transactions-search"),
+                true,
             );
             if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, Key::F)) {
                 search.request_focus();
@@ -209,6 +218,18 @@ impl TransactionsScreen {
     /// Draws the screen; returns what the operator asked for.
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend, commands: &mut Vec<AppCommand>) {
         let rtl = tr.is_rtl();
+        let session = backend.session();
+        label(
+            ui,
+            tr.args(
+                "orders-scope",
+                &[
+                    ("profile", session.profile.clone().into()),
+                    ("environment", session.environment.clone().into()),
+                ],
+            ),
+            rtl,
+        );
         self.filters_ui(ui, tr, backend, commands);
         ui.separator();
         let detail_panel = if rtl {

@@ -182,3 +182,31 @@ pub fn state_color(state: &str, dark: bool) -> Color32 {
     };
     if dark { dark_variant } else { light }
 }
+
+/// Shows `edit` under `id` and keeps its state (cursor, selection) for this
+/// session only: egui would otherwise persist it with the window's memory,
+/// and a cursor position tells a field's length. With `keep_undo` false the
+/// undo history is dropped every frame as well, so that Ctrl+Z can never
+/// bring back what the field held (secrets: the history is kept by widget id
+/// and outlives clearing the text).
+pub fn ephemeral_text_edit(
+    ui: &mut Ui,
+    edit: egui::TextEdit<'_>,
+    id: egui::Id,
+    keep_undo: bool,
+) -> egui::Response {
+    let output = edit.id(id).show(ui);
+    let mut state = output.state;
+    if !keep_undo {
+        state.clear_undoer();
+    }
+    // `insert_temp` replaces the persisted entry `show` stored under the
+    // same id: the state stays usable this session and is never saved.
+    ui.ctx().data_mut(|data| data.insert_temp(id, state));
+    output.response.response
+}
+
+/// Forgets everything egui holds about the text field `id`.
+pub fn forget_text_edit(ctx: &egui::Context, id: egui::Id) {
+    ctx.data_mut(|data| data.remove::<egui::text_edit::TextEditState>(id));
+}

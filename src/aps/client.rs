@@ -722,16 +722,53 @@ impl Client {
         }
     }
 
-    /// APS echoes every parameter sent, the access code included: mask it in
-    /// the body text before anything keeps it.
+    /// APS echoes every parameter sent, the access code included: mask it
+    /// before anything keeps the body. A JSON body is masked on its parsed
+    /// values and serialised again, so that a code holding `"` or `\` (escaped
+    /// in the text) is found whatever its spelling; any other body is masked
+    /// in its plain and JSON-escaped spellings.
     fn mask_access_code(&self, body: &str) -> String {
         let code = self.credentials.access_code.expose();
-        if code.is_empty() {
-            body.to_owned()
-        } else {
-            body.replace(code, MASK)
+        mask_secret_in_body(body, code)
+    }
+}
+
+/// `body` with every occurrence of `secret` replaced by the mask (see
+/// [`Client::mask_access_code`]).
+fn mask_secret_in_body(body: &str, secret: &str) -> String {
+    fn mask_values(value: &mut serde_json::Value, secret: &str) {
+        match value {
+            serde_json::Value::String(text) => {
+                if text.contains(secret) {
+                    *text = text.replace(secret, MASK);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    mask_values(item, secret);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for item in map.values_mut() {
+                    mask_values(item, secret);
+                }
+            }
+            serde_json::Value::Null | serde_json::Value::Bool(_) | serde_json::Value::Number(_) => {
+            }
         }
     }
+    if secret.is_empty() {
+        return body.to_owned();
+    }
+    if let Ok(mut value) = serde_json::from_str::<serde_json::Value>(body) {
+        mask_values(&mut value, secret);
+        if let Ok(text) = serde_json::to_string(&value) {
+            return text;
+        }
+    }
+    let escaped = serde_json::to_string(secret).unwrap_or_default();
+    let escaped = escaped.trim_matches('"');
+    body.replace(secret, MASK).replace(escaped, MASK)
 }
 
 /// An error and its sources on one line, for operators and logs.
@@ -830,6 +867,31 @@ mod tests {
                 retry_delay(command, failure, attempt, &options),
                 expected_ms.map(Duration::from_millis),
                 "{command} {failure:?} attempt {attempt}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_access_code_is_masked_whatever_characters_it_holds() {
+        for code in [r#"ab"cd"#, r"ab\cd", r"ab/cd\u00e9", "plain-code"] {
+            let body = serde_json::json!({
+                "access_code": code,
+                "response_message": format!("echo {code}"),
+                "amount": 100,
+            })
+            .to_string();
+            let masked = mask_secret_in_body(&body, code);
+            let params = Params::from_json(&masked).expect("still JSON");
+            assert_eq!(params.text("access_code"), Some(MASK), "{code}");
+            assert_eq!(
+                params.text("response_message"),
+                Some(&*format!("echo {MASK}"))
+            );
+            let escaped = serde_json::to_string(code).expect("json");
+            assert!(!masked.contains(code), "{code} in {masked}");
+            assert!(
+                !masked.contains(escaped.trim_matches('"')),
+                "{code} in {masked}"
             );
         }
     }

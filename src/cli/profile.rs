@@ -48,8 +48,14 @@ pub enum ProfileCommand {
     Test { name: String },
     /// Print every profile as TOML, without secrets.
     Export,
-    /// Add the profiles of an export (their secrets must then be entered with `add --replace`).
-    Import { file: PathBuf },
+    /// Add the profiles of an export, asking for each one's secrets (standard
+    /// input or a prompt, three per profile, in the file's order).
+    Import {
+        file: PathBuf,
+        /// Import without secrets: each profile is unusable until `add --replace`.
+        #[arg(long)]
+        without_secrets: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +134,48 @@ fn read_secrets(labels: &[&str]) -> anyhow::Result<Vec<Secret>> {
         .collect())
 }
 
+/// The secrets' labels of a profile, in the order they are read.
+fn secret_labels(profile: &Profile) -> Vec<String> {
+    let mut labels = vec!["access code", "SHA request phrase", "SHA response phrase"];
+    if profile.apple_pay.is_some() {
+        labels.extend([
+            "Apple Pay access code",
+            "Apple Pay request phrase",
+            "Apple Pay response phrase",
+        ]);
+    }
+    labels
+        .into_iter()
+        .map(|label| format!("{}: {label}", profile.name))
+        .collect()
+}
+
+/// Imports an export's profiles, each saved with secrets typed now: the
+/// export has none, and a profile never takes secrets already in the keyring.
+fn import_with_secrets(store: &ProfileStore, text: &str) -> anyhow::Result<()> {
+    let profiles = ProfileStore::parse_import(text)?;
+    for profile in &profiles {
+        if store.contains(&profile.name)? {
+            bail!("a profile named {:?} already exists", profile.name);
+        }
+    }
+    let labels: Vec<String> = profiles.iter().flat_map(secret_labels).collect();
+    let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let mut secrets = read_secrets(&label_refs)?.into_iter();
+    for profile in &profiles {
+        let mut next = || secrets.next().unwrap_or_else(|| Secret::new(""));
+        let profile_secrets = ProfileSecrets {
+            access_code: next(),
+            request_phrase: next(),
+            response_phrase: next(),
+            apple_pay: profile.apple_pay.as_ref().map(|_| [next(), next(), next()]),
+        };
+        store.save(profile, &profile_secrets, false)?;
+        println!("imported {}; its secrets are in the keyring", profile.name);
+    }
+    Ok(())
+}
+
 pub fn run(global: &GlobalArgs, args: &ProfileArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(args.config_dir.as_ref())?;
     match &args.command {
@@ -136,6 +184,7 @@ pub fn run(global: &GlobalArgs, args: &ProfileArgs) -> anyhow::Result<ExitCode> 
                 anyhow!("--environment: sandbox, production, or an http(s) URL for the simulator")
             })?;
             let profile = Profile {
+                id: None,
                 name: add.name.clone(),
                 environment,
                 merchant_identifier: add.merchant_identifier.clone(),
@@ -156,15 +205,9 @@ pub fn run(global: &GlobalArgs, args: &ProfileArgs) -> anyhow::Result<ExitCode> 
             };
             // Refuse bad fields before asking for any secret.
             profile.validate()?;
-            let mut labels = vec!["access code", "SHA request phrase", "SHA response phrase"];
-            if profile.apple_pay.is_some() {
-                labels.extend([
-                    "Apple Pay access code",
-                    "Apple Pay request phrase",
-                    "Apple Pay response phrase",
-                ]);
-            }
-            let mut secrets = read_secrets(&labels)?.into_iter();
+            let labels = secret_labels(&profile);
+            let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+            let mut secrets = read_secrets(&label_refs)?.into_iter();
             let mut next = || secrets.next().unwrap_or_else(|| Secret::new(""));
             let profile_secrets = ProfileSecrets {
                 access_code: next(),
@@ -198,13 +241,20 @@ pub fn run(global: &GlobalArgs, args: &ProfileArgs) -> anyhow::Result<ExitCode> 
             println!("profile {name} removed, with its secrets");
         }
         ProfileCommand::Export => print!("{}", store.export()?),
-        ProfileCommand::Import { file } => {
+        ProfileCommand::Import {
+            file,
+            without_secrets,
+        } => {
             let text = std::fs::read_to_string(file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            for name in store.import(&text)? {
-                println!(
-                    "imported {name} (enter its secrets with `apsdesk profile add {name} --replace ...`)"
-                );
+            if *without_secrets {
+                for name in store.import(&text)? {
+                    println!(
+                        "imported {name} without secrets: enter them with `apsdesk profile add {name} --replace ...`"
+                    );
+                }
+            } else {
+                import_with_secrets(&store, &text)?;
             }
         }
         ProfileCommand::Test { name } => {

@@ -1101,7 +1101,10 @@ mod tests {
             ("refunded_amount", "0"),
         ])
         .expect("evidence");
-        assert_eq!((found.authorized, found.captured, found.refunded), (1000, 500, 0));
+        assert_eq!(
+            (found.authorized, found.captured, found.refunded),
+            (1000, 500, 0)
+        );
         // A void cannot be judged without the order's last status.
         let mut unknown_status = baseline(0, 0, false);
         unknown_status.last_status = None;

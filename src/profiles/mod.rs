@@ -5,6 +5,15 @@
 //! the platform's config directory (`profiles.toml`). No secret is ever
 //! written to that file, to an export, to a log or to an error message.
 //!
+//! Keyring entries are keyed by the profile's identity: a random id created
+//! with the profile (and stored in `profiles.toml`), its name, merchant
+//! identifier and environment. A profile imported or created again under a
+//! known name therefore finds no secrets and asks for its own; it never
+//! inherits another's (which it would send to its own, possibly hostile,
+//! environment). Profiles written before ids existed keep their secrets
+//! under `NAME/kind`: they are moved once, the first time they are read,
+//! under an id created then.
+//!
 //! Saving is all or nothing: the secrets are stored first and the file
 //! written last (atomically, by rename); a failure on the way removes the
 //! secrets already stored, so there is never half a profile.
@@ -121,9 +130,35 @@ pub struct ReceiptDetails {
     pub time_zone: String,
 }
 
+/// The random identity a profile gets when it is saved: part of its keyring
+/// entries' names, never taken from an import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProfileId(String);
+
+impl ProfileId {
+    /// A new random id (128 bits, hex).
+    pub fn random() -> ProfileId {
+        ProfileId(format!("{:032x}", rand::random::<u128>()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    #[cfg(test)]
+    pub(crate) fn fixed(id: &str) -> ProfileId {
+        ProfileId(id.to_owned())
+    }
+}
+
 /// A profile as stored in `profiles.toml`: no secrets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
+    /// Set by [`ProfileStore::save`]; `None` only for profiles of older
+    /// versions (secrets under the name alone) and in exports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<ProfileId>,
     pub name: String,
     pub environment: Environment,
     pub merchant_identifier: String,
@@ -174,6 +209,27 @@ impl ProfileSecrets {
 }
 
 impl Profile {
+    /// The keyring account its secrets are stored under (before the kind):
+    /// id, name, merchant identifier and environment, so that another
+    /// profile of the same name, or this name pointed elsewhere, does not
+    /// find them. Without an id, the name alone (older versions).
+    pub fn keyring_account(&self) -> String {
+        let Some(id) = &self.id else {
+            return self.name.clone();
+        };
+        let environment = match &self.environment {
+            Environment::Sandbox => "sandbox",
+            Environment::Production => "production",
+            Environment::Simulator { url } | Environment::Custom { url } => url.as_str(),
+        };
+        format!(
+            "{}/{}/{}/{environment}",
+            id.as_str(),
+            self.name,
+            self.merchant_identifier
+        )
+    }
+
     /// Checks the fields a person typed.
     pub fn validate(&self) -> Result<(), ProfileError> {
         let name_ok = !self.name.is_empty()
@@ -327,12 +383,25 @@ impl ProfileStore {
             .ok_or_else(|| ProfileError::Unknown(name.to_owned()))
     }
 
-    /// Adds a profile, or replaces one of the same name when `replace`.
+    /// Adds a profile, or replaces one of the same name when `replace`. The
+    /// profile gets a new id (whatever it had): the secrets stored are its
+    /// own, and a replaced profile's old secrets are deleted.
     pub fn save(
         &self,
         profile: &Profile,
         secrets: &ProfileSecrets,
         replace: bool,
+    ) -> Result<(), ProfileError> {
+        self.save_with_id(profile, secrets, replace, ProfileId::random())
+    }
+
+    /// [`ProfileStore::save`] with a given new id (tests need to know it).
+    pub(crate) fn save_with_id(
+        &self,
+        profile: &Profile,
+        secrets: &ProfileSecrets,
+        replace: bool,
+        id: ProfileId,
     ) -> Result<(), ProfileError> {
         profile.validate()?;
         if profile.apple_pay.is_some() != secrets.apple_pay.is_some() {
@@ -354,32 +423,40 @@ impl ProfileStore {
         if existing.is_some() && !replace {
             return Err(ProfileError::Exists(profile.name.clone()));
         }
+        let mut profile = profile.clone();
+        profile.id = Some(id);
+        let account = profile.keyring_account();
         let mut stored = Vec::new();
         for (kind, secret) in secrets.by_kind() {
-            if let Err(error) = self.vault.put(&profile.name, kind, secret) {
-                self.forget(&profile.name, &stored);
+            if let Err(error) = self.vault.put(&account, kind, secret) {
+                self.forget(&account, &stored);
                 return Err(error);
             }
             stored.push(kind);
         }
-        match existing {
-            Some(index) => contents.profiles[index] = profile.clone(),
-            None => contents.profiles.push(profile.clone()),
-        }
+        let replaced = if let Some(index) = existing {
+            Some(std::mem::replace(&mut contents.profiles[index], profile))
+        } else {
+            contents.profiles.push(profile);
+            None
+        };
         if let Err(error) = self.write(&contents) {
-            if existing.is_none() {
-                self.forget(&profile.name, &stored);
-            }
+            self.forget(&account, &stored);
             return Err(error);
+        }
+        if let Some(old) = replaced {
+            // The old identity's secrets are no longer anyone's.
+            self.forget(&old.keyring_account(), &SecretKind::ALL);
+            self.forget(&old.name, &SecretKind::ALL);
         }
         Ok(())
     }
 
-    /// Best-effort removal of secrets during a rollback.
-    fn forget(&self, name: &str, kinds: &[SecretKind]) {
+    /// Best-effort removal of secrets (a rollback, or a replaced identity).
+    fn forget(&self, account: &str, kinds: &[SecretKind]) {
         for kind in kinds {
-            if let Err(error) = self.vault.delete(name, *kind) {
-                tracing::warn!("could not remove a secret of {name} while rolling back: {error}");
+            if let Err(error) = self.vault.delete(account, *kind) {
+                tracing::warn!("could not remove a secret of {account}: {error}");
             }
         }
     }
@@ -387,57 +464,134 @@ impl ProfileStore {
     /// Removes a profile and its secrets.
     pub fn remove(&self, name: &str) -> Result<(), ProfileError> {
         let mut contents = self.read()?;
-        let before = contents.profiles.len();
-        contents.profiles.retain(|profile| profile.name != name);
-        if contents.profiles.len() == before {
+        let Some(index) = contents
+            .profiles
+            .iter()
+            .position(|profile| profile.name == name)
+        else {
             return Err(ProfileError::Unknown(name.to_owned()));
-        }
+        };
+        let removed = contents.profiles.remove(index);
         for kind in SecretKind::ALL {
+            self.vault.delete(&removed.keyring_account(), kind)?;
+            // Entries an older version left under the name alone.
             self.vault.delete(name, kind)?;
         }
         self.write(&contents)
     }
 
-    fn secret(&self, profile: &str, kind: SecretKind) -> Result<Secret, ProfileError> {
+    fn secret(&self, profile: &Profile, kind: SecretKind) -> Result<Secret, ProfileError> {
         self.vault
-            .get(profile, kind)?
+            .get(&profile.keyring_account(), kind)?
             .ok_or_else(|| ProfileError::MissingSecret {
-                profile: profile.to_owned(),
+                profile: profile.name.clone(),
                 secret: kind.name(),
             })
     }
 
+    /// Moves the secrets of a profile written before ids existed (under
+    /// `NAME/kind`) to a new id, once; returns the profile with its id.
+    fn migrate(&self, profile: Profile) -> Result<Profile, ProfileError> {
+        if profile.id.is_some() {
+            return Ok(profile);
+        }
+        let mut kinds = vec![
+            SecretKind::AccessCode,
+            SecretKind::RequestPhrase,
+            SecretKind::ResponsePhrase,
+        ];
+        if profile.apple_pay.is_some() {
+            kinds.extend([
+                SecretKind::ApplePayAccessCode,
+                SecretKind::ApplePayRequestPhrase,
+                SecretKind::ApplePayResponsePhrase,
+            ]);
+        }
+        let mut secrets = Vec::new();
+        for kind in &kinds {
+            secrets.push((*kind, self.secret(&profile, *kind)?));
+        }
+        let mut migrated = profile.clone();
+        migrated.id = Some(ProfileId::random());
+        let account = migrated.keyring_account();
+        let mut stored = Vec::new();
+        for (kind, secret) in &secrets {
+            if let Err(error) = self.vault.put(&account, *kind, secret) {
+                self.forget(&account, &stored);
+                return Err(error);
+            }
+            stored.push(*kind);
+        }
+        let mut contents = self.read()?;
+        let slot = contents
+            .profiles
+            .iter_mut()
+            .find(|known| known.name == profile.name && known.id.is_none());
+        if let Some(slot) = slot {
+            *slot = migrated.clone();
+        } else {
+            self.forget(&account, &stored);
+            return Err(ProfileError::Unknown(profile.name));
+        }
+        if let Err(error) = self.write(&contents) {
+            self.forget(&account, &stored);
+            return Err(error);
+        }
+        self.forget(&profile.name, &SecretKind::ALL);
+        Ok(migrated)
+    }
+
     /// The APS credentials of a profile, secrets read from the keyring.
     pub fn credentials(&self, name: &str) -> Result<(Profile, Credentials), ProfileError> {
-        let profile = self.get(name)?;
+        let profile = self.migrate(self.get(name)?)?;
         let credentials = Credentials {
             merchant_identifier: profile.merchant_identifier.clone(),
-            access_code: self.secret(name, SecretKind::AccessCode)?,
+            access_code: self.secret(&profile, SecretKind::AccessCode)?,
             sha_type: profile.sha_type()?,
-            request_phrase: self.secret(name, SecretKind::RequestPhrase)?,
-            response_phrase: self.secret(name, SecretKind::ResponsePhrase)?,
+            request_phrase: self.secret(&profile, SecretKind::RequestPhrase)?,
+            response_phrase: self.secret(&profile, SecretKind::ResponsePhrase)?,
         };
         Ok((profile, credentials))
     }
 
     /// Every profile as TOML, without secrets, to share with a colleague.
     pub fn export(&self) -> Result<String, ProfileError> {
-        toml::to_string_pretty(&self.read()?).map_err(|error| self.file_error(&error))
+        let mut contents = self.read()?;
+        // An id names keyring entries of this installation only.
+        for profile in &mut contents.profiles {
+            profile.id = None;
+        }
+        toml::to_string_pretty(&contents).map_err(|error| self.file_error(&error))
     }
 
-    /// Profiles from an export. Their secrets are not in it: each imported
-    /// profile needs them entered (`profile add --replace`) before use.
-    /// Returns the names imported; a name already here is refused.
-    pub fn import(&self, text: &str) -> Result<Vec<String>, ProfileError> {
+    /// The profiles of an export, validated, without ids: to be saved, each
+    /// with its own secrets ([`ProfileStore::save`]).
+    pub fn parse_import(text: &str) -> Result<Vec<Profile>, ProfileError> {
         let incoming: ProfilesFile =
             toml::from_str(text).map_err(|error| ProfileError::Invalid {
                 field: "import",
                 problem: error.to_string(),
             })?;
+        incoming
+            .profiles
+            .into_iter()
+            .map(|mut profile| {
+                profile.validate()?;
+                profile.id = None;
+                Ok(profile)
+            })
+            .collect()
+    }
+
+    /// Profiles from an export, without their secrets (which are not in it).
+    /// Each gets a new id, so that no keyring entry already here is taken for
+    /// its own: it is unusable until its secrets are entered (`profile add
+    /// --replace`). Returns the names imported; a name already here is refused.
+    pub fn import(&self, text: &str) -> Result<Vec<String>, ProfileError> {
+        let incoming = ProfileStore::parse_import(text)?;
         let mut contents = self.read()?;
         let mut names = Vec::new();
-        for profile in incoming.profiles {
-            profile.validate()?;
+        for mut profile in incoming {
             if contents
                 .profiles
                 .iter()
@@ -445,11 +599,17 @@ impl ProfileStore {
             {
                 return Err(ProfileError::Exists(profile.name));
             }
+            profile.id = Some(ProfileId::random());
             names.push(profile.name.clone());
             contents.profiles.push(profile);
         }
         self.write(&contents)?;
         Ok(names)
+    }
+
+    /// Whether a profile of this name is here.
+    pub fn contains(&self, name: &str) -> Result<bool, ProfileError> {
+        Ok(self.read()?.profiles.iter().any(|known| known.name == name))
     }
 }
 

@@ -7,6 +7,7 @@ use super::*;
 
 fn profile(name: &str) -> Profile {
     Profile {
+        id: None,
         name: name.to_owned(),
         environment: Environment::Sandbox,
         merchant_identifier: "MxvOupuG".to_owned(),
@@ -51,7 +52,8 @@ fn a_saved_profile_gives_its_credentials_and_the_file_has_no_secret() {
         .save(&profile("kw-sandbox"), &secrets(), false)
         .expect("saved");
     let (read, credentials) = store.credentials("kw-sandbox").expect("credentials");
-    assert_eq!(read, profile("kw-sandbox"));
+    assert!(read.id.is_some(), "an id is created with the profile");
+    assert_eq!(Profile { id: None, ..read }, profile("kw-sandbox"));
     assert_eq!(credentials.access_code.expose(), "ACCESS-CODE-SECRET-1");
     assert_eq!(
         credentials.response_phrase.expose(),
@@ -74,20 +76,42 @@ fn a_saved_profile_gives_its_credentials_and_the_file_has_no_secret() {
     ));
 }
 
+/// The keyring account a profile saved with this id uses.
+fn account(name: &str, id: &str) -> String {
+    Profile {
+        id: Some(ProfileId::fixed(id)),
+        ..profile(name)
+    }
+    .keyring_account()
+}
+
 #[test]
 fn a_keyring_failure_leaves_no_half_profile() {
     let (_dir, store, vault) = new_store();
+    let account = account("p", "fixed-id");
     // Create the entries so errors can be injected on them, then clear them.
-    store.save(&profile("p"), &secrets(), false).expect("saved");
+    store
+        .save_with_id(
+            &profile("p"),
+            &secrets(),
+            false,
+            ProfileId::fixed("fixed-id"),
+        )
+        .expect("saved");
     store.remove("p").expect("removed");
     inject(
         &vault,
-        "p",
+        &account,
         SecretKind::ResponsePhrase,
         KeyringError::NoStorageAccess("locked".into()),
     );
     let error = store
-        .save(&profile("p"), &secrets(), false)
+        .save_with_id(
+            &profile("p"),
+            &secrets(),
+            false,
+            ProfileId::fixed("fixed-id"),
+        )
         .expect_err("refused");
     let message = error.to_string();
     assert!(
@@ -99,29 +123,22 @@ fn a_keyring_failure_leaves_no_half_profile() {
         store.list().expect("list").is_empty(),
         "the file was not written"
     );
-    assert!(
-        vault
-            .get("p", SecretKind::AccessCode)
-            .expect("read")
-            .is_none(),
-        "rolled back"
-    );
-    assert!(
-        vault
-            .get("p", SecretKind::RequestPhrase)
-            .expect("read")
-            .is_none(),
-        "rolled back"
-    );
+    for kind in [SecretKind::AccessCode, SecretKind::RequestPhrase] {
+        assert!(
+            vault.get(&account, kind).expect("read").is_none(),
+            "rolled back"
+        );
+    }
 }
 
 #[test]
 fn a_locked_keyring_on_read_is_said_plainly() {
     let (_dir, store, vault) = new_store();
     store.save(&profile("p"), &secrets(), false).expect("saved");
+    let account = store.get("p").expect("saved").keyring_account();
     inject(
         &vault,
-        "p",
+        &account,
         SecretKind::AccessCode,
         KeyringError::NoStorageAccess("the collection is locked".into()),
     );
@@ -134,7 +151,7 @@ fn a_locked_keyring_on_read_is_said_plainly() {
     // The error was one-shot: the next read works.
     assert!(store.credentials("p").is_ok());
     vault
-        .delete("p", SecretKind::RequestPhrase)
+        .delete(&account, SecretKind::RequestPhrase)
         .expect("deleted");
     assert!(matches!(
         store.credentials("p"),
@@ -159,16 +176,20 @@ fn remove_deletes_the_secrets_and_apple_pay_goes_together() {
     let mut all = secrets();
     all.apple_pay = Some([Secret::new("AP1"), Secret::new("AP2"), Secret::new("AP3")]);
     store.save(&with_apple_pay, &all, false).expect("saved");
+    let account = store.get("ap").expect("saved").keyring_account();
     assert_eq!(
         vault
-            .get("ap", SecretKind::ApplePayResponsePhrase)
+            .get(&account, SecretKind::ApplePayResponsePhrase)
             .expect("read")
             .map(|s| s.expose().to_owned()),
         Some("AP3".to_owned())
     );
     store.remove("ap").expect("removed");
     for kind in SecretKind::ALL {
-        assert!(vault.get("ap", kind).expect("read").is_none(), "{kind:?}");
+        assert!(
+            vault.get(&account, kind).expect("read").is_none(),
+            "{kind:?}"
+        );
     }
     assert!(matches!(store.remove("ap"), Err(ProfileError::Unknown(_))));
 }
@@ -218,7 +239,15 @@ fn export_and_import_carry_no_secrets() {
     let exported = store.export().expect("export");
     let (_other_dir, other, _other_vault) = new_store();
     assert_eq!(other.import(&exported).expect("imported"), ["a"]);
-    assert_eq!(other.get("a").expect("there"), profile("a"));
+    let imported = other.get("a").expect("there");
+    assert_ne!(imported.id, store.get("a").expect("there").id);
+    assert_eq!(
+        Profile {
+            id: None,
+            ..imported
+        },
+        profile("a")
+    );
     assert!(matches!(
         other.credentials("a"),
         Err(ProfileError::MissingSecret { .. })
@@ -240,4 +269,81 @@ fn environments_parse_and_name_themselves() {
     );
     assert_eq!(Environment::parse("ftp://x"), None);
     assert_eq!(Environment::Production.name(), "production");
+}
+
+/// Secrets as an older version stored them: under `NAME/kind`.
+fn put_legacy(vault: &Vault, name: &str, secrets: &ProfileSecrets) {
+    for (kind, secret) in secrets.by_kind() {
+        vault.put(name, kind, secret).expect("stored");
+    }
+}
+
+#[test]
+fn an_imported_profile_never_takes_secrets_already_in_the_keyring() {
+    let (_dir, store, vault) = new_store();
+    // A profile "kw" once had secrets here (an older version, or a profile
+    // whose file entry is gone); an import of that name points elsewhere.
+    put_legacy(&vault, "kw", &secrets());
+    let mut hostile = profile("kw");
+    hostile.environment = Environment::Simulator {
+        url: "http://203.0.113.9:8585".to_owned(),
+    };
+    let (_export_dir, exporter, _export_vault) = new_store();
+    exporter.save(&hostile, &secrets(), false).expect("saved");
+    store
+        .import(&exporter.export().expect("export"))
+        .expect("imported");
+    assert!(matches!(
+        store.credentials("kw"),
+        Err(ProfileError::MissingSecret { .. })
+    ));
+    // Recreated under the same name: its own secrets, not the old ones.
+    let mine = ProfileSecrets {
+        access_code: Secret::new("NEW-ACCESS-CODE"),
+        ..secrets()
+    };
+    store.save(&hostile, &mine, true).expect("replaced");
+    let (_, credentials) = store.credentials("kw").expect("credentials");
+    assert_eq!(credentials.access_code.expose(), "NEW-ACCESS-CODE");
+}
+
+#[test]
+fn the_same_name_on_another_account_has_other_entries() {
+    let (_dir, store, _vault) = new_store();
+    store
+        .save(&profile("kw"), &secrets(), false)
+        .expect("saved");
+    let first = store.get("kw").expect("saved");
+    let mut elsewhere = profile("kw");
+    elsewhere.merchant_identifier = "OTHER".to_owned();
+    store.save(&elsewhere, &secrets(), true).expect("replaced");
+    let second = store.get("kw").expect("saved");
+    assert_ne!(first.keyring_account(), second.keyring_account());
+    assert!(second.keyring_account().contains("/kw/OTHER/sandbox"));
+}
+
+#[test]
+fn a_profile_of_an_older_version_moves_its_secrets_once() {
+    let (dir, store, vault) = new_store();
+    // profiles.toml without an id, secrets under the name alone.
+    let old = toml::to_string_pretty(&ProfilesFile {
+        profiles: vec![profile("legacy")],
+    })
+    .expect("toml");
+    assert!(!old.contains("id ="));
+    std::fs::write(dir.path().join("profiles.toml"), old).expect("written");
+    put_legacy(&vault, "legacy", &secrets());
+    let (migrated, credentials) = store.credentials("legacy").expect("credentials");
+    assert_eq!(credentials.access_code.expose(), "ACCESS-CODE-SECRET-1");
+    assert!(migrated.id.is_some());
+    assert_eq!(store.get("legacy").expect("there").id, migrated.id);
+    assert!(
+        vault
+            .get("legacy", SecretKind::AccessCode)
+            .expect("read")
+            .is_none(),
+        "the old entry is gone"
+    );
+    let (_, again) = store.credentials("legacy").expect("credentials");
+    assert_eq!(again.access_code.expose(), "ACCESS-CODE-SECRET-1");
 }

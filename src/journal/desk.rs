@@ -309,12 +309,12 @@ pub fn decide(command: Command, amount: i64, before: &Baseline, after: &Baseline
         Command::Refund => moved(before.refunded, after.refunded),
         Command::VoidAuthorization => match (before.voided, after.voided, &after.last_status) {
             (false, true, _) => Resolution::Applied,
-            // Already voided before it was sent: it could change nothing.
-            (true, _, _) => Resolution::NotApplied,
             (false, false, None) => Resolution::Unresolved(
                 "APS's status answer does not say the order's last transaction status".to_owned(),
             ),
-            (false, false, Some(_)) => Resolution::NotApplied,
+            // Not voided after; or already voided before it was sent, when
+            // it could change nothing.
+            (false, false, Some(_)) | (true, _, _) => Resolution::NotApplied,
         },
         Command::Authorization | Command::Purchase => {
             if after.authorized > 0 {

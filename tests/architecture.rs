@@ -79,7 +79,7 @@ fn the_ui_reaches_disk_network_and_keyring_only_through_its_backend() {
     let screens: Vec<(PathBuf, String)> = sources("src/app")
         .into_iter()
         .filter(|(path, _)| {
-            !path.ends_with("backend.rs")
+            !path.components().any(|part| part.as_os_str() == "backend")
                 && !path.ends_with("files.rs")
                 // The demo folder's clean-up: run by the backend and by
                 // `run`, before and after the window, never by a screen.
@@ -116,6 +116,48 @@ fn the_ui_reaches_disk_network_and_keyring_only_through_its_backend() {
     ] {
         assert!(!before_run.contains(needle), "DeskApp touches {needle}");
     }
+}
+
+/// What a screen may not ask of the backend itself: anything that sends,
+/// writes or changes the session. Screens push an `AppCommand`; `logic`
+/// (in `mod.rs`) applies it.
+const ACTIONS: &[&str] = &[
+    "backend.submit(",
+    "backend.run(",
+    "backend.run_refund(",
+    "backend.run_bulk(",
+    "backend.reconcile(",
+    "backend.check_status(",
+    "backend.save_receipt(",
+    "backend.save_profile(",
+    "backend.remove_profile(",
+    "backend.test_profile(",
+    "backend.switch_to(",
+    "backend.export_csv(",
+    "backend.load_bulk_csv(",
+    "backend.verify_chain(",
+    "desk().submit(",
+    "desk().run(",
+];
+
+#[test]
+fn screens_only_draw_and_push_commands_for_what_acts() {
+    let screens: Vec<(PathBuf, String)> = sources("src/app")
+        .into_iter()
+        .filter(|(path, _)| {
+            !path.components().any(|part| part.as_os_str() == "backend")
+                && !path.ends_with("mod.rs")
+        })
+        .collect();
+    assert!(screens.len() >= 8);
+    let found = mentions(&screens, ACTIONS);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    // The check can fire: a screen sending an operation itself is caught.
+    let offending = vec![(
+        PathBuf::from("src/app/operation.rs"),
+        "fn send(backend: &Backend) { backend.submit(operation, language); }\n".to_owned(),
+    )];
+    assert_eq!(mentions(&offending, ACTIONS).len(), 1);
 }
 
 #[test]

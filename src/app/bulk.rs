@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use egui::{RichText, Ui};
 
 use super::AppCommand;
-use super::backend::OperationResult;
 use super::i18n::Tr;
+use super::results::OperationResult;
 use super::widgets::{label, widget_text};
 use crate::aps::{Language, OutcomeClass};
 

@@ -24,6 +24,7 @@ pub mod i18n;
 pub mod links;
 pub mod operation;
 pub mod profiles;
+pub mod results;
 pub mod signature;
 pub mod tokens;
 pub mod transactions;

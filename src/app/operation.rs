@@ -5,8 +5,9 @@
 
 use egui::{Align, Layout, RichText, Ui};
 
-use super::backend::{Backend, OperationResult};
+use super::backend::Backend;
 use super::i18n::Tr;
+use super::results::OperationResult;
 use super::widgets::{colored_text, field_error, label, widget_text};
 use super::{AppCommand, OperationKind, SubmitOrigin};
 use crate::aps::money::format_minor_units;

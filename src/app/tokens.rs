@@ -4,8 +4,8 @@
 use egui::Ui;
 
 use super::AppCommand;
-use super::backend::OperationResult;
 use super::i18n::Tr;
+use super::results::OperationResult;
 use super::widgets::{heading_text, label, widget_text};
 use crate::aps::request::{UpdateToken, UpdateTokenForm};
 

@@ -1,0 +1,244 @@
+//! The app's async side: everything that touches the network, the disk or
+//! the keyring runs here, on the tokio runtime that `main` owns, and comes
+//! back to the UI as a [`TaskResult`] over a channel drained once per frame.
+//! The UI thread never waits on any of it.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+
+use crate::aps::Language;
+use crate::aps::client::Client;
+use crate::aps::request::CheckStatus;
+use crate::journal::chain::ChainReport;
+use crate::journal::desk::{Operation, Resolution, Ticket};
+use crate::journal::query::Cursor;
+use crate::journal::store::{EntryRecord, OpenOperation, OrderRecord};
+use crate::journal::{Actor, Desk, Journal, OrderFilter};
+use crate::sim::{RunningSimulator, Seed, SimConfig};
+
+use super::bulk::{BulkControl, BulkKind, RowState};
+use super::results::{OperationResult, operation_result};
+
+mod demo;
+mod files;
+mod operations;
+mod profiles;
+mod reads;
+
+/// Who is working on which account, for the banner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub profile: String,
+    /// `sandbox`, `production` or `simulator`.
+    pub environment: String,
+    pub operator: String,
+    pub demo: bool,
+    /// The merchant's receipt header (the profile's; the demo's own).
+    pub receipt: crate::profiles::ReceiptDetails,
+}
+
+impl Session {
+    pub fn is_production(&self) -> bool {
+        self.environment == "production"
+    }
+}
+
+/// An order with its timeline, for the detail panel.
+#[derive(Debug, Clone)]
+pub struct OrderDetail {
+    pub order: OrderRecord,
+    pub entries: Vec<EntryRecord>,
+    pub open: Vec<OpenOperation>,
+}
+
+/// A finished background task.
+#[derive(Debug)]
+pub enum TaskResult {
+    DemoProgress {
+        done: usize,
+        total: usize,
+    },
+    DemoReady,
+    Page {
+        generation: u64,
+        rows: Vec<OrderRecord>,
+        next: Option<Cursor>,
+        append: bool,
+    },
+    Count {
+        generation: u64,
+        count: u64,
+    },
+    Detail(Box<OrderDetail>),
+    Operation(OperationResult),
+    Reconciled(Vec<(i64, Resolution)>),
+    Activity(Vec<EntryRecord>),
+    Chain(ChainReport),
+    BulkRow {
+        index: usize,
+        state: RowState,
+    },
+    Links(Vec<OrderRecord>),
+    Saved(PathBuf),
+    BulkInput(String),
+    Profiles(Result<Vec<crate::profiles::Profile>, String>),
+    ProfileTested {
+        name: String,
+        verdict: crate::profiles::connection::Verdict,
+    },
+    ProfileSaved(String),
+    Switched(Box<Backend>),
+    Failed(String),
+}
+
+/// The runtime, the desk, and the channel results come back on.
+pub struct Backend {
+    runtime: tokio::runtime::Handle,
+    desk: Desk,
+    session: Session,
+    sender: Sender<TaskResult>,
+    receiver: Receiver<TaskResult>,
+    repaint: Arc<Mutex<Option<egui::Context>>>,
+    /// Where profiles are kept: the config directory and the keyring.
+    /// `None` until first needed (the demo needs no keyring).
+    profile_store: Arc<Mutex<Option<crate::profiles::ProfileStore>>>,
+    /// The in-process simulator of the demo; stopped when the app closes.
+    simulator: Option<RunningSimulator>,
+    /// The demo's throw-away journal folder, removed when the app closes.
+    demo_dir: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Backend({:?})", self.session)
+    }
+}
+
+impl Drop for Backend {
+    fn drop(&mut self) {
+        if let Some(simulator) = self.simulator.take() {
+            let _guard = self.runtime.enter();
+            drop(simulator);
+        }
+        if let Some(dir) = &self.demo_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn operator_name() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .filter(|name| !name.trim().is_empty())
+        .unwrap_or_else(|| "operator".to_owned())
+}
+impl Backend {
+    /// A desk on any journal and client (a profile's, or a test's).
+    pub fn with_desk(
+        runtime: &tokio::runtime::Handle,
+        journal: Journal,
+        client: Client,
+        session: Session,
+        simulator: Option<RunningSimulator>,
+        demo_dir: Option<PathBuf>,
+    ) -> Backend {
+        let actor = Actor {
+            operator: session.operator.clone(),
+            profile: session.profile.clone(),
+            environment: session.environment.clone(),
+        };
+        let desk = Desk::new(Arc::new(Mutex::new(journal)), client, actor, Language::En);
+        let (sender, receiver) = channel();
+        Backend {
+            runtime: runtime.clone(),
+            desk,
+            session,
+            sender,
+            receiver,
+            repaint: Arc::new(Mutex::new(None)),
+            profile_store: Arc::new(Mutex::new(None)),
+            simulator,
+            demo_dir,
+        }
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// `filter` narrowed to this session's account: its profile and its
+    /// environment. Every order query of the app goes through here, so that
+    /// one account's orders are never listed, exported or acted on under
+    /// another (the journal holds every profile's).
+    pub fn scoped(&self, mut filter: OrderFilter) -> OrderFilter {
+        filter.profile = Some(self.session.profile.clone());
+        filter.environment = Some(self.session.environment.clone());
+        filter
+    }
+
+    /// Whether an order belongs to this session's account.
+    fn in_scope(session: &Session, order: &OrderRecord) -> bool {
+        order.profile == session.profile && order.environment == session.environment
+    }
+
+    pub fn desk(&self) -> &Desk {
+        &self.desk
+    }
+
+    /// The demo's throw-away folder, if this is the demo.
+    pub fn demo_dir(&self) -> Option<&std::path::Path> {
+        self.demo_dir.as_deref()
+    }
+
+    pub fn simulator(&self) -> Option<&RunningSimulator> {
+        self.simulator.as_ref()
+    }
+
+    /// Where results wake the UI from: set once the UI exists.
+    pub fn set_repaint(&self, ctx: &egui::Context) {
+        if let Ok(mut slot) = self.repaint.lock() {
+            *slot = Some(ctx.clone());
+        }
+    }
+
+    /// Every result that arrived since the last frame.
+    pub fn drain(&self) -> Vec<TaskResult> {
+        self.receiver.try_iter().collect()
+    }
+
+    /// Runs `task` on the runtime; its result goes to the UI and wakes it.
+    fn spawn<F>(&self, task: F)
+    where
+        F: std::future::Future<Output = TaskResult> + Send + 'static,
+    {
+        let sender = self.sender.clone();
+        let repaint = Arc::clone(&self.repaint);
+        self.runtime.spawn(async move {
+            let result = task.await;
+            let _ = sender.send(result);
+            if let Some(ctx) = repaint.lock().ok().and_then(|slot| slot.clone()) {
+                ctx.request_repaint();
+            }
+        });
+    }
+
+    /// Runs blocking journal work off the UI thread.
+    fn spawn_journal<F>(&self, work: F)
+    where
+        F: FnOnce(&Journal) -> TaskResult + Send + 'static,
+    {
+        let journal = Arc::clone(&self.desk.journal);
+        self.spawn(async move {
+            tokio::task::spawn_blocking(move || {
+                let journal = journal
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                work(&journal)
+            })
+            .await
+            .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
+        });
+    }
+}

@@ -1,0 +1,156 @@
+//! Operations: every submission goes through the desk ([`Desk::submit`]);
+//! Bulk runs rows four at a time; reconciliation on demand and at start-up.
+
+use super::*;
+
+impl Backend {
+    /// Sends an operation through the desk (journaled; the order held while
+    /// it runs). Returns the ticket its [`OperationResult`] will carry.
+    pub fn submit(&self, operation: Operation, language: Language) -> Ticket {
+        let mut desk = self.desk.clone();
+        desk.language = language;
+        let ticket = Ticket::next();
+        self.spawn(async move {
+            let report = desk.submit_as(ticket, operation).await;
+            TaskResult::Operation(operation_result(report))
+        });
+        ticket
+    }
+
+    pub fn check_status(&self, merchant_reference: &str, language: Language) {
+        match CheckStatus::for_reference(merchant_reference) {
+            Ok(check) => {
+                self.submit(Operation::CheckStatus(check), language);
+            }
+            Err(errors) => {
+                let _ = self
+                    .sender
+                    .send(TaskResult::Failed(errors.message(language)));
+            }
+        }
+    }
+
+    /// Runs a bulk operation over `rows` (row index, reference, amount), four at a time;
+    /// each row's progress comes back as [`TaskResult::BulkRow`].
+    pub fn run_bulk(
+        &self,
+        kind: BulkKind,
+        rows: Vec<(usize, String, Option<String>)>,
+        control: BulkControl,
+        language: Language,
+    ) {
+        use futures_util::stream::{self, StreamExt};
+        let mut desk = self.desk.clone();
+        desk.language = language;
+        let sender = self.sender.clone();
+        let repaint = Arc::clone(&self.repaint);
+        let notify = move |index: usize, state: RowState| {
+            let _ = sender.send(TaskResult::BulkRow { index, state });
+            if let Some(ctx) = repaint.lock().ok().and_then(|slot| slot.clone()) {
+                ctx.request_repaint();
+            }
+        };
+        self.runtime.spawn(async move {
+            stream::iter(rows)
+                .for_each_concurrent(4, |(index, reference, amount)| {
+                    let desk = desk.clone();
+                    let control = control.clone();
+                    let notify = notify.clone();
+                    async move {
+                        while control.paused.load(std::sync::atomic::Ordering::Relaxed)
+                            && !control.cancelled.load(std::sync::atomic::Ordering::Relaxed)
+                        {
+                            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        }
+                        if control.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
+                            notify(index, RowState::Skipped("cancelled".to_owned()));
+                            return;
+                        }
+                        notify(index, RowState::Running);
+                        let state = bulk_row(&desk, kind, &reference, amount.as_deref()).await;
+                        notify(index, state);
+                    }
+                })
+                .await;
+        });
+    }
+
+    /// Settles the open operations of the account (or one, by id).
+    pub fn reconcile(&self, operation_id: Option<i64>) {
+        let desk = self.desk.clone();
+        self.spawn(async move {
+            let result = match operation_id {
+                Some(id) => desk
+                    .reconcile(id)
+                    .await
+                    .map(|resolution| vec![(id, resolution)]),
+                None => desk.reconcile_all().await,
+            };
+            match result {
+                Ok(resolutions) => TaskResult::Reconciled(resolutions),
+                Err(error) => TaskResult::Failed(error.to_string()),
+            }
+        });
+    }
+
+    /// Settles what a crash left open, at start-up.
+    pub fn reconcile_at_startup(&self) {
+        self.reconcile(None);
+    }
+}
+
+/// One bulk row: the currency comes from the journal (after a status check
+/// when the order is not known yet), the amount from the row.
+async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&str>) -> RowState {
+    use crate::aps::request::{Capture, MaintenanceForm, Refund};
+    let language = desk.language;
+    let check = match CheckStatus::for_reference(reference) {
+        Ok(check) => check,
+        Err(errors) => return RowState::Skipped(errors.message(language)),
+    };
+    if kind == BulkKind::Status {
+        let report = desk.submit(Operation::CheckStatus(check)).await;
+        return RowState::Done(operation_result(report));
+    }
+    let Some(amount) = amount else {
+        return RowState::Skipped("no amount".to_owned());
+    };
+    let known = |desk: &Desk| {
+        desk.journal
+            .lock()
+            .ok()
+            .and_then(|journal| {
+                journal
+                    .order_by_reference(&desk.actor, reference)
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|order| order.currency)
+    };
+    let currency = if let Some(currency) = known(desk) {
+        currency
+    } else {
+        // Not in the journal yet: its status check records it.
+        let _ = desk.run(&check).await;
+        let Some(currency) = known(desk) else {
+            return RowState::Skipped("APS does not know this order".to_owned());
+        };
+        currency
+    };
+    let form = MaintenanceForm {
+        merchant_reference: reference.to_owned(),
+        amount: amount.to_owned(),
+        currency,
+        ..MaintenanceForm::default()
+    };
+    let operation = match kind {
+        BulkKind::Capture => Capture::parse(&form).map(Operation::Capture),
+        // The desk gives the refund its maintenance_reference.
+        BulkKind::Refund => Refund::parse(&form).map(Operation::Refund),
+        BulkKind::Status => return RowState::Skipped(String::new()),
+    };
+    match operation {
+        Ok(operation) => RowState::Done(operation_result(desk.submit(operation).await)),
+        Err(errors) => RowState::Skipped(errors.message(language)),
+    }
+}

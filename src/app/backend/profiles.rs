@@ -1,0 +1,135 @@
+//! Profiles: the store in the config directory and the keyring, read and
+//! written as tasks; opening and switching to a profile's account.
+
+use super::*;
+
+impl Backend {
+    /// A real account: a profile's credentials (already read from the keyring)
+    /// and the installation's journal. What a crash left pending is
+    /// reconciled as the app starts.
+    pub fn profile(
+        runtime: &tokio::runtime::Handle,
+        journal: Journal,
+        profile: &crate::profiles::Profile,
+        credentials: crate::aps::client::Credentials,
+    ) -> anyhow::Result<Backend> {
+        let client = Client::new(&profile.environment.endpoint(), credentials)?;
+        let session = Session {
+            profile: profile.name.clone(),
+            environment: profile.environment.name().to_owned(),
+            operator: operator_name(),
+            demo: false,
+            receipt: profile.receipt.clone(),
+        };
+        Ok(Backend::with_desk(
+            runtime, journal, client, session, None, None,
+        ))
+    }
+
+    /// Uses this profile store instead of the platform's (tests: a temporary
+    /// folder and keyring-core's mock store).
+    pub fn set_profile_store(&self, store: crate::profiles::ProfileStore) {
+        if let Ok(mut slot) = self.profile_store.lock() {
+            *slot = Some(store);
+        }
+    }
+
+    /// The profile store, opened on first use (the keyring is reached here,
+    /// on a backend thread).
+    fn profiles(
+        slot: &Mutex<Option<crate::profiles::ProfileStore>>,
+    ) -> anyhow::Result<crate::profiles::ProfileStore> {
+        let mut slot = slot
+            .lock()
+            .map_err(|_| anyhow::anyhow!("profile store lock"))?;
+        if let Some(store) = slot.as_ref() {
+            return Ok(store.clone());
+        }
+        let dir = std::env::var_os("APSDESK_CONFIG_DIR")
+            .map(PathBuf::from)
+            .or_else(crate::profiles::default_config_dir)
+            .ok_or_else(|| anyhow::anyhow!("no config directory for this user"))?;
+        let store =
+            crate::profiles::ProfileStore::new(&dir, crate::profiles::vault::Vault::native()?);
+        *slot = Some(store.clone());
+        Ok(store)
+    }
+
+    fn spawn_profiles<F>(&self, work: F)
+    where
+        F: FnOnce(crate::profiles::ProfileStore, tokio::runtime::Handle) -> TaskResult
+            + Send
+            + 'static,
+    {
+        let slot = Arc::clone(&self.profile_store);
+        let runtime = self.runtime.clone();
+        self.spawn(async move {
+            tokio::task::spawn_blocking(move || match Backend::profiles(&slot) {
+                Ok(store) => work(store, runtime),
+                Err(error) => TaskResult::Profiles(Err(format!("{error:#}"))),
+            })
+            .await
+            .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
+        });
+    }
+
+    pub fn load_profiles(&self) {
+        self.spawn_profiles(|store, _| {
+            TaskResult::Profiles(store.list().map_err(|error| error.to_string()))
+        });
+    }
+
+    pub fn save_profile(
+        &self,
+        profile: crate::profiles::Profile,
+        secrets: crate::profiles::ProfileSecrets,
+    ) {
+        self.spawn_profiles(
+            move |store, _| match store.save(&profile, &secrets, false) {
+                Ok(()) => TaskResult::ProfileSaved(profile.name),
+                Err(error) => TaskResult::Failed(error.to_string()),
+            },
+        );
+    }
+
+    pub fn remove_profile(&self, name: String) {
+        self.spawn_profiles(move |store, _| match store.remove(&name) {
+            Ok(()) => TaskResult::Profiles(store.list().map_err(|error| error.to_string())),
+            Err(error) => TaskResult::Failed(error.to_string()),
+        });
+    }
+
+    pub fn test_profile(&self, name: String) {
+        self.spawn_profiles(move |store, runtime| {
+            let tested = store
+                .credentials(&name)
+                .map_err(anyhow::Error::from)
+                .and_then(|(profile, credentials)| {
+                    let client = Client::new(&profile.environment.endpoint(), credentials)?;
+                    Ok(runtime.block_on(crate::profiles::connection::test_connection(&client)))
+                });
+            match tested {
+                Ok(verdict) => TaskResult::ProfileTested { name, verdict },
+                Err(error) => TaskResult::Failed(format!("{error:#}")),
+            }
+        });
+    }
+
+    /// Builds a backend for the profile (secrets from the keyring, the
+    /// journal at `journal`) and hands it to the UI to switch to.
+    pub fn switch_to(&self, name: String, journal: PathBuf) {
+        self.spawn_profiles(move |store, runtime| {
+            let built = store
+                .credentials(&name)
+                .map_err(anyhow::Error::from)
+                .and_then(|(profile, credentials)| {
+                    let journal = Journal::open(&journal)?;
+                    Backend::profile(&runtime, journal, &profile, credentials)
+                });
+            match built {
+                Ok(backend) => TaskResult::Switched(Box::new(backend)),
+                Err(error) => TaskResult::Failed(format!("{error:#}")),
+            }
+        });
+    }
+}

@@ -1,0 +1,95 @@
+//! Reading the journal for the screens: pages, counts, details, links and
+//! the activity, always scoped to the open account.
+
+use super::*;
+
+impl Backend {
+    /// A page of orders; `append` continues the list after `after`.
+    pub fn load_page(
+        &self,
+        generation: u64,
+        filter: OrderFilter,
+        after: Option<Cursor>,
+        append: bool,
+    ) {
+        let filter = self.scoped(filter);
+        self.spawn_journal(move |journal| {
+            match journal.orders_page(&filter, after.as_ref(), 200) {
+                Ok(page) => TaskResult::Page {
+                    generation,
+                    rows: page.rows,
+                    next: page.next,
+                    append,
+                },
+                Err(error) => TaskResult::Failed(error.to_string()),
+            }
+        });
+    }
+
+    /// The orders made through payment links, newest first.
+    pub fn load_links(&self) {
+        let filter = self.scoped(OrderFilter {
+            payment_links_only: true,
+            descending: true,
+            ..OrderFilter::default()
+        });
+        self.spawn_journal(
+            move |journal| match journal.orders_page(&filter, None, 500) {
+                Ok(page) => TaskResult::Links(page.rows),
+                Err(error) => TaskResult::Failed(error.to_string()),
+            },
+        );
+    }
+
+    pub fn count(&self, generation: u64, filter: OrderFilter) {
+        let filter = self.scoped(filter);
+        self.spawn_journal(move |journal| match journal.count_orders(&filter) {
+            Ok(count) => TaskResult::Count { generation, count },
+            Err(error) => TaskResult::Failed(error.to_string()),
+        });
+    }
+
+    pub fn load_detail(&self, order_id: i64) {
+        let session = self.session.clone();
+        self.spawn_journal(move |journal| {
+            let detail = (|| {
+                let order = journal
+                    .order(order_id)?
+                    .filter(|order| Backend::in_scope(&session, order));
+                let entries = journal.order_entries(order_id)?;
+                let open = journal.open_operations_for(order_id)?;
+                Ok::<_, crate::journal::JournalError>(order.map(|order| OrderDetail {
+                    order,
+                    entries,
+                    open,
+                }))
+            })();
+            match detail {
+                Ok(Some(detail)) => TaskResult::Detail(Box::new(detail)),
+                Ok(None) => TaskResult::Failed(format!("order {order_id} is gone")),
+                Err(error) => TaskResult::Failed(error.to_string()),
+            }
+        });
+    }
+
+    pub fn load_activity(&self, limit: usize) {
+        let session = self.session.clone();
+        self.spawn_journal(move |journal| match journal.recent_entries(limit) {
+            Ok(mut entries) => {
+                // The account's own entries (the chain check still covers all).
+                entries.retain(|entry| {
+                    entry.profile == session.profile && entry.environment == session.environment
+                });
+                TaskResult::Activity(entries)
+            }
+            Err(error) => TaskResult::Failed(error.to_string()),
+        });
+    }
+
+    pub fn verify_chain(&self) {
+        self.spawn_journal(|journal| match journal.verify_chain() {
+            Ok(report) => TaskResult::Chain(report),
+            Err(error) => TaskResult::Failed(error.to_string()),
+        });
+    }
+}

@@ -159,12 +159,14 @@ impl Demo {
         let name = folder.file_name().and_then(|name| name.to_str());
         assert!(
             name.is_some_and(|name| name.starts_with(&format!("apsdesk-demo-{}-", self.pid()))),
-            "the demo folder {folder:?} is not named after the process {}",
+            "the demo folder {} is not named after the process {}",
+            folder.display(),
             self.pid()
         );
         assert!(
             folder.join("journal.sqlite3").exists(),
-            "the demo journal is in {folder:?}"
+            "the demo journal is in {}",
+            folder.display()
         );
         folder.clone()
     }
@@ -196,7 +198,8 @@ fn kill(signal: &str, pid: u32) {
 fn assert_gone(folder: &Path, demo: &Demo) {
     assert!(
         !folder.exists(),
-        "the demo folder {folder:?} was left behind"
+        "the demo folder {} was left behind",
+        folder.display()
     );
     assert_eq!(demo.folders(), Vec::<PathBuf>::new());
 }
@@ -210,12 +213,12 @@ fn signal_removes_the_folder(signal: &str, number: i32) {
     let folder = demo.wait_for_window();
     kill(signal, demo.pid());
     let status = demo.wait_for_exit();
+    assert_gone(&folder, &demo);
     assert_eq!(
         status.code(),
         Some(128 + number),
         "apsdesk did not end through its SIG{signal} handler ({status})"
     );
-    assert_gone(&folder, &demo);
     drop(xvfb.process);
 }
 

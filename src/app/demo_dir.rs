@@ -59,40 +59,75 @@ pub fn clean_stale(base: &Path) -> usize {
 }
 
 /// On SIGTERM, SIGHUP or Ctrl+C, removes `dir` and ends the process (the
-/// window's own close removes it through the backend).
+/// window's own close removes it through the backend). The handlers are in
+/// place when this returns: a signal sent from then on is never met by the
+/// default action, which would leave `dir` behind.
 pub fn remove_on_signals(runtime: &tokio::runtime::Handle, dir: PathBuf) {
+    let signals = {
+        let _context = runtime.enter();
+        Signals::install()
+    };
     runtime.spawn(async move {
-        let code = wait_for_signal().await;
+        let code = signals.wait().await;
         let _ = std::fs::remove_dir_all(&dir);
         std::process::exit(code);
     });
 }
 
-/// Waits for a terminating signal; returns the exit code for it.
+/// The terminating signals' handlers.
 #[cfg(unix)]
-async fn wait_for_signal() -> i32 {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut hangup), Ok(mut interrupt)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        // No handler could be installed: the next start cleans up.
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => 128 + 15,
-        _ = hangup.recv() => 128 + 1,
-        _ = interrupt.recv() => 128 + 2,
+struct Signals(
+    Option<(
+        tokio::signal::unix::Signal,
+        tokio::signal::unix::Signal,
+        tokio::signal::unix::Signal,
+    )>,
+);
+
+#[cfg(unix)]
+impl Signals {
+    /// Installs the handlers (within a runtime's context).
+    fn install() -> Signals {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+            signal(SignalKind::interrupt()),
+        ) {
+            (Ok(term), Ok(hangup), Ok(interrupt)) => Signals(Some((term, hangup, interrupt))),
+            // No handler could be installed: the next start cleans up.
+            _ => Signals(None),
+        }
+    }
+
+    /// Waits for a terminating signal; returns the exit code for it.
+    async fn wait(self) -> i32 {
+        let Some((mut term, mut hangup, mut interrupt)) = self.0 else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => 128 + 15,
+            _ = hangup.recv() => 128 + 1,
+            _ = interrupt.recv() => 128 + 2,
+        }
     }
 }
 
 #[cfg(not(unix))]
-async fn wait_for_signal() -> i32 {
-    if tokio::signal::ctrl_c().await.is_err() {
-        return std::future::pending().await;
+struct Signals;
+
+#[cfg(not(unix))]
+impl Signals {
+    fn install() -> Signals {
+        Signals
     }
-    130
+
+    async fn wait(self) -> i32 {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return std::future::pending().await;
+        }
+        130
+    }
 }
 
 #[cfg(test)]

@@ -256,6 +256,7 @@ fn one_accounts_orders_are_never_listed_exported_or_acted_on_under_another() {
                 apple_pay: None,
                 language: "en".into(),
                 receipt: apsdesk::profiles::ReceiptDetails::default(),
+                timeout_secs: None,
             },
             &apsdesk::profiles::ProfileSecrets {
                 access_code: credentials.access_code.clone(),

@@ -99,6 +99,7 @@ impl ProfileForm {
                 time_zone: self.time_zone.trim().to_owned(),
                 ..ReceiptDetails::default()
             },
+            timeout_secs: None,
         };
         profile.validate().map_err(|error| error.to_string())?;
         let secrets = ProfileSecrets {

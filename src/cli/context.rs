@@ -88,6 +88,8 @@ pub struct Account {
     pub credentials: Credentials,
     pub endpoint: Endpoint,
     pub profile: String,
+    /// The profile's own client options (timeouts); defaults for the environment.
+    pub options: ClientOptions,
 }
 
 pub fn account(global: &GlobalArgs) -> anyhow::Result<Account> {
@@ -101,6 +103,7 @@ pub fn account(global: &GlobalArgs) -> anyhow::Result<Account> {
             credentials,
             endpoint,
             profile,
+            options: ClientOptions::default(),
         });
     }
     match &global.profile {
@@ -116,6 +119,7 @@ fn profile_account(name: &str) -> anyhow::Result<Account> {
     Ok(Account {
         credentials,
         endpoint: profile.environment.endpoint(),
+        options: profile.client_options(),
         profile: profile.name,
     })
 }
@@ -124,7 +128,7 @@ fn profile_account(name: &str) -> anyhow::Result<Account> {
 pub fn desk(global: &GlobalArgs) -> anyhow::Result<Desk> {
     let account = account(global)?;
     let journal = open_journal(global)?;
-    let mut options = ClientOptions::default();
+    let mut options = account.options;
     if let Some(seconds) = global.timeout {
         options.request_timeout = std::time::Duration::from_secs(seconds);
     }

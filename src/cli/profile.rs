@@ -61,7 +61,9 @@ pub enum ProfileCommand {
 #[derive(Debug, Args)]
 pub struct AddArgs {
     pub name: String,
-    /// sandbox, production, or the simulator's URL (http://127.0.0.1:8585).
+    /// sandbox, production, or the simulator's URL (http://127.0.0.1:8585);
+    /// another server only with --custom-endpoint. `--timeout SECONDS` is
+    /// kept with the profile.
     #[arg(long)]
     pub environment: String,
     #[arg(long)]
@@ -180,9 +182,8 @@ pub fn run(global: &GlobalArgs, args: &ProfileArgs) -> anyhow::Result<ExitCode> 
     let store = open_store(args.config_dir.as_ref())?;
     match &args.command {
         ProfileCommand::Add(add) => {
-            let environment = Environment::parse(&add.environment).ok_or_else(|| {
-                anyhow!("--environment: sandbox, production, or an http(s) URL for the simulator")
-            })?;
+            let environment = Environment::parse_allowing(&add.environment, global.custom_endpoint)
+                .map_err(|error| anyhow!("--environment: {error}"))?;
             let profile = Profile {
                 id: None,
                 name: add.name.clone(),
@@ -202,6 +203,7 @@ pub fn run(global: &GlobalArgs, args: &ProfileArgs) -> anyhow::Result<ExitCode> 
                     logo: add.logo.clone(),
                     time_zone: add.time_zone.clone(),
                 },
+                timeout_secs: global.timeout,
             };
             // Refuse bad fields before asking for any secret.
             profile.validate()?;
@@ -259,7 +261,11 @@ pub fn run(global: &GlobalArgs, args: &ProfileArgs) -> anyhow::Result<ExitCode> 
         }
         ProfileCommand::Test { name } => {
             let (profile, credentials) = store.credentials(name)?;
-            let client = Client::new(&profile.environment.endpoint(), credentials)?;
+            let client = Client::with_options(
+                &profile.environment.endpoint(),
+                credentials,
+                profile.client_options(),
+            )?;
             let verdict = runtime()?.block_on(test_connection(&client));
             println!("{}", verdict.explain(global.lang.into()));
             let code = match verdict {

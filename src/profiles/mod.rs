@@ -171,6 +171,21 @@ pub struct Profile {
     pub language: String,
     #[serde(default)]
     pub receipt: ReceiptDetails,
+    /// Seconds to wait for APS's answer to one request (the command line's
+    /// `--timeout` overrides it); the client's default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_secs: Option<u64>,
+}
+
+impl Profile {
+    /// The client options this profile asks for.
+    pub fn client_options(&self) -> crate::aps::client::ClientOptions {
+        let mut options = crate::aps::client::ClientOptions::default();
+        if let Some(seconds) = self.timeout_secs.filter(|seconds| *seconds > 0) {
+            options.request_timeout = std::time::Duration::from_secs(seconds);
+        }
+        options
+    }
 }
 
 fn default_language() -> String {

@@ -20,6 +20,7 @@ fn profile(name: &str) -> Profile {
             time_zone: "Asia/Kuwait".to_owned(),
             ..ReceiptDetails::default()
         },
+        timeout_secs: None,
     }
 }
 
@@ -346,4 +347,30 @@ fn a_profile_of_an_older_version_moves_its_secrets_once() {
     );
     let (_, again) = store.credentials("legacy").expect("credentials");
     assert_eq!(again.access_code.expose(), "ACCESS-CODE-SECRET-1");
+}
+
+#[test]
+fn a_profile_keeps_its_timeout_and_refuses_a_server_that_is_not_aps_or_loopback() {
+    let mut kept = profile("kw-slow");
+    kept.timeout_secs = Some(7);
+    let text = toml::to_string(&kept).expect("serializes");
+    let read: Profile = toml::from_str(&text).expect("reads back");
+    assert_eq!(
+        read.client_options().request_timeout,
+        std::time::Duration::from_secs(7)
+    );
+    assert_eq!(
+        profile("kw-default").client_options(),
+        crate::aps::client::ClientOptions::default()
+    );
+    assert_eq!(Environment::parse("https://aps.evil.example"), None);
+    assert!(matches!(
+        Environment::parse_allowing("https://aps.evil.example", true),
+        Ok(Environment::Custom { .. })
+    ));
+    assert_eq!(
+        Environment::parse_allowing("https://aps.evil.example", true)
+            .map(|environment| environment.name()),
+        Ok("custom")
+    );
 }

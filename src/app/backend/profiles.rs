@@ -13,7 +13,11 @@ impl Backend {
         profile: &crate::profiles::Profile,
         credentials: crate::aps::client::Credentials,
     ) -> anyhow::Result<Backend> {
-        let client = Client::new(&profile.environment.endpoint(), credentials)?;
+        let client = Client::with_options(
+            &profile.environment.endpoint(),
+            credentials,
+            profile.client_options(),
+        )?;
         let session = Session {
             profile: profile.name.clone(),
             environment: profile.environment.name().to_owned(),
@@ -105,7 +109,11 @@ impl Backend {
                 .credentials(&name)
                 .map_err(anyhow::Error::from)
                 .and_then(|(profile, credentials)| {
-                    let client = Client::new(&profile.environment.endpoint(), credentials)?;
+                    let client = Client::with_options(
+                        &profile.environment.endpoint(),
+                        credentials,
+                        profile.client_options(),
+                    )?;
                     Ok(runtime.block_on(crate::profiles::connection::test_connection(&client)))
                 });
             match tested {

@@ -15,8 +15,12 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
+use super::anchor::Anchor;
 use super::chain::{self, ChainReport, EntryFields};
+use super::files;
+use super::key::{KeyLookup, KeySource};
 use super::schema::{self, MigrationError};
+use super::verify::{self, ChainHasher, Identity, VerifyReport};
 use crate::aps::OutcomeClass;
 
 /// Why a journal operation failed.
@@ -38,6 +42,41 @@ pub enum JournalError {
     CardNumberInPayload,
     #[error("no operation {0} in the journal")]
     UnknownOperation(i64),
+    #[error(
+        "the journal's chain is keyed from entry {from_seq} and its key (keyring entry apsdesk / journal/{journal_id}) is not available: {why}. Unlock the keyring and try again; nothing was recorded"
+    )]
+    ChainKeyMissing {
+        journal_id: String,
+        from_seq: i64,
+        why: String,
+    },
+    #[error("nothing was restored: {path} {why}")]
+    RestoreSource { path: PathBuf, why: String },
+    #[error(
+        "nothing was restored: the journal has {} open operation(s) that the backup would replace ({}); reconcile them first, or restore with --force (the current journal is kept as a backup either way)",
+        .0.len(),
+        .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    )]
+    OpenOperationsWouldBeLost(Vec<OpenOperationSummary>),
+}
+
+/// An open operation named when a restore would replace it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOperationSummary {
+    pub operation_id: i64,
+    pub merchant_reference: String,
+    pub command: String,
+    pub state: String,
+}
+
+impl std::fmt::Display for OpenOperationSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "operation {} {} on {} is {}",
+            self.operation_id, self.command, self.merchant_reference, self.state
+        )
+    }
 }
 
 pub type Result<T, E = JournalError> = std::result::Result<T, E>;
@@ -163,12 +202,12 @@ pub struct EntryRecord {
     pub hash: String,
 }
 
-const ENTRY_COLUMNS: &str = "seq, operation_id, entry, order_id, command, operator, profile, \
+pub(super) const ENTRY_COLUMNS: &str = "seq, operation_id, entry, order_id, command, operator, profile, \
     environment, amount_minor, currency, maintenance_reference, outcome, response_code, \
     response_message, payload, at_ms, prev_hash, hash";
 
 impl EntryRecord {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<EntryRecord> {
+    pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<EntryRecord> {
         Ok(EntryRecord {
             seq: row.get(0)?,
             operation_id: row.get(1)?,
@@ -191,7 +230,7 @@ impl EntryRecord {
         })
     }
 
-    fn fields(&self) -> EntryFields<'_> {
+    pub(super) fn fields(&self) -> EntryFields<'_> {
         EntryFields {
             seq: self.seq,
             operation_id: self.operation_id,
@@ -240,6 +279,12 @@ pub struct OpenOperation {
 pub struct Journal {
     connection: Connection,
     path: PathBuf,
+    /// The journal's id and how its chain is keyed (`journal_meta`).
+    identity: Identity,
+    /// How entries are hashed: the key, when the key source has it.
+    hasher: ChainHasher,
+    /// Why there is no key, when there is none.
+    key_problem: Option<String>,
 }
 
 /// The platform's place for the journal, e.g.
@@ -315,20 +360,161 @@ pub(super) fn chain_head(connection: &Connection) -> rusqlite::Result<(i64, Stri
         .unwrap_or((0, chain::GENESIS.to_owned())))
 }
 
+/// The journal's WAL and shared-memory files.
+fn sidecars(path: &Path) -> [PathBuf; 2] {
+    ["-wal", "-shm"].map(|suffix| {
+        let mut name = path.file_name().unwrap_or_default().to_owned();
+        name.push(suffix);
+        path.with_file_name(name)
+    })
+}
+
 impl Journal {
-    /// Opens (creating if needed) the journal at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the journal at `path`, unkeyed (see
+    /// [`Journal::open_with`]), and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Journal> {
-        if let Some(parent) = path
-            .parent()
-            .filter(|parent| !parent.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent)?;
+        Journal::open_with(path, &KeySource::Unkeyed)
+    }
+
+    /// Opens (creating if needed) the journal at `path` with the chain key
+    /// from `keys`, and brings its schema up to date. A journal that has no
+    /// key yet gets one when `keys` can make it, and its chain is keyed from
+    /// the next entry on. Created private (`0600` in a `0700` directory).
+    pub fn open_with(path: &Path, keys: &KeySource) -> Result<Journal> {
+        files::create_private_parent(path)?;
+        // Created here, private, before SQLite opens it: SQLite gives the WAL
+        // and shared-memory files the database file's permissions.
+        match files::create_private_file(path) {
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                // A journal from before files were private: tightened, best
+                // effort (it may be a file the operator cannot chmod).
+                for file in std::iter::once(path.to_owned()).chain(sidecars(path)) {
+                    if let Err(error) = files::make_private(&file) {
+                        tracing::warn!("could not make {} private: {error}", file.display());
+                    }
+                }
+            }
+            Err(error) => return Err(error.into()),
         }
         let connection = Connection::open(path).map_err(|source| JournalError::Open {
             path: path.to_owned(),
             source,
         })?;
-        Journal::configure(connection, path)
+        let mut journal = Journal::configure(connection, path)?;
+        journal.use_key(keys)?;
+        Ok(journal)
+    }
+
+    /// Finds (or makes) the journal's key, and keys the chain from the next
+    /// entry when it was not keyed yet.
+    fn use_key(&mut self, keys: &KeySource) -> Result<()> {
+        self.identity = verify::read_identity(&self.connection)?;
+        if self.identity.journal_id.is_empty() {
+            // A schema from before `journal_meta` (tests of migrations).
+            return Ok(());
+        }
+        let key = match keys.find(&self.identity.journal_id) {
+            KeyLookup::Found(key) => Some(key),
+            KeyLookup::Absent if self.identity.keyed_from_seq.is_none() => {
+                match keys.create(&self.identity.journal_id) {
+                    Ok(key) => Some(key),
+                    Err(why) => {
+                        self.key_problem = Some(why);
+                        None
+                    }
+                }
+            }
+            KeyLookup::Absent => {
+                self.key_problem = Some("the keyring has no key for this journal".to_owned());
+                None
+            }
+            KeyLookup::Unavailable(why) => {
+                self.key_problem = Some(why);
+                None
+            }
+        };
+        if key.is_some() && self.identity.keyed_from_seq.is_none() {
+            // In one write transaction, so that no entry slips in between
+            // reading the head and recording where keying starts.
+            let transaction = self
+                .connection
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let (last_seq, _) = chain_head(&transaction)?;
+            transaction.execute(
+                "INSERT OR IGNORE INTO journal_meta (name, value) VALUES ('keyed_from_seq', ?1)",
+                [(last_seq + 1).to_string()],
+            )?;
+            transaction.commit()?;
+            self.identity = verify::read_identity(&self.connection)?;
+        }
+        self.hasher = ChainHasher {
+            key,
+            keyed_from_seq: self.identity.keyed_from_seq,
+        };
+        Ok(())
+    }
+
+    /// The journal's id and how its chain is keyed.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// How this journal's entries are hashed (for writers of many entries).
+    pub(super) fn hasher(&self) -> &ChainHasher {
+        &self.hasher
+    }
+
+    /// The hash of a new entry, or why it cannot be made.
+    pub(super) fn entry_hash(
+        hasher: &ChainHasher,
+        identity: &Identity,
+        key_problem: Option<&str>,
+        prev_hash: &str,
+        fields: &EntryFields<'_>,
+    ) -> Result<String> {
+        hasher
+            .hash(prev_hash, fields)
+            .ok_or_else(|| JournalError::ChainKeyMissing {
+                journal_id: identity.journal_id.clone(),
+                from_seq: identity.keyed_from_seq.unwrap_or_default(),
+                why: key_problem
+                    .unwrap_or("the keyring has no key for this journal")
+                    .to_owned(),
+            })
+    }
+
+    /// Writes the chain's head to the anchor beside the journal. Called after
+    /// every committed append; a failure is logged, not returned, because the
+    /// entry is already durable (a lagging anchor is not reported as tampering).
+    pub(super) fn anchor_after_commit(&mut self) {
+        if let Err(error) = self.write_anchor() {
+            tracing::warn!("the journal's anchor could not be written: {error}");
+        }
+    }
+
+    /// Writes the chain's head to the anchor beside the journal.
+    pub fn write_anchor(&mut self) -> Result<()> {
+        if self.identity.journal_id.is_empty() {
+            return Ok(());
+        }
+        let (entries, last_hash) = chain_head(&self.connection)?;
+        Anchor::new(
+            &self.identity.journal_id,
+            entries,
+            &last_hash,
+            self.identity.keyed_from_seq,
+            self.hasher.key.as_ref(),
+        )
+        .write(&Anchor::path_for(&self.path))?;
+        if !self.identity.anchored {
+            self.connection.execute(
+                "INSERT OR IGNORE INTO journal_meta (name, value) VALUES ('anchored', '1')",
+                [],
+            )?;
+            self.identity.anchored = true;
+        }
+        Ok(())
     }
 
     /// Opens the journal at `path` at a given schema version only (tests of migrations).
@@ -339,9 +525,16 @@ impl Journal {
         })?;
         Journal::pragmas(&connection)?;
         schema::migrate_to(&mut connection, version)?;
+        let identity = verify::read_identity(&connection)?;
         Ok(Journal {
             connection,
             path: path.to_owned(),
+            hasher: ChainHasher {
+                key: None,
+                keyed_from_seq: identity.keyed_from_seq,
+            },
+            identity,
+            key_problem: None,
         })
     }
 
@@ -361,6 +554,9 @@ impl Journal {
         Ok(Journal {
             connection,
             path: path.to_owned(),
+            identity: Identity::default(),
+            hasher: ChainHasher::default(),
+            key_problem: None,
         })
     }
 
@@ -435,8 +631,10 @@ impl Journal {
     }
 
     /// Appends one entry to the chain, in the caller's transaction.
+    #[allow(clippy::too_many_arguments)]
     fn append(
         transaction: &rusqlite::Transaction<'_>,
+        chain: (&ChainHasher, &Identity, Option<&str>),
         actor: &Actor,
         kind: EntryKind,
         operation_id: Option<i64>,
@@ -469,7 +667,8 @@ impl Journal {
             payload: entry.payload,
             at_ms,
         };
-        let hash = chain::entry_hash(&prev_hash, &fields);
+        let (hasher, identity, key_problem) = chain;
+        let hash = Journal::entry_hash(hasher, identity, key_problem, &prev_hash, &fields)?;
         insert_entry(transaction, &fields, &prev_hash, &hash)?;
         Ok(seq)
     }
@@ -491,6 +690,7 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let operation_id = Journal::append(
             &transaction,
+            (&self.hasher, &self.identity, self.key_problem.as_deref()),
             actor,
             EntryKind::Request,
             None,
@@ -505,6 +705,7 @@ impl Journal {
             )?;
         }
         transaction.commit()?;
+        self.anchor_after_commit();
         Ok(operation_id)
     }
 
@@ -522,6 +723,7 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Journal::append(
             &transaction,
+            (&self.hasher, &self.identity, self.key_problem.as_deref()),
             actor,
             EntryKind::Result,
             Some(operation_id),
@@ -547,6 +749,7 @@ impl Journal {
             }
         }
         transaction.commit()?;
+        self.anchor_after_commit();
         Ok(())
     }
 
@@ -564,6 +767,7 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Journal::append(
             &transaction,
+            (&self.hasher, &self.identity, self.key_problem.as_deref()),
             actor,
             EntryKind::Resolution,
             Some(operation_id),
@@ -576,6 +780,7 @@ impl Journal {
             [operation_id],
         )?;
         transaction.commit()?;
+        self.anchor_after_commit();
         Ok(())
     }
 
@@ -708,77 +913,105 @@ impl Journal {
         Ok(())
     }
 
-    /// Recomputes the chain from the first entry and reports the first break.
+    /// Recomputes the chain from the first entry and reports the first break
+    /// (keyed entries with the journal's key; without it, their links only).
     pub fn verify_chain(&self) -> Result<ChainReport> {
-        let mut statement = self
-            .connection
-            .prepare(&format!("SELECT {ENTRY_COLUMNS} FROM entries ORDER BY seq"))?;
-        let mut rows = statement.query([])?;
-        let mut previous = chain::GENESIS.to_owned();
-        let mut expected_seq = 1;
-        let mut checked = 0;
-        while let Some(row) = rows.next()? {
-            let entry = EntryRecord::from_row(row)?;
-            checked += 1;
-            let recomputed = chain::entry_hash(&previous, &entry.fields());
-            if entry.seq != expected_seq || entry.prev_hash != previous || entry.hash != recomputed
-            {
-                return Ok(ChainReport {
-                    entries_checked: checked,
-                    first_broken_seq: Some(entry.seq),
-                });
-            }
-            previous = entry.hash;
-            expected_seq += 1;
-        }
+        let check = verify::check_chain(&self.connection, &self.hasher)?;
         Ok(ChainReport {
-            entries_checked: checked,
-            first_broken_seq: None,
+            entries_checked: check.entries_checked,
+            first_broken_seq: check.first_broken_seq,
         })
     }
 
+    /// Everything `journal verify` checks: the chain, the anchor beside the
+    /// journal, and the order rows and open operations against the entries.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        let anchor = Anchor::read(&Anchor::path_for(&self.path));
+        Ok(verify::verify(
+            &self.connection,
+            &self.hasher,
+            &anchor,
+            self.key_problem.as_deref(),
+        )?)
+    }
+
     /// Writes a consistent copy of the journal to `destination` while it is in
-    /// use (`VACUUM INTO`). The destination must not exist.
+    /// use (`VACUUM INTO`), private, with the anchor of what it holds inside
+    /// it (`backup_anchor`) and beside it (`<destination>.anchor`). The
+    /// destination must not exist.
     pub fn backup(&self, destination: &Path) -> Result<()> {
         if destination.exists() {
             return Err(JournalError::Io(std::io::Error::new(
                 std::io::ErrorKind::AlreadyExists,
-                format!("{} already exists", destination.display()),
+                format!(
+                    "{} already exists: choose a new file for the backup",
+                    destination.display()
+                ),
             )));
         }
-        self.connection
-            .execute("VACUUM INTO ?1", [destination.to_string_lossy().as_ref()])?;
+        files::create_private_parent(destination)?;
+        // Created empty and private first: VACUUM INTO fills an empty file,
+        // and the copy is never readable by others, even for a moment.
+        files::create_private_file(destination)?;
+        let copied = self
+            .connection
+            .execute("VACUUM INTO ?1", [destination.to_string_lossy().as_ref()])
+            .map_err(JournalError::from)
+            .and_then(|_| self.anchor_backup(destination));
+        if copied.is_err() {
+            let _ = std::fs::remove_file(destination);
+            let _ = std::fs::remove_file(Anchor::path_for(destination));
+        }
+        copied
+    }
+
+    /// Anchors a fresh backup: inside it and beside it.
+    fn anchor_backup(&self, destination: &Path) -> Result<()> {
+        let backup = Connection::open_with_flags(
+            destination,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let (entries, last_hash) = chain_head(&backup)?;
+        let identity = verify::read_identity(&backup)?;
+        let anchor = Anchor::new(
+            &identity.journal_id,
+            entries,
+            &last_hash,
+            identity.keyed_from_seq,
+            self.hasher.key.as_ref(),
+        );
+        if !identity.journal_id.is_empty() {
+            backup.execute(
+                "INSERT OR REPLACE INTO journal_meta (name, value) VALUES ('backup_anchor', ?1)",
+                [anchor.to_json()],
+            )?;
+        }
+        drop(backup);
+        anchor.write(&Anchor::path_for(destination))?;
         Ok(())
     }
 
-    /// Replaces the journal at `target` with the backup at `source`, after
-    /// checking that the backup is a sound journal with an intact chain. The
-    /// journal must not be open elsewhere.
-    pub fn restore(source: &Path, target: &Path) -> Result<ChainReport> {
-        let backup = Journal::open(source)?;
-        let integrity: String =
-            backup
-                .connection
-                .query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
-        if integrity != "ok" {
-            return Err(JournalError::Io(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("the backup is damaged: {integrity}"),
-            )));
-        }
-        let report = backup.verify_chain()?;
-        if !report.is_intact() {
-            return Ok(report);
-        }
-        let staged = target.with_extension("restoring");
-        let _ = std::fs::remove_file(&staged);
-        backup.backup(&staged)?;
-        drop(backup);
-        for suffix in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
-        }
-        std::fs::rename(&staged, target)?;
-        Ok(report)
+    /// Folds the WAL into the database file and empties it (before the file
+    /// is replaced: a stale WAL beside a new file would be replayed into it).
+    pub(super) fn checkpoint(&self) -> Result<()> {
+        self.connection
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Replaces the journal at `target` with the backup at `source`; see
+    /// [`super::restore`]. The journal must not be open elsewhere.
+    pub fn restore(
+        source: &Path,
+        target: &Path,
+        options: &super::restore::RestoreOptions<'_>,
+    ) -> Result<super::restore::RestoreReport> {
+        super::restore::restore(source, target, options)
+    }
+
+    /// The WAL and shared-memory files of the journal at `path`.
+    pub fn sidecars(path: &Path) -> [PathBuf; 2] {
+        sidecars(path)
     }
 }
 

@@ -83,6 +83,16 @@ impl KeySource {
         }
     }
 
+    /// Whether the source remembers which journals it made keys for (a
+    /// keyring does; a fixed key is everyone's). A remembered key for a
+    /// journal that records no keyed entries means its keying was removed.
+    pub fn remembers_keys(&self) -> bool {
+        match self {
+            KeySource::Keyring(_) => true,
+            KeySource::Unkeyed | KeySource::Fixed(_) => false,
+        }
+    }
+
     /// The key of the journal `journal_id`.
     pub fn find(&self, journal_id: &str) -> KeyLookup {
         match self {

@@ -185,6 +185,9 @@ fn check_source(source: &Path, keys: &KeySource) -> std::result::Result<u64, Str
     }
     let identity = verify::read_identity(&connection).map_err(|error| error.to_string())?;
     let key = match (keys.find(&identity.journal_id), identity.keyed_from_seq) {
+        (KeyLookup::Found(_), None) if keys.remembers_keys() => {
+            return Err(verify::Finding::KeyingRemoved.to_string());
+        }
         (KeyLookup::Found(key), _) => Some(key),
         (KeyLookup::Absent | KeyLookup::Unavailable(_), None) => None,
         (KeyLookup::Absent, Some(_)) => {

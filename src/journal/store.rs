@@ -285,7 +285,13 @@ pub struct Journal {
     hasher: ChainHasher,
     /// Why there is no key, when there is none.
     key_problem: Option<String>,
+    /// The keyring holds a key for this journal and the journal records no
+    /// keyed entries (see [`KEYING_REMOVED`]): nothing is appended.
+    keying_removed: bool,
 }
+
+/// Why a journal whose keying was removed is refused.
+const KEYING_REMOVED: &str = "the keyring holds a key for this journal, and the journal records no keyed entries: its record of keying was removed (run `apsdesk journal verify`; restore a verified backup)";
 
 /// The platform's place for the journal, e.g.
 /// `~/.local/share/apsdesk/journal.sqlite3` on Linux.
@@ -299,20 +305,93 @@ pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
-/// Whether a JSON payload holds an unmasked card number or security code.
-/// Only the card fields are looked at: fort ids are long digit runs too, and
-/// must not be mistaken for card numbers.
+/// Whether a payload holds an unmasked card number or security code,
+/// anywhere in it: the entry's own fields, the request and response
+/// parameters (JSON documents held as strings inside the payload), and the
+/// raw body text as received. Only the card fields are looked at: fort ids
+/// are long digit runs too, and must not be mistaken for card numbers.
 pub fn contains_card_number(payload: &str) -> bool {
-    let Ok(params) = crate::aps::params::Params::from_json(payload) else {
-        return false;
+    match serde_json::from_str::<serde_json::Value>(payload) {
+        Ok(value) => value_holds_card(&value, 0),
+        Err(_) => text_holds_card(payload),
+    }
+}
+
+/// Deeper than any payload apsdesk writes; a bound so that a hostile body
+/// cannot make the guard recurse without end.
+const MAX_NESTING: usize = 32;
+
+fn value_holds_card(value: &serde_json::Value, depth: usize) -> bool {
+    use serde_json::Value;
+    if depth > MAX_NESTING {
+        // Refused rather than stored unchecked.
+        return true;
+    }
+    match value {
+        Value::Object(fields) => fields.iter().any(|(name, value)| {
+            field_holds_card(name, value) || value_holds_card(value, depth + 1)
+        }),
+        Value::Array(items) => items.iter().any(|item| value_holds_card(item, depth + 1)),
+        // Parameters and bodies are kept as text: a JSON document inside a
+        // string is looked into; any other text is scanned for card fields.
+        Value::String(text) => match serde_json::from_str::<Value>(text) {
+            Ok(inner @ (Value::Object(_) | Value::Array(_))) => value_holds_card(&inner, depth + 1),
+            Ok(_) | Err(_) => text_holds_card(text),
+        },
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+fn field_holds_card(name: &str, value: &serde_json::Value) -> bool {
+    let text = match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Number(number) => number.to_string(),
+        _ => return false,
     };
-    let unmasked_number = params.non_empty("card_number").is_some_and(|number| {
-        number.len() >= 12 && number.bytes().all(|byte| byte.is_ascii_digit())
-    });
-    let security_code = params
-        .non_empty("card_security_code")
-        .is_some_and(|code| code != crate::aps::secret::MASK);
-    unmasked_number || security_code
+    match name {
+        "card_number" => is_full_card_number(&text),
+        "card_security_code" => is_security_code(&text),
+        _ => false,
+    }
+}
+
+/// Twelve digits or more, spaces and dashes aside (a masked number has `*`).
+fn is_full_card_number(text: &str) -> bool {
+    let digits: Vec<u8> = text
+        .bytes()
+        .filter(|byte| !matches!(byte, b' ' | b'-'))
+        .collect();
+    digits.len() >= 12 && digits.iter().all(u8::is_ascii_digit)
+}
+
+/// Any digit: a masked code has none.
+fn is_security_code(text: &str) -> bool {
+    text != crate::aps::secret::MASK && text.bytes().any(|byte| byte.is_ascii_digit())
+}
+
+/// Card fields in free text (a form-encoded or malformed body): the value
+/// after `card_number` / `card_security_code` and any `"`, `'`, `:`, `=` or
+/// spaces.
+fn text_holds_card(text: &str) -> bool {
+    let value_after = |name: &str| {
+        text.match_indices(name)
+            .map(|(at, _)| {
+                let rest = &text[at + name.len()..];
+                let rest = rest.trim_start_matches(|c: char| {
+                    matches!(c, '"' | '\'' | ':' | '=' | '\\') || c.is_whitespace()
+                });
+                rest.chars()
+                    .take_while(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '*'))
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+    };
+    value_after("card_number")
+        .iter()
+        .any(|value| is_full_card_number(value.trim()))
+        || value_after("card_security_code")
+            .iter()
+            .any(|value| (3..=4).contains(&value.trim().len()) && is_security_code(value.trim()))
 }
 
 /// Inserts one entry row whose hash the caller computed.
@@ -415,6 +494,17 @@ impl Journal {
             return Ok(());
         }
         let key = match keys.find(&self.identity.journal_id) {
+            KeyLookup::Found(_)
+                if self.identity.keyed_from_seq.is_none() && keys.remembers_keys() =>
+            {
+                // The keyring made a key for this journal, so its chain was
+                // keyed; a journal that no longer says so had its keying
+                // removed to rewrite the chain without the key.
+                self.hasher = ChainHasher::default();
+                self.keying_removed = true;
+                self.key_problem = Some(KEYING_REMOVED.to_owned());
+                return Ok(());
+            }
             KeyLookup::Found(key) => Some(key),
             KeyLookup::Absent if self.identity.keyed_from_seq.is_none() => {
                 match keys.create(&self.identity.journal_id) {
@@ -535,6 +625,7 @@ impl Journal {
             },
             identity,
             key_problem: None,
+            keying_removed: false,
         })
     }
 
@@ -557,6 +648,7 @@ impl Journal {
             identity: Identity::default(),
             hasher: ChainHasher::default(),
             key_problem: None,
+            keying_removed: false,
         })
     }
 
@@ -645,6 +737,14 @@ impl Journal {
         if contains_card_number(entry.payload) {
             return Err(JournalError::CardNumberInPayload);
         }
+        let (hasher, identity, key_problem) = chain;
+        if key_problem == Some(KEYING_REMOVED) {
+            return Err(JournalError::ChainKeyMissing {
+                journal_id: identity.journal_id.clone(),
+                from_seq: 0,
+                why: KEYING_REMOVED.to_owned(),
+            });
+        }
         let (last_seq, prev_hash) = chain_head(transaction)?;
         let seq = last_seq + 1;
         let operation_id = operation_id.unwrap_or(seq);
@@ -667,7 +767,6 @@ impl Journal {
             payload: entry.payload,
             at_ms,
         };
-        let (hasher, identity, key_problem) = chain;
         let hash = Journal::entry_hash(hasher, identity, key_problem, &prev_hash, &fields)?;
         insert_entry(transaction, &fields, &prev_hash, &hash)?;
         Ok(seq)
@@ -927,12 +1026,16 @@ impl Journal {
     /// journal, and the order rows and open operations against the entries.
     pub fn verify(&self) -> Result<VerifyReport> {
         let anchor = Anchor::read(&Anchor::path_for(&self.path));
-        Ok(verify::verify(
+        let mut report = verify::verify(
             &self.connection,
             &self.hasher,
             &anchor,
             self.key_problem.as_deref(),
-        )?)
+        )?;
+        if self.keying_removed {
+            report.findings.insert(0, verify::Finding::KeyingRemoved);
+        }
+        Ok(report)
     }
 
     /// Writes a consistent copy of the journal to `destination` while it is in
@@ -1029,5 +1132,33 @@ mod tests {
             r#"{"card_number":"400555******0001","card_security_code":"********"}"#
         ));
         assert!(!contains_card_number(r#"{"fort_id":"169000000000000001"}"#));
+    }
+
+    #[test]
+    fn card_fields_are_found_however_deep() {
+        // A response's parameters, held as a JSON string inside the payload.
+        let response = r#"{"response_code":"12000","card_number":"4005550000000001"}"#;
+        let payload = serde_json::json!({ "http_status": 200, "response": response }).to_string();
+        assert!(contains_card_number(&payload));
+        // The raw body as received, JSON or form-encoded.
+        let payload = serde_json::json!({ "raw_body": response }).to_string();
+        assert!(contains_card_number(&payload));
+        let payload = serde_json::json!({ "raw_body": "x=1&card_number=4005 5500 0000 0001&y=2" })
+            .to_string();
+        assert!(contains_card_number(&payload));
+        let payload =
+            serde_json::json!({ "raw_body": "<p>card_security_code: 123</p>" }).to_string();
+        assert!(contains_card_number(&payload));
+        // Nested objects and arrays.
+        assert!(contains_card_number(
+            r#"{"request":{"items":[{"card_number":4005550000000001}]}}"#
+        ));
+        // Masked values and fort ids are fine, at any depth.
+        let masked = r#"{"card_number":"400555******0001","fort_id":"169000000000000001","card_security_code":"********"}"#;
+        let payload = serde_json::json!({ "response": masked, "raw_body": masked }).to_string();
+        assert!(!contains_card_number(&payload));
+        assert!(!contains_card_number(
+            &serde_json::json!({ "raw_body": "card_number=400555******0001" }).to_string()
+        ));
     }
 }

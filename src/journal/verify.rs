@@ -102,6 +102,9 @@ pub enum Finding {
     AnchorOfAnotherJournal { anchor_journal: String },
     /// The journal says it was anchored, and its anchor is gone or unreadable.
     AnchorMissing { why: String },
+    /// The keyring holds a key for this journal, and the journal records no
+    /// keyed entries: its keying was removed (to rewrite the chain unkeyed).
+    KeyingRemoved,
     /// The journal's record of where keying starts differs from the anchor's.
     KeyingChanged {
         journal: Option<i64>,
@@ -175,6 +178,9 @@ impl fmt::Display for Finding {
                 "the journal says its chain is keyed from entry {}, its anchor says from {}: the journal's identity was edited",
                 seq_text(*journal),
                 seq_text(*anchor)
+            ),
+            Finding::KeyingRemoved => f.write_str(
+                "the keyring holds a key for this journal and the journal records no keyed entries: its keying was removed to rewrite the chain without the key",
             ),
             Finding::OrderDiffers {
                 order_id,

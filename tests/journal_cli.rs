@@ -530,3 +530,70 @@ fn verify_reports_a_truncated_journal_and_edited_derived_state() {
     assert!(shown.contains("2 entries are missing"), "{shown}");
     assert!(shown.contains("SYN-00000003"), "{shown}");
 }
+
+#[cfg(unix)]
+#[test]
+fn journal_backup_and_export_are_created_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| {
+        std::fs::metadata(path)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let harness = Harness::new();
+    let nested = harness.dir.path().join("data/apsdesk/journal.sqlite3");
+    let db = nested.to_str().expect("path");
+    let output = harness.run(&["journal", "seed", "--orders", "5", "--db", db]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(mode(&harness.dir.path().join("data")), 0o700);
+    assert_eq!(mode(&harness.dir.path().join("data/apsdesk")), 0o700);
+    assert_eq!(mode(&nested), 0o600);
+    assert_eq!(
+        mode(
+            &harness
+                .dir
+                .path()
+                .join("data/apsdesk/journal.sqlite3.anchor")
+        ),
+        0o600
+    );
+    let backup = harness.dir.path().join("backup.sqlite3");
+    let output = harness.run(&[
+        "journal",
+        "backup",
+        "--out",
+        backup.to_str().expect("path"),
+        "--db",
+        db,
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(mode(&backup), 0o600);
+    let csv = harness.dir.path().join("orders.csv");
+    let output = harness.run(&[
+        "orders",
+        "export",
+        "--out",
+        csv.to_str().expect("path"),
+        "--db",
+        db,
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(mode(&csv), 0o600, "the export");
+    // The folder the operator chose keeps its own permissions.
+    let shared = harness.dir.path().join("shared");
+    std::fs::create_dir(&shared).expect("created");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let csv = shared.join("orders.csv");
+    let output = harness.run(&[
+        "orders",
+        "export",
+        "--out",
+        csv.to_str().expect("path"),
+        "--db",
+        db,
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!((mode(&shared), mode(&csv)), (0o755, 0o600));
+}

@@ -159,8 +159,10 @@ impl Backend {
             std::process::id(),
             jiff::Timestamp::now().as_millisecond()
         ));
-        std::fs::create_dir_all(&dir)?;
-        let journal = Journal::open(&dir.join("journal.sqlite3"))?;
+        crate::journal::files::create_private_dir(&dir)?;
+        // A throw-away journal, keyed like any other with a key of its own.
+        let keys = crate::journal::key::KeySource::Fixed(crate::journal::key::ChainKey::random());
+        let journal = Journal::open_with(&dir.join("journal.sqlite3"), &keys)?;
         let client = Client::new(&simulator.endpoint(), simulator.credentials())?;
         let session = Session {
             profile: "demo".to_owned(),
@@ -373,7 +375,7 @@ impl Backend {
                 else {
                     return Ok(None);
                 };
-                std::fs::write(&path, pdf)?;
+                crate::journal::files::write_private(&path, &pdf)?;
                 if target.opens_saved_files() {
                     super::files::open_with_os(&path)?;
                 }
@@ -397,7 +399,7 @@ impl Backend {
             let Some(path) = target.choose(std::path::Path::new("orders.csv")) else {
                 return TaskResult::Failed("not saved".to_owned());
             };
-            let written = std::fs::File::create(&path)
+            let written = crate::journal::files::create_private_or_replace(&path)
                 .map_err(crate::journal::JournalError::from)
                 .and_then(|file| {
                     crate::journal::export::export_csv(
@@ -510,7 +512,8 @@ impl Backend {
                 .credentials(&name)
                 .map_err(anyhow::Error::from)
                 .and_then(|(profile, credentials)| {
-                    let journal = Journal::open(&journal)?;
+                    let (keys, _) = crate::journal::key::KeySource::native();
+                    let journal = Journal::open_with(&journal, &keys)?;
                     Backend::profile(&runtime, journal, &profile, credentials)
                 });
             match built {

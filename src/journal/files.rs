@@ -46,6 +46,30 @@ pub fn create_private_file(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
+/// Opens `path` for writing from empty, readable by its owner only, whether
+/// it is new or replaced (a file the operator chose to overwrite in a save
+/// dialog). The folder keeps its own permissions: it is the operator's.
+pub fn create_private_or_replace(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    // The mode above applies to a new file only.
+    make_private(path)?;
+    Ok(file)
+}
+
+/// Writes `contents` to `path` (created or replaced), readable by its owner only.
+pub fn write_private(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let mut file = create_private_or_replace(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
 /// Makes an existing file readable by its owner only (journals written
 /// before apsdesk created them private).
 pub fn make_private(path: &Path) -> io::Result<()> {

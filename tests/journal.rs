@@ -852,85 +852,40 @@ fn findings(path: &std::path::Path, keys: &KeySource) -> Vec<Finding> {
 /// Recomputes the chain from `from` on with plain SHA-256, as someone
 /// without the key would after editing an entry; returns the new head hash.
 fn rechain_unkeyed(path: &std::path::Path, from: i64) -> String {
+    let mut entries = Journal::open(path)
+        .expect("opens")
+        .recent_entries(usize::MAX)
+        .expect("entries");
+    entries.reverse();
     let connection = rusqlite::Connection::open(path).expect("opens");
-    let mut previous: String = connection
-        .query_row(
-            "SELECT hash FROM entries WHERE seq = ?1",
-            [from - 1],
-            |row| row.get(0),
-        )
-        .unwrap_or_else(|_| chain::GENESIS.to_owned());
-    let rows: Vec<(
-        i64,
-        i64,
-        String,
-        i64,
-        String,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-        i64,
-    )> = connection
-        .prepare(
-            "SELECT seq, operation_id, entry, order_id, command, operator, profile, environment,
-                amount_minor, currency, maintenance_reference, outcome, response_code,
-                response_message, payload, at_ms FROM entries WHERE seq >= ?1 ORDER BY seq",
-        )
-        .expect("prepares")
-        .query_map([from], |row| {
-            Ok((
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-                row.get(7)?,
-                row.get(8)?,
-                row.get(9)?,
-                row.get(10)?,
-                row.get(11)?,
-                row.get(12)?,
-                row.get(13)?,
-                row.get(14)?,
-                row.get(15)?,
-            ))
-        })
-        .expect("queries")
-        .collect::<rusqlite::Result<_>>()
-        .expect("rows");
-    for row in &rows {
+    let mut previous = entries
+        .iter()
+        .find(|entry| entry.seq == from - 1)
+        .map_or_else(|| chain::GENESIS.to_owned(), |entry| entry.hash.clone());
+    for entry in entries.iter().filter(|entry| entry.seq >= from) {
         let fields = EntryFields {
-            seq: row.0,
-            operation_id: row.1,
-            entry: &row.2,
-            order_id: row.3,
-            command: &row.4,
-            operator: &row.5,
-            profile: &row.6,
-            environment: &row.7,
-            amount_minor: row.8,
-            currency: row.9.as_deref(),
-            maintenance_reference: row.10.as_deref(),
-            outcome: row.11.as_deref(),
-            response_code: row.12.as_deref(),
-            response_message: row.13.as_deref(),
-            payload: &row.14,
-            at_ms: row.15,
+            seq: entry.seq,
+            operation_id: entry.operation_id,
+            entry: &entry.entry,
+            order_id: entry.order_id,
+            command: &entry.command,
+            operator: &entry.operator,
+            profile: &entry.profile,
+            environment: &entry.environment,
+            amount_minor: entry.amount_minor,
+            currency: entry.currency.as_deref(),
+            maintenance_reference: entry.maintenance_reference.as_deref(),
+            outcome: entry.outcome.as_deref(),
+            response_code: entry.response_code.as_deref(),
+            response_message: entry.response_message.as_deref(),
+            payload: &entry.payload,
+            at_ms: entry.at_ms,
         };
         let hash = chain::entry_hash(&previous, &fields);
         connection
             .execute(
                 "UPDATE entries SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
-                rusqlite::params![row.0, previous, hash],
+                rusqlite::params![entry.seq, previous, hash],
             )
             .expect("rechained");
         previous = hash;

@@ -281,7 +281,11 @@ fn print_entry(
     )
 }
 
-fn export(global: &GlobalArgs, args: &FilterArgs, out: &PathBuf) -> anyhow::Result<ExitCode> {
+fn export(
+    global: &GlobalArgs,
+    args: &FilterArgs,
+    out: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     let filter = args.to_filter(global)?;
     let journal = open_journal(global)?;
     if out.exists() {

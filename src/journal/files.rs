@@ -118,10 +118,9 @@ pub fn sync_parent(path: &Path) {
     if let Some(parent) = path
         .parent()
         .filter(|parent| !parent.as_os_str().is_empty())
+        && let Ok(dir) = File::open(parent)
     {
-        if let Ok(dir) = File::open(parent) {
-            let _ = dir.sync_all();
-        }
+        let _ = dir.sync_all();
     }
     #[cfg(not(unix))]
     let _ = path;

@@ -270,12 +270,12 @@ pub fn check_chain(connection: &Connection, hasher: &ChainHasher) -> rusqlite::R
     while let Some(row) = rows.next()? {
         let entry = EntryRecord::from_row(row)?;
         check.entries_checked += 1;
-        let hash_ok = match hasher.hash(&check.last_hash, &entry.fields()) {
-            Some(recomputed) => recomputed == entry.hash,
-            None => {
-                check.unchecked_from.get_or_insert(entry.seq);
-                true
-            }
+        let hash_ok = if let Some(recomputed) = hasher.hash(&check.last_hash, &entry.fields()) {
+            recomputed == entry.hash
+        } else {
+            // No key: the link is still checked below.
+            check.unchecked_from.get_or_insert(entry.seq);
+            true
         };
         if check.first_broken_seq.is_none()
             && (entry.seq != check.last_seq + 1 || entry.prev_hash != check.last_hash || !hash_ok)

@@ -597,3 +597,73 @@ fn journal_backup_and_export_are_created_private() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!((mode(&shared), mode(&csv)), (0o755, 0o600));
 }
+
+#[test]
+fn a_damaged_journal_is_replaced_only_when_forced_and_kept_as_it_was() {
+    let harness = Harness::new();
+    let db = seeded(&harness, "10");
+    let backup = harness.dir.path().join("backup.sqlite3");
+    let backup_text = backup.to_str().expect("path");
+    let output = harness.run(&["journal", "backup", "--out", backup_text, "--db", &db]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let damaged = b"SQLite format 3\0 and then garbage".repeat(100);
+    std::fs::write(&db, &damaged).expect("damaged");
+    for sidecar in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db}{sidecar}"));
+    }
+    let output = harness.run(&["journal", "restore", "--from", backup_text, "--db", &db]);
+    assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
+    assert!(stderr(&output).contains("--force"), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read(&db).expect("read"),
+        damaged,
+        "nothing changed"
+    );
+    let output = harness.run(&[
+        "journal",
+        "restore",
+        "--from",
+        backup_text,
+        "--force",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let kept = stdout(&output)
+        .lines()
+        .find_map(|line| line.strip_prefix("the replaced journal is kept at "))
+        .map(str::to_owned)
+        .expect("kept path shown");
+    assert_eq!(
+        std::fs::read(&kept).expect("kept"),
+        damaged,
+        "kept byte for byte"
+    );
+    let output = harness.run(&["journal", "verify", "--db", &db]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+}
+
+#[test]
+fn verify_and_backup_of_a_mistyped_journal_path_create_nothing() {
+    let harness = Harness::new();
+    let typo = harness.dir.path().join("jounral.sqlite3");
+    let typo_text = typo.to_str().expect("path");
+    let output = harness.run(&["journal", "verify", "--db", typo_text]);
+    assert_eq!(code(&output), 2, "{}", stdout(&output));
+    let out = harness.dir.path().join("b.sqlite3");
+    let output = harness.run(&[
+        "journal",
+        "backup",
+        "--out",
+        out.to_str().expect("path"),
+        "--db",
+        typo_text,
+    ]);
+    assert_eq!(code(&output), 2, "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("no journal at"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!typo.exists() && !out.exists());
+}

@@ -52,10 +52,24 @@ pub enum JournalCommand {
     Reconcile,
 }
 
+/// The journal for a command that reads it: a path with no journal is an
+/// error, so that a mistyped `--db` never becomes an empty journal that
+/// "verifies" or is backed up.
+fn existing_journal(global: &GlobalArgs) -> anyhow::Result<Journal> {
+    let path = journal_path(global)?;
+    if !path.is_file() {
+        anyhow::bail!(
+            "no journal at {}: check --db (nothing was created)",
+            path.display()
+        );
+    }
+    open_journal(global)
+}
+
 pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         JournalCommand::Verify => {
-            let journal = open_journal(global)?;
+            let journal = existing_journal(global)?;
             let report = journal.verify()?;
             let keyed = match journal.identity().keyed_from_seq {
                 Some(seq) => format!("chain keyed from entry {seq}"),
@@ -83,7 +97,7 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
             Ok(exit::code(exit::DECLINED))
         }
         JournalCommand::Backup { out } => {
-            let journal = open_journal(global)?;
+            let journal = existing_journal(global)?;
             journal.backup(out)?;
             println!("backed up to {} (anchored)", out.display());
             Ok(exit::code(exit::SUCCEEDED))
@@ -99,7 +113,10 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
                 Ok(report) => report,
                 // Declined, not invalid: the source is sound, the journal
                 // holds operations the restore would drop.
-                Err(error @ JournalError::OpenOperationsWouldBeLost(_)) => {
+                Err(
+                    error @ (JournalError::OpenOperationsWouldBeLost(_)
+                    | JournalError::CurrentJournalUnreadable { .. }),
+                ) => {
                     eprintln!("error: {error}");
                     return Ok(exit::code(exit::DECLINED));
                 }

@@ -9,7 +9,8 @@
 //!    inside it as a backup), and whose order rows and open operations agree
 //!    with its entries.
 //! 3. Open operations in the current journal (money that may have moved) are
-//!    named, and the restore refused unless forced.
+//!    named, and the restore refused unless forced; so is a current journal
+//!    that cannot be read (forced, it is moved aside as it is).
 //! 4. The backup is staged beside the journal (a private copy, brought to the
 //!    current schema), the current journal is kept as a timestamped backup
 //!    beside it, and the staged copy renamed over it: the swap is atomic.
@@ -69,30 +70,30 @@ pub fn restore(
     }
     let entries = check_source(source, options.keys).map_err(invalid)?;
 
+    // The journal being replaced: read to name what it holds open; a
+    // damaged one (the usual reason to restore) is moved aside as it is.
+    let mut replaced_open_operations = Vec::new();
     let current = if target.exists() {
-        Some(Journal::open_with(target, options.keys)?)
+        match inspect(target, options.keys) {
+            Ok((journal, open)) => {
+                replaced_open_operations = open;
+                Some(Ok(journal))
+            }
+            Err(error) if options.force => Some(Err(error)),
+            Err(error) => {
+                return Err(JournalError::CurrentJournalUnreadable {
+                    path: target.to_owned(),
+                    why: error.to_string(),
+                });
+            }
+        }
     } else {
         None
     };
-    let mut replaced_open_operations = Vec::new();
-    if let Some(current) = &current {
-        for operation in current.open_operations()? {
-            let reference = current
-                .order(operation.order_id)?
-                .map(|order| order.merchant_reference)
-                .unwrap_or_default();
-            replaced_open_operations.push(OpenOperationSummary {
-                operation_id: operation.operation_id,
-                merchant_reference: reference,
-                command: operation.request.command,
-                state: operation.state,
-            });
-        }
-        if !replaced_open_operations.is_empty() && !options.force {
-            return Err(JournalError::OpenOperationsWouldBeLost(
-                replaced_open_operations,
-            ));
-        }
+    if !replaced_open_operations.is_empty() && !options.force {
+        return Err(JournalError::OpenOperationsWouldBeLost(
+            replaced_open_operations,
+        ));
     }
 
     let staged = beside(target, ".restoring");
@@ -107,7 +108,27 @@ pub fn restore(
     }
 
     let previous_kept_at = match current {
-        Some(current) => {
+        Some(Err(_unreadable)) => {
+            // Moved aside byte for byte, with its WAL: nothing in it is lost.
+            let kept = kept_path(target);
+            let moved = std::fs::rename(target, &kept).and_then(|()| {
+                for (from, to) in Journal::sidecars(target)
+                    .into_iter()
+                    .zip(Journal::sidecars(&kept))
+                {
+                    if from.exists() {
+                        std::fs::rename(from, to)?;
+                    }
+                }
+                Ok(())
+            });
+            if let Err(error) = moved {
+                let _ = std::fs::remove_file(&staged);
+                return Err(error.into());
+            }
+            Some(kept)
+        }
+        Some(Ok(current)) => {
             let kept = kept_path(target);
             let kept_result = current
                 .backup(&kept)
@@ -150,6 +171,25 @@ pub fn restore(
         previous_kept_at,
         replaced_open_operations,
     })
+}
+
+/// Opens the current journal and names its open operations.
+fn inspect(target: &Path, keys: &KeySource) -> Result<(Journal, Vec<OpenOperationSummary>)> {
+    let journal = Journal::open_with(target, keys)?;
+    let mut open = Vec::new();
+    for operation in journal.open_operations()? {
+        let reference = journal
+            .order(operation.order_id)?
+            .map(|order| order.merchant_reference)
+            .unwrap_or_default();
+        open.push(OpenOperationSummary {
+            operation_id: operation.operation_id,
+            merchant_reference: reference,
+            command: operation.request.command,
+            state: operation.state,
+        });
+    }
+    Ok((journal, open))
 }
 
 /// Checks the source read-only: sound, an apsdesk journal, verified.

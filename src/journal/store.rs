@@ -58,6 +58,10 @@ pub enum JournalError {
         .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
     )]
     OpenOperationsWouldBeLost(Vec<OpenOperationSummary>),
+    #[error(
+        "nothing was restored: the current journal {path} cannot be read ({why}), so its open operations cannot be named; restore with --force to move it aside unchanged (to <journal>.before-restore-<time>) and put the backup in its place"
+    )]
+    CurrentJournalUnreadable { path: PathBuf, why: String },
 }
 
 /// An open operation named when a restore would replace it.

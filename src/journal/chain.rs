@@ -44,7 +44,7 @@ pub struct EntryFields<'a> {
 pub fn entry_hash(prev_hash: &str, fields: &EntryFields<'_>) -> String {
     let mut hasher = Sha256::new();
     feed(prev_hash, fields, |bytes| {
-        Digest::update(&mut hasher, bytes)
+        Digest::update(&mut hasher, bytes);
     });
     hex::encode(hasher.finalize())
 }

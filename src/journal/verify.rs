@@ -12,7 +12,7 @@
 //!
 //! Each problem is a [`Finding`]; `journal verify` exits 1 on any.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use rusqlite::{Connection, OptionalExtension};
@@ -355,64 +355,51 @@ pub fn check_anchor(
     Ok(findings)
 }
 
-/// An operation as the entries leave it.
-struct Rebuilt {
+/// One order's entries replayed: its row and its operations as the entries
+/// leave them.
+struct Replay {
     order_id: i64,
-    state: Option<&'static str>,
+    recorded: Option<OrderRecord>,
+    rebuilt: Option<OrderRecord>,
+    /// Each money-moving operation's state by the entries (`None`: closed).
+    operations: BTreeMap<i64, Option<&'static str>>,
+    /// Each operation's command and amount, from its request.
+    requests: HashMap<i64, (Option<Command>, Option<i64>)>,
 }
 
-/// Rebuilds the order rows' money and state, and the open operations, from
-/// the entries, and compares them with the tables.
-pub fn check_derived(connection: &Connection) -> rusqlite::Result<Vec<Finding>> {
-    let mut orders: BTreeMap<i64, OrderRecord> = BTreeMap::new();
-    {
-        let mut statement =
-            connection.prepare(&format!("SELECT {ORDER_COLUMNS} FROM orders ORDER BY id"))?;
-        for order in statement.query_map([], OrderRecord::from_row)? {
-            let order = order?;
-            orders.insert(order.id, order);
-        }
+impl Replay {
+    fn start(connection: &Connection, order_id: i64) -> rusqlite::Result<Replay> {
+        let recorded = connection
+            .prepare_cached(&format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"))?
+            .query_row([order_id], OrderRecord::from_row)
+            .optional()?;
+        Ok(Replay {
+            order_id,
+            rebuilt: recorded.as_ref().map(blank),
+            recorded,
+            operations: BTreeMap::new(),
+            requests: HashMap::new(),
+        })
     }
-    let mut rebuilt_orders: BTreeMap<i64, OrderRecord> = BTreeMap::new();
-    let mut operations: BTreeMap<i64, Rebuilt> = BTreeMap::new();
-    let mut requests: HashMap<i64, (Option<Command>, Option<i64>)> = HashMap::new();
-    let mut missing_orders = Vec::new();
-    let mut statement =
-        connection.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM entries ORDER BY seq"))?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        let entry = EntryRecord::from_row(row)?;
-        let Some(recorded) = orders.get(&entry.order_id) else {
-            if !missing_orders.contains(&entry.order_id) {
-                missing_orders.push(entry.order_id);
-            }
-            continue;
-        };
-        let order = rebuilt_orders
-            .entry(entry.order_id)
-            .or_insert_with(|| blank(recorded));
+
+    fn apply(&mut self, entry: &EntryRecord) {
         let command = Command::ALL
             .into_iter()
             .find(|command| command.name() == entry.command);
         match entry.entry.as_str() {
             "request" => {
-                requests.insert(entry.operation_id, (command, entry.amount_minor));
+                self.requests
+                    .insert(entry.operation_id, (command, entry.amount_minor));
                 if command.is_some_and(Command::moves_money) {
-                    operations.insert(
-                        entry.operation_id,
-                        Rebuilt {
-                            order_id: entry.order_id,
-                            state: Some("pending"),
-                        },
-                    );
+                    self.operations.insert(entry.operation_id, Some("pending"));
                 }
             }
             "result" => {
                 let outcome = entry.outcome.as_deref().unwrap_or_default();
-                if let Some(operation) = operations.get_mut(&entry.operation_id) {
+                if let Some(state) = self.operations.get_mut(&entry.operation_id) {
                     // An uncertain or untrusted answer keeps the operation
-                    // open; any other (not_sent included) closes it.
-                    operation.state = match outcome {
+                    // open; any other (`not_sent` included) closes it.
+                    *state = match outcome {
                         "uncertain" => Some("uncertain"),
                         "untrusted" => Some("untrusted"),
                         _ => None,
@@ -420,7 +407,8 @@ pub fn check_derived(connection: &Connection) -> rusqlite::Result<Vec<Finding>> 
                 }
                 // Only succeeded answers move money or state (`projection::apply`).
                 if outcome == OutcomeClass::Succeeded.as_str()
-                    && let Some((Some(command), amount)) = requests.get(&entry.operation_id)
+                    && let Some(order) = self.rebuilt.as_mut()
+                    && let Some((Some(command), amount)) = self.requests.get(&entry.operation_id)
                     && let Some(response) = response_params(&entry.payload)
                 {
                     projection::apply(order, *command, OutcomeClass::Succeeded, &response, *amount);
@@ -429,9 +417,9 @@ pub fn check_derived(connection: &Connection) -> rusqlite::Result<Vec<Finding>> 
             "resolution" => {
                 // Only a conclusion settles an operation; `unresolved` keeps it open.
                 if matches!(entry.outcome.as_deref(), Some("applied" | "not_applied"))
-                    && let Some(operation) = operations.get_mut(&entry.operation_id)
+                    && let Some(state) = self.operations.get_mut(&entry.operation_id)
                 {
-                    operation.state = None;
+                    *state = None;
                 }
             }
             other => {
@@ -441,91 +429,129 @@ pub fn check_derived(connection: &Connection) -> rusqlite::Result<Vec<Finding>> 
             }
         }
     }
-    drop(rows);
-    let mut findings: Vec<Finding> = missing_orders
-        .into_iter()
-        .map(|order_id| Finding::OrderMissing { order_id })
-        .collect();
-    for (order_id, rebuilt) in &rebuilt_orders {
-        let Some(recorded) = orders.get(order_id) else {
-            continue;
+
+    /// Compares the replay with the order's row and its open operations.
+    fn finish(
+        self,
+        connection: &Connection,
+        seen_open: &mut HashSet<i64>,
+        findings: &mut Vec<Finding>,
+    ) -> rusqlite::Result<()> {
+        let (Some(recorded), Some(rebuilt)) = (&self.recorded, &self.rebuilt) else {
+            findings.push(Finding::OrderMissing {
+                order_id: self.order_id,
+            });
+            return Ok(());
         };
-        let differs = |field: &'static str, recorded_value: String, rebuilt_value: String| {
-            (recorded_value != rebuilt_value).then(|| Finding::OrderDiffers {
-                order_id: *order_id,
-                merchant_reference: recorded.merchant_reference.clone(),
-                field,
-                recorded: recorded_value,
-                rebuilt: rebuilt_value,
-            })
-        };
-        findings.extend(
-            [
-                differs(
-                    "authorized_minor",
-                    recorded.authorized_minor.to_string(),
-                    rebuilt.authorized_minor.to_string(),
-                ),
-                differs(
-                    "captured_minor",
-                    recorded.captured_minor.to_string(),
-                    rebuilt.captured_minor.to_string(),
-                ),
-                differs(
-                    "refunded_minor",
-                    recorded.refunded_minor.to_string(),
-                    rebuilt.refunded_minor.to_string(),
-                ),
-                differs("state", recorded.state.clone(), rebuilt.state.clone()),
-            ]
-            .into_iter()
-            .flatten(),
-        );
-    }
-    let reference = |order_id: i64| {
-        orders
-            .get(&order_id)
-            .map(|order| order.merchant_reference.clone())
-            .unwrap_or_default()
-    };
-    let mut recorded_open: BTreeMap<i64, (i64, String)> = BTreeMap::new();
-    let mut statement =
-        connection.prepare("SELECT operation_id, order_id, state FROM open_operations")?;
-    for row in statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))? {
-        let (operation_id, order_id, state): (i64, i64, String) = row?;
-        recorded_open.insert(operation_id, (order_id, state));
-    }
-    for (operation_id, operation) in &operations {
-        let Some(state) = operation.state else {
-            continue;
-        };
-        match recorded_open.get(operation_id) {
-            None => findings.push(Finding::OpenOperationMissing {
-                operation_id: *operation_id,
-                order_id: operation.order_id,
-                merchant_reference: reference(operation.order_id),
-                state: state.to_owned(),
-            }),
-            Some((_, recorded)) if recorded != state => {
-                findings.push(Finding::OpenOperationState {
-                    operation_id: *operation_id,
-                    merchant_reference: reference(operation.order_id),
-                    recorded: recorded.clone(),
-                    rebuilt: state.to_owned(),
+        let reference = &recorded.merchant_reference;
+        let mut differs = |field: &'static str, recorded_value: String, rebuilt_value: String| {
+            if recorded_value != rebuilt_value {
+                findings.push(Finding::OrderDiffers {
+                    order_id: self.order_id,
+                    merchant_reference: reference.clone(),
+                    field,
+                    recorded: recorded_value,
+                    rebuilt: rebuilt_value,
                 });
             }
-            Some(_) => {}
+        };
+        differs(
+            "authorized_minor",
+            recorded.authorized_minor.to_string(),
+            rebuilt.authorized_minor.to_string(),
+        );
+        differs(
+            "captured_minor",
+            recorded.captured_minor.to_string(),
+            rebuilt.captured_minor.to_string(),
+        );
+        differs(
+            "refunded_minor",
+            recorded.refunded_minor.to_string(),
+            rebuilt.refunded_minor.to_string(),
+        );
+        differs("state", recorded.state.clone(), rebuilt.state.clone());
+
+        let mut statement = connection.prepare_cached(
+            "SELECT operation_id, state FROM open_operations WHERE order_id = ?1",
+        )?;
+        let recorded_open: BTreeMap<i64, String> = statement
+            .query_map([self.order_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (operation_id, state) in &self.operations {
+            let Some(state) = state else { continue };
+            match recorded_open.get(operation_id) {
+                None => findings.push(Finding::OpenOperationMissing {
+                    operation_id: *operation_id,
+                    order_id: self.order_id,
+                    merchant_reference: reference.clone(),
+                    state: (*state).to_owned(),
+                }),
+                Some(recorded) if recorded != state => {
+                    findings.push(Finding::OpenOperationState {
+                        operation_id: *operation_id,
+                        merchant_reference: reference.clone(),
+                        recorded: recorded.clone(),
+                        rebuilt: (*state).to_owned(),
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        for operation_id in recorded_open.keys() {
+            seen_open.insert(*operation_id);
+            if !matches!(self.operations.get(operation_id), Some(Some(_))) {
+                findings.push(Finding::OpenOperationUnexplained {
+                    operation_id: *operation_id,
+                    order_id: self.order_id,
+                    merchant_reference: reference.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Rebuilds each order's money and state, and its open operations, from its
+/// entries, and compares them with the tables. One order at a time (entries
+/// in `(order_id, seq)` order, by their index), so memory stays flat
+/// whatever the journal's size.
+pub fn check_derived(connection: &Connection) -> rusqlite::Result<Vec<Finding>> {
+    let mut findings = Vec::new();
+    let mut seen_open = HashSet::new();
+    let mut statement = connection.prepare(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entries ORDER BY order_id, seq"
+    ))?;
+    let mut rows = statement.query([])?;
+    let mut replay: Option<Replay> = None;
+    while let Some(row) = rows.next()? {
+        let entry = EntryRecord::from_row(row)?;
+        if replay
+            .as_ref()
+            .is_none_or(|replay| replay.order_id != entry.order_id)
+        {
+            if let Some(done) = replay.take() {
+                done.finish(connection, &mut seen_open, &mut findings)?;
+            }
+            replay = Some(Replay::start(connection, entry.order_id)?);
+        }
+        if let Some(replay) = replay.as_mut() {
+            replay.apply(&entry);
         }
     }
-    for (operation_id, (order_id, _)) in &recorded_open {
-        let open_by_entries = operations
-            .get(operation_id)
-            .is_some_and(|operation| operation.state.is_some());
-        if !open_by_entries {
+    if let Some(done) = replay {
+        done.finish(connection, &mut seen_open, &mut findings)?;
+    }
+    // Open operations of orders that have no entries at all.
+    let mut statement = connection
+        .prepare("SELECT o.operation_id, o.order_id, ifnull(r.merchant_reference, '') FROM open_operations o LEFT JOIN orders r ON r.id = o.order_id ORDER BY o.operation_id")?;
+    for row in statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))? {
+        let (operation_id, order_id, merchant_reference): (i64, i64, String) = row?;
+        if !seen_open.contains(&operation_id) {
             findings.push(Finding::OpenOperationUnexplained {
-                operation_id: *operation_id,
-                order_id: *order_id,
-                merchant_reference: reference(*order_id),
+                operation_id,
+                order_id,
+                merchant_reference,
             });
         }
     }

@@ -107,9 +107,10 @@ impl Anchor {
         }
     }
 
-    /// Writes the anchor to `path` atomically, readable by its owner only.
+    /// Writes the anchor to `path` atomically, readable by its owner only
+    /// (whole after a crash; possibly the previous one, which only lags).
     pub fn write(&self, path: &Path) -> std::io::Result<()> {
-        files::write_atomically(path, self.to_json().as_bytes())
+        files::replace_file(path, self.to_json().as_bytes())
     }
 }
 

@@ -86,9 +86,20 @@ pub fn make_private(path: &Path) -> io::Result<()> {
 }
 
 /// Replaces `path` with `contents` atomically: written to a private file
-/// beside it, flushed to disk, then renamed over it. A crash leaves either
-/// the old contents or the new, never a mix.
+/// beside it, flushed to disk, then renamed over it, and the rename made
+/// durable. A crash leaves either the old contents or the new, never a mix.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    replace_file(path, contents)?;
+    sync_parent(path);
+    Ok(())
+}
+
+/// As [`write_atomically`], without flushing the directory: after a crash
+/// the file holds the old contents or the new, whole, but the new may be
+/// lost. For the anchor, written after every append: an anchor that lags the
+/// journal is expected (the journal may be ahead of it), and the directory
+/// flush would more than double the cost of an append.
+pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     let mut staged_name = path.file_name().unwrap_or_default().to_owned();
     staged_name.push(format!(".{}.tmp", std::process::id()));
     let staged = path.with_file_name(staged_name);
@@ -106,9 +117,7 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     if written.is_err() {
         let _ = std::fs::remove_file(&staged);
     }
-    written?;
-    sync_parent(path);
-    Ok(())
+    written
 }
 
 /// Flushes the directory entry of `path` (a rename is durable only then).

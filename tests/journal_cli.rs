@@ -467,6 +467,9 @@ fn restore_over_open_operations_names_them_and_needs_force() {
             .expect("recorded");
     }
     let before = entry_count(Path::new(&db));
+    // The backup checked first, as an operator would.
+    let output = harness.run(&["journal", "verify", "--db", backup_text]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
     let output = harness.run(&["journal", "restore", "--from", backup_text, "--db", &db]);
     assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
     assert!(stderr(&output).contains("PENDING-7"), "{}", stderr(&output));
@@ -506,6 +509,13 @@ fn restore_over_open_operations_names_them_and_needs_force() {
     assert_eq!(code(&output), 0, "{}", stdout(&output));
     let output = harness.run(&["journal", "verify", "--db", &db]);
     assert_eq!(code(&output), 0, "{}", stdout(&output));
+    // The source is left as it was found: no WAL or shared memory beside it.
+    for sidecar in ["-wal", "-shm"] {
+        assert!(
+            !Path::new(&format!("{backup_text}{sidecar}")).exists(),
+            "{sidecar}"
+        );
+    }
 }
 
 #[test]

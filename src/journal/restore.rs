@@ -68,6 +68,7 @@ pub fn restore(
     {
         return Err(invalid("is the journal itself".to_owned()));
     }
+    let _source_untouched = SourceSidecars::note(source);
     let entries = check_source(source, options.keys).map_err(invalid)?;
 
     // The journal being replaced: read to name what it holds open; a
@@ -171,6 +172,36 @@ pub fn restore(
         previous_kept_at,
         replaced_open_operations,
     })
+}
+
+/// Reading a database in WAL mode read-only makes SQLite create its `-wal`
+/// and `-shm` files beside it (and leave them). Those that were not there
+/// before are removed when the restore ends, so that the source is left as
+/// it was found.
+struct SourceSidecars(Vec<PathBuf>);
+
+impl SourceSidecars {
+    fn note(source: &Path) -> SourceSidecars {
+        SourceSidecars(
+            Journal::sidecars(source)
+                .into_iter()
+                .filter(|sidecar| !sidecar.exists())
+                .collect(),
+        )
+    }
+}
+
+impl Drop for SourceSidecars {
+    fn drop(&mut self) {
+        for sidecar in &self.0 {
+            // Only an empty WAL: a read-only reader never writes one, and a
+            // WAL with frames belongs to someone writing the source.
+            let empty = std::fs::metadata(sidecar).is_ok_and(|metadata| metadata.len() == 0);
+            if empty || sidecar.to_string_lossy().ends_with("-shm") {
+                let _ = std::fs::remove_file(sidecar);
+            }
+        }
+    }
 }
 
 /// Opens the current journal and names its open operations.

@@ -10,10 +10,10 @@ use std::sync::{Arc, Mutex};
 use crate::aps::client::Client;
 use crate::aps::request::{ApsRequest, CheckStatus};
 use crate::aps::{Command, Language, OutcomeClass};
-use crate::journal::chain::ChainReport;
 use crate::journal::desk::{Resolution, RunError};
 use crate::journal::query::Cursor;
 use crate::journal::store::{EntryRecord, OpenOperation, OrderRecord};
+use crate::journal::verify::VerifyReport;
 use crate::journal::{Actor, Desk, Journal, OrderFilter};
 use crate::sim::{RunningSimulator, Seed, SimConfig};
 
@@ -83,7 +83,8 @@ pub enum TaskResult {
     Operation(OperationResult),
     Reconciled(Vec<(i64, Resolution)>),
     Activity(Vec<EntryRecord>),
-    Chain(ChainReport),
+    /// What `journal verify` found (chain, anchor, derived state).
+    Chain(VerifyReport),
     BulkRow {
         index: usize,
         state: RowState,
@@ -597,7 +598,7 @@ impl Backend {
     }
 
     pub fn verify_chain(&self) {
-        self.spawn_journal(|journal| match journal.verify_chain() {
+        self.spawn_journal(|journal| match journal.verify() {
             Ok(report) => TaskResult::Chain(report),
             Err(error) => TaskResult::Failed(error.to_string()),
         });

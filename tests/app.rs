@@ -34,7 +34,7 @@ impl TestState {
 /// What must outlive the harness: the runtime the backend runs on.
 struct Fixture {
     _runtime: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 /// A simulator with authorized orders KT-1..KT-n, recorded in a fresh journal.
@@ -107,7 +107,7 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
     (
         Fixture {
             _runtime: runtime,
-            _dir: dir,
+            dir,
         },
         harness,
     )
@@ -690,7 +690,7 @@ fn verify_on_the_activity_screen_names_an_edited_order() {
     harness.get_by_label_contains("Chain intact");
     // Someone with sqlite3 raises an order's captured total.
     let connection =
-        rusqlite::Connection::open(fixture._dir.path().join("journal.sqlite3")).expect("opens");
+        rusqlite::Connection::open(fixture.dir.path().join("journal.sqlite3")).expect("opens");
     connection
         .execute(
             "UPDATE orders SET captured_minor = 10000 WHERE merchant_reference = 'KE-2'",

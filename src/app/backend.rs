@@ -513,7 +513,7 @@ impl Backend {
                 .credentials(&name)
                 .map_err(anyhow::Error::from)
                 .and_then(|(profile, credentials)| {
-                    let (keys, _) = crate::journal::key::KeySource::native();
+                    let keys = crate::journal::key::KeySource::native();
                     let journal = Journal::open_with(&journal, &keys)?;
                     Backend::profile(&runtime, journal, &profile, credentials)
                 });

@@ -44,7 +44,7 @@ pub fn open_journal(global: &GlobalArgs) -> anyhow::Result<Journal> {
 /// Secret Service in this session) the journal stays unkeyed until a keyring
 /// is there; a keyed journal then refuses new entries, and says so.
 pub fn journal_keys() -> crate::journal::key::KeySource {
-    crate::journal::key::KeySource::native().0
+    crate::journal::key::KeySource::native()
 }
 
 /// The operator's name: `--operator`, else the login name.

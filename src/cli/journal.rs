@@ -73,7 +73,10 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
             let report = journal.verify()?;
             let keyed = match journal.identity().keyed_from_seq {
                 Some(seq) => format!("chain keyed from entry {seq}"),
-                None => "chain not keyed".to_owned(),
+                None => format!(
+                    "chain not keyed ({})",
+                    journal.key_problem().unwrap_or("no key source")
+                ),
             };
             let anchored = match &report.anchor {
                 Some(anchor) => format!("anchored at {} entries", anchor.entries),

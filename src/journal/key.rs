@@ -57,6 +57,9 @@ pub fn keyring_user(journal_id: &str) -> String {
 pub enum KeySource {
     /// No key: the chain stays SHA-256 (benchmarks, read-only tools).
     Unkeyed,
+    /// The OS keyring could not be opened (why): as [`KeySource::Unkeyed`],
+    /// with the reason to tell the operator.
+    Unavailable(String),
     /// A keyring: the OS's, or keyring-core's mock store in tests.
     Keyring(Vault),
     /// One key for every journal opened with it (tests, the demo).
@@ -74,12 +77,12 @@ pub enum KeyLookup {
 }
 
 impl KeySource {
-    /// The OS keyring, or [`KeySource::Unkeyed`] with the reason when this
-    /// session has none.
-    pub fn native() -> (KeySource, Option<String>) {
+    /// The OS keyring, or [`KeySource::Unavailable`] with the reason when
+    /// this session has none.
+    pub fn native() -> KeySource {
         match Vault::native() {
-            Ok(vault) => (KeySource::Keyring(vault), None),
-            Err(error) => (KeySource::Unkeyed, Some(error.to_string())),
+            Ok(vault) => KeySource::Keyring(vault),
+            Err(error) => KeySource::Unavailable(error.to_string()),
         }
     }
 
@@ -89,7 +92,7 @@ impl KeySource {
     pub fn remembers_keys(&self) -> bool {
         match self {
             KeySource::Keyring(_) => true,
-            KeySource::Unkeyed | KeySource::Fixed(_) => false,
+            KeySource::Unkeyed | KeySource::Unavailable(_) | KeySource::Fixed(_) => false,
         }
     }
 
@@ -97,6 +100,7 @@ impl KeySource {
     pub fn find(&self, journal_id: &str) -> KeyLookup {
         match self {
             KeySource::Unkeyed => KeyLookup::Unavailable("no key source was given".to_owned()),
+            KeySource::Unavailable(why) => KeyLookup::Unavailable(why.clone()),
             KeySource::Fixed(key) => KeyLookup::Found(key.clone()),
             KeySource::Keyring(vault) => match vault.get_item(&keyring_user(journal_id)) {
                 Ok(Some(secret)) => ChainKey::from_hex(secret.expose()).map_or_else(
@@ -118,6 +122,7 @@ impl KeySource {
     pub fn create(&self, journal_id: &str) -> Result<ChainKey, String> {
         match self {
             KeySource::Unkeyed => Err("no key source was given".to_owned()),
+            KeySource::Unavailable(why) => Err(why.clone()),
             KeySource::Fixed(key) => Ok(key.clone()),
             KeySource::Keyring(vault) => {
                 let key = ChainKey::random();

@@ -554,6 +554,11 @@ impl Journal {
         &self.identity
     }
 
+    /// Why this journal has no key, when it has none.
+    pub fn key_problem(&self) -> Option<&str> {
+        self.key_problem.as_deref()
+    }
+
     /// How this journal's entries are hashed (for writers of many entries).
     pub(super) fn hasher(&self) -> &ChainHasher {
         &self.hasher
@@ -727,6 +732,8 @@ impl Journal {
     }
 
     /// Appends one entry to the chain, in the caller's transaction.
+    // One entry's parts and the chain it joins: each is needed, and a struct
+    // would only rename them.
     #[allow(clippy::too_many_arguments)]
     fn append(
         transaction: &rusqlite::Transaction<'_>,

@@ -1300,3 +1300,42 @@ fn the_journal_its_wal_anchor_and_backups_are_private() {
     drop(Journal::open(&path).expect("opens"));
     assert_eq!(mode(&path), 0o600);
 }
+
+#[test]
+fn processes_opening_a_new_journal_at_once_make_one_key() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    drop(Journal::open(&path).expect("created unkeyed"));
+    let keys = mock_keys();
+    let writers: Vec<_> = (0..4)
+        .map(|writer| {
+            let (path, keys) = (path.clone(), keys.clone());
+            std::thread::spawn(move || {
+                let mut journal = Journal::open_with(&path, &keys).expect("opens");
+                let order_id = journal
+                    .ensure_order(&actor(), &format!("W-{writer}"))
+                    .expect("order");
+                journal
+                    .record_request(
+                        &actor(),
+                        order_id,
+                        "CHECK_STATUS",
+                        false,
+                        &NewEntry {
+                            payload: "{}",
+                            ..NewEntry::default()
+                        },
+                    )
+                    .expect("recorded");
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().expect("writer");
+    }
+    let journal = Journal::open_with(&path, &keys).expect("opens");
+    assert_eq!(journal.identity().keyed_from_seq, Some(1));
+    let report = journal.verify().expect("verify");
+    assert!(report.is_clean(), "{:?}", report.findings);
+    assert_eq!(report.entries_checked, 4);
+}

@@ -18,7 +18,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use super::anchor::Anchor;
 use super::chain::{self, ChainReport, EntryFields};
 use super::files;
-use super::key::{KeyLookup, KeySource};
+use super::key::{ChainKey, KeyLookup, KeySource};
 use super::schema::{self, MigrationError};
 use super::verify::{self, ChainHasher, Identity, VerifyReport};
 use crate::aps::OutcomeClass;
@@ -497,28 +497,34 @@ impl Journal {
             // A schema from before `journal_meta` (tests of migrations).
             return Ok(());
         }
-        let key = match keys.find(&self.identity.journal_id) {
-            KeyLookup::Found(_)
-                if self.identity.keyed_from_seq.is_none() && keys.remembers_keys() =>
+        let key = match keys {
+            // Nothing to ask: no write, no lock.
+            KeySource::Unkeyed => {
+                self.key_problem = Some("no key source was given".to_owned());
+                None
+            }
+            KeySource::Unavailable(why) => {
+                self.key_problem = Some(why.clone());
+                None
+            }
+            KeySource::Keyring(_) | KeySource::Fixed(_)
+                if self.identity.keyed_from_seq.is_some() =>
             {
-                // The keyring made a key for this journal, so its chain was
-                // keyed; a journal that no longer says so had its keying
-                // removed to rewrite the chain without the key.
-                self.hasher = ChainHasher::default();
-                self.keying_removed = true;
-                self.key_problem = Some(KEYING_REMOVED.to_owned());
-                return Ok(());
+                self.existing_key(keys)
             }
+            KeySource::Keyring(_) | KeySource::Fixed(_) => self.first_key(keys)?,
+        };
+        self.hasher = ChainHasher {
+            key,
+            keyed_from_seq: self.identity.keyed_from_seq,
+        };
+        Ok(())
+    }
+
+    /// The key of a journal that is keyed.
+    fn existing_key(&mut self, keys: &KeySource) -> Option<ChainKey> {
+        match keys.find(&self.identity.journal_id) {
             KeyLookup::Found(key) => Some(key),
-            KeyLookup::Absent if self.identity.keyed_from_seq.is_none() => {
-                match keys.create(&self.identity.journal_id) {
-                    Ok(key) => Some(key),
-                    Err(why) => {
-                        self.key_problem = Some(why);
-                        None
-                    }
-                }
-            }
             KeyLookup::Absent => {
                 self.key_problem = Some("the keyring has no key for this journal".to_owned());
                 None
@@ -527,26 +533,54 @@ impl Journal {
                 self.key_problem = Some(why);
                 None
             }
-        };
-        if key.is_some() && self.identity.keyed_from_seq.is_none() {
-            // In one write transaction, so that no entry slips in between
-            // reading the head and recording where keying starts.
-            let transaction = self
-                .connection
-                .transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let (last_seq, _) = chain_head(&transaction)?;
-            transaction.execute(
-                "INSERT OR IGNORE INTO journal_meta (name, value) VALUES ('keyed_from_seq', ?1)",
-                [(last_seq + 1).to_string()],
-            )?;
-            transaction.commit()?;
-            self.identity = verify::read_identity(&self.connection)?;
         }
-        self.hasher = ChainHasher {
-            key,
-            keyed_from_seq: self.identity.keyed_from_seq,
+    }
+
+    /// Keys a journal that is not keyed yet, from its next entry. In one write
+    /// transaction, so that processes opening the same journal at once make
+    /// one key between them, and no entry slips in between reading the head
+    /// and recording where keying starts.
+    fn first_key(&mut self, keys: &KeySource) -> Result<Option<ChainKey>> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let identity = verify::read_identity(&transaction)?;
+        if identity.keyed_from_seq.is_some() {
+            // Keyed by another process meanwhile.
+            drop(transaction);
+            self.identity = identity;
+            return Ok(self.existing_key(keys));
+        }
+        let key = match keys.find(&identity.journal_id) {
+            KeyLookup::Found(_) if keys.remembers_keys() => {
+                // The keyring made a key for this journal, so its chain was
+                // keyed; a journal that no longer says so had its keying
+                // removed to rewrite the chain without the key.
+                self.keying_removed = true;
+                self.key_problem = Some(KEYING_REMOVED.to_owned());
+                return Ok(None);
+            }
+            KeyLookup::Found(key) => key,
+            KeyLookup::Absent => match keys.create(&identity.journal_id) {
+                Ok(key) => key,
+                Err(why) => {
+                    self.key_problem = Some(why);
+                    return Ok(None);
+                }
+            },
+            KeyLookup::Unavailable(why) => {
+                self.key_problem = Some(why);
+                return Ok(None);
+            }
         };
-        Ok(())
+        let (last_seq, _) = chain_head(&transaction)?;
+        transaction.execute(
+            "INSERT INTO journal_meta (name, value) VALUES ('keyed_from_seq', ?1)",
+            [(last_seq + 1).to_string()],
+        )?;
+        transaction.commit()?;
+        self.identity = verify::read_identity(&self.connection)?;
+        Ok(Some(key))
     }
 
     /// The journal's id and how its chain is keyed.

@@ -34,7 +34,7 @@ impl TestState {
 /// What must outlive the harness: the runtime the backend runs on.
 struct Fixture {
     _runtime: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 /// A simulator with authorized orders KT-1..KT-n, recorded in a fresh journal.
@@ -107,7 +107,7 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
     (
         Fixture {
             _runtime: runtime,
-            _dir: dir,
+            dir,
         },
         harness,
     )
@@ -732,4 +732,36 @@ fn a_profile_is_added_tested_and_used_without_showing_its_secrets() {
     });
     assert!(!harness.state().app().backend.session().demo);
     assert!(journal.exists());
+}
+
+#[test]
+fn verify_on_the_activity_screen_names_an_edited_order() {
+    let (fixture, mut harness) = app_with_orders(&["KE-1", "KE-2"]);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    harness.get_by_label("Activity").click();
+    settle(&mut harness);
+    harness.get_by_label("Verify the chain").click();
+    run_until(&mut harness, "the check", |state| {
+        state.app().activity.chain.is_some()
+    });
+    harness.get_by_label_contains("Chain intact");
+    // Someone with sqlite3 raises an order's captured total.
+    let connection =
+        rusqlite::Connection::open(fixture.dir.path().join("journal.sqlite3")).expect("opens");
+    connection
+        .execute(
+            "UPDATE orders SET captured_minor = 10000 WHERE merchant_reference = 'KE-2'",
+            [],
+        )
+        .expect("edited");
+    drop(connection);
+    harness.state_mut().app_mut().activity.chain = None;
+    harness.get_by_label("Verify the chain").click();
+    run_until(&mut harness, "the check", |state| {
+        state.app().activity.chain.is_some()
+    });
+    harness.get_by_label_contains("NOT intact");
+    harness.get_by_label_contains("order KE-2");
 }

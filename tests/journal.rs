@@ -13,10 +13,17 @@ use apsdesk::aps::request::{
     Refund, UpdateToken, UpdateTokenForm, VoidAuthorization,
 };
 use apsdesk::aps::{Command, Language, OutcomeClass};
+use apsdesk::journal::anchor::Anchor;
+use apsdesk::journal::chain::{self, EntryFields};
 use apsdesk::journal::desk::{Resolution, RunError, SharedJournal};
 use apsdesk::journal::export::{BOM, export_csv};
+use apsdesk::journal::key::{ChainKey, KeySource};
+use apsdesk::journal::restore::RestoreOptions;
+use apsdesk::journal::store::NewEntry;
 use apsdesk::journal::synthetic::{SeedSpec, seed};
-use apsdesk::journal::{Actor, Desk, Journal, OrderFilter, SortColumn};
+use apsdesk::journal::verify::Finding;
+use apsdesk::journal::{Actor, Desk, Journal, JournalError, OrderFilter, SortColumn};
+use apsdesk::profiles::vault::Vault;
 use apsdesk::sim::{FaultKind, FaultRule, RunningSimulator};
 use common::{authorize_in_sim, client, sim_totals, start_sim};
 use tempfile::TempDir;
@@ -123,7 +130,8 @@ async fn partial_capture_refund_and_status_are_recorded_with_their_totals() {
         .find(|entry| entry.command == "REFUND" && entry.entry == "request")
         .expect("refund recorded");
     assert_eq!(refund_request.amount_minor, Some(1500));
-    assert!(journal.verify_chain().expect("verify").is_intact());
+    let report = journal.verify().expect("verify");
+    assert!(report.is_clean(), "{:?}", report.findings);
     assert!(journal.open_operations().expect("open").is_empty());
 }
 
@@ -303,7 +311,8 @@ async fn a_crash_between_pending_and_completed_is_reconciled_at_restart() {
         .expect("read")
         .expect("order");
     assert_eq!(order.refunded_minor, 4000);
-    assert!(journal.verify_chain().expect("verify").is_intact());
+    let report = journal.verify().expect("verify");
+    assert!(report.is_clean(), "{:?}", report.findings);
 }
 
 #[tokio::test]
@@ -492,7 +501,8 @@ fn all_pages(journal: &Journal, filter: &OrderFilter, page_size: usize) -> Vec<i
 fn keyset_pages_cover_every_sort_exactly_once_in_order() {
     let dir = TempDir::new().expect("temp dir");
     let journal = synthetic_journal(&dir, 1_500);
-    assert!(journal.verify_chain().expect("verify").is_intact());
+    let report = journal.verify().expect("verify");
+    assert!(report.is_clean(), "{:?}", report.findings);
     for sort in SortColumn::ALL {
         for descending in [false, true] {
             let filter = OrderFilter {
@@ -695,9 +705,17 @@ fn backup_while_open_and_restore() {
     journal.backup(&backup).expect("backed up");
     assert!(journal.backup(&backup).is_err(), "never overwrites");
     let target = dir.path().join("restored.sqlite3");
-    let report = Journal::restore(&backup, &target).expect("restored");
-    assert!(report.is_intact());
+    let options = RestoreOptions {
+        keys: &KeySource::Unkeyed,
+        force: false,
+    };
+    let report = Journal::restore(&backup, &target, &options).expect("restored");
+    assert_eq!(
+        report.previous_kept_at, None,
+        "there was no journal to keep"
+    );
     let restored = Journal::open(&target).expect("opens");
+    assert!(restored.verify().expect("verify").is_clean());
     assert_eq!(
         restored
             .count_orders(&OrderFilter::default())
@@ -742,7 +760,12 @@ fn a_version_1_journal_is_migrated_with_its_records() {
         journal.schema_version().expect("version"),
         apsdesk::journal::schema::current_version()
     );
-    assert!(journal.verify_chain().expect("verify").is_intact());
+    assert!(
+        !journal.identity().journal_id.is_empty(),
+        "the migration gives the journal an identity"
+    );
+    let report = journal.verify().expect("verify");
+    assert!(report.is_clean(), "{:?}", report.findings);
     // Version 2 indexes the third-party number: the old order is found by it.
     for text in ["5550001112223334", "OLD-1", "مريم"] {
         let filter = OrderFilter {
@@ -794,4 +817,534 @@ async fn looking_up_references_records_their_orders() {
         .expect("read")
         .expect("recorded");
     assert_eq!(missing.state, "not_found");
+}
+
+// ---- The journal as evidence (issue 11) ----
+
+/// A keyring of the test's own (keyring-core's mock store).
+fn mock_keys() -> KeySource {
+    KeySource::Keyring(Vault::with_store(
+        keyring_core::mock::Store::new().expect("mock store"),
+    ))
+}
+
+/// A journal of `orders` synthetic orders at `path`, keyed by `keys`.
+fn seeded_at(path: &std::path::Path, keys: &KeySource, orders: u64) -> i64 {
+    let mut journal = Journal::open_with(path, keys).expect("opens");
+    let spec = SeedSpec {
+        orders,
+        profile: "demo".into(),
+        environment: "simulator".into(),
+        now_ms: 1_790_000_000_000,
+    };
+    seed(&mut journal, &spec, |_, _| {}).expect("seeded");
+    let report = journal.verify().expect("verify");
+    assert!(report.is_clean(), "{:?}", report.findings);
+    journal
+        .connection()
+        .query_row("SELECT max(seq) FROM entries", [], |row| row.get(0))
+        .expect("count")
+}
+
+/// What someone with sqlite3 and no key can do: the triggers dropped.
+fn tamper(path: &std::path::Path, sql: &str) {
+    let connection = rusqlite::Connection::open(path).expect("opens");
+    connection
+        .execute_batch(&format!(
+            "DROP TRIGGER IF EXISTS entries_no_update; DROP TRIGGER IF EXISTS entries_no_delete;
+             DROP TRIGGER IF EXISTS journal_meta_no_update; DROP TRIGGER IF EXISTS journal_meta_no_delete;
+             {sql}"
+        ))
+        .expect("tampered");
+}
+
+fn findings(path: &std::path::Path, keys: &KeySource) -> Vec<Finding> {
+    Journal::open_with(path, keys)
+        .expect("opens")
+        .verify()
+        .expect("verify")
+        .findings
+}
+
+/// Recomputes the chain from `from` on with plain SHA-256, as someone
+/// without the key would after editing an entry; returns the new head hash.
+fn rechain_unkeyed(path: &std::path::Path, from: i64) -> String {
+    let mut entries = Journal::open(path)
+        .expect("opens")
+        .recent_entries(usize::MAX)
+        .expect("entries");
+    entries.reverse();
+    let connection = rusqlite::Connection::open(path).expect("opens");
+    let mut previous = entries
+        .iter()
+        .find(|entry| entry.seq == from - 1)
+        .map_or_else(|| chain::GENESIS.to_owned(), |entry| entry.hash.clone());
+    for entry in entries.iter().filter(|entry| entry.seq >= from) {
+        let fields = EntryFields {
+            seq: entry.seq,
+            operation_id: entry.operation_id,
+            entry: &entry.entry,
+            order_id: entry.order_id,
+            command: &entry.command,
+            operator: &entry.operator,
+            profile: &entry.profile,
+            environment: &entry.environment,
+            amount_minor: entry.amount_minor,
+            currency: entry.currency.as_deref(),
+            maintenance_reference: entry.maintenance_reference.as_deref(),
+            outcome: entry.outcome.as_deref(),
+            response_code: entry.response_code.as_deref(),
+            response_message: entry.response_message.as_deref(),
+            payload: &entry.payload,
+            at_ms: entry.at_ms,
+        };
+        let hash = chain::entry_hash(&previous, &fields);
+        connection
+            .execute(
+                "UPDATE entries SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+                rusqlite::params![entry.seq, previous, hash],
+            )
+            .expect("rechained");
+        previous = hash;
+    }
+    previous
+}
+
+#[test]
+fn a_keyed_journal_reports_entries_removed_from_its_end_or_all_of_them() {
+    let dir = TempDir::new().expect("temp dir");
+    let keys = mock_keys();
+    let path = dir.path().join("journal.sqlite3");
+    let last = seeded_at(&path, &keys, 20);
+    let journal = Journal::open_with(&path, &keys).expect("opens");
+    assert_eq!(
+        journal.identity().keyed_from_seq,
+        Some(1),
+        "keyed from the start"
+    );
+    drop(journal);
+
+    tamper(
+        &path,
+        &format!("DELETE FROM entries WHERE seq > {}", last - 3),
+    );
+    let found = findings(&path, &keys);
+    assert!(
+        found.contains(&Finding::Truncated {
+            anchored: last,
+            present: last - 3
+        }),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|finding| finding.to_string().contains("3 entries are missing")),
+        "{found:?}"
+    );
+
+    tamper(&path, "DELETE FROM entries");
+    let found = findings(&path, &keys);
+    assert!(
+        found.contains(&Finding::Truncated {
+            anchored: last,
+            present: 0
+        }),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_edit_rechained_without_the_key_is_reported() {
+    let dir = TempDir::new().expect("temp dir");
+    let keys = mock_keys();
+    let path = dir.path().join("journal.sqlite3");
+    let last = seeded_at(&path, &keys, 20);
+    // The amount of entry 5 lowered, the chain recomputed with SHA-256 from
+    // there, and the anchor rewritten to the new head (it cannot be signed).
+    tamper(&path, "UPDATE entries SET amount_minor = 1 WHERE seq = 5");
+    let head = rechain_unkeyed(&path, 5);
+    let journal_id = Journal::open_with(&path, &keys)
+        .expect("opens")
+        .identity()
+        .journal_id
+        .clone();
+    Anchor::new(&journal_id, last, &head, Some(1), None)
+        .write(&Anchor::path_for(&path))
+        .expect("anchor rewritten");
+    let found = findings(&path, &keys);
+    assert!(
+        found.contains(&Finding::ChainBroken { seq: 5 }),
+        "{found:?}"
+    );
+    assert!(found.contains(&Finding::AnchorNotSigned), "{found:?}");
+
+    // And with the record of keying removed too, so the chain reads as unkeyed.
+    tamper(
+        &path,
+        "DELETE FROM journal_meta WHERE name = 'keyed_from_seq'",
+    );
+    rechain_unkeyed(&path, 1);
+    let found = findings(&path, &keys);
+    assert!(found.contains(&Finding::KeyingRemoved), "{found:?}");
+    // Nothing more is chained onto it.
+    let mut journal = Journal::open_with(&path, &keys).expect("opens");
+    let order_id = journal.ensure_order(&actor(), "AFTER").expect("order");
+    let refused = journal.record_request(
+        &actor(),
+        order_id,
+        "CHECK_STATUS",
+        false,
+        &NewEntry {
+            payload: "{}",
+            ..NewEntry::default()
+        },
+    );
+    assert!(
+        matches!(refused, Err(JournalError::ChainKeyMissing { .. })),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn an_unkeyed_journal_keeps_verifying_and_is_keyed_from_its_next_entry() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    let last = seeded_at(&path, &KeySource::Unkeyed, 10);
+    assert_eq!(
+        Journal::open(&path)
+            .expect("opens")
+            .identity()
+            .keyed_from_seq,
+        None
+    );
+    let keys = KeySource::Fixed(ChainKey::from_bytes([9; 32]));
+    let mut journal = Journal::open_with(&path, &keys).expect("opens");
+    assert_eq!(journal.identity().keyed_from_seq, Some(last + 1));
+    let order_id = journal.ensure_order(&actor(), "KEYED-1").expect("order");
+    journal
+        .record_request(
+            &actor(),
+            order_id,
+            "CHECK_STATUS",
+            false,
+            &NewEntry {
+                payload: "{}",
+                ..NewEntry::default()
+            },
+        )
+        .expect("recorded");
+    let report = journal.verify().expect("verify");
+    assert!(report.is_clean(), "{:?}", report.findings);
+    assert_eq!(
+        report.entries_checked,
+        u64::try_from(last + 1).expect("count")
+    );
+    // Without the key, the keyed entry cannot be checked, and that is said.
+    let found = findings(&path, &KeySource::Unkeyed);
+    assert!(
+        matches!(found.as_slice(), [Finding::KeyUnavailable { from_seq, .. }] if *from_seq == last + 1),
+        "{found:?}"
+    );
+    // With another key, it does not verify.
+    let other = KeySource::Fixed(ChainKey::from_bytes([1; 32]));
+    assert!(findings(&path, &other).contains(&Finding::ChainBroken { seq: last + 1 }));
+}
+
+#[test]
+fn derived_state_is_rebuilt_and_compared() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    seeded_at(&path, &KeySource::Unkeyed, 30);
+    let mut journal = Journal::open(&path).expect("opens");
+    let order_id = journal.ensure_order(&actor(), "OPEN-1").expect("order");
+    let operation_id = journal
+        .record_request(
+            &actor(),
+            order_id,
+            "REFUND",
+            true,
+            &NewEntry {
+                amount_minor: Some(100),
+                payload: "{}",
+                ..NewEntry::default()
+            },
+        )
+        .expect("recorded");
+    assert!(journal.verify().expect("verify").is_clean());
+    drop(journal);
+
+    // The open refund deleted: its order would take another refund.
+    tamper(
+        &path,
+        &format!("DELETE FROM open_operations WHERE operation_id = {operation_id}"),
+    );
+    // A captured order's totals edited.
+    tamper(
+        &path,
+        "UPDATE orders SET refunded_minor = refunded_minor + 500 WHERE merchant_reference = 'SYN-00000002'",
+    );
+    let found = findings(&path, &KeySource::Unkeyed);
+    assert!(
+        found.iter().any(|finding| matches!(finding,
+            Finding::OpenOperationMissing { operation_id: id, merchant_reference, .. }
+                if *id == operation_id && merchant_reference == "OPEN-1")),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|finding| matches!(finding,
+            Finding::OrderDiffers { merchant_reference, field: "refunded_minor", .. }
+                if merchant_reference == "SYN-00000002")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|finding| finding.to_string().contains("OPEN-1")
+                || finding.to_string().contains("SYN-00000002")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_uncertain_operation_stays_open_and_one_not_sent_is_closed() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    let mut journal = Journal::open(&path).expect("opens");
+    let order_id = journal.ensure_order(&actor(), "U-1").expect("order");
+    let request = |journal: &mut Journal| {
+        journal
+            .record_request(
+                &actor(),
+                order_id,
+                "CAPTURE",
+                true,
+                &NewEntry {
+                    amount_minor: Some(100),
+                    payload: "{}",
+                    ..NewEntry::default()
+                },
+            )
+            .expect("recorded")
+    };
+    let first = request(&mut journal);
+    journal
+        .record_result(
+            &actor(),
+            first,
+            &NewEntry {
+                outcome: Some("uncertain"),
+                payload: "{}",
+                ..NewEntry::default()
+            },
+        )
+        .expect("result");
+    assert!(journal.verify().expect("verify").is_clean());
+    let second = request(&mut journal);
+    journal
+        .record_result(
+            &actor(),
+            second,
+            &NewEntry {
+                outcome: Some("not_sent"),
+                payload: "{}",
+                ..NewEntry::default()
+            },
+        )
+        .expect("result");
+    let report = journal.verify().expect("verify");
+    assert!(report.is_clean(), "{:?}", report.findings);
+    // The first one, still uncertain, deleted from the table: reported.
+    drop(journal);
+    tamper(
+        &path,
+        &format!("DELETE FROM open_operations WHERE operation_id = {first}"),
+    );
+    let found = findings(&path, &KeySource::Unkeyed);
+    assert!(
+        matches!(found.as_slice(), [Finding::OpenOperationMissing { operation_id, state, .. }]
+            if *operation_id == first && state == "uncertain"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_full_card_number_in_a_signed_answer_is_refused_and_never_stored() {
+    use apsdesk::aps::client::{Client, Endpoint};
+    use apsdesk::aps::request::CheckStatus;
+    use apsdesk::sim::SimConfig;
+
+    const CARD: &str = "4005550000000001";
+    let runtime = common::runtime();
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    let credentials = SimConfig::default().credentials;
+    // A stand-in for APS that answers every request with a correctly signed
+    // status holding the full card number.
+    let answer = {
+        let mut params = common::pairs(&[
+            ("command", "CHECK_STATUS"),
+            ("query_command", "CHECK_STATUS"),
+            ("response_code", "12000"),
+            ("response_message", "Success"),
+            ("status", "12"),
+            ("merchant_reference", "CARD-1"),
+            ("merchant_identifier", &credentials.merchant_identifier),
+            ("access_code", credentials.access_code.expose()),
+            ("language", "en"),
+            ("transaction_status", "02"),
+            ("card_number", CARD),
+        ]);
+        let signature = apsdesk::aps::signature::sign(
+            &params,
+            credentials.sha_type,
+            credentials.response_phrase.expose(),
+        );
+        params.push("signature", signature);
+        params.to_json()
+    };
+    let address = runtime.block_on(async {
+        let app = axum::Router::new().fallback(move || {
+            let answer = answer.clone();
+            async move { ([("content-type", "application/json")], answer) }
+        });
+        let listener = tokio::net::TcpListener::bind(common::LOOPBACK)
+            .await
+            .expect("binds");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        address
+    });
+    let client = Client::with_options(
+        &Endpoint::Custom(format!("http://{address}")),
+        credentials,
+        common::fast_options(),
+    )
+    .expect("client");
+    let desk = Desk::new(
+        shared(Journal::open(&path).expect("opens")),
+        client,
+        actor(),
+        Language::En,
+    );
+    let check = CheckStatus::for_reference("CARD-1").expect("valid");
+    let result = runtime.block_on(desk.run(&check));
+    assert!(
+        matches!(
+            result,
+            Err(RunError::Journal(JournalError::CardNumberInPayload))
+        ),
+        "{result:?}"
+    );
+    drop(desk);
+    let connection = rusqlite::Connection::open(&path).expect("opens");
+    let stored: i64 = connection
+        .query_row(
+            "SELECT count(*) FROM entries WHERE payload LIKE ?1 OR response_message LIKE ?1",
+            [format!("%{CARD}%")],
+            |row| row.get(0),
+        )
+        .expect("count");
+    assert_eq!(stored, 0, "the card number was stored");
+    let results: i64 = connection
+        .query_row(
+            "SELECT count(*) FROM entries WHERE entry = 'result'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("count");
+    assert_eq!(results, 0, "no result holding it was written");
+    let bytes = std::fs::read(&path).expect("read");
+    assert!(
+        !bytes
+            .windows(CARD.len())
+            .any(|window| window == CARD.as_bytes()),
+        "the card number is in the file"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn the_journal_its_wal_anchor_and_backups_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let dir = TempDir::new().expect("temp dir");
+    let data = dir.path().join("data/apsdesk");
+    let path = data.join("journal.sqlite3");
+    let mut journal = Journal::open(&path).expect("opens");
+    let order_id = journal.ensure_order(&actor(), "P-1").expect("order");
+    journal
+        .record_request(
+            &actor(),
+            order_id,
+            "CHECK_STATUS",
+            false,
+            &NewEntry {
+                payload: "{}",
+                ..NewEntry::default()
+            },
+        )
+        .expect("recorded");
+    assert_eq!(mode(&dir.path().join("data")), 0o700);
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&path), 0o600);
+    let [wal, shm] = Journal::sidecars(&path);
+    assert_eq!(mode(&wal), 0o600, "the WAL");
+    assert_eq!(mode(&shm), 0o600, "the shared memory");
+    assert_eq!(mode(&Anchor::path_for(&path)), 0o600, "the anchor");
+    let backup = dir.path().join("backups/nightly.sqlite3");
+    journal.backup(&backup).expect("backed up");
+    assert_eq!(mode(&dir.path().join("backups")), 0o700);
+    assert_eq!(mode(&backup), 0o600);
+    assert_eq!(mode(&Anchor::path_for(&backup)), 0o600);
+    drop(journal);
+    // A journal written before files were private is made private on open.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    drop(Journal::open(&path).expect("opens"));
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[test]
+fn processes_opening_a_new_journal_at_once_make_one_key() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    drop(Journal::open(&path).expect("created unkeyed"));
+    let keys = mock_keys();
+    let writers: Vec<_> = (0..4)
+        .map(|writer| {
+            let (path, keys) = (path.clone(), keys.clone());
+            std::thread::spawn(move || {
+                let mut journal = Journal::open_with(&path, &keys).expect("opens");
+                let order_id = journal
+                    .ensure_order(&actor(), &format!("W-{writer}"))
+                    .expect("order");
+                journal
+                    .record_request(
+                        &actor(),
+                        order_id,
+                        "CHECK_STATUS",
+                        false,
+                        &NewEntry {
+                            payload: "{}",
+                            ..NewEntry::default()
+                        },
+                    )
+                    .expect("recorded");
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.join().expect("writer");
+    }
+    let journal = Journal::open_with(&path, &keys).expect("opens");
+    assert_eq!(journal.identity().keyed_from_seq, Some(1));
+    let report = journal.verify().expect("verify");
+    assert!(report.is_clean(), "{:?}", report.findings);
+    assert_eq!(report.entries_checked, 4);
 }

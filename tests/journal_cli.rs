@@ -362,3 +362,318 @@ fn seed_list_export_backup_from_the_command_line() {
     assert_eq!(code(&output), 2, "no account given");
     assert!(stderr(&output).contains("--credentials-from-env"));
 }
+
+// ---- The journal as evidence (issue 11) ----
+
+fn seeded(harness: &Harness, orders: &str) -> String {
+    let db = harness.db().to_str().expect("utf-8 path").to_owned();
+    let output = harness.run(&["journal", "seed", "--orders", orders, "--db", &db]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    db
+}
+
+#[test]
+fn restore_from_a_mistyped_path_keeps_every_entry_and_creates_no_file() {
+    let harness = Harness::new();
+    let db = seeded(&harness, "40");
+    let before = entry_count(Path::new(&db));
+    assert!(before > 0);
+    let typo = harness.dir.path().join("bakcup.sqlite3");
+    let output = harness.run(&[
+        "journal",
+        "restore",
+        "--from",
+        typo.to_str().expect("path"),
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code(&output), 2, "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        stderr(&output).contains("bakcup.sqlite3"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("nothing was restored"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!typo.exists(), "a file was created at the mistyped path");
+    assert_eq!(entry_count(Path::new(&db)), before, "every entry kept");
+    let output = harness.run(&["journal", "verify", "--db", &db]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+
+    // Not a journal, or a journal whose chain is broken: refused alike.
+    let junk = harness.dir.path().join("notes.txt");
+    std::fs::write(&junk, "not a database").expect("written");
+    let output = harness.run(&[
+        "journal",
+        "restore",
+        "--from",
+        junk.to_str().expect("path"),
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    let backup = harness.dir.path().join("backup.sqlite3");
+    let backup_text = backup.to_str().expect("path");
+    let output = harness.run(&["journal", "backup", "--out", backup_text, "--db", &db]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let connection = rusqlite::Connection::open(&backup).expect("opens");
+    connection
+        .execute_batch(
+            "DROP TRIGGER entries_no_update; UPDATE entries SET amount_minor = 1 WHERE seq = 3;",
+        )
+        .expect("edited");
+    drop(connection);
+    let output = harness.run(&["journal", "restore", "--from", backup_text, "--db", &db]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(stderr(&output).contains("entry 3"), "{}", stderr(&output));
+    assert_eq!(entry_count(Path::new(&db)), before, "every entry kept");
+}
+
+#[test]
+fn restore_over_open_operations_names_them_and_needs_force() {
+    use apsdesk::journal::Journal;
+    use apsdesk::journal::store::{Actor, NewEntry};
+
+    let harness = Harness::new();
+    let db = seeded(&harness, "20");
+    let backup = harness.dir.path().join("backup.sqlite3");
+    let backup_text = backup.to_str().expect("path");
+    let output = harness.run(&["journal", "backup", "--out", backup_text, "--db", &db]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    // After the backup, a refund was sent and its answer never came.
+    {
+        let mut journal = Journal::open(Path::new(&db)).expect("opens");
+        let actor = Actor {
+            operator: "amal".into(),
+            profile: "demo".into(),
+            environment: "simulator".into(),
+        };
+        let order_id = journal.ensure_order(&actor, "PENDING-7").expect("order");
+        journal
+            .record_request(
+                &actor,
+                order_id,
+                "REFUND",
+                true,
+                &NewEntry {
+                    amount_minor: Some(500),
+                    payload: "{}",
+                    ..NewEntry::default()
+                },
+            )
+            .expect("recorded");
+    }
+    let before = entry_count(Path::new(&db));
+    // The backup checked first, as an operator would.
+    let output = harness.run(&["journal", "verify", "--db", backup_text]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let output = harness.run(&["journal", "restore", "--from", backup_text, "--db", &db]);
+    assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
+    assert!(stderr(&output).contains("PENDING-7"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("--force"), "{}", stderr(&output));
+    assert_eq!(entry_count(Path::new(&db)), before, "nothing changed");
+
+    let output = harness.run(&[
+        "journal",
+        "restore",
+        "--from",
+        backup_text,
+        "--force",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("PENDING-7"), "{}", stdout(&output));
+    assert_eq!(
+        entry_count(Path::new(&db)),
+        before - 1,
+        "the backup's entries"
+    );
+    // The replaced journal is kept, open refund included, and verifies.
+    let kept: Vec<_> = std::fs::read_dir(harness.dir.path())
+        .expect("listed")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| name.contains(".before-restore-") && !name.ends_with(".anchor"))
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(entry_count(&kept[0]), before);
+    let output = harness.run(&["journal", "verify", "--db", kept[0].to_str().expect("path")]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    let output = harness.run(&["journal", "verify", "--db", &db]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    // The source is left as it was found: no WAL or shared memory beside it.
+    for sidecar in ["-wal", "-shm"] {
+        assert!(
+            !Path::new(&format!("{backup_text}{sidecar}")).exists(),
+            "{sidecar}"
+        );
+    }
+}
+
+#[test]
+fn verify_reports_a_truncated_journal_and_edited_derived_state() {
+    let harness = Harness::new();
+    let db = seeded(&harness, "30");
+    let before = entry_count(Path::new(&db));
+    let connection = rusqlite::Connection::open(&db).expect("opens");
+    connection
+        .execute_batch(&format!(
+            "DROP TRIGGER entries_no_delete;
+             DELETE FROM entries WHERE seq > {};
+             UPDATE orders SET captured_minor = captured_minor + 1 WHERE merchant_reference = 'SYN-00000003';",
+            before - 2
+        ))
+        .expect("tampered");
+    drop(connection);
+    let output = harness.run(&["journal", "verify", "--db", &db]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    let shown = stdout(&output);
+    assert!(shown.contains("truncated"), "{shown}");
+    assert!(shown.contains("2 entries are missing"), "{shown}");
+    assert!(shown.contains("SYN-00000003"), "{shown}");
+}
+
+#[cfg(unix)]
+#[test]
+fn journal_backup_and_export_are_created_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| {
+        std::fs::metadata(path)
+            .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let harness = Harness::new();
+    let nested = harness.dir.path().join("data/apsdesk/journal.sqlite3");
+    let db = nested.to_str().expect("path");
+    let output = harness.run(&["journal", "seed", "--orders", "5", "--db", db]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(mode(&harness.dir.path().join("data")), 0o700);
+    assert_eq!(mode(&harness.dir.path().join("data/apsdesk")), 0o700);
+    assert_eq!(mode(&nested), 0o600);
+    assert_eq!(
+        mode(
+            &harness
+                .dir
+                .path()
+                .join("data/apsdesk/journal.sqlite3.anchor")
+        ),
+        0o600
+    );
+    let backup = harness.dir.path().join("backup.sqlite3");
+    let output = harness.run(&[
+        "journal",
+        "backup",
+        "--out",
+        backup.to_str().expect("path"),
+        "--db",
+        db,
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(mode(&backup), 0o600);
+    let csv = harness.dir.path().join("orders.csv");
+    let output = harness.run(&[
+        "orders",
+        "export",
+        "--out",
+        csv.to_str().expect("path"),
+        "--db",
+        db,
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(mode(&csv), 0o600, "the export");
+    // The folder the operator chose keeps its own permissions.
+    let shared = harness.dir.path().join("shared");
+    std::fs::create_dir(&shared).expect("created");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let csv = shared.join("orders.csv");
+    let output = harness.run(&[
+        "orders",
+        "export",
+        "--out",
+        csv.to_str().expect("path"),
+        "--db",
+        db,
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!((mode(&shared), mode(&csv)), (0o755, 0o600));
+}
+
+#[test]
+fn a_damaged_journal_is_replaced_only_when_forced_and_kept_as_it_was() {
+    let harness = Harness::new();
+    let db = seeded(&harness, "10");
+    let backup = harness.dir.path().join("backup.sqlite3");
+    let backup_text = backup.to_str().expect("path");
+    let output = harness.run(&["journal", "backup", "--out", backup_text, "--db", &db]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let damaged = b"SQLite format 3\0 and then garbage".repeat(100);
+    std::fs::write(&db, &damaged).expect("damaged");
+    for sidecar in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{db}{sidecar}"));
+    }
+    let output = harness.run(&["journal", "restore", "--from", backup_text, "--db", &db]);
+    assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
+    assert!(stderr(&output).contains("--force"), "{}", stderr(&output));
+    assert_eq!(
+        std::fs::read(&db).expect("read"),
+        damaged,
+        "nothing changed"
+    );
+    let output = harness.run(&[
+        "journal",
+        "restore",
+        "--from",
+        backup_text,
+        "--force",
+        "--db",
+        &db,
+    ]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let kept = stdout(&output)
+        .lines()
+        .find_map(|line| line.strip_prefix("the replaced journal is kept at "))
+        .map(str::to_owned)
+        .expect("kept path shown");
+    assert_eq!(
+        std::fs::read(&kept).expect("kept"),
+        damaged,
+        "kept byte for byte"
+    );
+    let output = harness.run(&["journal", "verify", "--db", &db]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+}
+
+#[test]
+fn verify_and_backup_of_a_mistyped_journal_path_create_nothing() {
+    let harness = Harness::new();
+    let typo = harness.dir.path().join("jounral.sqlite3");
+    let typo_text = typo.to_str().expect("path");
+    let output = harness.run(&["journal", "verify", "--db", typo_text]);
+    assert_eq!(code(&output), 2, "{}", stdout(&output));
+    let out = harness.dir.path().join("b.sqlite3");
+    let output = harness.run(&[
+        "journal",
+        "backup",
+        "--out",
+        out.to_str().expect("path"),
+        "--db",
+        typo_text,
+    ]);
+    assert_eq!(code(&output), 2, "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("no journal at"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!typo.exists() && !out.exists());
+}

@@ -124,7 +124,23 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
         assert!(!String::from_utf8_lossy(&output.stderr).contains(secret.as_str()));
     }
 
-    // Session 3: remove; the Secret Service no longer has them.
+    // Session 3: the journal's chain was keyed with a key of its own in the
+    // same keyring, and verifies with it in a new session.
+    let output = in_keyring_session(
+        home.path(),
+        r#""$APSDESK" journal verify
+        secret-tool search --all service apsdesk 2>&1 | grep -c 'username = journal/'"#,
+        &envs,
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("intact") && stdout.contains("chain keyed from entry 1"),
+        "{}",
+        text(&output)
+    );
+
+    // Session 4: remove; the Secret Service no longer has them.
     let output = in_keyring_session(
         home.path(),
         r#""$APSDESK" profile remove kw-sim

@@ -111,6 +111,7 @@ activity-title = العمليات
 activity-verify = تحقق من السلسلة
 activity-intact = السلسلة سليمة: تم فحص { $count } قيد.
 activity-broken = السلسلة مكسورة عند القيد { $seq }: تم تعديل السجل بعد كتابته.
+activity-findings = السجل ليس سليمًا: { $count } ملاحظة.
 activity-operator = المشغل
 activity-command = الأمر
 activity-outcome = النتيجة

@@ -107,6 +107,7 @@ activity-title = Operations
 activity-verify = Verify the chain
 activity-intact = Chain intact: { $count } entries checked.
 activity-broken = Chain BROKEN at entry { $seq }: the record was changed after it was written.
+activity-findings = Journal NOT intact: { $count } finding(s).
 activity-operator = Operator
 activity-command = Command
 activity-outcome = Outcome

@@ -6,15 +6,15 @@ use egui::{RichText, Ui};
 use super::AppCommand;
 use super::i18n::Tr;
 use super::widgets::{colored_text, heading_text, label, widget_text};
-use crate::journal::chain::ChainReport;
 use crate::journal::export::format_time;
 use crate::journal::store::EntryRecord;
+use crate::journal::verify::{Finding, VerifyReport};
 
 /// What the screen holds.
 #[derive(Debug, Default)]
 pub struct ActivityScreen {
     pub entries: Vec<EntryRecord>,
-    pub chain: Option<ChainReport>,
+    pub chain: Option<VerifyReport>,
     pub filter_text: String,
 }
 
@@ -47,20 +47,29 @@ impl ActivityScreen {
             );
         });
         if let Some(report) = &self.chain {
-            let (text, color) = match report.first_broken_seq {
-                None => (
-                    tr.args(
-                        "activity-intact",
-                        &[("count", report.entries_checked.into())],
-                    ),
-                    egui::Color32::from_rgb(0x2e, 0x9e, 0x4f),
-                ),
-                Some(seq) => (
-                    tr.args("activity-broken", &[("seq", seq.into())]),
-                    egui::Color32::from_rgb(0xd0, 0x30, 0x30),
-                ),
-            };
-            ui.label(colored_text(ui, &text, rtl, true, color));
+            if report.is_clean() {
+                let text = tr.args(
+                    "activity-intact",
+                    &[("count", report.entries_checked.into())],
+                );
+                let green = egui::Color32::from_rgb(0x2e, 0x9e, 0x4f);
+                ui.label(colored_text(ui, &text, rtl, true, green));
+            } else {
+                let red = egui::Color32::from_rgb(0xd0, 0x30, 0x30);
+                let count = u64::try_from(report.findings.len()).unwrap_or(u64::MAX);
+                let text = tr.args("activity-findings", &[("count", count.into())]);
+                ui.label(colored_text(ui, &text, rtl, true, red));
+                // The findings name entries, orders and operations; they are
+                // the journal's own technical wording, as `journal verify` prints it.
+                for finding in &report.findings {
+                    if let Finding::ChainBroken { seq } = finding {
+                        let text = tr.args("activity-broken", &[("seq", (*seq).into())]);
+                        ui.label(colored_text(ui, &text, rtl, false, red));
+                    } else {
+                        ui.label(colored_text(ui, &finding.to_string(), false, false, red));
+                    }
+                }
+            }
         }
         ui.separator();
         let needle = self.filter_text.trim().to_lowercase();

@@ -69,7 +69,17 @@ pub fn remove_on_signals(runtime: &tokio::runtime::Handle, dir: PathBuf) {
     };
     runtime.spawn(async move {
         let code = signals.wait().await;
-        let _ = std::fs::remove_dir_all(&dir);
+        // Other tasks may still be writing there (the demo's look-ups, the
+        // journal's anchor): a file created during the removal makes it fail
+        // with "not empty", so try again until the folder is gone.
+        for _ in 0..50 {
+            match std::fs::remove_dir_all(&dir) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+                Ok(()) | Err(_) => break,
+            }
+        }
         std::process::exit(code);
     });
 }

@@ -768,12 +768,12 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
         Launch::Profile { name, journal } => {
             let config = crate::profiles::default_config_dir()
                 .ok_or_else(|| anyhow::anyhow!("no config directory for this user"))?;
-            let store = crate::profiles::ProfileStore::new(
-                &config,
-                crate::profiles::vault::Vault::native()?,
-            );
+            let vault = crate::profiles::vault::Vault::native()?;
+            let store = crate::profiles::ProfileStore::new(&config, vault.clone());
             let (profile, credentials) = store.credentials(&name)?;
-            let journal = crate::journal::Journal::open(&journal)?;
+            // The journal's chain key lives in the same keyring.
+            let keys = crate::journal::key::KeySource::Keyring(vault);
+            let journal = crate::journal::Journal::open_with(&journal, &keys)?;
             Backend::profile(runtime.handle(), journal, &profile, credentials)?
         }
     };

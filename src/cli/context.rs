@@ -36,7 +36,15 @@ pub fn journal_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
 
 pub fn open_journal(global: &GlobalArgs) -> anyhow::Result<Journal> {
     let path = journal_path(global)?;
-    Journal::open(&path).with_context(|| format!("opening the journal {}", path.display()))
+    Journal::open_with(&path, &journal_keys())
+        .with_context(|| format!("opening the journal {}", path.display()))
+}
+
+/// Where the journal's chain key lives: the OS keyring. Without one (no
+/// Secret Service in this session) the journal stays unkeyed until a keyring
+/// is there; a keyed journal then refuses new entries, and says so.
+pub fn journal_keys() -> crate::journal::key::KeySource {
+    crate::journal::key::KeySource::native()
 }
 
 /// The operator's name: `--operator`, else the login name.

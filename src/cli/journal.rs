@@ -4,15 +4,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::bail;
 use clap::{Args, Subcommand};
 
 use super::GlobalArgs;
-use super::context::{desk, journal_path, open_journal, runtime};
+use super::context::{desk, journal_keys, journal_path, open_journal, runtime};
 use super::exit;
-use crate::journal::Journal;
 use crate::journal::desk::Resolution;
+use crate::journal::restore::RestoreOptions;
 use crate::journal::synthetic::{self, SeedSpec};
+use crate::journal::{Journal, JournalError};
 
 #[derive(Debug, Args)]
 pub struct JournalArgs {
@@ -22,17 +22,26 @@ pub struct JournalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum JournalCommand {
-    /// Recompute the hash chain over every entry; exit 1 if it is broken.
+    /// Check the journal: the hash chain over every entry, the anchor kept
+    /// beside it (entries removed from the end), and the orders and open
+    /// operations against the entries; exit 1 on any finding.
     Verify,
-    /// Write a consistent copy of the journal, even while apsdesk runs.
+    /// Write a consistent copy of the journal (private, anchored), even while apsdesk runs.
     Backup {
+        /// The new backup file (must not exist).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Replace the journal with a backup, after checking the backup's chain.
+    /// Replace the journal with a backup that verifies; the current journal
+    /// is kept beside it as `<journal>.before-restore-<time>`.
     Restore {
+        /// The backup to restore (an existing apsdesk journal; never created).
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
+        /// Restore even though the current journal has open operations (they
+        /// stay in the kept copy; reconcile them from it).
+        #[arg(long)]
+        force: bool,
     },
     /// Add synthetic orders and operations (for benchmarks and trying the browser).
     Seed {
@@ -43,38 +52,89 @@ pub enum JournalCommand {
     Reconcile,
 }
 
+/// The journal for a command that reads it: a path with no journal is an
+/// error, so that a mistyped `--db` never becomes an empty journal that
+/// "verifies" or is backed up.
+fn existing_journal(global: &GlobalArgs) -> anyhow::Result<Journal> {
+    let path = journal_path(global)?;
+    if !path.is_file() {
+        anyhow::bail!(
+            "no journal at {}: check --db (nothing was created)",
+            path.display()
+        );
+    }
+    open_journal(global)
+}
+
 pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         JournalCommand::Verify => {
-            let journal = open_journal(global)?;
-            let report = journal.verify_chain()?;
-            match report.first_broken_seq {
-                None => {
-                    println!("intact: {} entries", report.entries_checked);
-                    Ok(exit::code(exit::SUCCEEDED))
-                }
-                Some(seq) => {
-                    println!("BROKEN at entry {seq}: the record was changed after it was written");
-                    Ok(exit::code(exit::DECLINED))
-                }
-            }
-        }
-        JournalCommand::Backup { out } => {
-            let journal = open_journal(global)?;
-            journal.backup(out)?;
-            println!("backed up to {}", out.display());
-            Ok(exit::code(exit::SUCCEEDED))
-        }
-        JournalCommand::Restore { from } => {
-            let target = journal_path(global)?;
-            let report = Journal::restore(from, &target)?;
-            if let Some(seq) = report.first_broken_seq {
-                bail!("the backup's chain is broken at entry {seq}: nothing was restored");
+            let journal = existing_journal(global)?;
+            let report = journal.verify()?;
+            let keyed = match journal.identity().keyed_from_seq {
+                Some(seq) => format!("chain keyed from entry {seq}"),
+                None => format!(
+                    "chain not keyed ({})",
+                    journal.key_problem().unwrap_or("no key source")
+                ),
+            };
+            let anchored = match &report.anchor {
+                Some(anchor) => format!("anchored at {} entries", anchor.entries),
+                None => "not anchored yet".to_owned(),
+            };
+            if report.is_clean() {
+                println!(
+                    "intact: {} entries, {keyed}, {anchored}, orders and open operations agree with the entries",
+                    report.entries_checked
+                );
+                return Ok(exit::code(exit::SUCCEEDED));
             }
             println!(
-                "restored {} ({} entries, chain intact)",
+                "NOT INTACT: {} entries checked, {keyed}, {anchored}; {} finding(s):",
+                report.entries_checked,
+                report.findings.len()
+            );
+            for finding in &report.findings {
+                println!("- {finding}");
+            }
+            Ok(exit::code(exit::DECLINED))
+        }
+        JournalCommand::Backup { out } => {
+            let journal = existing_journal(global)?;
+            journal.backup(out)?;
+            println!("backed up to {} (anchored)", out.display());
+            Ok(exit::code(exit::SUCCEEDED))
+        }
+        JournalCommand::Restore { from, force } => {
+            let target = journal_path(global)?;
+            let keys = journal_keys();
+            let options = RestoreOptions {
+                keys: &keys,
+                force: *force,
+            };
+            let report = match Journal::restore(from, &target, &options) {
+                Ok(report) => report,
+                // Declined, not invalid: the source is sound, the journal
+                // holds operations the restore would drop.
+                Err(
+                    error @ (JournalError::OpenOperationsWouldBeLost(_)
+                    | JournalError::CurrentJournalUnreadable { .. }),
+                ) => {
+                    eprintln!("error: {error}");
+                    return Ok(exit::code(exit::DECLINED));
+                }
+                Err(error) => return Err(error.into()),
+            };
+            if let Some(kept) = &report.previous_kept_at {
+                println!("the replaced journal is kept at {}", kept.display());
+            }
+            for operation in &report.replaced_open_operations {
+                println!("replaced (kept in the copy above): {operation}");
+            }
+            println!(
+                "restored {} ({} entries, verified)",
                 target.display(),
-                report.entries_checked
+                report.entries
             );
             Ok(exit::code(exit::SUCCEEDED))
         }

@@ -1,7 +1,6 @@
 //! `apsdesk orders list|show|export|lookup`: the journal's orders from the
 //! command line.
 
-use std::fs::File;
 use std::io::{BufWriter, Read as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -282,7 +281,11 @@ fn print_entry(
     )
 }
 
-fn export(global: &GlobalArgs, args: &FilterArgs, out: &PathBuf) -> anyhow::Result<ExitCode> {
+fn export(
+    global: &GlobalArgs,
+    args: &FilterArgs,
+    out: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     let filter = args.to_filter(global)?;
     let journal = open_journal(global)?;
     if out.exists() {
@@ -291,7 +294,9 @@ fn export(global: &GlobalArgs, args: &FilterArgs, out: &PathBuf) -> anyhow::Resu
             out.display()
         );
     }
-    let file = File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    // Private (0600): an export is customer data, wherever it is written.
+    let file = crate::journal::files::create_private_file(out)
+        .with_context(|| format!("creating {}", out.display()))?;
     let mut writer = BufWriter::new(file);
     let count = export_csv(&journal, &filter, &mut writer)?;
     writer.flush()?;

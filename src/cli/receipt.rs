@@ -135,7 +135,8 @@ pub fn run(global: &GlobalArgs, args: &ReceiptArgs) -> anyhow::Result<ExitCode> 
     };
     let receipt = Receipt::build(&order, operation.as_deref(), &merchant);
     let bytes = render(&receipt, language, layout);
-    std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;
+    crate::journal::files::write_private(&args.out, &bytes)
+        .with_context(|| format!("writing {}", args.out.display()))?;
     println!("{} ({} bytes)", args.out.display(), bytes.len());
     Ok(exit::code(exit::SUCCEEDED))
 }

@@ -1,10 +1,18 @@
 //! The hash chain over journal entries.
 //!
-//! Each entry's `hash` is SHA-256 over the previous entry's hash and every
+//! Each entry's `hash` is computed over the previous entry's hash and every
 //! recorded field of the entry, so that editing, inserting or removing an entry
 //! anywhere but at the very end changes every hash after it. The chain makes
 //! tampering *evident*; it does not prevent it (the file is the operator's).
+//!
+//! Entries written before a journal had a key are SHA-256 ([`entry_hash`]);
+//! from the entry recorded in the journal's meta (`keyed_from_seq`) on, they
+//! are HMAC-SHA256 under the journal's key ([`entry_mac`]), so that someone
+//! who edits an entry cannot recompute the chain without the key. Removing
+//! entries at the end leaves a shorter chain that still links: the anchor
+//! (`anchor.rs`) is what catches that.
 
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
 /// The `prev_hash` of the first entry.
@@ -31,14 +39,34 @@ pub struct EntryFields<'a> {
     pub at_ms: i64,
 }
 
-/// The hash of an entry following `prev_hash`.
+/// The hash of an entry following `prev_hash` (unkeyed: entries recorded
+/// before the journal had a key).
 pub fn entry_hash(prev_hash: &str, fields: &EntryFields<'_>) -> String {
     let mut hasher = Sha256::new();
+    feed(prev_hash, fields, |bytes| {
+        Digest::update(&mut hasher, bytes);
+    });
+    hex::encode(hasher.finalize())
+}
+
+/// The keyed hash (HMAC-SHA256 under the journal's key) of an entry
+/// following `prev_hash`: the same fields, in the same order, as
+/// [`entry_hash`].
+pub fn entry_mac(key: &[u8], prev_hash: &str, fields: &EntryFields<'_>) -> String {
+    // HMAC accepts keys of any length; `new_from_slice` cannot fail for it.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    feed(prev_hash, fields, |bytes| Mac::update(&mut mac, bytes));
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Feeds the link and every field of an entry to `update`.
+fn feed(prev_hash: &str, fields: &EntryFields<'_>, mut update: impl FnMut(&[u8])) {
     let mut field = |value: &str| {
         // Length-prefixed, so that no two different entries hash the same
         // text by shifting a separator between fields.
-        hasher.update((value.len() as u64).to_be_bytes());
-        hasher.update(value.as_bytes());
+        update(&(value.len() as u64).to_be_bytes());
+        update(value.as_bytes());
     };
     let optional =
         |value: Option<&str>| value.map_or_else(|| "\u{0}null".to_owned(), str::to_owned);
@@ -64,7 +92,6 @@ pub fn entry_hash(prev_hash: &str, fields: &EntryFields<'_>) -> String {
     field(&optional(fields.response_message));
     field(fields.payload);
     field(&fields.at_ms.to_string());
-    hex::encode(hasher.finalize())
 }
 
 /// What verifying the chain found.
@@ -119,5 +146,14 @@ mod tests {
         let mut empty = fields("{}");
         empty.currency = Some("");
         assert_ne!(entry_hash(GENESIS, &absent), entry_hash(GENESIS, &empty));
+    }
+
+    #[test]
+    fn the_keyed_hash_needs_the_key() {
+        let plain = entry_hash(GENESIS, &fields("{}"));
+        let keyed = entry_mac(b"key one", GENESIS, &fields("{}"));
+        assert_ne!(plain, keyed);
+        assert_ne!(keyed, entry_mac(b"key two", GENESIS, &fields("{}")));
+        assert_eq!(keyed, entry_mac(b"key one", GENESIS, &fields("{}")));
     }
 }

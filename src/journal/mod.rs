@@ -1,7 +1,15 @@
 //! The journal: apsdesk's crash-safe memory of every order and operation.
 //!
 //! - [`schema`]: the SQLite schema and its migrations.
-//! - [`chain`]: the hash chain that makes edits to the record evident.
+//! - [`chain`]: the hash chain that makes edits to the record evident; keyed
+//!   (HMAC-SHA256) with the journal's key from [`key`].
+//! - [`anchor`]: the chain's head kept outside the database, so that a
+//!   journal cut short is told from a whole one.
+//! - [`verify`]: `journal verify`: chain, anchor, and the order rows and open
+//!   operations rebuilt from the entries.
+//! - [`restore`]: replacing the journal with a verified backup, atomically,
+//!   keeping the replaced one.
+//! - [`files`]: private files (`0600` in `0700` directories).
 //! - [`store`]: [`Journal`], the database: orders, append-only entries, open
 //!   operations, backup and restore.
 //! - [`lease`]: order leases, so that one submission at a time works on an
@@ -17,15 +25,20 @@
 //! no secret and no full card number is ever written; a capture, refund or
 //! void is recorded before it is sent.
 
+pub mod anchor;
 pub mod chain;
 pub mod desk;
 pub mod export;
+pub mod files;
+pub mod key;
 pub mod lease;
 pub mod projection;
 pub mod query;
+pub mod restore;
 pub mod schema;
 pub mod store;
 pub mod synthetic;
+pub mod verify;
 
 pub use desk::Desk;
 pub use query::{OrderFilter, Page, SortColumn};

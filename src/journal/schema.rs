@@ -10,7 +10,7 @@ use rusqlite::Connection;
 
 /// The migrations, in order. `MIGRATIONS[i]` takes the schema from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, META];
 
 /// The schema version this build writes.
 pub fn current_version() -> u32 {
@@ -205,6 +205,30 @@ CREATE TABLE order_leases (
     acquired_ms INTEGER NOT NULL,
     heartbeat_ms INTEGER NOT NULL
 );
+";
+
+/// The journal's identity and how its chain is kept (issue 11): the journal
+/// id that names its key in the keyring and its anchor, the first keyed entry,
+/// whether it has ever been anchored, and (in a backup) the anchor at backup
+/// time. The identity rows are written once: triggers refuse changing or
+/// deleting them. Written to apply cleanly whatever its number ends up being
+/// when merged with other branches' migrations.
+const META: &str = r"
+CREATE TABLE IF NOT EXISTS journal_meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT OR IGNORE INTO journal_meta (name, value) VALUES ('journal_id', lower(hex(randomblob(16))));
+CREATE TRIGGER IF NOT EXISTS journal_meta_no_update BEFORE UPDATE ON journal_meta
+WHEN old.name IN ('journal_id', 'keyed_from_seq', 'anchored')
+BEGIN
+    SELECT RAISE(ABORT, 'the journal''s identity is written once');
+END;
+CREATE TRIGGER IF NOT EXISTS journal_meta_no_delete BEFORE DELETE ON journal_meta
+WHEN old.name IN ('journal_id', 'keyed_from_seq', 'anchored')
+BEGIN
+    SELECT RAISE(ABORT, 'the journal''s identity is written once');
+END;
 ";
 
 /// Why a database could not be brought to the current schema.

@@ -15,8 +15,12 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
+use super::anchor::Anchor;
 use super::chain::{self, ChainReport, EntryFields};
+use super::files;
+use super::key::{ChainKey, KeyLookup, KeySource};
 use super::schema::{self, MigrationError};
+use super::verify::{self, ChainHasher, Identity, VerifyReport};
 use crate::aps::OutcomeClass;
 
 /// Why a journal operation failed.
@@ -40,6 +44,45 @@ pub enum JournalError {
     UnknownOperation(i64),
     #[error("this desk's hold on the order lapsed and another desk took it over: nothing was sent")]
     LeaseLost,
+    #[error(
+        "the journal's chain is keyed from entry {from_seq} and its key (keyring entry apsdesk / journal/{journal_id}) is not available: {why}. Unlock the keyring and try again; nothing was recorded"
+    )]
+    ChainKeyMissing {
+        journal_id: String,
+        from_seq: i64,
+        why: String,
+    },
+    #[error("nothing was restored: {path} {why}")]
+    RestoreSource { path: PathBuf, why: String },
+    #[error(
+        "nothing was restored: the journal has {} open operation(s) that the backup would replace ({}); reconcile them first, or restore with --force (the current journal is kept as a backup either way)",
+        .0.len(),
+        .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    )]
+    OpenOperationsWouldBeLost(Vec<OpenOperationSummary>),
+    #[error(
+        "nothing was restored: the current journal {path} cannot be read ({why}), so its open operations cannot be named; restore with --force to move it aside unchanged (to <journal>.before-restore-<time>) and put the backup in its place"
+    )]
+    CurrentJournalUnreadable { path: PathBuf, why: String },
+}
+
+/// An open operation named when a restore would replace it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenOperationSummary {
+    pub operation_id: i64,
+    pub merchant_reference: String,
+    pub command: String,
+    pub state: String,
+}
+
+impl std::fmt::Display for OpenOperationSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "operation {} {} on {} is {}",
+            self.operation_id, self.command, self.merchant_reference, self.state
+        )
+    }
 }
 
 pub type Result<T, E = JournalError> = std::result::Result<T, E>;
@@ -165,12 +208,12 @@ pub struct EntryRecord {
     pub hash: String,
 }
 
-const ENTRY_COLUMNS: &str = "seq, operation_id, entry, order_id, command, operator, profile, \
+pub(super) const ENTRY_COLUMNS: &str = "seq, operation_id, entry, order_id, command, operator, profile, \
     environment, amount_minor, currency, maintenance_reference, outcome, response_code, \
     response_message, payload, at_ms, prev_hash, hash";
 
 impl EntryRecord {
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<EntryRecord> {
+    pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<EntryRecord> {
         Ok(EntryRecord {
             seq: row.get(0)?,
             operation_id: row.get(1)?,
@@ -193,7 +236,7 @@ impl EntryRecord {
         })
     }
 
-    fn fields(&self) -> EntryFields<'_> {
+    pub(super) fn fields(&self) -> EntryFields<'_> {
         EntryFields {
             seq: self.seq,
             operation_id: self.operation_id,
@@ -242,7 +285,19 @@ pub struct OpenOperation {
 pub struct Journal {
     connection: Connection,
     path: PathBuf,
+    /// The journal's id and how its chain is keyed (`journal_meta`).
+    identity: Identity,
+    /// How entries are hashed: the key, when the key source has it.
+    hasher: ChainHasher,
+    /// Why there is no key, when there is none.
+    key_problem: Option<String>,
+    /// The keyring holds a key for this journal and the journal records no
+    /// keyed entries (see [`KEYING_REMOVED`]): nothing is appended.
+    keying_removed: bool,
 }
+
+/// Why a journal whose keying was removed is refused.
+const KEYING_REMOVED: &str = "the keyring holds a key for this journal, and the journal records no keyed entries: its record of keying was removed (run `apsdesk journal verify`; restore a verified backup)";
 
 /// The platform's place for the journal, e.g.
 /// `~/.local/share/apsdesk/journal.sqlite3` on Linux.
@@ -256,20 +311,93 @@ pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
 
-/// Whether a JSON payload holds an unmasked card number or security code.
-/// Only the card fields are looked at: fort ids are long digit runs too, and
-/// must not be mistaken for card numbers.
+/// Whether a payload holds an unmasked card number or security code,
+/// anywhere in it: the entry's own fields, the request and response
+/// parameters (JSON documents held as strings inside the payload), and the
+/// raw body text as received. Only the card fields are looked at: fort ids
+/// are long digit runs too, and must not be mistaken for card numbers.
 pub fn contains_card_number(payload: &str) -> bool {
-    let Ok(params) = crate::aps::params::Params::from_json(payload) else {
-        return false;
+    match serde_json::from_str::<serde_json::Value>(payload) {
+        Ok(value) => value_holds_card(&value, 0),
+        Err(_) => text_holds_card(payload),
+    }
+}
+
+/// Deeper than any payload apsdesk writes; a bound so that a hostile body
+/// cannot make the guard recurse without end.
+const MAX_NESTING: usize = 32;
+
+fn value_holds_card(value: &serde_json::Value, depth: usize) -> bool {
+    use serde_json::Value;
+    if depth > MAX_NESTING {
+        // Refused rather than stored unchecked.
+        return true;
+    }
+    match value {
+        Value::Object(fields) => fields.iter().any(|(name, value)| {
+            field_holds_card(name, value) || value_holds_card(value, depth + 1)
+        }),
+        Value::Array(items) => items.iter().any(|item| value_holds_card(item, depth + 1)),
+        // Parameters and bodies are kept as text: a JSON document inside a
+        // string is looked into; any other text is scanned for card fields.
+        Value::String(text) => match serde_json::from_str::<Value>(text) {
+            Ok(inner @ (Value::Object(_) | Value::Array(_))) => value_holds_card(&inner, depth + 1),
+            Ok(_) | Err(_) => text_holds_card(text),
+        },
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
+fn field_holds_card(name: &str, value: &serde_json::Value) -> bool {
+    let text = match value {
+        serde_json::Value::String(text) => text.clone(),
+        serde_json::Value::Number(number) => number.to_string(),
+        _ => return false,
     };
-    let unmasked_number = params.non_empty("card_number").is_some_and(|number| {
-        number.len() >= 12 && number.bytes().all(|byte| byte.is_ascii_digit())
-    });
-    let security_code = params
-        .non_empty("card_security_code")
-        .is_some_and(|code| code != crate::aps::secret::MASK);
-    unmasked_number || security_code
+    match name {
+        "card_number" => is_full_card_number(&text),
+        "card_security_code" => is_security_code(&text),
+        _ => false,
+    }
+}
+
+/// Twelve digits or more, spaces and dashes aside (a masked number has `*`).
+fn is_full_card_number(text: &str) -> bool {
+    let digits: Vec<u8> = text
+        .bytes()
+        .filter(|byte| !matches!(byte, b' ' | b'-'))
+        .collect();
+    digits.len() >= 12 && digits.iter().all(u8::is_ascii_digit)
+}
+
+/// Any digit: a masked code has none.
+fn is_security_code(text: &str) -> bool {
+    text != crate::aps::secret::MASK && text.bytes().any(|byte| byte.is_ascii_digit())
+}
+
+/// Card fields in free text (a form-encoded or malformed body): the value
+/// after `card_number` / `card_security_code` and any `"`, `'`, `:`, `=` or
+/// spaces.
+fn text_holds_card(text: &str) -> bool {
+    let value_after = |name: &str| {
+        text.match_indices(name)
+            .map(|(at, _)| {
+                let rest = &text[at + name.len()..];
+                let rest = rest.trim_start_matches(|c: char| {
+                    matches!(c, '"' | '\'' | ':' | '=' | '\\') || c.is_whitespace()
+                });
+                rest.chars()
+                    .take_while(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '*'))
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+    };
+    value_after("card_number")
+        .iter()
+        .any(|value| is_full_card_number(value.trim()))
+        || value_after("card_security_code")
+            .iter()
+            .any(|value| (3..=4).contains(&value.trim().len()) && is_security_code(value.trim()))
 }
 
 /// Inserts one entry row whose hash the caller computed.
@@ -317,20 +445,211 @@ pub(super) fn chain_head(connection: &Connection) -> rusqlite::Result<(i64, Stri
         .unwrap_or((0, chain::GENESIS.to_owned())))
 }
 
+/// The journal's WAL and shared-memory files.
+fn sidecars(path: &Path) -> [PathBuf; 2] {
+    ["-wal", "-shm"].map(|suffix| {
+        let mut name = path.file_name().unwrap_or_default().to_owned();
+        name.push(suffix);
+        path.with_file_name(name)
+    })
+}
+
 impl Journal {
-    /// Opens (creating if needed) the journal at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the journal at `path`, unkeyed (see
+    /// [`Journal::open_with`]), and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Journal> {
-        if let Some(parent) = path
-            .parent()
-            .filter(|parent| !parent.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent)?;
+        Journal::open_with(path, &KeySource::Unkeyed)
+    }
+
+    /// Opens (creating if needed) the journal at `path` with the chain key
+    /// from `keys`, and brings its schema up to date. A journal that has no
+    /// key yet gets one when `keys` can make it, and its chain is keyed from
+    /// the next entry on. Created private (`0600` in a `0700` directory).
+    pub fn open_with(path: &Path, keys: &KeySource) -> Result<Journal> {
+        files::create_private_parent(path)?;
+        // Created here, private, before SQLite opens it: SQLite gives the WAL
+        // and shared-memory files the database file's permissions.
+        match files::create_private_file(path) {
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                // A journal from before files were private: tightened, best
+                // effort (it may be a file the operator cannot chmod).
+                for file in std::iter::once(path.to_owned()).chain(sidecars(path)) {
+                    if let Err(error) = files::make_private(&file) {
+                        tracing::warn!("could not make {} private: {error}", file.display());
+                    }
+                }
+            }
+            Err(error) => return Err(error.into()),
         }
         let connection = Connection::open(path).map_err(|source| JournalError::Open {
             path: path.to_owned(),
             source,
         })?;
-        Journal::configure(connection, path)
+        let mut journal = Journal::configure(connection, path)?;
+        journal.use_key(keys)?;
+        Ok(journal)
+    }
+
+    /// Finds (or makes) the journal's key, and keys the chain from the next
+    /// entry when it was not keyed yet.
+    fn use_key(&mut self, keys: &KeySource) -> Result<()> {
+        self.identity = verify::read_identity(&self.connection)?;
+        if self.identity.journal_id.is_empty() {
+            // A schema from before `journal_meta` (tests of migrations).
+            return Ok(());
+        }
+        let key = match keys {
+            // Nothing to ask: no write, no lock.
+            KeySource::Unkeyed => {
+                self.key_problem = Some("no key source was given".to_owned());
+                None
+            }
+            KeySource::Unavailable(why) => {
+                self.key_problem = Some(why.clone());
+                None
+            }
+            KeySource::Keyring(_) | KeySource::Fixed(_)
+                if self.identity.keyed_from_seq.is_some() =>
+            {
+                self.existing_key(keys)
+            }
+            KeySource::Keyring(_) | KeySource::Fixed(_) => self.first_key(keys)?,
+        };
+        self.hasher = ChainHasher {
+            key,
+            keyed_from_seq: self.identity.keyed_from_seq,
+        };
+        Ok(())
+    }
+
+    /// The key of a journal that is keyed.
+    fn existing_key(&mut self, keys: &KeySource) -> Option<ChainKey> {
+        match keys.find(&self.identity.journal_id) {
+            KeyLookup::Found(key) => Some(key),
+            KeyLookup::Absent => {
+                self.key_problem = Some("the keyring has no key for this journal".to_owned());
+                None
+            }
+            KeyLookup::Unavailable(why) => {
+                self.key_problem = Some(why);
+                None
+            }
+        }
+    }
+
+    /// Keys a journal that is not keyed yet, from its next entry. In one write
+    /// transaction, so that processes opening the same journal at once make
+    /// one key between them, and no entry slips in between reading the head
+    /// and recording where keying starts.
+    fn first_key(&mut self, keys: &KeySource) -> Result<Option<ChainKey>> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let identity = verify::read_identity(&transaction)?;
+        if identity.keyed_from_seq.is_some() {
+            // Keyed by another process meanwhile.
+            drop(transaction);
+            self.identity = identity;
+            return Ok(self.existing_key(keys));
+        }
+        let key = match keys.find(&identity.journal_id) {
+            KeyLookup::Found(_) if keys.remembers_keys() => {
+                // The keyring made a key for this journal, so its chain was
+                // keyed; a journal that no longer says so had its keying
+                // removed to rewrite the chain without the key.
+                self.keying_removed = true;
+                self.key_problem = Some(KEYING_REMOVED.to_owned());
+                return Ok(None);
+            }
+            KeyLookup::Found(key) => key,
+            KeyLookup::Absent => match keys.create(&identity.journal_id) {
+                Ok(key) => key,
+                Err(why) => {
+                    self.key_problem = Some(why);
+                    return Ok(None);
+                }
+            },
+            KeyLookup::Unavailable(why) => {
+                self.key_problem = Some(why);
+                return Ok(None);
+            }
+        };
+        let (last_seq, _) = chain_head(&transaction)?;
+        transaction.execute(
+            "INSERT INTO journal_meta (name, value) VALUES ('keyed_from_seq', ?1)",
+            [(last_seq + 1).to_string()],
+        )?;
+        transaction.commit()?;
+        self.identity = verify::read_identity(&self.connection)?;
+        Ok(Some(key))
+    }
+
+    /// The journal's id and how its chain is keyed.
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// Why this journal has no key, when it has none.
+    pub fn key_problem(&self) -> Option<&str> {
+        self.key_problem.as_deref()
+    }
+
+    /// How this journal's entries are hashed (for writers of many entries).
+    pub(super) fn hasher(&self) -> &ChainHasher {
+        &self.hasher
+    }
+
+    /// The hash of a new entry, or why it cannot be made.
+    pub(super) fn entry_hash(
+        hasher: &ChainHasher,
+        identity: &Identity,
+        key_problem: Option<&str>,
+        prev_hash: &str,
+        fields: &EntryFields<'_>,
+    ) -> Result<String> {
+        hasher
+            .hash(prev_hash, fields)
+            .ok_or_else(|| JournalError::ChainKeyMissing {
+                journal_id: identity.journal_id.clone(),
+                from_seq: identity.keyed_from_seq.unwrap_or_default(),
+                why: key_problem
+                    .unwrap_or("the keyring has no key for this journal")
+                    .to_owned(),
+            })
+    }
+
+    /// Writes the chain's head to the anchor beside the journal. Called after
+    /// every committed append; a failure is logged, not returned, because the
+    /// entry is already durable (a lagging anchor is not reported as tampering).
+    pub(super) fn anchor_after_commit(&mut self) {
+        if let Err(error) = self.write_anchor() {
+            tracing::warn!("the journal's anchor could not be written: {error}");
+        }
+    }
+
+    /// Writes the chain's head to the anchor beside the journal.
+    pub fn write_anchor(&mut self) -> Result<()> {
+        if self.identity.journal_id.is_empty() {
+            return Ok(());
+        }
+        let (entries, last_hash) = chain_head(&self.connection)?;
+        Anchor::new(
+            &self.identity.journal_id,
+            entries,
+            &last_hash,
+            self.identity.keyed_from_seq,
+            self.hasher.key.as_ref(),
+        )
+        .write(&Anchor::path_for(&self.path))?;
+        if !self.identity.anchored {
+            self.connection.execute(
+                "INSERT OR IGNORE INTO journal_meta (name, value) VALUES ('anchored', '1')",
+                [],
+            )?;
+            self.identity.anchored = true;
+        }
+        Ok(())
     }
 
     /// Opens the journal at `path` at a given schema version only (tests of migrations).
@@ -341,9 +660,17 @@ impl Journal {
         })?;
         Journal::pragmas(&connection)?;
         schema::migrate_to(&mut connection, version)?;
+        let identity = verify::read_identity(&connection)?;
         Ok(Journal {
             connection,
             path: path.to_owned(),
+            hasher: ChainHasher {
+                key: None,
+                keyed_from_seq: identity.keyed_from_seq,
+            },
+            identity,
+            key_problem: None,
+            keying_removed: false,
         })
     }
 
@@ -363,6 +690,10 @@ impl Journal {
         Ok(Journal {
             connection,
             path: path.to_owned(),
+            identity: Identity::default(),
+            hasher: ChainHasher::default(),
+            key_problem: None,
+            keying_removed: false,
         })
     }
 
@@ -437,8 +768,12 @@ impl Journal {
     }
 
     /// Appends one entry to the chain, in the caller's transaction.
+    // One entry's parts and the chain it joins: each is needed, and a struct
+    // would only rename them.
+    #[allow(clippy::too_many_arguments)]
     fn append(
         transaction: &rusqlite::Transaction<'_>,
+        chain: (&ChainHasher, &Identity, Option<&str>),
         actor: &Actor,
         kind: EntryKind,
         operation_id: Option<i64>,
@@ -448,6 +783,14 @@ impl Journal {
     ) -> Result<i64> {
         if contains_card_number(entry.payload) {
             return Err(JournalError::CardNumberInPayload);
+        }
+        let (hasher, identity, key_problem) = chain;
+        if key_problem == Some(KEYING_REMOVED) {
+            return Err(JournalError::ChainKeyMissing {
+                journal_id: identity.journal_id.clone(),
+                from_seq: 0,
+                why: KEYING_REMOVED.to_owned(),
+            });
         }
         let (last_seq, prev_hash) = chain_head(transaction)?;
         let seq = last_seq + 1;
@@ -471,7 +814,7 @@ impl Journal {
             payload: entry.payload,
             at_ms,
         };
-        let hash = chain::entry_hash(&prev_hash, &fields);
+        let hash = Journal::entry_hash(hasher, identity, key_problem, &prev_hash, &fields)?;
         insert_entry(transaction, &fields, &prev_hash, &hash)?;
         Ok(seq)
     }
@@ -521,6 +864,7 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let operation_id = Journal::append(
             &transaction,
+            (&self.hasher, &self.identity, self.key_problem.as_deref()),
             actor,
             EntryKind::Request,
             None,
@@ -546,6 +890,7 @@ impl Journal {
             }
         }
         transaction.commit()?;
+        self.anchor_after_commit();
         Ok(operation_id)
     }
 
@@ -563,6 +908,7 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Journal::append(
             &transaction,
+            (&self.hasher, &self.identity, self.key_problem.as_deref()),
             actor,
             EntryKind::Result,
             Some(operation_id),
@@ -588,6 +934,7 @@ impl Journal {
             }
         }
         transaction.commit()?;
+        self.anchor_after_commit();
         Ok(())
     }
 
@@ -605,6 +952,7 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Journal::append(
             &transaction,
+            (&self.hasher, &self.identity, self.key_problem.as_deref()),
             actor,
             EntryKind::Resolution,
             Some(operation_id),
@@ -617,6 +965,7 @@ impl Journal {
             [operation_id],
         )?;
         transaction.commit()?;
+        self.anchor_after_commit();
         Ok(())
     }
 
@@ -634,6 +983,7 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Journal::append(
             &transaction,
+            (&self.hasher, &self.identity, self.key_problem.as_deref()),
             actor,
             EntryKind::Resolution,
             Some(operation_id),
@@ -642,6 +992,7 @@ impl Journal {
             entry,
         )?;
         transaction.commit()?;
+        self.anchor_after_commit();
         Ok(())
     }
 
@@ -774,77 +1125,109 @@ impl Journal {
         Ok(())
     }
 
-    /// Recomputes the chain from the first entry and reports the first break.
+    /// Recomputes the chain from the first entry and reports the first break
+    /// (keyed entries with the journal's key; without it, their links only).
     pub fn verify_chain(&self) -> Result<ChainReport> {
-        let mut statement = self
-            .connection
-            .prepare(&format!("SELECT {ENTRY_COLUMNS} FROM entries ORDER BY seq"))?;
-        let mut rows = statement.query([])?;
-        let mut previous = chain::GENESIS.to_owned();
-        let mut expected_seq = 1;
-        let mut checked = 0;
-        while let Some(row) = rows.next()? {
-            let entry = EntryRecord::from_row(row)?;
-            checked += 1;
-            let recomputed = chain::entry_hash(&previous, &entry.fields());
-            if entry.seq != expected_seq || entry.prev_hash != previous || entry.hash != recomputed
-            {
-                return Ok(ChainReport {
-                    entries_checked: checked,
-                    first_broken_seq: Some(entry.seq),
-                });
-            }
-            previous = entry.hash;
-            expected_seq += 1;
-        }
+        let check = verify::check_chain(&self.connection, &self.hasher)?;
         Ok(ChainReport {
-            entries_checked: checked,
-            first_broken_seq: None,
+            entries_checked: check.entries_checked,
+            first_broken_seq: check.first_broken_seq,
         })
     }
 
+    /// Everything `journal verify` checks: the chain, the anchor beside the
+    /// journal, and the order rows and open operations against the entries.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        let anchor = Anchor::read(&Anchor::path_for(&self.path));
+        let mut report = verify::verify(
+            &self.connection,
+            &self.hasher,
+            &anchor,
+            self.key_problem.as_deref(),
+        )?;
+        if self.keying_removed {
+            report.findings.insert(0, verify::Finding::KeyingRemoved);
+        }
+        Ok(report)
+    }
+
     /// Writes a consistent copy of the journal to `destination` while it is in
-    /// use (`VACUUM INTO`). The destination must not exist.
+    /// use (`VACUUM INTO`), private, with the anchor of what it holds inside
+    /// it (`backup_anchor`) and beside it (`<destination>.anchor`). The
+    /// destination must not exist.
     pub fn backup(&self, destination: &Path) -> Result<()> {
         if destination.exists() {
             return Err(JournalError::Io(std::io::Error::new(
                 std::io::ErrorKind::AlreadyExists,
-                format!("{} already exists", destination.display()),
+                format!(
+                    "{} already exists: choose a new file for the backup",
+                    destination.display()
+                ),
             )));
         }
-        self.connection
-            .execute("VACUUM INTO ?1", [destination.to_string_lossy().as_ref()])?;
+        files::create_private_parent(destination)?;
+        // Created empty and private first: VACUUM INTO fills an empty file,
+        // and the copy is never readable by others, even for a moment.
+        files::create_private_file(destination)?;
+        let copied = self
+            .connection
+            .execute("VACUUM INTO ?1", [destination.to_string_lossy().as_ref()])
+            .map_err(JournalError::from)
+            .and_then(|_| self.anchor_backup(destination));
+        if copied.is_err() {
+            let _ = std::fs::remove_file(destination);
+            let _ = std::fs::remove_file(Anchor::path_for(destination));
+        }
+        copied
+    }
+
+    /// Anchors a fresh backup: inside it and beside it.
+    fn anchor_backup(&self, destination: &Path) -> Result<()> {
+        let backup = Connection::open_with_flags(
+            destination,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let (entries, last_hash) = chain_head(&backup)?;
+        let identity = verify::read_identity(&backup)?;
+        let anchor = Anchor::new(
+            &identity.journal_id,
+            entries,
+            &last_hash,
+            identity.keyed_from_seq,
+            self.hasher.key.as_ref(),
+        );
+        if !identity.journal_id.is_empty() {
+            backup.execute(
+                "INSERT OR REPLACE INTO journal_meta (name, value) VALUES ('backup_anchor', ?1)",
+                [anchor.to_json()],
+            )?;
+        }
+        drop(backup);
+        anchor.write(&Anchor::path_for(destination))?;
         Ok(())
     }
 
-    /// Replaces the journal at `target` with the backup at `source`, after
-    /// checking that the backup is a sound journal with an intact chain. The
-    /// journal must not be open elsewhere.
-    pub fn restore(source: &Path, target: &Path) -> Result<ChainReport> {
-        let backup = Journal::open(source)?;
-        let integrity: String =
-            backup
-                .connection
-                .query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
-        if integrity != "ok" {
-            return Err(JournalError::Io(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("the backup is damaged: {integrity}"),
-            )));
-        }
-        let report = backup.verify_chain()?;
-        if !report.is_intact() {
-            return Ok(report);
-        }
-        let staged = target.with_extension("restoring");
-        let _ = std::fs::remove_file(&staged);
-        backup.backup(&staged)?;
-        drop(backup);
-        for suffix in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
-        }
-        std::fs::rename(&staged, target)?;
-        Ok(report)
+    /// Folds the WAL into the database file and empties it (before the file
+    /// is replaced: a stale WAL beside a new file would be replayed into it).
+    pub(super) fn checkpoint(&self) -> Result<()> {
+        self.connection
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Replaces the journal at `target` with the backup at `source`; see
+    /// [`super::restore`]. The journal must not be open elsewhere.
+    pub fn restore(
+        source: &Path,
+        target: &Path,
+        options: &super::restore::RestoreOptions<'_>,
+    ) -> Result<super::restore::RestoreReport> {
+        super::restore::restore(source, target, options)
+    }
+
+    /// The WAL and shared-memory files of the journal at `path`.
+    pub fn sidecars(path: &Path) -> [PathBuf; 2] {
+        sidecars(path)
     }
 }
 
@@ -862,5 +1245,33 @@ mod tests {
             r#"{"card_number":"400555******0001","card_security_code":"********"}"#
         ));
         assert!(!contains_card_number(r#"{"fort_id":"169000000000000001"}"#));
+    }
+
+    #[test]
+    fn card_fields_are_found_however_deep() {
+        // A response's parameters, held as a JSON string inside the payload.
+        let response = r#"{"response_code":"12000","card_number":"4005550000000001"}"#;
+        let payload = serde_json::json!({ "http_status": 200, "response": response }).to_string();
+        assert!(contains_card_number(&payload));
+        // The raw body as received, JSON or form-encoded.
+        let payload = serde_json::json!({ "raw_body": response }).to_string();
+        assert!(contains_card_number(&payload));
+        let payload = serde_json::json!({ "raw_body": "x=1&card_number=4005 5500 0000 0001&y=2" })
+            .to_string();
+        assert!(contains_card_number(&payload));
+        let payload =
+            serde_json::json!({ "raw_body": "<p>card_security_code: 123</p>" }).to_string();
+        assert!(contains_card_number(&payload));
+        // Nested objects and arrays.
+        assert!(contains_card_number(
+            r#"{"request":{"items":[{"card_number":4005550000000001}]}}"#
+        ));
+        // Masked values and fort ids are fine, at any depth.
+        let masked = r#"{"card_number":"400555******0001","fort_id":"169000000000000001","card_security_code":"********"}"#;
+        let payload = serde_json::json!({ "response": masked, "raw_body": masked }).to_string();
+        assert!(!contains_card_number(&payload));
+        assert!(!contains_card_number(
+            &serde_json::json!({ "raw_body": "card_number=400555******0001" }).to_string()
+        ));
     }
 }

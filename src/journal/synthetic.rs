@@ -12,7 +12,7 @@
 use rusqlite::params;
 use serde_json::json;
 
-use super::chain::{self, EntryFields};
+use super::chain::EntryFields;
 use super::store::{Journal, Result, chain_head, insert_entry};
 use crate::dice::Dice;
 
@@ -167,6 +167,12 @@ pub fn seed(
             .query_row("SELECT ifnull(max(id), 0) FROM orders", [], |row| {
                 row.get(0)
             })?;
+    // Hashed like every entry of this journal (keyed when it is).
+    let hasher = journal.hasher().clone();
+    let identity = journal.identity().clone();
+    let hash = |prev_hash: &str, fields: &EntryFields<'_>| {
+        Journal::entry_hash(&hasher, &identity, None, prev_hash, fields)
+    };
     while report.orders < spec.orders {
         let batch_end = (report.orders + BATCH).min(spec.orders);
         let transaction = journal.connection_mut().transaction()?;
@@ -199,9 +205,9 @@ pub fn seed(
                     payload: &request_payload,
                     at_ms,
                 };
-                let hash = chain::entry_hash(&prev_hash, &request);
-                insert_entry(&transaction, &request, &prev_hash, &hash)?;
-                prev_hash = hash;
+                let request_hash = hash(&prev_hash, &request)?;
+                insert_entry(&transaction, &request, &prev_hash, &request_hash)?;
+                prev_hash = request_hash;
 
                 seq += 1;
                 at_ms += 300 + i64::try_from(dice.below(1_500)).unwrap_or(0);
@@ -230,14 +236,15 @@ pub fn seed(
                     payload: &result_payload,
                     at_ms,
                 };
-                let hash = chain::entry_hash(&prev_hash, &result);
-                insert_entry(&transaction, &result, &prev_hash, &hash)?;
-                prev_hash = hash;
+                let result_hash = hash(&prev_hash, &result)?;
+                insert_entry(&transaction, &result, &prev_hash, &result_hash)?;
+                prev_hash = result_hash;
                 at_ms += i64::try_from(dice.below(3 * 24 * 3600 * 1000)).unwrap_or(0);
                 report.operations += 1;
             }
         }
         transaction.commit()?;
+        journal.anchor_after_commit();
         report.orders = batch_end;
         progress(report.orders, spec.orders);
     }
@@ -490,7 +497,7 @@ impl SyntheticOrder {
     }
 
     fn result_payload(&self, operation: &Operation, code: &str) -> String {
-        let response = json!({
+        let mut response = json!({
             "command": operation.command,
             "merchant_reference": self.reference,
             "fort_id": self.fort_id,
@@ -498,6 +505,21 @@ impl SyntheticOrder {
             "status": operation.status,
             "payment_option": self.option,
         });
+        // A status check answers the order's totals and its last transaction's
+        // status, as APS does: replaying the entries (`journal verify`)
+        // arrives at the order row written here.
+        if operation.command == "CHECK_STATUS" {
+            let transaction_status = self
+                .operations
+                .iter()
+                .rev()
+                .find(|earlier| earlier.command != "CHECK_STATUS")
+                .map_or("", |earlier| earlier.status);
+            response["authorized_amount"] = json!(self.authorized.to_string());
+            response["captured_amount"] = json!(self.captured.to_string());
+            response["refunded_amount"] = json!(self.refunded.to_string());
+            response["transaction_status"] = json!(transaction_status);
+        }
         json!({ "http_status": 200, "attempts": 1, "response": response.to_string() }).to_string()
     }
 }

@@ -116,9 +116,30 @@ impl Vault {
     }
 
     fn entry(&self, profile: &str, kind: SecretKind) -> Result<keyring_core::Entry, ProfileError> {
+        self.named_entry(&format!("{profile}/{}", kind.name()))
+    }
+
+    fn named_entry(&self, user: &str) -> Result<keyring_core::Entry, ProfileError> {
         self.store
-            .build(SERVICE, &format!("{profile}/{}", kind.name()), None)
+            .build(SERVICE, user, None)
             .map_err(|error| keyring_error("reaching the keyring", &error))
+    }
+
+    /// A keyring item that belongs to no profile (a journal's chain key,
+    /// under `journal/<id>`), or `None` when the keyring has no such entry.
+    pub fn get_item(&self, user: &str) -> Result<Option<Secret>, ProfileError> {
+        match self.named_entry(user)?.get_password() {
+            Ok(value) => Ok(Some(Secret::new(value))),
+            Err(KeyringError::NoEntry) => Ok(None),
+            Err(error) => Err(keyring_error("reading a secret from the keyring", &error)),
+        }
+    }
+
+    /// Stores a keyring item that belongs to no profile.
+    pub fn put_item(&self, user: &str, secret: &Secret) -> Result<(), ProfileError> {
+        self.named_entry(user)?
+            .set_password(secret.expose())
+            .map_err(|error| keyring_error("storing a secret in the keyring", &error))
     }
 
     /// The keyring entry of a secret, for tests that inject errors.

@@ -73,7 +73,10 @@ pub fn write_batch(
         match output {
             BatchOutput::OnePerOrder => {
                 if let Some(path) = target.choose(&file_name(order, None)) {
-                    std::fs::write(&path, render(&receipt, language, layout))?;
+                    crate::journal::files::write_private(
+                        &path,
+                        &render(&receipt, language, layout),
+                    )?;
                     written.push(path);
                 }
             }
@@ -87,7 +90,7 @@ pub fn write_batch(
         && !combined.is_empty()
         && let Some(path) = target.choose(Path::new("receipts.pdf"))
     {
-        std::fs::write(&path, render_many(&combined, language, layout))?;
+        crate::journal::files::write_private(&path, &render_many(&combined, language, layout))?;
         written.push(path);
     }
     Ok(written)

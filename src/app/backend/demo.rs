@@ -16,8 +16,10 @@ impl Backend {
         // What crashed or killed runs left behind goes first.
         crate::app::demo_dir::clean_stale(&std::env::temp_dir());
         let dir = crate::app::demo_dir::new_path(&std::env::temp_dir());
-        std::fs::create_dir_all(&dir)?;
-        let journal = Journal::open(&dir.join("journal.sqlite3"))?;
+        crate::journal::files::create_private_dir(&dir)?;
+        // A throw-away journal, keyed like any other with a key of its own.
+        let keys = crate::journal::key::KeySource::Fixed(crate::journal::key::ChainKey::random());
+        let journal = Journal::open_with(&dir.join("journal.sqlite3"), &keys)?;
         let client = Client::new(&simulator.endpoint(), simulator.credentials())?;
         let session = Session {
             profile: "demo".to_owned(),

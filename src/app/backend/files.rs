@@ -34,7 +34,7 @@ impl Backend {
                 else {
                     return Ok(None);
                 };
-                std::fs::write(&path, pdf)?;
+                crate::journal::files::write_private(&path, &pdf)?;
                 if target.opens_saved_files() {
                     crate::app::files::open_with_os(&path)?;
                 }
@@ -59,7 +59,7 @@ impl Backend {
             let Some(path) = target.choose(std::path::Path::new("orders.csv")) else {
                 return TaskResult::Failed("not saved".to_owned());
             };
-            let written = std::fs::File::create(&path)
+            let written = crate::journal::files::create_private_or_replace(&path)
                 .map_err(crate::journal::JournalError::from)
                 .and_then(|file| {
                     crate::journal::export::export_csv(

@@ -10,10 +10,10 @@ use std::sync::{Arc, Mutex};
 use crate::aps::Language;
 use crate::aps::client::Client;
 use crate::aps::request::CheckStatus;
-use crate::journal::chain::ChainReport;
 use crate::journal::desk::{Operation, Resolution, Ticket};
 use crate::journal::query::Cursor;
 use crate::journal::store::{EntryRecord, OpenOperation, OrderRecord};
+use crate::journal::verify::VerifyReport;
 use crate::journal::{Actor, Desk, Journal, OrderFilter};
 use crate::sim::{RunningSimulator, Seed, SimConfig};
 
@@ -74,7 +74,8 @@ pub enum TaskResult {
     Operation(OperationResult),
     Reconciled(Vec<(i64, Resolution)>),
     Activity(Vec<EntryRecord>),
-    Chain(ChainReport),
+    /// What `journal verify` found (chain, anchor, derived state).
+    Chain(VerifyReport),
     BulkRow {
         index: usize,
         state: RowState,

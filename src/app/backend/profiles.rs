@@ -131,7 +131,8 @@ impl Backend {
                 .credentials(&name)
                 .map_err(anyhow::Error::from)
                 .and_then(|(profile, credentials)| {
-                    let journal = Journal::open(&journal)?;
+                    let keys = crate::journal::key::KeySource::native();
+                    let journal = Journal::open_with(&journal, &keys)?;
                     Backend::profile(&runtime, journal, &profile, credentials)
                 });
             match built {

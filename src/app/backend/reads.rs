@@ -87,7 +87,7 @@ impl Backend {
     }
 
     pub fn verify_chain(&self) {
-        self.spawn_journal(|journal| match journal.verify_chain() {
+        self.spawn_journal(|journal| match journal.verify() {
             Ok(report) => TaskResult::Chain(report),
             Err(error) => TaskResult::Failed(error.to_string()),
         });

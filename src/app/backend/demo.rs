@@ -1,7 +1,10 @@
 //! The demo: an in-process simulator with seeded orders, looked up into a
 //! throw-away journal.
 
-use super::*;
+use super::{
+    Arc, Backend, Client, Journal, RunningSimulator, Seed, Session, SimConfig, TaskResult,
+    operator_name,
+};
 
 impl Backend {
     /// The demo: an in-process simulator with its seeded orders and a fresh

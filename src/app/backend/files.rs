@@ -1,7 +1,7 @@
 //! Files the operator asks for: receipts and CSV exports through the OS
 //! dialog, and a CSV loaded for Bulk.
 
-use super::*;
+use super::{Arc, Backend, OrderFilter, PathBuf, TaskResult};
 
 impl Backend {
     /// A receipt of an order (or one of its operations) saved where `target`

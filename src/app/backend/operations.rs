@@ -1,7 +1,10 @@
 //! Operations: every submission goes through the desk ([`Desk::submit`]);
 //! Bulk runs rows four at a time; reconciliation on demand and at start-up.
 
-use super::*;
+use super::{
+    Arc, Backend, BulkControl, BulkKind, CheckStatus, Desk, Language, Operation, RowState,
+    TaskResult, Ticket, operation_result,
+};
 
 impl Backend {
     /// Sends an operation through the desk (journaled; the order held while

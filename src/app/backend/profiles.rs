@@ -1,7 +1,7 @@
 //! Profiles: the store in the config directory and the keyring, read and
 //! written as tasks; opening and switching to a profile's account.
 
-use super::*;
+use super::{Arc, Backend, Client, Journal, Mutex, PathBuf, Session, TaskResult, operator_name};
 
 impl Backend {
     /// A real account: a profile's credentials (already read from the keyring)

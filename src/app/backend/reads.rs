@@ -1,7 +1,7 @@
 //! Reading the journal for the screens: pages, counts, details, links and
 //! the activity, always scoped to the open account.
 
-use super::*;
+use super::{Backend, Cursor, OrderDetail, OrderFilter, TaskResult};
 
 impl Backend {
     /// A page of orders; `append` continues the list after `after`.

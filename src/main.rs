@@ -1,10 +1,21 @@
 //! The `apsdesk` binary: parses the command line and hands it to the library.
+//!
+//! On Windows it is a GUI-subsystem program, so that the app started from the
+//! Start menu opens no console window beside it; the command line still
+//! prints, because the process attaches to the console of the terminal that
+//! started it (see [`console`]).
+
+// One binary for the app and the command line: the subsystem is the GUI's,
+// and the command line borrows its parent's console at start-up.
+#![cfg_attr(windows, windows_subsystem = "windows")]
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
+    #[cfg(windows)]
+    console::attach_to_parent();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("APSDESK_LOG")
@@ -19,6 +30,37 @@ fn main() -> ExitCode {
             eprintln!("error: {err:#}");
             // 2: invalid input, nothing was sent.
             ExitCode::from(2)
+        }
+    }
+}
+
+/// A GUI-subsystem process starts with no console. Started from a terminal
+/// (cmd, PowerShell), it attaches to that terminal's console so that
+/// `apsdesk --version`, `sign`, `orders` and the errors print there. Output
+/// redirected to a file or a pipe already has its handles and is left alone;
+/// started from Explorer or the Start menu there is no parent console and
+/// nothing opens. Caveat: cmd.exe does not wait for a GUI-subsystem program,
+/// so its prompt may print before the output (`start /wait apsdesk ...` or
+/// PowerShell's pipeline wait for it).
+#[cfg(windows)]
+#[allow(unsafe_code)]
+mod console {
+    use windows_sys::Win32::System::Console::{
+        ATTACH_PARENT_PROCESS, AttachConsole, GetStdHandle, STD_ERROR_HANDLE, STD_OUTPUT_HANDLE,
+    };
+
+    pub fn attach_to_parent() {
+        // SAFETY: GetStdHandle and AttachConsole take plain values, touch no
+        // memory of ours, and report failure through their return values,
+        // which is all that is read. Rust's stdout and stderr look the
+        // handles up on every write, so they see the attached console.
+        unsafe {
+            let out = GetStdHandle(STD_OUTPUT_HANDLE);
+            let err = GetStdHandle(STD_ERROR_HANDLE);
+            if out.is_null() || err.is_null() {
+                // Fails with no parent console (Explorer): nothing to do.
+                AttachConsole(ATTACH_PARENT_PROCESS);
+            }
         }
     }
 }

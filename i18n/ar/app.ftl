@@ -206,3 +206,21 @@ confirm-production-void = اكتب المرجع التجاري ({ $reference }) 
 confirm-reference-mismatch = المرجع المكتوب غير مطابق.
 signature-verify-missing = لا يحتوي المدخل على توقيع للتحقق منه.
 signature-response-note = يُتحقق هنا من توقيع الرد فقط: الأداة لا تنتج توقيع رد أبداً.
+
+# عنوان النافذة ونافذة «حول» (المسألة 14).
+window-title = apsdesk — { $profile } · { $environment }
+window-title-demo = apsdesk — عرض تجريبي (محاكاة، لا أموال حقيقية)
+title-production = الإنتاج
+title-sandbox = بيئة الاختبار
+title-simulator = المحاكي
+title-custom = خادم مخصص
+nav-about = حول
+about-title = حول apsdesk
+about-version = apsdesk { $version }
+about-description = مكتب خلفي على سطح المكتب لتجار خدمات الدفع من أمازون.
+about-licence = apsdesk برنامج حر بموجب رخصة MIT أو رخصة Apache 2.0، حسب اختيارك.
+about-fonts = الخطوط المرفقة: Noto Sans وNoto Sans Arabic، بموجب رخصة SIL Open Font License 1.1.
+about-third-party = رخص المكتبات التي بُني منها مدرجة في الملف THIRD-PARTY-LICENSES.txt المثبت مع البرنامج.
+about-licence-text = نص الرخصة: { $licence }
+about-close = إغلاق
+journal-already-open = هذا السجل مفتوح بالفعل في نافذة apsdesk أخرى: استخدم تلك النافذة.

@@ -202,3 +202,21 @@ confirm-production-void = Type the merchant reference ({ $reference }) to confir
 confirm-reference-mismatch = The reference typed does not match.
 signature-verify-missing = The input has no signature to verify.
 signature-response-note = A response's signature is only verified here: the tool never produces one.
+
+# The window's title and the About box (issue 14).
+window-title = apsdesk — { $profile } · { $environment }
+window-title-demo = apsdesk — demo (simulated, no real money)
+title-production = PRODUCTION
+title-sandbox = Sandbox
+title-simulator = Simulator
+title-custom = Custom endpoint
+nav-about = About
+about-title = About apsdesk
+about-version = apsdesk { $version }
+about-description = A desktop back office for merchants of Amazon Payment Services.
+about-licence = apsdesk is free software under the MIT licence or the Apache License 2.0, at your choice.
+about-fonts = Bundled fonts: Noto Sans and Noto Sans Arabic, under the SIL Open Font License 1.1.
+about-third-party = The licences of the libraries it is built from are listed in THIRD-PARTY-LICENSES.txt, installed with the app.
+about-licence-text = Licence text: { $licence }
+about-close = Close
+journal-already-open = This journal is already open in another apsdesk window: use that window.

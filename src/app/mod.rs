@@ -14,16 +14,22 @@
 //! - [`signature`]: the signature tool with the profile's phrase.
 //! - [`i18n`]: Fluent texts, English and Arabic; [`widgets`]: fonts and
 //!   bidi-aware labels (the same helper as the receipts).
+//! - As an installed program: [`about`] (version, licences), [`instance`]
+//!   (one window per journal), [`renderer`] (glow, else wgpu); the window's
+//!   title names the profile and the environment.
 
+pub mod about;
 pub mod activity;
 pub mod backend;
 pub mod bulk;
 pub mod demo_dir;
 pub mod files;
 pub mod i18n;
+pub mod instance;
 pub mod links;
 pub mod operation;
 pub mod profiles;
+pub mod renderer;
 pub mod results;
 pub mod signature;
 pub mod tokens;
@@ -190,6 +196,13 @@ pub struct DeskApp {
     toasts: Vec<Toast>,
     commands: Vec<AppCommand>,
     first_frame_logged: bool,
+    /// The About box is open.
+    pub about_open: bool,
+    /// The window title last sent, so that it is sent only when it changes.
+    title_sent: String,
+    /// The lock on the journal this window works on (none for the demo,
+    /// whose journal is its own).
+    pub journal_lock: Option<instance::JournalLock>,
 }
 
 impl std::fmt::Debug for DeskApp {
@@ -232,6 +245,9 @@ impl DeskApp {
             toasts: Vec::new(),
             commands: Vec::new(),
             first_frame_logged: false,
+            about_open: false,
+            title_sent: String::new(),
+            journal_lock: None,
             settings,
             backend,
         };
@@ -510,7 +526,31 @@ impl DeskApp {
                 self.backend.save_profile(profile, secrets);
             }
             AppCommand::UseProfile(name) => match self.journal_for_profiles.clone() {
-                Some(journal) => self.backend.switch_to(name, journal),
+                Some(journal) => {
+                    // The installation's journal may be open in another
+                    // window: one window per journal.
+                    if self
+                        .journal_lock
+                        .as_ref()
+                        .is_some_and(|lock| lock.journal() == journal)
+                    {
+                        self.backend.switch_to(name, journal);
+                    } else {
+                        match instance::JournalLock::acquire(&journal) {
+                            Ok(lock) => {
+                                self.journal_lock = Some(lock);
+                                self.backend.switch_to(name, journal);
+                            }
+                            Err(instance::LockError::Held(_)) => {
+                                let text = self.tr.text("journal-already-open");
+                                self.toast(ctx, text);
+                            }
+                            Err(error @ instance::LockError::Io { .. }) => {
+                                self.toast(ctx, error.to_string());
+                            }
+                        }
+                    }
+                }
                 None => self.toast(ctx, "no data directory for the journal".to_owned()),
             },
             AppCommand::SetDark(dark) => {
@@ -537,6 +577,11 @@ impl DeskApp {
             }
         }
         self.settings.filter = self.transactions.filter.clone();
+        let title = self.window_title();
+        if title != self.title_sent {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title_sent = title;
+        }
         egui::Panel::top("banner").show(ui, |ui| self.banner_ui(ui));
         egui::Panel::top("navigation").show(ui, |ui| self.navigation_ui(ui));
         egui::Panel::bottom("toasts").show(ui, |ui| {
@@ -582,6 +627,9 @@ impl DeskApp {
         {
             self.dialog = None;
         }
+        if self.about_open {
+            about::show(&ctx, &self.tr, &mut self.about_open);
+        }
         self.shortcuts(&ctx, &mut commands);
         self.commands.extend(commands);
         if !self.commands.is_empty() {
@@ -598,6 +646,28 @@ impl DeskApp {
             session.profile,
             self.backend.desk().client.credentials().merchant_identifier,
             session.environment
+        )
+    }
+
+    /// The window's title: the app, the profile and the environment, so that
+    /// the task bar and Alt-Tab tell a production window from a sandbox one.
+    pub fn window_title(&self) -> String {
+        let session = self.backend.session();
+        if session.demo {
+            return self.tr.text("window-title-demo");
+        }
+        let environment = self.tr.text(match session.environment.as_str() {
+            "production" => "title-production",
+            "sandbox" => "title-sandbox",
+            "custom" => "title-custom",
+            _ => "title-simulator",
+        });
+        self.tr.args(
+            "window-title",
+            &[
+                ("profile", session.profile.clone().into()),
+                ("environment", environment.into()),
+            ],
         )
     }
 
@@ -724,6 +794,11 @@ impl DeskApp {
             if ui.button(widget_text(ui, &theme, rtl, false)).clicked() {
                 self.commands.push(AppCommand::SetDark(!dark));
             }
+            ui.separator();
+            let about = self.tr.text("nav-about");
+            if ui.button(widget_text(ui, &about, rtl, false)).clicked() {
+                self.about_open = true;
+            }
         });
     }
 }
@@ -758,6 +833,12 @@ pub enum Launch {
 /// Opens the window. Returns when it closes.
 pub fn run(launch: Launch) -> anyhow::Result<()> {
     LAUNCHED.get_or_init(std::time::Instant::now);
+    // One window per journal, checked before the keyring or the journal is
+    // touched (the demo's journal is its own).
+    let journal_lock = match &launch {
+        Launch::Demo => None,
+        Launch::Profile { journal, .. } => Some(instance::JournalLock::acquire(journal)?),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -783,32 +864,67 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
     if let Some(dir) = &demo_dir {
         demo_dir::remove_on_signals(runtime.handle(), dir.clone());
     }
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("apsdesk")
-            .with_inner_size([1280.0, 800.0]),
-        ..eframe::NativeOptions::default()
-    };
-    let opened = eframe::run_native(
-        "apsdesk",
-        options,
-        Box::new(move |creation| {
-            let settings: Settings = creation
-                .storage
-                .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
-                .unwrap_or_default();
-            Ok(Box::new(DeskApp::new(
-                backend,
-                settings,
-                &creation.egui_ctx,
-            )))
-        }),
-    )
-    .map_err(|error| anyhow::anyhow!("the window could not open: {error}"));
+    // Taken by the first renderer that gets as far as creating the app; a
+    // renderer that fails before leaves it for the next.
+    let parts = std::cell::RefCell::new(Some((backend, journal_lock)));
+    let mut opened = Err(anyhow::anyhow!("no renderer to try"));
+    for renderer in renderer::order_from_env() {
+        tracing::info!("starting the window with the {} renderer", renderer.name());
+        let options = eframe::NativeOptions {
+            viewport: egui::ViewportBuilder::default()
+                .with_title("apsdesk")
+                .with_app_id("apsdesk")
+                .with_icon(std::sync::Arc::new(window_icon()))
+                .with_inner_size([1280.0, 800.0]),
+            renderer: renderer.into(),
+            ..eframe::NativeOptions::default()
+        };
+        let result = eframe::run_native(
+            "apsdesk",
+            options,
+            Box::new(|creation| {
+                let (backend, journal_lock) = parts
+                    .borrow_mut()
+                    .take()
+                    .ok_or("the app was already created")?;
+                let settings: Settings = creation
+                    .storage
+                    .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
+                    .unwrap_or_default();
+                let mut app = DeskApp::new(backend, settings, &creation.egui_ctx);
+                app.journal_lock = journal_lock;
+                Ok(Box::new(app))
+            }),
+        );
+        let app_created = parts.borrow().is_none();
+        match result {
+            Ok(()) => {
+                opened = Ok(());
+                break;
+            }
+            // The window was up and then failed (lost its display): another
+            // renderer would only open a second window.
+            Err(error) if app_created => {
+                opened = Err(anyhow::anyhow!("the window failed: {error}"));
+                break;
+            }
+            Err(error) => {
+                tracing::warn!("the {} renderer could not start: {error}", renderer.name());
+                opened = Err(anyhow::anyhow!("the window could not open: {error}"));
+            }
+        }
+    }
     if let Some(dir) = &demo_dir {
         let _ = std::fs::remove_dir_all(dir);
     }
     opened?;
     drop(runtime);
     Ok(())
+}
+
+/// The window and task bar icon (the installers carry the same design as
+/// files for the desktop's menus).
+fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/apsdesk-256.png"))
+        .unwrap_or_default()
 }

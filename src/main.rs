@@ -16,14 +16,29 @@ use clap::Parser;
 fn main() -> ExitCode {
     #[cfg(windows)]
     console::attach_to_parent();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("APSDESK_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = apsdesk::cli::Cli::parse();
+    // The app also logs to a file: started from a menu it has no terminal,
+    // and support asks for what it logged (the renderer, the first frame,
+    // warnings). The command line logs to stderr only.
+    let app = cli.command.is_none();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("APSDESK_LOG").unwrap_or_else(|_| {
+        if app {
+            "warn,apsdesk=info".into()
+        } else {
+            "warn".into()
+        }
+    });
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match app.then(log_file).flatten() {
+        Some(file) => {
+            use tracing_subscriber::fmt::writer::MakeWriterExt;
+            builder
+                .with_ansi(false)
+                .with_writer(std::io::stderr.and(std::sync::Mutex::new(file)))
+                .init();
+        }
+        None => builder.with_writer(std::io::stderr).init(),
+    }
     match apsdesk::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -32,6 +47,28 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The app's log file, `apsdesk.log` in the platform's log folder (see
+/// README, "Where apsdesk keeps its files"); the previous one is kept as
+/// `apsdesk.log.1` once it passes 5 MB. None when there is no such folder or
+/// it cannot be written: the app then logs to stderr only.
+fn log_file() -> Option<std::fs::File> {
+    let dirs = directories::ProjectDirs::from("com", "apsdesk", "apsdesk")?;
+    let dir = dirs
+        .state_dir()
+        .unwrap_or(dirs.data_local_dir())
+        .join("logs");
+    std::fs::create_dir_all(&dir).ok()?;
+    let path = dir.join("apsdesk.log");
+    if std::fs::metadata(&path).is_ok_and(|meta| meta.len() > 5 * 1024 * 1024) {
+        let _ = std::fs::rename(&path, dir.join("apsdesk.log.1"));
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .ok()
 }
 
 /// A GUI-subsystem process starts with no console. Started from a terminal

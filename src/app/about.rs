@@ -25,6 +25,8 @@ pub fn show(ctx: &egui::Context, tr: &Tr, open: &mut bool) {
         .id(egui::Id::unique("about"))
         .open(open)
         .collapsible(false)
+        // Centred, below the banner: the account stays in view.
+        .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .resizable(true)
         .default_width(520.0)
         .show(ctx, |ui| {

@@ -362,7 +362,21 @@ fn a_profile_goes_to_the_credential_manager_and_comes_back() {
         stderr(&output)
     );
     // The secrets are nowhere in clear: not in the config folder, not in the
-    // prefix's registry files.
+    // prefix's registry files (where wine keeps its Credential Manager).
+    // wineserver writes those when it exits: end the simulator, the prefix's
+    // last process, and wait for it.
+    drop(windows);
+    let wine = std::env::var("APSDESK_WINE").unwrap_or_else(|_| "wine".to_owned());
+    let server = std::path::Path::new(&wine).with_file_name(if wine.ends_with("64") {
+        "wineserver64"
+    } else {
+        "wineserver"
+    });
+    let status = Command::new(&server)
+        .arg("-w")
+        .status()
+        .unwrap_or_else(|error| panic!("{}: {error}", server.display()));
+    assert!(status.success(), "wineserver -w: {status}");
     let prefix = std::env::var("WINEPREFIX").expect("WINEPREFIX");
     let phrase = credentials.request_phrase.expose().to_owned();
     let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&prefix)

@@ -386,6 +386,14 @@ fn a_profile_goes_to_the_credential_manager_and_comes_back() {
         .filter(|path| path.extension().is_some_and(|extension| extension == "reg"))
         .collect();
     assert!(!files.is_empty(), "the prefix has registry files");
+    // And they are where the Credential Manager keeps them (encrypted).
+    assert!(
+        files.iter().any(|file| {
+            String::from_utf8_lossy(&std::fs::read(file).unwrap_or_default())
+                .contains("Credential Manager\\\\Generic")
+        }),
+        "no Credential Manager entries in the prefix's registry"
+    );
     files.extend(
         std::fs::read_dir(dir.path())
             .expect("config")

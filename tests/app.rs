@@ -323,7 +323,7 @@ fn a_refund_beyond_what_was_captured_is_refused() {
         .and_then(|dialog| dialog.result.clone())
         .expect("result");
     assert_eq!(result.class, Some(OutcomeClass::Declined));
-    assert_eq!(result.response_code.as_deref(), Some("07048"));
+    assert_eq!(result.response_code.as_deref(), Some("00048"));
     assert_eq!(sim_totals(sim(&harness), "KR-1").2, 0);
 }
 

@@ -144,10 +144,10 @@ async fn a_refund_beyond_the_captured_amount_is_declined_and_moves_nothing() {
     desk.run(&capture("J-2", "2.000")).await.expect("sent");
     let report = desk.run(&refund("J-2", "2.001")).await.expect("sent");
     assert_eq!(report.outcome.class, OutcomeClass::Declined);
-    assert_eq!(report.outcome.response_code(), Some("07048"));
+    assert_eq!(report.outcome.response_code(), Some("00048"));
     let order = report.order.expect("recorded");
     assert_eq!(order.refunded_minor, 0);
-    assert_eq!(order.last_response_code.as_deref(), Some("07048"));
+    assert_eq!(order.last_response_code.as_deref(), Some("00048"));
     assert_eq!(
         open_count(&desk),
         0,

@@ -135,7 +135,7 @@ fn exit_codes_say_what_happened() {
     // 1: declined (more than captured).
     let output = run(money("refund", "6.001"));
     assert_eq!(code(&output), 1, "{}", stdout(&output));
-    assert!(stdout(&output).contains("07048"));
+    assert!(stdout(&output).contains("00048"));
 
     // 4: untrusted (the answer is signed with another phrase).
     harness

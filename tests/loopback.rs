@@ -101,7 +101,7 @@ async fn partial_captures_then_refunds_then_status() {
     let outcome = client.send(&refund, Language::En).await.expect("sent");
     assert_eq!(
         (outcome.class, outcome.response_code()),
-        (OutcomeClass::Declined, Some("07048"))
+        (OutcomeClass::Declined, Some("00048"))
     );
 
     let response = status(&client, "ORD-1").await;
@@ -493,7 +493,7 @@ async fn knet_purchases_carry_their_receipt_fields_and_refuse_capture() {
     );
     let capture = Capture::parse(&form("K-1", "1", "KWD")).expect("valid");
     let outcome = client.send(&capture, Language::En).await.expect("sent");
-    assert_eq!(outcome.response_code(), Some("05049"));
+    assert_eq!(outcome.response_code(), Some("00049"));
 }
 
 #[tokio::test]

@@ -165,8 +165,8 @@ fn rules_as_a_table() {
         ),
         (
             "refund with nothing captured",
-            vec![auth("A", "10000"), money(Command::Refund, "A", "1")],
-            "07048",
+            vec![auth("A", "10000"), money(Command::Refund, "A", "10")],
+            "00048",
         ),
         (
             "partial refunds up to the captured amount",
@@ -183,9 +183,9 @@ fn rules_as_a_table() {
             vec![
                 auth("A", "10000"),
                 money(Command::Capture, "A", "6000"),
-                money(Command::Refund, "A", "6001"),
+                money(Command::Refund, "A", "6010"),
             ],
-            "07048",
+            "00048",
         ),
         (
             "KNET purchase",
@@ -203,12 +203,31 @@ fn rules_as_a_table() {
                 purchase_by("K", "KNET", "KWD"),
                 money(Command::Capture, "K", "1"),
             ],
-            "05049",
+            "00049",
         ),
         (
             "void of a KNET purchase",
             vec![purchase_by("K", "KNET", "KWD"), void("K")],
-            "09049",
+            "00049",
+        ),
+        (
+            "void of a BENEFIT purchase",
+            vec![purchase_by("B", "BENEFIT", "BHD"), void("B")],
+            "00049",
+        ),
+        (
+            "authorization by KNET",
+            vec![signed(
+                Command::Authorization,
+                &[
+                    ("merchant_reference", "K"),
+                    ("amount", "5000"),
+                    ("currency", "KWD"),
+                    ("customer_email", "c@example.com"),
+                    ("payment_option", "KNET"),
+                ],
+            )],
+            "00049",
         ),
         (
             "refund of a KNET purchase",
@@ -365,4 +384,28 @@ fn expired_cards_and_unknown_cards_are_refused() {
         ],
     );
     assert_eq!(run(&[unknown]).text("response_code"), Some("03016"));
+}
+
+/// The guide's error table: a refund beyond the captured amount is `00048`
+/// and moves nothing; a capture or void of a purchase-only purchase is
+/// `00049` and leaves the order as it was.
+#[test]
+fn the_guides_00048_and_00049_move_nothing() {
+    let mut state = fresh();
+    state.handle(&auth("A", "10000"), now());
+    state.handle(&money(Command::Capture, "A", "6000"), now());
+    let refund = state.handle(&money(Command::Refund, "A", "6010"), now());
+    assert_eq!(refund.text("response_code"), Some("00048"));
+    assert_eq!(refund.text("status"), Some("00"));
+    let order = state.order("A").expect("kept");
+    assert_eq!((order.captured, order.refunded), (6000, 0));
+
+    state.handle(&purchase_by("K", "KNET", "KWD"), now());
+    let capture = state.handle(&money(Command::Capture, "K", "1000"), now());
+    let void = state.handle(&void("K"), now());
+    assert_eq!(capture.text("response_code"), Some("00049"));
+    assert_eq!(void.text("response_code"), Some("00049"));
+    let order = state.order("K").expect("kept");
+    assert_eq!((order.captured, order.voided), (5000, false));
+    assert_eq!(order.history.len(), 1, "only the purchase: {:?}", order.history);
 }

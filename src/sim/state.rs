@@ -12,6 +12,9 @@
 //! repeats the `maintenance_reference` of an applied refund answers the first
 //! refund's response again without moving money; refunds of local-method
 //! purchases (KNET...) are allowed, since refusing them is a plugin's policy.
+//! The guide's error table decides two answers: a refund beyond the captured
+//! amount is `00048` and an operation the payment option does not allow
+//! (capturing or voiding a purchase, authorizing by a local method) `00049`.
 
 use std::collections::HashMap;
 
@@ -382,7 +385,9 @@ impl SimState {
             local_method
         {
             if command == Command::Authorization {
-                return Err(Answer::new(failure, "049"));
+                // The guide's error table: 00049, "use PURCHASE for local
+                // payment methods".
+                return Err(Answer::new("00", "049"));
             }
             if money.currency().code() != *currency {
                 return Err(Answer::new(failure, "013"));
@@ -442,7 +447,7 @@ impl SimState {
                 .find(|(card, _, _)| *card == number)
                 .ok_or(Answer::new(failure, "016"))?;
             if *brand == "MADA" && command == Command::Authorization {
-                return Err(Answer::new(failure, "049"));
+                return Err(Answer::new("00", "049"));
             }
             behaviour = *card_behaviour;
             let masked = mask_card_number(number);
@@ -569,7 +574,9 @@ impl SimState {
         let amount = money.map_or(0, Money::minor_units);
         let order = self.orders.get_mut(&key).ok_or(Answer::new("05", "036"))?;
         if order.kind == Command::Purchase {
-            return Err(Answer::new("05", "049"));
+            // The guide's error table answers 00049 (status 00, not the
+            // capture's 05): a purchase has no authorization to capture.
+            return Err(Answer::new("00", "049"));
         }
         if order.voided {
             return Err(Answer::new("05", "034"));
@@ -586,7 +593,8 @@ impl SimState {
         let (key, _) = self.maintained_order(request, "09", false)?;
         let order = self.orders.get_mut(&key).ok_or(Answer::new("09", "036"))?;
         if order.kind == Command::Purchase {
-            return Err(Answer::new("09", "049"));
+            // As for capture: the guide's 00049.
+            return Err(Answer::new("00", "049"));
         }
         if order.voided {
             return Err(Answer::new("09", "047"));
@@ -624,7 +632,8 @@ impl SimState {
             });
         }
         if amount > order.captured - order.refunded {
-            return Err(Answer::new("07", "048"));
+            // The guide's error table: 00048, not the refund's 07.
+            return Err(Answer::new("00", "048"));
         }
         order.refunded += amount;
         record(order, Command::Refund, Some(amount), "06000", now);

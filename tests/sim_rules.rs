@@ -407,5 +407,50 @@ fn the_guides_00048_and_00049_move_nothing() {
     assert_eq!(void.text("response_code"), Some("00049"));
     let order = state.order("K").expect("kept");
     assert_eq!((order.captured, order.voided), (5000, false));
-    assert_eq!(order.history.len(), 1, "only the purchase: {:?}", order.history);
+    assert_eq!(
+        order.history.len(),
+        1,
+        "only the purchase: {:?}",
+        order.history
+    );
+}
+
+/// The go-live checklist: a request signature leaves empty parameters out.
+/// The string is written out here, not built by apsdesk, so the simulator is
+/// held to the checklist rather than to apsdesk's own signing.
+#[test]
+fn the_simulator_accepts_a_request_signed_without_its_empty_parameters() {
+    let config = SimConfig::default().credentials;
+    let mut state = fresh();
+    state.handle(&auth("A", "10000"), now());
+    let mut capture = Params::new();
+    for (name, value) in [
+        ("command", "CAPTURE"),
+        ("access_code", config.access_code.expose()),
+        ("merchant_identifier", config.merchant_identifier.as_str()),
+        ("language", "en"),
+        ("merchant_reference", "A"),
+        ("amount", "4000"),
+        ("currency", "KWD"),
+        ("order_description", ""),
+    ] {
+        capture.push(name, value);
+    }
+    let phrase = config.request_phrase.expose();
+    let string = format!(
+        "{phrase}access_code={}amount=4000command=CAPTUREcurrency=KWDlanguage=enmerchant_identifier={}merchant_reference=A{phrase}",
+        config.access_code.expose(),
+        config.merchant_identifier
+    );
+    capture.push(
+        "signature",
+        signature::digest_hex(config.sha_type, phrase, &string),
+    );
+    let response = state.handle(&capture, now());
+    assert_eq!(
+        response.text("response_code"),
+        Some("04000"),
+        "{response:?}"
+    );
+    assert_eq!(state.order("A").map(|order| order.captured), Some(4000));
 }

@@ -634,6 +634,8 @@ impl Desk {
         if let Some(response) = outcome.trusted_response() {
             journal.update_order(order_id, |order| {
                 projection::apply(order, command, outcome.class, response, amount);
+                let now = jiff::Timestamp::now().as_millisecond();
+                projection::record_payment(order, command, outcome.class, response, now);
             })?;
         }
         Ok(journal.order(order_id)?)

@@ -15,6 +15,7 @@
 //! - [`lease`]: order leases, so that one submission at a time works on an
 //!   order, across processes sharing the journal.
 //! - [`projection`]: how trusted answers change an order's row.
+//! - [`payment`]: a payment's own result and time, apart from later checks.
 //! - [`query`]: filters, free-text search, sorting and keyset paging.
 //! - [`export`]: streamed CSV of any filtered view.
 //! - [`desk`]: [`Desk`], the one path by which operations are sent: pending
@@ -32,6 +33,7 @@ pub mod export;
 pub mod files;
 pub mod key;
 pub mod lease;
+pub mod payment;
 pub mod projection;
 pub mod query;
 pub mod restore;

@@ -8,6 +8,7 @@
 use crate::aps::params::Params;
 use crate::aps::{Command, OutcomeClass};
 
+use super::payment::{PaymentResult, PaymentTime, TimeSource};
 use super::store::OrderRecord;
 
 /// The states an order can be in, as stored in `orders.state`.
@@ -102,6 +103,56 @@ fn copy_details(order: &mut OrderRecord, response: &Params) {
     }
 }
 
+/// The statuses of a payment's own answer: a status check whose last
+/// transaction has one of them describes the payment itself.
+const PAYMENT_STATUSES: [&str; 4] = ["02", "03", "13", "14"];
+
+/// A status check whose last transaction is the payment tells the payment's
+/// code and message (never its time: CHECK_STATUS carries none). Only when
+/// the payment's own answer is not known already.
+fn payment_from_status(order: &mut OrderRecord, response: &Params) {
+    let (Some(status), Some(code)) = (
+        response.non_empty("transaction_status"),
+        response.non_empty("transaction_code"),
+    ) else {
+        return;
+    };
+    if order.payment.response_code.is_some() || !PAYMENT_STATUSES.contains(&status) {
+        return;
+    }
+    order.payment.response_code = Some(code.to_owned());
+    order.payment.response_message = response.non_empty("transaction_message").map(str::to_owned);
+}
+
+/// Keeps the answer to the payment itself (AUTHORIZATION or PURCHASE,
+/// approved or declined) as the order's payment result, with the time it
+/// arrived at this desk: the desk's own operation knows its transaction time.
+/// Any other command, or an uncertain or untrusted answer, changes nothing.
+pub fn record_payment(
+    order: &mut OrderRecord,
+    command: Command,
+    class: OutcomeClass,
+    response: &Params,
+    at_ms: i64,
+) {
+    let is_payment = matches!(command, Command::Authorization | Command::Purchase);
+    let definite = matches!(class, OutcomeClass::Succeeded | OutcomeClass::Declined);
+    let Some(code) = response.non_empty("response_code") else {
+        return;
+    };
+    if !is_payment || !definite {
+        return;
+    }
+    order.payment = PaymentResult {
+        response_code: Some(code.to_owned()),
+        response_message: response.non_empty("response_message").map(str::to_owned),
+        time: Some(PaymentTime {
+            at_ms,
+            source: TimeSource::Answer,
+        }),
+    };
+}
+
 /// Applies a trusted answer of `command` (with the amount the operation moved,
 /// in minor units) to the order.
 pub fn apply(
@@ -147,6 +198,7 @@ pub fn apply(
                 order.amount_minor = Some(amount);
             }
             last_status = response.non_empty("transaction_status");
+            payment_from_status(order, response);
         }
         Command::Capture => order.captured_minor += amount,
         Command::Refund => order.refunded_minor += amount,
@@ -216,6 +268,7 @@ mod tests {
             last_response_code: None,
             created_ms: 0,
             updated_ms: 0,
+            payment: PaymentResult::default(),
         }
     }
 

@@ -19,6 +19,7 @@ use super::anchor::Anchor;
 use super::chain::{self, ChainReport, EntryFields};
 use super::files;
 use super::key::{ChainKey, KeyLookup, KeySource};
+use super::payment::PaymentResult;
 use super::schema::{self, MigrationError};
 use super::verify::{self, ChainHasher, Identity, VerifyReport};
 use crate::aps::OutcomeClass;
@@ -143,6 +144,8 @@ pub struct OrderRecord {
     pub last_response_code: Option<String>,
     pub created_ms: i64,
     pub updated_ms: i64,
+    /// The payment's own answer and time (not the last status check's).
+    pub payment: PaymentResult,
 }
 
 /// The columns of `orders`, in [`OrderRecord`] order.
@@ -150,7 +153,8 @@ pub const ORDER_COLUMNS: &str = "id, profile, environment, merchant_reference, f
     payment_option, card_brand, masked_card, currency, amount_minor, authorized_minor, \
     captured_minor, refunded_minor, state, customer_email, customer_name, authorization_code, \
     knet_ref_number, third_party_transaction_number, payment_link_id, payment_link_url, \
-    payment_link_status, last_response_code, created_ms, updated_ms";
+    payment_link_status, last_response_code, created_ms, updated_ms, payment_response_code, \
+    payment_response_message, payment_at_ms, payment_at_source";
 
 impl OrderRecord {
     pub fn from_row(row: &Row<'_>) -> rusqlite::Result<OrderRecord> {
@@ -181,6 +185,14 @@ impl OrderRecord {
             last_response_code: row.get(23)?,
             created_ms: row.get(24)?,
             updated_ms: row.get(25)?,
+            payment: PaymentResult {
+                response_code: row.get(26)?,
+                response_message: row.get(27)?,
+                time: PaymentResult::time_from_columns(
+                    row.get(28)?,
+                    row.get::<_, Option<String>>(29)?.as_deref(),
+                ),
+            },
         })
     }
 }
@@ -1089,13 +1101,16 @@ impl Journal {
         };
         change(&mut order);
         order.updated_ms = now_ms();
+        let (payment_at_ms, payment_at_source) = order.payment.time_columns();
         self.connection.execute(
             "UPDATE orders SET fort_id = ?2, kind = ?3, payment_option = ?4, card_brand = ?5,
                 masked_card = ?6, currency = ?7, amount_minor = ?8, authorized_minor = ?9,
                 captured_minor = ?10, refunded_minor = ?11, state = ?12, customer_email = ?13,
                 customer_name = ?14, authorization_code = ?15, knet_ref_number = ?16,
                 third_party_transaction_number = ?17, payment_link_id = ?18, payment_link_url = ?19,
-                payment_link_status = ?20, last_response_code = ?21, updated_ms = ?22
+                payment_link_status = ?20, last_response_code = ?21, updated_ms = ?22,
+                payment_response_code = ?23, payment_response_message = ?24, payment_at_ms = ?25,
+                payment_at_source = ?26
              WHERE id = ?1",
             params![
                 order.id,
@@ -1120,6 +1135,10 @@ impl Journal {
                 order.payment_link_status,
                 order.last_response_code,
                 order.updated_ms,
+                order.payment.response_code,
+                order.payment.response_message,
+                payment_at_ms,
+                payment_at_source,
             ],
         )?;
         Ok(())

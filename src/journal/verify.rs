@@ -20,6 +20,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::anchor::Anchor;
 use super::chain::{self, GENESIS};
 use super::key::ChainKey;
+use super::payment::PaymentResult;
 use super::projection;
 use super::store::{ENTRY_COLUMNS, EntryRecord, ORDER_COLUMNS, OrderRecord};
 use crate::aps::params::Params;
@@ -587,6 +588,7 @@ fn blank(recorded: &OrderRecord) -> OrderRecord {
         last_response_code: None,
         created_ms: recorded.created_ms,
         updated_ms: recorded.updated_ms,
+        payment: PaymentResult::default(),
     }
 }
 

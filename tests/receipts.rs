@@ -508,3 +508,56 @@ fn without_a_known_time_a_receipt_says_recorded_at_and_knet_says_what_is_missing
         );
     }
 }
+
+/// A journal written before payments were kept apart: its recorded PURCHASE
+/// answers become the orders' payment results, with their recorded time.
+#[test]
+fn an_older_journal_gets_its_payments_from_the_recorded_answers() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    let before_payments = apsdesk::journal::schema::current_version() - 1;
+    let result_at = {
+        let mut journal = Journal::open_at_version(&path, before_payments).expect("older");
+        let order_id = journal.ensure_order(&actor(), "OLD-KNET").expect("order");
+        let operation = journal
+            .record_request(
+                &actor(),
+                order_id,
+                "PURCHASE",
+                true,
+                &NewEntry {
+                    payload: "{}",
+                    ..NewEntry::default()
+                },
+            )
+            .expect("request");
+        journal
+            .record_result(
+                &actor(),
+                operation,
+                &NewEntry {
+                    outcome: Some("succeeded"),
+                    response_code: Some("14000"),
+                    response_message: Some("Success"),
+                    payload: "{}",
+                    ..NewEntry::default()
+                },
+            )
+            .expect("result");
+        journal.operation_entries(operation).expect("entries")[1].at_ms
+    };
+    let journal = Journal::open(&path).expect("migrated");
+    let order = journal
+        .orders_by_reference("OLD-KNET")
+        .expect("read")
+        .remove(0);
+    assert_eq!(order.payment.response_code.as_deref(), Some("14000"));
+    assert_eq!(order.payment.response_message.as_deref(), Some("Success"));
+    assert_eq!(
+        order.payment.time,
+        Some(PaymentTime {
+            at_ms: result_at,
+            source: TimeSource::Answer
+        })
+    );
+}

@@ -35,6 +35,8 @@ loading-more = جارٍ التحميل…
 
 col-reference = المرجع
 col-created = التاريخ
+date-recorded = سُجّل { $time }
+date-recorded-hint = وقت أول ظهور لهذا الطلب في السجل. وقت الدفع نفسه غير معروف بعد (يصل مع إشعار المعاملة من APS).
 col-state = الحالة
 col-option = الطريقة
 col-currency = العملة

@@ -30,7 +30,9 @@ orders-count = { $count ->
 loading-more = Loading…
 
 col-reference = Reference
-col-created = Created
+col-created = Date
+date-recorded = recorded { $time }
+date-recorded-hint = When the journal first saw this order. The payment's own time is not known yet (it comes with APS's transaction feedback).
 col-state = State
 col-option = Method
 col-currency = Currency

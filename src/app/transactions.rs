@@ -34,6 +34,34 @@ pub struct TransactionsScreen {
 }
 
 /// The states offered by the filter: the projection's, but for links'.
+
+/// What the date column shows for an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderDate {
+    /// The payment's transaction time, from a source that knew it.
+    Transaction(String),
+    /// Only when the journal first saw the order, and said so: shown as the
+    /// transaction date it would be wrong (issue 12: every demo order looked
+    /// paid in the same look-up minute).
+    Recorded(String),
+}
+
+/// The date column: the payment's time when known, else "recorded …".
+pub fn order_date(tr: &Tr, order: &OrderRecord) -> OrderDate {
+    let short = |ms: i64| {
+        format_time(ms)
+            .replace('T', " ")
+            .trim_end_matches('Z')
+            .to_owned()
+    };
+    match order.payment.time {
+        Some(time) => OrderDate::Transaction(short(time.at_ms)),
+        None => OrderDate::Recorded(
+            tr.args("date-recorded", &[("time", short(order.created_ms).into())]),
+        ),
+    }
+}
+
 fn filter_states() -> impl Iterator<Item = &'static str> {
     crate::journal::projection::ORDER_STATES
         .iter()
@@ -349,14 +377,15 @@ impl TransactionsScreen {
                                     clicked_row = Some(index);
                                 }
                             }
-                            SortColumn::Created => {
-                                ui.label(
-                                    format_time(order.created_ms)
-                                        .replace('T', " ")
-                                        .trim_end_matches('Z')
-                                        .to_owned(),
-                                );
-                            }
+                            SortColumn::Created => match order_date(tr, order) {
+                                OrderDate::Transaction(text) => {
+                                    ui.label(text);
+                                }
+                                OrderDate::Recorded(text) => {
+                                    ui.label(RichText::new(text).weak().italics())
+                                        .on_hover_text(tr.text("date-recorded-hint"));
+                                }
+                            },
                             SortColumn::State => {
                                 let text = tr.text(&format!("state-{}", order.state));
                                 let color = state_color(&order.state, dark);
@@ -651,5 +680,76 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
                 // As received; the access code was masked before it was stored.
                 ui.label(RichText::new(raw).monospace().small());
             });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aps::Language;
+    use crate::journal::payment::{PaymentTime, TimeSource};
+
+    fn order(created_ms: i64, paid_ms: Option<i64>) -> OrderRecord {
+        let mut order = blank_order();
+        order.created_ms = created_ms;
+        order.payment.time = paid_ms.map(|at_ms| PaymentTime {
+            at_ms,
+            source: TimeSource::Answer,
+        });
+        order
+    }
+
+    fn blank_order() -> OrderRecord {
+        OrderRecord {
+            id: 1,
+            profile: "p".into(),
+            environment: "simulator".into(),
+            merchant_reference: "A".into(),
+            fort_id: None,
+            kind: None,
+            payment_option: None,
+            card_brand: None,
+            masked_card: None,
+            currency: None,
+            amount_minor: None,
+            authorized_minor: 0,
+            captured_minor: 0,
+            refunded_minor: 0,
+            state: "unknown".into(),
+            customer_email: None,
+            customer_name: None,
+            authorization_code: None,
+            knet_ref_number: None,
+            third_party_transaction_number: None,
+            payment_link_id: None,
+            payment_link_url: None,
+            payment_link_status: None,
+            last_response_code: None,
+            created_ms: 0,
+            updated_ms: 0,
+            payment: crate::journal::payment::PaymentResult::default(),
+        }
+    }
+
+    /// Issue 12: the date column shows the payment's time, and the journal's
+    /// first sight of an order only as "recorded", in both languages.
+    #[test]
+    fn the_date_column_is_the_payments_time_or_says_recorded() {
+        let looked_up = 1_796_025_720_000; // 2026-11-30 08:02 UTC
+        let paid = 1_795_162_500_000; // 2026-11-20 08:15 UTC
+        let en = Tr::new(Language::En);
+        assert_eq!(
+            order_date(&en, &order(looked_up, Some(paid))),
+            OrderDate::Transaction("2026-11-20 08:15:00".into())
+        );
+        let OrderDate::Recorded(text) = order_date(&en, &order(looked_up, None)) else {
+            panic!("no payment time: recorded");
+        };
+        assert!(text.starts_with("recorded ") && text.contains("2026-11-30 08:02"));
+        let ar = Tr::new(Language::Ar);
+        let OrderDate::Recorded(text) = order_date(&ar, &order(looked_up, None)) else {
+            panic!("no payment time: recorded");
+        };
+        assert!(text.contains("سُجّل") && text.contains("2026-11-30 08:02"));
     }
 }

@@ -2,6 +2,7 @@
 //! and its size. `cargo bench --bench receipts`; under `cargo test` each
 //! runs once.
 
+use apsdesk::journal::payment::{PaymentResult, PaymentTime, TimeSource};
 use apsdesk::journal::store::OrderRecord;
 use apsdesk::profiles::ReceiptDetails;
 use apsdesk::receipt::{Layout, Receipt, ReceiptLanguage, render};
@@ -56,6 +57,14 @@ fn knet_receipt() -> Receipt {
         last_response_code: Some("14000".into()),
         created_ms: 1_795_000_000_000,
         updated_ms: 1_795_000_000_000,
+        payment: PaymentResult {
+            response_code: Some("14000".into()),
+            response_message: Some("Success".into()),
+            time: Some(PaymentTime {
+                at_ms: 1_795_000_000_000,
+                source: TimeSource::Answer,
+            }),
+        },
     };
     let merchant = ReceiptDetails {
         name_en: "Gulf Traders Co.".into(),

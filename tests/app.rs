@@ -305,7 +305,7 @@ fn a_refund_beyond_what_was_captured_is_refused() {
         .dialog
         .as_mut()
         .expect("dialog")
-        .amount = "2.001".into();
+        .amount = "2.010".into();
     harness.step();
     harness.get_by_label("Send").click();
     run_until(&mut harness, "the result", |state| {

@@ -133,7 +133,7 @@ fn exit_codes_say_what_happened() {
     assert_eq!(sim_totals(&harness.sim, "CLI-1").1, 6000);
 
     // 1: declined (more than captured).
-    let output = run(money("refund", "6.001"));
+    let output = run(money("refund", "6.010"));
     assert_eq!(code(&output), 1, "{}", stdout(&output));
     assert!(stdout(&output).contains("00048"));
 

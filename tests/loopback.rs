@@ -73,7 +73,7 @@ async fn partial_captures_then_refunds_then_status() {
     let outcome = client.send(&capture, Language::En).await.expect("sent");
     assert_eq!(outcome.class, OutcomeClass::Succeeded);
     assert_eq!(outcome.response_code(), Some("04000"));
-    let capture = Capture::parse(&form("ORD-1", "6.001", "KWD")).expect("valid");
+    let capture = Capture::parse(&form("ORD-1", "6.010", "KWD")).expect("valid");
     let outcome = client.send(&capture, Language::En).await.expect("sent");
     assert_eq!(outcome.class, OutcomeClass::Declined);
     assert_eq!(outcome.response_code(), Some("05042"));
@@ -97,7 +97,7 @@ async fn partial_captures_then_refunds_then_status() {
             .map(apsdesk::aps::Money::minor_units),
         Some(2500)
     );
-    let refund = Refund::parse(&form("ORD-1", "7.501", "KWD")).expect("valid");
+    let refund = Refund::parse(&form("ORD-1", "7.510", "KWD")).expect("valid");
     let outcome = client.send(&refund, Language::En).await.expect("sent");
     assert_eq!(
         (outcome.class, outcome.response_code()),

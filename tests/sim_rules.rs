@@ -126,7 +126,7 @@ fn rules_as_a_table() {
             vec![
                 auth("A", "10000"),
                 money(Command::Capture, "A", "4000"),
-                money(Command::Capture, "A", "6001"),
+                money(Command::Capture, "A", "6010"),
             ],
             "05042",
         ),
@@ -149,7 +149,7 @@ fn rules_as_a_table() {
             "void after capture",
             vec![
                 auth("A", "10000"),
-                money(Command::Capture, "A", "1"),
+                money(Command::Capture, "A", "10"),
                 void("A"),
             ],
             "09034",
@@ -453,4 +453,59 @@ fn the_simulator_accepts_a_request_signed_without_its_empty_parameters() {
         "{response:?}"
     );
     assert_eq!(state.order("A").map(|order| order.captured), Some(4000));
+}
+
+/// The guide: "For 3-decimal currencies, round to zero in final decimal
+/// place" (VISA). The simulator refuses such an amount as `00005` and moves
+/// nothing; another brand, or VISA in a 2-decimal currency, is not concerned.
+#[test]
+fn visa_in_a_three_decimal_currency_takes_amounts_ending_in_zero() {
+    let mut state = fresh();
+    let refused = state.handle(&auth("V", "10005"), now());
+    assert_eq!(refused.text("response_code"), Some("00005"), "{refused:?}");
+    assert!(state.order("V").is_none(), "no order made");
+
+    state.handle(&auth("A", "10000"), now());
+    let capture = state.handle(&money(Command::Capture, "A", "4005"), now());
+    assert_eq!(capture.text("response_code"), Some("00005"));
+    assert_eq!(state.order("A").map(|order| order.captured), Some(0));
+    state.handle(&money(Command::Capture, "A", "4000"), now());
+    let refund = state.handle(&money(Command::Refund, "A", "1001"), now());
+    assert_eq!(refund.text("response_code"), Some("00005"));
+    assert_eq!(state.order("A").map(|order| order.refunded), Some(0));
+    let refund = state.handle(&money(Command::Refund, "A", "1000"), now());
+    assert_eq!(refund.text("response_code"), Some("06000"));
+
+    let mastercard = signed(
+        Command::Authorization,
+        &[
+            ("merchant_reference", "M"),
+            ("amount", "10005"),
+            ("currency", "KWD"),
+            ("customer_email", "c@example.com"),
+            ("card_number", "5123456789012346"),
+            ("expiry_date", "3012"),
+            ("card_security_code", "123"),
+        ],
+    );
+    assert_eq!(
+        state.handle(&mastercard, now()).text("response_code"),
+        Some("02000")
+    );
+    let usd = signed(
+        Command::Authorization,
+        &[
+            ("merchant_reference", "U"),
+            ("amount", "10005"),
+            ("currency", "USD"),
+            ("customer_email", "c@example.com"),
+            ("card_number", APPROVE_CARD),
+            ("expiry_date", "3012"),
+            ("card_security_code", "123"),
+        ],
+    );
+    assert_eq!(
+        state.handle(&usd, now()).text("response_code"),
+        Some("02000")
+    );
 }

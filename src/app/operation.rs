@@ -77,6 +77,11 @@ impl OperationDialog {
             currency: self.order.currency.clone().unwrap_or_default(),
             order_description: optional(&self.description),
             maintenance_reference: optional(&self.maintenance_reference),
+            payment_option: self
+                .order
+                .payment_option
+                .clone()
+                .or_else(|| self.order.card_brand.clone()),
         }
     }
 

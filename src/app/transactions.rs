@@ -33,8 +33,6 @@ pub struct TransactionsScreen {
     search_text: String,
 }
 
-/// The states offered by the filter: the projection's, but for links'.
-
 /// What the date column shows for an order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OrderDate {
@@ -62,6 +60,7 @@ pub fn order_date(tr: &Tr, order: &OrderRecord) -> OrderDate {
     }
 }
 
+/// The states offered by the filter: the projection's, but for links'.
 fn filter_states() -> impl Iterator<Item = &'static str> {
     crate::journal::projection::ORDER_STATES
         .iter()

@@ -71,6 +71,9 @@ pub struct MaintenanceForm {
     pub currency: String,
     pub order_description: Option<String>,
     pub maintenance_reference: Option<String>,
+    /// The order's payment option or card brand, when known: VISA in a
+    /// 3-decimal currency takes only amounts whose last decimal is 0.
+    pub payment_option: Option<String>,
 }
 
 /// `command=CAPTURE`: take some or all of an authorized amount.
@@ -126,11 +129,28 @@ fn parse_money(amount: &str, currency: &str, errors: &mut FieldErrors) -> Option
     errors.take(validate::amount(amount, currency))
 }
 
+/// The amount of a payment by `option` (a VISA one in a 3-decimal currency
+/// must end in 0), refused rather than rounded.
+fn parse_payment_money(
+    amount: &str,
+    currency: &str,
+    option: Option<&str>,
+    errors: &mut FieldErrors,
+) -> Option<Money> {
+    let money = parse_money(amount, currency, errors)?;
+    errors.take(validate::visa_amount("amount", money, option))
+}
+
 impl Capture {
     pub fn parse(form: &MaintenanceForm) -> Result<Capture, FieldErrors> {
         let mut errors = FieldErrors::default();
         let common = parse_common(form, &mut errors);
-        let amount = parse_money(&form.amount, &form.currency, &mut errors);
+        let amount = parse_payment_money(
+            &form.amount,
+            &form.currency,
+            form.payment_option.as_deref(),
+            &mut errors,
+        );
         match (common.merchant_reference, amount) {
             (Some(merchant_reference), Some(amount)) if errors.is_empty() => Ok(Capture {
                 merchant_reference,
@@ -162,7 +182,12 @@ impl Refund {
     pub fn parse(form: &MaintenanceForm) -> Result<Refund, FieldErrors> {
         let mut errors = FieldErrors::default();
         let common = parse_common(form, &mut errors);
-        let amount = parse_money(&form.amount, &form.currency, &mut errors);
+        let amount = parse_payment_money(
+            &form.amount,
+            &form.currency,
+            form.payment_option.as_deref(),
+            &mut errors,
+        );
         let maintenance_reference = errors
             .take(validate::maintenance_reference(
                 form.maintenance_reference.as_deref(),
@@ -515,7 +540,12 @@ impl PaymentLink {
         let mut errors = FieldErrors::default();
         let merchant_reference =
             errors.take(validate::merchant_reference(&form.merchant_reference));
-        let amount = parse_money(&form.amount, &form.currency, &mut errors);
+        let amount = parse_payment_money(
+            &form.amount,
+            &form.currency,
+            form.payment_option.as_deref(),
+            &mut errors,
+        );
         let customer_email = errors.take(validate::email("customer_email", &form.customer_email));
         let request_expiry_date = errors.take(validate::future_datetime(
             "request_expiry_date",
@@ -921,5 +951,32 @@ mod tests {
             Ok(CheckPaymentLinkStatus::ByReference { .. })
         ));
         assert!(CheckPaymentLinkStatus::parse(None, None).is_err());
+    }
+
+    /// A capture or refund of a VISA order in KWD is refused before sending
+    /// when its last decimal is not 0; the error names `amount`.
+    #[test]
+    fn visa_orders_in_three_decimal_currencies_refuse_a_last_decimal() {
+        let form = MaintenanceForm {
+            merchant_reference: "A1".into(),
+            amount: "12.345".into(),
+            currency: "KWD".into(),
+            payment_option: Some("VISA".into()),
+            ..Default::default()
+        };
+        let errors = Capture::parse(&form).expect_err("refused");
+        assert_eq!(errors.0.len(), 1);
+        assert!(errors.for_field("amount").is_some(), "{errors}");
+        assert!(Refund::parse(&form).is_err());
+        let fixed = MaintenanceForm {
+            amount: "12.350".into(),
+            ..form.clone()
+        };
+        assert!(Capture::parse(&fixed).is_ok());
+        let other = MaintenanceForm {
+            payment_option: Some("MASTERCARD".into()),
+            ..form
+        };
+        assert!(Capture::parse(&other).is_ok());
     }
 }

@@ -47,6 +47,12 @@ pub enum Problem {
     OneOfRequired {
         other: &'static str,
     },
+    /// VISA in a 3-decimal currency: the last decimal must be 0 (the
+    /// guide). The nearest valid amounts are offered, never chosen.
+    VisaLastDecimal {
+        below: Option<Money>,
+        above: Option<Money>,
+    },
 }
 
 /// A named character set, so that messages can say what is allowed.
@@ -149,6 +155,14 @@ impl FieldError {
             Problem::NotHttpsUrl => "must be an https:// URL".to_owned(),
             Problem::RequiredFor { reason } => format!("is required {reason}"),
             Problem::OneOfRequired { other } => format!("is required when {other} is not given"),
+            Problem::VisaLastDecimal { below, above } => {
+                let currency = below.or(*above).map(|money| money.currency().to_string());
+                format!(
+                    "VISA in {} takes only amounts whose last decimal is 0; use {}",
+                    currency.unwrap_or_default(),
+                    nearest(*below, *above, "or")
+                )
+            }
         }
     }
 
@@ -175,8 +189,55 @@ impl FieldError {
                 _ => "حقل مطلوب".to_owned(),
             },
             Problem::OneOfRequired { other } => format!("مطلوب عند عدم إدخال {other}"),
+            Problem::VisaLastDecimal { below, above } => {
+                let currency = below.or(*above).map(|money| money.currency().to_string());
+                format!(
+                    "فيزا بعملة {} لا تقبل إلا مبالغ منزلتها العشرية الأخيرة 0؛ استخدم {}",
+                    currency.unwrap_or_default(),
+                    nearest(*below, *above, "أو")
+                )
+            }
         }
     }
+}
+
+/// "12.340 or 12.350": the valid amounts offered, in major units.
+fn nearest(below: Option<Money>, above: Option<Money>, or: &str) -> String {
+    match (below, above) {
+        (Some(below), Some(above)) => {
+            format!("{} {or} {}", below.format_major(), above.format_major())
+        }
+        (Some(one), None) | (None, Some(one)) => one.format_major(),
+        (None, None) => String::new(),
+    }
+}
+
+/// Whether a payment option or card brand is VISA (`VISA`, any case).
+pub fn is_visa(option_or_brand: &str) -> bool {
+    option_or_brand.eq_ignore_ascii_case("VISA")
+}
+
+/// The guide: "For 3-decimal currencies, round to zero in final decimal
+/// place" (VISA). For a VISA payment in a currency of exponent 3 (KWD, BHD,
+/// OMR, JOD...), an amount whose last decimal is not 0 is refused, naming the
+/// field and offering the nearest valid amounts; it is never rounded.
+/// Other brands and currencies pass unchanged.
+pub fn visa_amount(
+    field: &'static str,
+    amount: Money,
+    option_or_brand: Option<&str>,
+) -> Result<Money, FieldError> {
+    let visa = option_or_brand.is_some_and(is_visa);
+    let minor = amount.minor_units();
+    if !visa || amount.currency().exponent() != 3 || minor.is_multiple_of(10) {
+        return Ok(amount);
+    }
+    let below = Money::from_minor_units(minor - minor % 10, amount.currency()).ok();
+    let above = Money::from_minor_units(minor - minor % 10 + 10, amount.currency()).ok();
+    Err(FieldError::new(
+        field,
+        Problem::VisaLastDecimal { below, above },
+    ))
 }
 
 /// Why the phone is required: the notification is by SMS.
@@ -651,5 +712,40 @@ mod tests {
         );
         assert!(sms.message(Language::Ar).contains("SMS"));
         assert!(sms.message(Language::En).contains("SMS"));
+    }
+
+    /// The guide's VISA note: refused, naming the field, offering the
+    /// nearest valid amounts in both languages; never rounded.
+    #[test]
+    fn visa_in_three_decimal_currencies_ends_in_zero() {
+        let kwd = Currency::from_code("KWD").expect("known");
+        let usd = Currency::from_code("USD").expect("known");
+        let money = |text: &str, currency| amount(text, currency).expect("an amount");
+        let error = visa_amount("amount", money("12.345", kwd), Some("VISA")).expect_err("refused");
+        assert_eq!(error.field, "amount");
+        let en = error.message(Language::En);
+        assert!(en.starts_with("amount: VISA in KWD"), "{en}");
+        assert!(en.contains("12.340 or 12.350"), "{en}");
+        let ar = error.message(Language::Ar);
+        assert!(ar.contains("12.340 أو 12.350"), "{ar}");
+        // The smallest amounts: 0.001 has no valid amount below it.
+        let error = visa_amount("amount", money("0.001", kwd), Some("visa")).expect_err("refused");
+        assert!(
+            error.message(Language::En).ends_with("use 0.010"),
+            "{error}"
+        );
+        for (text, currency, option) in [
+            ("12.340", kwd, Some("VISA")),
+            ("12.345", kwd, Some("MASTERCARD")),
+            ("12.345", kwd, None),
+            ("12.35", usd, Some("VISA")),
+        ] {
+            let given = money(text, currency);
+            assert_eq!(visa_amount("amount", given, option), Ok(given), "{text}");
+        }
+        for code in ["BHD", "OMR", "JOD"] {
+            let currency = Currency::from_code(code).expect("known");
+            assert!(visa_amount("amount", money("1.001", currency), Some("VISA")).is_err());
+        }
     }
 }

@@ -20,7 +20,7 @@ use crate::aps::request::{
     Capture, CheckPaymentLinkStatus, CheckStatus, MaintenanceForm, PaymentLink, PaymentLinkForm,
     Refund, UpdateToken, UpdateTokenForm, VoidAuthorization,
 };
-use crate::aps::validate::FieldErrors;
+use crate::aps::validate::{self, FieldError, FieldErrors};
 use crate::aps::{Language, OutcomeClass};
 use crate::journal::Desk;
 use crate::journal::desk::{Operation, OperationReport, RunError};
@@ -216,6 +216,8 @@ fn maintenance_form(args: &MoneyArgs) -> MaintenanceForm {
         currency: args.currency.clone(),
         order_description: args.order_description.clone(),
         maintenance_reference: None,
+        // Filled from the journal's order before sending (`with_payment_option`).
+        payment_option: None,
     }
 }
 
@@ -231,8 +233,41 @@ fn execute(
         Err(errors) => return Ok(invalid(&errors, language)),
     };
     let desk = desk(global)?;
+    if let Err(error) = visa_amount_of_known_order(&desk, &operation) {
+        return Ok(invalid(&FieldErrors(vec![error]), language));
+    }
     let report = runtime()?.block_on(desk.submit(operation));
     Ok(report_result(&desk, output, report))
+}
+
+/// The command line does not know the order's card when it parses the
+/// flags; the journal does. A capture or refund of a VISA order in a
+/// 3-decimal currency is checked against the guide's rule before sending.
+fn visa_amount_of_known_order(desk: &Desk, operation: &Operation) -> Result<(), FieldError> {
+    let (reference, amount) = match operation {
+        Operation::Capture(request) => (Some(&request.merchant_reference), Some(request.amount)),
+        Operation::Refund(request) => (Some(&request.merchant_reference), Some(request.amount)),
+        Operation::Void(_)
+        | Operation::CheckStatus(_)
+        | Operation::UpdateToken(_)
+        | Operation::PaymentLink(_)
+        | Operation::CheckPaymentLinkStatus(_) => (None, None),
+    };
+    let (Some(reference), Some(amount)) = (reference, amount) else {
+        return Ok(());
+    };
+    let option = desk
+        .journal
+        .lock()
+        .ok()
+        .and_then(|journal| {
+            journal
+                .order_by_reference(&desk.actor, reference)
+                .ok()
+                .flatten()
+        })
+        .and_then(|order| order.payment_option.or(order.card_brand));
+    validate::visa_amount("amount", amount, option.as_deref()).map(|_| ())
 }
 
 /// Prints what became of a submission and returns its exit code.

@@ -396,6 +396,8 @@ impl Journal {
             .split(',')
             .map(|column| format!("o.{}", column.trim()))
             .collect();
+        // The window's count follows the order's columns.
+        let count_index = columns.len();
         let columns = columns.join(", ");
         // CROSS JOIN keeps the window as the outer loop: each of its rows is
         // looked up by id and filtered; the window is already in order.
@@ -412,7 +414,7 @@ impl Journal {
         let mut window_rows = 0_usize;
         let rows: Vec<OrderRecord> = statement
             .query_map(rusqlite::params_from_iter(values), |row| {
-                window_rows = usize::try_from(row.get::<_, i64>(26)?).unwrap_or(0);
+                window_rows = usize::try_from(row.get::<_, i64>(count_index)?).unwrap_or(0);
                 OrderRecord::from_row(row)
             })?
             .collect::<rusqlite::Result<_>>()?;

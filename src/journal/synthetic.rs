@@ -13,6 +13,7 @@ use rusqlite::params;
 use serde_json::json;
 
 use super::chain::EntryFields;
+use super::payment::TimeSource;
 use super::store::{Journal, Result, chain_head, insert_entry};
 use crate::dice::Dice;
 
@@ -239,6 +240,24 @@ pub fn seed(
                 let result_hash = hash(&prev_hash, &result)?;
                 insert_entry(&transaction, &result, &prev_hash, &result_hash)?;
                 prev_hash = result_hash;
+                if matches!(operation.command, "AUTHORIZATION" | "PURCHASE") {
+                    // The payment's own answer, kept as the desk keeps it
+                    // (`projection::record_payment`): its time is known.
+                    transaction
+                        .prepare_cached(
+                            "UPDATE orders SET payment_response_code = ?2,
+                                payment_response_message = ?3, payment_at_ms = ?4,
+                                payment_at_source = ?5
+                             WHERE id = ?1",
+                        )?
+                        .execute(params![
+                            order_id,
+                            code,
+                            message_text(operation.message),
+                            at_ms,
+                            TimeSource::Answer.as_str(),
+                        ])?;
+                }
                 at_ms += i64::try_from(dice.below(3 * 24 * 3600 * 1000)).unwrap_or(0);
                 report.operations += 1;
             }
@@ -295,8 +314,16 @@ impl SyntheticOrder {
             (option, Some(brand), Some(masked), currency, exponent)
         };
         let unit = 10_i64.pow(exponent);
+        // VISA in a 3-decimal currency takes amounts ending in 0 (the guide):
+        // every amount of such an order is a multiple of `step`.
+        let step = if option == "VISA" && exponent == 3 {
+            10
+        } else {
+            1
+        };
         let amount = (1 + i64::try_from(dice.below(2_000)).unwrap_or(0)) * unit
-            + i64::try_from(dice.below(u64::try_from(unit).unwrap_or(1))).unwrap_or(0);
+            + i64::try_from(dice.below(u64::try_from(unit).unwrap_or(1))).unwrap_or(0) / step
+                * step;
         let story = if local {
             *dice.pick(LOCAL_STORIES)
         } else {
@@ -308,7 +335,7 @@ impl SyntheticOrder {
         let customer_email = format!("customer{}@example.com", dice.below(200_000));
         let created_ms = spec.now_ms
             - i64::try_from(dice.below(u64::try_from(year_ms).unwrap_or(1))).unwrap_or(0);
-        let partial = amount / 2 + 1;
+        let partial = (amount / 2 + step) / step * step;
         let approved = |command, amount, status| Operation {
             command,
             amount,

@@ -84,7 +84,14 @@ pub fn seed_demo(state: &mut SimState, now: Timestamp) {
         };
         let unit = 10u64.pow(u32::from(currency.exponent()));
         // Between 1 and 500 major units, with a fractional part.
-        let amount = (1 + sequence.below(500)) * unit + sequence.below(unit.max(1));
+        // VISA in a 3-decimal currency takes amounts ending in 0 (the guide):
+        // every amount of such an order is a multiple of `step`.
+        let step = if option == "VISA" && currency.exponent() == 3 {
+            10
+        } else {
+            1
+        };
+        let amount = (1 + sequence.below(500)) * unit + sequence.below(unit.max(1)) / step * step;
         let story = if local {
             if sequence.below(5) == 0 {
                 Story::PartlyRefunded
@@ -158,8 +165,9 @@ pub fn seed_demo(state: &mut SimState, now: Timestamp) {
         match story {
             Story::AwaitingCapture | Story::Purchased => {}
             Story::PartlyCaptured => {
-                order.captured = amount / 2;
-                apply(&mut order, Command::Capture, Some(amount / 2));
+                let half = amount / 2 / step * step;
+                order.captured = half;
+                apply(&mut order, Command::Capture, Some(half));
             }
             Story::Captured => {
                 order.captured = amount;
@@ -177,7 +185,7 @@ pub fn seed_demo(state: &mut SimState, now: Timestamp) {
                 let refund = if matches!(story, Story::Refunded) {
                     amount
                 } else {
-                    amount / 3
+                    amount / 3 / step * step
                 };
                 order.refunded = refund;
                 apply(&mut order, Command::Refund, Some(refund));
@@ -245,6 +253,12 @@ mod tests {
         for order in &orders {
             assert!(order.captured <= order.authorized && order.refunded <= order.captured);
             assert!(!(order.voided && order.captured > 0));
+            if order.payment_option == "VISA" && order.currency.exponent() == 3 {
+                // The guide's VISA rule, for every amount the demo shows.
+                for amount in [order.amount, order.captured, order.refunded] {
+                    assert_eq!(amount % 10, 0, "{}: {amount}", order.merchant_reference);
+                }
+            }
             if order.payment_option == "KNET" {
                 assert!(
                     order.knet_ref_number.is_some()

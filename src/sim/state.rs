@@ -15,6 +15,9 @@
 //! The guide's error table decides two answers: a refund beyond the captured
 //! amount is `00048` and an operation the payment option does not allow
 //! (capturing or voiding a purchase, authorizing by a local method) `00049`.
+//! Its VISA note decides another: in a 3-decimal currency (KWD, BHD, OMR,
+//! JOD...) a VISA amount whose last decimal is not 0 is refused as `00005`
+//! (invalid amount), for payments, links, captures and refunds alike.
 
 use std::collections::HashMap;
 
@@ -472,6 +475,9 @@ impl SimState {
             }
             ((*brand).to_owned(), Some(masked), extra)
         };
+        if validate::visa_amount("amount", money, Some(&payment_option)).is_err() {
+            return Err(Answer::new("00", "005"));
+        }
         if behaviour == CardBehaviour::Decline {
             return Err(Answer::new(failure, "666"));
         }
@@ -581,6 +587,9 @@ impl SimState {
         if order.voided {
             return Err(Answer::new("05", "034"));
         }
+        if money.is_some_and(|money| !visa_amount_allowed(order, money)) {
+            return Err(Answer::new("00", "005"));
+        }
         if amount > order.authorized - order.captured {
             return Err(Answer::new("05", "042"));
         }
@@ -630,6 +639,9 @@ impl SimState {
                 message: "000",
                 extra: previous.clone(),
             });
+        }
+        if money.is_some_and(|money| !visa_amount_allowed(order, money)) {
+            return Err(Answer::new("00", "005"));
         }
         if amount > order.captured - order.refunded {
             // The guide's error table: 00048, not the refund's 07.
@@ -797,6 +809,10 @@ impl SimState {
             Some("AUTHORIZATION") => Command::Authorization,
             Some(_) => return Err(Answer::new("00", "002")),
         };
+        let option = request.non_empty("payment_option");
+        if validate::visa_amount("amount", money, option).is_err() {
+            return Err(Answer::new("00", "005"));
+        }
         if request
             .non_empty("return_url")
             .is_some_and(|url| validate::https_url("return_url", Some(url)).is_err())
@@ -923,6 +939,11 @@ impl SimState {
         }
         Ok(fort_id)
     }
+}
+
+/// The guide's VISA rule: in a 3-decimal currency the last decimal is 0.
+fn visa_amount_allowed(order: &SimOrder, money: Money) -> bool {
+    validate::visa_amount("amount", money, Some(&order.payment_option)).is_ok()
 }
 
 fn record(order: &mut SimOrder, command: Command, amount: Option<u64>, code: &str, now: Timestamp) {

@@ -509,3 +509,53 @@ fn visa_in_a_three_decimal_currency_takes_amounts_ending_in_zero() {
         Some("02000")
     );
 }
+
+fn link(reference: &str, option: &str, command: &str, currency: &str) -> Params {
+    signed(
+        Command::PaymentLink,
+        &[
+            ("merchant_reference", reference),
+            ("amount", "5000"),
+            ("currency", currency),
+            ("customer_email", "c@example.com"),
+            ("request_expiry_date", "2026-12-20T15:36:55+03:00"),
+            ("notification_type", "NONE"),
+            ("link_command", command),
+            ("payment_option", option),
+        ],
+    )
+}
+
+/// The guide: "Use PURCHASE command (not AUTHORIZATION) for local payment
+/// methods", each in its currency. A link breaking it is refused; a paid
+/// KNET or BENEFIT link answers the method's numbers, as a purchase does.
+#[test]
+fn payment_links_of_local_methods_are_purchases_in_their_currency() {
+    let mut state = fresh();
+    let refused = state.handle(&link("L1", "KNET", "AUTHORIZATION", "KWD"), now());
+    assert_eq!(refused.text("response_code"), Some("00049"));
+    let refused = state.handle(&link("L2", "KNET", "PURCHASE", "SAR"), now());
+    assert_eq!(refused.text("response_code"), Some("49013"));
+
+    for (reference, option, currency, knet) in
+        [("L3", "KNET", "KWD", true), ("L4", "BENEFIT", "BHD", false)]
+    {
+        let created = state.handle(&link(reference, option, "PURCHASE", currency), now());
+        assert_eq!(created.text("response_code"), Some("48000"), "{created:?}");
+        let id = created.text("payment_link_id").expect("an id").to_owned();
+        state.pay_link(&id, now()).expect("paid");
+        let order = state.order(reference).expect("the paid order").clone();
+        assert_eq!(order.kind, Command::Purchase);
+        assert_eq!(order.payment_option, option);
+        assert_eq!(order.knet_ref_number.is_some(), knet, "{option}");
+        assert!(order.third_party_transaction_number.is_some(), "{option}");
+        let status = state.handle(
+            &signed(Command::CheckStatus, &[("merchant_reference", reference)]),
+            now(),
+        );
+        assert_eq!(
+            status.non_empty("third_party_transaction_number"),
+            order.third_party_transaction_number.as_deref()
+        );
+    }
+}

@@ -563,6 +563,13 @@ impl PaymentLink {
         let payment_option = non_empty(form.payment_option.as_deref()).and_then(|option| {
             errors.take(validate::one_of("payment_option", option, PAYMENT_OPTIONS))
         });
+        if let Some(option) = payment_option {
+            errors.0.extend(validate::local_method(
+                option,
+                link_command,
+                amount.map(Money::currency),
+            ));
+        }
         let order_description = errors
             .take(validate::order_description(
                 form.order_description.as_deref(),
@@ -798,6 +805,7 @@ impl ApsRequest for GetInstallmentsPlans {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aps::Language;
 
     fn now() -> Timestamp {
         "2026-11-22T10:00:00Z".parse().expect("valid")
@@ -978,5 +986,51 @@ mod tests {
             ..form
         };
         assert!(Capture::parse(&other).is_ok());
+    }
+
+    /// The guide: local methods are paid by PURCHASE, in their currency; a
+    /// link breaking it is refused before sending, naming each field.
+    #[test]
+    fn a_local_method_link_is_a_purchase_in_its_currency() {
+        let now: Timestamp = "2026-11-22T10:00:00Z".parse().expect("valid");
+        let form = PaymentLinkForm {
+            merchant_reference: "L1".into(),
+            amount: "5".into(),
+            currency: "SAR".into(),
+            customer_email: "c@example.com".into(),
+            request_expiry_date: "2026-12-20T15:36:55+03:00".into(),
+            notification_type: "NONE".into(),
+            link_command: Some("AUTHORIZATION".into()),
+            payment_option: Some("KNET".into()),
+            ..Default::default()
+        };
+        let errors = PaymentLink::parse(&form, now).expect_err("refused");
+        let command = errors
+            .for_field("link_command")
+            .expect("link_command named");
+        assert!(command.message(Language::En).contains("KNET"), "{errors}");
+        let currency = errors.for_field("currency").expect("currency named");
+        assert!(currency.message(Language::En).contains("KWD"), "{errors}");
+        assert!(currency.message(Language::Ar).contains("KWD"), "{errors}");
+        for (option, code) in [
+            ("KNET", "KWD"),
+            ("BENEFIT", "BHD"),
+            ("NAPS", "QAR"),
+            ("OMANNET", "OMR"),
+            ("STCPAY", "SAR"),
+        ] {
+            let good = PaymentLinkForm {
+                currency: code.into(),
+                link_command: Some("PURCHASE".into()),
+                payment_option: Some(option.into()),
+                ..form.clone()
+            };
+            assert!(PaymentLink::parse(&good, now).is_ok(), "{option}");
+        }
+        let card = PaymentLinkForm {
+            payment_option: Some("VISA".into()),
+            ..form
+        };
+        assert!(PaymentLink::parse(&card, now).is_ok());
     }
 }

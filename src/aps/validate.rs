@@ -53,6 +53,15 @@ pub enum Problem {
         below: Option<Money>,
         above: Option<Money>,
     },
+    /// A local method is paid by PURCHASE only (the guide).
+    PurchaseOnly {
+        method: &'static str,
+    },
+    /// A local method pays in one currency.
+    MethodCurrency {
+        method: &'static str,
+        currency: &'static str,
+    },
 }
 
 /// A named character set, so that messages can say what is allowed.
@@ -163,6 +172,12 @@ impl FieldError {
                     nearest(*below, *above, "or")
                 )
             }
+            Problem::PurchaseOnly { method } => {
+                format!("must be PURCHASE: {method} is a local method, paid by purchase only")
+            }
+            Problem::MethodCurrency { method, currency } => {
+                format!("must be {currency}: {method} pays only in {currency}")
+            }
         }
     }
 
@@ -196,6 +211,12 @@ impl FieldError {
                     currency.unwrap_or_default(),
                     nearest(*below, *above, "أو")
                 )
+            }
+            Problem::PurchaseOnly { method } => {
+                format!("يجب أن يكون PURCHASE: وسيلة الدفع المحلية {method} لا تقبل إلا الشراء")
+            }
+            Problem::MethodCurrency { method, currency } => {
+                format!("يجب أن تكون {currency}: وسيلة الدفع {method} لا تدفع إلا بعملة {currency}")
             }
         }
     }
@@ -238,6 +259,48 @@ pub fn visa_amount(
         field,
         Problem::VisaLastDecimal { below, above },
     ))
+}
+
+/// The local payment methods and the one currency each pays in (the guide:
+/// "Use PURCHASE command (not AUTHORIZATION) for local payment methods").
+pub const LOCAL_METHOD_CURRENCIES: &[(&str, &str)] = &[
+    ("KNET", "KWD"),
+    ("BENEFIT", "BHD"),
+    ("NAPS", "QAR"),
+    ("OMANNET", "OMR"),
+    ("STCPAY", "SAR"),
+];
+
+/// A payment by a local method: PURCHASE only (`link_command`), in the
+/// method's currency (`currency`). Other options pass.
+pub fn local_method(
+    option: &str,
+    command: Option<&str>,
+    currency: Option<Currency>,
+) -> Vec<FieldError> {
+    let Some(&(method, method_currency)) = LOCAL_METHOD_CURRENCIES
+        .iter()
+        .find(|(method, _)| method.eq_ignore_ascii_case(option))
+    else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    if command.is_some_and(|command| command != "PURCHASE") {
+        errors.push(FieldError::new(
+            "link_command",
+            Problem::PurchaseOnly { method },
+        ));
+    }
+    if currency.is_some_and(|currency| currency.code() != method_currency) {
+        errors.push(FieldError::new(
+            "currency",
+            Problem::MethodCurrency {
+                method,
+                currency: method_currency,
+            },
+        ));
+    }
+    errors
 }
 
 /// Why the phone is required: the notification is by SMS.

@@ -396,22 +396,9 @@ impl SimState {
                 return Err(Answer::new(failure, "013"));
             }
             let mut extra = Params::new();
-            let number = self.next_number();
-            if *method == "KNET" {
-                extra.push(
-                    "knet_ref_number",
-                    format!("{:012}", 600_000_000_000 + number),
-                );
-                extra.push(
-                    "third_party_transaction_number",
-                    format!("{:016}", 2_026_000_000_000_000 + number),
-                );
-            } else if matches!(*method, "BENEFIT" | "OMANNET") {
-                extra.push(
-                    "third_party_transaction_number",
-                    format!("{:016}", 2_026_000_000_000_000 + number),
-                );
-            }
+            let (knet_ref_number, third_party) = self.local_method_numbers(method);
+            extra.push_opt("knet_ref_number", knet_ref_number);
+            extra.push_opt("third_party_transaction_number", third_party);
             ((*method).to_owned(), None, extra)
         } else if let Some(token_name) = request.non_empty("token_name") {
             let token = self
@@ -533,6 +520,22 @@ impl SimState {
             message,
             extra,
         })
+    }
+
+    /// The numbers a local method's payment answers with: KNET's
+    /// `knet_ref_number` and `third_party_transaction_number`; BENEFIT's and
+    /// OmanNet's third-party number.
+    fn local_method_numbers(&mut self, method: &str) -> (Option<String>, Option<String>) {
+        let number = self.next_number();
+        let third_party = || format!("{:016}", 2_026_000_000_000_000 + number);
+        match method {
+            "KNET" => (
+                Some(format!("{:012}", 600_000_000_000 + number)),
+                Some(third_party()),
+            ),
+            "BENEFIT" | "OMANNET" => (None, Some(third_party())),
+            _ => (None, None),
+        }
     }
 
     /// Adds a token (used by the demo seed).
@@ -813,6 +816,20 @@ impl SimState {
         if validate::visa_amount("amount", money, option).is_err() {
             return Err(Answer::new("00", "005"));
         }
+        let local = option.and_then(|option| {
+            LOCAL_METHODS
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(option))
+        });
+        if let Some((_, currency)) = local {
+            // The guide: local methods are paid by PURCHASE, in their currency.
+            if link_command == Command::Authorization {
+                return Err(Answer::new("00", "049"));
+            }
+            if money.currency().code() != *currency {
+                return Err(Answer::new("49", "013"));
+            }
+        }
         if request
             .non_empty("return_url")
             .is_some_and(|url| validate::https_url("return_url", Some(url)).is_err())
@@ -891,10 +908,14 @@ impl SimState {
         }
         let fort_id = self.new_fort_id();
         let authorization_code = format!("{:06}", self.next_number() % 1_000_000);
-        let local = link
-            .payment_option
-            .as_deref()
-            .filter(|option| LOCAL_METHODS.iter().any(|(name, _)| name == option));
+        let local = link.payment_option.as_deref().and_then(|option| {
+            LOCAL_METHODS
+                .iter()
+                .map(|(name, _)| *name)
+                .find(|name| name.eq_ignore_ascii_case(option))
+        });
+        let (knet_ref_number, third_party_transaction_number) =
+            local.map_or((None, None), |method| self.local_method_numbers(method));
         let kind = if local.is_some() {
             Command::Purchase
         } else {
@@ -922,8 +943,8 @@ impl SimState {
             authorization_code,
             customer_email: Some(link.customer_email.clone()),
             customer_name: link.customer_name.clone(),
-            knet_ref_number: None,
-            third_party_transaction_number: None,
+            knet_ref_number,
+            third_party_transaction_number,
             payment_link_id: Some(payment_link_id.to_owned()),
             created_at: now,
             history: vec![HistoryEntry {

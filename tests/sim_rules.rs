@@ -559,3 +559,24 @@ fn payment_links_of_local_methods_are_purchases_in_their_currency() {
         );
     }
 }
+
+/// The guide: capture "within 5-7 days of authorization". Past 7 days the
+/// simulator refuses (`05034`, its documented choice) and moves nothing.
+#[test]
+fn a_capture_past_seven_days_is_refused() {
+    let mut state = fresh();
+    let days = |n: i64| jiff::SignedDuration::from_hours(24 * n);
+    let eight_days_ago = now().checked_sub(days(8)).expect("in range");
+    let six_days_ago = now().checked_sub(days(6)).expect("in range");
+    state.handle(&auth("OLD", "10000"), eight_days_ago);
+    state.handle(&auth("RECENT", "10000"), six_days_ago);
+    let late = state.handle(&money(Command::Capture, "OLD", "4000"), now());
+    assert_eq!(late.text("response_code"), Some("05034"));
+    assert_eq!(state.order("OLD").map(|order| order.captured), Some(0));
+    let in_time = state.handle(&money(Command::Capture, "RECENT", "4000"), now());
+    assert_eq!(in_time.text("response_code"), Some("04000"));
+    assert_eq!(
+        state.order("RECENT").map(|order| order.captured),
+        Some(4000)
+    );
+}

@@ -34,6 +34,9 @@ orders-count = { $count ->
 loading-more = جارٍ التحميل…
 
 col-reference = المرجع
+capture-window-open = عمر التفويض { $age } يوم، تنتهي مهلة تحصيله بعد { $left } يوم
+capture-window-passed = انقضت مهلة التحصيل، سترفضه APS
+capture-window-unknown = وقت التفويض غير معروف، فلا تُحسب مهلة التحصيل
 col-created = التاريخ
 date-recorded = سُجّل { $time }
 date-recorded-hint = وقت أول ظهور لهذا الطلب في السجل. وقت الدفع نفسه غير معروف بعد (يصل مع إشعار المعاملة من APS).

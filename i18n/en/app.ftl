@@ -30,6 +30,15 @@ orders-count = { $count ->
 loading-more = Loading…
 
 col-reference = Reference
+capture-window-open = Authorized { $age ->
+        [one] 1 day
+       *[other] { $age } days
+    } ago · capture window expires in { $left ->
+        [one] 1 day
+       *[other] { $left } days
+    }
+capture-window-passed = Past the 7-day capture window: APS refuses the capture
+capture-window-unknown = Authorization time not known: capture window not counted
 col-created = Date
 date-recorded = recorded { $time }
 date-recorded-hint = When the journal first saw this order. The payment's own time is not known yet (it comes with APS's transaction feedback).

@@ -60,6 +60,74 @@ pub fn order_date(tr: &Tr, order: &OrderRecord) -> OrderDate {
     }
 }
 
+/// The guide: capture "must be done within 5-7 days of authorization".
+/// Warned from day 5, closed after day 7.
+pub const CAPTURE_WARN_DAYS: i64 = 5;
+pub const CAPTURE_WINDOW_DAYS: i64 = 7;
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Where an authorization stands in its capture window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureWindow {
+    /// Capturable: whole days since authorization, whole days left
+    /// (rounded up), and whether it is past the guide's 5 days.
+    Open {
+        age_days: i64,
+        left_days: i64,
+        late: bool,
+    },
+    /// More than 7 days old. (Said without the count of days, which would
+    /// change the words every day for nothing the operator can act on.)
+    Passed,
+    /// The authorization's own time is not known (only a status check has
+    /// seen it): the window cannot be counted, and is not guessed.
+    Unknown,
+}
+
+/// The capture window of an order with something left to capture; `None`
+/// for one with nothing to capture (captured, voided, a purchase...).
+pub fn capture_window(order: &OrderRecord, now_ms: i64) -> Option<CaptureWindow> {
+    let capturable = matches!(order.state.as_str(), "authorized" | "partially_captured")
+        && order.authorized_minor > order.captured_minor;
+    if !capturable {
+        return None;
+    }
+    let Some(time) = order.payment.time else {
+        return Some(CaptureWindow::Unknown);
+    };
+    let age_ms = (now_ms - time.at_ms).max(0);
+    let age_days = age_ms / DAY_MS;
+    let left_ms = CAPTURE_WINDOW_DAYS * DAY_MS - age_ms;
+    Some(if left_ms <= 0 {
+        CaptureWindow::Passed
+    } else {
+        CaptureWindow::Open {
+            age_days,
+            left_days: (left_ms + DAY_MS - 1) / DAY_MS,
+            late: age_ms >= CAPTURE_WARN_DAYS * DAY_MS,
+        }
+    })
+}
+
+/// The capture window in words, and whether it calls for a warning.
+pub fn capture_window_text(tr: &Tr, window: CaptureWindow) -> (String, bool) {
+    match window {
+        CaptureWindow::Open {
+            age_days,
+            left_days,
+            late,
+        } => (
+            tr.args(
+                "capture-window-open",
+                &[("age", age_days.into()), ("left", left_days.into())],
+            ),
+            late,
+        ),
+        CaptureWindow::Passed => (tr.text("capture-window-passed"), true),
+        CaptureWindow::Unknown => (tr.text("capture-window-unknown"), false),
+    }
+}
+
 /// The states offered by the filter: the projection's, but for links'.
 fn filter_states() -> impl Iterator<Item = &'static str> {
     crate::journal::projection::ORDER_STATES
@@ -498,6 +566,16 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             egui::Color32::from_rgb(0xd0, 0x40, 0x20),
         ));
     }
+    let now_ms = jiff::Timestamp::now().as_millisecond();
+    if let Some(window) = capture_window(order, now_ms) {
+        let (text, warn) = capture_window_text(tr, window);
+        let color = if warn {
+            egui::Color32::from_rgb(0xd0, 0x40, 0x20)
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.label(colored_text(ui, &text, rtl, warn, color));
+    }
     ui.separator();
     ui.label(widget_text(ui, &tr.text("detail-totals"), rtl, true));
     let authorized = money(order.authorized_minor, currency);
@@ -728,6 +806,55 @@ mod tests {
             updated_ms: 0,
             payment: crate::journal::payment::PaymentResult::default(),
         }
+    }
+
+    /// The guide's capture window: counted from the authorization's own
+    /// time, warned from day 5, closed after day 7, never guessed.
+    #[test]
+    fn the_capture_window_counts_down_from_the_authorization() {
+        let paid = 1_795_162_500_000;
+        let mut authorized = order(paid, Some(paid));
+        authorized.state = "authorized".into();
+        authorized.authorized_minor = 10_000;
+        let at = |days: i64, hours: i64| paid + days * DAY_MS + hours * 3_600_000;
+        assert_eq!(
+            capture_window(&authorized, at(0, 1)),
+            Some(CaptureWindow::Open {
+                age_days: 0,
+                left_days: 7,
+                late: false
+            })
+        );
+        assert_eq!(
+            capture_window(&authorized, at(5, 2)),
+            Some(CaptureWindow::Open {
+                age_days: 5,
+                left_days: 2,
+                late: true
+            })
+        );
+        assert_eq!(
+            capture_window(&authorized, at(7, 1)),
+            Some(CaptureWindow::Passed)
+        );
+        let en = Tr::new(Language::En);
+        let (text, warn) =
+            capture_window_text(&en, capture_window(&authorized, at(5, 2)).expect("open"));
+        assert!(text.contains("expires in 2 days") && warn, "{text}");
+        let ar = Tr::new(Language::Ar);
+        let (text, _) =
+            capture_window_text(&ar, capture_window(&authorized, at(5, 2)).expect("open"));
+        assert!(text.contains('2') && !text.contains("expires"), "{text}");
+        let mut unknown = authorized.clone();
+        unknown.payment.time = None;
+        assert_eq!(
+            capture_window(&unknown, at(1, 0)),
+            Some(CaptureWindow::Unknown)
+        );
+        let mut captured = authorized;
+        captured.state = "captured".into();
+        captured.captured_minor = 10_000;
+        assert_eq!(capture_window(&captured, at(1, 0)), None);
     }
 
     /// Issue 12: the date column shows the payment's time, and the journal's

@@ -111,7 +111,15 @@ pub fn seed_demo(state: &mut SimState, now: Timestamp) {
                 Story::Purchased,
             ])
         };
-        let minutes = i64::try_from(sequence.below(60 * 24 * 60)).unwrap_or(0);
+        // Authorizations still awaiting capture are spread across the
+        // guide's 5-7 day capture window (a few just past it); the rest of
+        // the history across two months.
+        let span_minutes = if matches!(story, Story::AwaitingCapture) {
+            8 * 24 * 60
+        } else {
+            60 * 24 * 60
+        };
+        let minutes = i64::try_from(sequence.below(span_minutes)).unwrap_or(0);
         let created_at = now
             .checked_sub(SignedDuration::from_mins(minutes + 30))
             .unwrap_or(now);
@@ -250,6 +258,20 @@ mod tests {
                 .iter()
                 .any(|o| o.refunded > 0 && o.refunded < o.captured)
         );
+        // Authorizations awaiting capture spread across the capture window:
+        // fresh ones, ones in their last two days, and a few past it.
+        let ages: Vec<i64> = orders
+            .iter()
+            .filter(|o| o.kind == Command::Authorization && o.captured == 0 && !o.voided)
+            .map(|o| now.duration_since(o.created_at).as_hours())
+            .collect();
+        assert!(ages.iter().all(|hours| *hours <= 8 * 24), "{ages:?}");
+        assert!(ages.iter().any(|hours| *hours < 2 * 24), "{ages:?}");
+        assert!(
+            ages.iter().any(|hours| (5 * 24..7 * 24).contains(hours)),
+            "{ages:?}"
+        );
+        assert!(ages.iter().any(|hours| *hours > 7 * 24), "{ages:?}");
         for order in &orders {
             assert!(order.captured <= order.authorized && order.refunded <= order.captured);
             assert!(!(order.voided && order.captured > 0));

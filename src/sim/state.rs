@@ -17,7 +17,9 @@
 //! (capturing or voiding a purchase, authorizing by a local method) `00049`.
 //! Its VISA note decides another: in a 3-decimal currency (KWD, BHD, OMR,
 //! JOD...) a VISA amount whose last decimal is not 0 is refused as `00005`
-//! (invalid amount), for payments, links, captures and refunds alike.
+//! (invalid amount), for payments, links, captures and refunds alike. A
+//! capture more than 7 days after the authorization (the guide's "within 5-7
+//! days") answers `05034`, operation not allowed: APS names no code for it.
 
 use std::collections::HashMap;
 
@@ -66,6 +68,10 @@ pub const LOCAL_METHODS: &[(&str, &str)] = &[
     ("MADA", "SAR"),
     ("STCPAY", "SAR"),
 ];
+
+/// How long an authorization can be captured: the guide's "within 5-7 days
+/// of authorization", at its longest.
+pub const CAPTURE_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
 
 /// One entry of an order's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -588,6 +594,12 @@ impl SimState {
             return Err(Answer::new("00", "049"));
         }
         if order.voided {
+            return Err(Answer::new("05", "034"));
+        }
+        if now.duration_since(order.created_at) > CAPTURE_WINDOW {
+            // The guide: capture "within 5-7 days of authorization". APS
+            // documents no code for a late one; `05034` ("operation not
+            // allowed") is the simulator's choice, as for a voided one.
             return Err(Answer::new("05", "034"));
         }
         if money.is_some_and(|money| !visa_amount_allowed(order, money)) {

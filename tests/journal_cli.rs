@@ -449,14 +449,14 @@ fn restore_over_open_operations_names_them_and_needs_force() {
         let actor = Actor {
             operator: "amal".into(),
             profile: "demo".into(),
-            environment: "simulator".into(),
+            environment: apsdesk::aps::client::Environment::Simulator,
         };
         let order_id = journal.ensure_order(&actor, "PENDING-7").expect("order");
         journal
             .record_request(
                 &actor,
                 order_id,
-                "REFUND",
+                apsdesk::aps::Command::Refund,
                 true,
                 &NewEntry {
                     amount_minor: Some(500),

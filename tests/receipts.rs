@@ -59,7 +59,7 @@ fn actor() -> Actor {
     Actor {
         operator: "huda".into(),
         profile: "kw".into(),
-        environment: "simulator".into(),
+        environment: apsdesk::aps::client::Environment::Simulator,
     }
 }
 
@@ -75,7 +75,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
             order.amount_minor = Some(12_500);
             order.authorized_minor = 12_500;
             order.captured_minor = 12_500;
-            order.state = "captured".into();
+            order.state = apsdesk::journal::vocabulary::OrderState::Captured;
             order.authorization_code = Some("445566".into());
             order.knet_ref_number = Some("512345678901".into());
             order.third_party_transaction_number = Some("2026112300000077".into());
@@ -95,7 +95,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
             order.authorized_minor = 40_000;
             order.captured_minor = 30_000;
             order.refunded_minor = 7_250;
-            order.state = "partially_refunded".into();
+            order.state = apsdesk::journal::vocabulary::OrderState::PartiallyRefunded;
             order.authorization_code = Some("112233".into());
         })
         .expect("updated");
@@ -103,7 +103,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
         .record_request(
             &actor(),
             card,
-            "REFUND",
+            apsdesk::aps::Command::Refund,
             true,
             &NewEntry {
                 amount_minor: Some(7_250),
@@ -119,7 +119,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
             &actor(),
             refund,
             &NewEntry {
-                outcome: Some("succeeded"),
+                outcome: Some(apsdesk::journal::vocabulary::EntryOutcome::Succeeded),
                 response_code: Some("06000"),
                 response_message: Some("Success"),
                 payload: r#"{"response":"{\"number_of_installments\":\"3\",\"plan_code\":\"KW3\"}"}"#,

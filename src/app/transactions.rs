@@ -16,6 +16,7 @@ use super::{AppCommand, OperationKind};
 use crate::journal::export::{format_amount, format_time};
 use crate::journal::query::Cursor;
 use crate::journal::store::OrderRecord;
+use crate::journal::vocabulary::{EntryKind, EntryOutcome, OrderState};
 use crate::journal::{OrderFilter, SortColumn};
 
 /// What the screen holds between frames.
@@ -34,11 +35,21 @@ pub struct TransactionsScreen {
 }
 
 /// The states offered by the filter: the projection's, but for links'.
-fn filter_states() -> impl Iterator<Item = &'static str> {
-    crate::journal::projection::ORDER_STATES
-        .iter()
-        .copied()
-        .filter(|state| !state.starts_with("link_") && *state != "unknown")
+fn filter_states() -> impl Iterator<Item = OrderState> {
+    OrderState::ALL.iter().copied().filter(|state| match state {
+        OrderState::Unknown
+        | OrderState::LinkOpen
+        | OrderState::LinkPaid
+        | OrderState::LinkExpired => false,
+        OrderState::Authorized
+        | OrderState::PartiallyCaptured
+        | OrderState::Captured
+        | OrderState::PartiallyRefunded
+        | OrderState::Refunded
+        | OrderState::Voided
+        | OrderState::Declined
+        | OrderState::NotFound => true,
+    })
 }
 const CURRENCIES: [&str; 9] = [
     "KWD", "SAR", "AED", "BHD", "QAR", "OMR", "EGP", "JOD", "USD",
@@ -151,7 +162,7 @@ impl TransactionsScreen {
                             .filter
                             .states
                             .first()
-                            .is_some_and(|chosen| chosen == state);
+                            .is_some_and(|chosen| *chosen == state);
                         if ui
                             .selectable_label(
                                 selected,
@@ -159,7 +170,7 @@ impl TransactionsScreen {
                             )
                             .clicked()
                         {
-                            self.filter.states = vec![state.to_owned()];
+                            self.filter.states = vec![state];
                             changed = true;
                         }
                     }
@@ -225,7 +236,7 @@ impl TransactionsScreen {
                 "orders-scope",
                 &[
                     ("profile", session.profile.clone().into()),
-                    ("environment", session.environment.clone().into()),
+                    ("environment", session.environment.as_str().into()),
                 ],
             ),
             rtl,
@@ -359,7 +370,7 @@ impl TransactionsScreen {
                             }
                             SortColumn::State => {
                                 let text = tr.text(&format!("state-{}", order.state));
-                                let color = state_color(&order.state, dark);
+                                let color = state_color(order.state, dark);
                                 ui.label(RichText::new(text).color(color).strong());
                             }
                             SortColumn::PaymentOption => {
@@ -450,7 +461,7 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
     ui.heading(RichText::new(&order.merchant_reference).monospace());
     ui.label(
         RichText::new(tr.text(&format!("state-{}", order.state)))
-            .color(state_color(&order.state, dark))
+            .color(state_color(order.state, dark))
             .strong(),
     );
     for open in &detail.open {
@@ -458,8 +469,8 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             "detail-blocked",
             &[
                 ("operation", open.operation_id.into()),
-                ("command", open.request.command.clone().into()),
-                ("state", open.state.clone().into()),
+                ("command", open.request.command.name().into()),
+                ("state", open.state.as_str().into()),
             ],
         );
         ui.label(colored_text(
@@ -547,10 +558,12 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
     // The actions that apply to this state; a blocked order offers reconciliation.
     ui.horizontal_wrapped(|ui| {
         let blocked = !detail.open.is_empty();
-        let can_capture =
-            !blocked && order.authorized_minor > order.captured_minor && order.state != "voided";
+        let can_capture = !blocked
+            && order.authorized_minor > order.captured_minor
+            && order.state != OrderState::Voided;
         let can_refund = !blocked && order.captured_minor > order.refunded_minor;
-        let can_void = !blocked && order.state == "authorized" && order.captured_minor == 0;
+        let can_void =
+            !blocked && order.state == OrderState::Authorized && order.captured_minor == 0;
         let reference = order.merchant_reference.clone();
         if ui
             .add_enabled(
@@ -629,7 +642,7 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             entry.entry,
             entry.command,
             amount,
-            entry.outcome.as_deref().unwrap_or(""),
+            entry.outcome.map_or("", EntryOutcome::as_str),
             entry.response_code.as_deref().unwrap_or(""),
             entry.response_message.as_deref().unwrap_or(""),
         );
@@ -640,7 +653,7 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
         .entries
         .iter()
         .rev()
-        .find(|entry| entry.entry == "result")
+        .find(|entry| entry.entry == EntryKind::Result)
         .and_then(|entry| serde_json::from_str::<serde_json::Value>(&entry.payload).ok())
         .and_then(|payload| payload["raw_body"].as_str().map(str::to_owned))
     {

@@ -184,3 +184,10 @@ mod tests {
         }
     }
 }
+
+impl serde::Serialize for Command {
+    /// As APS spells it (`VOID_AUTHORIZATION`).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}

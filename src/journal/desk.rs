@@ -44,6 +44,7 @@ use serde_json::json;
 use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy};
 use super::projection;
 use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, OrderRecord};
+use super::vocabulary::{EntryKind, EntryOutcome};
 use crate::aps::client::{Client, Outcome, SendError};
 use crate::aps::params::Params;
 use crate::aps::request::{
@@ -243,6 +244,15 @@ impl Resolution {
         }
     }
 
+    /// How the journal records it.
+    pub fn outcome(&self) -> EntryOutcome {
+        match self {
+            Resolution::Applied => EntryOutcome::Applied,
+            Resolution::NotApplied => EntryOutcome::NotApplied,
+            Resolution::Unresolved(_) | Resolution::InFlight(_) => EntryOutcome::Unresolved,
+        }
+    }
+
     /// Whether the operation is closed by this resolution.
     pub fn is_settled(&self) -> bool {
         match self {
@@ -335,7 +345,7 @@ pub fn decide(command: Command, amount: i64, before: &Baseline, after: &Baseline
 
 /// "capture of 5.00 USD", "void" — from a request entry.
 fn describe_entry(entry: &EntryRecord) -> String {
-    let command = entry.command.to_lowercase().replace('_', " ");
+    let command = entry.command.name().to_lowercase().replace('_', " ");
     match (entry.amount_minor, entry.currency.as_deref()) {
         (Some(amount), currency) => format!(
             "{command} of {} {}",
@@ -510,8 +520,7 @@ impl Desk {
                 let resolution = Box::pin(self.settle(&operation.request)).await?;
                 settled.push(SettledOperation {
                     operation_id: operation.operation_id,
-                    command: Command::from_name(&operation.request.command)
-                        .unwrap_or(Command::CheckStatus),
+                    command: operation.request.command,
                     description: describe_entry(&operation.request),
                     resolution,
                 });
@@ -572,14 +581,14 @@ impl Desk {
             Some(owner) => lock(&self.journal).record_leased_request(
                 &self.actor,
                 order_id,
-                command.name(),
+                command,
                 &entry,
                 owner,
             ),
             None => lock(&self.journal).record_request(
                 &self.actor,
                 order_id,
-                command.name(),
+                command,
                 command.moves_money(),
                 &entry,
             ),
@@ -593,7 +602,7 @@ impl Desk {
                     &self.actor,
                     operation_id,
                     &NewEntry {
-                        outcome: Some("not_sent"),
+                        outcome: Some(EntryOutcome::NotSent),
                         payload: &payload,
                         ..NewEntry::default()
                     },
@@ -624,7 +633,7 @@ impl Desk {
             &self.actor,
             operation_id,
             &NewEntry {
-                outcome: Some(outcome.class.as_str()),
+                outcome: Some(outcome.class.into()),
                 response_code: outcome.response_code(),
                 response_message: outcome.response_message(),
                 payload: &payload,
@@ -719,13 +728,15 @@ impl Desk {
                 .operation_entries(operation_id)?
                 .into_iter()
                 .rev()
-                .find_map(
-                    |entry| match (entry.entry.as_str(), entry.outcome.as_deref()) {
-                        ("resolution", Some("applied")) => Some(Resolution::Applied),
-                        ("resolution", Some("not_applied")) => Some(Resolution::NotApplied),
-                        _ => None,
-                    },
-                );
+                .find_map(|entry| match (entry.entry, entry.outcome) {
+                    (EntryKind::Resolution, Some(EntryOutcome::Applied)) => {
+                        Some(Resolution::Applied)
+                    }
+                    (EntryKind::Resolution, Some(EntryOutcome::NotApplied)) => {
+                        Some(Resolution::NotApplied)
+                    }
+                    _ => None,
+                });
             return Ok(settled.unwrap_or_else(|| {
                 Resolution::Unresolved("the operation is no longer open".to_owned())
             }));
@@ -742,7 +753,7 @@ impl Desk {
                         amount_minor: request.amount_minor,
                         currency: request.currency.as_deref(),
                         maintenance_reference: request.maintenance_reference.as_deref(),
-                        outcome: Some(resolution.as_str()),
+                        outcome: Some(resolution.outcome()),
                         payload: &payload,
                         ..NewEntry::default()
                     },
@@ -755,12 +766,7 @@ impl Desk {
     /// What the evidence says of an open operation; records a settlement.
     async fn conclude(&self, request: &EntryRecord) -> Result<Resolution, RunError> {
         let operation_id = request.operation_id;
-        let Some(command) = Command::from_name(&request.command) else {
-            return Ok(Resolution::Unresolved(format!(
-                "unknown command {}",
-                request.command
-            )));
-        };
+        let command = request.command;
         let payload: serde_json::Value = serde_json::from_str(&request.payload).unwrap_or_default();
         // Only the account and environment the request went to can say what
         // became of it.
@@ -823,7 +829,7 @@ impl Desk {
                 amount_minor: request.amount_minor,
                 currency: request.currency.as_deref(),
                 maintenance_reference: request.maintenance_reference.as_deref(),
-                outcome: Some(resolution.as_str()),
+                outcome: Some(resolution.outcome()),
                 payload: &evidence,
                 ..NewEntry::default()
             },
@@ -843,7 +849,7 @@ impl Desk {
         let answered = lock(&self.journal)
             .operation_entries(request.operation_id)?
             .iter()
-            .filter(|entry| entry.entry == "result")
+            .filter(|entry| entry.entry == EntryKind::Result)
             .any(|entry| {
                 serde_json::from_str::<serde_json::Value>(&entry.payload)
                     .is_ok_and(|result| !result["http_status"].is_null())
@@ -899,16 +905,18 @@ impl Desk {
         let entries = lock(&self.journal).order_entries(order_id)?;
         let reusable = entries
             .iter()
-            .filter(|entry| entry.entry == "resolution" && entry.command == Command::Refund.name())
             .filter(|entry| {
-                entry.outcome.as_deref() == Some("not_applied") && entry.amount_minor == amount
+                entry.entry == EntryKind::Resolution && entry.command == Command::Refund
+            })
+            .filter(|entry| {
+                entry.outcome == Some(EntryOutcome::NotApplied) && entry.amount_minor == amount
             })
             .filter_map(|entry| entry.maintenance_reference.clone())
             .rfind(|reference| {
                 // Not already used again by a later request.
                 entries
                     .iter()
-                    .filter(|entry| entry.entry == "request")
+                    .filter(|entry| entry.entry == EntryKind::Request)
                     .filter(|entry| entry.maintenance_reference.as_deref() == Some(reference))
                     .count()
                     == 1

@@ -39,6 +39,7 @@ pub mod schema;
 pub mod store;
 pub mod synthetic;
 pub mod verify;
+pub mod vocabulary;
 
 pub use desk::Desk;
 pub use query::{OrderFilter, Page, SortColumn};

@@ -9,6 +9,8 @@
 //! entry, chained like any other. Nothing here is a real card or a real
 //! person: card numbers are masked test numbers.
 
+use super::vocabulary::OrderState;
+use crate::aps::client::Environment;
 use rusqlite::params;
 use serde_json::json;
 
@@ -123,7 +125,7 @@ const LOCAL_STORIES: &[Story] = &[
 pub struct SeedSpec {
     pub orders: u64,
     pub profile: String,
-    pub environment: String,
+    pub environment: Environment,
     /// The newest order's creation time; the others spread over a year before.
     pub now_ms: i64,
 }
@@ -195,7 +197,7 @@ pub fn seed(
                     command: operation.command,
                     operator: actor_operator,
                     profile: &spec.profile,
-                    environment: &spec.environment,
+                    environment: spec.environment.as_str(),
                     amount_minor: operation.amount,
                     currency: Some(order.currency),
                     maintenance_reference: operation.maintenance_reference.as_deref(),
@@ -226,7 +228,7 @@ pub fn seed(
                     command: operation.command,
                     operator: actor_operator,
                     profile: &spec.profile,
-                    environment: &spec.environment,
+                    environment: spec.environment.as_str(),
                     amount_minor: None,
                     currency: None,
                     maintenance_reference: None,
@@ -272,7 +274,7 @@ struct SyntheticOrder {
     authorized: i64,
     captured: i64,
     refunded: i64,
-    state: &'static str,
+    state: OrderState,
     customer_name: String,
     customer_email: String,
     authorization_code: Option<String>,
@@ -334,7 +336,7 @@ impl SyntheticOrder {
                 amount,
                 0,
                 0,
-                "authorized",
+                OrderState::Authorized,
             ),
             Story::Captured => (
                 "authorization",
@@ -342,7 +344,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 0,
-                "captured",
+                OrderState::Captured,
             ),
             Story::PartlyCaptured => (
                 "authorization",
@@ -350,7 +352,7 @@ impl SyntheticOrder {
                 amount,
                 partial,
                 0,
-                "partially_captured",
+                OrderState::PartiallyCaptured,
             ),
             Story::Voided => (
                 "authorization",
@@ -358,7 +360,7 @@ impl SyntheticOrder {
                 amount,
                 0,
                 0,
-                "voided",
+                OrderState::Voided,
             ),
             Story::PartlyRefunded => (
                 "authorization",
@@ -366,7 +368,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 partial,
-                "partially_refunded",
+                OrderState::PartiallyRefunded,
             ),
             Story::Refunded => (
                 "authorization",
@@ -374,7 +376,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 amount,
-                "refunded",
+                OrderState::Refunded,
             ),
             Story::Declined => {
                 let command = if local { "PURCHASE" } else { "AUTHORIZATION" };
@@ -386,7 +388,14 @@ impl SyntheticOrder {
                     message: "666",
                     maintenance_reference: None,
                 };
-                ("declined", vec![declined, check], 0, 0, 0, "declined")
+                (
+                    "declined",
+                    vec![declined, check],
+                    0,
+                    0,
+                    0,
+                    OrderState::Declined,
+                )
             }
             Story::Purchased => (
                 "purchase",
@@ -394,7 +403,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 0,
-                "captured",
+                OrderState::Captured,
             ),
             Story::PurchasedRefunded => (
                 "purchase",
@@ -402,7 +411,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 partial,
-                "partially_refunded",
+                OrderState::PartiallyRefunded,
             ),
         };
         // Operators re-check about four orders in ten (a customer calls, a

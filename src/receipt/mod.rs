@@ -18,9 +18,10 @@ pub mod pdf;
 
 use std::path::PathBuf;
 
-use crate::aps::{Language, codes};
+use crate::aps::{Command, Language, codes};
 use crate::journal::export::format_amount;
 use crate::journal::store::{EntryRecord, OrderRecord};
+use crate::journal::vocabulary::EntryKind;
 use crate::profiles::ReceiptDetails;
 
 pub use batch::SaveTarget;
@@ -128,15 +129,31 @@ impl Receipt {
         merchant: &ReceiptDetails,
     ) -> Receipt {
         let currency = order.currency.as_deref();
-        let request =
-            operation.and_then(|entries| entries.iter().find(|entry| entry.entry == "request"));
-        let result = operation
-            .and_then(|entries| entries.iter().rev().find(|entry| entry.entry != "request"));
-        let kind = match request.map(|entry| entry.command.as_str()) {
-            Some("CAPTURE") => ReceiptKind::Capture,
-            Some("REFUND") => ReceiptKind::Refund,
-            Some("VOID_AUTHORIZATION") => ReceiptKind::Void,
-            _ => ReceiptKind::Payment,
+        let request = operation.and_then(|entries| {
+            entries
+                .iter()
+                .find(|entry| entry.entry == EntryKind::Request)
+        });
+        let result = operation.and_then(|entries| {
+            entries
+                .iter()
+                .rev()
+                .find(|entry| entry.entry != EntryKind::Request)
+        });
+        let kind = match request.map(|entry| entry.command) {
+            Some(Command::Capture) => ReceiptKind::Capture,
+            Some(Command::Refund) => ReceiptKind::Refund,
+            Some(Command::VoidAuthorization) => ReceiptKind::Void,
+            Some(
+                Command::Authorization
+                | Command::Purchase
+                | Command::CheckStatus
+                | Command::UpdateToken
+                | Command::PaymentLink
+                | Command::CheckPaymentLinkStatus
+                | Command::GetInstallmentsPlans,
+            )
+            | None => ReceiptKind::Payment,
         };
         let when_ms = result
             .or(request)

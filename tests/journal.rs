@@ -912,7 +912,9 @@ fn rechain_unkeyed(path: &std::path::Path, from: i64) -> String {
             amount_minor: entry.amount_minor,
             currency: entry.currency.as_deref(),
             maintenance_reference: entry.maintenance_reference.as_deref(),
-            outcome: entry.outcome.map(|outcome| outcome.as_str()),
+            outcome: entry
+                .outcome
+                .map(apsdesk::journal::vocabulary::EntryOutcome::as_str),
             response_code: entry.response_code.as_deref(),
             response_message: entry.response_message.as_deref(),
             payload: &entry.payload,

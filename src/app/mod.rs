@@ -344,7 +344,14 @@ impl DeskApp {
                         self.tokens.pending = false;
                         self.tokens.result = Some(result.clone());
                     }
-                    _ => {}
+                    // Their dialog or Bulk row gets the result by ticket.
+                    crate::aps::Command::Authorization
+                    | crate::aps::Command::Purchase
+                    | crate::aps::Command::Capture
+                    | crate::aps::Command::VoidAuthorization
+                    | crate::aps::Command::Refund
+                    | crate::aps::Command::CheckStatus
+                    | crate::aps::Command::GetInstallmentsPlans => {}
                 }
                 let summary = format!(
                     "{} {}: {} {} {}",

@@ -390,8 +390,34 @@ impl TransactionsScreen {
                             SortColumn::Refunded => {
                                 ui.label(money(order.refunded_minor, currency));
                             }
-                            _ => {
+                            SortColumn::Authorized => {
+                                ui.label(money(order.authorized_minor, currency));
+                            }
+                            SortColumn::CustomerName => {
                                 label(ui, order.customer_name.clone().unwrap_or_default(), rtl);
+                            }
+                            SortColumn::CustomerEmail => {
+                                ui.label(order.customer_email.clone().unwrap_or_default());
+                            }
+                            SortColumn::Updated => {
+                                ui.label(
+                                    format_time(order.updated_ms)
+                                        .replace('T', " ")
+                                        .trim_end_matches('Z')
+                                        .to_owned(),
+                                );
+                            }
+                            SortColumn::FortId => {
+                                ui.label(
+                                    RichText::new(order.fort_id.clone().unwrap_or_default())
+                                        .monospace(),
+                                );
+                            }
+                            SortColumn::Currency => {
+                                ui.label(order.currency.clone().unwrap_or_default());
+                            }
+                            SortColumn::ResponseCode => {
+                                ui.label(order.last_response_code.clone().unwrap_or_default());
                             }
                         });
                     }

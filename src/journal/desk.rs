@@ -728,14 +728,19 @@ impl Desk {
                 .operation_entries(operation_id)?
                 .into_iter()
                 .rev()
-                .find_map(|entry| match (entry.entry, entry.outcome) {
-                    (EntryKind::Resolution, Some(EntryOutcome::Applied)) => {
-                        Some(Resolution::Applied)
-                    }
-                    (EntryKind::Resolution, Some(EntryOutcome::NotApplied)) => {
-                        Some(Resolution::NotApplied)
-                    }
-                    _ => None,
+                .filter(|entry| entry.entry == EntryKind::Resolution)
+                .find_map(|entry| match entry.outcome {
+                    Some(EntryOutcome::Applied) => Some(Resolution::Applied),
+                    Some(EntryOutcome::NotApplied) => Some(Resolution::NotApplied),
+                    Some(
+                        EntryOutcome::Succeeded
+                        | EntryOutcome::Declined
+                        | EntryOutcome::Uncertain
+                        | EntryOutcome::Untrusted
+                        | EntryOutcome::NotSent
+                        | EntryOutcome::Unresolved,
+                    )
+                    | None => None,
                 });
             return Ok(settled.unwrap_or_else(|| {
                 Resolution::Unresolved("the operation is no longer open".to_owned())

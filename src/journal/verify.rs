@@ -559,7 +559,7 @@ fn blank(recorded: &OrderRecord) -> OrderRecord {
     OrderRecord {
         id: recorded.id,
         profile: recorded.profile.clone(),
-        environment: recorded.environment.clone(),
+        environment: recorded.environment,
         merchant_reference: recorded.merchant_reference.clone(),
         fort_id: None,
         kind: None,

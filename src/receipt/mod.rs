@@ -174,7 +174,10 @@ impl Receipt {
                         currency,
                     )),
                 ),
-                _ => (None, None),
+                // A payment or a void moves no amount of its own; an
+                // operation without a recorded amount has none to print.
+                (ReceiptKind::Payment | ReceiptKind::Void, _)
+                | (ReceiptKind::Capture | ReceiptKind::Refund, None) => (None, None),
             };
         let response_code = result
             .and_then(|entry| entry.response_code.clone())

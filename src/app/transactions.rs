@@ -680,8 +680,10 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
         .iter()
         .rev()
         .find(|entry| entry.entry == EntryKind::Result)
-        .and_then(|entry| serde_json::from_str::<serde_json::Value>(&entry.payload).ok())
-        .and_then(|payload| payload["raw_body"].as_str().map(str::to_owned))
+        .and_then(|entry| {
+            crate::journal::payload::read::<crate::journal::payload::ResultPayload>(&entry.payload)
+                .raw_body
+        })
     {
         ui.separator();
         egui::CollapsingHeader::new(widget_text(ui, &tr.text("detail-raw"), rtl, true))

@@ -39,9 +39,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
-use serde_json::json;
 
 use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy};
+use super::payload::{self, ParamsField, RequestPayload, ResolutionPayload, ResultPayload};
 use super::projection;
 use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, OrderRecord};
 use super::vocabulary::{EntryKind, EntryOutcome};
@@ -379,15 +379,15 @@ pub struct Desk {
 }
 
 fn outcome_payload<T>(outcome: &Outcome<T>) -> String {
-    json!({
-        "http_status": outcome.http_status,
-        "attempts": outcome.attempts,
-        "elapsed_ms": u64::try_from(outcome.elapsed.as_millis()).unwrap_or(u64::MAX),
-        "failure": outcome.failure.as_ref().map(ToString::to_string),
-        "response": outcome.response.as_ref().map(super::super::aps::params::Params::to_json),
-        "raw_body": outcome.raw_body,
+    payload::write(&ResultPayload {
+        http_status: outcome.http_status,
+        attempts: Some(outcome.attempts),
+        elapsed_ms: Some(u64::try_from(outcome.elapsed.as_millis()).unwrap_or(u64::MAX)),
+        failure: outcome.failure.as_ref().map(ToString::to_string),
+        response: outcome.response.as_ref().map(ParamsField::from_params),
+        raw_body: outcome.raw_body.clone(),
+        not_sent: None,
     })
-    .to_string()
 }
 
 impl Desk {
@@ -561,15 +561,17 @@ impl Desk {
             .amount()
             .map(|amount| i64::try_from(amount.minor_units()).unwrap_or(i64::MAX));
         let currency = request.amount().map(|amount| amount.currency().code());
-        let payload = json!({
-            "request": self.client.preview(request, self.language).to_json(),
-            "baseline": baseline,
-            "endpoint": self.client.url(),
+        let payload = payload::write(&RequestPayload {
+            request: ParamsField::from_params(&self.client.preview(request, self.language)),
+            baseline,
+            endpoint: Some(self.client.url().to_owned()),
             // How long this desk waits for the answer: until then (and a
             // grace), APS may still be working on a request that got none.
-            "timeout_ms": u64::try_from(self.client.options().request_timeout.as_millis()).unwrap_or(u64::MAX),
-        })
-        .to_string();
+            timeout_ms: Some(
+                u64::try_from(self.client.options().request_timeout.as_millis())
+                    .unwrap_or(u64::MAX),
+            ),
+        });
         let entry = NewEntry {
             amount_minor: amount,
             currency,
@@ -597,7 +599,10 @@ impl Desk {
         let outcome = match self.client.send(request, self.language).await {
             Ok(outcome) => outcome,
             Err(error) => {
-                let payload = json!({ "not_sent": error.to_string() }).to_string();
+                let payload = payload::write(&ResultPayload {
+                    not_sent: Some(error.to_string()),
+                    ..ResultPayload::default()
+                });
                 lock(&self.journal).record_result(
                     &self.actor,
                     operation_id,
@@ -750,7 +755,11 @@ impl Desk {
         match &resolution {
             Resolution::Applied | Resolution::NotApplied | Resolution::InFlight(_) => {}
             Resolution::Unresolved(reason) => {
-                let payload = json!({ "conclusion": "unresolved", "reason": reason }).to_string();
+                let payload = payload::write(&ResolutionPayload {
+                    conclusion: Some(EntryOutcome::Unresolved),
+                    reason: Some(reason.clone()),
+                    ..ResolutionPayload::default()
+                });
                 lock(&self.journal).record_unresolved(
                     &self.actor,
                     operation_id,
@@ -772,10 +781,10 @@ impl Desk {
     async fn conclude(&self, request: &EntryRecord) -> Result<Resolution, RunError> {
         let operation_id = request.operation_id;
         let command = request.command;
-        let payload: serde_json::Value = serde_json::from_str(&request.payload).unwrap_or_default();
+        let payload: RequestPayload = payload::read(&request.payload);
         // Only the account and environment the request went to can say what
         // became of it.
-        let sent_to = payload["endpoint"].as_str();
+        let sent_to = payload.endpoint.as_deref();
         if request.profile != self.actor.profile
             || request.environment != self.actor.environment
             || sent_to.is_some_and(|url| url != self.client.url())
@@ -793,7 +802,7 @@ impl Desk {
         let Some(order) = lock(&self.journal).order(request.order_id)? else {
             return Ok(Resolution::Unresolved("the order is missing".to_owned()));
         };
-        let before: Option<Baseline> = serde_json::from_value(payload["baseline"].clone()).ok();
+        let before = payload.baseline.clone();
         let (check_operation, after) = self.status_evidence(&order.merchant_reference).await?;
         let after = match after {
             Ok(after) => after,
@@ -820,13 +829,13 @@ impl Desk {
                 wait.as_secs().max(1)
             )));
         }
-        let evidence = json!({
-            "conclusion": resolution.as_str(),
-            "before": before,
-            "after": after,
-            "check_status_operation_id": check_operation,
-        })
-        .to_string();
+        let evidence = payload::write(&ResolutionPayload {
+            conclusion: Some(resolution.outcome()),
+            before,
+            after: Some(after),
+            check_status_operation_id: check_operation,
+            reason: None,
+        });
         lock(&self.journal).record_resolution(
             &self.actor,
             operation_id,
@@ -849,20 +858,17 @@ impl Desk {
     fn still_possibly_at_aps(
         &self,
         request: &EntryRecord,
-        payload: &serde_json::Value,
+        payload: &RequestPayload,
     ) -> Result<Option<Duration>, RunError> {
         let answered = lock(&self.journal)
             .operation_entries(request.operation_id)?
             .iter()
             .filter(|entry| entry.entry == EntryKind::Result)
-            .any(|entry| {
-                serde_json::from_str::<serde_json::Value>(&entry.payload)
-                    .is_ok_and(|result| !result["http_status"].is_null())
-            });
+            .any(|entry| payload::read::<ResultPayload>(&entry.payload).answered());
         if answered {
             return Ok(None);
         }
-        let timeout_ms = payload["timeout_ms"].as_u64().unwrap_or_else(|| {
+        let timeout_ms = payload.timeout_ms.unwrap_or_else(|| {
             u64::try_from(self.client.options().request_timeout.as_millis()).unwrap_or(u64::MAX)
         });
         let grace_ms = u64::try_from(self.settle_grace.as_millis()).unwrap_or(u64::MAX);
@@ -1006,8 +1012,7 @@ pub fn references_from_text(text: &str) -> Vec<String> {
 
 /// The raw parameters of a request entry's payload, for display.
 pub fn request_params(payload: &str) -> Option<Params> {
-    let value: serde_json::Value = serde_json::from_str(payload).ok()?;
-    Params::from_json(value["request"].as_str()?).ok()
+    payload::read::<RequestPayload>(payload).request.params()
 }
 
 #[cfg(test)]

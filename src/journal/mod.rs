@@ -14,6 +14,7 @@
 //!   operations, backup and restore.
 //! - [`lease`]: order leases, so that one submission at a time works on an
 //!   order, across processes sharing the journal.
+//! - [`payload`]: what an entry's payload holds, as types.
 //! - [`projection`]: how trusted answers change an order's row.
 //! - [`query`]: filters, free-text search, sorting and keyset paging.
 //! - [`export`]: streamed CSV of any filtered view.
@@ -32,6 +33,7 @@ pub mod export;
 pub mod files;
 pub mod key;
 pub mod lease;
+pub mod payload;
 pub mod projection;
 pub mod query;
 pub mod restore;

@@ -502,7 +502,8 @@ impl SyntheticOrder {
         if let Some(reference) = &operation.maintenance_reference {
             request["maintenance_reference"] = json!(reference);
         }
-        json!({ "request": request.to_string() }).to_string()
+        // The request entry's payload (`payload::RequestPayload`): parameters as an object.
+        json!({ "request": request }).to_string()
     }
 
     fn result_payload(&self, operation: &Operation, code: &str) -> String {
@@ -529,6 +530,7 @@ impl SyntheticOrder {
             response["refunded_amount"] = json!(self.refunded.to_string());
             response["transaction_status"] = json!(transaction_status);
         }
-        json!({ "http_status": 200, "attempts": 1, "response": response.to_string() }).to_string()
+        // The result entry's payload (`payload::ResultPayload`).
+        json!({ "http_status": 200, "attempts": 1, "response": response }).to_string()
     }
 }

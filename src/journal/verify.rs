@@ -589,12 +589,9 @@ fn blank(recorded: &OrderRecord) -> OrderRecord {
 /// The response parameters a result entry recorded (a JSON object, or a
 /// JSON string holding one).
 fn response_params(payload: &str) -> Option<Params> {
-    let payload: serde_json::Value = serde_json::from_str(payload).ok()?;
-    match payload.get("response")? {
-        serde_json::Value::String(text) => Params::from_json(text).ok(),
-        object @ serde_json::Value::Object(_) => Params::from_json(&object.to_string()).ok(),
-        _ => None,
-    }
+    super::payload::read::<super::payload::ResultPayload>(payload)
+        .response?
+        .params()
 }
 
 /// Everything: the chain, the anchor and the derived state.

@@ -107,11 +107,12 @@ pub fn format_when(ms: i64, time_zone: &str) -> String {
 /// Installments, when the recorded answer carried them.
 fn installments_of(entries: &[&EntryRecord]) -> Option<String> {
     entries.iter().find_map(|entry| {
-        let payload: serde_json::Value = serde_json::from_str(&entry.payload).ok()?;
-        let response: serde_json::Value =
-            serde_json::from_str(payload["response"].as_str()?).ok()?;
-        let count = response["number_of_installments"].as_str()?;
-        let plan = response["plan_code"].as_str().unwrap_or_default();
+        let response =
+            crate::journal::payload::read::<crate::journal::payload::ResultPayload>(&entry.payload)
+                .response?
+                .params()?;
+        let count = response.non_empty("number_of_installments")?;
+        let plan = response.non_empty("plan_code").unwrap_or_default();
         Some(if plan.is_empty() {
             count.to_owned()
         } else {

@@ -43,6 +43,7 @@ use futures_util::stream::{self, StreamExt};
 use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy};
 use super::payload::{self, ParamsField, RequestPayload, ResolutionPayload, ResultPayload};
 use super::projection;
+use super::seam::JournalStore;
 use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, OrderRecord};
 use super::vocabulary::{EntryKind, EntryOutcome};
 use crate::aps::client::{Client, Outcome, SendError};
@@ -58,7 +59,7 @@ use crate::aps::{Command, Language, OutcomeClass};
 /// A journal shared between tasks; locked briefly, never across an await.
 pub type SharedJournal = Arc<Mutex<Journal>>;
 
-fn lock(journal: &SharedJournal) -> MutexGuard<'_, Journal> {
+fn lock<S>(journal: &Arc<Mutex<S>>) -> MutexGuard<'_, S> {
     journal
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -364,10 +365,10 @@ pub struct LookupResult {
     pub order: Option<OrderRecord>,
 }
 
-/// An operator's desk: a journal, a client and who is working.
-#[derive(Debug, Clone)]
-pub struct Desk {
-    pub journal: SharedJournal,
+/// An operator's desk: a journal, a client and who is working. The journal
+/// is any [`JournalStore`] (the SQLite [`Journal`] unless said otherwise).
+pub struct Desk<S: JournalStore = Journal> {
+    pub journal: Arc<Mutex<S>>,
     pub client: Client,
     pub actor: Actor,
     pub language: Language,
@@ -376,6 +377,28 @@ pub struct Desk {
     /// After a request's own timeout, how much longer APS is given to finish
     /// a request that got no answer before it may be concluded "not applied".
     pub settle_grace: Duration,
+}
+
+impl<S: JournalStore> Clone for Desk<S> {
+    fn clone(&self) -> Self {
+        Desk {
+            journal: Arc::clone(&self.journal),
+            client: self.client.clone(),
+            actor: self.actor.clone(),
+            language: self.language,
+            lease: self.lease,
+            settle_grace: self.settle_grace,
+        }
+    }
+}
+
+impl<S: JournalStore> std::fmt::Debug for Desk<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk")
+            .field("actor", &self.actor)
+            .field("endpoint", &self.client.url())
+            .finish_non_exhaustive()
+    }
 }
 
 fn outcome_payload<T>(outcome: &Outcome<T>) -> String {
@@ -390,8 +413,13 @@ fn outcome_payload<T>(outcome: &Outcome<T>) -> String {
     })
 }
 
-impl Desk {
-    pub fn new(journal: SharedJournal, client: Client, actor: Actor, language: Language) -> Desk {
+impl<S: JournalStore> Desk<S> {
+    pub fn new(
+        journal: Arc<Mutex<S>>,
+        client: Client,
+        actor: Actor,
+        language: Language,
+    ) -> Desk<S> {
         Desk {
             journal,
             client,
@@ -646,7 +674,7 @@ impl Desk {
             },
         )?;
         if let Some(response) = outcome.trusted_response() {
-            journal.update_order(order_id, |order| {
+            journal.update_order(order_id, &mut |order| {
                 projection::apply(order, command, outcome.class, response, amount);
             })?;
         }

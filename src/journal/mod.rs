@@ -10,6 +10,8 @@
 //! - [`restore`]: replacing the journal with a verified backup, atomically,
 //!   keeping the replaced one.
 //! - [`files`]: private files (`0600` in `0700` directories).
+//! - [`seam`]: [`seam::JournalStore`], what the desk needs of a journal
+//!   (SQLite today, PostgreSQL next).
 //! - [`store`]: [`Journal`], the database: orders, append-only entries, open
 //!   operations, backup and restore.
 //! - [`lease`]: order leases, so that one submission at a time works on an
@@ -38,6 +40,7 @@ pub mod projection;
 pub mod query;
 pub mod restore;
 pub mod schema;
+pub mod seam;
 pub mod store;
 pub mod synthetic;
 pub mod verify;
@@ -45,4 +48,5 @@ pub mod vocabulary;
 
 pub use desk::Desk;
 pub use query::{OrderFilter, Page, SortColumn};
+pub use seam::JournalStore;
 pub use store::{Actor, Journal, JournalError};

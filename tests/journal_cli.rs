@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command as Process, Output, Stdio};
+use std::process::{Command as Process, Output};
 use std::time::{Duration, Instant};
 
 use apsdesk::aps::Command;
@@ -37,30 +37,8 @@ impl Harness {
     }
 
     fn command(&self, args: &[&str]) -> Process {
-        let credentials = self.sim.credentials();
-        let mut process = Process::new(env!("CARGO_BIN_EXE_apsdesk"));
-        process
-            .args(args)
-            .env(
-                "APSDESK_MERCHANT_IDENTIFIER",
-                &credentials.merchant_identifier,
-            )
-            .env("APSDESK_ACCESS_CODE", credentials.access_code.expose())
-            .env(
-                "APSDESK_REQUEST_PHRASE",
-                credentials.request_phrase.expose(),
-            )
-            .env(
-                "APSDESK_RESPONSE_PHRASE",
-                credentials.response_phrase.expose(),
-            )
-            .env("APSDESK_SHA_TYPE", credentials.sha_type.to_string())
-            .env("APSDESK_ENDPOINT", self.sim.base_url())
-            .env("APSDESK_OPERATOR", "script")
-            .env_remove("APSDESK_DB")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+        let mut process = common::apsdesk_with(&self.sim.credentials(), &self.sim.base_url());
+        process.args(args).env("APSDESK_OPERATOR", "script");
         process
     }
 

@@ -194,7 +194,6 @@ struct ProcessTarget {
 
 /// The same submission by the `apsdesk` binary, killed if asked.
 fn by_process(target: &ProcessTarget, db: &Path, submission: &Submission) {
-    let credentials = &target.credentials;
     let order = ORDERS[submission.order];
     let amount = |minor: u64| format!("{}.{:03}", minor / 1000, minor % 1000);
     let mut args: Vec<String> = match submission.kind {
@@ -206,30 +205,14 @@ fn by_process(target: &ProcessTarget, db: &Path, submission: &Submission) {
     if !matches!(submission.kind, Kind::Void) {
         args.extend(["--currency".into(), "KWD".into()]);
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_apsdesk"))
+    let mut child = common::apsdesk_with(&target.credentials, &target.base_url)
         .args(&args)
         .arg("--credentials-from-env")
         .arg("--db")
         .arg(db)
         .arg("--timeout")
         .arg("1")
-        .env(
-            "APSDESK_MERCHANT_IDENTIFIER",
-            &credentials.merchant_identifier,
-        )
-        .env("APSDESK_ACCESS_CODE", credentials.access_code.expose())
-        .env(
-            "APSDESK_REQUEST_PHRASE",
-            credentials.request_phrase.expose(),
-        )
-        .env(
-            "APSDESK_RESPONSE_PHRASE",
-            credentials.response_phrase.expose(),
-        )
-        .env("APSDESK_SHA_TYPE", credentials.sha_type.to_string())
-        .env("APSDESK_ENDPOINT", &target.base_url)
         .env("APSDESK_OPERATOR", format!("process-{}", submission.desk))
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

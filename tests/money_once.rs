@@ -11,7 +11,7 @@ mod common;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command as Process, Output, Stdio};
+use std::process::{Command as Process, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -46,34 +46,13 @@ impl Desk {
 
     /// `apsdesk ARGS --credentials-from-env --db DB`, aimed at `endpoint`.
     fn command_at(&self, endpoint: &str, args: &[&str]) -> Process {
-        let credentials = self.sim.credentials();
-        let mut process = Process::new(env!("CARGO_BIN_EXE_apsdesk"));
+        let mut process = common::apsdesk_with(&self.sim.credentials(), endpoint);
         process
             .args(args)
             .arg("--credentials-from-env")
             .arg("--db")
             .arg(self.db())
-            .env(
-                "APSDESK_MERCHANT_IDENTIFIER",
-                &credentials.merchant_identifier,
-            )
-            .env("APSDESK_ACCESS_CODE", credentials.access_code.expose())
-            .env(
-                "APSDESK_REQUEST_PHRASE",
-                credentials.request_phrase.expose(),
-            )
-            .env(
-                "APSDESK_RESPONSE_PHRASE",
-                credentials.response_phrase.expose(),
-            )
-            .env("APSDESK_SHA_TYPE", credentials.sha_type.to_string())
-            .env("APSDESK_ENDPOINT", endpoint)
-            .env("APSDESK_OPERATOR", "amal")
-            .env_remove("APSDESK_DB")
-            .env_remove("APSDESK_TIMEOUT")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .env("APSDESK_OPERATOR", "amal");
         process
     }
 

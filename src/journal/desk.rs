@@ -344,6 +344,23 @@ pub fn decide(command: Command, amount: i64, before: &Baseline, after: &Baseline
     }
 }
 
+/// A resolution entry for an operation: its amount, currency and refund id
+/// repeated from the request, so that a reader of the timeline needs no join.
+fn resolution_entry<'a>(
+    request: &'a EntryRecord,
+    resolution: &Resolution,
+    payload: &'a str,
+) -> NewEntry<'a> {
+    NewEntry {
+        amount_minor: request.amount_minor,
+        currency: request.currency.as_deref(),
+        maintenance_reference: request.maintenance_reference.as_deref(),
+        outcome: Some(resolution.outcome()),
+        payload,
+        ..NewEntry::default()
+    }
+}
+
 /// "capture of 5.00 USD", "void" — from a request entry.
 fn describe_entry(entry: &EntryRecord) -> String {
     let command = entry.command.name().to_lowercase().replace('_', " ");
@@ -791,14 +808,7 @@ impl<S: JournalStore> Desk<S> {
                 lock(&self.journal).record_unresolved(
                     &self.actor,
                     operation_id,
-                    &NewEntry {
-                        amount_minor: request.amount_minor,
-                        currency: request.currency.as_deref(),
-                        maintenance_reference: request.maintenance_reference.as_deref(),
-                        outcome: Some(resolution.outcome()),
-                        payload: &payload,
-                        ..NewEntry::default()
-                    },
+                    &resolution_entry(request, &resolution, &payload),
                 )?;
             }
         }
@@ -867,14 +877,7 @@ impl<S: JournalStore> Desk<S> {
         lock(&self.journal).record_resolution(
             &self.actor,
             operation_id,
-            &NewEntry {
-                amount_minor: request.amount_minor,
-                currency: request.currency.as_deref(),
-                maintenance_reference: request.maintenance_reference.as_deref(),
-                outcome: Some(resolution.outcome()),
-                payload: &evidence,
-                ..NewEntry::default()
-            },
+            &resolution_entry(request, &resolution, &evidence),
         )?;
         Ok(resolution)
     }

@@ -926,27 +926,7 @@ impl Journal {
         operation_id: i64,
         entry: &NewEntry<'_>,
     ) -> Result<()> {
-        let request = self.request_entry(operation_id)?;
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Journal::append(
-            &transaction,
-            (&self.hasher, &self.identity, self.key_problem.as_deref()),
-            actor,
-            EntryKind::Resolution,
-            Some(operation_id),
-            request.order_id,
-            request.command,
-            entry,
-        )?;
-        transaction.execute(
-            "DELETE FROM open_operations WHERE operation_id = ?1",
-            [operation_id],
-        )?;
-        transaction.commit()?;
-        self.anchor_after_commit();
-        Ok(())
+        self.append_resolution(actor, operation_id, entry, true)
     }
 
     /// Records that an attempt to settle an open operation concluded nothing
@@ -956,6 +936,16 @@ impl Journal {
         actor: &Actor,
         operation_id: i64,
         entry: &NewEntry<'_>,
+    ) -> Result<()> {
+        self.append_resolution(actor, operation_id, entry, false)
+    }
+
+    fn append_resolution(
+        &mut self,
+        actor: &Actor,
+        operation_id: i64,
+        entry: &NewEntry<'_>,
+        closes: bool,
     ) -> Result<()> {
         let request = self.request_entry(operation_id)?;
         let transaction = self
@@ -971,6 +961,12 @@ impl Journal {
             request.command,
             entry,
         )?;
+        if closes {
+            transaction.execute(
+                "DELETE FROM open_operations WHERE operation_id = ?1",
+                [operation_id],
+            )?;
+        }
         transaction.commit()?;
         self.anchor_after_commit();
         Ok(())

@@ -312,6 +312,12 @@ fn seed_list_export_backup_from_the_command_line() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     let bytes = std::fs::read(&csv).expect("written");
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    // The journal's head at export time travels beside the export.
+    let anchor = apsdesk::journal::anchor::Anchor::from_json(
+        &std::fs::read_to_string(harness.dir.path().join("kwd.csv.anchor")).expect("anchored"),
+    )
+    .expect("an anchor");
+    assert_eq!(anchor.entries, entry_count(std::path::Path::new(db)));
 
     let backup = harness.dir.path().join("backup.sqlite3");
     let output = harness.run(&[

@@ -301,7 +301,12 @@ fn export(
     let mut writer = BufWriter::new(file);
     let count = export_csv(&journal, &filter, &mut writer)?;
     writer.flush()?;
-    eprintln!("{count} orders written to {}", out.display());
+    let anchor = journal.anchor_export(out)?;
+    eprintln!(
+        "{count} orders written to {} (the journal's head at export: {})",
+        out.display(),
+        anchor.display()
+    );
     Ok(exit::code(exit::SUCCEEDED))
 }
 

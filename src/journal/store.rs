@@ -1164,6 +1164,25 @@ impl Journal {
         copied
     }
 
+    /// Writes the chain's head as it is now beside an export (`FILE.anchor`):
+    /// whoever keeps the export can later show that the journal had reached
+    /// that entry, and `journal verify` of a journal cut below it says so when
+    /// given this anchor. A trailing row in the CSV itself would break strict
+    /// CSV readers, hence the file beside it.
+    pub fn anchor_export(&self, export: &Path) -> Result<PathBuf> {
+        let (entries, last_hash) = chain_head(&self.connection)?;
+        let anchor = Anchor::new(
+            &self.identity.journal_id,
+            entries,
+            &last_hash,
+            self.identity.keyed_from_seq,
+            self.hasher.key.as_ref(),
+        );
+        let path = Anchor::path_for(export);
+        anchor.write(&path)?;
+        Ok(path)
+    }
+
     /// Anchors a fresh backup: inside it and beside it.
     fn anchor_backup(&self, destination: &Path) -> Result<()> {
         let backup = Connection::open_with_flags(

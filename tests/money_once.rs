@@ -400,6 +400,35 @@ fn a_redirect_is_never_followed() {
 }
 
 #[test]
+fn a_money_command_answered_by_a_redirect_is_uncertain_and_goes_nowhere_else() {
+    use apsdesk::aps::client::{Client, Endpoint, Failure};
+    use apsdesk::aps::request::{Capture, MaintenanceForm};
+    let desk = Desk::new();
+    let (url, reached) = desk.runtime.block_on(redirector());
+    let client = Client::with_options(
+        &Endpoint::parse(&url).expect("loopback"),
+        desk.sim.credentials(),
+        common::fast_options(),
+    )
+    .expect("client");
+    let capture = Capture::parse(&MaintenanceForm {
+        merchant_reference: "RED-2".into(),
+        amount: "1.000".into(),
+        currency: "KWD".into(),
+        ..MaintenanceForm::default()
+    })
+    .expect("valid");
+    let outcome = desk
+        .runtime
+        .block_on(client.send(&capture, apsdesk::aps::Language::En))
+        .expect("the request left");
+    assert_eq!(outcome.class, apsdesk::aps::OutcomeClass::Uncertain);
+    assert_eq!(outcome.failure, Some(Failure::HttpStatus(307)));
+    assert_eq!(outcome.attempts, 1, "a money command is never retried");
+    assert_eq!(reached.load(Ordering::SeqCst), 0);
+}
+
+#[test]
 fn an_endpoint_is_aps_over_https_a_loopback_simulator_or_explicitly_custom() {
     let desk = Desk::new();
     for (endpoint, says) in [

@@ -33,7 +33,7 @@ fn knet_receipt() -> Receipt {
     let order = OrderRecord {
         id: 1,
         profile: "kw".into(),
-        environment: "production".into(),
+        environment: apsdesk::aps::client::Environment::Production,
         merchant_reference: "ORD-2026-000077".into(),
         fort_id: Some("169000000000000077".into()),
         kind: Some("PURCHASE".into()),
@@ -45,7 +45,7 @@ fn knet_receipt() -> Receipt {
         authorized_minor: 12_500,
         captured_minor: 12_500,
         refunded_minor: 0,
-        state: "captured".into(),
+        state: apsdesk::journal::vocabulary::OrderState::Captured,
         customer_email: Some("customer@example.com".into()),
         customer_name: Some("نورة الكندري".into()),
         authorization_code: Some("445566".into()),

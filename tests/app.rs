@@ -48,7 +48,7 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
     let journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("journal");
     let session = Session {
         profile: "test".into(),
-        environment: "simulator".into(),
+        environment: apsdesk::aps::client::Environment::Simulator,
         operator: "tester".into(),
         demo: false,
         receipt: apsdesk::profiles::ReceiptDetails {
@@ -65,7 +65,7 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
         Actor {
             operator: "tester".into(),
             profile: "test".into(),
-            environment: "simulator".into(),
+            environment: apsdesk::aps::client::Environment::Simulator,
         },
         Language::En,
     );
@@ -247,7 +247,9 @@ fn partial_capture_then_refund_then_status() {
             .transactions
             .detail
             .as_ref()
-            .is_some_and(|detail| detail.order.state == "partially_refunded")
+            .is_some_and(|detail| {
+                detail.order.state == apsdesk::journal::vocabulary::OrderState::PartiallyRefunded
+            })
     });
     assert_eq!(sim_totals(sim(&harness), "KT-1"), (10_000, 4_000, 1_500));
 }
@@ -266,7 +268,9 @@ fn a_void_before_capture() {
             .transactions
             .detail
             .as_ref()
-            .is_some_and(|detail| detail.order.state == "voided")
+            .is_some_and(|detail| {
+                detail.order.state == apsdesk::journal::vocabulary::OrderState::Voided
+            })
     });
     assert!(
         sim(&harness).with_state(|state| state.order("KV-1").is_some_and(|order| order.voided))

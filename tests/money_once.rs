@@ -11,7 +11,7 @@ mod common;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command as Process, Output, Stdio};
+use std::process::{Command as Process, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -46,34 +46,13 @@ impl Desk {
 
     /// `apsdesk ARGS --credentials-from-env --db DB`, aimed at `endpoint`.
     fn command_at(&self, endpoint: &str, args: &[&str]) -> Process {
-        let credentials = self.sim.credentials();
-        let mut process = Process::new(env!("CARGO_BIN_EXE_apsdesk"));
+        let mut process = common::apsdesk_with(&self.sim.credentials(), endpoint);
         process
             .args(args)
             .arg("--credentials-from-env")
             .arg("--db")
             .arg(self.db())
-            .env(
-                "APSDESK_MERCHANT_IDENTIFIER",
-                &credentials.merchant_identifier,
-            )
-            .env("APSDESK_ACCESS_CODE", credentials.access_code.expose())
-            .env(
-                "APSDESK_REQUEST_PHRASE",
-                credentials.request_phrase.expose(),
-            )
-            .env(
-                "APSDESK_RESPONSE_PHRASE",
-                credentials.response_phrase.expose(),
-            )
-            .env("APSDESK_SHA_TYPE", credentials.sha_type.to_string())
-            .env("APSDESK_ENDPOINT", endpoint)
-            .env("APSDESK_OPERATOR", "amal")
-            .env_remove("APSDESK_DB")
-            .env_remove("APSDESK_TIMEOUT")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .env("APSDESK_OPERATOR", "amal");
         process
     }
 
@@ -418,6 +397,35 @@ fn a_redirect_is_never_followed() {
         0,
         "nothing, and no access code, went where Location pointed"
     );
+}
+
+#[test]
+fn a_money_command_answered_by_a_redirect_is_uncertain_and_goes_nowhere_else() {
+    use apsdesk::aps::client::{Client, Endpoint, Failure};
+    use apsdesk::aps::request::{Capture, MaintenanceForm};
+    let desk = Desk::new();
+    let (url, reached) = desk.runtime.block_on(redirector());
+    let client = Client::with_options(
+        &Endpoint::parse(&url).expect("loopback"),
+        desk.sim.credentials(),
+        common::fast_options(),
+    )
+    .expect("client");
+    let capture = Capture::parse(&MaintenanceForm {
+        merchant_reference: "RED-2".into(),
+        amount: "1.000".into(),
+        currency: "KWD".into(),
+        ..MaintenanceForm::default()
+    })
+    .expect("valid");
+    let outcome = desk
+        .runtime
+        .block_on(client.send(&capture, apsdesk::aps::Language::En))
+        .expect("the request left");
+    assert_eq!(outcome.class, apsdesk::aps::OutcomeClass::Uncertain);
+    assert_eq!(outcome.failure, Some(Failure::HttpStatus(307)));
+    assert_eq!(outcome.attempts, 1, "a money command is never retried");
+    assert_eq!(reached.load(Ordering::SeqCst), 0);
 }
 
 #[test]

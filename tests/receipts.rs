@@ -63,7 +63,7 @@ fn actor() -> Actor {
     Actor {
         operator: "huda".into(),
         profile: "kw".into(),
-        environment: "simulator".into(),
+        environment: apsdesk::aps::client::Environment::Simulator,
     }
 }
 
@@ -82,7 +82,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
             order.amount_minor = Some(12_500);
             order.authorized_minor = 12_500;
             order.captured_minor = 12_500;
-            order.state = "captured".into();
+            order.state = apsdesk::journal::vocabulary::OrderState::Captured;
             order.authorization_code = Some("445566".into());
             order.knet_ref_number = Some("512345678901".into());
             order.third_party_transaction_number = Some("2026112300000077".into());
@@ -110,7 +110,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
             order.authorized_minor = 40_000;
             order.captured_minor = 30_000;
             order.refunded_minor = 7_250;
-            order.state = "partially_refunded".into();
+            order.state = apsdesk::journal::vocabulary::OrderState::PartiallyRefunded;
             order.authorization_code = Some("112233".into());
         })
         .expect("updated");
@@ -118,7 +118,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
         .record_request(
             &actor(),
             card,
-            "REFUND",
+            apsdesk::aps::Command::Refund,
             true,
             &NewEntry {
                 amount_minor: Some(7_250),
@@ -134,7 +134,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
             &actor(),
             refund,
             &NewEntry {
-                outcome: Some("succeeded"),
+                outcome: Some(apsdesk::journal::vocabulary::EntryOutcome::Succeeded),
                 response_code: Some("06000"),
                 response_message: Some("Success"),
                 payload: r#"{"response":"{\"number_of_installments\":\"3\",\"plan_code\":\"KW3\"}"}"#,
@@ -342,7 +342,7 @@ fn record_answer(
         .record_request(
             &actor(),
             order_id,
-            command.name(),
+            command,
             command.moves_money(),
             &NewEntry {
                 payload: "{}",
@@ -355,7 +355,7 @@ fn record_answer(
             &actor(),
             operation,
             &NewEntry {
-                outcome: Some("succeeded"),
+                outcome: Some(apsdesk::journal::vocabulary::EntryOutcome::Succeeded),
                 response_code: response.text("response_code"),
                 response_message: response.text("response_message"),
                 payload: "{}",
@@ -523,7 +523,7 @@ fn an_older_journal_gets_its_payments_from_the_recorded_answers() {
             .record_request(
                 &actor(),
                 order_id,
-                "PURCHASE",
+                apsdesk::aps::Command::Purchase,
                 true,
                 &NewEntry {
                     payload: "{}",
@@ -536,7 +536,7 @@ fn an_older_journal_gets_its_payments_from_the_recorded_answers() {
                 &actor(),
                 operation,
                 &NewEntry {
-                    outcome: Some("succeeded"),
+                    outcome: Some(apsdesk::journal::vocabulary::EntryOutcome::Succeeded),
                     response_code: Some("14000"),
                     response_message: Some("Success"),
                     payload: "{}",

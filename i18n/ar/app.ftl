@@ -3,6 +3,7 @@ demo-banner = تجريبي — حساب APS محاكى، لا أموال حقي�
 production-banner = الإنتاج — أموال حقيقية
 sandbox-banner = بيئة الاختبار
 simulator-banner = المحاكي
+custom-banner = خادم مخصص (ليس APS)
 banner-profile = الملف: { $profile } · { $environment } · المشغل: { $operator }
 loading-profile = جارٍ فتح الحساب…
 demo-loading = جارٍ تحميل الطلبات التجريبية… { $done } من { $total }

@@ -3,6 +3,7 @@ demo-banner = DEMO — simulated APS account, no real money
 production-banner = PRODUCTION — real money
 sandbox-banner = Sandbox
 simulator-banner = Simulator
+custom-banner = Custom server (not APS)
 banner-profile = Profile: { $profile } · { $environment } · Operator: { $operator }
 loading-profile = Opening the account…
 demo-loading = Loading the demo orders… { $done } of { $total }

@@ -108,7 +108,7 @@ impl OperationDialog {
         let result = self.result.as_ref()?;
         match result.class {
             Some(OutcomeClass::Uncertain | OutcomeClass::Untrusted) => result.operation_id,
-            _ => result.blocked_by,
+            Some(OutcomeClass::Succeeded | OutcomeClass::Declined) | None => result.blocked_by,
         }
     }
 

@@ -16,6 +16,7 @@ use super::{AppCommand, OperationKind};
 use crate::journal::export::{format_amount, format_time};
 use crate::journal::query::Cursor;
 use crate::journal::store::OrderRecord;
+use crate::journal::vocabulary::{EntryKind, EntryOutcome, OrderState};
 use crate::journal::{OrderFilter, SortColumn};
 
 /// What the screen holds between frames.
@@ -129,11 +130,21 @@ pub fn capture_window_text(tr: &Tr, window: CaptureWindow) -> (String, bool) {
 }
 
 /// The states offered by the filter: the projection's, but for links'.
-fn filter_states() -> impl Iterator<Item = &'static str> {
-    crate::journal::projection::ORDER_STATES
-        .iter()
-        .copied()
-        .filter(|state| !state.starts_with("link_") && *state != "unknown")
+fn filter_states() -> impl Iterator<Item = OrderState> {
+    OrderState::ALL.iter().copied().filter(|state| match state {
+        OrderState::Unknown
+        | OrderState::LinkOpen
+        | OrderState::LinkPaid
+        | OrderState::LinkExpired => false,
+        OrderState::Authorized
+        | OrderState::PartiallyCaptured
+        | OrderState::Captured
+        | OrderState::PartiallyRefunded
+        | OrderState::Refunded
+        | OrderState::Voided
+        | OrderState::Declined
+        | OrderState::NotFound => true,
+    })
 }
 const CURRENCIES: [&str; 9] = [
     "KWD", "SAR", "AED", "BHD", "QAR", "OMR", "EGP", "JOD", "USD",
@@ -246,7 +257,7 @@ impl TransactionsScreen {
                             .filter
                             .states
                             .first()
-                            .is_some_and(|chosen| chosen == state);
+                            .is_some_and(|chosen| *chosen == state);
                         if ui
                             .selectable_label(
                                 selected,
@@ -254,7 +265,7 @@ impl TransactionsScreen {
                             )
                             .clicked()
                         {
-                            self.filter.states = vec![state.to_owned()];
+                            self.filter.states = vec![state];
                             changed = true;
                         }
                     }
@@ -320,7 +331,7 @@ impl TransactionsScreen {
                 "orders-scope",
                 &[
                     ("profile", session.profile.clone().into()),
-                    ("environment", session.environment.clone().into()),
+                    ("environment", session.environment.as_str().into()),
                 ],
             ),
             rtl,
@@ -455,7 +466,7 @@ impl TransactionsScreen {
                             },
                             SortColumn::State => {
                                 let text = tr.text(&format!("state-{}", order.state));
-                                let color = state_color(&order.state, dark);
+                                let color = state_color(order.state, dark);
                                 ui.label(RichText::new(text).color(color).strong());
                             }
                             SortColumn::PaymentOption => {
@@ -475,8 +486,34 @@ impl TransactionsScreen {
                             SortColumn::Refunded => {
                                 ui.label(money(order.refunded_minor, currency));
                             }
-                            _ => {
+                            SortColumn::Authorized => {
+                                ui.label(money(order.authorized_minor, currency));
+                            }
+                            SortColumn::CustomerName => {
                                 label(ui, order.customer_name.clone().unwrap_or_default(), rtl);
+                            }
+                            SortColumn::CustomerEmail => {
+                                ui.label(order.customer_email.clone().unwrap_or_default());
+                            }
+                            SortColumn::Updated => {
+                                ui.label(
+                                    format_time(order.updated_ms)
+                                        .replace('T', " ")
+                                        .trim_end_matches('Z')
+                                        .to_owned(),
+                                );
+                            }
+                            SortColumn::FortId => {
+                                ui.label(
+                                    RichText::new(order.fort_id.clone().unwrap_or_default())
+                                        .monospace(),
+                                );
+                            }
+                            SortColumn::Currency => {
+                                ui.label(order.currency.clone().unwrap_or_default());
+                            }
+                            SortColumn::ResponseCode => {
+                                ui.label(order.last_response_code.clone().unwrap_or_default());
                             }
                         });
                     }
@@ -546,7 +583,7 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
     ui.heading(RichText::new(&order.merchant_reference).monospace());
     ui.label(
         RichText::new(tr.text(&format!("state-{}", order.state)))
-            .color(state_color(&order.state, dark))
+            .color(state_color(order.state, dark))
             .strong(),
     );
     for open in &detail.open {
@@ -554,8 +591,8 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             "detail-blocked",
             &[
                 ("operation", open.operation_id.into()),
-                ("command", open.request.command.clone().into()),
-                ("state", open.state.clone().into()),
+                ("command", open.request.command.name().into()),
+                ("state", open.state.as_str().into()),
             ],
         );
         ui.label(colored_text(
@@ -653,10 +690,12 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
     // The actions that apply to this state; a blocked order offers reconciliation.
     ui.horizontal_wrapped(|ui| {
         let blocked = !detail.open.is_empty();
-        let can_capture =
-            !blocked && order.authorized_minor > order.captured_minor && order.state != "voided";
+        let can_capture = !blocked
+            && order.authorized_minor > order.captured_minor
+            && order.state != OrderState::Voided;
         let can_refund = !blocked && order.captured_minor > order.refunded_minor;
-        let can_void = !blocked && order.state == "authorized" && order.captured_minor == 0;
+        let can_void =
+            !blocked && order.state == OrderState::Authorized && order.captured_minor == 0;
         let reference = order.merchant_reference.clone();
         if ui
             .add_enabled(
@@ -735,7 +774,7 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             entry.entry,
             entry.command,
             amount,
-            entry.outcome.as_deref().unwrap_or(""),
+            entry.outcome.map_or("", EntryOutcome::as_str),
             entry.response_code.as_deref().unwrap_or(""),
             entry.response_message.as_deref().unwrap_or(""),
         );
@@ -746,9 +785,11 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
         .entries
         .iter()
         .rev()
-        .find(|entry| entry.entry == "result")
-        .and_then(|entry| serde_json::from_str::<serde_json::Value>(&entry.payload).ok())
-        .and_then(|payload| payload["raw_body"].as_str().map(str::to_owned))
+        .find(|entry| entry.entry == EntryKind::Result)
+        .and_then(|entry| {
+            crate::journal::payload::read::<crate::journal::payload::ResultPayload>(&entry.payload)
+                .raw_body
+        })
     {
         ui.separator();
         egui::CollapsingHeader::new(widget_text(ui, &tr.text("detail-raw"), rtl, true))
@@ -780,7 +821,7 @@ mod tests {
         OrderRecord {
             id: 1,
             profile: "p".into(),
-            environment: "simulator".into(),
+            environment: crate::aps::client::Environment::Simulator,
             merchant_reference: "A".into(),
             fort_id: None,
             kind: None,
@@ -792,7 +833,7 @@ mod tests {
             authorized_minor: 0,
             captured_minor: 0,
             refunded_minor: 0,
-            state: "unknown".into(),
+            state: crate::journal::vocabulary::OrderState::Unknown,
             customer_email: None,
             customer_name: None,
             authorization_code: None,
@@ -814,7 +855,7 @@ mod tests {
     fn the_capture_window_counts_down_from_the_authorization() {
         let paid = 1_795_162_500_000;
         let mut authorized = order(paid, Some(paid));
-        authorized.state = "authorized".into();
+        authorized.state = crate::journal::vocabulary::OrderState::Authorized;
         authorized.authorized_minor = 10_000;
         let at = |days: i64, hours: i64| paid + days * DAY_MS + hours * 3_600_000;
         assert_eq!(
@@ -852,7 +893,7 @@ mod tests {
             Some(CaptureWindow::Unknown)
         );
         let mut captured = authorized;
-        captured.state = "captured".into();
+        captured.state = crate::journal::vocabulary::OrderState::Captured;
         captured.captured_minor = 10_000;
         assert_eq!(capture_window(&captured, at(1, 0)), None);
     }

@@ -61,18 +61,32 @@ pub trait ApsRequest {
     }
 }
 
-/// The strings of a capture, refund or void form, as typed.
-#[derive(Debug, Clone, Default)]
+/// The strings of a capture, refund or void form, as typed. The same struct
+/// is the command line's flags (one definition: the help below is theirs).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct MaintenanceForm {
+    /// The order's merchant_reference.
+    #[arg(long)]
     pub merchant_reference: String,
+    /// APS's fort_id of the order (optional with a merchant_reference).
+    #[arg(long)]
     pub fort_id: Option<String>,
-    /// In major units (`12.500`), checked against `currency`.
+    /// In major units, checked against the currency's decimals (12.500 KWD).
+    #[arg(long)]
     pub amount: String,
+    /// ISO 4217 code of the order's currency (KWD, SAR, AED...).
+    #[arg(long)]
     pub currency: String,
+    /// Free text APS keeps with the operation.
+    #[arg(long)]
     pub order_description: Option<String>,
+    /// A refund's own id (a flag of `refund` only).
+    #[arg(skip)]
     pub maintenance_reference: Option<String>,
     /// The order's payment option or card brand, when known: VISA in a
     /// 3-decimal currency takes only amounts whose last decimal is 0.
+    /// (Not a flag: the command line fills it from the journal's order.)
+    #[arg(skip)]
     pub payment_option: Option<String>,
 }
 
@@ -354,15 +368,29 @@ impl ApsRequest for CheckStatus {
     }
 }
 
-/// The strings of an update-token form.
-#[derive(Debug, Clone, Default)]
+/// The strings of an update-token form (also the command line's flags).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct UpdateTokenForm {
+    /// The order's merchant_reference.
+    #[arg(long)]
     pub merchant_reference: String,
+    /// The saved card token to update.
+    #[arg(long)]
     pub token_name: String,
+    /// YYMM.
+    #[arg(long)]
     pub expiry_date: Option<String>,
+    /// The new card holder name.
+    #[arg(long)]
     pub card_holder_name: Option<String>,
+    /// ISO 4217 code, when the token is tied to a currency.
+    #[arg(long)]
     pub currency: Option<String>,
+    /// ACTIVE or INACTIVE.
+    #[arg(long)]
     pub token_status: Option<String>,
+    /// Rename the token.
+    #[arg(long)]
     pub new_token_name: Option<String>,
 }
 
@@ -480,21 +508,44 @@ pub const PAYMENT_OPTIONS: &[&str] = &[
     "STCPAY",
 ];
 
-/// The strings of a payment-link form.
-#[derive(Debug, Clone, Default)]
+/// The strings of a payment-link form (also the command line's flags).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct PaymentLinkForm {
+    /// The order's merchant_reference.
+    #[arg(long)]
     pub merchant_reference: String,
+    /// In major units of the currency.
+    #[arg(long)]
     pub amount: String,
+    /// ISO 4217 code of the order's currency (KWD, SAR, AED...).
+    #[arg(long)]
     pub currency: String,
+    /// Where APS sends the link (and its receipt).
+    #[arg(long)]
     pub customer_email: String,
+    /// ISO 8601, in the future (2026-12-31T23:59:59+03:00).
+    #[arg(long)]
     pub request_expiry_date: String,
-    /// `EMAIL`, `SMS`, `NONE` or a comma list of them.
+    /// EMAIL, SMS, EMAIL,SMS or NONE.
+    #[arg(long, default_value = "NONE")]
     pub notification_type: String,
+    /// PURCHASE or AUTHORIZATION.
+    #[arg(long)]
     pub link_command: Option<String>,
+    /// Restrict the link to one method (VISA, MASTERCARD, KNET...).
+    #[arg(long)]
     pub payment_option: Option<String>,
+    /// Free text APS keeps with the operation.
+    #[arg(long)]
     pub order_description: Option<String>,
+    /// Shown on the payment page.
+    #[arg(long)]
     pub customer_name: Option<String>,
+    /// Required for SMS.
+    #[arg(long)]
     pub customer_phone: Option<String>,
+    /// Where the customer lands after paying.
+    #[arg(long)]
     pub return_url: Option<String>,
 }
 

@@ -144,7 +144,7 @@ pub fn desk(global: &GlobalArgs) -> anyhow::Result<Desk> {
     let actor = Actor {
         operator: operator(global),
         profile: account.profile,
-        environment: account.endpoint.environment().as_str().to_owned(),
+        environment: account.endpoint.environment(),
     };
     Ok(Desk::new(
         Arc::new(Mutex::new(journal)),

@@ -10,28 +10,13 @@ use crate::aps::{Command, OutcomeClass};
 
 use super::payment::{PaymentResult, PaymentTime, TimeSource};
 use super::store::OrderRecord;
-
-/// The states an order can be in, as stored in `orders.state`.
-pub const ORDER_STATES: &[&str] = &[
-    "unknown",
-    "authorized",
-    "partially_captured",
-    "captured",
-    "partially_refunded",
-    "refunded",
-    "voided",
-    "declined",
-    "not_found",
-    "link_open",
-    "link_paid",
-    "link_expired",
-];
+use super::vocabulary::OrderState;
 
 /// The state that follows from the totals, the order's kind and its last
 /// transaction status.
-pub fn derive_state(order: &OrderRecord, last_transaction_status: Option<&str>) -> &'static str {
+pub fn derive_state(order: &OrderRecord, last_transaction_status: Option<&str>) -> OrderState {
     if last_transaction_status == Some("08") {
-        return "voided";
+        return OrderState::Voided;
     }
     let (authorized, captured, refunded) = (
         order.authorized_minor,
@@ -40,28 +25,28 @@ pub fn derive_state(order: &OrderRecord, last_transaction_status: Option<&str>) 
     );
     if refunded > 0 {
         return if refunded >= captured {
-            "refunded"
+            OrderState::Refunded
         } else {
-            "partially_refunded"
+            OrderState::PartiallyRefunded
         };
     }
     if captured > 0 {
         return if captured >= authorized {
-            "captured"
+            OrderState::Captured
         } else {
-            "partially_captured"
+            OrderState::PartiallyCaptured
         };
     }
     if authorized > 0 {
-        return "authorized";
+        return OrderState::Authorized;
     }
     match last_transaction_status {
-        Some("03" | "13") => "declined",
+        Some("03" | "13") => OrderState::Declined,
         _ => match order.payment_link_status.as_deref() {
-            Some("OPEN") => "link_open",
-            Some("PAID") => "link_paid",
-            Some("EXPIRED") => "link_expired",
-            _ => "unknown",
+            Some("OPEN") => OrderState::LinkOpen,
+            Some("PAID") => OrderState::LinkPaid,
+            Some("EXPIRED") => OrderState::LinkExpired,
+            _ => OrderState::Unknown,
         },
     }
 }
@@ -181,7 +166,7 @@ pub fn apply(
                 .is_some_and(|code| code.ends_with("036"))
             {
                 if order.authorized_minor == 0 {
-                    "not_found".clone_into(&mut order.state);
+                    order.state = OrderState::NotFound;
                 }
                 return;
             }
@@ -227,13 +212,14 @@ pub fn apply(
         }
         Command::UpdateToken | Command::GetInstallmentsPlans => return,
     }
-    let state =
-        if order.state == "voided" && last_status.is_none() && command != Command::CheckStatus {
-            "voided"
-        } else {
-            derive_state(order, last_status)
-        };
-    order.state = state.to_owned();
+    order.state = if order.state == OrderState::Voided
+        && last_status.is_none()
+        && command != Command::CheckStatus
+    {
+        OrderState::Voided
+    } else {
+        derive_state(order, last_status)
+    };
 }
 
 #[cfg(test)]
@@ -244,7 +230,7 @@ mod tests {
         OrderRecord {
             id: 1,
             profile: "p".into(),
-            environment: "simulator".into(),
+            environment: crate::aps::client::Environment::Simulator,
             merchant_reference: "A".into(),
             fort_id: None,
             kind: None,
@@ -256,7 +242,7 @@ mod tests {
             authorized_minor: 0,
             captured_minor: 0,
             refunded_minor: 0,
-            state: "unknown".into(),
+            state: OrderState::Unknown,
             customer_email: None,
             customer_name: None,
             authorization_code: None,
@@ -294,7 +280,7 @@ mod tests {
             &status,
             None,
         );
-        assert_eq!(record.state, "partially_captured");
+        assert_eq!(record.state, OrderState::PartiallyCaptured);
         assert_eq!(record.currency.as_deref(), Some("KWD"));
         apply(
             &mut record,
@@ -314,7 +300,7 @@ mod tests {
             &params(&[("response_code", "06000")]),
             Some(1000),
         );
-        assert_eq!(record.state, "partially_refunded");
+        assert_eq!(record.state, OrderState::PartiallyRefunded);
         apply(
             &mut record,
             Command::Refund,
@@ -341,7 +327,7 @@ mod tests {
             &params(&[]),
             Some(9000),
         );
-        assert_eq!(record.state, "refunded");
+        assert_eq!(record.state, OrderState::Refunded);
     }
 
     #[test]
@@ -355,7 +341,7 @@ mod tests {
             &params(&[]),
             None,
         );
-        assert_eq!(record.state, "voided");
+        assert_eq!(record.state, OrderState::Voided);
         let mut record = order();
         apply(
             &mut record,
@@ -364,6 +350,6 @@ mod tests {
             &params(&[("response_code", "12036")]),
             None,
         );
-        assert_eq!(record.state, "not_found");
+        assert_eq!(record.state, OrderState::NotFound);
     }
 }

@@ -9,6 +9,8 @@
 //! emails and names (Arabic too), authorization codes and local-method
 //! references. Each word the operator types is matched as a prefix.
 
+use super::vocabulary::OrderState;
+use crate::aps::client::Environment;
 use rusqlite::types::Value;
 
 use super::store::{Journal, ORDER_COLUMNS, OrderRecord, Result};
@@ -113,7 +115,7 @@ impl SortColumn {
             SortColumn::Authorized => Value::Integer(order.authorized_minor),
             SortColumn::Captured => Value::Integer(order.captured_minor),
             SortColumn::Refunded => Value::Integer(order.refunded_minor),
-            SortColumn::State => Value::Text(order.state.clone()),
+            SortColumn::State => Value::Text(order.state.as_str().to_owned()),
             SortColumn::PaymentOption => text(&order.payment_option),
             SortColumn::Currency => text(&order.currency),
             SortColumn::CustomerName => text(&order.customer_name),
@@ -129,7 +131,7 @@ impl SortColumn {
 pub struct OrderFilter {
     /// Free text: every word must match, as a prefix, one of the searchable fields.
     pub text: String,
-    pub states: Vec<String>,
+    pub states: Vec<OrderState>,
     pub payment_options: Vec<String>,
     pub currency: Option<String>,
     /// Inclusive bounds on the order's amount, in the currency's minor units.
@@ -139,7 +141,7 @@ pub struct OrderFilter {
     pub created_from_ms: Option<i64>,
     pub created_to_ms: Option<i64>,
     pub profile: Option<String>,
-    pub environment: Option<String>,
+    pub environment: Option<Environment>,
     /// Only orders made through a payment link.
     pub payment_links_only: bool,
     pub sort: SortColumn,
@@ -277,7 +279,12 @@ impl OrderFilter {
                 .collect();
             conditions.push(format!("{hide}{column} IN ({})", slots.join(", ")));
         };
-        any_of("state", &self.states, &mut values);
+        let states: Vec<String> = self
+            .states
+            .iter()
+            .map(|state| state.as_str().to_owned())
+            .collect();
+        any_of("state", &states, &mut values);
         any_of("payment_option", &self.payment_options, &mut values);
         // `column` comes with its `+` when the plan hides it.
         let mut compare = |column: &str, operator: &str, value: Value, values: &mut Vec<Value>| {
@@ -295,7 +302,7 @@ impl OrderFilter {
             compare(
                 &format!("{hide}environment"),
                 "=",
-                text(environment),
+                Value::Text(environment.as_str().to_owned()),
                 &mut values,
             );
         }

@@ -9,6 +9,8 @@
 //! entry, chained like any other. Nothing here is a real card or a real
 //! person: card numbers are masked test numbers.
 
+use super::vocabulary::OrderState;
+use crate::aps::client::Environment;
 use rusqlite::params;
 use serde_json::json;
 
@@ -124,7 +126,7 @@ const LOCAL_STORIES: &[Story] = &[
 pub struct SeedSpec {
     pub orders: u64,
     pub profile: String,
-    pub environment: String,
+    pub environment: Environment,
     /// The newest order's creation time; the others spread over a year before.
     pub now_ms: i64,
 }
@@ -196,7 +198,7 @@ pub fn seed(
                     command: operation.command,
                     operator: actor_operator,
                     profile: &spec.profile,
-                    environment: &spec.environment,
+                    environment: spec.environment.as_str(),
                     amount_minor: operation.amount,
                     currency: Some(order.currency),
                     maintenance_reference: operation.maintenance_reference.as_deref(),
@@ -227,7 +229,7 @@ pub fn seed(
                     command: operation.command,
                     operator: actor_operator,
                     profile: &spec.profile,
-                    environment: &spec.environment,
+                    environment: spec.environment.as_str(),
                     amount_minor: None,
                     currency: None,
                     maintenance_reference: None,
@@ -291,7 +293,7 @@ struct SyntheticOrder {
     authorized: i64,
     captured: i64,
     refunded: i64,
-    state: &'static str,
+    state: OrderState,
     customer_name: String,
     customer_email: String,
     authorization_code: Option<String>,
@@ -361,7 +363,7 @@ impl SyntheticOrder {
                 amount,
                 0,
                 0,
-                "authorized",
+                OrderState::Authorized,
             ),
             Story::Captured => (
                 "authorization",
@@ -369,7 +371,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 0,
-                "captured",
+                OrderState::Captured,
             ),
             Story::PartlyCaptured => (
                 "authorization",
@@ -377,7 +379,7 @@ impl SyntheticOrder {
                 amount,
                 partial,
                 0,
-                "partially_captured",
+                OrderState::PartiallyCaptured,
             ),
             Story::Voided => (
                 "authorization",
@@ -385,7 +387,7 @@ impl SyntheticOrder {
                 amount,
                 0,
                 0,
-                "voided",
+                OrderState::Voided,
             ),
             Story::PartlyRefunded => (
                 "authorization",
@@ -393,7 +395,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 partial,
-                "partially_refunded",
+                OrderState::PartiallyRefunded,
             ),
             Story::Refunded => (
                 "authorization",
@@ -401,7 +403,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 amount,
-                "refunded",
+                OrderState::Refunded,
             ),
             Story::Declined => {
                 let command = if local { "PURCHASE" } else { "AUTHORIZATION" };
@@ -413,7 +415,14 @@ impl SyntheticOrder {
                     message: "666",
                     maintenance_reference: None,
                 };
-                ("declined", vec![declined, check], 0, 0, 0, "declined")
+                (
+                    "declined",
+                    vec![declined, check],
+                    0,
+                    0,
+                    0,
+                    OrderState::Declined,
+                )
             }
             Story::Purchased => (
                 "purchase",
@@ -421,7 +430,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 0,
-                "captured",
+                OrderState::Captured,
             ),
             Story::PurchasedRefunded => (
                 "purchase",
@@ -429,7 +438,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 partial,
-                "partially_refunded",
+                OrderState::PartiallyRefunded,
             ),
         };
         // Operators re-check about four orders in ten (a customer calls, a
@@ -520,7 +529,8 @@ impl SyntheticOrder {
         if let Some(reference) = &operation.maintenance_reference {
             request["maintenance_reference"] = json!(reference);
         }
-        json!({ "request": request.to_string() }).to_string()
+        // The request entry's payload (`payload::RequestPayload`): parameters as an object.
+        json!({ "request": request }).to_string()
     }
 
     fn result_payload(&self, operation: &Operation, code: &str) -> String {
@@ -547,6 +557,7 @@ impl SyntheticOrder {
             response["refunded_amount"] = json!(self.refunded.to_string());
             response["transaction_status"] = json!(transaction_status);
         }
-        json!({ "http_status": 200, "attempts": 1, "response": response.to_string() }).to_string()
+        // The result entry's payload (`payload::ResultPayload`).
+        json!({ "http_status": 200, "attempts": 1, "response": response }).to_string()
     }
 }

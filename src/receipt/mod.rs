@@ -28,6 +28,7 @@ use std::path::PathBuf;
 use crate::aps::{Command, Language, codes};
 use crate::journal::export::format_amount;
 use crate::journal::store::{EntryRecord, OrderRecord};
+use crate::journal::vocabulary::EntryKind;
 use crate::profiles::ReceiptDetails;
 
 pub use batch::SaveTarget;
@@ -125,11 +126,12 @@ pub fn format_when(ms: i64, time_zone: &str) -> String {
 /// Installments, when the recorded answer carried them.
 fn installments_of(entries: &[&EntryRecord]) -> Option<String> {
     entries.iter().find_map(|entry| {
-        let payload: serde_json::Value = serde_json::from_str(&entry.payload).ok()?;
-        let response: serde_json::Value =
-            serde_json::from_str(payload["response"].as_str()?).ok()?;
-        let count = response["number_of_installments"].as_str()?;
-        let plan = response["plan_code"].as_str().unwrap_or_default();
+        let response =
+            crate::journal::payload::read::<crate::journal::payload::ResultPayload>(&entry.payload)
+                .response?
+                .params()?;
+        let count = response.non_empty("number_of_installments")?;
+        let plan = response.non_empty("plan_code").unwrap_or_default();
         Some(if plan.is_empty() {
             count.to_owned()
         } else {
@@ -147,11 +149,18 @@ impl Receipt {
         merchant: &ReceiptDetails,
     ) -> Receipt {
         let currency = order.currency.as_deref();
-        let request =
-            operation.and_then(|entries| entries.iter().find(|entry| entry.entry == "request"));
-        let result = operation
-            .and_then(|entries| entries.iter().rev().find(|entry| entry.entry != "request"));
-        let command = request.and_then(|entry| Command::from_name(&entry.command));
+        let request = operation.and_then(|entries| {
+            entries
+                .iter()
+                .find(|entry| entry.entry == EntryKind::Request)
+        });
+        let result = operation.and_then(|entries| {
+            entries
+                .iter()
+                .rev()
+                .find(|entry| entry.entry != EntryKind::Request)
+        });
+        let command = request.map(|entry| entry.command);
         let kind = match command {
             Some(Command::Capture) => ReceiptKind::Capture,
             Some(Command::Refund) => ReceiptKind::Refund,
@@ -220,7 +229,10 @@ impl Receipt {
                         currency,
                     )),
                 ),
-                _ => (None, None),
+                // A payment or a void moves no amount of its own; an
+                // operation without a recorded amount has none to print.
+                (ReceiptKind::Payment | ReceiptKind::Void, _)
+                | (ReceiptKind::Capture | ReceiptKind::Refund, None) => (None, None),
             };
         let entries: Vec<&EntryRecord> = operation
             .map(|entries| entries.iter().collect())

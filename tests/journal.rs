@@ -241,7 +241,10 @@ async fn a_dropped_refund_blocks_the_order_until_reconciled_and_is_never_resent(
 async fn an_unapplied_refund_is_retried_with_its_maintenance_reference() {
     let sim = start_sim().await;
     let dir = TempDir::new().expect("temp dir");
-    let desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
+    let mut desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
+    // Unmoved totals count only once the request's timeout (2 s here) and
+    // this grace have passed.
+    desk.settle_grace = Duration::from_millis(100);
     authorize_in_sim(&sim, "J-4", "10000", "KWD");
     desk.run(&capture("J-4", "10.000")).await.expect("sent");
 
@@ -260,6 +263,12 @@ async fn an_unapplied_refund_is_retried_with_its_maintenance_reference() {
     let report = desk.run(&refund("J-4", "2.500")).await.expect("sent");
     assert_eq!(report.outcome.class, OutcomeClass::Uncertain);
     let first_reference = maintenance_reference(&report);
+    let resolutions = desk.reconcile_all().await.expect("reconciled");
+    assert!(
+        matches!(&resolutions[0].1, Resolution::Unresolved(why) if why.contains("APS may still be working")),
+        "a 5xx proves nothing before the timeout: {resolutions:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(2_200)).await;
     let resolutions = desk.reconcile_all().await.expect("reconciled");
     assert_eq!(resolutions[0].1, Resolution::NotApplied);
 

@@ -62,6 +62,11 @@ pub enum Problem {
         method: &'static str,
         currency: &'static str,
     },
+    /// A refund id already used by a refund that happened: a new refund needs
+    /// a new id (APS would answer the earlier refund again, moving nothing).
+    AlreadyUsed {
+        operation_id: i64,
+    },
 }
 
 /// A named character set, so that messages can say what is allowed.
@@ -164,6 +169,9 @@ impl FieldError {
             Problem::NotHttpsUrl => "must be an https:// URL".to_owned(),
             Problem::RequiredFor { reason } => format!("is required {reason}"),
             Problem::OneOfRequired { other } => format!("is required when {other} is not given"),
+            Problem::AlreadyUsed { operation_id } => format!(
+                "was already used by refund operation {operation_id}, which happened: a new refund needs a new id (or leave it out and apsdesk chooses one)"
+            ),
             Problem::VisaLastDecimal { below, above } => {
                 let currency = below.or(*above).map(|money| money.currency().to_string());
                 format!(
@@ -204,6 +212,9 @@ impl FieldError {
                 _ => "حقل مطلوب".to_owned(),
             },
             Problem::OneOfRequired { other } => format!("مطلوب عند عدم إدخال {other}"),
+            Problem::AlreadyUsed { operation_id } => format!(
+                "استُخدم من قبل في عملية الاسترداد {operation_id} التي تمت: الاسترداد الجديد يحتاج معرفاً جديداً (أو اتركه ليختاره apsdesk)"
+            ),
             Problem::VisaLastDecimal { below, above } => {
                 let currency = below.or(*above).map(|money| money.currency().to_string());
                 format!(

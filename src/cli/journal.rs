@@ -118,6 +118,7 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
                 // holds operations the restore would drop.
                 Err(
                     error @ (JournalError::OpenOperationsWouldBeLost(_)
+                    | JournalError::InFlightWouldBeLost(_)
                     | JournalError::CurrentJournalUnreadable { .. }),
                 ) => {
                     eprintln!("error: {error}");

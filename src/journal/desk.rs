@@ -40,7 +40,7 @@ use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
 
-use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy};
+use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy, LiveSubmission};
 use super::payload::{self, ParamsField, RequestPayload, ResolutionPayload, ResultPayload};
 use super::projection;
 use super::seam::JournalStore;
@@ -53,8 +53,14 @@ use crate::aps::request::{
     VoidAuthorization,
 };
 use crate::aps::response::CheckStatusResponse;
-use crate::aps::validate::FieldErrors;
+use crate::aps::validate::{FieldError, FieldErrors, Problem};
 use crate::aps::{Command, Language, OutcomeClass};
+
+/// How much longer than its own timeout APS is given to finish a request
+/// before unmoved totals count as evidence that it did not happen. A gateway
+/// may answer 504 (or the connection break) while APS still works on the
+/// request, so an answer of that kind proves nothing either.
+pub const DEFAULT_SETTLE_GRACE: Duration = Duration::from_mins(1);
 
 /// A journal shared between tasks; locked briefly, never across an await.
 pub type SharedJournal = Arc<Mutex<Journal>>;
@@ -443,7 +449,7 @@ impl<S: JournalStore> Desk<S> {
             actor,
             language,
             lease: LeasePolicy::default(),
-            settle_grace: Duration::from_secs(5),
+            settle_grace: DEFAULT_SETTLE_GRACE,
         }
     }
 
@@ -501,6 +507,7 @@ impl<S: JournalStore> Desk<S> {
             None => command.name().to_lowercase().replace('_', " "),
         };
         let claim = LeaseClaim::new(&self.actor.operator, purpose);
+        let _live = LiveSubmission::new(&claim.owner);
         if let Err(holder) = lock(&self.journal)
             .acquire_lease(order_id, &claim, &self.lease)
             .map_err(RunError::JournalBeforeSending)?
@@ -571,6 +578,19 @@ impl<S: JournalStore> Desk<S> {
                 });
             }
             return Err(RunError::SettledFirst(settled));
+        }
+        // A refund's own id names one refund: an id already used by a refund
+        // that happened would make APS answer that refund again, moving
+        // nothing, and the journal would record a refund that never was.
+        if let Some(reference) = request.maintenance_reference()
+            && let Some(operation_id) = self
+                .applied_refund_with_reference(order_id, reference)
+                .map_err(RunError::JournalBeforeSending)?
+        {
+            return Err(RunError::Invalid(FieldErrors(vec![FieldError::new(
+                "maintenance_reference",
+                Problem::AlreadyUsed { operation_id },
+            )])));
         }
         // A refund without an id gets one now, after the settle: the id of a
         // refund just settled as not applied is reused.
@@ -690,7 +710,16 @@ impl<S: JournalStore> Desk<S> {
                 ..NewEntry::default()
             },
         )?;
-        if let Some(response) = outcome.trusted_response() {
+        let latest_money_request = journal
+            .order_entries(order_id)?
+            .iter()
+            .filter(|entry| entry.entry == EntryKind::Request && entry.command.moves_money())
+            .map(|entry| entry.seq)
+            .max()
+            .unwrap_or(0);
+        if let Some(response) = outcome.trusted_response()
+            && !projection::read_is_stale(command, operation_id, latest_money_request)
+        {
             journal.update_order(order_id, &mut |order| {
                 projection::apply(order, command, outcome.class, response, amount);
                 let now = jiff::Timestamp::now().as_millisecond();
@@ -753,6 +782,7 @@ impl<S: JournalStore> Desk<S> {
             &self.actor.operator,
             format!("reconciling operation {operation_id}"),
         );
+        let _live = LiveSubmission::new(&claim.owner);
         if let Err(holder) =
             lock(&self.journal).acquire_lease(request.order_id, &claim, &self.lease)?
         {
@@ -862,7 +892,7 @@ impl<S: JournalStore> Desk<S> {
             return Ok(resolution);
         }
         if resolution == Resolution::NotApplied
-            && let Some(wait) = self.still_possibly_at_aps(request, &payload)?
+            && let Some(wait) = self.still_possibly_at_aps(request, &payload)
         {
             return Ok(Resolution::Unresolved(format!(
                 "no answer was received and APS may still be working on it: the totals prove nothing for another {} s",
@@ -884,23 +914,16 @@ impl<S: JournalStore> Desk<S> {
         Ok(resolution)
     }
 
-    /// For an operation that got no answer at all (its sender died or its
-    /// connection broke), the time left until APS must have finished with it:
-    /// the sender's own timeout plus a grace, from when it was recorded.
-    /// Before that, unmoved totals are not evidence that it did not happen.
+    /// For an open operation (no trusted answer: none at all, a broken
+    /// connection, a 5xx from a gateway, an unreadable or unsigned body), the
+    /// time left until APS must have finished with it: the sender's own
+    /// timeout plus a grace, from when it was recorded. Before that, unmoved
+    /// totals are not evidence that it did not happen.
     fn still_possibly_at_aps(
         &self,
         request: &EntryRecord,
         payload: &RequestPayload,
-    ) -> Result<Option<Duration>, RunError> {
-        let answered = lock(&self.journal)
-            .operation_entries(request.operation_id)?
-            .iter()
-            .filter(|entry| entry.entry == EntryKind::Result)
-            .any(|entry| payload::read::<ResultPayload>(&entry.payload).answered());
-        if answered {
-            return Ok(None);
-        }
+    ) -> Option<Duration> {
         let timeout_ms = payload.timeout_ms.unwrap_or_else(|| {
             u64::try_from(self.client.options().request_timeout.as_millis()).unwrap_or(u64::MAX)
         });
@@ -909,7 +932,7 @@ impl<S: JournalStore> Desk<S> {
             .at_ms
             .saturating_add(i64::try_from(timeout_ms.saturating_add(grace_ms)).unwrap_or(i64::MAX));
         let left = deadline.saturating_sub(super::store::now_ms());
-        Ok((left > 0).then(|| Duration::from_millis(u64::try_from(left).unwrap_or(0))))
+        (left > 0).then(|| Duration::from_millis(u64::try_from(left).unwrap_or(0)))
     }
 
     /// Settles every open operation of this desk's account (run at start-up).
@@ -935,6 +958,34 @@ impl<S: JournalStore> Desk<S> {
             results.push((operation.operation_id, resolution));
         }
         Ok(results)
+    }
+
+    /// A refund on the order that used `reference` and happened (succeeded,
+    /// or was settled as applied).
+    fn applied_refund_with_reference(
+        &self,
+        order_id: i64,
+        reference: &str,
+    ) -> Result<Option<i64>, JournalError> {
+        let entries = lock(&self.journal).order_entries(order_id)?;
+        Ok(entries
+            .iter()
+            .filter(|entry| {
+                entry.entry == EntryKind::Request
+                    && entry.command == Command::Refund
+                    && entry.maintenance_reference.as_deref() == Some(reference)
+            })
+            .map(|request| request.operation_id)
+            .find(|operation_id| {
+                entries.iter().any(|entry| {
+                    entry.operation_id == *operation_id
+                        && matches!(
+                            (entry.entry, entry.outcome),
+                            (EntryKind::Result, Some(EntryOutcome::Succeeded))
+                                | (EntryKind::Resolution, Some(EntryOutcome::Applied))
+                        )
+                })
+            }))
     }
 
     /// The `maintenance_reference` for a new refund of `amount` on the order:

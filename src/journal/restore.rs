@@ -17,6 +17,7 @@
 //!
 //! Anything refused changes nothing.
 
+use super::lease::LeaseHolder;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -77,6 +78,14 @@ pub fn restore(
     let current = if target.exists() {
         match inspect(target, options.keys) {
             Ok((journal, open)) => {
+                // An operation in flight would record its request and answer
+                // into the replaced file: lost. Not even --force does that.
+                let in_flight = journal.live_leases()?;
+                if !in_flight.is_empty() {
+                    return Err(JournalError::InFlightWouldBeLost(
+                        in_flight.iter().map(LeaseHolder::describe).collect(),
+                    ));
+                }
                 replaced_open_operations = open;
                 Some(Ok(journal))
             }

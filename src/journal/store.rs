@@ -68,6 +68,11 @@ pub enum JournalError {
         "nothing was restored: the current journal {path} cannot be read ({why}), so its open operations cannot be named; restore with --force to move it aside unchanged (to <journal>.before-restore-<time>) and put the backup in its place"
     )]
     CurrentJournalUnreadable { path: PathBuf, why: String },
+    #[error(
+        "nothing was restored: an operation is in flight on this journal ({}); wait for it to finish (or stop that apsdesk), then restore",
+        .0.join("; ")
+    )]
+    InFlightWouldBeLost(Vec<String>),
 }
 
 /// An open operation named when a restore would replace it.
@@ -914,9 +919,15 @@ impl Journal {
         )?;
         match entry.outcome.and_then(EntryOutcome::keeps_open) {
             Some(state) => {
+                // Usually it is open and only changes state. If someone settled
+                // it meanwhile (its sender was stopped, not dead), an answer
+                // that proves nothing reopens it: the conclusion is in doubt.
+                let blocks = request.command.moves_money();
                 transaction.execute(
-                    "UPDATE open_operations SET state = ?2 WHERE operation_id = ?1",
-                    params![operation_id, state],
+                    "INSERT INTO open_operations (operation_id, order_id, state)
+                     SELECT ?1, ?2, ?3 WHERE ?4
+                     ON CONFLICT (operation_id) DO UPDATE SET state = excluded.state",
+                    params![operation_id, request.order_id, state, blocks],
                 )?;
             }
             None => {

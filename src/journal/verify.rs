@@ -367,6 +367,9 @@ struct Replay {
     operations: BTreeMap<i64, Option<OpenState>>,
     /// Each operation's command and amount, from its request.
     requests: HashMap<i64, (Command, Option<i64>)>,
+    /// The last money request's sequence number: a read answered after it
+    /// was asked before it, and is stale (`projection::read_is_stale`).
+    last_money_request: i64,
 }
 
 impl Replay {
@@ -381,6 +384,7 @@ impl Replay {
             recorded,
             operations: BTreeMap::new(),
             requests: HashMap::new(),
+            last_money_request: 0,
         })
     }
 
@@ -393,6 +397,7 @@ impl Replay {
                 if command.moves_money() {
                     self.operations
                         .insert(entry.operation_id, Some(OpenState::Pending));
+                    self.last_money_request = entry.seq;
                 }
             }
             EntryKind::Result => {
@@ -405,6 +410,11 @@ impl Replay {
                 if entry.outcome == Some(EntryOutcome::Succeeded)
                     && let Some(order) = self.rebuilt.as_mut()
                     && let Some((command, amount)) = self.requests.get(&entry.operation_id)
+                    && !projection::read_is_stale(
+                        *command,
+                        entry.operation_id,
+                        self.last_money_request,
+                    )
                     && let Some(response) = response_params(&entry.payload)
                 {
                     projection::apply(order, *command, OutcomeClass::Succeeded, &response, *amount);

@@ -460,7 +460,11 @@ impl TransactionsScreen {
                                     ui.label(text);
                                 }
                                 OrderDate::Recorded(text) => {
-                                    ui.label(RichText::new(text).weak().italics())
+                                    // Through the bidi helper: in Arabic the word
+                                    // and the time are ordered for reading (a plain
+                                    // label reverses the time's digits).
+                                    let weak = ui.visuals().weak_text_color();
+                                    ui.label(colored_text(ui, &text, rtl, false, weak))
                                         .on_hover_text(tr.text("date-recorded-hint"));
                                 }
                             },

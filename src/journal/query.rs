@@ -13,7 +13,7 @@ use super::vocabulary::OrderState;
 use crate::aps::client::Environment;
 use rusqlite::types::Value;
 
-use super::store::{Journal, ORDER_COLUMNS, OrderRecord, Result};
+use super::store::{Journal, ORDER_COLUMNS, OrderColumns, OrderRecord, Result};
 
 /// The columns an order list can be sorted by.
 #[derive(
@@ -366,8 +366,11 @@ impl Journal {
              ORDER BY {key} {direction}, id {direction} LIMIT {fetch}"
         );
         let mut statement = self.connection().prepare_cached(&sql)?;
+        let columns = OrderColumns::of(&statement)?;
         let rows: Vec<OrderRecord> = statement
-            .query_map(rusqlite::params_from_iter(values), OrderRecord::from_row)?
+            .query_map(rusqlite::params_from_iter(values), |row| {
+                OrderRecord::read(row, &|name| columns.at(name))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(page_of(filter, rows, limit))
     }
@@ -418,11 +421,12 @@ impl Journal {
              ORDER BY window.wkey {direction}, window.wid {direction} LIMIT {fetch}"
         );
         let mut statement = self.connection().prepare_cached(&sql)?;
+        let columns = OrderColumns::of(&statement)?;
         let mut window_rows = 0_usize;
         let rows: Vec<OrderRecord> = statement
             .query_map(rusqlite::params_from_iter(values), |row| {
                 window_rows = usize::try_from(row.get::<_, i64>(count_index)?).unwrap_or(0);
-                OrderRecord::from_row(row)
+                OrderRecord::read(row, &|name| columns.at(name))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let decided = rows.len() == fetch || (!rows.is_empty() && window_rows < window);

@@ -146,44 +146,77 @@ pub const ORDER_COLUMNS: &str = "id, profile, environment, merchant_reference, f
     payment_response_message, payment_at_ms, payment_at_source";
 
 impl OrderRecord {
+    /// Reads a row by column name.
     pub fn from_row(row: &Row<'_>) -> rusqlite::Result<OrderRecord> {
+        OrderRecord::read(row, &|name| row.as_ref().column_index(name))
+    }
+
+    /// Reads a row whose columns `at` finds by name (resolved once per
+    /// statement by [`OrderColumns`] when many rows are read: a name lookup
+    /// per field and row scans the column names each time).
+    pub fn read(
+        row: &Row<'_>,
+        at: &dyn Fn(&str) -> rusqlite::Result<usize>,
+    ) -> rusqlite::Result<OrderRecord> {
         Ok(OrderRecord {
-            id: row.get("id")?,
-            profile: row.get("profile")?,
-            environment: row.get("environment")?,
-            merchant_reference: row.get("merchant_reference")?,
-            fort_id: row.get("fort_id")?,
-            kind: row.get("kind")?,
-            payment_option: row.get("payment_option")?,
-            card_brand: row.get("card_brand")?,
-            masked_card: row.get("masked_card")?,
-            currency: row.get("currency")?,
-            amount_minor: row.get("amount_minor")?,
-            authorized_minor: row.get("authorized_minor")?,
-            captured_minor: row.get("captured_minor")?,
-            refunded_minor: row.get("refunded_minor")?,
-            state: row.get("state")?,
-            customer_email: row.get("customer_email")?,
-            customer_name: row.get("customer_name")?,
-            authorization_code: row.get("authorization_code")?,
-            knet_ref_number: row.get("knet_ref_number")?,
-            third_party_transaction_number: row.get("third_party_transaction_number")?,
-            payment_link_id: row.get("payment_link_id")?,
-            payment_link_url: row.get("payment_link_url")?,
-            payment_link_status: row.get("payment_link_status")?,
-            last_response_code: row.get("last_response_code")?,
-            created_ms: row.get("created_ms")?,
-            updated_ms: row.get("updated_ms")?,
+            id: row.get(at("id")?)?,
+            profile: row.get(at("profile")?)?,
+            environment: row.get(at("environment")?)?,
+            merchant_reference: row.get(at("merchant_reference")?)?,
+            fort_id: row.get(at("fort_id")?)?,
+            kind: row.get(at("kind")?)?,
+            payment_option: row.get(at("payment_option")?)?,
+            card_brand: row.get(at("card_brand")?)?,
+            masked_card: row.get(at("masked_card")?)?,
+            currency: row.get(at("currency")?)?,
+            amount_minor: row.get(at("amount_minor")?)?,
+            authorized_minor: row.get(at("authorized_minor")?)?,
+            captured_minor: row.get(at("captured_minor")?)?,
+            refunded_minor: row.get(at("refunded_minor")?)?,
+            state: row.get(at("state")?)?,
+            customer_email: row.get(at("customer_email")?)?,
+            customer_name: row.get(at("customer_name")?)?,
+            authorization_code: row.get(at("authorization_code")?)?,
+            knet_ref_number: row.get(at("knet_ref_number")?)?,
+            third_party_transaction_number: row.get(at("third_party_transaction_number")?)?,
+            payment_link_id: row.get(at("payment_link_id")?)?,
+            payment_link_url: row.get(at("payment_link_url")?)?,
+            payment_link_status: row.get(at("payment_link_status")?)?,
+            last_response_code: row.get(at("last_response_code")?)?,
+            created_ms: row.get(at("created_ms")?)?,
+            updated_ms: row.get(at("updated_ms")?)?,
             payment: PaymentResult {
-                response_code: row.get("payment_response_code")?,
-                response_message: row.get("payment_response_message")?,
+                response_code: row.get(at("payment_response_code")?)?,
+                response_message: row.get(at("payment_response_message")?)?,
                 time: PaymentResult::time_from_columns(
-                    row.get("payment_at_ms")?,
-                    row.get::<_, Option<String>>("payment_at_source")?
+                    row.get(at("payment_at_ms")?)?,
+                    row.get::<_, Option<String>>(at("payment_at_source")?)?
                         .as_deref(),
                 ),
             },
         })
+    }
+}
+
+/// Where each order column is in one statement's rows, found by name once.
+#[derive(Debug)]
+pub struct OrderColumns(std::collections::HashMap<&'static str, usize>);
+
+impl OrderColumns {
+    pub fn of(statement: &rusqlite::Statement<'_>) -> rusqlite::Result<OrderColumns> {
+        ORDER_COLUMNS
+            .split(',')
+            .map(str::trim)
+            .map(|name| Ok((name, statement.column_index(name)?)))
+            .collect::<rusqlite::Result<_>>()
+            .map(OrderColumns)
+    }
+
+    pub fn at(&self, name: &str) -> rusqlite::Result<usize> {
+        self.0
+            .get(name)
+            .copied()
+            .ok_or_else(|| rusqlite::Error::InvalidColumnName(name.to_owned()))
     }
 }
 

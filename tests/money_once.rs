@@ -647,3 +647,50 @@ fn a_late_status_answer_never_overwrites_a_newer_capture() {
     let verify = desk.run(&["journal", "verify"]);
     assert_eq!(code(&verify), 0, "{}", text(&verify));
 }
+
+#[test]
+fn a_status_asked_during_a_capture_and_answered_after_it_never_overwrites_it() {
+    let desk = Desk::new();
+    authorize_in_sim(&desk.sim, "LATE-2", "5000", "KWD");
+    // The capture is recorded and waits at APS before applying...
+    desk.sim.inject(FaultRule::once(
+        Command::Capture,
+        FaultKind::Latency { millis: 1_500 },
+    ));
+    let mut capture = desk
+        .command_at(&desk.sim.base_url(), &capture_args("LATE-2", "5.000"))
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while desk.sim.received(Command::Capture) == 0 {
+        assert!(Instant::now() < deadline, "the capture never left");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // ...while a look-up reads the totals from before it and answers late.
+    desk.sim.inject(FaultRule {
+        command: Some("CHECK_STATUS".into()),
+        kind: FaultKind::Latency { millis: 2_500 },
+        times: Some(1),
+    });
+    let mut status = desk
+        .command_at(
+            &desk.sim.base_url(),
+            &["status", "--merchant-reference", "LATE-2"],
+        )
+        .spawn()
+        .expect("starts");
+    assert_eq!(capture.wait().expect("ends").code(), Some(0));
+    assert_eq!(status.wait().expect("ends").code(), Some(0));
+    assert_eq!(sim_totals(&desk.sim, "LATE-2").1, 5000);
+    let connection = rusqlite::Connection::open(desk.db()).expect("opens");
+    let captured: i64 = connection
+        .query_row(
+            "SELECT captured_minor FROM orders WHERE merchant_reference = 'LATE-2'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("the order");
+    assert_eq!(captured, 5000, "the late answer did not undo the capture");
+    let verify = desk.run(&["journal", "verify"]);
+    assert_eq!(code(&verify), 0, "{}", text(&verify));
+}

@@ -710,15 +710,18 @@ impl<S: JournalStore> Desk<S> {
                 ..NewEntry::default()
             },
         )?;
-        let latest_money_request = journal
+        // Anything recorded about money on the order since this request was
+        // (another operation's request, answer or settlement) is newer than
+        // what a read answers.
+        let latest_money_entry = journal
             .order_entries(order_id)?
             .iter()
-            .filter(|entry| entry.entry == EntryKind::Request && entry.command.moves_money())
+            .filter(|entry| entry.operation_id != operation_id && entry.command.moves_money())
             .map(|entry| entry.seq)
             .max()
             .unwrap_or(0);
         if let Some(response) = outcome.trusted_response()
-            && !projection::read_is_stale(command, operation_id, latest_money_request)
+            && !projection::read_is_stale(command, operation_id, latest_money_entry)
         {
             journal.update_order(order_id, &mut |order| {
                 projection::apply(order, command, outcome.class, response, amount);
@@ -873,6 +876,10 @@ impl<S: JournalStore> Desk<S> {
             return Ok(Resolution::Unresolved("the order is missing".to_owned()));
         };
         let before = payload.baseline.clone();
+        // When the status check is asked, not when it is answered: totals read
+        // before APS had to be done with the operation prove nothing, however
+        // late they arrive.
+        let asked_at_ms = super::store::now_ms();
         let (check_operation, after) = self.status_evidence(&order.merchant_reference).await?;
         let after = match after {
             Ok(after) => after,
@@ -892,7 +899,7 @@ impl<S: JournalStore> Desk<S> {
             return Ok(resolution);
         }
         if resolution == Resolution::NotApplied
-            && let Some(wait) = self.still_possibly_at_aps(request, &payload)
+            && let Some(wait) = self.still_possibly_at_aps(request, &payload, asked_at_ms)
         {
             return Ok(Resolution::Unresolved(format!(
                 "no answer was received and APS may still be working on it: the totals prove nothing for another {} s",
@@ -923,6 +930,7 @@ impl<S: JournalStore> Desk<S> {
         &self,
         request: &EntryRecord,
         payload: &RequestPayload,
+        asked_at_ms: i64,
     ) -> Option<Duration> {
         let timeout_ms = payload.timeout_ms.unwrap_or_else(|| {
             u64::try_from(self.client.options().request_timeout.as_millis()).unwrap_or(u64::MAX)
@@ -931,7 +939,7 @@ impl<S: JournalStore> Desk<S> {
         let deadline = request
             .at_ms
             .saturating_add(i64::try_from(timeout_ms.saturating_add(grace_ms)).unwrap_or(i64::MAX));
-        let left = deadline.saturating_sub(super::store::now_ms());
+        let left = deadline.saturating_sub(asked_at_ms);
         (left > 0).then(|| Duration::from_millis(u64::try_from(left).unwrap_or(0)))
     }
 

@@ -216,6 +216,22 @@ pub(super) fn lease_of(
         .optional()
 }
 
+/// The leases of a journal's connection whose holders may still be working.
+pub(super) fn live_leases_in(
+    connection: &rusqlite::Connection,
+) -> rusqlite::Result<Vec<LeaseHolder>> {
+    let mut statement =
+        connection.prepare(&format!("SELECT {HOLDER_COLUMNS} FROM order_leases"))?;
+    let holders = statement
+        .query_map([], holder_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let now = now_ms();
+    Ok(holders
+        .into_iter()
+        .filter(|holder| holder.is_alive(now, &LeasePolicy::default()))
+        .collect())
+}
+
 impl Journal {
     /// Takes the order's lease for `claim`, or names who holds it. A lease
     /// whose holder is gone (see [`LeaseHolder::is_alive`]) is taken over.
@@ -274,17 +290,7 @@ impl Journal {
     /// The leases whose holders may still be working (see
     /// [`LeaseHolder::is_alive`], with the default time to live).
     pub fn live_leases(&self) -> Result<Vec<LeaseHolder>> {
-        let mut statement = self
-            .connection()
-            .prepare(&format!("SELECT {HOLDER_COLUMNS} FROM order_leases"))?;
-        let holders = statement
-            .query_map([], holder_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let now = now_ms();
-        Ok(holders
-            .into_iter()
-            .filter(|holder| holder.is_alive(now, &LeasePolicy::default()))
-            .collect())
+        Ok(live_leases_in(self.connection())?)
     }
 
     /// Who holds the order now, alive or not.

@@ -51,12 +51,13 @@ pub fn derive_state(order: &OrderRecord, last_transaction_status: Option<&str>) 
     }
 }
 
-/// Whether a read's answer (CHECK_STATUS and friends) is older than a money
-/// operation on its order: asked (request `read_request`) before the latest
-/// money request (`latest_money_request`) was recorded, it may report totals
-/// from before that operation, and must not overwrite the row.
-pub fn read_is_stale(command: Command, read_request: i64, latest_money_request: i64) -> bool {
-    !command.moves_money() && latest_money_request > read_request
+/// Whether a read's answer (CHECK_STATUS and friends) is older than what the
+/// journal knows of the order's money: if another money operation's entry
+/// (request, answer or settlement, `latest_money_entry`) was recorded after
+/// the read was asked (`read_request`), the read may report totals from
+/// before it, and must not overwrite the row.
+pub fn read_is_stale(command: Command, read_request: i64, latest_money_entry: i64) -> bool {
+    !command.moves_money() && latest_money_entry > read_request
 }
 
 fn set_if_present(field: &mut Option<String>, response: &Params, name: &str) {

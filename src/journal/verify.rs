@@ -367,9 +367,9 @@ struct Replay {
     operations: BTreeMap<i64, Option<OpenState>>,
     /// Each operation's command and amount, from its request.
     requests: HashMap<i64, (Command, Option<i64>)>,
-    /// The last money request's sequence number: a read answered after it
-    /// was asked before it, and is stale (`projection::read_is_stale`).
-    last_money_request: i64,
+    /// The last money entry's sequence number (any kind): a read answered
+    /// after it was asked before it, and is stale (`projection::read_is_stale`).
+    last_money_entry: i64,
 }
 
 impl Replay {
@@ -384,12 +384,16 @@ impl Replay {
             recorded,
             operations: BTreeMap::new(),
             requests: HashMap::new(),
-            last_money_request: 0,
+            last_money_entry: 0,
         })
     }
 
     fn apply(&mut self, entry: &EntryRecord) {
         let command = entry.command;
+        let money_before = self.last_money_entry;
+        if command.moves_money() {
+            self.last_money_entry = entry.seq;
+        }
         match entry.entry {
             EntryKind::Request => {
                 self.requests
@@ -397,7 +401,6 @@ impl Replay {
                 if command.moves_money() {
                     self.operations
                         .insert(entry.operation_id, Some(OpenState::Pending));
-                    self.last_money_request = entry.seq;
                 }
             }
             EntryKind::Result => {
@@ -410,11 +413,7 @@ impl Replay {
                 if entry.outcome == Some(EntryOutcome::Succeeded)
                     && let Some(order) = self.rebuilt.as_mut()
                     && let Some((command, amount)) = self.requests.get(&entry.operation_id)
-                    && !projection::read_is_stale(
-                        *command,
-                        entry.operation_id,
-                        self.last_money_request,
-                    )
+                    && !projection::read_is_stale(*command, entry.operation_id, money_before)
                     && let Some(response) = response_params(&entry.payload)
                 {
                     projection::apply(order, *command, OutcomeClass::Succeeded, &response, *amount);

@@ -43,7 +43,7 @@ fn journal_path() -> PathBuf {
         let spec = SeedSpec {
             orders: 2_000,
             profile: "bench".into(),
-            environment: "simulator".into(),
+            environment: apsdesk::aps::client::Environment::Simulator,
             now_ms: 1_790_000_000_000,
         };
         seed(&mut journal, &spec, |_, _| {}).expect("seeded");
@@ -68,7 +68,7 @@ fn app(ctx: &egui::Context, runtime: &tokio::runtime::Runtime) -> DeskApp {
     .expect("client");
     let session = Session {
         profile: "bench".into(),
-        environment: "simulator".into(),
+        environment: apsdesk::aps::client::Environment::Simulator,
         operator: "bench".into(),
         demo: true,
         receipt: apsdesk::profiles::ReceiptDetails::default(),

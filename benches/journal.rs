@@ -61,7 +61,7 @@ fn bench_journal() -> &'static Path {
             let spec = SeedSpec {
                 orders,
                 profile: "bench".into(),
-                environment: "simulator".into(),
+                environment: apsdesk::aps::client::Environment::Simulator,
                 now_ms: 1_790_000_000_000,
             };
             let started = std::time::Instant::now();
@@ -158,7 +158,7 @@ fn filter_of(shape: Shape) -> OrderFilter {
             ..OrderFilter::default()
         },
         Shape::StateKwd => OrderFilter {
-            states: vec!["partially_refunded".into()],
+            states: vec![apsdesk::journal::vocabulary::OrderState::PartiallyRefunded],
             currency: Some("KWD".into()),
             descending: true,
             ..OrderFilter::default()
@@ -177,7 +177,7 @@ fn filter_of(shape: Shape) -> OrderFilter {
             ..OrderFilter::default()
         },
         Shape::RefundedInSarByReference => OrderFilter {
-            states: vec!["refunded".into()],
+            states: vec![apsdesk::journal::vocabulary::OrderState::Refunded],
             currency: Some("SAR".into()),
             sort: SortColumn::MerchantReference,
             ..OrderFilter::default()
@@ -231,7 +231,7 @@ fn append_operation(bencher: divan::Bencher) {
     let actor = Actor {
         operator: "bench".into(),
         profile: "bench".into(),
-        environment: "simulator".into(),
+        environment: apsdesk::aps::client::Environment::Simulator,
     };
     let order_id = journal.ensure_order(&actor, "SYN-00000001").expect("order");
     let request = r#"{"request":"{\"command\":\"REFUND\",\"access_code\":\"********\",\"merchant_reference\":\"SYN-00000001\",\"amount\":\"100\",\"currency\":\"KWD\"}"}"#;
@@ -240,7 +240,7 @@ fn append_operation(bencher: divan::Bencher) {
             .record_request(
                 &actor,
                 order_id,
-                "REFUND",
+                apsdesk::aps::Command::Refund,
                 true,
                 &NewEntry {
                     amount_minor: Some(100),
@@ -255,7 +255,7 @@ fn append_operation(bencher: divan::Bencher) {
                 &actor,
                 operation_id,
                 &NewEntry {
-                    outcome: Some("declined"),
+                    outcome: Some(apsdesk::journal::vocabulary::EntryOutcome::Declined),
                     response_code: Some("07048"),
                     payload: r#"{"http_status":200}"#,
                     ..NewEntry::default()

@@ -2,6 +2,7 @@
 //! and its size. `cargo bench --bench receipts`; under `cargo test` each
 //! runs once.
 
+use apsdesk::journal::payment::{PaymentResult, PaymentTime, TimeSource};
 use apsdesk::journal::store::OrderRecord;
 use apsdesk::profiles::ReceiptDetails;
 use apsdesk::receipt::{Layout, Receipt, ReceiptLanguage, render};
@@ -32,7 +33,7 @@ fn knet_receipt() -> Receipt {
     let order = OrderRecord {
         id: 1,
         profile: "kw".into(),
-        environment: "production".into(),
+        environment: apsdesk::aps::client::Environment::Production,
         merchant_reference: "ORD-2026-000077".into(),
         fort_id: Some("169000000000000077".into()),
         kind: Some("PURCHASE".into()),
@@ -44,7 +45,7 @@ fn knet_receipt() -> Receipt {
         authorized_minor: 12_500,
         captured_minor: 12_500,
         refunded_minor: 0,
-        state: "captured".into(),
+        state: apsdesk::journal::vocabulary::OrderState::Captured,
         customer_email: Some("customer@example.com".into()),
         customer_name: Some("نورة الكندري".into()),
         authorization_code: Some("445566".into()),
@@ -56,6 +57,14 @@ fn knet_receipt() -> Receipt {
         last_response_code: Some("14000".into()),
         created_ms: 1_795_000_000_000,
         updated_ms: 1_795_000_000_000,
+        payment: PaymentResult {
+            response_code: Some("14000".into()),
+            response_message: Some("Success".into()),
+            time: Some(PaymentTime {
+                at_ms: 1_795_000_000_000,
+                source: TimeSource::Answer,
+            }),
+        },
     };
     let merchant = ReceiptDetails {
         name_en: "Gulf Traders Co.".into(),

@@ -48,7 +48,7 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
     let journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("journal");
     let session = Session {
         profile: "test".into(),
-        environment: "simulator".into(),
+        environment: apsdesk::aps::client::Environment::Simulator,
         operator: "tester".into(),
         demo: false,
         receipt: apsdesk::profiles::ReceiptDetails {
@@ -65,7 +65,7 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
         Actor {
             operator: "tester".into(),
             profile: "test".into(),
-            environment: "simulator".into(),
+            environment: apsdesk::aps::client::Environment::Simulator,
         },
         Language::En,
     );
@@ -247,7 +247,9 @@ fn partial_capture_then_refund_then_status() {
             .transactions
             .detail
             .as_ref()
-            .is_some_and(|detail| detail.order.state == "partially_refunded")
+            .is_some_and(|detail| {
+                detail.order.state == apsdesk::journal::vocabulary::OrderState::PartiallyRefunded
+            })
     });
     assert_eq!(sim_totals(sim(&harness), "KT-1"), (10_000, 4_000, 1_500));
 }
@@ -266,7 +268,9 @@ fn a_void_before_capture() {
             .transactions
             .detail
             .as_ref()
-            .is_some_and(|detail| detail.order.state == "voided")
+            .is_some_and(|detail| {
+                detail.order.state == apsdesk::journal::vocabulary::OrderState::Voided
+            })
     });
     assert!(
         sim(&harness).with_state(|state| state.order("KV-1").is_some_and(|order| order.voided))
@@ -305,7 +309,7 @@ fn a_refund_beyond_what_was_captured_is_refused() {
         .dialog
         .as_mut()
         .expect("dialog")
-        .amount = "2.001".into();
+        .amount = "2.010".into();
     harness.step();
     harness.get_by_label("Send").click();
     run_until(&mut harness, "the result", |state| {
@@ -323,7 +327,7 @@ fn a_refund_beyond_what_was_captured_is_refused() {
         .and_then(|dialog| dialog.result.clone())
         .expect("result");
     assert_eq!(result.class, Some(OutcomeClass::Declined));
-    assert_eq!(result.response_code.as_deref(), Some("07048"));
+    assert_eq!(result.response_code.as_deref(), Some("00048"));
     assert_eq!(sim_totals(sim(&harness), "KR-1").2, 0);
 }
 

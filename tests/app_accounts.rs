@@ -5,6 +5,7 @@
 
 mod common;
 
+use apsdesk::aps::client::Environment;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -56,16 +57,17 @@ fn two_accounts(open: &str) -> (Fixture, Harness<'static, TestState>) {
     }
     let dir = tempfile::TempDir::new().expect("temp dir");
     let mut journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("journal");
-    for (profile, environment, references) in
-        [("sim-a", "simulator", a), ("prod-b", "production", b)]
-    {
+    for (profile, environment, references) in [
+        ("sim-a", Environment::Simulator, a),
+        ("prod-b", Environment::Production, b),
+    ] {
         let desk = Desk::new(
             Arc::new(Mutex::new(journal)),
             client(&sim),
             Actor {
                 operator: "tester".into(),
                 profile: profile.into(),
-                environment: environment.into(),
+                environment,
             },
             Language::En,
         );
@@ -77,13 +79,13 @@ fn two_accounts(open: &str) -> (Fixture, Harness<'static, TestState>) {
             .expect("lock");
     }
     let environment = if open == "prod-b" {
-        "production"
+        Environment::Production
     } else {
-        "simulator"
+        Environment::Simulator
     };
     let session = Session {
         profile: open.into(),
-        environment: environment.into(),
+        environment,
         operator: "tester".into(),
         demo: false,
         receipt: apsdesk::profiles::ReceiptDetails {

@@ -35,7 +35,8 @@ fn app(
     let journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("journal");
     let session = Session {
         profile: "shop-kw".into(),
-        environment: environment.into(),
+        environment: apsdesk::aps::client::Environment::from_name(environment)
+            .expect("an environment"),
         operator: "tester".into(),
         demo: false,
         receipt: apsdesk::profiles::ReceiptDetails::default(),

@@ -211,3 +211,51 @@ fn without_a_keyring_nothing_is_stored_and_the_operator_is_told_what_to_do() {
         "nothing written"
     );
 }
+
+/// `sign --form` hashes the body as given: trailing spaces of the last value
+/// are signed, only the file's final newline is dropped, and `--show-string`
+/// prints exactly what was hashed (the phrase hidden).
+#[test]
+fn sign_form_trims_nothing_but_the_final_newline() {
+    let output = apsdesk(
+        &["sign", "--sha-type", "sha256", "--form", "--show-string"],
+        Some("PASS"),
+        "a=1&b=x%20+ \n",
+    );
+    assert!(output.status.success(), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().next(), Some("<phrase>a=1b=x   <phrase>"));
+    // sha256("PASSa=1b=x   PASS"), computed with sha256sum.
+    assert_eq!(
+        last_line(&output),
+        "f2825a2aa081672f3d5867b6f71fc06c56da2db2a5825b819c407c64915aa628"
+    );
+}
+
+/// `sign` and `verify` leave parameters with an empty value out of the
+/// string, as the go-live checklist asks: P1 with an empty parameter added
+/// signs as the published P1.
+#[test]
+fn sign_and_verify_leave_empty_parameters_out() {
+    let with_empty = P1_JSON.replace('}', r#","order_description":""}"#);
+    let output = apsdesk(
+        &["sign", "--sha-type", "sha256", "--show-string"],
+        Some("PASS"),
+        &with_empty,
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains("order_description"), "{stdout}");
+    assert_eq!(
+        last_line(&output),
+        "94c38afc7bdae0114fc8c740edf12416f22998241ce4b4ea70d5521233a2c882"
+    );
+    let signed = with_empty.replace(
+        '}',
+        r#","signature":"94c38afc7bdae0114fc8c740edf12416f22998241ce4b4ea70d5521233a2c882"}"#,
+    );
+    let output = apsdesk(&["verify", "--sha-type", "SHA-256"], Some("PASS"), &signed);
+    assert_eq!(
+        (output.status.code(), last_line(&output)),
+        (Some(0), "valid".to_owned())
+    );
+}

@@ -32,7 +32,7 @@ fn actor() -> Actor {
     Actor {
         operator: "amal".into(),
         profile: "demo".into(),
-        environment: "simulator".into(),
+        environment: apsdesk::aps::client::Environment::Simulator,
     }
 }
 
@@ -108,7 +108,10 @@ async fn partial_capture_refund_and_status_are_recorded_with_their_totals() {
         ),
         (10_000, 4_000, 1_500)
     );
-    assert_eq!(order.state, "partially_refunded");
+    assert_eq!(
+        order.state,
+        apsdesk::journal::vocabulary::OrderState::PartiallyRefunded
+    );
     assert_eq!(order.currency.as_deref(), Some("KWD"));
     assert_eq!(sim_totals(&sim, "J-1"), (10_000, 4_000, 1_500));
 
@@ -127,7 +130,10 @@ async fn partial_capture_refund_and_status_are_recorded_with_their_totals() {
     }
     let refund_request = entries
         .iter()
-        .find(|entry| entry.command == "REFUND" && entry.entry == "request")
+        .find(|entry| {
+            entry.command == apsdesk::aps::Command::Refund
+                && entry.entry == apsdesk::journal::vocabulary::EntryKind::Request
+        })
         .expect("refund recorded");
     assert_eq!(refund_request.amount_minor, Some(1500));
     let report = journal.verify().expect("verify");
@@ -142,12 +148,12 @@ async fn a_refund_beyond_the_captured_amount_is_declined_and_moves_nothing() {
     let desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
     authorize_in_sim(&sim, "J-2", "10000", "KWD");
     desk.run(&capture("J-2", "2.000")).await.expect("sent");
-    let report = desk.run(&refund("J-2", "2.001")).await.expect("sent");
+    let report = desk.run(&refund("J-2", "2.010")).await.expect("sent");
     assert_eq!(report.outcome.class, OutcomeClass::Declined);
-    assert_eq!(report.outcome.response_code(), Some("07048"));
+    assert_eq!(report.outcome.response_code(), Some("00048"));
     let order = report.order.expect("recorded");
     assert_eq!(order.refunded_minor, 0);
-    assert_eq!(order.last_response_code.as_deref(), Some("07048"));
+    assert_eq!(order.last_response_code.as_deref(), Some("00048"));
     assert_eq!(
         open_count(&desk),
         0,
@@ -204,18 +210,24 @@ async fn a_dropped_refund_blocks_the_order_until_reconciled_and_is_never_resent(
         .order_entries(order.id)
         .expect("entries")
         .into_iter()
-        .filter(|entry| entry.entry == "resolution")
+        .filter(|entry| entry.entry == apsdesk::journal::vocabulary::EntryKind::Resolution)
         .collect();
     // The blocked attempt recorded why it could not conclude; then the conclusion.
     assert_eq!(resolutions.len(), 2, "{resolutions:?}");
-    assert_eq!(resolutions[0].outcome.as_deref(), Some("unresolved"));
+    assert_eq!(
+        resolutions[0].outcome,
+        Some(apsdesk::journal::vocabulary::EntryOutcome::Unresolved)
+    );
     assert!(
         resolutions[0].payload.contains("503"),
         "{}",
         resolutions[0].payload
     );
     let resolution = &resolutions[1];
-    assert_eq!(resolution.outcome.as_deref(), Some("applied"));
+    assert_eq!(
+        resolution.outcome,
+        Some(apsdesk::journal::vocabulary::EntryOutcome::Applied)
+    );
     assert!(resolution.payload.contains("\"before\"") && resolution.payload.contains("\"after\""));
     drop(journal);
     assert_eq!(
@@ -229,7 +241,10 @@ async fn a_dropped_refund_blocks_the_order_until_reconciled_and_is_never_resent(
 async fn an_unapplied_refund_is_retried_with_its_maintenance_reference() {
     let sim = start_sim().await;
     let dir = TempDir::new().expect("temp dir");
-    let desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
+    let mut desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
+    // Unmoved totals count only once the request's timeout (2 s here) and
+    // this grace have passed.
+    desk.settle_grace = Duration::from_millis(100);
     authorize_in_sim(&sim, "J-4", "10000", "KWD");
     desk.run(&capture("J-4", "10.000")).await.expect("sent");
 
@@ -248,6 +263,12 @@ async fn an_unapplied_refund_is_retried_with_its_maintenance_reference() {
     let report = desk.run(&refund("J-4", "2.500")).await.expect("sent");
     assert_eq!(report.outcome.class, OutcomeClass::Uncertain);
     let first_reference = maintenance_reference(&report);
+    let resolutions = desk.reconcile_all().await.expect("reconciled");
+    assert!(
+        matches!(&resolutions[0].1, Resolution::Unresolved(why) if why.contains("APS may still be working")),
+        "a 5xx proves nothing before the timeout: {resolutions:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(2_200)).await;
     let resolutions = desk.reconcile_all().await.expect("reconciled");
     assert_eq!(resolutions[0].1, Resolution::NotApplied);
 
@@ -286,8 +307,11 @@ async fn a_crash_between_pending_and_completed_is_reconciled_at_restart() {
         let journal = desk.journal.lock().expect("lock");
         let open = journal.open_operations().expect("open");
         assert_eq!(open.len(), 1);
-        assert_eq!(open[0].state, "pending");
-        assert_eq!(open[0].request.command, "REFUND");
+        assert_eq!(
+            open[0].state,
+            apsdesk::journal::vocabulary::OpenState::Pending
+        );
+        assert_eq!(open[0].request.command, apsdesk::aps::Command::Refund);
     }
     assert_eq!(sim_totals(&sim, "J-5").2, 4000, "APS applied it");
 
@@ -472,7 +496,7 @@ fn synthetic_journal(dir: &TempDir, orders: u64) -> Journal {
     let spec = SeedSpec {
         orders,
         profile: "demo".into(),
-        environment: "simulator".into(),
+        environment: apsdesk::aps::client::Environment::Simulator,
         now_ms: 1_790_000_000_000,
     };
     let report = seed(&mut journal, &spec, |_, _| {}).expect("seeded");
@@ -613,7 +637,10 @@ fn filters_and_arabic_search_find_exactly_the_matching_orders() {
     );
     check(
         OrderFilter {
-            states: vec!["partially_refunded".into(), "voided".into()],
+            states: vec![
+                apsdesk::journal::vocabulary::OrderState::PartiallyRefunded,
+                apsdesk::journal::vocabulary::OrderState::Voided,
+            ],
             currency: Some("KWD".into()),
             ..OrderFilter::default()
         },
@@ -643,7 +670,7 @@ fn filters_and_arabic_search_find_exactly_the_matching_orders() {
             created_from_ms: Some(middle),
             created_to_ms: Some(middle + 30 * 24 * 3600 * 1000),
             profile: Some("demo".into()),
-            environment: Some("simulator".into()),
+            environment: Some(apsdesk::aps::client::Environment::Simulator),
             ..OrderFilter::default()
         },
         &|order| (middle..middle + 30 * 24 * 3600 * 1000).contains(&order.created_ms),
@@ -736,17 +763,20 @@ fn a_version_1_journal_is_migrated_with_its_records() {
         let mut journal = Journal::open_at_version(&path, 1).expect("v1");
         assert_eq!(journal.schema_version().expect("version"), 1);
         let order_id = journal.ensure_order(&actor(), "OLD-1").expect("order");
+        // Written as version 1 wrote it: `update_order` knows only today's columns.
         journal
-            .update_order(order_id, |order| {
-                order.third_party_transaction_number = Some("5550001112223334".into());
-                order.customer_name = Some("مريم الحربي".into());
-            })
+            .connection()
+            .execute(
+                "UPDATE orders SET third_party_transaction_number = ?2, customer_name = ?3
+                 WHERE id = ?1",
+                rusqlite::params![order_id, "5550001112223334", "مريم الحربي"],
+            )
             .expect("updated");
         journal
             .record_request(
                 &actor(),
                 order_id,
-                "CHECK_STATUS",
+                apsdesk::aps::Command::CheckStatus,
                 false,
                 &apsdesk::journal::store::NewEntry {
                     payload: "{}",
@@ -804,10 +834,9 @@ async fn looking_up_references_records_their_orders() {
     let authorized = results
         .iter()
         .filter(|result| {
-            result
-                .order
-                .as_ref()
-                .is_some_and(|order| order.state == "authorized")
+            result.order.as_ref().is_some_and(|order| {
+                order.state == apsdesk::journal::vocabulary::OrderState::Authorized
+            })
         })
         .count();
     assert_eq!(authorized, 12);
@@ -816,7 +845,10 @@ async fn looking_up_references_records_their_orders() {
         .order_by_reference(&actor(), "LK-MISSING")
         .expect("read")
         .expect("recorded");
-    assert_eq!(missing.state, "not_found");
+    assert_eq!(
+        missing.state,
+        apsdesk::journal::vocabulary::OrderState::NotFound
+    );
 }
 
 // ---- The journal as evidence (issue 11) ----
@@ -834,7 +866,7 @@ fn seeded_at(path: &std::path::Path, keys: &KeySource, orders: u64) -> i64 {
     let spec = SeedSpec {
         orders,
         profile: "demo".into(),
-        environment: "simulator".into(),
+        environment: apsdesk::aps::client::Environment::Simulator,
         now_ms: 1_790_000_000_000,
     };
     seed(&mut journal, &spec, |_, _| {}).expect("seeded");
@@ -883,16 +915,18 @@ fn rechain_unkeyed(path: &std::path::Path, from: i64) -> String {
         let fields = EntryFields {
             seq: entry.seq,
             operation_id: entry.operation_id,
-            entry: &entry.entry,
+            entry: entry.entry.as_str(),
             order_id: entry.order_id,
-            command: &entry.command,
+            command: entry.command.name(),
             operator: &entry.operator,
             profile: &entry.profile,
-            environment: &entry.environment,
+            environment: entry.environment.as_str(),
             amount_minor: entry.amount_minor,
             currency: entry.currency.as_deref(),
             maintenance_reference: entry.maintenance_reference.as_deref(),
-            outcome: entry.outcome.as_deref(),
+            outcome: entry
+                .outcome
+                .map(apsdesk::journal::vocabulary::EntryOutcome::as_str),
             response_code: entry.response_code.as_deref(),
             response_message: entry.response_message.as_deref(),
             payload: &entry.payload,
@@ -993,7 +1027,7 @@ fn an_edit_rechained_without_the_key_is_reported() {
     let refused = journal.record_request(
         &actor(),
         order_id,
-        "CHECK_STATUS",
+        apsdesk::aps::Command::CheckStatus,
         false,
         &NewEntry {
             payload: "{}",
@@ -1026,7 +1060,7 @@ fn an_unkeyed_journal_keeps_verifying_and_is_keyed_from_its_next_entry() {
         .record_request(
             &actor(),
             order_id,
-            "CHECK_STATUS",
+            apsdesk::aps::Command::CheckStatus,
             false,
             &NewEntry {
                 payload: "{}",
@@ -1062,7 +1096,7 @@ fn derived_state_is_rebuilt_and_compared() {
         .record_request(
             &actor(),
             order_id,
-            "REFUND",
+            apsdesk::aps::Command::Refund,
             true,
             &NewEntry {
                 amount_minor: Some(100),
@@ -1117,7 +1151,7 @@ fn an_uncertain_operation_stays_open_and_one_not_sent_is_closed() {
             .record_request(
                 &actor(),
                 order_id,
-                "CAPTURE",
+                apsdesk::aps::Command::Capture,
                 true,
                 &NewEntry {
                     amount_minor: Some(100),
@@ -1133,7 +1167,7 @@ fn an_uncertain_operation_stays_open_and_one_not_sent_is_closed() {
             &actor(),
             first,
             &NewEntry {
-                outcome: Some("uncertain"),
+                outcome: Some(apsdesk::journal::vocabulary::EntryOutcome::Uncertain),
                 payload: "{}",
                 ..NewEntry::default()
             },
@@ -1146,7 +1180,7 @@ fn an_uncertain_operation_stays_open_and_one_not_sent_is_closed() {
             &actor(),
             second,
             &NewEntry {
-                outcome: Some("not_sent"),
+                outcome: Some(apsdesk::journal::vocabulary::EntryOutcome::NotSent),
                 payload: "{}",
                 ..NewEntry::default()
             },
@@ -1283,7 +1317,7 @@ fn the_journal_its_wal_anchor_and_backups_are_private() {
         .record_request(
             &actor(),
             order_id,
-            "CHECK_STATUS",
+            apsdesk::aps::Command::CheckStatus,
             false,
             &NewEntry {
                 payload: "{}",
@@ -1328,7 +1362,7 @@ fn processes_opening_a_new_journal_at_once_make_one_key() {
                     .record_request(
                         &actor(),
                         order_id,
-                        "CHECK_STATUS",
+                        apsdesk::aps::Command::CheckStatus,
                         false,
                         &NewEntry {
                             payload: "{}",

@@ -73,7 +73,7 @@ async fn partial_captures_then_refunds_then_status() {
     let outcome = client.send(&capture, Language::En).await.expect("sent");
     assert_eq!(outcome.class, OutcomeClass::Succeeded);
     assert_eq!(outcome.response_code(), Some("04000"));
-    let capture = Capture::parse(&form("ORD-1", "6.001", "KWD")).expect("valid");
+    let capture = Capture::parse(&form("ORD-1", "6.010", "KWD")).expect("valid");
     let outcome = client.send(&capture, Language::En).await.expect("sent");
     assert_eq!(outcome.class, OutcomeClass::Declined);
     assert_eq!(outcome.response_code(), Some("05042"));
@@ -97,11 +97,11 @@ async fn partial_captures_then_refunds_then_status() {
             .map(apsdesk::aps::Money::minor_units),
         Some(2500)
     );
-    let refund = Refund::parse(&form("ORD-1", "7.501", "KWD")).expect("valid");
+    let refund = Refund::parse(&form("ORD-1", "7.510", "KWD")).expect("valid");
     let outcome = client.send(&refund, Language::En).await.expect("sent");
     assert_eq!(
         (outcome.class, outcome.response_code()),
-        (OutcomeClass::Declined, Some("07048"))
+        (OutcomeClass::Declined, Some("00048"))
     );
 
     let response = status(&client, "ORD-1").await;
@@ -493,7 +493,7 @@ async fn knet_purchases_carry_their_receipt_fields_and_refuse_capture() {
     );
     let capture = Capture::parse(&form("K-1", "1", "KWD")).expect("valid");
     let outcome = client.send(&capture, Language::En).await.expect("sent");
-    assert_eq!(outcome.response_code(), Some("05049"));
+    assert_eq!(outcome.response_code(), Some("00049"));
 }
 
 #[tokio::test]

@@ -27,6 +27,7 @@ use apsdesk::aps::request::{Capture, MaintenanceForm, Refund, VoidAuthorization}
 use apsdesk::aps::{Command, Language};
 use apsdesk::journal::desk::Operation;
 use apsdesk::journal::lease::LeasePolicy;
+use apsdesk::journal::vocabulary::{EntryKind, EntryOutcome};
 use apsdesk::journal::{Actor, Desk, Journal};
 use apsdesk::sim::{FaultKind, FaultRule, RunningSimulator};
 use common::{authorize_in_sim, start_sim};
@@ -156,7 +157,7 @@ fn desk(sim: &RunningSimulator, db: &Path, index: usize) -> Desk {
     let actor = Actor {
         operator: format!("desk-{index}"),
         profile: format!("env:{}", sim.credentials().merchant_identifier),
-        environment: "simulator".into(),
+        environment: apsdesk::aps::client::Environment::Simulator,
     };
     let mut desk = Desk::new(Arc::new(Mutex::new(journal)), client, actor, Language::En);
     desk.lease = lease_policy();
@@ -193,7 +194,6 @@ struct ProcessTarget {
 
 /// The same submission by the `apsdesk` binary, killed if asked.
 fn by_process(target: &ProcessTarget, db: &Path, submission: &Submission) {
-    let credentials = &target.credentials;
     let order = ORDERS[submission.order];
     let amount = |minor: u64| format!("{}.{:03}", minor / 1000, minor % 1000);
     let mut args: Vec<String> = match submission.kind {
@@ -205,30 +205,14 @@ fn by_process(target: &ProcessTarget, db: &Path, submission: &Submission) {
     if !matches!(submission.kind, Kind::Void) {
         args.extend(["--currency".into(), "KWD".into()]);
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_apsdesk"))
+    let mut child = common::apsdesk_with(&target.credentials, &target.base_url)
         .args(&args)
         .arg("--credentials-from-env")
         .arg("--db")
         .arg(db)
         .arg("--timeout")
         .arg("1")
-        .env(
-            "APSDESK_MERCHANT_IDENTIFIER",
-            &credentials.merchant_identifier,
-        )
-        .env("APSDESK_ACCESS_CODE", credentials.access_code.expose())
-        .env(
-            "APSDESK_REQUEST_PHRASE",
-            credentials.request_phrase.expose(),
-        )
-        .env(
-            "APSDESK_RESPONSE_PHRASE",
-            credentials.response_phrase.expose(),
-        )
-        .env("APSDESK_SHA_TYPE", credentials.sha_type.to_string())
-        .env("APSDESK_ENDPOINT", &target.base_url)
         .env("APSDESK_OPERATOR", format!("process-{}", submission.desk))
-        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -276,18 +260,18 @@ async fn run_submission(sim: &RunningSimulator, db: &Path, desks: &[Desk], submi
 }
 
 /// One money operation as the journal recorded it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Recorded {
-    command: String,
+    command: Command,
     amount: i64,
-    result: Option<String>,
-    resolutions: Vec<String>,
+    result: Option<EntryOutcome>,
+    resolutions: Vec<EntryOutcome>,
 }
 
 impl Recorded {
     fn applied(&self) -> bool {
-        self.result.as_deref() == Some("succeeded")
-            || self.resolutions.iter().any(|outcome| outcome == "applied")
+        self.result == Some(EntryOutcome::Succeeded)
+            || self.resolutions.contains(&EntryOutcome::Applied)
     }
 }
 
@@ -298,77 +282,70 @@ fn check_invariants(sim: &RunningSimulator, db: &Path) -> Result<(), TestCaseErr
         "everything settles once the faults stop: {:?}",
         journal.open_operations()
     );
-    let mut money_requests = BTreeMap::<&str, u32>::new();
+    let mut money_requests = std::collections::HashMap::<Command, u32>::new();
     for reference in ORDERS {
         let orders = journal.orders_by_reference(reference).expect("orders");
         let mut operations = BTreeMap::<i64, Recorded>::new();
         let mut open = BTreeSet::new();
         for order in &orders {
             for entry in journal.order_entries(order.id).expect("entries") {
-                let money = matches!(
-                    entry.command.as_str(),
-                    "CAPTURE" | "REFUND" | "VOID_AUTHORIZATION"
-                );
-                if !money {
+                if !entry.command.moves_money() {
                     continue;
                 }
-                let record = operations.entry(entry.operation_id).or_default();
-                match entry.entry.as_str() {
-                    "request" => {
+                match entry.entry {
+                    EntryKind::Request => {
                         prop_assert!(
                             open.is_empty(),
                             "{reference}: operation {} recorded while {open:?} was open",
                             entry.operation_id
                         );
                         open.insert(entry.operation_id);
-                        record.command.clone_from(&entry.command);
-                        record.amount = entry.amount_minor.unwrap_or(0);
-                        *money_requests
-                            .entry(match entry.command.as_str() {
-                                "CAPTURE" => "CAPTURE",
-                                "REFUND" => "REFUND",
-                                _ => "VOID_AUTHORIZATION",
-                            })
-                            .or_default() += 1;
+                        operations.insert(
+                            entry.operation_id,
+                            Recorded {
+                                command: entry.command,
+                                amount: entry.amount_minor.unwrap_or(0),
+                                result: None,
+                                resolutions: Vec::new(),
+                            },
+                        );
+                        *money_requests.entry(entry.command).or_default() += 1;
                     }
-                    "result" => {
-                        let outcome = entry.outcome.clone().unwrap_or_default();
-                        if !matches!(outcome.as_str(), "uncertain" | "untrusted") {
+                    EntryKind::Result => {
+                        let outcome = entry.outcome.expect("a result has an outcome");
+                        if outcome.keeps_open().is_none() {
                             open.remove(&entry.operation_id);
                         }
-                        record.result = Some(outcome);
+                        if let Some(record) = operations.get_mut(&entry.operation_id) {
+                            record.result = Some(outcome);
+                        }
                     }
-                    "resolution" => {
-                        let outcome = entry.outcome.clone().unwrap_or_default();
-                        if matches!(outcome.as_str(), "applied" | "not_applied") {
+                    EntryKind::Resolution => {
+                        let outcome = entry.outcome.expect("a resolution has an outcome");
+                        if matches!(outcome, EntryOutcome::Applied | EntryOutcome::NotApplied) {
                             open.remove(&entry.operation_id);
                         }
-                        record.resolutions.push(outcome);
+                        if let Some(record) = operations.get_mut(&entry.operation_id) {
+                            record.resolutions.push(outcome);
+                        }
                     }
-                    other => prop_assert!(false, "unknown entry kind {other}"),
                 }
             }
         }
         for (id, record) in &operations {
-            let applied = record
-                .resolutions
-                .iter()
-                .any(|outcome| outcome == "applied");
-            let not_applied = record
-                .resolutions
-                .iter()
-                .any(|outcome| outcome == "not_applied");
+            let applied = record.resolutions.contains(&EntryOutcome::Applied);
+            let not_applied = record.resolutions.contains(&EntryOutcome::NotApplied);
             prop_assert!(!(applied && not_applied), "operation {id}: {record:?}");
             prop_assert!(
-                !(record.result.as_deref() == Some("succeeded") && not_applied),
+                !(record.result == Some(EntryOutcome::Succeeded) && not_applied),
                 "operation {id}: {record:?}"
             );
             prop_assert!(
-                !(record.result.as_deref() == Some("declined") && applied),
+                !(record.result == Some(EntryOutcome::Declined) && applied),
                 "operation {id}: {record:?}"
             );
         }
-        let sum = |command: &str| -> i64 {
+        let sum = |command: Command| -> i64 {
             operations
                 .values()
                 .filter(|record| record.command == command && record.applied())
@@ -381,21 +358,21 @@ fn check_invariants(sim: &RunningSimulator, db: &Path) -> Result<(), TestCaseErr
         });
         prop_assert_eq!(
             i64::try_from(captured).expect("fits"),
-            sum("CAPTURE"),
+            sum(Command::Capture),
             "{} captured: {:?}",
             reference,
             operations
         );
         prop_assert_eq!(
             i64::try_from(refunded).expect("fits"),
-            sum("REFUND"),
+            sum(Command::Refund),
             "{} refunded: {:?}",
             reference,
             operations
         );
         let void_applied = operations
             .values()
-            .any(|record| record.command == "VOID_AUTHORIZATION" && record.applied());
+            .any(|record| record.command == Command::VoidAuthorization && record.applied());
         prop_assert_eq!(voided, void_applied, "{} voided", reference);
     }
     for command in [
@@ -403,7 +380,7 @@ fn check_invariants(sim: &RunningSimulator, db: &Path) -> Result<(), TestCaseErr
         Command::Refund,
         Command::VoidAuthorization,
     ] {
-        let recorded = money_requests.get(command.name()).copied().unwrap_or(0);
+        let recorded = money_requests.get(&command).copied().unwrap_or(0);
         prop_assert!(
             sim.received(command) <= recorded,
             "{command}: the simulator received {} but the journal recorded {recorded}",

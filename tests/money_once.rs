@@ -11,7 +11,7 @@ mod common;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command as Process, Output, Stdio};
+use std::process::{Command as Process, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -46,34 +46,15 @@ impl Desk {
 
     /// `apsdesk ARGS --credentials-from-env --db DB`, aimed at `endpoint`.
     fn command_at(&self, endpoint: &str, args: &[&str]) -> Process {
-        let credentials = self.sim.credentials();
-        let mut process = Process::new(env!("CARGO_BIN_EXE_apsdesk"));
+        let mut process = common::apsdesk_with(&self.sim.credentials(), endpoint);
         process
             .args(args)
             .arg("--credentials-from-env")
             .arg("--db")
             .arg(self.db())
-            .env(
-                "APSDESK_MERCHANT_IDENTIFIER",
-                &credentials.merchant_identifier,
-            )
-            .env("APSDESK_ACCESS_CODE", credentials.access_code.expose())
-            .env(
-                "APSDESK_REQUEST_PHRASE",
-                credentials.request_phrase.expose(),
-            )
-            .env(
-                "APSDESK_RESPONSE_PHRASE",
-                credentials.response_phrase.expose(),
-            )
-            .env("APSDESK_SHA_TYPE", credentials.sha_type.to_string())
-            .env("APSDESK_ENDPOINT", endpoint)
             .env("APSDESK_OPERATOR", "amal")
-            .env_remove("APSDESK_DB")
-            .env_remove("APSDESK_TIMEOUT")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            // One second of grace after a request's timeout (60 s outside tests).
+            .env("APSDESK_SETTLE_GRACE", "1");
         process
     }
 
@@ -205,9 +186,26 @@ fn a_refund_that_did_not_happen_is_reported_then_resent_under_its_own_id() {
         Command::Refund,
         FaultKind::HttpStatus { status: 500 },
     ));
-    assert_eq!(code(&desk.run(&refund_args("REP-3", "2.000"))), 3);
+    let short = ["--timeout", "1"];
+    let refund = |extra: &[&str]| {
+        let mut args = refund_args("REP-3", "2.000");
+        args.extend_from_slice(extra);
+        desk.run(&args)
+    };
+    assert_eq!(code(&refund(&short)), 3);
 
-    let repeat = desk.run(&refund_args("REP-3", "2.000"));
+    // A 5xx may come from a gateway while APS still works on the request:
+    // until the request's timeout and the grace have passed, unmoved totals
+    // prove nothing.
+    let early = refund(&short);
+    assert_eq!(code(&early), 3, "{}", text(&early));
+    assert!(
+        text(&early).contains("APS may still be working on it"),
+        "{}",
+        text(&early)
+    );
+    std::thread::sleep(Duration::from_millis(2_200));
+    let repeat = refund(&short);
     assert_eq!(code(&repeat), 6, "{}", text(&repeat));
     assert!(
         text(&repeat).contains("may be sent again"),
@@ -421,6 +419,35 @@ fn a_redirect_is_never_followed() {
 }
 
 #[test]
+fn a_money_command_answered_by_a_redirect_is_uncertain_and_goes_nowhere_else() {
+    use apsdesk::aps::client::{Client, Endpoint, Failure};
+    use apsdesk::aps::request::{Capture, MaintenanceForm};
+    let desk = Desk::new();
+    let (url, reached) = desk.runtime.block_on(redirector());
+    let client = Client::with_options(
+        &Endpoint::parse(&url).expect("loopback"),
+        desk.sim.credentials(),
+        common::fast_options(),
+    )
+    .expect("client");
+    let capture = Capture::parse(&MaintenanceForm {
+        merchant_reference: "RED-2".into(),
+        amount: "1.000".into(),
+        currency: "KWD".into(),
+        ..MaintenanceForm::default()
+    })
+    .expect("valid");
+    let outcome = desk
+        .runtime
+        .block_on(client.send(&capture, apsdesk::aps::Language::En))
+        .expect("the request left");
+    assert_eq!(outcome.class, apsdesk::aps::OutcomeClass::Uncertain);
+    assert_eq!(outcome.failure, Some(Failure::HttpStatus(307)));
+    assert_eq!(outcome.attempts, 1, "a money command is never retried");
+    assert_eq!(reached.load(Ordering::SeqCst), 0);
+}
+
+#[test]
 fn an_endpoint_is_aps_over_https_a_loopback_simulator_or_explicitly_custom() {
     let desk = Desk::new();
     for (endpoint, says) in [
@@ -474,4 +501,196 @@ fn an_endpoint_is_aps_over_https_a_loopback_simulator_or_explicitly_custom() {
         )
         .expect("the order is recorded");
     assert_eq!(environment, "simulator");
+}
+
+/// The rows of `order_leases` (0 before apsdesk created the journal).
+fn leases(db: &Path) -> i64 {
+    let Ok(connection) =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    else {
+        return 0;
+    };
+    connection
+        .query_row("SELECT count(*) FROM order_leases", [], |row| row.get(0))
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_refund_id_of_a_refund_that_happened_is_refused_not_recorded_again() {
+    let desk = Desk::new();
+    authorize_in_sim(&desk.sim, "MR-1", "10000", "KWD");
+    assert_eq!(code(&desk.run(&capture_args("MR-1", "10.000"))), 0);
+    let mut first = refund_args("MR-1", "1.000");
+    first.extend(["--maintenance-reference", "MR-B"]);
+    assert_eq!(code(&desk.run(&first)), 0);
+    for amount in ["1.000", "2.000"] {
+        let mut again = refund_args("MR-1", amount);
+        again.extend(["--maintenance-reference", "MR-B"]);
+        let output = desk.run(&again);
+        assert_eq!(code(&output), 2, "{}", text(&output));
+        assert!(
+            text(&output).contains("maintenance_reference")
+                && text(&output).contains("already used"),
+            "{}",
+            text(&output)
+        );
+    }
+    assert_eq!(desk.sim.received(Command::Refund), 1);
+    assert_eq!(sim_totals(&desk.sim, "MR-1").2, 1000);
+    let connection = rusqlite::Connection::open(desk.db()).expect("opens");
+    let recorded: i64 = connection
+        .query_row(
+            "SELECT refunded_minor FROM orders WHERE merchant_reference = 'MR-1'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("the order");
+    assert_eq!(recorded, 1000, "no phantom refund in the journal");
+}
+
+#[test]
+fn a_restore_never_replaces_a_journal_under_an_operation_in_flight() {
+    let desk = Desk::new();
+    authorize_in_sim(&desk.sim, "RST-1", "5000", "KWD");
+    assert_eq!(
+        code(&desk.run(&["status", "--merchant-reference", "RST-1"])),
+        0
+    );
+    let backup = desk.dir.path().join("backup.sqlite3");
+    let backup_arg = backup.to_str().expect("path").to_owned();
+    assert_eq!(
+        code(&desk.run(&["journal", "backup", "--out", &backup_arg])),
+        0
+    );
+    // The capture's baseline waits at APS while someone restores.
+    desk.sim.inject(FaultRule {
+        command: Some("CHECK_STATUS".into()),
+        kind: FaultKind::Latency { millis: 2_000 },
+        times: Some(1),
+    });
+    let mut capture = desk
+        .command_at(&desk.sim.base_url(), &capture_args("RST-1", "5.000"))
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while leases(&desk.db()) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the capture never took its order"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for force in [false, true] {
+        let mut args = vec!["journal", "restore", "--from", backup_arg.as_str()];
+        if force {
+            args.push("--force");
+        }
+        let restore = desk.run(&args);
+        assert_eq!(code(&restore), 1, "{}", text(&restore));
+        assert!(text(&restore).contains("in flight"), "{}", text(&restore));
+    }
+    assert_eq!(capture.wait().expect("ends").code(), Some(0));
+    assert_eq!(sim_totals(&desk.sim, "RST-1").1, 5000);
+    assert_eq!(
+        requests_of(&desk.db(), "CAPTURE"),
+        1,
+        "the capture is in the journal"
+    );
+}
+
+/// How many requests of `command` the journal recorded.
+fn requests_of(db: &Path, command: &str) -> i64 {
+    let connection = rusqlite::Connection::open(db).expect("opens");
+    connection
+        .query_row(
+            "SELECT count(*) FROM entries WHERE entry = 'request' AND command = ?1",
+            [command],
+            |row| row.get(0),
+        )
+        .expect("count")
+}
+
+#[test]
+fn a_late_status_answer_never_overwrites_a_newer_capture() {
+    let desk = Desk::new();
+    authorize_in_sim(&desk.sim, "LATE-1", "5000", "KWD");
+    // The look-up is slow at APS; a capture happens meanwhile.
+    desk.sim.inject(FaultRule {
+        command: Some("CHECK_STATUS".into()),
+        kind: FaultKind::Latency { millis: 1_500 },
+        times: Some(1),
+    });
+    let mut status = desk
+        .command_at(
+            &desk.sim.base_url(),
+            &["status", "--merchant-reference", "LATE-1"],
+        )
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while desk.sim.received(Command::CheckStatus) == 0 {
+        assert!(Instant::now() < deadline, "the look-up never left");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(code(&desk.run(&capture_args("LATE-1", "5.000"))), 0);
+    assert_eq!(status.wait().expect("ends").code(), Some(0));
+    let connection = rusqlite::Connection::open(desk.db()).expect("opens");
+    let (captured, state): (i64, String) = connection
+        .query_row(
+            "SELECT captured_minor, state FROM orders WHERE merchant_reference = 'LATE-1'",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("the order");
+    assert_eq!((captured, state.as_str()), (5000, "captured"));
+    // And `journal verify` agrees (its replay follows the same rule).
+    let verify = desk.run(&["journal", "verify"]);
+    assert_eq!(code(&verify), 0, "{}", text(&verify));
+}
+
+#[test]
+fn a_status_asked_during_a_capture_and_answered_after_it_never_overwrites_it() {
+    let desk = Desk::new();
+    authorize_in_sim(&desk.sim, "LATE-2", "5000", "KWD");
+    // The capture is recorded and waits at APS before applying...
+    desk.sim.inject(FaultRule::once(
+        Command::Capture,
+        FaultKind::Latency { millis: 1_500 },
+    ));
+    let mut capture = desk
+        .command_at(&desk.sim.base_url(), &capture_args("LATE-2", "5.000"))
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while desk.sim.received(Command::Capture) == 0 {
+        assert!(Instant::now() < deadline, "the capture never left");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // ...while a look-up reads the totals from before it and answers late.
+    desk.sim.inject(FaultRule {
+        command: Some("CHECK_STATUS".into()),
+        kind: FaultKind::Latency { millis: 2_500 },
+        times: Some(1),
+    });
+    let mut status = desk
+        .command_at(
+            &desk.sim.base_url(),
+            &["status", "--merchant-reference", "LATE-2"],
+        )
+        .spawn()
+        .expect("starts");
+    assert_eq!(capture.wait().expect("ends").code(), Some(0));
+    assert_eq!(status.wait().expect("ends").code(), Some(0));
+    assert_eq!(sim_totals(&desk.sim, "LATE-2").1, 5000);
+    let connection = rusqlite::Connection::open(desk.db()).expect("opens");
+    let captured: i64 = connection
+        .query_row(
+            "SELECT captured_minor FROM orders WHERE merchant_reference = 'LATE-2'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("the order");
+    assert_eq!(captured, 5000, "the late answer did not undo the capture");
+    let verify = desk.run(&["journal", "verify"]);
+    assert_eq!(code(&verify), 0, "{}", text(&verify));
 }

@@ -5,6 +5,10 @@
 use std::path::Path;
 use std::process::Command as Process;
 
+use apsdesk::aps::params::Params;
+use apsdesk::aps::{Command, OutcomeClass};
+use apsdesk::journal::payment::{PaymentResult, PaymentTime, TimeSource};
+use apsdesk::journal::projection;
 use apsdesk::journal::store::NewEntry;
 use apsdesk::journal::{Actor, Journal, OrderFilter};
 use apsdesk::profiles::ReceiptDetails;
@@ -59,9 +63,12 @@ fn actor() -> Actor {
     Actor {
         operator: "huda".into(),
         profile: "kw".into(),
-        environment: "simulator".into(),
+        environment: apsdesk::aps::client::Environment::Simulator,
     }
 }
+
+/// 2026-11-20 08:15 UTC: when the KNET fixture's customer paid.
+const PAID_AT_MS: i64 = 1_795_162_500_000;
 
 /// A journal with a KNET purchase and a card order captured then partly refunded.
 fn journal(dir: &Path) -> (Journal, i64) {
@@ -75,11 +82,19 @@ fn journal(dir: &Path) -> (Journal, i64) {
             order.amount_minor = Some(12_500);
             order.authorized_minor = 12_500;
             order.captured_minor = 12_500;
-            order.state = "captured".into();
+            order.state = apsdesk::journal::vocabulary::OrderState::Captured;
             order.authorization_code = Some("445566".into());
             order.knet_ref_number = Some("512345678901".into());
             order.third_party_transaction_number = Some("2026112300000077".into());
             order.last_response_code = Some("14000".into());
+            order.payment = PaymentResult {
+                response_code: Some("14000".into()),
+                response_message: Some("Success".into()),
+                time: Some(PaymentTime {
+                    at_ms: PAID_AT_MS,
+                    source: TimeSource::Feedback,
+                }),
+            };
             order.customer_name = Some("نورة الكندري".into());
         })
         .expect("updated");
@@ -95,7 +110,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
             order.authorized_minor = 40_000;
             order.captured_minor = 30_000;
             order.refunded_minor = 7_250;
-            order.state = "partially_refunded".into();
+            order.state = apsdesk::journal::vocabulary::OrderState::PartiallyRefunded;
             order.authorization_code = Some("112233".into());
         })
         .expect("updated");
@@ -103,7 +118,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
         .record_request(
             &actor(),
             card,
-            "REFUND",
+            apsdesk::aps::Command::Refund,
             true,
             &NewEntry {
                 amount_minor: Some(7_250),
@@ -119,7 +134,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
             &actor(),
             refund,
             &NewEntry {
-                outcome: Some("succeeded"),
+                outcome: Some(apsdesk::journal::vocabulary::EntryOutcome::Succeeded),
                 response_code: Some("06000"),
                 response_message: Some("Success"),
                 payload: r#"{"response":"{\"number_of_installments\":\"3\",\"plan_code\":\"KW3\"}"}"#,
@@ -153,7 +168,7 @@ fn a_knet_receipt_shows_the_four_knet_fields_in_both_languages() {
             "KNET transaction number",
             "2026112300000077",
             "12.500 KWD",
-            "Date and time",
+            "Transaction date",
             "Asia/Kuwait",
             "Purchase Success",
             // Arabic, in logical order.
@@ -161,7 +176,7 @@ fn a_knet_receipt_shows_the_four_knet_fields_in_both_languages() {
             "إيصال دفع",
             "الرقم المرجعي لكي نت",
             "رقم عملية كي نت",
-            "التاريخ والوقت",
+            "تاريخ المعاملة",
             "المبلغ",
             "نجح الشراء",
         ] {
@@ -170,8 +185,9 @@ fn a_knet_receipt_shows_the_four_knet_fields_in_both_languages() {
                 "{layout:?}: {expected:?} missing from:\n{text}"
             );
         }
-        // The date is the merchant's local time (UTC+3 in Kuwait).
-        let local = apsdesk::receipt::format_when(order.created_ms, "Asia/Kuwait");
+        // The date is the payment's, in the merchant's local time (UTC+3).
+        let local = apsdesk::receipt::format_when(PAID_AT_MS, "Asia/Kuwait");
+        assert_eq!(local, "2026-11-20 11:15 Asia/Kuwait");
         assert!(text.contains(&local), "{local}");
         assert!(!text.contains("12.50 KWD "), "three decimals for KWD");
     }
@@ -310,4 +326,238 @@ fn a_batch_writes_one_file_per_order_or_one_combined() {
     );
     let text = text_of(&bytes);
     assert!(text.contains("KNET-77") && text.contains("CARD-9"));
+}
+
+/// Records an operation the way the desk does: request, result, then the
+/// order's projection (`Desk::record_outcome`).
+fn record_answer(
+    journal: &mut Journal,
+    order_id: i64,
+    command: Command,
+    response: &[(&str, &str)],
+    at_ms: i64,
+) {
+    let response: Params = response.iter().copied().collect();
+    let operation = journal
+        .record_request(
+            &actor(),
+            order_id,
+            command,
+            command.moves_money(),
+            &NewEntry {
+                payload: "{}",
+                ..NewEntry::default()
+            },
+        )
+        .expect("request");
+    journal
+        .record_result(
+            &actor(),
+            operation,
+            &NewEntry {
+                outcome: Some(apsdesk::journal::vocabulary::EntryOutcome::Succeeded),
+                response_code: response.text("response_code"),
+                response_message: response.text("response_message"),
+                payload: "{}",
+                ..NewEntry::default()
+            },
+        )
+        .expect("result");
+    journal
+        .update_order(order_id, |order| {
+            projection::apply(order, command, OutcomeClass::Succeeded, &response, None);
+            projection::record_payment(order, command, OutcomeClass::Succeeded, &response, at_ms);
+        })
+        .expect("projected");
+}
+
+fn knet_check_status() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("response_code", "12000"),
+        ("response_message", "Success"),
+        ("status", "12"),
+        ("fort_id", "169000000000000088"),
+        ("payment_option", "KNET"),
+        ("currency", "KWD"),
+        ("amount", "5000"),
+        ("authorized_amount", "5000"),
+        ("captured_amount", "5000"),
+        ("refunded_amount", "0"),
+        ("transaction_status", "14"),
+        ("transaction_code", "14000"),
+        ("transaction_message", "Success"),
+        ("knet_ref_number", "600000000088"),
+        ("third_party_transaction_number", "2026000000000088"),
+    ]
+}
+
+/// Issue 12, point 1: a KNET purchase answered `14000`, then looked up by
+/// CHECK_STATUS (`12000`): the receipt prints the purchase's result and its
+/// transaction time, not the look-up's.
+#[test]
+fn a_payment_receipt_prints_the_payments_own_result_and_time() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("opens");
+    let order_id = journal.ensure_order(&actor(), "KNET-88").expect("order");
+    record_answer(
+        &mut journal,
+        order_id,
+        Command::Purchase,
+        &[
+            ("response_code", "14000"),
+            ("response_message", "Success"),
+            ("status", "14"),
+            ("fort_id", "169000000000000088"),
+            ("payment_option", "KNET"),
+            ("currency", "KWD"),
+            ("amount", "5000"),
+            ("knet_ref_number", "600000000088"),
+            ("third_party_transaction_number", "2026000000000088"),
+        ],
+        PAID_AT_MS,
+    );
+    record_answer(
+        &mut journal,
+        order_id,
+        Command::CheckStatus,
+        &knet_check_status(),
+        PAID_AT_MS + 86_400_000,
+    );
+    let order = journal
+        .orders_by_reference("KNET-88")
+        .expect("read")
+        .remove(0);
+    assert_eq!(order.last_response_code.as_deref(), Some("12000"));
+    let receipt = Receipt::build(&order, None, &merchant());
+    let text = text_of(&render(&receipt, ReceiptLanguage::Both, Layout::A4));
+    for expected in [
+        "Purchase Success",
+        "14000",
+        "Transaction date",
+        "2026-11-20 11:15 Asia/Kuwait",
+        "نجح الشراء",
+        "تاريخ المعاملة",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    for wrong in ["Check status success", "12000", "Recorded at"] {
+        assert!(!text.contains(wrong), "{wrong:?} printed:\n{text}");
+    }
+}
+
+/// Issue 12, point 1: a KNET order the journal only knows from CHECK_STATUS
+/// has the payment's result (the check's last transaction is the purchase)
+/// but no transaction time: the receipt says when it was recorded, labelled
+/// so, and that the KNET transaction date is not known.
+#[test]
+fn without_a_known_time_a_receipt_says_recorded_at_and_knet_says_what_is_missing() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("opens");
+    let order_id = journal.ensure_order(&actor(), "KNET-88").expect("order");
+    record_answer(
+        &mut journal,
+        order_id,
+        Command::CheckStatus,
+        &knet_check_status(),
+        PAID_AT_MS,
+    );
+    let order = journal
+        .orders_by_reference("KNET-88")
+        .expect("read")
+        .remove(0);
+    assert_eq!(order.payment.response_code.as_deref(), Some("14000"));
+    assert_eq!(order.payment.time, None);
+    let recorded = apsdesk::receipt::format_when(order.created_ms, "Asia/Kuwait");
+    let receipt = Receipt::build(&order, None, &merchant());
+    let english = text_of(&render(&receipt, ReceiptLanguage::En, Layout::A4));
+    for expected in [
+        "Purchase Success",
+        "14000",
+        "Recorded at",
+        recorded.as_str(),
+        "Transaction date",
+        "not known",
+    ] {
+        assert!(
+            english.contains(expected),
+            "{expected:?} missing from:\n{english}"
+        );
+    }
+    assert!(!english.contains("12000"), "{english}");
+    let transaction_line = english
+        .lines()
+        .find(|line| line.contains("Transaction date"))
+        .expect("a transaction date line");
+    assert!(
+        !transaction_line.contains(&recorded),
+        "the recorded time is not the transaction date: {transaction_line}"
+    );
+    let arabic = text_of(&render(&receipt, ReceiptLanguage::Ar, Layout::Thermal));
+    for expected in [
+        "تاريخ التسجيل في السجل",
+        "تاريخ المعاملة",
+        "غير معروف",
+        "نجح الشراء",
+    ] {
+        assert!(
+            arabic.contains(expected),
+            "{expected:?} missing from:\n{arabic}"
+        );
+    }
+}
+
+/// A journal written before payments were kept apart: its recorded PURCHASE
+/// answers become the orders' payment results, with their recorded time.
+#[test]
+fn an_older_journal_gets_its_payments_from_the_recorded_answers() {
+    let dir = TempDir::new().expect("temp dir");
+    let path = dir.path().join("journal.sqlite3");
+    let before_payments = apsdesk::journal::schema::current_version() - 1;
+    let result_at = {
+        let mut journal = Journal::open_at_version(&path, before_payments).expect("older");
+        let order_id = journal.ensure_order(&actor(), "OLD-KNET").expect("order");
+        let operation = journal
+            .record_request(
+                &actor(),
+                order_id,
+                apsdesk::aps::Command::Purchase,
+                true,
+                &NewEntry {
+                    payload: "{}",
+                    ..NewEntry::default()
+                },
+            )
+            .expect("request");
+        journal
+            .record_result(
+                &actor(),
+                operation,
+                &NewEntry {
+                    outcome: Some(apsdesk::journal::vocabulary::EntryOutcome::Succeeded),
+                    response_code: Some("14000"),
+                    response_message: Some("Success"),
+                    payload: "{}",
+                    ..NewEntry::default()
+                },
+            )
+            .expect("result");
+        journal.operation_entries(operation).expect("entries")[1].at_ms
+    };
+    let journal = Journal::open(&path).expect("migrated");
+    let order = journal
+        .orders_by_reference("OLD-KNET")
+        .expect("read")
+        .remove(0);
+    assert_eq!(order.payment.response_code.as_deref(), Some("14000"));
+    assert_eq!(order.payment.response_message.as_deref(), Some("Success"));
+    assert_eq!(
+        order.payment.time,
+        Some(PaymentTime {
+            at_ms: result_at,
+            source: TimeSource::Answer
+        })
+    );
 }

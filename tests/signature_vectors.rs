@@ -242,3 +242,32 @@ fn form_notifications_are_checked_on_decoded_values_with_entities_kept() {
     assert_eq!(received, params);
     assert!(signature::check(&received, ShaType::Sha512, "OUT").is_valid());
 }
+
+/// The go-live checklist: "exclude the empty parameters (without values)
+/// from the signature calculations". P1 with an empty parameter added signs
+/// as the published P1; a nested empty member is still signed as `k=`.
+#[test]
+fn empty_top_level_parameters_are_left_out() {
+    let mut with_empty = params(P1);
+    with_empty.push("order_description", "");
+    with_empty.push("customer_name", "");
+    assert_eq!(
+        signature::sign(&with_empty, ShaType::Sha256, "PASS"),
+        "94c38afc7bdae0114fc8c740edf12416f22998241ce4b4ea70d5521233a2c882"
+    );
+    assert!(!signature::canonical_parameters(&with_empty).contains("order_description"));
+    let nested = Params::from_json(r#"{"apple_header":{"transactionId":"","k":"v"},"blank":""}"#)
+        .expect("valid");
+    assert_eq!(
+        signature::canonical_parameters(&nested),
+        "apple_header={transactionId=, k=v}"
+    );
+}
+
+/// The go-live checklist: signatures are computed "without trimming any
+/// trailing spaces": a value's spaces and tabs are part of what is hashed.
+#[test]
+fn values_are_never_trimmed() {
+    let params: Params = [("a", " 1\t"), ("b", "x  ")].into_iter().collect();
+    assert_eq!(signature::canonical_parameters(&params), "a= 1\tb=x  ");
+}

@@ -35,7 +35,7 @@ fn main_screens_in_english_and_arabic() {
     let spec = SeedSpec {
         orders: 60,
         profile: "snapshot".into(),
-        environment: "sandbox".into(),
+        environment: apsdesk::aps::client::Environment::Sandbox,
         now_ms: 1_790_000_000_000,
     };
     seed(&mut journal, &spec, |_, _| {}).expect("seeded");
@@ -53,7 +53,7 @@ fn main_screens_in_english_and_arabic() {
     .expect("client");
     let session = Session {
         profile: "snapshot".into(),
-        environment: "sandbox".into(),
+        environment: apsdesk::aps::client::Environment::Sandbox,
         operator: "operator".into(),
         demo: false,
         receipt: apsdesk::profiles::ReceiptDetails::default(),

@@ -3,6 +3,7 @@ demo-banner = DEMO — simulated APS account, no real money
 production-banner = PRODUCTION — real money
 sandbox-banner = Sandbox
 simulator-banner = Simulator
+custom-banner = Custom server (not APS)
 banner-profile = Profile: { $profile } · { $environment } · Operator: { $operator }
 loading-profile = Opening the account…
 demo-loading = Loading the demo orders… { $done } of { $total }
@@ -30,7 +31,18 @@ orders-count = { $count ->
 loading-more = Loading…
 
 col-reference = Reference
-col-created = Created
+capture-window-open = Authorized { $age ->
+        [one] 1 day
+       *[other] { $age } days
+    } ago · capture window expires in { $left ->
+        [one] 1 day
+       *[other] { $left } days
+    }
+capture-window-passed = Past the 7-day capture window: APS refuses the capture
+capture-window-unknown = Authorization time not known: capture window not counted
+col-created = Date
+date-recorded = recorded { $time }
+date-recorded-hint = When the journal first saw this order. The payment's own time is not known yet (it comes with APS's transaction feedback).
 col-state = State
 col-option = Method
 col-currency = Currency

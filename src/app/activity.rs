@@ -88,7 +88,9 @@ impl ActivityScreen {
                     }
                     ui.end_row();
                     for entry in &self.entries {
-                        let outcome = entry.outcome.clone().unwrap_or_else(|| entry.entry.clone());
+                        let outcome = entry
+                            .outcome
+                            .map_or_else(|| entry.entry.as_str(), |outcome| outcome.as_str());
                         let haystack = format!(
                             "{} {} {} {}",
                             entry.operator, entry.profile, entry.command, outcome
@@ -104,7 +106,7 @@ impl ActivityScreen {
                                 .to_owned(),
                         );
                         ui.label(&entry.operator);
-                        ui.label(RichText::new(&entry.command).monospace());
+                        ui.label(RichText::new(entry.command.name()).monospace());
                         ui.label(outcome);
                         label(
                             ui,

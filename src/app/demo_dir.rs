@@ -69,19 +69,24 @@ pub fn remove_on_signals(runtime: &tokio::runtime::Handle, dir: PathBuf) {
     };
     runtime.spawn(async move {
         let code = signals.wait().await;
-        // Other tasks may still be writing there (the demo's look-ups, the
-        // journal's anchor): a file created during the removal makes it fail
-        // with "not empty", so try again until the folder is gone.
-        for _ in 0..50 {
-            match std::fs::remove_dir_all(&dir) {
-                Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-                }
-                Ok(()) | Err(_) => break,
-            }
-        }
+        remove(&dir);
         std::process::exit(code);
     });
+}
+
+/// Removes a demo folder. Other tasks may still be writing there (the
+/// demo's look-ups, the journal's anchor): a file created during the removal
+/// makes it fail with "not empty", so it tries again until the folder is gone
+/// (for half a second at most).
+pub fn remove(dir: &Path) {
+    for _ in 0..50 {
+        match std::fs::remove_dir_all(dir) {
+            Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Ok(()) | Err(_) => return,
+        }
+    }
 }
 
 /// The terminating signals' handlers.

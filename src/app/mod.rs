@@ -40,6 +40,7 @@ use egui::{Color32, Ui};
 use serde::{Deserialize, Serialize};
 
 use crate::aps::Language;
+use crate::aps::client::Environment;
 use crate::journal::OrderFilter;
 use crate::journal::desk::{Operation, Resolution};
 use crate::journal::store::OrderRecord;
@@ -359,7 +360,14 @@ impl DeskApp {
                         self.tokens.pending = false;
                         self.tokens.result = Some(result.clone());
                     }
-                    _ => {}
+                    // Their dialog or Bulk row gets the result by ticket.
+                    crate::aps::Command::Authorization
+                    | crate::aps::Command::Purchase
+                    | crate::aps::Command::Capture
+                    | crate::aps::Command::VoidAuthorization
+                    | crate::aps::Command::Refund
+                    | crate::aps::Command::CheckStatus
+                    | crate::aps::Command::GetInstallmentsPlans => {}
                 }
                 let summary = format!(
                     "{} {}: {} {} {}",
@@ -656,11 +664,11 @@ impl DeskApp {
         if session.demo {
             return self.tr.text("window-title-demo");
         }
-        let environment = self.tr.text(match session.environment.as_str() {
-            "production" => "title-production",
-            "sandbox" => "title-sandbox",
-            "custom" => "title-custom",
-            _ => "title-simulator",
+        let environment = self.tr.text(match session.environment {
+            Environment::Production => "title-production",
+            Environment::Sandbox => "title-sandbox",
+            Environment::Custom => "title-custom",
+            Environment::Simulator => "title-simulator",
         });
         self.tr.args(
             "window-title",
@@ -707,14 +715,19 @@ impl DeskApp {
     fn banner_ui(&self, ui: &mut Ui) {
         let session = self.backend.session();
         let rtl = self.tr.is_rtl();
-        let (id, color) = if session.demo {
-            ("demo-banner", Color32::from_rgb(0xb8, 0x7a, 0x00))
-        } else if session.is_production() {
-            ("production-banner", Color32::from_rgb(0xc0, 0x10, 0x10))
-        } else if session.environment == "sandbox" {
-            ("sandbox-banner", Color32::from_rgb(0x1f, 0x5f, 0xbf))
-        } else {
-            ("simulator-banner", Color32::from_rgb(0x55, 0x55, 0x55))
+        let (id, color) = match (session.demo, session.environment) {
+            (true, _) => ("demo-banner", Color32::from_rgb(0xb8, 0x7a, 0x00)),
+            (false, Environment::Production) => {
+                ("production-banner", Color32::from_rgb(0xc0, 0x10, 0x10))
+            }
+            (false, Environment::Sandbox) => {
+                ("sandbox-banner", Color32::from_rgb(0x1f, 0x5f, 0xbf))
+            }
+            (false, Environment::Simulator) => {
+                ("simulator-banner", Color32::from_rgb(0x55, 0x55, 0x55))
+            }
+            // Neither APS nor this machine: allowed explicitly, and said so.
+            (false, Environment::Custom) => ("custom-banner", Color32::from_rgb(0x7a, 0x1f, 0x9b)),
         };
         egui::Frame::new()
             .fill(color)
@@ -723,10 +736,11 @@ impl DeskApp {
                 widgets::row(ui, rtl, |ui| {
                     let title = self.tr.text(id);
                     ui.label(colored_text(ui, &title, rtl, true, Color32::WHITE));
-                    let environment = self.tr.text(match session.environment.as_str() {
-                        "production" => "production-banner",
-                        "sandbox" => "sandbox-banner",
-                        _ => "simulator-banner",
+                    let environment = self.tr.text(match session.environment {
+                        Environment::Production => "production-banner",
+                        Environment::Sandbox => "sandbox-banner",
+                        Environment::Simulator => "simulator-banner",
+                        Environment::Custom => "custom-banner",
                     });
                     let text = self.tr.args(
                         "banner-profile",
@@ -915,7 +929,7 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
         }
     }
     if let Some(dir) = &demo_dir {
-        let _ = std::fs::remove_dir_all(dir);
+        demo_dir::remove(dir);
     }
     opened?;
     drop(runtime);

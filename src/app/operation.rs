@@ -8,6 +8,7 @@ use egui::{Align, Layout, RichText, Ui};
 use super::backend::Backend;
 use super::i18n::Tr;
 use super::results::OperationResult;
+use super::transactions::{CaptureWindow, capture_window, capture_window_text};
 use super::widgets::{colored_text, field_error, label, widget_text};
 use super::{AppCommand, OperationKind, SubmitOrigin};
 use crate::aps::money::format_minor_units;
@@ -77,6 +78,11 @@ impl OperationDialog {
             currency: self.order.currency.clone().unwrap_or_default(),
             order_description: optional(&self.description),
             maintenance_reference: optional(&self.maintenance_reference),
+            payment_option: self
+                .order
+                .payment_option
+                .clone()
+                .or_else(|| self.order.card_brand.clone()),
         }
     }
 
@@ -102,7 +108,7 @@ impl OperationDialog {
         let result = self.result.as_ref()?;
         match result.class {
             Some(OutcomeClass::Uncertain | OutcomeClass::Untrusted) => result.operation_id,
-            _ => result.blocked_by,
+            Some(OutcomeClass::Succeeded | OutcomeClass::Declined) | None => result.blocked_by,
         }
     }
 
@@ -154,6 +160,22 @@ impl OperationDialog {
                 .monospace()
                 .strong(),
         );
+        if self.kind == OperationKind::Capture {
+            // The guide's 5-7 day window: warn before a late capture.
+            let now_ms = jiff::Timestamp::now().as_millisecond();
+            if let Some(window @ (CaptureWindow::Open { late: true, .. } | CaptureWindow::Passed)) =
+                capture_window(&self.order, now_ms)
+            {
+                let (text, _) = capture_window_text(tr, window);
+                ui.label(colored_text(
+                    ui,
+                    &text,
+                    rtl,
+                    true,
+                    egui::Color32::from_rgb(0xd0, 0x40, 0x20),
+                ));
+            }
+        }
         let validated = self.validate();
         let errors = validated.as_ref().err();
         let editable = !self.pending && self.result.is_none();

@@ -12,7 +12,7 @@ use super::i18n::Tr;
 use super::widgets::{colored_text, heading_text, label, widget_text};
 use crate::aps::ShaType;
 use crate::aps::client::Credentials;
-use crate::aps::params::Params;
+use crate::aps::params::{Params, drop_final_newline};
 use crate::aps::signature::{self, SignatureCheck};
 
 /// What the tool does with the input; each mode has its own phrase.
@@ -87,11 +87,14 @@ pub fn compute(
     mode: SignatureMode,
     credentials: &Credentials,
 ) -> Result<Computed, String> {
-    let trimmed = input.trim();
-    let params = if trimmed.starts_with('{') {
-        Params::from_json(trimmed).map_err(|error| error.to_string())?
+    // Nothing is trimmed (the go-live checklist): spaces around a JSON object
+    // are not part of it, but at the ends of a form body they belong to its
+    // first name or last value. Only a pasted final newline is dropped.
+    let input = drop_final_newline(input);
+    let params = if input.trim_start().starts_with('{') {
+        Params::from_json(input).map_err(|error| error.to_string())?
     } else {
-        Params::from_form(trimmed)
+        Params::from_form(input)
     };
     let string_to_sign = signature::string_to_sign(&params, "<phrase>");
     Ok(match mode {
@@ -247,6 +250,40 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    /// The go-live checklist: no trimming. Spaces at both ends of a form body
+    /// belong to its first name and last value; only a final newline goes.
+    #[test]
+    fn the_tool_trims_nothing() {
+        let computed = compute(
+            "  a=1&b=x  \n",
+            ShaType::Sha256,
+            SignatureMode::SignRequest,
+            &credentials(),
+        )
+        .expect("computes");
+        assert_eq!(computed.string_to_sign(), "<phrase>  a=1b=x  <phrase>");
+        let Computed::Signed { signature, .. } = computed else {
+            panic!("a request is signed");
+        };
+        assert_eq!(
+            signature,
+            signature::digest_hex(
+                ShaType::Sha256,
+                "REQUEST-PHRASE",
+                "REQUEST-PHRASE  a=1b=x  REQUEST-PHRASE"
+            )
+        );
+        // JSON keeps its values as they are; an empty one is left out.
+        let computed = compute(
+            " {\"a\":\" 1 \",\"b\":\"\"} ",
+            ShaType::Sha256,
+            SignatureMode::SignRequest,
+            &credentials(),
+        )
+        .expect("computes");
+        assert_eq!(computed.string_to_sign(), "<phrase>a= 1 <phrase>");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use super::{AppCommand, OperationKind};
 use crate::journal::export::{format_amount, format_time};
 use crate::journal::query::Cursor;
 use crate::journal::store::OrderRecord;
+use crate::journal::vocabulary::{EntryKind, EntryOutcome, OrderState};
 use crate::journal::{OrderFilter, SortColumn};
 
 /// What the screen holds between frames.
@@ -33,12 +34,117 @@ pub struct TransactionsScreen {
     search_text: String,
 }
 
+/// What the date column shows for an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OrderDate {
+    /// The payment's transaction time, from a source that knew it.
+    Transaction(String),
+    /// Only when the journal first saw the order, and said so: shown as the
+    /// transaction date it would be wrong (issue 12: every demo order looked
+    /// paid in the same look-up minute).
+    Recorded(String),
+}
+
+/// The date column: the payment's time when known, else "recorded …".
+pub fn order_date(tr: &Tr, order: &OrderRecord) -> OrderDate {
+    let short = |ms: i64| {
+        format_time(ms)
+            .replace('T', " ")
+            .trim_end_matches('Z')
+            .to_owned()
+    };
+    match order.payment.time {
+        Some(time) => OrderDate::Transaction(short(time.at_ms)),
+        None => OrderDate::Recorded(
+            tr.args("date-recorded", &[("time", short(order.created_ms).into())]),
+        ),
+    }
+}
+
+/// The guide: capture "must be done within 5-7 days of authorization".
+/// Warned from day 5, closed after day 7.
+pub const CAPTURE_WARN_DAYS: i64 = 5;
+pub const CAPTURE_WINDOW_DAYS: i64 = 7;
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Where an authorization stands in its capture window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureWindow {
+    /// Capturable: whole days since authorization, whole days left
+    /// (rounded up), and whether it is past the guide's 5 days.
+    Open {
+        age_days: i64,
+        left_days: i64,
+        late: bool,
+    },
+    /// More than 7 days old. (Said without the count of days, which would
+    /// change the words every day for nothing the operator can act on.)
+    Passed,
+    /// The authorization's own time is not known (only a status check has
+    /// seen it): the window cannot be counted, and is not guessed.
+    Unknown,
+}
+
+/// The capture window of an order with something left to capture; `None`
+/// for one with nothing to capture (captured, voided, a purchase...).
+pub fn capture_window(order: &OrderRecord, now_ms: i64) -> Option<CaptureWindow> {
+    let capturable = matches!(order.state.as_str(), "authorized" | "partially_captured")
+        && order.authorized_minor > order.captured_minor;
+    if !capturable {
+        return None;
+    }
+    let Some(time) = order.payment.time else {
+        return Some(CaptureWindow::Unknown);
+    };
+    let age_ms = (now_ms - time.at_ms).max(0);
+    let age_days = age_ms / DAY_MS;
+    let left_ms = CAPTURE_WINDOW_DAYS * DAY_MS - age_ms;
+    Some(if left_ms <= 0 {
+        CaptureWindow::Passed
+    } else {
+        CaptureWindow::Open {
+            age_days,
+            left_days: (left_ms + DAY_MS - 1) / DAY_MS,
+            late: age_ms >= CAPTURE_WARN_DAYS * DAY_MS,
+        }
+    })
+}
+
+/// The capture window in words, and whether it calls for a warning.
+pub fn capture_window_text(tr: &Tr, window: CaptureWindow) -> (String, bool) {
+    match window {
+        CaptureWindow::Open {
+            age_days,
+            left_days,
+            late,
+        } => (
+            tr.args(
+                "capture-window-open",
+                &[("age", age_days.into()), ("left", left_days.into())],
+            ),
+            late,
+        ),
+        CaptureWindow::Passed => (tr.text("capture-window-passed"), true),
+        CaptureWindow::Unknown => (tr.text("capture-window-unknown"), false),
+    }
+}
+
 /// The states offered by the filter: the projection's, but for links'.
-fn filter_states() -> impl Iterator<Item = &'static str> {
-    crate::journal::projection::ORDER_STATES
-        .iter()
-        .copied()
-        .filter(|state| !state.starts_with("link_") && *state != "unknown")
+fn filter_states() -> impl Iterator<Item = OrderState> {
+    OrderState::ALL.iter().copied().filter(|state| match state {
+        OrderState::Unknown
+        | OrderState::LinkOpen
+        | OrderState::LinkPaid
+        | OrderState::LinkExpired => false,
+        OrderState::Authorized
+        | OrderState::PartiallyCaptured
+        | OrderState::Captured
+        | OrderState::PartiallyRefunded
+        | OrderState::Refunded
+        | OrderState::Voided
+        | OrderState::Declined
+        | OrderState::NotFound => true,
+    })
 }
 const CURRENCIES: [&str; 9] = [
     "KWD", "SAR", "AED", "BHD", "QAR", "OMR", "EGP", "JOD", "USD",
@@ -151,7 +257,7 @@ impl TransactionsScreen {
                             .filter
                             .states
                             .first()
-                            .is_some_and(|chosen| chosen == state);
+                            .is_some_and(|chosen| *chosen == state);
                         if ui
                             .selectable_label(
                                 selected,
@@ -159,7 +265,7 @@ impl TransactionsScreen {
                             )
                             .clicked()
                         {
-                            self.filter.states = vec![state.to_owned()];
+                            self.filter.states = vec![state];
                             changed = true;
                         }
                     }
@@ -225,7 +331,7 @@ impl TransactionsScreen {
                 "orders-scope",
                 &[
                     ("profile", session.profile.clone().into()),
-                    ("environment", session.environment.clone().into()),
+                    ("environment", session.environment.as_str().into()),
                 ],
             ),
             rtl,
@@ -349,17 +455,22 @@ impl TransactionsScreen {
                                     clicked_row = Some(index);
                                 }
                             }
-                            SortColumn::Created => {
-                                ui.label(
-                                    format_time(order.created_ms)
-                                        .replace('T', " ")
-                                        .trim_end_matches('Z')
-                                        .to_owned(),
-                                );
-                            }
+                            SortColumn::Created => match order_date(tr, order) {
+                                OrderDate::Transaction(text) => {
+                                    ui.label(text);
+                                }
+                                OrderDate::Recorded(text) => {
+                                    // Through the bidi helper: in Arabic the word
+                                    // and the time are ordered for reading (a plain
+                                    // label reverses the time's digits).
+                                    let weak = ui.visuals().weak_text_color();
+                                    ui.label(colored_text(ui, &text, rtl, false, weak))
+                                        .on_hover_text(tr.text("date-recorded-hint"));
+                                }
+                            },
                             SortColumn::State => {
                                 let text = tr.text(&format!("state-{}", order.state));
-                                let color = state_color(&order.state, dark);
+                                let color = state_color(order.state, dark);
                                 ui.label(RichText::new(text).color(color).strong());
                             }
                             SortColumn::PaymentOption => {
@@ -379,8 +490,34 @@ impl TransactionsScreen {
                             SortColumn::Refunded => {
                                 ui.label(money(order.refunded_minor, currency));
                             }
-                            _ => {
+                            SortColumn::Authorized => {
+                                ui.label(money(order.authorized_minor, currency));
+                            }
+                            SortColumn::CustomerName => {
                                 label(ui, order.customer_name.clone().unwrap_or_default(), rtl);
+                            }
+                            SortColumn::CustomerEmail => {
+                                ui.label(order.customer_email.clone().unwrap_or_default());
+                            }
+                            SortColumn::Updated => {
+                                ui.label(
+                                    format_time(order.updated_ms)
+                                        .replace('T', " ")
+                                        .trim_end_matches('Z')
+                                        .to_owned(),
+                                );
+                            }
+                            SortColumn::FortId => {
+                                ui.label(
+                                    RichText::new(order.fort_id.clone().unwrap_or_default())
+                                        .monospace(),
+                                );
+                            }
+                            SortColumn::Currency => {
+                                ui.label(order.currency.clone().unwrap_or_default());
+                            }
+                            SortColumn::ResponseCode => {
+                                ui.label(order.last_response_code.clone().unwrap_or_default());
                             }
                         });
                     }
@@ -450,7 +587,7 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
     ui.heading(RichText::new(&order.merchant_reference).monospace());
     ui.label(
         RichText::new(tr.text(&format!("state-{}", order.state)))
-            .color(state_color(&order.state, dark))
+            .color(state_color(order.state, dark))
             .strong(),
     );
     for open in &detail.open {
@@ -458,8 +595,8 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             "detail-blocked",
             &[
                 ("operation", open.operation_id.into()),
-                ("command", open.request.command.clone().into()),
-                ("state", open.state.clone().into()),
+                ("command", open.request.command.name().into()),
+                ("state", open.state.as_str().into()),
             ],
         );
         ui.label(colored_text(
@@ -469,6 +606,16 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             true,
             egui::Color32::from_rgb(0xd0, 0x40, 0x20),
         ));
+    }
+    let now_ms = jiff::Timestamp::now().as_millisecond();
+    if let Some(window) = capture_window(order, now_ms) {
+        let (text, warn) = capture_window_text(tr, window);
+        let color = if warn {
+            egui::Color32::from_rgb(0xd0, 0x40, 0x20)
+        } else {
+            ui.visuals().text_color()
+        };
+        ui.label(colored_text(ui, &text, rtl, warn, color));
     }
     ui.separator();
     ui.label(widget_text(ui, &tr.text("detail-totals"), rtl, true));
@@ -547,10 +694,12 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
     // The actions that apply to this state; a blocked order offers reconciliation.
     ui.horizontal_wrapped(|ui| {
         let blocked = !detail.open.is_empty();
-        let can_capture =
-            !blocked && order.authorized_minor > order.captured_minor && order.state != "voided";
+        let can_capture = !blocked
+            && order.authorized_minor > order.captured_minor
+            && order.state != OrderState::Voided;
         let can_refund = !blocked && order.captured_minor > order.refunded_minor;
-        let can_void = !blocked && order.state == "authorized" && order.captured_minor == 0;
+        let can_void =
+            !blocked && order.state == OrderState::Authorized && order.captured_minor == 0;
         let reference = order.merchant_reference.clone();
         if ui
             .add_enabled(
@@ -629,7 +778,7 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             entry.entry,
             entry.command,
             amount,
-            entry.outcome.as_deref().unwrap_or(""),
+            entry.outcome.map_or("", EntryOutcome::as_str),
             entry.response_code.as_deref().unwrap_or(""),
             entry.response_message.as_deref().unwrap_or(""),
         );
@@ -640,9 +789,11 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
         .entries
         .iter()
         .rev()
-        .find(|entry| entry.entry == "result")
-        .and_then(|entry| serde_json::from_str::<serde_json::Value>(&entry.payload).ok())
-        .and_then(|payload| payload["raw_body"].as_str().map(str::to_owned))
+        .find(|entry| entry.entry == EntryKind::Result)
+        .and_then(|entry| {
+            crate::journal::payload::read::<crate::journal::payload::ResultPayload>(&entry.payload)
+                .raw_body
+        })
     {
         ui.separator();
         egui::CollapsingHeader::new(widget_text(ui, &tr.text("detail-raw"), rtl, true))
@@ -651,5 +802,125 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
                 // As received; the access code was masked before it was stored.
                 ui.label(RichText::new(raw).monospace().small());
             });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aps::Language;
+    use crate::journal::payment::{PaymentTime, TimeSource};
+
+    fn order(created_ms: i64, paid_ms: Option<i64>) -> OrderRecord {
+        let mut order = blank_order();
+        order.created_ms = created_ms;
+        order.payment.time = paid_ms.map(|at_ms| PaymentTime {
+            at_ms,
+            source: TimeSource::Answer,
+        });
+        order
+    }
+
+    fn blank_order() -> OrderRecord {
+        OrderRecord {
+            id: 1,
+            profile: "p".into(),
+            environment: crate::aps::client::Environment::Simulator,
+            merchant_reference: "A".into(),
+            fort_id: None,
+            kind: None,
+            payment_option: None,
+            card_brand: None,
+            masked_card: None,
+            currency: None,
+            amount_minor: None,
+            authorized_minor: 0,
+            captured_minor: 0,
+            refunded_minor: 0,
+            state: crate::journal::vocabulary::OrderState::Unknown,
+            customer_email: None,
+            customer_name: None,
+            authorization_code: None,
+            knet_ref_number: None,
+            third_party_transaction_number: None,
+            payment_link_id: None,
+            payment_link_url: None,
+            payment_link_status: None,
+            last_response_code: None,
+            created_ms: 0,
+            updated_ms: 0,
+            payment: crate::journal::payment::PaymentResult::default(),
+        }
+    }
+
+    /// The guide's capture window: counted from the authorization's own
+    /// time, warned from day 5, closed after day 7, never guessed.
+    #[test]
+    fn the_capture_window_counts_down_from_the_authorization() {
+        let paid = 1_795_162_500_000;
+        let mut authorized = order(paid, Some(paid));
+        authorized.state = crate::journal::vocabulary::OrderState::Authorized;
+        authorized.authorized_minor = 10_000;
+        let at = |days: i64, hours: i64| paid + days * DAY_MS + hours * 3_600_000;
+        assert_eq!(
+            capture_window(&authorized, at(0, 1)),
+            Some(CaptureWindow::Open {
+                age_days: 0,
+                left_days: 7,
+                late: false
+            })
+        );
+        assert_eq!(
+            capture_window(&authorized, at(5, 2)),
+            Some(CaptureWindow::Open {
+                age_days: 5,
+                left_days: 2,
+                late: true
+            })
+        );
+        assert_eq!(
+            capture_window(&authorized, at(7, 1)),
+            Some(CaptureWindow::Passed)
+        );
+        let en = Tr::new(Language::En);
+        let (text, warn) =
+            capture_window_text(&en, capture_window(&authorized, at(5, 2)).expect("open"));
+        assert!(text.contains("expires in 2 days") && warn, "{text}");
+        let ar = Tr::new(Language::Ar);
+        let (text, _) =
+            capture_window_text(&ar, capture_window(&authorized, at(5, 2)).expect("open"));
+        assert!(text.contains('2') && !text.contains("expires"), "{text}");
+        let mut unknown = authorized.clone();
+        unknown.payment.time = None;
+        assert_eq!(
+            capture_window(&unknown, at(1, 0)),
+            Some(CaptureWindow::Unknown)
+        );
+        let mut captured = authorized;
+        captured.state = crate::journal::vocabulary::OrderState::Captured;
+        captured.captured_minor = 10_000;
+        assert_eq!(capture_window(&captured, at(1, 0)), None);
+    }
+
+    /// Issue 12: the date column shows the payment's time, and the journal's
+    /// first sight of an order only as "recorded", in both languages.
+    #[test]
+    fn the_date_column_is_the_payments_time_or_says_recorded() {
+        let looked_up = 1_796_025_720_000; // 2026-11-30 08:02 UTC
+        let paid = 1_795_162_500_000; // 2026-11-20 08:15 UTC
+        let en = Tr::new(Language::En);
+        assert_eq!(
+            order_date(&en, &order(looked_up, Some(paid))),
+            OrderDate::Transaction("2026-11-20 08:15:00".into())
+        );
+        let OrderDate::Recorded(text) = order_date(&en, &order(looked_up, None)) else {
+            panic!("no payment time: recorded");
+        };
+        assert!(text.starts_with("recorded ") && text.contains("2026-11-30 08:02"));
+        let ar = Tr::new(Language::Ar);
+        let OrderDate::Recorded(text) = order_date(&ar, &order(looked_up, None)) else {
+            panic!("no payment time: recorded");
+        };
+        assert!(text.contains("سُجّل") && text.contains("2026-11-30 08:02"));
     }
 }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use egui::text::{LayoutJob, LayoutSection, TextFormat};
 use egui::{Color32, FontData, FontDefinitions, FontFamily, FontId, RichText, Ui, WidgetText};
 
+use crate::journal::vocabulary::OrderState;
 use crate::text::fonts;
 use crate::text::visual_runs;
 
@@ -160,25 +161,28 @@ pub fn field_error(
 }
 
 /// The colour of an order state's badge.
-pub fn state_color(state: &str, dark: bool) -> Color32 {
+pub fn state_color(state: OrderState, dark: bool) -> Color32 {
     let (light, dark_variant) = match state {
-        "captured" | "link_paid" => (
+        OrderState::Captured | OrderState::LinkPaid => (
             Color32::from_rgb(0x1b, 0x7f, 0x3b),
             Color32::from_rgb(0x6f, 0xd8, 0x8a),
         ),
-        "authorized" | "partially_captured" | "link_open" => (
+        OrderState::Authorized | OrderState::PartiallyCaptured | OrderState::LinkOpen => (
             Color32::from_rgb(0x1f, 0x5f, 0xbf),
             Color32::from_rgb(0x7a, 0xb0, 0xff),
         ),
-        "refunded" | "partially_refunded" => (
+        OrderState::Refunded | OrderState::PartiallyRefunded => (
             Color32::from_rgb(0x8a, 0x4b, 0x00),
             Color32::from_rgb(0xf0, 0xb0, 0x60),
         ),
-        "voided" | "declined" | "not_found" | "link_expired" => (
+        OrderState::Voided
+        | OrderState::Declined
+        | OrderState::NotFound
+        | OrderState::LinkExpired => (
             Color32::from_rgb(0x9b, 0x1c, 0x1c),
             Color32::from_rgb(0xff, 0x80, 0x80),
         ),
-        _ => (Color32::GRAY, Color32::LIGHT_GRAY),
+        OrderState::Unknown => (Color32::GRAY, Color32::LIGHT_GRAY),
     };
     if dark { dark_variant } else { light }
 }

@@ -159,6 +159,13 @@ impl fmt::Display for Command {
     }
 }
 
+impl serde::Serialize for Command {
+    /// As APS spells it (`VOID_AUTHORIZATION`).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

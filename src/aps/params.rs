@@ -148,9 +148,13 @@ impl Params {
     /// Reads a form-encoded body (`a=1&b=2`), decoding `+` and `%XX` as browsers
     /// encode them. Values are kept as decoded, HTML entities included: APS signs
     /// `&#39;` as those five characters.
+    /// Nothing is trimmed: the go-live checklist asks for signatures computed
+    /// "without trimming any trailing spaces", and a raw space or newline at
+    /// the end belongs to the last value. A caller reading a file drops its
+    /// final newline first ([`drop_final_newline`]).
     pub fn from_form(body: &str) -> Self {
         Self {
-            entries: form_urlencoded::parse(body.trim_end_matches(['\r', '\n']).as_bytes())
+            entries: form_urlencoded::parse(body.as_bytes())
                 .map(|(name, value)| (name.into_owned(), Value::Text(value.into_owned())))
                 .collect(),
         }
@@ -282,6 +286,15 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Params {
 /// Counts the keys of the top-level object by walking the JSON text, so that
 /// duplicates (which serde_json merges) can be detected. `None` if the text is
 /// not the shape expected (the serde_json parse already decided validity).
+/// The text of a message file without its final newline (`\n` or `\r\n`),
+/// the one an editor or `echo` adds. Only that one is dropped: a second
+/// newline, or a space before it, is part of the message and is signed.
+pub fn drop_final_newline(text: &str) -> &str {
+    text.strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(text)
+}
+
 fn count_top_level_keys(body: &str) -> Option<usize> {
     Some(top_level_keys(body)?.len())
 }

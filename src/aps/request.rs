@@ -61,16 +61,33 @@ pub trait ApsRequest {
     }
 }
 
-/// The strings of a capture, refund or void form, as typed.
-#[derive(Debug, Clone, Default)]
+/// The strings of a capture, refund or void form, as typed. The same struct
+/// is the command line's flags (one definition: the help below is theirs).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct MaintenanceForm {
+    /// The order's merchant_reference.
+    #[arg(long)]
     pub merchant_reference: String,
+    /// APS's fort_id of the order (optional with a merchant_reference).
+    #[arg(long)]
     pub fort_id: Option<String>,
-    /// In major units (`12.500`), checked against `currency`.
+    /// In major units, checked against the currency's decimals (12.500 KWD).
+    #[arg(long)]
     pub amount: String,
+    /// ISO 4217 code of the order's currency (KWD, SAR, AED...).
+    #[arg(long)]
     pub currency: String,
+    /// Free text APS keeps with the operation.
+    #[arg(long)]
     pub order_description: Option<String>,
+    /// A refund's own id (a flag of `refund` only).
+    #[arg(skip)]
     pub maintenance_reference: Option<String>,
+    /// The order's payment option or card brand, when known: VISA in a
+    /// 3-decimal currency takes only amounts whose last decimal is 0.
+    /// (Not a flag: the command line fills it from the journal's order.)
+    #[arg(skip)]
+    pub payment_option: Option<String>,
 }
 
 /// `command=CAPTURE`: take some or all of an authorized amount.
@@ -126,11 +143,28 @@ fn parse_money(amount: &str, currency: &str, errors: &mut FieldErrors) -> Option
     errors.take(validate::amount(amount, currency))
 }
 
+/// The amount of a payment by `option` (a VISA one in a 3-decimal currency
+/// must end in 0), refused rather than rounded.
+fn parse_payment_money(
+    amount: &str,
+    currency: &str,
+    option: Option<&str>,
+    errors: &mut FieldErrors,
+) -> Option<Money> {
+    let money = parse_money(amount, currency, errors)?;
+    errors.take(validate::visa_amount("amount", money, option))
+}
+
 impl Capture {
     pub fn parse(form: &MaintenanceForm) -> Result<Capture, FieldErrors> {
         let mut errors = FieldErrors::default();
         let common = parse_common(form, &mut errors);
-        let amount = parse_money(&form.amount, &form.currency, &mut errors);
+        let amount = parse_payment_money(
+            &form.amount,
+            &form.currency,
+            form.payment_option.as_deref(),
+            &mut errors,
+        );
         match (common.merchant_reference, amount) {
             (Some(merchant_reference), Some(amount)) if errors.is_empty() => Ok(Capture {
                 merchant_reference,
@@ -162,7 +196,12 @@ impl Refund {
     pub fn parse(form: &MaintenanceForm) -> Result<Refund, FieldErrors> {
         let mut errors = FieldErrors::default();
         let common = parse_common(form, &mut errors);
-        let amount = parse_money(&form.amount, &form.currency, &mut errors);
+        let amount = parse_payment_money(
+            &form.amount,
+            &form.currency,
+            form.payment_option.as_deref(),
+            &mut errors,
+        );
         let maintenance_reference = errors
             .take(validate::maintenance_reference(
                 form.maintenance_reference.as_deref(),
@@ -329,15 +368,29 @@ impl ApsRequest for CheckStatus {
     }
 }
 
-/// The strings of an update-token form.
-#[derive(Debug, Clone, Default)]
+/// The strings of an update-token form (also the command line's flags).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct UpdateTokenForm {
+    /// The order's merchant_reference.
+    #[arg(long)]
     pub merchant_reference: String,
+    /// The saved card token to update.
+    #[arg(long)]
     pub token_name: String,
+    /// YYMM.
+    #[arg(long)]
     pub expiry_date: Option<String>,
+    /// The new card holder name.
+    #[arg(long)]
     pub card_holder_name: Option<String>,
+    /// ISO 4217 code, when the token is tied to a currency.
+    #[arg(long)]
     pub currency: Option<String>,
+    /// ACTIVE or INACTIVE.
+    #[arg(long)]
     pub token_status: Option<String>,
+    /// Rename the token.
+    #[arg(long)]
     pub new_token_name: Option<String>,
 }
 
@@ -455,21 +508,44 @@ pub const PAYMENT_OPTIONS: &[&str] = &[
     "STCPAY",
 ];
 
-/// The strings of a payment-link form.
-#[derive(Debug, Clone, Default)]
+/// The strings of a payment-link form (also the command line's flags).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct PaymentLinkForm {
+    /// The order's merchant_reference.
+    #[arg(long)]
     pub merchant_reference: String,
+    /// In major units of the currency.
+    #[arg(long)]
     pub amount: String,
+    /// ISO 4217 code of the order's currency (KWD, SAR, AED...).
+    #[arg(long)]
     pub currency: String,
+    /// Where APS sends the link (and its receipt).
+    #[arg(long)]
     pub customer_email: String,
+    /// ISO 8601, in the future (2026-12-31T23:59:59+03:00).
+    #[arg(long)]
     pub request_expiry_date: String,
-    /// `EMAIL`, `SMS`, `NONE` or a comma list of them.
+    /// EMAIL, SMS, EMAIL,SMS or NONE.
+    #[arg(long, default_value = "NONE")]
     pub notification_type: String,
+    /// PURCHASE or AUTHORIZATION.
+    #[arg(long)]
     pub link_command: Option<String>,
+    /// Restrict the link to one method (VISA, MASTERCARD, KNET...).
+    #[arg(long)]
     pub payment_option: Option<String>,
+    /// Free text APS keeps with the operation.
+    #[arg(long)]
     pub order_description: Option<String>,
+    /// Shown on the payment page.
+    #[arg(long)]
     pub customer_name: Option<String>,
+    /// Required for SMS.
+    #[arg(long)]
     pub customer_phone: Option<String>,
+    /// Where the customer lands after paying.
+    #[arg(long)]
     pub return_url: Option<String>,
 }
 
@@ -515,7 +591,12 @@ impl PaymentLink {
         let mut errors = FieldErrors::default();
         let merchant_reference =
             errors.take(validate::merchant_reference(&form.merchant_reference));
-        let amount = parse_money(&form.amount, &form.currency, &mut errors);
+        let amount = parse_payment_money(
+            &form.amount,
+            &form.currency,
+            form.payment_option.as_deref(),
+            &mut errors,
+        );
         let customer_email = errors.take(validate::email("customer_email", &form.customer_email));
         let request_expiry_date = errors.take(validate::future_datetime(
             "request_expiry_date",
@@ -533,6 +614,13 @@ impl PaymentLink {
         let payment_option = non_empty(form.payment_option.as_deref()).and_then(|option| {
             errors.take(validate::one_of("payment_option", option, PAYMENT_OPTIONS))
         });
+        if let Some(option) = payment_option {
+            errors.0.extend(validate::local_method(
+                option,
+                link_command,
+                amount.map(Money::currency),
+            ));
+        }
         let order_description = errors
             .take(validate::order_description(
                 form.order_description.as_deref(),
@@ -768,6 +856,7 @@ impl ApsRequest for GetInstallmentsPlans {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aps::Language;
 
     fn now() -> Timestamp {
         "2026-11-22T10:00:00Z".parse().expect("valid")
@@ -921,5 +1010,78 @@ mod tests {
             Ok(CheckPaymentLinkStatus::ByReference { .. })
         ));
         assert!(CheckPaymentLinkStatus::parse(None, None).is_err());
+    }
+
+    /// A capture or refund of a VISA order in KWD is refused before sending
+    /// when its last decimal is not 0; the error names `amount`.
+    #[test]
+    fn visa_orders_in_three_decimal_currencies_refuse_a_last_decimal() {
+        let form = MaintenanceForm {
+            merchant_reference: "A1".into(),
+            amount: "12.345".into(),
+            currency: "KWD".into(),
+            payment_option: Some("VISA".into()),
+            ..Default::default()
+        };
+        let errors = Capture::parse(&form).expect_err("refused");
+        assert_eq!(errors.0.len(), 1);
+        assert!(errors.for_field("amount").is_some(), "{errors}");
+        assert!(Refund::parse(&form).is_err());
+        let fixed = MaintenanceForm {
+            amount: "12.350".into(),
+            ..form.clone()
+        };
+        assert!(Capture::parse(&fixed).is_ok());
+        let other = MaintenanceForm {
+            payment_option: Some("MASTERCARD".into()),
+            ..form
+        };
+        assert!(Capture::parse(&other).is_ok());
+    }
+
+    /// The guide: local methods are paid by PURCHASE, in their currency; a
+    /// link breaking it is refused before sending, naming each field.
+    #[test]
+    fn a_local_method_link_is_a_purchase_in_its_currency() {
+        let now: Timestamp = "2026-11-22T10:00:00Z".parse().expect("valid");
+        let form = PaymentLinkForm {
+            merchant_reference: "L1".into(),
+            amount: "5".into(),
+            currency: "SAR".into(),
+            customer_email: "c@example.com".into(),
+            request_expiry_date: "2026-12-20T15:36:55+03:00".into(),
+            notification_type: "NONE".into(),
+            link_command: Some("AUTHORIZATION".into()),
+            payment_option: Some("KNET".into()),
+            ..Default::default()
+        };
+        let errors = PaymentLink::parse(&form, now).expect_err("refused");
+        let command = errors
+            .for_field("link_command")
+            .expect("link_command named");
+        assert!(command.message(Language::En).contains("KNET"), "{errors}");
+        let currency = errors.for_field("currency").expect("currency named");
+        assert!(currency.message(Language::En).contains("KWD"), "{errors}");
+        assert!(currency.message(Language::Ar).contains("KWD"), "{errors}");
+        for (option, code) in [
+            ("KNET", "KWD"),
+            ("BENEFIT", "BHD"),
+            ("NAPS", "QAR"),
+            ("OMANNET", "OMR"),
+            ("STCPAY", "SAR"),
+        ] {
+            let good = PaymentLinkForm {
+                currency: code.into(),
+                link_command: Some("PURCHASE".into()),
+                payment_option: Some(option.into()),
+                ..form.clone()
+            };
+            assert!(PaymentLink::parse(&good, now).is_ok(), "{option}");
+        }
+        let card = PaymentLinkForm {
+            payment_option: Some("VISA".into()),
+            ..form
+        };
+        assert!(PaymentLink::parse(&card, now).is_ok());
     }
 }

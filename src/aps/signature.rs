@@ -3,6 +3,8 @@
 //! The string to sign is the phrase, then every parameter as `name=value`
 //! sorted by name in byte order and joined with nothing, then the phrase again.
 //! It is hashed with the merchant's SHA type and written as lowercase hex.
+//! Following the go-live checklist, a parameter with an empty value is left
+//! out of the string, and no value is ever trimmed.
 //! Checking compares in constant time, case-insensitively.
 
 use std::fmt;
@@ -13,7 +15,7 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
-use super::params::Params;
+use super::params::{Params, Value};
 
 /// The hash chosen in the APS dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -123,12 +125,24 @@ pub fn is_excluded(params: &Params, name: &str) -> bool {
     name == "installment_detail" && params.text("query_command") == Some("GET_INSTALLMENTS_PLANS")
 }
 
+/// Whether a top-level parameter has no value. The go-live checklist says to
+/// leave such parameters out of the signature ("exclude the empty parameters
+/// (without values)"); members of a nested object are not parameters and stay
+/// as `k=`, as the SDK vectors show.
+fn is_empty_value(value: &Value) -> bool {
+    match value {
+        Value::Text(text) => text.is_empty(),
+        Value::Object(_) | Value::List(_) => false,
+    }
+}
+
 /// The signed parameters, `name=value`, sorted by name in byte order and joined
-/// with nothing: the string to sign without its phrases.
+/// with nothing: the string to sign without its phrases. Parameters with an
+/// empty value are left out; nothing is trimmed.
 pub fn canonical_parameters(params: &Params) -> String {
     let mut included: Vec<_> = params
         .iter()
-        .filter(|(name, _)| !is_excluded(params, name))
+        .filter(|(name, value)| !is_excluded(params, name) && !is_empty_value(value))
         .collect();
     // Sort names, not "name=value" strings: merchant_extra before merchant_extra1.
     included.sort_by(|(a, _), (b, _)| a.as_bytes().cmp(b.as_bytes()));

@@ -47,6 +47,26 @@ pub enum Problem {
     OneOfRequired {
         other: &'static str,
     },
+    /// VISA in a 3-decimal currency: the last decimal must be 0 (the
+    /// guide). The nearest valid amounts are offered, never chosen.
+    VisaLastDecimal {
+        below: Option<Money>,
+        above: Option<Money>,
+    },
+    /// A local method is paid by PURCHASE only (the guide).
+    PurchaseOnly {
+        method: &'static str,
+    },
+    /// A local method pays in one currency.
+    MethodCurrency {
+        method: &'static str,
+        currency: &'static str,
+    },
+    /// A refund id already used by a refund that happened: a new refund needs
+    /// a new id (APS would answer the earlier refund again, moving nothing).
+    AlreadyUsed {
+        operation_id: i64,
+    },
 }
 
 /// A named character set, so that messages can say what is allowed.
@@ -149,6 +169,23 @@ impl FieldError {
             Problem::NotHttpsUrl => "must be an https:// URL".to_owned(),
             Problem::RequiredFor { reason } => format!("is required {reason}"),
             Problem::OneOfRequired { other } => format!("is required when {other} is not given"),
+            Problem::AlreadyUsed { operation_id } => format!(
+                "was already used by refund operation {operation_id}, which happened: a new refund needs a new id (or leave it out and apsdesk chooses one)"
+            ),
+            Problem::VisaLastDecimal { below, above } => {
+                let currency = below.or(*above).map(|money| money.currency().to_string());
+                format!(
+                    "VISA in {} takes only amounts whose last decimal is 0; use {}",
+                    currency.unwrap_or_default(),
+                    nearest(*below, *above, "or")
+                )
+            }
+            Problem::PurchaseOnly { method } => {
+                format!("must be PURCHASE: {method} is a local method, paid by purchase only")
+            }
+            Problem::MethodCurrency { method, currency } => {
+                format!("must be {currency}: {method} pays only in {currency}")
+            }
         }
     }
 
@@ -175,8 +212,106 @@ impl FieldError {
                 _ => "حقل مطلوب".to_owned(),
             },
             Problem::OneOfRequired { other } => format!("مطلوب عند عدم إدخال {other}"),
+            Problem::AlreadyUsed { operation_id } => format!(
+                "استُخدم من قبل في عملية الاسترداد {operation_id} التي تمت: الاسترداد الجديد يحتاج معرفاً جديداً (أو اتركه ليختاره apsdesk)"
+            ),
+            Problem::VisaLastDecimal { below, above } => {
+                let currency = below.or(*above).map(|money| money.currency().to_string());
+                format!(
+                    "فيزا بعملة {} لا تقبل إلا مبالغ منزلتها العشرية الأخيرة 0؛ استخدم {}",
+                    currency.unwrap_or_default(),
+                    nearest(*below, *above, "أو")
+                )
+            }
+            Problem::PurchaseOnly { method } => {
+                format!("يجب أن يكون PURCHASE: وسيلة الدفع المحلية {method} لا تقبل إلا الشراء")
+            }
+            Problem::MethodCurrency { method, currency } => {
+                format!("يجب أن تكون {currency}: وسيلة الدفع {method} لا تدفع إلا بعملة {currency}")
+            }
         }
     }
+}
+
+/// "12.340 or 12.350": the valid amounts offered, in major units.
+fn nearest(below: Option<Money>, above: Option<Money>, or: &str) -> String {
+    match (below, above) {
+        (Some(below), Some(above)) => {
+            format!("{} {or} {}", below.format_major(), above.format_major())
+        }
+        (Some(one), None) | (None, Some(one)) => one.format_major(),
+        (None, None) => String::new(),
+    }
+}
+
+/// Whether a payment option or card brand is VISA (`VISA`, any case).
+pub fn is_visa(option_or_brand: &str) -> bool {
+    option_or_brand.eq_ignore_ascii_case("VISA")
+}
+
+/// The guide: "For 3-decimal currencies, round to zero in final decimal
+/// place" (VISA). For a VISA payment in a currency of exponent 3 (KWD, BHD,
+/// OMR, JOD...), an amount whose last decimal is not 0 is refused, naming the
+/// field and offering the nearest valid amounts; it is never rounded.
+/// Other brands and currencies pass unchanged.
+pub fn visa_amount(
+    field: &'static str,
+    amount: Money,
+    option_or_brand: Option<&str>,
+) -> Result<Money, FieldError> {
+    let visa = option_or_brand.is_some_and(is_visa);
+    let minor = amount.minor_units();
+    if !visa || amount.currency().exponent() != 3 || minor.is_multiple_of(10) {
+        return Ok(amount);
+    }
+    let below = Money::from_minor_units(minor - minor % 10, amount.currency()).ok();
+    let above = Money::from_minor_units(minor - minor % 10 + 10, amount.currency()).ok();
+    Err(FieldError::new(
+        field,
+        Problem::VisaLastDecimal { below, above },
+    ))
+}
+
+/// The local payment methods and the one currency each pays in (the guide:
+/// "Use PURCHASE command (not AUTHORIZATION) for local payment methods").
+pub const LOCAL_METHOD_CURRENCIES: &[(&str, &str)] = &[
+    ("KNET", "KWD"),
+    ("BENEFIT", "BHD"),
+    ("NAPS", "QAR"),
+    ("OMANNET", "OMR"),
+    ("STCPAY", "SAR"),
+];
+
+/// A payment by a local method: PURCHASE only (`link_command`), in the
+/// method's currency (`currency`). Other options pass.
+pub fn local_method(
+    option: &str,
+    command: Option<&str>,
+    currency: Option<Currency>,
+) -> Vec<FieldError> {
+    let Some(&(method, method_currency)) = LOCAL_METHOD_CURRENCIES
+        .iter()
+        .find(|(method, _)| method.eq_ignore_ascii_case(option))
+    else {
+        return Vec::new();
+    };
+    let mut errors = Vec::new();
+    if command.is_some_and(|command| command != "PURCHASE") {
+        errors.push(FieldError::new(
+            "link_command",
+            Problem::PurchaseOnly { method },
+        ));
+    }
+    if currency.is_some_and(|currency| currency.code() != method_currency) {
+        errors.push(FieldError::new(
+            "currency",
+            Problem::MethodCurrency {
+                method,
+                currency: method_currency,
+            },
+        ));
+    }
+    errors
 }
 
 /// Why the phone is required: the notification is by SMS.
@@ -651,5 +786,40 @@ mod tests {
         );
         assert!(sms.message(Language::Ar).contains("SMS"));
         assert!(sms.message(Language::En).contains("SMS"));
+    }
+
+    /// The guide's VISA note: refused, naming the field, offering the
+    /// nearest valid amounts in both languages; never rounded.
+    #[test]
+    fn visa_in_three_decimal_currencies_ends_in_zero() {
+        let kwd = Currency::from_code("KWD").expect("known");
+        let usd = Currency::from_code("USD").expect("known");
+        let money = |text: &str, currency| amount(text, currency).expect("an amount");
+        let error = visa_amount("amount", money("12.345", kwd), Some("VISA")).expect_err("refused");
+        assert_eq!(error.field, "amount");
+        let en = error.message(Language::En);
+        assert!(en.starts_with("amount: VISA in KWD"), "{en}");
+        assert!(en.contains("12.340 or 12.350"), "{en}");
+        let ar = error.message(Language::Ar);
+        assert!(ar.contains("12.340 أو 12.350"), "{ar}");
+        // The smallest amounts: 0.001 has no valid amount below it.
+        let error = visa_amount("amount", money("0.001", kwd), Some("visa")).expect_err("refused");
+        assert!(
+            error.message(Language::En).ends_with("use 0.010"),
+            "{error}"
+        );
+        for (text, currency, option) in [
+            ("12.340", kwd, Some("VISA")),
+            ("12.345", kwd, Some("MASTERCARD")),
+            ("12.345", kwd, None),
+            ("12.35", usd, Some("VISA")),
+        ] {
+            let given = money(text, currency);
+            assert_eq!(visa_amount("amount", given, option), Ok(given), "{text}");
+        }
+        for code in ["BHD", "OMR", "JOD"] {
+            let currency = Currency::from_code(code).expect("known");
+            assert!(visa_amount("amount", money("1.001", currency), Some("VISA")).is_err());
+        }
     }
 }

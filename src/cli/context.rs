@@ -23,6 +23,7 @@ pub const ENV_REQUEST_PHRASE: &str = "APSDESK_REQUEST_PHRASE";
 pub const ENV_RESPONSE_PHRASE: &str = "APSDESK_RESPONSE_PHRASE";
 pub const ENV_SHA_TYPE: &str = "APSDESK_SHA_TYPE";
 pub const ENV_ENDPOINT: &str = "APSDESK_ENDPOINT";
+pub const ENV_SETTLE_GRACE: &str = "APSDESK_SETTLE_GRACE";
 
 /// The journal's path: `--db`, else the platform's data directory.
 pub fn journal_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
@@ -144,14 +145,23 @@ pub fn desk(global: &GlobalArgs) -> anyhow::Result<Desk> {
     let actor = Actor {
         operator: operator(global),
         profile: account.profile,
-        environment: account.endpoint.environment().as_str().to_owned(),
+        environment: account.endpoint.environment(),
     };
-    Ok(Desk::new(
+    let mut desk = Desk::new(
         Arc::new(Mutex::new(journal)),
         client,
         actor,
         Language::from(global.lang),
-    ))
+    );
+    // For test rigs and simulators only: how long after a request's timeout
+    // unmoved totals count as "not applied" (default 60 s; see README).
+    if let Some(seconds) = std::env::var(ENV_SETTLE_GRACE)
+        .ok()
+        .and_then(|text| text.parse::<u64>().ok())
+    {
+        desk.settle_grace = std::time::Duration::from_secs(seconds);
+    }
+    Ok(desk)
 }
 
 /// A runtime for one command: the command line does one thing at a time.

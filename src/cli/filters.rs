@@ -1,12 +1,13 @@
 //! The order filters of `orders list`, `orders export` (and later the
 //! receipts' batch mode), turned into the journal's [`OrderFilter`].
 
-use anyhow::{Context as _, anyhow, bail};
+use anyhow::{Context as _, anyhow};
 use clap::Args;
 
 use super::GlobalArgs;
+use crate::aps::client::Environment;
 use crate::aps::{Currency, Money};
-use crate::journal::projection::ORDER_STATES;
+use crate::journal::vocabulary::OrderState;
 use crate::journal::{OrderFilter, SortColumn};
 
 #[derive(Debug, Clone, Args)]
@@ -73,14 +74,31 @@ fn amount(text: &str, currency: Currency, flag: &str) -> anyhow::Result<i64> {
 impl FilterArgs {
     /// The journal filter; `--profile` of the global options filters by profile.
     pub fn to_filter(&self, global: &GlobalArgs) -> anyhow::Result<OrderFilter> {
-        for state in &self.state {
-            if !ORDER_STATES.contains(&state.as_str()) {
-                bail!(
-                    "--state: {state:?} is not a state; one of {}",
-                    ORDER_STATES.join(", ")
-                );
-            }
-        }
+        let states = self
+            .state
+            .iter()
+            .map(|state| {
+                OrderState::from_name(state).ok_or_else(|| {
+                    let names: Vec<&str> =
+                        OrderState::ALL.iter().map(|state| state.as_str()).collect();
+                    anyhow!(
+                        "--state: {state:?} is not a state; one of {}",
+                        names.join(", ")
+                    )
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let environment = self
+            .environment
+            .as_deref()
+            .map(|name| {
+                Environment::from_name(name).ok_or_else(|| {
+                    anyhow!(
+                        "--environment: {name:?} is not production, sandbox, simulator or custom"
+                    )
+                })
+            })
+            .transpose()?;
         let currency = match &self.currency {
             Some(code) => Some(
                 Currency::from_code(&code.to_ascii_uppercase())
@@ -111,7 +129,7 @@ impl FilterArgs {
             .transpose()?;
         Ok(OrderFilter {
             text: self.text.clone().unwrap_or_default(),
-            states: self.state.clone(),
+            states,
             payment_options: self
                 .payment_option
                 .iter()
@@ -129,7 +147,7 @@ impl FilterArgs {
             created_from_ms: from.map(to_ms).transpose()?,
             created_to_ms: next_day.map(to_ms).transpose()?,
             profile: global.profile.clone(),
-            environment: self.environment.clone(),
+            environment,
             payment_links_only: false,
             sort,
             descending: !self.ascending,

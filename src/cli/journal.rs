@@ -118,6 +118,7 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
                 // holds operations the restore would drop.
                 Err(
                     error @ (JournalError::OpenOperationsWouldBeLost(_)
+                    | JournalError::InFlightWouldBeLost(_)
                     | JournalError::CurrentJournalUnreadable { .. }),
                 ) => {
                     eprintln!("error: {error}");
@@ -146,7 +147,7 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
                     .profile
                     .clone()
                     .unwrap_or_else(|| "synthetic".to_owned()),
-                environment: "simulator".to_owned(),
+                environment: crate::aps::client::Environment::Simulator,
                 now_ms: crate::journal::store::now_ms(),
             };
             let report = synthetic::seed(&mut journal, &spec, |done, total| {

@@ -20,7 +20,7 @@ use crate::aps::request::{
     Capture, CheckPaymentLinkStatus, CheckStatus, MaintenanceForm, PaymentLink, PaymentLinkForm,
     Refund, UpdateToken, UpdateTokenForm, VoidAuthorization,
 };
-use crate::aps::validate::FieldErrors;
+use crate::aps::validate::{self, FieldError, FieldErrors};
 use crate::aps::{Language, OutcomeClass};
 use crate::journal::Desk;
 use crate::journal::desk::{Operation, OperationReport, RunError};
@@ -33,23 +33,11 @@ pub struct OutputArgs {
     pub json: bool,
 }
 
+/// A capture's (or refund's) flags: the library's form itself.
 #[derive(Debug, Clone, Args)]
 pub struct MoneyArgs {
-    /// The order's merchant_reference.
-    #[arg(long)]
-    pub merchant_reference: String,
-    /// APS's fort_id of the order (optional with a merchant_reference).
-    #[arg(long)]
-    pub fort_id: Option<String>,
-    /// In major units, checked against the currency's decimals (12.500 KWD).
-    #[arg(long)]
-    pub amount: String,
-    /// ISO 4217 code of the order's currency (KWD, SAR, AED...).
-    #[arg(long)]
-    pub currency: String,
-    /// Free text APS keeps with the operation.
-    #[arg(long)]
-    pub order_description: Option<String>,
+    #[command(flatten)]
+    pub form: MaintenanceForm,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -108,27 +96,8 @@ pub enum TokenCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct TokenUpdateArgs {
-    /// The order's merchant_reference.
-    #[arg(long)]
-    pub merchant_reference: String,
-    /// The saved card token to update.
-    #[arg(long)]
-    pub token_name: String,
-    /// YYMM.
-    #[arg(long)]
-    pub expiry_date: Option<String>,
-    /// The new card holder name.
-    #[arg(long)]
-    pub card_holder_name: Option<String>,
-    /// ISO 4217 code, when the token is tied to a currency.
-    #[arg(long)]
-    pub currency: Option<String>,
-    /// ACTIVE or INACTIVE.
-    #[arg(long)]
-    pub token_status: Option<String>,
-    /// Rename the token.
-    #[arg(long)]
-    pub new_token_name: Option<String>,
+    #[command(flatten)]
+    pub form: UpdateTokenForm,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -149,42 +118,8 @@ pub enum LinkCommand {
 
 #[derive(Debug, Clone, Args)]
 pub struct LinkCreateArgs {
-    /// The order's merchant_reference.
-    #[arg(long)]
-    pub merchant_reference: String,
-    /// In major units of the currency.
-    #[arg(long)]
-    pub amount: String,
-    /// ISO 4217 code of the order's currency (KWD, SAR, AED...).
-    #[arg(long)]
-    pub currency: String,
-    /// Where APS sends the link (and its receipt).
-    #[arg(long)]
-    pub customer_email: String,
-    /// ISO 8601, in the future (2026-12-31T23:59:59+03:00).
-    #[arg(long)]
-    pub request_expiry_date: String,
-    /// EMAIL, SMS, EMAIL,SMS or NONE.
-    #[arg(long, default_value = "NONE")]
-    pub notification_type: String,
-    /// PURCHASE or AUTHORIZATION.
-    #[arg(long)]
-    pub link_command: Option<String>,
-    /// Restrict the link to one method (VISA, MASTERCARD, KNET...).
-    #[arg(long)]
-    pub payment_option: Option<String>,
-    /// Free text APS keeps with the operation.
-    #[arg(long)]
-    pub order_description: Option<String>,
-    /// Shown on the payment page.
-    #[arg(long)]
-    pub customer_name: Option<String>,
-    /// Required for SMS.
-    #[arg(long)]
-    pub customer_phone: Option<String>,
-    /// Where the customer lands after paying.
-    #[arg(long)]
-    pub return_url: Option<String>,
+    #[command(flatten)]
+    pub form: PaymentLinkForm,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -208,17 +143,6 @@ fn invalid(errors: &FieldErrors, language: Language) -> ExitCode {
     exit::code(exit::INVALID_INPUT)
 }
 
-fn maintenance_form(args: &MoneyArgs) -> MaintenanceForm {
-    MaintenanceForm {
-        merchant_reference: args.merchant_reference.clone(),
-        fort_id: args.fort_id.clone(),
-        amount: args.amount.clone(),
-        currency: args.currency.clone(),
-        order_description: args.order_description.clone(),
-        maintenance_reference: None,
-    }
-}
-
 /// Sends a validated operation through the desk and reports it.
 fn execute(
     global: &GlobalArgs,
@@ -231,8 +155,41 @@ fn execute(
         Err(errors) => return Ok(invalid(&errors, language)),
     };
     let desk = desk(global)?;
+    if let Err(error) = visa_amount_of_known_order(&desk, &operation) {
+        return Ok(invalid(&FieldErrors(vec![error]), language));
+    }
     let report = runtime()?.block_on(desk.submit(operation));
     Ok(report_result(&desk, output, report))
+}
+
+/// The command line does not know the order's card when it parses the
+/// flags; the journal does. A capture or refund of a VISA order in a
+/// 3-decimal currency is checked against the guide's rule before sending.
+fn visa_amount_of_known_order(desk: &Desk, operation: &Operation) -> Result<(), FieldError> {
+    let (reference, amount) = match operation {
+        Operation::Capture(request) => (Some(&request.merchant_reference), Some(request.amount)),
+        Operation::Refund(request) => (Some(&request.merchant_reference), Some(request.amount)),
+        Operation::Void(_)
+        | Operation::CheckStatus(_)
+        | Operation::UpdateToken(_)
+        | Operation::PaymentLink(_)
+        | Operation::CheckPaymentLinkStatus(_) => (None, None),
+    };
+    let (Some(reference), Some(amount)) = (reference, amount) else {
+        return Ok(());
+    };
+    let option = desk
+        .journal
+        .lock()
+        .ok()
+        .and_then(|journal| {
+            journal
+                .order_by_reference(&desk.actor, reference)
+                .ok()
+                .flatten()
+        })
+        .and_then(|order| order.payment_option.or(order.card_brand));
+    validate::visa_amount("amount", amount, option.as_deref()).map(|_| ())
 }
 
 /// Prints what became of a submission and returns its exit code.
@@ -371,13 +328,13 @@ fn report_result(desk: &Desk, output: &OutputArgs, submitted: OperationReport) -
 
 pub fn capture(global: &GlobalArgs, args: &MoneyArgs) -> anyhow::Result<ExitCode> {
     execute(global, &args.output, || {
-        Capture::parse(&maintenance_form(args)).map(Operation::Capture)
+        Capture::parse(&args.form).map(Operation::Capture)
     })
 }
 
 pub fn refund(global: &GlobalArgs, args: &RefundArgs) -> anyhow::Result<ExitCode> {
     execute(global, &args.money.output, || {
-        let mut form = maintenance_form(&args.money);
+        let mut form = args.money.form.clone();
         form.maintenance_reference
             .clone_from(&args.maintenance_reference);
         // Without --maintenance-reference, the desk chooses it (after settling
@@ -412,43 +369,14 @@ pub fn status(global: &GlobalArgs, args: &StatusArgs) -> anyhow::Result<ExitCode
 pub fn token(global: &GlobalArgs, args: &TokenArgs) -> anyhow::Result<ExitCode> {
     let TokenCommand::Update(args) = &args.command;
     execute(global, &args.output, || {
-        UpdateToken::parse(
-            &UpdateTokenForm {
-                merchant_reference: args.merchant_reference.clone(),
-                token_name: args.token_name.clone(),
-                expiry_date: args.expiry_date.clone(),
-                card_holder_name: args.card_holder_name.clone(),
-                currency: args.currency.clone(),
-                token_status: args.token_status.clone(),
-                new_token_name: args.new_token_name.clone(),
-            },
-            jiff::Timestamp::now(),
-        )
-        .map(Operation::UpdateToken)
+        UpdateToken::parse(&args.form, jiff::Timestamp::now()).map(Operation::UpdateToken)
     })
 }
 
 pub fn link(global: &GlobalArgs, args: &LinkArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         LinkCommand::Create(args) => execute(global, &args.output, || {
-            PaymentLink::parse(
-                &PaymentLinkForm {
-                    merchant_reference: args.merchant_reference.clone(),
-                    amount: args.amount.clone(),
-                    currency: args.currency.clone(),
-                    customer_email: args.customer_email.clone(),
-                    request_expiry_date: args.request_expiry_date.clone(),
-                    notification_type: args.notification_type.clone(),
-                    link_command: args.link_command.clone(),
-                    payment_option: args.payment_option.clone(),
-                    order_description: args.order_description.clone(),
-                    customer_name: args.customer_name.clone(),
-                    customer_phone: args.customer_phone.clone(),
-                    return_url: args.return_url.clone(),
-                },
-                jiff::Timestamp::now(),
-            )
-            .map(Operation::PaymentLink)
+            PaymentLink::parse(&args.form, jiff::Timestamp::now()).map(Operation::PaymentLink)
         }),
         LinkCommand::Status(args) => execute(global, &args.output, || {
             CheckPaymentLinkStatus::parse(

@@ -16,6 +16,7 @@ use super::filters::FilterArgs;
 use crate::journal::desk::references_from_text;
 use crate::journal::export::{export_csv, format_amount, format_time};
 use crate::journal::store::{EntryRecord, OrderRecord};
+use crate::journal::vocabulary::EntryOutcome;
 
 #[derive(Debug, Args)]
 pub struct OrdersArgs {
@@ -274,7 +275,7 @@ fn print_entry(
         entry.entry,
         entry.command,
         amount,
-        entry.outcome.as_deref().unwrap_or(""),
+        entry.outcome.map_or("", EntryOutcome::as_str),
         entry.response_code.as_deref().unwrap_or(""),
         entry.response_message.as_deref().unwrap_or(""),
         entry.operator,
@@ -300,7 +301,12 @@ fn export(
     let mut writer = BufWriter::new(file);
     let count = export_csv(&journal, &filter, &mut writer)?;
     writer.flush()?;
-    eprintln!("{count} orders written to {}", out.display());
+    let anchor = journal.anchor_export(out)?;
+    eprintln!(
+        "{count} orders written to {} (the journal's head at export: {})",
+        out.display(),
+        anchor.display()
+    );
     Ok(exit::code(exit::SUCCEEDED))
 }
 

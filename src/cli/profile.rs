@@ -272,7 +272,10 @@ pub fn run(global: &GlobalArgs, args: &ProfileArgs) -> anyhow::Result<ExitCode> 
                 Verdict::Works => exit::SUCCEEDED,
                 Verdict::Unreachable(_) => exit::NOT_CONNECTED,
                 Verdict::ResponsePhrase => exit::UNTRUSTED,
-                _ => exit::DECLINED,
+                Verdict::RequestPhraseOrShaType
+                | Verdict::MerchantIdentifier
+                | Verdict::AccessCode
+                | Verdict::Unexpected(_) => exit::DECLINED,
             };
             return Ok(exit::code(code));
         }

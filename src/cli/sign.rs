@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::aps::params::Params;
+use crate::aps::params::{Params, drop_final_newline};
 use crate::aps::signature::{self, ShaType};
 
 pub const DEFAULT_PHRASE_ENV: &str = "APSDESK_PHRASE";
@@ -30,7 +30,8 @@ pub struct SignArgs {
     /// The input is a form-encoded body (a notification), not JSON.
     #[arg(long)]
     pub form: bool,
-    /// Also print the string that is hashed, with the phrase shown as <phrase>.
+    /// Also print the string that is hashed, exactly (empty parameters left
+    /// out, nothing trimmed), with the phrase shown as <phrase>.
     #[arg(long)]
     pub show_string: bool,
     /// The message to read; standard input when absent.
@@ -67,10 +68,13 @@ fn prepare(args: &SignArgs) -> anyhow::Result<Prepared> {
                 .context("reading standard input")?;
         }
     }
+    // At most the file's final newline goes; trailing spaces are signed
+    // (the go-live checklist: "without trimming any trailing spaces").
+    let input = drop_final_newline(&input);
     let params = if args.form {
-        Params::from_form(input.trim_end())
+        Params::from_form(input)
     } else {
-        Params::from_json(&input)
+        Params::from_json(input)
             .context("the input is not a JSON object (use --form for a form-encoded body)")?
     };
     if args.sha_type.is_legacy() {

@@ -39,11 +39,13 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
-use serde_json::json;
 
-use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy};
+use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy, LiveSubmission};
+use super::payload::{self, ParamsField, RequestPayload, ResolutionPayload, ResultPayload};
 use super::projection;
+use super::seam::JournalStore;
 use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, OrderRecord};
+use super::vocabulary::{EntryKind, EntryOutcome};
 use crate::aps::client::{Client, Outcome, SendError};
 use crate::aps::params::Params;
 use crate::aps::request::{
@@ -51,13 +53,19 @@ use crate::aps::request::{
     VoidAuthorization,
 };
 use crate::aps::response::CheckStatusResponse;
-use crate::aps::validate::FieldErrors;
+use crate::aps::validate::{FieldError, FieldErrors, Problem};
 use crate::aps::{Command, Language, OutcomeClass};
+
+/// How much longer than its own timeout APS is given to finish a request
+/// before unmoved totals count as evidence that it did not happen. A gateway
+/// may answer 504 (or the connection break) while APS still works on the
+/// request, so an answer of that kind proves nothing either.
+pub const DEFAULT_SETTLE_GRACE: Duration = Duration::from_mins(1);
 
 /// A journal shared between tasks; locked briefly, never across an await.
 pub type SharedJournal = Arc<Mutex<Journal>>;
 
-fn lock(journal: &SharedJournal) -> MutexGuard<'_, Journal> {
+fn lock<S>(journal: &Arc<Mutex<S>>) -> MutexGuard<'_, S> {
     journal
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -243,6 +251,15 @@ impl Resolution {
         }
     }
 
+    /// How the journal records it.
+    pub fn outcome(&self) -> EntryOutcome {
+        match self {
+            Resolution::Applied => EntryOutcome::Applied,
+            Resolution::NotApplied => EntryOutcome::NotApplied,
+            Resolution::Unresolved(_) | Resolution::InFlight(_) => EntryOutcome::Unresolved,
+        }
+    }
+
     /// Whether the operation is closed by this resolution.
     pub fn is_settled(&self) -> bool {
         match self {
@@ -333,9 +350,26 @@ pub fn decide(command: Command, amount: i64, before: &Baseline, after: &Baseline
     }
 }
 
+/// A resolution entry for an operation: its amount, currency and refund id
+/// repeated from the request, so that a reader of the timeline needs no join.
+fn resolution_entry<'a>(
+    request: &'a EntryRecord,
+    resolution: &Resolution,
+    payload: &'a str,
+) -> NewEntry<'a> {
+    NewEntry {
+        amount_minor: request.amount_minor,
+        currency: request.currency.as_deref(),
+        maintenance_reference: request.maintenance_reference.as_deref(),
+        outcome: Some(resolution.outcome()),
+        payload,
+        ..NewEntry::default()
+    }
+}
+
 /// "capture of 5.00 USD", "void" — from a request entry.
 fn describe_entry(entry: &EntryRecord) -> String {
-    let command = entry.command.to_lowercase().replace('_', " ");
+    let command = entry.command.name().to_lowercase().replace('_', " ");
     match (entry.amount_minor, entry.currency.as_deref()) {
         (Some(amount), currency) => format!(
             "{command} of {} {}",
@@ -354,10 +388,10 @@ pub struct LookupResult {
     pub order: Option<OrderRecord>,
 }
 
-/// An operator's desk: a journal, a client and who is working.
-#[derive(Debug, Clone)]
-pub struct Desk {
-    pub journal: SharedJournal,
+/// An operator's desk: a journal, a client and who is working. The journal
+/// is any [`JournalStore`] (the SQLite [`Journal`] unless said otherwise).
+pub struct Desk<S: JournalStore = Journal> {
+    pub journal: Arc<Mutex<S>>,
     pub client: Client,
     pub actor: Actor,
     pub language: Language,
@@ -368,27 +402,54 @@ pub struct Desk {
     pub settle_grace: Duration,
 }
 
-fn outcome_payload<T>(outcome: &Outcome<T>) -> String {
-    json!({
-        "http_status": outcome.http_status,
-        "attempts": outcome.attempts,
-        "elapsed_ms": u64::try_from(outcome.elapsed.as_millis()).unwrap_or(u64::MAX),
-        "failure": outcome.failure.as_ref().map(ToString::to_string),
-        "response": outcome.response.as_ref().map(super::super::aps::params::Params::to_json),
-        "raw_body": outcome.raw_body,
-    })
-    .to_string()
+impl<S: JournalStore> Clone for Desk<S> {
+    fn clone(&self) -> Self {
+        Desk {
+            journal: Arc::clone(&self.journal),
+            client: self.client.clone(),
+            actor: self.actor.clone(),
+            language: self.language,
+            lease: self.lease,
+            settle_grace: self.settle_grace,
+        }
+    }
 }
 
-impl Desk {
-    pub fn new(journal: SharedJournal, client: Client, actor: Actor, language: Language) -> Desk {
+impl<S: JournalStore> std::fmt::Debug for Desk<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Desk")
+            .field("actor", &self.actor)
+            .field("endpoint", &self.client.url())
+            .finish_non_exhaustive()
+    }
+}
+
+fn outcome_payload<T>(outcome: &Outcome<T>) -> String {
+    payload::write(&ResultPayload {
+        http_status: outcome.http_status,
+        attempts: Some(outcome.attempts),
+        elapsed_ms: Some(u64::try_from(outcome.elapsed.as_millis()).unwrap_or(u64::MAX)),
+        failure: outcome.failure.as_ref().map(ToString::to_string),
+        response: outcome.response.as_ref().map(ParamsField::from_params),
+        raw_body: outcome.raw_body.clone(),
+        not_sent: None,
+    })
+}
+
+impl<S: JournalStore> Desk<S> {
+    pub fn new(
+        journal: Arc<Mutex<S>>,
+        client: Client,
+        actor: Actor,
+        language: Language,
+    ) -> Desk<S> {
         Desk {
             journal,
             client,
             actor,
             language,
             lease: LeasePolicy::default(),
-            settle_grace: Duration::from_secs(5),
+            settle_grace: DEFAULT_SETTLE_GRACE,
         }
     }
 
@@ -446,6 +507,7 @@ impl Desk {
             None => command.name().to_lowercase().replace('_', " "),
         };
         let claim = LeaseClaim::new(&self.actor.operator, purpose);
+        let _live = LiveSubmission::new(&claim.owner);
         if let Err(holder) = lock(&self.journal)
             .acquire_lease(order_id, &claim, &self.lease)
             .map_err(RunError::JournalBeforeSending)?
@@ -510,13 +572,25 @@ impl Desk {
                 let resolution = Box::pin(self.settle(&operation.request)).await?;
                 settled.push(SettledOperation {
                     operation_id: operation.operation_id,
-                    command: Command::from_name(&operation.request.command)
-                        .unwrap_or(Command::CheckStatus),
+                    command: operation.request.command,
                     description: describe_entry(&operation.request),
                     resolution,
                 });
             }
             return Err(RunError::SettledFirst(settled));
+        }
+        // A refund's own id names one refund: an id already used by a refund
+        // that happened would make APS answer that refund again, moving
+        // nothing, and the journal would record a refund that never was.
+        if let Some(reference) = request.maintenance_reference()
+            && let Some(operation_id) = self
+                .applied_refund_with_reference(order_id, reference)
+                .map_err(RunError::JournalBeforeSending)?
+        {
+            return Err(RunError::Invalid(FieldErrors(vec![FieldError::new(
+                "maintenance_reference",
+                Problem::AlreadyUsed { operation_id },
+            )])));
         }
         // A refund without an id gets one now, after the settle: the id of a
         // refund just settled as not applied is reused.
@@ -552,15 +626,17 @@ impl Desk {
             .amount()
             .map(|amount| i64::try_from(amount.minor_units()).unwrap_or(i64::MAX));
         let currency = request.amount().map(|amount| amount.currency().code());
-        let payload = json!({
-            "request": self.client.preview(request, self.language).to_json(),
-            "baseline": baseline,
-            "endpoint": self.client.url(),
+        let payload = payload::write(&RequestPayload {
+            request: ParamsField::from_params(&self.client.preview(request, self.language)),
+            baseline,
+            endpoint: Some(self.client.url().to_owned()),
             // How long this desk waits for the answer: until then (and a
             // grace), APS may still be working on a request that got none.
-            "timeout_ms": u64::try_from(self.client.options().request_timeout.as_millis()).unwrap_or(u64::MAX),
-        })
-        .to_string();
+            timeout_ms: Some(
+                u64::try_from(self.client.options().request_timeout.as_millis())
+                    .unwrap_or(u64::MAX),
+            ),
+        });
         let entry = NewEntry {
             amount_minor: amount,
             currency,
@@ -572,14 +648,14 @@ impl Desk {
             Some(owner) => lock(&self.journal).record_leased_request(
                 &self.actor,
                 order_id,
-                command.name(),
+                command,
                 &entry,
                 owner,
             ),
             None => lock(&self.journal).record_request(
                 &self.actor,
                 order_id,
-                command.name(),
+                command,
                 command.moves_money(),
                 &entry,
             ),
@@ -588,12 +664,15 @@ impl Desk {
         let outcome = match self.client.send(request, self.language).await {
             Ok(outcome) => outcome,
             Err(error) => {
-                let payload = json!({ "not_sent": error.to_string() }).to_string();
+                let payload = payload::write(&ResultPayload {
+                    not_sent: Some(error.to_string()),
+                    ..ResultPayload::default()
+                });
                 lock(&self.journal).record_result(
                     &self.actor,
                     operation_id,
                     &NewEntry {
-                        outcome: Some("not_sent"),
+                        outcome: Some(EntryOutcome::NotSent),
                         payload: &payload,
                         ..NewEntry::default()
                     },
@@ -624,16 +703,30 @@ impl Desk {
             &self.actor,
             operation_id,
             &NewEntry {
-                outcome: Some(outcome.class.as_str()),
+                outcome: Some(outcome.class.into()),
                 response_code: outcome.response_code(),
                 response_message: outcome.response_message(),
                 payload: &payload,
                 ..NewEntry::default()
             },
         )?;
-        if let Some(response) = outcome.trusted_response() {
-            journal.update_order(order_id, |order| {
+        // Anything recorded about money on the order since this request was
+        // (another operation's request, answer or settlement) is newer than
+        // what a read answers.
+        let latest_money_entry = journal
+            .order_entries(order_id)?
+            .iter()
+            .filter(|entry| entry.operation_id != operation_id && entry.command.moves_money())
+            .map(|entry| entry.seq)
+            .max()
+            .unwrap_or(0);
+        if let Some(response) = outcome.trusted_response()
+            && !projection::read_is_stale(command, operation_id, latest_money_entry)
+        {
+            journal.update_order(order_id, &mut |order| {
                 projection::apply(order, command, outcome.class, response, amount);
+                let now = jiff::Timestamp::now().as_millisecond();
+                projection::record_payment(order, command, outcome.class, response, now);
             })?;
         }
         Ok(journal.order(order_id)?)
@@ -692,6 +785,7 @@ impl Desk {
             &self.actor.operator,
             format!("reconciling operation {operation_id}"),
         );
+        let _live = LiveSubmission::new(&claim.owner);
         if let Err(holder) =
             lock(&self.journal).acquire_lease(request.order_id, &claim, &self.lease)?
         {
@@ -719,13 +813,20 @@ impl Desk {
                 .operation_entries(operation_id)?
                 .into_iter()
                 .rev()
-                .find_map(
-                    |entry| match (entry.entry.as_str(), entry.outcome.as_deref()) {
-                        ("resolution", Some("applied")) => Some(Resolution::Applied),
-                        ("resolution", Some("not_applied")) => Some(Resolution::NotApplied),
-                        _ => None,
-                    },
-                );
+                .filter(|entry| entry.entry == EntryKind::Resolution)
+                .find_map(|entry| match entry.outcome {
+                    Some(EntryOutcome::Applied) => Some(Resolution::Applied),
+                    Some(EntryOutcome::NotApplied) => Some(Resolution::NotApplied),
+                    Some(
+                        EntryOutcome::Succeeded
+                        | EntryOutcome::Declined
+                        | EntryOutcome::Uncertain
+                        | EntryOutcome::Untrusted
+                        | EntryOutcome::NotSent
+                        | EntryOutcome::Unresolved,
+                    )
+                    | None => None,
+                });
             return Ok(settled.unwrap_or_else(|| {
                 Resolution::Unresolved("the operation is no longer open".to_owned())
             }));
@@ -734,18 +835,15 @@ impl Desk {
         match &resolution {
             Resolution::Applied | Resolution::NotApplied | Resolution::InFlight(_) => {}
             Resolution::Unresolved(reason) => {
-                let payload = json!({ "conclusion": "unresolved", "reason": reason }).to_string();
+                let payload = payload::write(&ResolutionPayload {
+                    conclusion: Some(EntryOutcome::Unresolved),
+                    reason: Some(reason.clone()),
+                    ..ResolutionPayload::default()
+                });
                 lock(&self.journal).record_unresolved(
                     &self.actor,
                     operation_id,
-                    &NewEntry {
-                        amount_minor: request.amount_minor,
-                        currency: request.currency.as_deref(),
-                        maintenance_reference: request.maintenance_reference.as_deref(),
-                        outcome: Some(resolution.as_str()),
-                        payload: &payload,
-                        ..NewEntry::default()
-                    },
+                    &resolution_entry(request, &resolution, &payload),
                 )?;
             }
         }
@@ -755,16 +853,11 @@ impl Desk {
     /// What the evidence says of an open operation; records a settlement.
     async fn conclude(&self, request: &EntryRecord) -> Result<Resolution, RunError> {
         let operation_id = request.operation_id;
-        let Some(command) = Command::from_name(&request.command) else {
-            return Ok(Resolution::Unresolved(format!(
-                "unknown command {}",
-                request.command
-            )));
-        };
-        let payload: serde_json::Value = serde_json::from_str(&request.payload).unwrap_or_default();
+        let command = request.command;
+        let payload: RequestPayload = payload::read(&request.payload);
         // Only the account and environment the request went to can say what
         // became of it.
-        let sent_to = payload["endpoint"].as_str();
+        let sent_to = payload.endpoint.as_deref();
         if request.profile != self.actor.profile
             || request.environment != self.actor.environment
             || sent_to.is_some_and(|url| url != self.client.url())
@@ -782,7 +875,11 @@ impl Desk {
         let Some(order) = lock(&self.journal).order(request.order_id)? else {
             return Ok(Resolution::Unresolved("the order is missing".to_owned()));
         };
-        let before: Option<Baseline> = serde_json::from_value(payload["baseline"].clone()).ok();
+        let before = payload.baseline.clone();
+        // When the status check is asked, not when it is answered: totals read
+        // before APS had to be done with the operation prove nothing, however
+        // late they arrive.
+        let asked_at_ms = super::store::now_ms();
         let (check_operation, after) = self.status_evidence(&order.merchant_reference).await?;
         let after = match after {
             Ok(after) => after,
@@ -802,64 +899,48 @@ impl Desk {
             return Ok(resolution);
         }
         if resolution == Resolution::NotApplied
-            && let Some(wait) = self.still_possibly_at_aps(request, &payload)?
+            && let Some(wait) = self.still_possibly_at_aps(request, &payload, asked_at_ms)
         {
             return Ok(Resolution::Unresolved(format!(
                 "no answer was received and APS may still be working on it: the totals prove nothing for another {} s",
                 wait.as_secs().max(1)
             )));
         }
-        let evidence = json!({
-            "conclusion": resolution.as_str(),
-            "before": before,
-            "after": after,
-            "check_status_operation_id": check_operation,
-        })
-        .to_string();
+        let evidence = payload::write(&ResolutionPayload {
+            conclusion: Some(resolution.outcome()),
+            before,
+            after: Some(after),
+            check_status_operation_id: check_operation,
+            reason: None,
+        });
         lock(&self.journal).record_resolution(
             &self.actor,
             operation_id,
-            &NewEntry {
-                amount_minor: request.amount_minor,
-                currency: request.currency.as_deref(),
-                maintenance_reference: request.maintenance_reference.as_deref(),
-                outcome: Some(resolution.as_str()),
-                payload: &evidence,
-                ..NewEntry::default()
-            },
+            &resolution_entry(request, &resolution, &evidence),
         )?;
         Ok(resolution)
     }
 
-    /// For an operation that got no answer at all (its sender died or its
-    /// connection broke), the time left until APS must have finished with it:
-    /// the sender's own timeout plus a grace, from when it was recorded.
-    /// Before that, unmoved totals are not evidence that it did not happen.
+    /// For an open operation (no trusted answer: none at all, a broken
+    /// connection, a 5xx from a gateway, an unreadable or unsigned body), the
+    /// time left until APS must have finished with it: the sender's own
+    /// timeout plus a grace, from when it was recorded. Before that, unmoved
+    /// totals are not evidence that it did not happen.
     fn still_possibly_at_aps(
         &self,
         request: &EntryRecord,
-        payload: &serde_json::Value,
-    ) -> Result<Option<Duration>, RunError> {
-        let answered = lock(&self.journal)
-            .operation_entries(request.operation_id)?
-            .iter()
-            .filter(|entry| entry.entry == "result")
-            .any(|entry| {
-                serde_json::from_str::<serde_json::Value>(&entry.payload)
-                    .is_ok_and(|result| !result["http_status"].is_null())
-            });
-        if answered {
-            return Ok(None);
-        }
-        let timeout_ms = payload["timeout_ms"].as_u64().unwrap_or_else(|| {
+        payload: &RequestPayload,
+        asked_at_ms: i64,
+    ) -> Option<Duration> {
+        let timeout_ms = payload.timeout_ms.unwrap_or_else(|| {
             u64::try_from(self.client.options().request_timeout.as_millis()).unwrap_or(u64::MAX)
         });
         let grace_ms = u64::try_from(self.settle_grace.as_millis()).unwrap_or(u64::MAX);
         let deadline = request
             .at_ms
             .saturating_add(i64::try_from(timeout_ms.saturating_add(grace_ms)).unwrap_or(i64::MAX));
-        let left = deadline.saturating_sub(super::store::now_ms());
-        Ok((left > 0).then(|| Duration::from_millis(u64::try_from(left).unwrap_or(0))))
+        let left = deadline.saturating_sub(asked_at_ms);
+        (left > 0).then(|| Duration::from_millis(u64::try_from(left).unwrap_or(0)))
     }
 
     /// Settles every open operation of this desk's account (run at start-up).
@@ -887,6 +968,34 @@ impl Desk {
         Ok(results)
     }
 
+    /// A refund on the order that used `reference` and happened (succeeded,
+    /// or was settled as applied).
+    fn applied_refund_with_reference(
+        &self,
+        order_id: i64,
+        reference: &str,
+    ) -> Result<Option<i64>, JournalError> {
+        let entries = lock(&self.journal).order_entries(order_id)?;
+        Ok(entries
+            .iter()
+            .filter(|entry| {
+                entry.entry == EntryKind::Request
+                    && entry.command == Command::Refund
+                    && entry.maintenance_reference.as_deref() == Some(reference)
+            })
+            .map(|request| request.operation_id)
+            .find(|operation_id| {
+                entries.iter().any(|entry| {
+                    entry.operation_id == *operation_id
+                        && matches!(
+                            (entry.entry, entry.outcome),
+                            (EntryKind::Result, Some(EntryOutcome::Succeeded))
+                                | (EntryKind::Resolution, Some(EntryOutcome::Applied))
+                        )
+                })
+            }))
+    }
+
     /// The `maintenance_reference` for a new refund of `amount` on the order:
     /// when an earlier refund of the same amount was settled as not applied
     /// and has not been retried, its id is reused so that APS can tell the
@@ -899,16 +1008,18 @@ impl Desk {
         let entries = lock(&self.journal).order_entries(order_id)?;
         let reusable = entries
             .iter()
-            .filter(|entry| entry.entry == "resolution" && entry.command == Command::Refund.name())
             .filter(|entry| {
-                entry.outcome.as_deref() == Some("not_applied") && entry.amount_minor == amount
+                entry.entry == EntryKind::Resolution && entry.command == Command::Refund
+            })
+            .filter(|entry| {
+                entry.outcome == Some(EntryOutcome::NotApplied) && entry.amount_minor == amount
             })
             .filter_map(|entry| entry.maintenance_reference.clone())
             .rfind(|reference| {
                 // Not already used again by a later request.
                 entries
                     .iter()
-                    .filter(|entry| entry.entry == "request")
+                    .filter(|entry| entry.entry == EntryKind::Request)
                     .filter(|entry| entry.maintenance_reference.as_deref() == Some(reference))
                     .count()
                     == 1
@@ -993,8 +1104,7 @@ pub fn references_from_text(text: &str) -> Vec<String> {
 
 /// The raw parameters of a request entry's payload, for display.
 pub fn request_params(payload: &str) -> Option<Params> {
-    let value: serde_json::Value = serde_json::from_str(payload).ok()?;
-    Params::from_json(value["request"].as_str()?).ok()
+    payload::read::<RequestPayload>(payload).request.params()
 }
 
 #[cfg(test)]

@@ -79,7 +79,7 @@ fn row(order: &OrderRecord) -> [String; 21] {
         text(&order.fort_id),
         format_time(order.created_ms),
         format_time(order.updated_ms),
-        order.state.clone(),
+        order.state.to_string(),
         text(&order.payment_option),
         text(&order.card_brand),
         text(&order.masked_card),
@@ -98,7 +98,7 @@ fn row(order: &OrderRecord) -> [String; 21] {
         text(&order.third_party_transaction_number),
         text(&order.last_response_code),
         defuse(&order.profile),
-        order.environment.clone(),
+        order.environment.to_string(),
     ]
 }
 

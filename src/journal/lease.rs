@@ -84,13 +84,27 @@ pub struct LeaseHolder {
 }
 
 impl LeaseHolder {
-    /// Whether the holder may still be working: its heartbeat is fresh and,
-    /// on this host, its process still runs.
+    /// Whether the holder may still be working.
+    ///
+    /// On this host the process decides, not the heartbeat: a process that
+    /// is stopped (Ctrl+Z, a debugger, a laptop's sleep) beats no more but
+    /// may still have its request on the wire, and taking its order over
+    /// then could send the money twice. So a lease of this very process is
+    /// alive while its submission is (dropped submissions end it), one of
+    /// another process on this host while that process has not exited; only
+    /// where that cannot be known (another host, or a system without
+    /// `/proc`) does a stale heartbeat end it.
     pub fn is_alive(&self, now_ms: i64, policy: &LeasePolicy) -> bool {
+        if self.host == this_host() {
+            if self.pid == std::process::id() {
+                return submission_is_live(&self.owner);
+            }
+            if cfg!(target_os = "linux") {
+                return !process_has_exited(self.pid);
+            }
+        }
         let time_to_live = i64::try_from(policy.time_to_live.as_millis()).unwrap_or(i64::MAX);
-        let fresh = now_ms.saturating_sub(self.heartbeat_ms) < time_to_live;
-        let process_gone = self.host == this_host() && process_has_exited(self.pid);
-        fresh && !process_gone
+        now_ms.saturating_sub(self.heartbeat_ms) < time_to_live
     }
 
     /// "operation 12 (capture 1.00 USD) by alice is in flight since 10:42"
@@ -109,6 +123,39 @@ impl LeaseHolder {
                 self.operator, self.purpose, self.pid, self.host
             ),
         }
+    }
+}
+
+/// The lease owners of this process's submissions that are still running.
+fn live_owners() -> std::sync::MutexGuard<'static, std::collections::HashSet<String>> {
+    static LIVE: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<String>>> =
+        std::sync::OnceLock::new();
+    LIVE.get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn submission_is_live(owner: &str) -> bool {
+    live_owners().contains(owner)
+}
+
+/// Marks a submission of this process as running until it is dropped —
+/// also when its task is cancelled mid-flight, which is how a submission of
+/// this process "crashes" (its lease then ends at once; the evidence rules
+/// still decide what became of its request).
+#[derive(Debug)]
+pub struct LiveSubmission(String);
+
+impl LiveSubmission {
+    pub fn new(owner: &str) -> LiveSubmission {
+        live_owners().insert(owner.to_owned());
+        LiveSubmission(owner.to_owned())
+    }
+}
+
+impl Drop for LiveSubmission {
+    fn drop(&mut self) {
+        live_owners().remove(&self.0);
     }
 }
 
@@ -169,6 +216,22 @@ pub(super) fn lease_of(
         .optional()
 }
 
+/// The leases of a journal's connection whose holders may still be working.
+pub(super) fn live_leases_in(
+    connection: &rusqlite::Connection,
+) -> rusqlite::Result<Vec<LeaseHolder>> {
+    let mut statement =
+        connection.prepare(&format!("SELECT {HOLDER_COLUMNS} FROM order_leases"))?;
+    let holders = statement
+        .query_map([], holder_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let now = now_ms();
+    Ok(holders
+        .into_iter()
+        .filter(|holder| holder.is_alive(now, &LeasePolicy::default()))
+        .collect())
+}
+
 impl Journal {
     /// Takes the order's lease for `claim`, or names who holds it. A lease
     /// whose holder is gone (see [`LeaseHolder::is_alive`]) is taken over.
@@ -224,6 +287,12 @@ impl Journal {
         Ok(())
     }
 
+    /// The leases whose holders may still be working (see
+    /// [`LeaseHolder::is_alive`], with the default time to live).
+    pub fn live_leases(&self) -> Result<Vec<LeaseHolder>> {
+        Ok(live_leases_in(self.connection())?)
+    }
+
     /// Who holds the order now, alive or not.
     pub fn lease(&self, order_id: i64) -> Result<Option<LeaseHolder>> {
         Ok(lease_of(self.connection(), order_id)?)
@@ -248,15 +317,22 @@ mod tests {
     }
 
     #[test]
-    fn a_holder_is_alive_while_it_beats_and_its_process_runs() {
+    fn a_holder_is_alive_while_its_submission_or_process_is() {
         let policy = LeasePolicy::default();
         let me = std::process::id();
+        // This process: alive while the submission runs, beating or not.
+        let live = LiveSubmission::new("a");
         assert!(holder(1_000, me, this_host()).is_alive(2_000, &policy));
-        assert!(!holder(1_000, me, this_host()).is_alive(31_001, &policy));
+        assert!(holder(1_000, me, this_host()).is_alive(999_999, &policy));
+        drop(live);
+        assert!(!holder(1_000, me, this_host()).is_alive(2_000, &policy));
         // Another host's process cannot be checked: the heartbeat decides.
         assert!(holder(1_000, u32::MAX, "elsewhere".into()).is_alive(2_000, &policy));
+        assert!(!holder(1_000, u32::MAX, "elsewhere".into()).is_alive(31_001, &policy));
         if cfg!(target_os = "linux") {
+            // Another process here: it decides, whatever its heartbeat.
             assert!(!holder(1_000, u32::MAX, this_host()).is_alive(2_000, &policy));
+            assert!(holder(1_000, 1, this_host()).is_alive(999_999, &policy));
         }
     }
 

@@ -10,11 +10,15 @@
 //! - [`restore`]: replacing the journal with a verified backup, atomically,
 //!   keeping the replaced one.
 //! - [`files`]: private files (`0600` in `0700` directories).
+//! - [`seam`]: [`seam::JournalStore`], what the desk needs of a journal
+//!   (SQLite today, PostgreSQL next).
 //! - [`store`]: [`Journal`], the database: orders, append-only entries, open
 //!   operations, backup and restore.
 //! - [`lease`]: order leases, so that one submission at a time works on an
 //!   order, across processes sharing the journal.
+//! - [`payload`]: what an entry's payload holds, as types.
 //! - [`projection`]: how trusted answers change an order's row.
+//! - [`payment`]: a payment's own result and time, apart from later checks.
 //! - [`query`]: filters, free-text search, sorting and keyset paging.
 //! - [`export`]: streamed CSV of any filtered view.
 //! - [`desk`]: [`Desk`], the one path by which operations are sent: pending
@@ -32,14 +36,19 @@ pub mod export;
 pub mod files;
 pub mod key;
 pub mod lease;
+pub mod payload;
+pub mod payment;
 pub mod projection;
 pub mod query;
 pub mod restore;
 pub mod schema;
+pub mod seam;
 pub mod store;
 pub mod synthetic;
 pub mod verify;
+pub mod vocabulary;
 
 pub use desk::Desk;
 pub use query::{OrderFilter, Page, SortColumn};
+pub use seam::JournalStore;
 pub use store::{Actor, Journal, JournalError};

@@ -8,29 +8,15 @@
 use crate::aps::params::Params;
 use crate::aps::{Command, OutcomeClass};
 
+use super::payment::{PaymentResult, PaymentTime, TimeSource};
 use super::store::OrderRecord;
-
-/// The states an order can be in, as stored in `orders.state`.
-pub const ORDER_STATES: &[&str] = &[
-    "unknown",
-    "authorized",
-    "partially_captured",
-    "captured",
-    "partially_refunded",
-    "refunded",
-    "voided",
-    "declined",
-    "not_found",
-    "link_open",
-    "link_paid",
-    "link_expired",
-];
+use super::vocabulary::OrderState;
 
 /// The state that follows from the totals, the order's kind and its last
 /// transaction status.
-pub fn derive_state(order: &OrderRecord, last_transaction_status: Option<&str>) -> &'static str {
+pub fn derive_state(order: &OrderRecord, last_transaction_status: Option<&str>) -> OrderState {
     if last_transaction_status == Some("08") {
-        return "voided";
+        return OrderState::Voided;
     }
     let (authorized, captured, refunded) = (
         order.authorized_minor,
@@ -39,30 +25,39 @@ pub fn derive_state(order: &OrderRecord, last_transaction_status: Option<&str>) 
     );
     if refunded > 0 {
         return if refunded >= captured {
-            "refunded"
+            OrderState::Refunded
         } else {
-            "partially_refunded"
+            OrderState::PartiallyRefunded
         };
     }
     if captured > 0 {
         return if captured >= authorized {
-            "captured"
+            OrderState::Captured
         } else {
-            "partially_captured"
+            OrderState::PartiallyCaptured
         };
     }
     if authorized > 0 {
-        return "authorized";
+        return OrderState::Authorized;
     }
     match last_transaction_status {
-        Some("03" | "13") => "declined",
+        Some("03" | "13") => OrderState::Declined,
         _ => match order.payment_link_status.as_deref() {
-            Some("OPEN") => "link_open",
-            Some("PAID") => "link_paid",
-            Some("EXPIRED") => "link_expired",
-            _ => "unknown",
+            Some("OPEN") => OrderState::LinkOpen,
+            Some("PAID") => OrderState::LinkPaid,
+            Some("EXPIRED") => OrderState::LinkExpired,
+            _ => OrderState::Unknown,
         },
     }
+}
+
+/// Whether a read's answer (CHECK_STATUS and friends) is older than what the
+/// journal knows of the order's money: if another money operation's entry
+/// (request, answer or settlement, `latest_money_entry`) was recorded after
+/// the read was asked (`read_request`), the read may report totals from
+/// before it, and must not overwrite the row.
+pub fn read_is_stale(command: Command, read_request: i64, latest_money_entry: i64) -> bool {
+    !command.moves_money() && latest_money_entry > read_request
 }
 
 fn set_if_present(field: &mut Option<String>, response: &Params, name: &str) {
@@ -102,6 +97,56 @@ fn copy_details(order: &mut OrderRecord, response: &Params) {
     }
 }
 
+/// The statuses of a payment's own answer: a status check whose last
+/// transaction has one of them describes the payment itself.
+const PAYMENT_STATUSES: [&str; 4] = ["02", "03", "13", "14"];
+
+/// A status check whose last transaction is the payment tells the payment's
+/// code and message (never its time: CHECK_STATUS carries none). Only when
+/// the payment's own answer is not known already.
+fn payment_from_status(order: &mut OrderRecord, response: &Params) {
+    let (Some(status), Some(code)) = (
+        response.non_empty("transaction_status"),
+        response.non_empty("transaction_code"),
+    ) else {
+        return;
+    };
+    if order.payment.response_code.is_some() || !PAYMENT_STATUSES.contains(&status) {
+        return;
+    }
+    order.payment.response_code = Some(code.to_owned());
+    order.payment.response_message = response.non_empty("transaction_message").map(str::to_owned);
+}
+
+/// Keeps the answer to the payment itself (AUTHORIZATION or PURCHASE,
+/// approved or declined) as the order's payment result, with the time it
+/// arrived at this desk: the desk's own operation knows its transaction time.
+/// Any other command, or an uncertain or untrusted answer, changes nothing.
+pub fn record_payment(
+    order: &mut OrderRecord,
+    command: Command,
+    class: OutcomeClass,
+    response: &Params,
+    at_ms: i64,
+) {
+    let is_payment = matches!(command, Command::Authorization | Command::Purchase);
+    let definite = matches!(class, OutcomeClass::Succeeded | OutcomeClass::Declined);
+    let Some(code) = response.non_empty("response_code") else {
+        return;
+    };
+    if !is_payment || !definite {
+        return;
+    }
+    order.payment = PaymentResult {
+        response_code: Some(code.to_owned()),
+        response_message: response.non_empty("response_message").map(str::to_owned),
+        time: Some(PaymentTime {
+            at_ms,
+            source: TimeSource::Answer,
+        }),
+    };
+}
+
 /// Applies a trusted answer of `command` (with the amount the operation moved,
 /// in minor units) to the order.
 pub fn apply(
@@ -130,7 +175,7 @@ pub fn apply(
                 .is_some_and(|code| code.ends_with("036"))
             {
                 if order.authorized_minor == 0 {
-                    "not_found".clone_into(&mut order.state);
+                    order.state = OrderState::NotFound;
                 }
                 return;
             }
@@ -147,6 +192,7 @@ pub fn apply(
                 order.amount_minor = Some(amount);
             }
             last_status = response.non_empty("transaction_status");
+            payment_from_status(order, response);
         }
         Command::Capture => order.captured_minor += amount,
         Command::Refund => order.refunded_minor += amount,
@@ -175,13 +221,14 @@ pub fn apply(
         }
         Command::UpdateToken | Command::GetInstallmentsPlans => return,
     }
-    let state =
-        if order.state == "voided" && last_status.is_none() && command != Command::CheckStatus {
-            "voided"
-        } else {
-            derive_state(order, last_status)
-        };
-    order.state = state.to_owned();
+    order.state = if order.state == OrderState::Voided
+        && last_status.is_none()
+        && command != Command::CheckStatus
+    {
+        OrderState::Voided
+    } else {
+        derive_state(order, last_status)
+    };
 }
 
 #[cfg(test)]
@@ -192,7 +239,7 @@ mod tests {
         OrderRecord {
             id: 1,
             profile: "p".into(),
-            environment: "simulator".into(),
+            environment: crate::aps::client::Environment::Simulator,
             merchant_reference: "A".into(),
             fort_id: None,
             kind: None,
@@ -204,7 +251,7 @@ mod tests {
             authorized_minor: 0,
             captured_minor: 0,
             refunded_minor: 0,
-            state: "unknown".into(),
+            state: OrderState::Unknown,
             customer_email: None,
             customer_name: None,
             authorization_code: None,
@@ -216,6 +263,7 @@ mod tests {
             last_response_code: None,
             created_ms: 0,
             updated_ms: 0,
+            payment: PaymentResult::default(),
         }
     }
 
@@ -241,7 +289,7 @@ mod tests {
             &status,
             None,
         );
-        assert_eq!(record.state, "partially_captured");
+        assert_eq!(record.state, OrderState::PartiallyCaptured);
         assert_eq!(record.currency.as_deref(), Some("KWD"));
         apply(
             &mut record,
@@ -261,7 +309,7 @@ mod tests {
             &params(&[("response_code", "06000")]),
             Some(1000),
         );
-        assert_eq!(record.state, "partially_refunded");
+        assert_eq!(record.state, OrderState::PartiallyRefunded);
         apply(
             &mut record,
             Command::Refund,
@@ -288,7 +336,7 @@ mod tests {
             &params(&[]),
             Some(9000),
         );
-        assert_eq!(record.state, "refunded");
+        assert_eq!(record.state, OrderState::Refunded);
     }
 
     #[test]
@@ -302,7 +350,7 @@ mod tests {
             &params(&[]),
             None,
         );
-        assert_eq!(record.state, "voided");
+        assert_eq!(record.state, OrderState::Voided);
         let mut record = order();
         apply(
             &mut record,
@@ -311,6 +359,6 @@ mod tests {
             &params(&[("response_code", "12036")]),
             None,
         );
-        assert_eq!(record.state, "not_found");
+        assert_eq!(record.state, OrderState::NotFound);
     }
 }

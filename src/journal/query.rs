@@ -9,9 +9,11 @@
 //! emails and names (Arabic too), authorization codes and local-method
 //! references. Each word the operator types is matched as a prefix.
 
+use super::vocabulary::OrderState;
+use crate::aps::client::Environment;
 use rusqlite::types::Value;
 
-use super::store::{Journal, ORDER_COLUMNS, OrderRecord, Result};
+use super::store::{Journal, ORDER_COLUMNS, OrderColumns, OrderRecord, Result};
 
 /// The columns an order list can be sorted by.
 #[derive(
@@ -113,7 +115,7 @@ impl SortColumn {
             SortColumn::Authorized => Value::Integer(order.authorized_minor),
             SortColumn::Captured => Value::Integer(order.captured_minor),
             SortColumn::Refunded => Value::Integer(order.refunded_minor),
-            SortColumn::State => Value::Text(order.state.clone()),
+            SortColumn::State => Value::Text(order.state.as_str().to_owned()),
             SortColumn::PaymentOption => text(&order.payment_option),
             SortColumn::Currency => text(&order.currency),
             SortColumn::CustomerName => text(&order.customer_name),
@@ -129,7 +131,7 @@ impl SortColumn {
 pub struct OrderFilter {
     /// Free text: every word must match, as a prefix, one of the searchable fields.
     pub text: String,
-    pub states: Vec<String>,
+    pub states: Vec<OrderState>,
     pub payment_options: Vec<String>,
     pub currency: Option<String>,
     /// Inclusive bounds on the order's amount, in the currency's minor units.
@@ -139,7 +141,7 @@ pub struct OrderFilter {
     pub created_from_ms: Option<i64>,
     pub created_to_ms: Option<i64>,
     pub profile: Option<String>,
-    pub environment: Option<String>,
+    pub environment: Option<Environment>,
     /// Only orders made through a payment link.
     pub payment_links_only: bool,
     pub sort: SortColumn,
@@ -277,7 +279,12 @@ impl OrderFilter {
                 .collect();
             conditions.push(format!("{hide}{column} IN ({})", slots.join(", ")));
         };
-        any_of("state", &self.states, &mut values);
+        let states: Vec<String> = self
+            .states
+            .iter()
+            .map(|state| state.as_str().to_owned())
+            .collect();
+        any_of("state", &states, &mut values);
         any_of("payment_option", &self.payment_options, &mut values);
         // `column` comes with its `+` when the plan hides it.
         let mut compare = |column: &str, operator: &str, value: Value, values: &mut Vec<Value>| {
@@ -295,7 +302,7 @@ impl OrderFilter {
             compare(
                 &format!("{hide}environment"),
                 "=",
-                text(environment),
+                Value::Text(environment.as_str().to_owned()),
                 &mut values,
             );
         }
@@ -359,8 +366,11 @@ impl Journal {
              ORDER BY {key} {direction}, id {direction} LIMIT {fetch}"
         );
         let mut statement = self.connection().prepare_cached(&sql)?;
+        let columns = OrderColumns::of(&statement)?;
         let rows: Vec<OrderRecord> = statement
-            .query_map(rusqlite::params_from_iter(values), OrderRecord::from_row)?
+            .query_map(rusqlite::params_from_iter(values), |row| {
+                OrderRecord::read(row, &|name| columns.at(name))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(page_of(filter, rows, limit))
     }
@@ -396,6 +406,8 @@ impl Journal {
             .split(',')
             .map(|column| format!("o.{}", column.trim()))
             .collect();
+        // The window's count follows the order's columns.
+        let count_index = columns.len();
         let columns = columns.join(", ");
         // CROSS JOIN keeps the window as the outer loop: each of its rows is
         // looked up by id and filtered; the window is already in order.
@@ -409,11 +421,12 @@ impl Journal {
              ORDER BY window.wkey {direction}, window.wid {direction} LIMIT {fetch}"
         );
         let mut statement = self.connection().prepare_cached(&sql)?;
+        let columns = OrderColumns::of(&statement)?;
         let mut window_rows = 0_usize;
         let rows: Vec<OrderRecord> = statement
             .query_map(rusqlite::params_from_iter(values), |row| {
-                window_rows = usize::try_from(row.get::<_, i64>(26)?).unwrap_or(0);
-                OrderRecord::from_row(row)
+                window_rows = usize::try_from(row.get::<_, i64>(count_index)?).unwrap_or(0);
+                OrderRecord::read(row, &|name| columns.at(name))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let decided = rows.len() == fetch || (!rows.is_empty() && window_rows < window);

@@ -17,6 +17,7 @@
 //!
 //! Anything refused changes nothing.
 
+use super::lease::LeaseHolder;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -77,6 +78,14 @@ pub fn restore(
     let current = if target.exists() {
         match inspect(target, options.keys) {
             Ok((journal, open)) => {
+                // An operation in flight would record its request and answer
+                // into the replaced file: lost. Not even --force does that.
+                let in_flight = journal.live_leases()?;
+                if !in_flight.is_empty() {
+                    return Err(JournalError::InFlightWouldBeLost(
+                        in_flight.iter().map(LeaseHolder::describe).collect(),
+                    ));
+                }
                 replaced_open_operations = open;
                 Some(Ok(journal))
             }
@@ -96,6 +105,25 @@ pub fn restore(
             replaced_open_operations,
         ));
     }
+    // From here to the swap, the current journal takes no writes: another
+    // apsdesk that starts an operation now waits, then fails before it
+    // records (or sends) anything. Checked again under that lock: an
+    // operation may have started since the first look.
+    let _writers_held = match &current {
+        Some(Ok(_)) => {
+            let guard = rusqlite::Connection::open(target)?;
+            guard.busy_timeout(std::time::Duration::from_secs(5))?;
+            guard.execute_batch("BEGIN IMMEDIATE")?;
+            let in_flight = super::lease::live_leases_in(&guard)?;
+            if !in_flight.is_empty() {
+                return Err(JournalError::InFlightWouldBeLost(
+                    in_flight.iter().map(LeaseHolder::describe).collect(),
+                ));
+            }
+            Some(guard)
+        }
+        Some(Err(_)) | None => None,
+    };
 
     let staged = beside(target, ".restoring");
     remove_if_present(&staged)?;

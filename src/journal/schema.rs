@@ -10,7 +10,7 @@ use rusqlite::Connection;
 
 /// The migrations, in order. `MIGRATIONS[i]` takes the schema from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, META];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, META, PAYMENT];
 
 /// The schema version this build writes.
 pub fn current_version() -> u32 {
@@ -245,6 +245,32 @@ pub enum MigrationError {
         source: rusqlite::Error,
     },
 }
+
+/// A payment's own result and time (`journal::payment`), apart from the last
+/// answer of the order: `last_response_code` becomes `12000` after a status
+/// check, which a receipt must not print as the payment's result. Journals
+/// from before are filled from their recorded AUTHORIZATION and PURCHASE
+/// answers (the desk's own: their time is known).
+const PAYMENT: &str = r"
+ALTER TABLE orders ADD COLUMN payment_response_code TEXT;
+ALTER TABLE orders ADD COLUMN payment_response_message TEXT;
+ALTER TABLE orders ADD COLUMN payment_at_ms INTEGER;
+ALTER TABLE orders ADD COLUMN payment_at_source TEXT
+    CHECK (payment_at_source IN ('answer', 'feedback', 'import'));
+UPDATE orders SET
+    payment_response_code = p.response_code,
+    payment_response_message = p.response_message,
+    payment_at_ms = p.at_ms,
+    payment_at_source = 'answer'
+FROM (
+    SELECT order_id, response_code, response_message, at_ms, min(seq)
+    FROM entries
+    WHERE entry = 'result' AND command IN ('AUTHORIZATION', 'PURCHASE')
+        AND outcome IN ('succeeded', 'declined') AND response_code IS NOT NULL
+    GROUP BY order_id
+) AS p
+WHERE p.order_id = orders.id;
+";
 
 /// The schema version recorded in the database.
 pub fn version(connection: &Connection) -> rusqlite::Result<u32> {

@@ -19,9 +19,13 @@ use super::anchor::Anchor;
 use super::chain::{self, ChainReport, EntryFields};
 use super::files;
 use super::key::{ChainKey, KeyLookup, KeySource};
+use super::payment::PaymentResult;
 use super::schema::{self, MigrationError};
 use super::verify::{self, ChainHasher, Identity, VerifyReport};
-use crate::aps::OutcomeClass;
+pub use super::vocabulary::EntryKind;
+use super::vocabulary::{EntryOutcome, OpenState, OrderState};
+use crate::aps::Command;
+use crate::aps::client::Environment;
 
 /// Why a journal operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +68,11 @@ pub enum JournalError {
         "nothing was restored: the current journal {path} cannot be read ({why}), so its open operations cannot be named; restore with --force to move it aside unchanged (to <journal>.before-restore-<time>) and put the backup in its place"
     )]
     CurrentJournalUnreadable { path: PathBuf, why: String },
+    #[error(
+        "nothing was restored: an operation is in flight on this journal ({}); wait for it to finish (or stop that apsdesk), then restore",
+        .0.join("; ")
+    )]
+    InFlightWouldBeLost(Vec<String>),
 }
 
 /// An open operation named when a restore would replace it.
@@ -71,8 +80,8 @@ pub enum JournalError {
 pub struct OpenOperationSummary {
     pub operation_id: i64,
     pub merchant_reference: String,
-    pub command: String,
-    pub state: String,
+    pub command: Command,
+    pub state: OpenState,
 }
 
 impl std::fmt::Display for OpenOperationSummary {
@@ -92,26 +101,7 @@ pub type Result<T, E = JournalError> = std::result::Result<T, E>;
 pub struct Actor {
     pub operator: String,
     pub profile: String,
-    /// `sandbox`, `production` or `simulator`.
-    pub environment: String,
-}
-
-/// The kinds of journal entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryKind {
-    Request,
-    Result,
-    Resolution,
-}
-
-impl EntryKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntryKind::Request => "request",
-            EntryKind::Result => "result",
-            EntryKind::Resolution => "resolution",
-        }
-    }
+    pub environment: Environment,
 }
 
 /// An order as the journal knows it (a projection of what APS answered).
@@ -119,7 +109,7 @@ impl EntryKind {
 pub struct OrderRecord {
     pub id: i64,
     pub profile: String,
-    pub environment: String,
+    pub environment: Environment,
     pub merchant_reference: String,
     pub fort_id: Option<String>,
     pub kind: Option<String>,
@@ -131,7 +121,7 @@ pub struct OrderRecord {
     pub authorized_minor: i64,
     pub captured_minor: i64,
     pub refunded_minor: i64,
-    pub state: String,
+    pub state: OrderState,
     pub customer_email: Option<String>,
     pub customer_name: Option<String>,
     pub authorization_code: Option<String>,
@@ -143,6 +133,8 @@ pub struct OrderRecord {
     pub last_response_code: Option<String>,
     pub created_ms: i64,
     pub updated_ms: i64,
+    /// The payment's own answer and time (not the last status check's).
+    pub payment: PaymentResult,
 }
 
 /// The columns of `orders`, in [`OrderRecord`] order.
@@ -150,38 +142,81 @@ pub const ORDER_COLUMNS: &str = "id, profile, environment, merchant_reference, f
     payment_option, card_brand, masked_card, currency, amount_minor, authorized_minor, \
     captured_minor, refunded_minor, state, customer_email, customer_name, authorization_code, \
     knet_ref_number, third_party_transaction_number, payment_link_id, payment_link_url, \
-    payment_link_status, last_response_code, created_ms, updated_ms";
+    payment_link_status, last_response_code, created_ms, updated_ms, payment_response_code, \
+    payment_response_message, payment_at_ms, payment_at_source";
 
 impl OrderRecord {
+    /// Reads a row by column name.
     pub fn from_row(row: &Row<'_>) -> rusqlite::Result<OrderRecord> {
+        OrderRecord::read(row, &|name| row.as_ref().column_index(name))
+    }
+
+    /// Reads a row whose columns `at` finds by name (resolved once per
+    /// statement by [`OrderColumns`] when many rows are read: a name lookup
+    /// per field and row scans the column names each time).
+    pub fn read(
+        row: &Row<'_>,
+        at: &dyn Fn(&str) -> rusqlite::Result<usize>,
+    ) -> rusqlite::Result<OrderRecord> {
         Ok(OrderRecord {
-            id: row.get(0)?,
-            profile: row.get(1)?,
-            environment: row.get(2)?,
-            merchant_reference: row.get(3)?,
-            fort_id: row.get(4)?,
-            kind: row.get(5)?,
-            payment_option: row.get(6)?,
-            card_brand: row.get(7)?,
-            masked_card: row.get(8)?,
-            currency: row.get(9)?,
-            amount_minor: row.get(10)?,
-            authorized_minor: row.get(11)?,
-            captured_minor: row.get(12)?,
-            refunded_minor: row.get(13)?,
-            state: row.get(14)?,
-            customer_email: row.get(15)?,
-            customer_name: row.get(16)?,
-            authorization_code: row.get(17)?,
-            knet_ref_number: row.get(18)?,
-            third_party_transaction_number: row.get(19)?,
-            payment_link_id: row.get(20)?,
-            payment_link_url: row.get(21)?,
-            payment_link_status: row.get(22)?,
-            last_response_code: row.get(23)?,
-            created_ms: row.get(24)?,
-            updated_ms: row.get(25)?,
+            id: row.get(at("id")?)?,
+            profile: row.get(at("profile")?)?,
+            environment: row.get(at("environment")?)?,
+            merchant_reference: row.get(at("merchant_reference")?)?,
+            fort_id: row.get(at("fort_id")?)?,
+            kind: row.get(at("kind")?)?,
+            payment_option: row.get(at("payment_option")?)?,
+            card_brand: row.get(at("card_brand")?)?,
+            masked_card: row.get(at("masked_card")?)?,
+            currency: row.get(at("currency")?)?,
+            amount_minor: row.get(at("amount_minor")?)?,
+            authorized_minor: row.get(at("authorized_minor")?)?,
+            captured_minor: row.get(at("captured_minor")?)?,
+            refunded_minor: row.get(at("refunded_minor")?)?,
+            state: row.get(at("state")?)?,
+            customer_email: row.get(at("customer_email")?)?,
+            customer_name: row.get(at("customer_name")?)?,
+            authorization_code: row.get(at("authorization_code")?)?,
+            knet_ref_number: row.get(at("knet_ref_number")?)?,
+            third_party_transaction_number: row.get(at("third_party_transaction_number")?)?,
+            payment_link_id: row.get(at("payment_link_id")?)?,
+            payment_link_url: row.get(at("payment_link_url")?)?,
+            payment_link_status: row.get(at("payment_link_status")?)?,
+            last_response_code: row.get(at("last_response_code")?)?,
+            created_ms: row.get(at("created_ms")?)?,
+            updated_ms: row.get(at("updated_ms")?)?,
+            payment: PaymentResult {
+                response_code: row.get(at("payment_response_code")?)?,
+                response_message: row.get(at("payment_response_message")?)?,
+                time: PaymentResult::time_from_columns(
+                    row.get(at("payment_at_ms")?)?,
+                    row.get::<_, Option<String>>(at("payment_at_source")?)?
+                        .as_deref(),
+                ),
+            },
         })
+    }
+}
+
+/// Where each order column is in one statement's rows, found by name once.
+#[derive(Debug)]
+pub struct OrderColumns(std::collections::HashMap<&'static str, usize>);
+
+impl OrderColumns {
+    pub fn of(statement: &rusqlite::Statement<'_>) -> rusqlite::Result<OrderColumns> {
+        ORDER_COLUMNS
+            .split(',')
+            .map(str::trim)
+            .map(|name| Ok((name, statement.column_index(name)?)))
+            .collect::<rusqlite::Result<_>>()
+            .map(OrderColumns)
+    }
+
+    pub fn at(&self, name: &str) -> rusqlite::Result<usize> {
+        self.0
+            .get(name)
+            .copied()
+            .ok_or_else(|| rusqlite::Error::InvalidColumnName(name.to_owned()))
     }
 }
 
@@ -190,16 +225,16 @@ impl OrderRecord {
 pub struct EntryRecord {
     pub seq: i64,
     pub operation_id: i64,
-    pub entry: String,
+    pub entry: EntryKind,
     pub order_id: i64,
-    pub command: String,
+    pub command: Command,
     pub operator: String,
     pub profile: String,
-    pub environment: String,
+    pub environment: Environment,
     pub amount_minor: Option<i64>,
     pub currency: Option<String>,
     pub maintenance_reference: Option<String>,
-    pub outcome: Option<String>,
+    pub outcome: Option<EntryOutcome>,
     pub response_code: Option<String>,
     pub response_message: Option<String>,
     pub payload: String,
@@ -215,24 +250,24 @@ pub(super) const ENTRY_COLUMNS: &str = "seq, operation_id, entry, order_id, comm
 impl EntryRecord {
     pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<EntryRecord> {
         Ok(EntryRecord {
-            seq: row.get(0)?,
-            operation_id: row.get(1)?,
-            entry: row.get(2)?,
-            order_id: row.get(3)?,
-            command: row.get(4)?,
-            operator: row.get(5)?,
-            profile: row.get(6)?,
-            environment: row.get(7)?,
-            amount_minor: row.get(8)?,
-            currency: row.get(9)?,
-            maintenance_reference: row.get(10)?,
-            outcome: row.get(11)?,
-            response_code: row.get(12)?,
-            response_message: row.get(13)?,
-            payload: row.get(14)?,
-            at_ms: row.get(15)?,
-            prev_hash: row.get(16)?,
-            hash: row.get(17)?,
+            seq: row.get("seq")?,
+            operation_id: row.get("operation_id")?,
+            entry: row.get("entry")?,
+            order_id: row.get("order_id")?,
+            command: row.get("command")?,
+            operator: row.get("operator")?,
+            profile: row.get("profile")?,
+            environment: row.get("environment")?,
+            amount_minor: row.get("amount_minor")?,
+            currency: row.get("currency")?,
+            maintenance_reference: row.get("maintenance_reference")?,
+            outcome: row.get("outcome")?,
+            response_code: row.get("response_code")?,
+            response_message: row.get("response_message")?,
+            payload: row.get("payload")?,
+            at_ms: row.get("at_ms")?,
+            prev_hash: row.get("prev_hash")?,
+            hash: row.get("hash")?,
         })
     }
 
@@ -240,16 +275,16 @@ impl EntryRecord {
         EntryFields {
             seq: self.seq,
             operation_id: self.operation_id,
-            entry: &self.entry,
+            entry: self.entry.as_str(),
             order_id: self.order_id,
-            command: &self.command,
+            command: self.command.name(),
             operator: &self.operator,
             profile: &self.profile,
-            environment: &self.environment,
+            environment: self.environment.as_str(),
             amount_minor: self.amount_minor,
             currency: self.currency.as_deref(),
             maintenance_reference: self.maintenance_reference.as_deref(),
-            outcome: self.outcome.as_deref(),
+            outcome: self.outcome.map(EntryOutcome::as_str),
             response_code: self.response_code.as_deref(),
             response_message: self.response_message.as_deref(),
             payload: &self.payload,
@@ -264,7 +299,7 @@ pub struct NewEntry<'a> {
     pub amount_minor: Option<i64>,
     pub currency: Option<&'a str>,
     pub maintenance_reference: Option<&'a str>,
-    pub outcome: Option<&'a str>,
+    pub outcome: Option<EntryOutcome>,
     pub response_code: Option<&'a str>,
     pub response_message: Option<&'a str>,
     pub payload: &'a str,
@@ -275,8 +310,7 @@ pub struct NewEntry<'a> {
 pub struct OpenOperation {
     pub operation_id: i64,
     pub order_id: i64,
-    /// `pending`, `uncertain` or `untrusted`.
-    pub state: String,
+    pub state: OpenState,
     pub request: EntryRecord,
 }
 
@@ -778,7 +812,7 @@ impl Journal {
         kind: EntryKind,
         operation_id: Option<i64>,
         order_id: i64,
-        command: &str,
+        command: Command,
         entry: &NewEntry<'_>,
     ) -> Result<i64> {
         if contains_card_number(entry.payload) {
@@ -801,14 +835,14 @@ impl Journal {
             operation_id,
             entry: kind.as_str(),
             order_id,
-            command,
+            command: command.name(),
             operator: &actor.operator,
             profile: &actor.profile,
-            environment: &actor.environment,
+            environment: actor.environment.as_str(),
             amount_minor: entry.amount_minor,
             currency: entry.currency,
             maintenance_reference: entry.maintenance_reference,
-            outcome: entry.outcome,
+            outcome: entry.outcome.map(EntryOutcome::as_str),
             response_code: entry.response_code,
             response_message: entry.response_message,
             payload: entry.payload,
@@ -827,7 +861,7 @@ impl Journal {
         &mut self,
         actor: &Actor,
         order_id: i64,
-        command: &str,
+        command: Command,
         blocks_order: bool,
         entry: &NewEntry<'_>,
     ) -> Result<i64> {
@@ -843,7 +877,7 @@ impl Journal {
         &mut self,
         actor: &Actor,
         order_id: i64,
-        command: &str,
+        command: Command,
         entry: &NewEntry<'_>,
         lease_owner: &str,
     ) -> Result<i64> {
@@ -854,7 +888,7 @@ impl Journal {
         &mut self,
         actor: &Actor,
         order_id: i64,
-        command: &str,
+        command: Command,
         blocks_order: bool,
         entry: &NewEntry<'_>,
         lease_owner: Option<&str>,
@@ -913,20 +947,23 @@ impl Journal {
             EntryKind::Result,
             Some(operation_id),
             request.order_id,
-            &request.command,
+            request.command,
             entry,
         )?;
-        match entry.outcome {
-            Some(outcome)
-                if outcome == OutcomeClass::Uncertain.as_str()
-                    || outcome == OutcomeClass::Untrusted.as_str() =>
-            {
+        match entry.outcome.and_then(EntryOutcome::keeps_open) {
+            Some(state) => {
+                // Usually it is open and only changes state. If someone settled
+                // it meanwhile (its sender was stopped, not dead), an answer
+                // that proves nothing reopens it: the conclusion is in doubt.
+                let blocks = request.command.moves_money();
                 transaction.execute(
-                    "UPDATE open_operations SET state = ?2 WHERE operation_id = ?1",
-                    params![operation_id, outcome],
+                    "INSERT INTO open_operations (operation_id, order_id, state)
+                     SELECT ?1, ?2, ?3 WHERE ?4
+                     ON CONFLICT (operation_id) DO UPDATE SET state = excluded.state",
+                    params![operation_id, request.order_id, state, blocks],
                 )?;
             }
-            _ => {
+            None => {
                 transaction.execute(
                     "DELETE FROM open_operations WHERE operation_id = ?1",
                     [operation_id],
@@ -946,27 +983,7 @@ impl Journal {
         operation_id: i64,
         entry: &NewEntry<'_>,
     ) -> Result<()> {
-        let request = self.request_entry(operation_id)?;
-        let transaction = self
-            .connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Journal::append(
-            &transaction,
-            (&self.hasher, &self.identity, self.key_problem.as_deref()),
-            actor,
-            EntryKind::Resolution,
-            Some(operation_id),
-            request.order_id,
-            &request.command,
-            entry,
-        )?;
-        transaction.execute(
-            "DELETE FROM open_operations WHERE operation_id = ?1",
-            [operation_id],
-        )?;
-        transaction.commit()?;
-        self.anchor_after_commit();
-        Ok(())
+        self.append_resolution(actor, operation_id, entry, true)
     }
 
     /// Records that an attempt to settle an open operation concluded nothing
@@ -976,6 +993,16 @@ impl Journal {
         actor: &Actor,
         operation_id: i64,
         entry: &NewEntry<'_>,
+    ) -> Result<()> {
+        self.append_resolution(actor, operation_id, entry, false)
+    }
+
+    fn append_resolution(
+        &mut self,
+        actor: &Actor,
+        operation_id: i64,
+        entry: &NewEntry<'_>,
+        closes: bool,
     ) -> Result<()> {
         let request = self.request_entry(operation_id)?;
         let transaction = self
@@ -988,9 +1015,15 @@ impl Journal {
             EntryKind::Resolution,
             Some(operation_id),
             request.order_id,
-            &request.command,
+            request.command,
             entry,
         )?;
+        if closes {
+            transaction.execute(
+                "DELETE FROM open_operations WHERE operation_id = ?1",
+                [operation_id],
+            )?;
+        }
         transaction.commit()?;
         self.anchor_after_commit();
         Ok(())
@@ -1047,12 +1080,19 @@ impl Journal {
             "SELECT o.operation_id, o.order_id, o.state FROM open_operations o {condition} ORDER BY o.operation_id"
         );
         let mut statement = self.connection.prepare_cached(&sql)?;
-        let rows: Vec<(i64, i64, String)> = match value {
+        let read = |row: &Row<'_>| -> rusqlite::Result<(i64, i64, OpenState)> {
+            Ok((
+                row.get("operation_id")?,
+                row.get("order_id")?,
+                row.get("state")?,
+            ))
+        };
+        let rows: Vec<(i64, i64, OpenState)> = match value {
             Some(value) => statement
-                .query_map([value], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .query_map([value], read)?
                 .collect::<rusqlite::Result<_>>()?,
             None => statement
-                .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+                .query_map([], read)?
                 .collect::<rusqlite::Result<_>>()?,
         };
         rows.into_iter()
@@ -1089,13 +1129,16 @@ impl Journal {
         };
         change(&mut order);
         order.updated_ms = now_ms();
+        let (payment_at_ms, payment_at_source) = order.payment.time_columns();
         self.connection.execute(
             "UPDATE orders SET fort_id = ?2, kind = ?3, payment_option = ?4, card_brand = ?5,
                 masked_card = ?6, currency = ?7, amount_minor = ?8, authorized_minor = ?9,
                 captured_minor = ?10, refunded_minor = ?11, state = ?12, customer_email = ?13,
                 customer_name = ?14, authorization_code = ?15, knet_ref_number = ?16,
                 third_party_transaction_number = ?17, payment_link_id = ?18, payment_link_url = ?19,
-                payment_link_status = ?20, last_response_code = ?21, updated_ms = ?22
+                payment_link_status = ?20, last_response_code = ?21, updated_ms = ?22,
+                payment_response_code = ?23, payment_response_message = ?24, payment_at_ms = ?25,
+                payment_at_source = ?26
              WHERE id = ?1",
             params![
                 order.id,
@@ -1120,6 +1163,10 @@ impl Journal {
                 order.payment_link_status,
                 order.last_response_code,
                 order.updated_ms,
+                order.payment.response_code,
+                order.payment.response_message,
+                payment_at_ms,
+                payment_at_source,
             ],
         )?;
         Ok(())
@@ -1179,6 +1226,25 @@ impl Journal {
             let _ = std::fs::remove_file(Anchor::path_for(destination));
         }
         copied
+    }
+
+    /// Writes the chain's head as it is now beside an export (`FILE.anchor`):
+    /// whoever keeps the export can later show that the journal had reached
+    /// that entry, and `journal verify` of a journal cut below it says so when
+    /// given this anchor. A trailing row in the CSV itself would break strict
+    /// CSV readers, hence the file beside it.
+    pub fn anchor_export(&self, export: &Path) -> Result<PathBuf> {
+        let (entries, last_hash) = chain_head(&self.connection)?;
+        let anchor = Anchor::new(
+            &self.identity.journal_id,
+            entries,
+            &last_hash,
+            self.identity.keyed_from_seq,
+            self.hasher.key.as_ref(),
+        );
+        let path = Anchor::path_for(export);
+        anchor.write(&path)?;
+        Ok(path)
     }
 
     /// Anchors a fresh backup: inside it and beside it.

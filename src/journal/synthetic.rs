@@ -9,10 +9,13 @@
 //! entry, chained like any other. Nothing here is a real card or a real
 //! person: card numbers are masked test numbers.
 
+use super::vocabulary::OrderState;
+use crate::aps::client::Environment;
 use rusqlite::params;
 use serde_json::json;
 
 use super::chain::EntryFields;
+use super::payment::TimeSource;
 use super::store::{Journal, Result, chain_head, insert_entry};
 use crate::dice::Dice;
 
@@ -123,7 +126,7 @@ const LOCAL_STORIES: &[Story] = &[
 pub struct SeedSpec {
     pub orders: u64,
     pub profile: String,
-    pub environment: String,
+    pub environment: Environment,
     /// The newest order's creation time; the others spread over a year before.
     pub now_ms: i64,
 }
@@ -195,7 +198,7 @@ pub fn seed(
                     command: operation.command,
                     operator: actor_operator,
                     profile: &spec.profile,
-                    environment: &spec.environment,
+                    environment: spec.environment.as_str(),
                     amount_minor: operation.amount,
                     currency: Some(order.currency),
                     maintenance_reference: operation.maintenance_reference.as_deref(),
@@ -226,7 +229,7 @@ pub fn seed(
                     command: operation.command,
                     operator: actor_operator,
                     profile: &spec.profile,
-                    environment: &spec.environment,
+                    environment: spec.environment.as_str(),
                     amount_minor: None,
                     currency: None,
                     maintenance_reference: None,
@@ -239,6 +242,24 @@ pub fn seed(
                 let result_hash = hash(&prev_hash, &result)?;
                 insert_entry(&transaction, &result, &prev_hash, &result_hash)?;
                 prev_hash = result_hash;
+                if matches!(operation.command, "AUTHORIZATION" | "PURCHASE") {
+                    // The payment's own answer, kept as the desk keeps it
+                    // (`projection::record_payment`): its time is known.
+                    transaction
+                        .prepare_cached(
+                            "UPDATE orders SET payment_response_code = ?2,
+                                payment_response_message = ?3, payment_at_ms = ?4,
+                                payment_at_source = ?5
+                             WHERE id = ?1",
+                        )?
+                        .execute(params![
+                            order_id,
+                            code,
+                            message_text(operation.message),
+                            at_ms,
+                            TimeSource::Answer.as_str(),
+                        ])?;
+                }
                 at_ms += i64::try_from(dice.below(3 * 24 * 3600 * 1000)).unwrap_or(0);
                 report.operations += 1;
             }
@@ -272,7 +293,7 @@ struct SyntheticOrder {
     authorized: i64,
     captured: i64,
     refunded: i64,
-    state: &'static str,
+    state: OrderState,
     customer_name: String,
     customer_email: String,
     authorization_code: Option<String>,
@@ -295,8 +316,16 @@ impl SyntheticOrder {
             (option, Some(brand), Some(masked), currency, exponent)
         };
         let unit = 10_i64.pow(exponent);
+        // VISA in a 3-decimal currency takes amounts ending in 0 (the guide):
+        // every amount of such an order is a multiple of `step`.
+        let step = if option == "VISA" && exponent == 3 {
+            10
+        } else {
+            1
+        };
         let amount = (1 + i64::try_from(dice.below(2_000)).unwrap_or(0)) * unit
-            + i64::try_from(dice.below(u64::try_from(unit).unwrap_or(1))).unwrap_or(0);
+            + i64::try_from(dice.below(u64::try_from(unit).unwrap_or(1))).unwrap_or(0) / step
+                * step;
         let story = if local {
             *dice.pick(LOCAL_STORIES)
         } else {
@@ -308,7 +337,7 @@ impl SyntheticOrder {
         let customer_email = format!("customer{}@example.com", dice.below(200_000));
         let created_ms = spec.now_ms
             - i64::try_from(dice.below(u64::try_from(year_ms).unwrap_or(1))).unwrap_or(0);
-        let partial = amount / 2 + 1;
+        let partial = (amount / 2 + step) / step * step;
         let approved = |command, amount, status| Operation {
             command,
             amount,
@@ -334,7 +363,7 @@ impl SyntheticOrder {
                 amount,
                 0,
                 0,
-                "authorized",
+                OrderState::Authorized,
             ),
             Story::Captured => (
                 "authorization",
@@ -342,7 +371,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 0,
-                "captured",
+                OrderState::Captured,
             ),
             Story::PartlyCaptured => (
                 "authorization",
@@ -350,7 +379,7 @@ impl SyntheticOrder {
                 amount,
                 partial,
                 0,
-                "partially_captured",
+                OrderState::PartiallyCaptured,
             ),
             Story::Voided => (
                 "authorization",
@@ -358,7 +387,7 @@ impl SyntheticOrder {
                 amount,
                 0,
                 0,
-                "voided",
+                OrderState::Voided,
             ),
             Story::PartlyRefunded => (
                 "authorization",
@@ -366,7 +395,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 partial,
-                "partially_refunded",
+                OrderState::PartiallyRefunded,
             ),
             Story::Refunded => (
                 "authorization",
@@ -374,7 +403,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 amount,
-                "refunded",
+                OrderState::Refunded,
             ),
             Story::Declined => {
                 let command = if local { "PURCHASE" } else { "AUTHORIZATION" };
@@ -386,7 +415,14 @@ impl SyntheticOrder {
                     message: "666",
                     maintenance_reference: None,
                 };
-                ("declined", vec![declined, check], 0, 0, 0, "declined")
+                (
+                    "declined",
+                    vec![declined, check],
+                    0,
+                    0,
+                    0,
+                    OrderState::Declined,
+                )
             }
             Story::Purchased => (
                 "purchase",
@@ -394,7 +430,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 0,
-                "captured",
+                OrderState::Captured,
             ),
             Story::PurchasedRefunded => (
                 "purchase",
@@ -402,7 +438,7 @@ impl SyntheticOrder {
                 amount,
                 amount,
                 partial,
-                "partially_refunded",
+                OrderState::PartiallyRefunded,
             ),
         };
         // Operators re-check about four orders in ten (a customer calls, a
@@ -493,7 +529,8 @@ impl SyntheticOrder {
         if let Some(reference) = &operation.maintenance_reference {
             request["maintenance_reference"] = json!(reference);
         }
-        json!({ "request": request.to_string() }).to_string()
+        // The request entry's payload (`payload::RequestPayload`): parameters as an object.
+        json!({ "request": request }).to_string()
     }
 
     fn result_payload(&self, operation: &Operation, code: &str) -> String {
@@ -520,6 +557,7 @@ impl SyntheticOrder {
             response["refunded_amount"] = json!(self.refunded.to_string());
             response["transaction_status"] = json!(transaction_status);
         }
-        json!({ "http_status": 200, "attempts": 1, "response": response.to_string() }).to_string()
+        // The result entry's payload (`payload::ResultPayload`).
+        json!({ "http_status": 200, "attempts": 1, "response": response }).to_string()
     }
 }

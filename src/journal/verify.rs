@@ -20,8 +20,10 @@ use rusqlite::{Connection, OptionalExtension};
 use super::anchor::Anchor;
 use super::chain::{self, GENESIS};
 use super::key::ChainKey;
+use super::payment::PaymentResult;
 use super::projection;
 use super::store::{ENTRY_COLUMNS, EntryRecord, ORDER_COLUMNS, OrderRecord};
+use super::vocabulary::{EntryKind, EntryOutcome, OpenState, OrderState};
 use crate::aps::params::Params;
 use crate::aps::{Command, OutcomeClass};
 
@@ -362,9 +364,12 @@ struct Replay {
     recorded: Option<OrderRecord>,
     rebuilt: Option<OrderRecord>,
     /// Each money-moving operation's state by the entries (`None`: closed).
-    operations: BTreeMap<i64, Option<&'static str>>,
+    operations: BTreeMap<i64, Option<OpenState>>,
     /// Each operation's command and amount, from its request.
-    requests: HashMap<i64, (Option<Command>, Option<i64>)>,
+    requests: HashMap<i64, (Command, Option<i64>)>,
+    /// The last money entry's sequence number (any kind): a read answered
+    /// after it was asked before it, and is stale (`projection::read_is_stale`).
+    last_money_entry: i64,
 }
 
 impl Replay {
@@ -379,53 +384,50 @@ impl Replay {
             recorded,
             operations: BTreeMap::new(),
             requests: HashMap::new(),
+            last_money_entry: 0,
         })
     }
 
     fn apply(&mut self, entry: &EntryRecord) {
-        let command = Command::ALL
-            .into_iter()
-            .find(|command| command.name() == entry.command);
-        match entry.entry.as_str() {
-            "request" => {
+        let command = entry.command;
+        let money_before = self.last_money_entry;
+        if command.moves_money() {
+            self.last_money_entry = entry.seq;
+        }
+        match entry.entry {
+            EntryKind::Request => {
                 self.requests
                     .insert(entry.operation_id, (command, entry.amount_minor));
-                if command.is_some_and(Command::moves_money) {
-                    self.operations.insert(entry.operation_id, Some("pending"));
+                if command.moves_money() {
+                    self.operations
+                        .insert(entry.operation_id, Some(OpenState::Pending));
                 }
             }
-            "result" => {
-                let outcome = entry.outcome.as_deref().unwrap_or_default();
+            EntryKind::Result => {
                 if let Some(state) = self.operations.get_mut(&entry.operation_id) {
                     // An uncertain or untrusted answer keeps the operation
                     // open; any other (`not_sent` included) closes it.
-                    *state = match outcome {
-                        "uncertain" => Some("uncertain"),
-                        "untrusted" => Some("untrusted"),
-                        _ => None,
-                    };
+                    *state = entry.outcome.and_then(EntryOutcome::keeps_open);
                 }
                 // Only succeeded answers move money or state (`projection::apply`).
-                if outcome == OutcomeClass::Succeeded.as_str()
+                if entry.outcome == Some(EntryOutcome::Succeeded)
                     && let Some(order) = self.rebuilt.as_mut()
-                    && let Some((Some(command), amount)) = self.requests.get(&entry.operation_id)
+                    && let Some((command, amount)) = self.requests.get(&entry.operation_id)
+                    && !projection::read_is_stale(*command, entry.operation_id, money_before)
                     && let Some(response) = response_params(&entry.payload)
                 {
                     projection::apply(order, *command, OutcomeClass::Succeeded, &response, *amount);
                 }
             }
-            "resolution" => {
+            EntryKind::Resolution => {
                 // Only a conclusion settles an operation; `unresolved` keeps it open.
-                if matches!(entry.outcome.as_deref(), Some("applied" | "not_applied"))
-                    && let Some(state) = self.operations.get_mut(&entry.operation_id)
+                if matches!(
+                    entry.outcome,
+                    Some(EntryOutcome::Applied | EntryOutcome::NotApplied)
+                ) && let Some(state) = self.operations.get_mut(&entry.operation_id)
                 {
                     *state = None;
                 }
-            }
-            other => {
-                // The schema's CHECK admits no other kind; one here was
-                // written around it, and the chain reports that entry.
-                tracing::warn!("entry {} has an unknown kind {other}", entry.seq);
             }
         }
     }
@@ -470,12 +472,16 @@ impl Replay {
             recorded.refunded_minor.to_string(),
             rebuilt.refunded_minor.to_string(),
         );
-        differs("state", recorded.state.clone(), rebuilt.state.clone());
+        differs(
+            "state",
+            recorded.state.to_string(),
+            rebuilt.state.to_string(),
+        );
 
         let mut statement = connection.prepare_cached(
             "SELECT operation_id, state FROM open_operations WHERE order_id = ?1",
         )?;
-        let recorded_open: BTreeMap<i64, String> = statement
+        let recorded_open: BTreeMap<i64, OpenState> = statement
             .query_map([self.order_id], |row| Ok((row.get(0)?, row.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
         for (operation_id, state) in &self.operations {
@@ -485,14 +491,14 @@ impl Replay {
                     operation_id: *operation_id,
                     order_id: self.order_id,
                     merchant_reference: reference.clone(),
-                    state: (*state).to_owned(),
+                    state: state.to_string(),
                 }),
                 Some(recorded) if recorded != state => {
                     findings.push(Finding::OpenOperationState {
                         operation_id: *operation_id,
                         merchant_reference: reference.clone(),
-                        recorded: recorded.clone(),
-                        rebuilt: (*state).to_owned(),
+                        recorded: recorded.to_string(),
+                        rebuilt: state.to_string(),
                     });
                 }
                 Some(_) => {}
@@ -563,7 +569,7 @@ fn blank(recorded: &OrderRecord) -> OrderRecord {
     OrderRecord {
         id: recorded.id,
         profile: recorded.profile.clone(),
-        environment: recorded.environment.clone(),
+        environment: recorded.environment,
         merchant_reference: recorded.merchant_reference.clone(),
         fort_id: None,
         kind: None,
@@ -575,7 +581,7 @@ fn blank(recorded: &OrderRecord) -> OrderRecord {
         authorized_minor: 0,
         captured_minor: 0,
         refunded_minor: 0,
-        state: "unknown".to_owned(),
+        state: OrderState::Unknown,
         customer_email: None,
         customer_name: None,
         authorization_code: None,
@@ -587,18 +593,16 @@ fn blank(recorded: &OrderRecord) -> OrderRecord {
         last_response_code: None,
         created_ms: recorded.created_ms,
         updated_ms: recorded.updated_ms,
+        payment: PaymentResult::default(),
     }
 }
 
 /// The response parameters a result entry recorded (a JSON object, or a
 /// JSON string holding one).
 fn response_params(payload: &str) -> Option<Params> {
-    let payload: serde_json::Value = serde_json::from_str(payload).ok()?;
-    match payload.get("response")? {
-        serde_json::Value::String(text) => Params::from_json(text).ok(),
-        object @ serde_json::Value::Object(_) => Params::from_json(&object.to_string()).ok(),
-        _ => None,
-    }
+    super::payload::read::<super::payload::ResultPayload>(payload)
+        .response?
+        .params()
 }
 
 /// Everything: the chain, the anchor and the derived state.

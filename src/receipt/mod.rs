@@ -12,15 +12,23 @@
 //! KNET requires every receipt of a KNET payment to show `knet_ref_number`,
 //! `third_party_transaction_number`, the amount and the transaction date;
 //! BENEFIT and OmanNet receipts show the third-party transaction number.
+//!
+//! A payment receipt prints the payment's own result (the journal's
+//! [`PaymentResult`](crate::journal::payment::PaymentResult)), never the
+//! answer of a later status check, and its transaction time only when a
+//! source knew it. Otherwise it says "recorded at" with the time the journal
+//! first saw the order, and a KNET receipt says the transaction date is not
+//! known rather than printing a wrong one.
 
 pub mod batch;
 pub mod pdf;
 
 use std::path::PathBuf;
 
-use crate::aps::{Language, codes};
+use crate::aps::{Command, Language, codes};
 use crate::journal::export::format_amount;
 use crate::journal::store::{EntryRecord, OrderRecord};
+use crate::journal::vocabulary::EntryKind;
 use crate::profiles::ReceiptDetails;
 
 pub use batch::SaveTarget;
@@ -46,13 +54,25 @@ impl ReceiptKind {
     }
 }
 
+/// The receipt's time, and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReceiptTime {
+    /// When the transaction happened: the payment's known time, or the
+    /// answer to the desk's own operation.
+    Transaction(String),
+    /// Only when the journal first recorded the order: the transaction time
+    /// is not known, and this must not be printed as if it were.
+    Recorded(String),
+}
+
 /// Everything a receipt shows, already formatted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Receipt {
     pub kind: ReceiptKind,
     pub merchant: ReceiptDetails,
-    /// Date and time in the merchant's time zone (`2026-11-23 09:41 +03`).
-    pub when: String,
+    /// Date and time in the merchant's time zone (`2026-11-23 09:41
+    /// Asia/Kuwait`), and whether it is the transaction's.
+    pub when: ReceiptTime,
     pub merchant_reference: String,
     pub fort_id: Option<String>,
     pub payment_option: Option<String>,
@@ -106,11 +126,12 @@ pub fn format_when(ms: i64, time_zone: &str) -> String {
 /// Installments, when the recorded answer carried them.
 fn installments_of(entries: &[&EntryRecord]) -> Option<String> {
     entries.iter().find_map(|entry| {
-        let payload: serde_json::Value = serde_json::from_str(&entry.payload).ok()?;
-        let response: serde_json::Value =
-            serde_json::from_str(payload["response"].as_str()?).ok()?;
-        let count = response["number_of_installments"].as_str()?;
-        let plan = response["plan_code"].as_str().unwrap_or_default();
+        let response =
+            crate::journal::payload::read::<crate::journal::payload::ResultPayload>(&entry.payload)
+                .response?
+                .params()?;
+        let count = response.non_empty("number_of_installments")?;
+        let plan = response.non_empty("plan_code").unwrap_or_default();
         Some(if plan.is_empty() {
             count.to_owned()
         } else {
@@ -128,19 +149,70 @@ impl Receipt {
         merchant: &ReceiptDetails,
     ) -> Receipt {
         let currency = order.currency.as_deref();
-        let request =
-            operation.and_then(|entries| entries.iter().find(|entry| entry.entry == "request"));
-        let result = operation
-            .and_then(|entries| entries.iter().rev().find(|entry| entry.entry != "request"));
-        let kind = match request.map(|entry| entry.command.as_str()) {
-            Some("CAPTURE") => ReceiptKind::Capture,
-            Some("REFUND") => ReceiptKind::Refund,
-            Some("VOID_AUTHORIZATION") => ReceiptKind::Void,
-            _ => ReceiptKind::Payment,
+        let request = operation.and_then(|entries| {
+            entries
+                .iter()
+                .find(|entry| entry.entry == EntryKind::Request)
+        });
+        let result = operation.and_then(|entries| {
+            entries
+                .iter()
+                .rev()
+                .find(|entry| entry.entry != EntryKind::Request)
+        });
+        let command = request.map(|entry| entry.command);
+        let kind = match command {
+            Some(Command::Capture) => ReceiptKind::Capture,
+            Some(Command::Refund) => ReceiptKind::Refund,
+            Some(Command::VoidAuthorization) => ReceiptKind::Void,
+            Some(
+                Command::Authorization
+                | Command::Purchase
+                | Command::CheckStatus
+                | Command::UpdateToken
+                | Command::PaymentLink
+                | Command::CheckPaymentLinkStatus
+                | Command::GetInstallmentsPlans,
+            )
+            | None => ReceiptKind::Payment,
         };
-        let when_ms = result
-            .or(request)
-            .map_or(order.created_ms, |entry| entry.at_ms);
+        // The operation's own answer speaks for the receipt when the
+        // operation is what the receipt is about: a capture, refund or void,
+        // or the payment itself. A status check's answer never does: its
+        // `12000` is the look-up's success, not the payment's.
+        let own_answer = match command {
+            Some(
+                Command::Capture
+                | Command::Refund
+                | Command::VoidAuthorization
+                | Command::Authorization
+                | Command::Purchase,
+            ) => result.or(request),
+            Some(
+                Command::CheckStatus
+                | Command::UpdateToken
+                | Command::PaymentLink
+                | Command::CheckPaymentLinkStatus
+                | Command::GetInstallmentsPlans,
+            )
+            | None => None,
+        };
+        let tz = merchant.time_zone.as_str();
+        let (when, response_code, response_message) = match own_answer {
+            Some(entry) => (
+                ReceiptTime::Transaction(format_when(entry.at_ms, tz)),
+                entry.response_code.clone(),
+                entry.response_message.clone(),
+            ),
+            None => (
+                match order.payment.time {
+                    Some(time) => ReceiptTime::Transaction(format_when(time.at_ms, tz)),
+                    None => ReceiptTime::Recorded(format_when(order.created_ms, tz)),
+                },
+                order.payment.response_code.clone(),
+                order.payment.response_message.clone(),
+            ),
+        };
         let (operation_amount, remaining) =
             match (kind, request.and_then(|entry| entry.amount_minor)) {
                 (ReceiptKind::Capture, Some(amount)) => (
@@ -157,19 +229,18 @@ impl Receipt {
                         currency,
                     )),
                 ),
-                _ => (None, None),
+                // A payment or a void moves no amount of its own; an
+                // operation without a recorded amount has none to print.
+                (ReceiptKind::Payment | ReceiptKind::Void, _)
+                | (ReceiptKind::Capture | ReceiptKind::Refund, None) => (None, None),
             };
-        let response_code = result
-            .and_then(|entry| entry.response_code.clone())
-            .or_else(|| order.last_response_code.clone());
-        let response_message = result.and_then(|entry| entry.response_message.clone());
         let entries: Vec<&EntryRecord> = operation
             .map(|entries| entries.iter().collect())
             .unwrap_or_default();
         Receipt {
             kind,
             merchant: merchant.clone(),
-            when: format_when(when_ms, &merchant.time_zone),
+            when,
             merchant_reference: order.merchant_reference.clone(),
             fort_id: order.fort_id.clone(),
             payment_option: order.payment_option.clone(),
@@ -231,11 +302,37 @@ impl Receipt {
                 });
             }
         };
-        push(
-            l("Date and time", "التاريخ والوقت"),
-            Some(self.when.clone()),
-            false,
-        );
+        match &self.when {
+            ReceiptTime::Transaction(when) => {
+                push(
+                    l("Transaction date", "تاريخ المعاملة"),
+                    Some(when.clone()),
+                    false,
+                );
+            }
+            ReceiptTime::Recorded(when) => {
+                if self.is_knet() {
+                    // KNET makes the transaction date mandatory: say it is
+                    // missing rather than print another time in its place.
+                    push(
+                        l("Transaction date", "تاريخ المعاملة"),
+                        Some(
+                            l(
+                                "not known: no transaction feedback from APS yet",
+                                "غير معروف: لم يصل إشعار المعاملة من APS بعد",
+                            )
+                            .to_owned(),
+                        ),
+                        false,
+                    );
+                }
+                push(
+                    l("Recorded at", "تاريخ التسجيل في السجل"),
+                    Some(when.clone()),
+                    false,
+                );
+            }
+        }
         push(
             l("Merchant reference", "المرجع التجاري"),
             Some(self.merchant_reference.clone()),

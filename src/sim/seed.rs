@@ -84,7 +84,14 @@ pub fn seed_demo(state: &mut SimState, now: Timestamp) {
         };
         let unit = 10u64.pow(u32::from(currency.exponent()));
         // Between 1 and 500 major units, with a fractional part.
-        let amount = (1 + sequence.below(500)) * unit + sequence.below(unit.max(1));
+        // VISA in a 3-decimal currency takes amounts ending in 0 (the guide):
+        // every amount of such an order is a multiple of `step`.
+        let step = if option == "VISA" && currency.exponent() == 3 {
+            10
+        } else {
+            1
+        };
+        let amount = (1 + sequence.below(500)) * unit + sequence.below(unit.max(1)) / step * step;
         let story = if local {
             if sequence.below(5) == 0 {
                 Story::PartlyRefunded
@@ -104,7 +111,15 @@ pub fn seed_demo(state: &mut SimState, now: Timestamp) {
                 Story::Purchased,
             ])
         };
-        let minutes = i64::try_from(sequence.below(60 * 24 * 60)).unwrap_or(0);
+        // Authorizations still awaiting capture are spread across the
+        // guide's 5-7 day capture window (a few just past it); the rest of
+        // the history across two months.
+        let span_minutes = if matches!(story, Story::AwaitingCapture) {
+            8 * 24 * 60
+        } else {
+            60 * 24 * 60
+        };
+        let minutes = i64::try_from(sequence.below(span_minutes)).unwrap_or(0);
         let created_at = now
             .checked_sub(SignedDuration::from_mins(minutes + 30))
             .unwrap_or(now);
@@ -158,8 +173,9 @@ pub fn seed_demo(state: &mut SimState, now: Timestamp) {
         match story {
             Story::AwaitingCapture | Story::Purchased => {}
             Story::PartlyCaptured => {
-                order.captured = amount / 2;
-                apply(&mut order, Command::Capture, Some(amount / 2));
+                let half = amount / 2 / step * step;
+                order.captured = half;
+                apply(&mut order, Command::Capture, Some(half));
             }
             Story::Captured => {
                 order.captured = amount;
@@ -177,7 +193,7 @@ pub fn seed_demo(state: &mut SimState, now: Timestamp) {
                 let refund = if matches!(story, Story::Refunded) {
                     amount
                 } else {
-                    amount / 3
+                    amount / 3 / step * step
                 };
                 order.refunded = refund;
                 apply(&mut order, Command::Refund, Some(refund));
@@ -242,9 +258,29 @@ mod tests {
                 .iter()
                 .any(|o| o.refunded > 0 && o.refunded < o.captured)
         );
+        // Authorizations awaiting capture spread across the capture window:
+        // fresh ones, ones in their last two days, and a few past it.
+        let ages: Vec<i64> = orders
+            .iter()
+            .filter(|o| o.kind == Command::Authorization && o.captured == 0 && !o.voided)
+            .map(|o| now.duration_since(o.created_at).as_hours())
+            .collect();
+        assert!(ages.iter().all(|hours| *hours <= 8 * 24), "{ages:?}");
+        assert!(ages.iter().any(|hours| *hours < 2 * 24), "{ages:?}");
+        assert!(
+            ages.iter().any(|hours| (5 * 24..7 * 24).contains(hours)),
+            "{ages:?}"
+        );
+        assert!(ages.iter().any(|hours| *hours > 7 * 24), "{ages:?}");
         for order in &orders {
             assert!(order.captured <= order.authorized && order.refunded <= order.captured);
             assert!(!(order.voided && order.captured > 0));
+            if order.payment_option == "VISA" && order.currency.exponent() == 3 {
+                // The guide's VISA rule, for every amount the demo shows.
+                for amount in [order.amount, order.captured, order.refunded] {
+                    assert_eq!(amount % 10, 0, "{}: {amount}", order.merchant_reference);
+                }
+            }
             if order.payment_option == "KNET" {
                 assert!(
                     order.knet_ref_number.is_some()

@@ -12,6 +12,14 @@
 //! repeats the `maintenance_reference` of an applied refund answers the first
 //! refund's response again without moving money; refunds of local-method
 //! purchases (KNET...) are allowed, since refusing them is a plugin's policy.
+//! The guide's error table decides two answers: a refund beyond the captured
+//! amount is `00048` and an operation the payment option does not allow
+//! (capturing or voiding a purchase, authorizing by a local method) `00049`.
+//! Its VISA note decides another: in a 3-decimal currency (KWD, BHD, OMR,
+//! JOD...) a VISA amount whose last decimal is not 0 is refused as `00005`
+//! (invalid amount), for payments, links, captures and refunds alike. A
+//! capture more than 7 days after the authorization (the guide's "within 5-7
+//! days") answers `05034`, operation not allowed: APS names no code for it.
 
 use std::collections::HashMap;
 
@@ -60,6 +68,10 @@ pub const LOCAL_METHODS: &[(&str, &str)] = &[
     ("MADA", "SAR"),
     ("STCPAY", "SAR"),
 ];
+
+/// How long an authorization can be captured: the guide's "within 5-7 days
+/// of authorization", at its longest.
+pub const CAPTURE_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
 
 /// One entry of an order's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -382,28 +394,17 @@ impl SimState {
             local_method
         {
             if command == Command::Authorization {
-                return Err(Answer::new(failure, "049"));
+                // The guide's error table: 00049, "use PURCHASE for local
+                // payment methods".
+                return Err(Answer::new("00", "049"));
             }
             if money.currency().code() != *currency {
                 return Err(Answer::new(failure, "013"));
             }
             let mut extra = Params::new();
-            let number = self.next_number();
-            if *method == "KNET" {
-                extra.push(
-                    "knet_ref_number",
-                    format!("{:012}", 600_000_000_000 + number),
-                );
-                extra.push(
-                    "third_party_transaction_number",
-                    format!("{:016}", 2_026_000_000_000_000 + number),
-                );
-            } else if matches!(*method, "BENEFIT" | "OMANNET") {
-                extra.push(
-                    "third_party_transaction_number",
-                    format!("{:016}", 2_026_000_000_000_000 + number),
-                );
-            }
+            let (knet_ref_number, third_party) = self.local_method_numbers(method);
+            extra.push_opt("knet_ref_number", knet_ref_number);
+            extra.push_opt("third_party_transaction_number", third_party);
             ((*method).to_owned(), None, extra)
         } else if let Some(token_name) = request.non_empty("token_name") {
             let token = self
@@ -442,7 +443,7 @@ impl SimState {
                 .find(|(card, _, _)| *card == number)
                 .ok_or(Answer::new(failure, "016"))?;
             if *brand == "MADA" && command == Command::Authorization {
-                return Err(Answer::new(failure, "049"));
+                return Err(Answer::new("00", "049"));
             }
             behaviour = *card_behaviour;
             let masked = mask_card_number(number);
@@ -467,6 +468,9 @@ impl SimState {
             }
             ((*brand).to_owned(), Some(masked), extra)
         };
+        if validate::visa_amount("amount", money, Some(&payment_option)).is_err() {
+            return Err(Answer::new("00", "005"));
+        }
         if behaviour == CardBehaviour::Decline {
             return Err(Answer::new(failure, "666"));
         }
@@ -524,6 +528,22 @@ impl SimState {
         })
     }
 
+    /// The numbers a local method's payment answers with: KNET's
+    /// `knet_ref_number` and `third_party_transaction_number`; BENEFIT's and
+    /// OmanNet's third-party number.
+    fn local_method_numbers(&mut self, method: &str) -> (Option<String>, Option<String>) {
+        let number = self.next_number();
+        let third_party = || format!("{:016}", 2_026_000_000_000_000 + number);
+        match method {
+            "KNET" => (
+                Some(format!("{:012}", 600_000_000_000 + number)),
+                Some(third_party()),
+            ),
+            "BENEFIT" | "OMANNET" => (None, Some(third_party())),
+            _ => (None, None),
+        }
+    }
+
     /// Adds a token (used by the demo seed).
     pub fn insert_token(&mut self, token: SimToken) {
         self.tokens.insert(token.token_name.clone(), token);
@@ -569,10 +589,21 @@ impl SimState {
         let amount = money.map_or(0, Money::minor_units);
         let order = self.orders.get_mut(&key).ok_or(Answer::new("05", "036"))?;
         if order.kind == Command::Purchase {
-            return Err(Answer::new("05", "049"));
+            // The guide's error table answers 00049 (status 00, not the
+            // capture's 05): a purchase has no authorization to capture.
+            return Err(Answer::new("00", "049"));
         }
         if order.voided {
             return Err(Answer::new("05", "034"));
+        }
+        if now.duration_since(order.created_at) > CAPTURE_WINDOW {
+            // The guide: capture "within 5-7 days of authorization". APS
+            // documents no code for a late one; `05034` ("operation not
+            // allowed") is the simulator's choice, as for a voided one.
+            return Err(Answer::new("05", "034"));
+        }
+        if money.is_some_and(|money| !visa_amount_allowed(order, money)) {
+            return Err(Answer::new("00", "005"));
         }
         if amount > order.authorized - order.captured {
             return Err(Answer::new("05", "042"));
@@ -586,7 +617,8 @@ impl SimState {
         let (key, _) = self.maintained_order(request, "09", false)?;
         let order = self.orders.get_mut(&key).ok_or(Answer::new("09", "036"))?;
         if order.kind == Command::Purchase {
-            return Err(Answer::new("09", "049"));
+            // As for capture: the guide's 00049.
+            return Err(Answer::new("00", "049"));
         }
         if order.voided {
             return Err(Answer::new("09", "047"));
@@ -623,8 +655,12 @@ impl SimState {
                 extra: previous.clone(),
             });
         }
+        if money.is_some_and(|money| !visa_amount_allowed(order, money)) {
+            return Err(Answer::new("00", "005"));
+        }
         if amount > order.captured - order.refunded {
-            return Err(Answer::new("07", "048"));
+            // The guide's error table: 00048, not the refund's 07.
+            return Err(Answer::new("00", "048"));
         }
         order.refunded += amount;
         record(order, Command::Refund, Some(amount), "06000", now);
@@ -788,6 +824,24 @@ impl SimState {
             Some("AUTHORIZATION") => Command::Authorization,
             Some(_) => return Err(Answer::new("00", "002")),
         };
+        let option = request.non_empty("payment_option");
+        if validate::visa_amount("amount", money, option).is_err() {
+            return Err(Answer::new("00", "005"));
+        }
+        let local = option.and_then(|option| {
+            LOCAL_METHODS
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(option))
+        });
+        if let Some((_, currency)) = local {
+            // The guide: local methods are paid by PURCHASE, in their currency.
+            if link_command == Command::Authorization {
+                return Err(Answer::new("00", "049"));
+            }
+            if money.currency().code() != *currency {
+                return Err(Answer::new("49", "013"));
+            }
+        }
         if request
             .non_empty("return_url")
             .is_some_and(|url| validate::https_url("return_url", Some(url)).is_err())
@@ -866,10 +920,14 @@ impl SimState {
         }
         let fort_id = self.new_fort_id();
         let authorization_code = format!("{:06}", self.next_number() % 1_000_000);
-        let local = link
-            .payment_option
-            .as_deref()
-            .filter(|option| LOCAL_METHODS.iter().any(|(name, _)| name == option));
+        let local = link.payment_option.as_deref().and_then(|option| {
+            LOCAL_METHODS
+                .iter()
+                .map(|(name, _)| *name)
+                .find(|name| name.eq_ignore_ascii_case(option))
+        });
+        let (knet_ref_number, third_party_transaction_number) =
+            local.map_or((None, None), |method| self.local_method_numbers(method));
         let kind = if local.is_some() {
             Command::Purchase
         } else {
@@ -897,8 +955,8 @@ impl SimState {
             authorization_code,
             customer_email: Some(link.customer_email.clone()),
             customer_name: link.customer_name.clone(),
-            knet_ref_number: None,
-            third_party_transaction_number: None,
+            knet_ref_number,
+            third_party_transaction_number,
             payment_link_id: Some(payment_link_id.to_owned()),
             created_at: now,
             history: vec![HistoryEntry {
@@ -914,6 +972,11 @@ impl SimState {
         }
         Ok(fort_id)
     }
+}
+
+/// The guide's VISA rule: in a 3-decimal currency the last decimal is 0.
+fn visa_amount_allowed(order: &SimOrder, money: Money) -> bool {
+    validate::visa_amount("amount", money, Some(&order.payment_option)).is_ok()
 }
 
 fn record(order: &mut SimOrder, command: Command, amount: Option<u64>, code: &str, now: Timestamp) {

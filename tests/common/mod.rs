@@ -104,3 +104,35 @@ pub fn sim_totals(sim: &RunningSimulator, reference: &str) -> (u64, u64, u64) {
         (order.authorized, order.captured, order.refunded)
     })
 }
+
+/// The `apsdesk` binary with `credentials` in the `APSDESK_*` variables for
+/// `--credentials-from-env`, aimed at `endpoint`, its output piped and no
+/// journal or timeout taken from the caller's environment.
+pub fn apsdesk_with(
+    credentials: &apsdesk::aps::client::Credentials,
+    endpoint: &str,
+) -> std::process::Command {
+    let mut process = std::process::Command::new(env!("CARGO_BIN_EXE_apsdesk"));
+    process
+        .env(
+            "APSDESK_MERCHANT_IDENTIFIER",
+            &credentials.merchant_identifier,
+        )
+        .env("APSDESK_ACCESS_CODE", credentials.access_code.expose())
+        .env(
+            "APSDESK_REQUEST_PHRASE",
+            credentials.request_phrase.expose(),
+        )
+        .env(
+            "APSDESK_RESPONSE_PHRASE",
+            credentials.response_phrase.expose(),
+        )
+        .env("APSDESK_SHA_TYPE", credentials.sha_type.to_string())
+        .env("APSDESK_ENDPOINT", endpoint)
+        .env_remove("APSDESK_DB")
+        .env_remove("APSDESK_TIMEOUT")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    process
+}

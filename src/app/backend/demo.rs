@@ -5,6 +5,7 @@ use super::{
     Arc, Backend, Client, Journal, RunningSimulator, Seed, Session, SimConfig, TaskResult,
     operator_name,
 };
+use crate::aps::client::Environment;
 
 impl Backend {
     /// The demo: an in-process simulator with its seeded orders and a fresh
@@ -26,7 +27,7 @@ impl Backend {
         let client = Client::new(&simulator.endpoint(), simulator.credentials())?;
         let session = Session {
             profile: "demo".to_owned(),
-            environment: "simulator".to_owned(),
+            environment: Environment::Simulator,
             operator: operator_name(),
             demo: true,
             receipt: crate::profiles::ReceiptDetails {

@@ -67,7 +67,8 @@ impl Backend {
                         &filter,
                         std::io::BufWriter::new(file),
                     )
-                });
+                })
+                .and_then(|_| journal.anchor_export(&path));
             match written {
                 Ok(_) => TaskResult::Saved(path),
                 Err(error) => TaskResult::Failed(error.to_string()),

@@ -8,7 +8,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
 use crate::aps::Language;
-use crate::aps::client::Client;
+use crate::aps::client::{Client, Environment};
 use crate::aps::request::CheckStatus;
 use crate::journal::desk::{Operation, Resolution, Ticket};
 use crate::journal::query::Cursor;
@@ -30,8 +30,7 @@ mod reads;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub profile: String,
-    /// `sandbox`, `production` or `simulator`.
-    pub environment: String,
+    pub environment: Environment,
     pub operator: String,
     pub demo: bool,
     /// The merchant's receipt header (the profile's; the demo's own).
@@ -40,7 +39,7 @@ pub struct Session {
 
 impl Session {
     pub fn is_production(&self) -> bool {
-        self.environment == "production"
+        self.environment == Environment::Production
     }
 }
 
@@ -123,7 +122,7 @@ impl Drop for Backend {
             drop(simulator);
         }
         if let Some(dir) = &self.demo_dir {
-            let _ = std::fs::remove_dir_all(dir);
+            crate::app::demo_dir::remove(dir);
         }
     }
 }
@@ -148,7 +147,7 @@ impl Backend {
         let actor = Actor {
             operator: session.operator.clone(),
             profile: session.profile.clone(),
-            environment: session.environment.clone(),
+            environment: session.environment,
         };
         let desk = Desk::new(Arc::new(Mutex::new(journal)), client, actor, Language::En);
         let (sender, receiver) = channel();
@@ -175,7 +174,7 @@ impl Backend {
     /// another (the journal holds every profile's).
     pub fn scoped(&self, mut filter: OrderFilter) -> OrderFilter {
         filter.profile = Some(self.session.profile.clone());
-        filter.environment = Some(self.session.environment.clone());
+        filter.environment = Some(self.session.environment);
         filter
     }
 

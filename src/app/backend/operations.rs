@@ -128,22 +128,26 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&
                     .ok()
                     .flatten()
             })
-            .and_then(|order| order.currency)
+            .and_then(|order| {
+                let option = order.payment_option.or(order.card_brand);
+                order.currency.map(|currency| (currency, option))
+            })
     };
-    let currency = if let Some(currency) = known(desk) {
-        currency
+    let (currency, payment_option) = if let Some(known) = known(desk) {
+        known
     } else {
         // Not in the journal yet: its status check records it.
         let _ = desk.run(&check).await;
-        let Some(currency) = known(desk) else {
+        let Some(known) = known(desk) else {
             return RowState::Skipped("APS does not know this order".to_owned());
         };
-        currency
+        known
     };
     let form = MaintenanceForm {
         merchant_reference: reference.to_owned(),
         amount: amount.to_owned(),
         currency,
+        payment_option,
         ..MaintenanceForm::default()
     };
     let operation = match kind {

@@ -20,7 +20,7 @@ impl Backend {
         )?;
         let session = Session {
             profile: profile.name.clone(),
-            environment: profile.environment.name().to_owned(),
+            environment: profile.environment.endpoint().environment(),
             operator: operator_name(),
             demo: false,
             receipt: profile.receipt.clone(),

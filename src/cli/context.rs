@@ -160,6 +160,11 @@ pub fn desk(global: &GlobalArgs) -> anyhow::Result<Desk> {
         .and_then(|text| text.parse::<u64>().ok())
     {
         desk.settle_grace = std::time::Duration::from_secs(seconds);
+        if desk.settle_grace < crate::journal::desk::DEFAULT_SETTLE_GRACE {
+            eprintln!(
+                "warning: {ENV_SETTLE_GRACE}={seconds}: an operation without a trusted answer counts as not applied {seconds} s after its timeout (60 s by default). APS may finish a request later than that; use this on test rigs only."
+            );
+        }
     }
     Ok(desk)
 }

@@ -69,6 +69,16 @@ impl Desk {
     }
 }
 
+/// Waits (ten seconds at most) until `condition` holds; fails saying `what`
+/// never happened.
+fn wait_until(what: &str, condition: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !condition() {
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 fn code(output: &Output) -> i32 {
     output.status.code().expect("exited")
 }
@@ -238,11 +248,9 @@ fn a_second_process_on_an_order_in_flight_is_refused_and_nothing_moves_twice() {
         .spawn()
         .expect("first desk starts");
     // Wait until the first process has recorded its capture as pending.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while open_operations(&desk.db()) == 0 {
-        assert!(Instant::now() < deadline, "the first capture never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until("the first capture never started", || {
+        open_operations(&desk.db()) > 0
+    });
     let second = desk.run(&capture_args("TWO-1", "5.000"));
     assert_eq!(code(&second), 3, "{}", text(&second));
     assert!(
@@ -285,11 +293,9 @@ fn a_killed_process_frees_its_order_at_once_and_its_operation_is_reconciled() {
         .command_at(&desk.sim.base_url(), &capture_args("KILL-2", "5.000"))
         .spawn()
         .expect("first desk starts");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while open_operations(&desk.db()) == 0 || desk.sim.received(Command::Capture) == 0 {
-        assert!(Instant::now() < deadline, "the capture never left");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until("the capture never left", || {
+        open_operations(&desk.db()) > 0 && desk.sim.received(Command::Capture) > 0
+    });
     std::thread::sleep(Duration::from_millis(200));
     first.kill().expect("killed");
     first.wait().expect("reaped");
@@ -572,14 +578,9 @@ fn a_restore_never_replaces_a_journal_under_an_operation_in_flight() {
         .command_at(&desk.sim.base_url(), &capture_args("RST-1", "5.000"))
         .spawn()
         .expect("starts");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while leases(&desk.db()) == 0 {
-        assert!(
-            Instant::now() < deadline,
-            "the capture never took its order"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until("the capture never took its order", || {
+        leases(&desk.db()) > 0
+    });
     for force in [false, true] {
         let mut args = vec!["journal", "restore", "--from", backup_arg.as_str()];
         if force {
@@ -627,11 +628,9 @@ fn a_late_status_answer_never_overwrites_a_newer_capture() {
         )
         .spawn()
         .expect("starts");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while desk.sim.received(Command::CheckStatus) == 0 {
-        assert!(Instant::now() < deadline, "the look-up never left");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until("the look-up never left", || {
+        desk.sim.received(Command::CheckStatus) > 0
+    });
     assert_eq!(code(&desk.run(&capture_args("LATE-1", "5.000"))), 0);
     assert_eq!(status.wait().expect("ends").code(), Some(0));
     let connection = rusqlite::Connection::open(desk.db()).expect("opens");
@@ -661,11 +660,9 @@ fn a_status_asked_during_a_capture_and_answered_after_it_never_overwrites_it() {
         .command_at(&desk.sim.base_url(), &capture_args("LATE-2", "5.000"))
         .spawn()
         .expect("starts");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while desk.sim.received(Command::Capture) == 0 {
-        assert!(Instant::now() < deadline, "the capture never left");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until("the capture never left", || {
+        desk.sim.received(Command::Capture) > 0
+    });
     // ...while a look-up reads the totals from before it and answers late.
     desk.sim.inject(FaultRule {
         command: Some("CHECK_STATUS".into()),

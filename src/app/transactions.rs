@@ -822,35 +822,7 @@ mod tests {
     }
 
     fn blank_order() -> OrderRecord {
-        OrderRecord {
-            id: 1,
-            profile: "p".into(),
-            environment: crate::aps::client::Environment::Simulator,
-            merchant_reference: "A".into(),
-            fort_id: None,
-            kind: None,
-            payment_option: None,
-            card_brand: None,
-            masked_card: None,
-            currency: None,
-            amount_minor: None,
-            authorized_minor: 0,
-            captured_minor: 0,
-            refunded_minor: 0,
-            state: crate::journal::vocabulary::OrderState::Unknown,
-            customer_email: None,
-            customer_name: None,
-            authorization_code: None,
-            knet_ref_number: None,
-            third_party_transaction_number: None,
-            payment_link_id: None,
-            payment_link_url: None,
-            payment_link_status: None,
-            last_response_code: None,
-            created_ms: 0,
-            updated_ms: 0,
-            payment: crate::journal::payment::PaymentResult::default(),
-        }
+        OrderRecord::unknown(1, "p", crate::aps::client::Environment::Simulator, "A", 0)
     }
 
     /// The guide's capture window: counted from the authorization's own

@@ -146,6 +146,48 @@ pub const ORDER_COLUMNS: &str = "id, profile, environment, merchant_reference, f
     payment_response_message, payment_at_ms, payment_at_source";
 
 impl OrderRecord {
+    /// An order as `ensure_order` records it before anything is known of it:
+    /// what its entries start from.
+    pub fn unknown(
+        id: i64,
+        profile: &str,
+        environment: Environment,
+        merchant_reference: &str,
+        created_ms: i64,
+    ) -> OrderRecord {
+        OrderRecord {
+            id,
+            profile: profile.to_owned(),
+            environment,
+            merchant_reference: merchant_reference.to_owned(),
+            fort_id: None,
+            kind: None,
+            payment_option: None,
+            card_brand: None,
+            masked_card: None,
+            currency: None,
+            amount_minor: None,
+            authorized_minor: 0,
+            captured_minor: 0,
+            refunded_minor: 0,
+            state: OrderState::Unknown,
+            customer_email: None,
+            customer_name: None,
+            authorization_code: None,
+            knet_ref_number: None,
+            third_party_transaction_number: None,
+            payment_link_id: None,
+            payment_link_url: None,
+            payment_link_status: None,
+            last_response_code: None,
+            created_ms,
+            updated_ms: created_ms,
+            payment: PaymentResult::default(),
+        }
+    }
+}
+
+impl OrderRecord {
     /// Reads a row by column name.
     pub fn from_row(row: &Row<'_>) -> rusqlite::Result<OrderRecord> {
         OrderRecord::read(row, &|name| row.as_ref().column_index(name))

@@ -20,10 +20,9 @@ use rusqlite::{Connection, OptionalExtension};
 use super::anchor::Anchor;
 use super::chain::{self, GENESIS};
 use super::key::ChainKey;
-use super::payment::PaymentResult;
 use super::projection;
 use super::store::{ENTRY_COLUMNS, EntryRecord, ORDER_COLUMNS, OrderRecord};
-use super::vocabulary::{EntryKind, EntryOutcome, OpenState, OrderState};
+use super::vocabulary::{EntryKind, EntryOutcome, OpenState};
 use crate::aps::params::Params;
 use crate::aps::{Command, OutcomeClass};
 
@@ -567,33 +566,14 @@ pub fn check_derived(connection: &Connection) -> rusqlite::Result<Vec<Finding>> 
 /// An order as `ensure_order` creates it: what the entries start from.
 fn blank(recorded: &OrderRecord) -> OrderRecord {
     OrderRecord {
-        id: recorded.id,
-        profile: recorded.profile.clone(),
-        environment: recorded.environment,
-        merchant_reference: recorded.merchant_reference.clone(),
-        fort_id: None,
-        kind: None,
-        payment_option: None,
-        card_brand: None,
-        masked_card: None,
-        currency: None,
-        amount_minor: None,
-        authorized_minor: 0,
-        captured_minor: 0,
-        refunded_minor: 0,
-        state: OrderState::Unknown,
-        customer_email: None,
-        customer_name: None,
-        authorization_code: None,
-        knet_ref_number: None,
-        third_party_transaction_number: None,
-        payment_link_id: None,
-        payment_link_url: None,
-        payment_link_status: None,
-        last_response_code: None,
-        created_ms: recorded.created_ms,
         updated_ms: recorded.updated_ms,
-        payment: PaymentResult::default(),
+        ..OrderRecord::unknown(
+            recorded.id,
+            &recorded.profile,
+            recorded.environment,
+            &recorded.merchant_reference,
+            recorded.created_ms,
+        )
     }
 }
 

@@ -47,7 +47,6 @@ use super::seam::JournalStore;
 use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, OrderRecord};
 use super::vocabulary::{EntryKind, EntryOutcome};
 use crate::aps::client::{Client, Outcome, SendError};
-use crate::aps::params::Params;
 use crate::aps::request::{
     ApsRequest, Capture, CheckPaymentLinkStatus, CheckStatus, PaymentLink, Refund, UpdateToken,
     VoidAuthorization,
@@ -1102,14 +1101,10 @@ pub fn references_from_text(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The raw parameters of a request entry's payload, for display.
-pub fn request_params(payload: &str) -> Option<Params> {
-    payload::read::<RequestPayload>(payload).request.params()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aps::params::Params;
 
     fn baseline(captured: i64, refunded: i64, voided: bool) -> Baseline {
         Baseline {

@@ -78,13 +78,6 @@ pub struct ResultPayload {
     pub not_sent: Option<String>,
 }
 
-impl ResultPayload {
-    /// Whether an HTTP answer (of any status) came back: the server was done.
-    pub fn answered(&self) -> bool {
-        self.http_status.is_some()
-    }
-}
-
 /// A resolution entry's payload: the conclusion and its evidence, or why
 /// there was none.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -1,35 +1,20 @@
 //! The desktop app's screens driven by egui_kittest against the in-process
 //! simulator: what an operator clicks, by the labels they read.
 
+mod app_harness;
 mod common;
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use apsdesk::app::backend::{Backend, Session};
-use apsdesk::app::{DeskApp, Settings};
+
+use app_harness::{TestState, run_until, select, settle, sim};
 use apsdesk::aps::{Command, Language, OutcomeClass};
 use apsdesk::journal::{Actor, Desk, Journal};
-use apsdesk::sim::{FaultKind, FaultRule, RunningSimulator};
+use apsdesk::sim::{FaultKind, FaultRule};
 use common::{authorize_in_sim, client, sim_totals, start_sim};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-
-/// The app and what it is built from, until the first frame gives a context.
-struct TestState {
-    backend: Option<Backend>,
-    app: Option<DeskApp>,
-}
-
-impl TestState {
-    fn app(&self) -> &DeskApp {
-        self.app.as_ref().expect("the app started")
-    }
-
-    fn app_mut(&mut self) -> &mut DeskApp {
-        self.app.as_mut().expect("the app started")
-    }
-}
 
 /// What must outlive the harness: the runtime the backend runs on.
 struct Fixture {
@@ -86,24 +71,7 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
         Some(sim),
         None,
     );
-    let state = TestState {
-        backend: Some(backend),
-        app: None,
-    };
-    let harness = Harness::builder()
-        .with_size(egui::Vec2::new(1280.0, 800.0))
-        .build_ui_state(
-            |ui, state: &mut TestState| {
-                if state.app.is_none() {
-                    let backend = state.backend.take().expect("backend");
-                    state.app = Some(DeskApp::new(backend, Settings::default(), ui.ctx()));
-                }
-                let app = state.app_mut();
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            state,
-        );
+    let harness = app_harness::harness(backend);
     (
         Fixture {
             _runtime: runtime,
@@ -111,64 +79,6 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
         },
         harness,
     )
-}
-
-fn sim<'a>(harness: &'a Harness<'static, TestState>) -> &'a RunningSimulator {
-    harness
-        .state()
-        .app()
-        .backend
-        .simulator()
-        .expect("the test's simulator")
-}
-
-/// A few frames for the layout to settle after something arrived, so that
-/// a click lands where the widget now is.
-fn settle(harness: &mut Harness<'static, TestState>) {
-    for _ in 0..3 {
-        harness.step();
-    }
-}
-
-/// Steps frames until `done` holds (background results arrive meanwhile).
-fn run_until(
-    harness: &mut Harness<'static, TestState>,
-    what: &str,
-    done: impl Fn(&TestState) -> bool,
-) {
-    let started = Instant::now();
-    loop {
-        harness.step();
-        if harness.state().app.is_some() && done(harness.state()) {
-            settle(harness);
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn select(harness: &mut Harness<'static, TestState>, reference: &str) {
-    run_until(harness, "the orders", |state| {
-        state
-            .app()
-            .transactions
-            .rows
-            .iter()
-            .any(|order| order.merchant_reference == reference)
-    });
-    harness.get_by_label(reference).click();
-    run_until(harness, "the detail panel", |state| {
-        state
-            .app()
-            .transactions
-            .detail
-            .as_ref()
-            .is_some_and(|detail| detail.order.merchant_reference == reference)
-    });
 }
 
 /// Opens a dialog by its button, sets the amount, sends, and waits for the answer.

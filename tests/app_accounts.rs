@@ -3,35 +3,22 @@
 //! production confirmations, the secret fields, what is persisted, and the
 //! Signature tool.
 
+mod app_harness;
 mod common;
 
 use apsdesk::aps::client::Environment;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use apsdesk::app::Screen;
 use apsdesk::app::backend::{Backend, Session};
-use apsdesk::app::{DeskApp, Screen, Settings};
 use apsdesk::aps::{Command, Language, OutcomeClass};
 use apsdesk::journal::{Actor, Desk, Journal};
-use apsdesk::sim::RunningSimulator;
+
+use app_harness::{TestState, run_until, select, settle, sim};
 use common::{authorize_in_sim, client, start_sim};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-
-struct TestState {
-    backend: Option<Backend>,
-    app: Option<DeskApp>,
-}
-
-impl TestState {
-    fn app(&self) -> &DeskApp {
-        self.app.as_ref().expect("the app started")
-    }
-
-    fn app_mut(&mut self) -> &mut DeskApp {
-        self.app.as_mut().expect("the app started")
-    }
-}
 
 struct Fixture {
     _runtime: tokio::runtime::Runtime,
@@ -102,24 +89,7 @@ fn two_accounts(open: &str) -> (Fixture, Harness<'static, TestState>) {
         Some(sim),
         None,
     );
-    let state = TestState {
-        backend: Some(backend),
-        app: None,
-    };
-    let harness = Harness::builder()
-        .with_size(egui::Vec2::new(1280.0, 800.0))
-        .build_ui_state(
-            |ui, state: &mut TestState| {
-                if state.app.is_none() {
-                    let backend = state.backend.take().expect("backend");
-                    state.app = Some(DeskApp::new(backend, Settings::default(), ui.ctx()));
-                }
-                let app = state.app_mut();
-                app.logic(ui.ctx());
-                app.ui(ui);
-            },
-            state,
-        );
+    let harness = app_harness::harness(backend);
     (
         Fixture {
             _runtime: runtime,
@@ -127,41 +97,6 @@ fn two_accounts(open: &str) -> (Fixture, Harness<'static, TestState>) {
         },
         harness,
     )
-}
-
-fn sim<'a>(harness: &'a Harness<'static, TestState>) -> &'a RunningSimulator {
-    harness
-        .state()
-        .app()
-        .backend
-        .simulator()
-        .expect("the test's simulator")
-}
-
-fn settle(harness: &mut Harness<'static, TestState>) {
-    for _ in 0..3 {
-        harness.step();
-    }
-}
-
-fn run_until(
-    harness: &mut Harness<'static, TestState>,
-    what: &str,
-    done: impl Fn(&TestState) -> bool,
-) {
-    let started = Instant::now();
-    loop {
-        harness.step();
-        if harness.state().app.is_some() && done(harness.state()) {
-            settle(harness);
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 fn listed(state: &TestState) -> Vec<String> {
@@ -432,21 +367,6 @@ impl MemoryStorage {
     fn get_string_for_test(&self, key: &str) -> Option<String> {
         eframe::Storage::get_string(self, key)
     }
-}
-
-fn select(harness: &mut Harness<'static, TestState>, reference: &str) {
-    run_until(harness, "the orders", |state| {
-        listed(state).iter().any(|listed| listed == reference)
-    });
-    harness.get_by_label(reference).click();
-    run_until(harness, "the detail panel", |state| {
-        state
-            .app()
-            .transactions
-            .detail
-            .as_ref()
-            .is_some_and(|detail| detail.order.merchant_reference == reference)
-    });
 }
 
 #[test]

@@ -131,16 +131,23 @@ fn refund_references(db: &Path) -> Vec<String> {
         .expect("read")
 }
 
-/// Open operations in the journal (0 before apsdesk created it).
-fn open_operations(db: &Path) -> i64 {
+/// The rows of a journal table, read-only (0 before apsdesk created it).
+fn rows_in(db: &Path, table: &str) -> i64 {
     let Ok(connection) =
         rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
     else {
         return 0;
     };
     connection
-        .query_row("SELECT count(*) FROM open_operations", [], |row| row.get(0))
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+            row.get(0)
+        })
         .unwrap_or(0)
+}
+
+/// Open operations in the journal.
+fn open_operations(db: &Path) -> i64 {
+    rows_in(db, "open_operations")
 }
 
 #[test]
@@ -509,16 +516,9 @@ fn an_endpoint_is_aps_over_https_a_loopback_simulator_or_explicitly_custom() {
     assert_eq!(environment, "simulator");
 }
 
-/// The rows of `order_leases` (0 before apsdesk created the journal).
+/// Orders held by a submission.
 fn leases(db: &Path) -> i64 {
-    let Ok(connection) =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-    else {
-        return 0;
-    };
-    connection
-        .query_row("SELECT count(*) FROM order_leases", [], |row| row.get(0))
-        .unwrap_or(0)
+    rows_in(db, "order_leases")
 }
 
 #[test]

@@ -1,0 +1,109 @@
+//! The desktop app under egui_kittest, shared by the app's test files: the
+//! harness over a backend, and the waits an operator's clicks need.
+
+#![allow(dead_code)]
+
+use std::time::{Duration, Instant};
+
+use apsdesk::app::backend::Backend;
+use apsdesk::app::{DeskApp, Settings};
+use apsdesk::sim::RunningSimulator;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// The app and what it is built from, until the first frame gives a context.
+pub struct TestState {
+    backend: Option<Backend>,
+    pub app: Option<DeskApp>,
+}
+
+impl TestState {
+    pub fn app(&self) -> &DeskApp {
+        self.app.as_ref().expect("the app started")
+    }
+
+    pub fn app_mut(&mut self) -> &mut DeskApp {
+        self.app.as_mut().expect("the app started")
+    }
+}
+
+/// The app over `backend` in a 1280×800 window, default settings.
+pub fn harness(backend: Backend) -> Harness<'static, TestState> {
+    let state = TestState {
+        backend: Some(backend),
+        app: None,
+    };
+    Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 800.0))
+        .build_ui_state(
+            |ui, state: &mut TestState| {
+                if state.app.is_none() {
+                    let backend = state.backend.take().expect("backend");
+                    state.app = Some(DeskApp::new(backend, Settings::default(), ui.ctx()));
+                }
+                let app = state.app_mut();
+                app.logic(ui.ctx());
+                app.ui(ui);
+            },
+            state,
+        )
+}
+
+pub fn sim<'a>(harness: &'a Harness<'static, TestState>) -> &'a RunningSimulator {
+    harness
+        .state()
+        .app()
+        .backend
+        .simulator()
+        .expect("the test's simulator")
+}
+
+/// A few frames for the layout to settle after something arrived, so that
+/// a click lands where the widget now is.
+pub fn settle(harness: &mut Harness<'static, TestState>) {
+    for _ in 0..3 {
+        harness.step();
+    }
+}
+
+/// Steps frames until `done` holds (background results arrive meanwhile).
+pub fn run_until(
+    harness: &mut Harness<'static, TestState>,
+    what: &str,
+    done: impl Fn(&TestState) -> bool,
+) {
+    let started = Instant::now();
+    loop {
+        harness.step();
+        if harness.state().app.is_some() && done(harness.state()) {
+            settle(harness);
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Clicks an order in the list once it is there, and waits for its detail.
+pub fn select(harness: &mut Harness<'static, TestState>, reference: &str) {
+    run_until(harness, "the orders", |state| {
+        state
+            .app()
+            .transactions
+            .rows
+            .iter()
+            .any(|order| order.merchant_reference == reference)
+    });
+    harness.get_by_label(reference).click();
+    run_until(harness, "the detail panel", |state| {
+        state
+            .app()
+            .transactions
+            .detail
+            .as_ref()
+            .is_some_and(|detail| detail.order.merchant_reference == reference)
+    });
+}

@@ -154,3 +154,96 @@ fn a_second_app_on_the_same_journal_says_so_and_stops() {
     // The journal itself was not created or opened.
     assert!(!journal.exists());
 }
+
+/// The notice a second launch shows, as the operator sees it: the heading and
+/// the reason in the language they last chose, the journal's path, a Close
+/// button that closes the window. Made on the first frame, as eframe makes it
+/// before its first frame (its fonts are in place from the next one).
+fn notice(language: Language) -> Harness<'static, Option<apsdesk::app::notice::NoticeWindow>> {
+    use apsdesk::app::i18n::Tr;
+    use apsdesk::app::notice::{Notice, NoticeWindow};
+    let mut harness = Harness::builder()
+        .with_size(egui::Vec2::new(520.0, 200.0))
+        .build_ui_state(
+            move |ui, window: &mut Option<NoticeWindow>| {
+                if let Some(window) = window {
+                    window.ui(ui);
+                } else {
+                    let notice = Notice {
+                        heading: "journal-already-open-heading",
+                        body: "journal-already-open",
+                        detail: "/home/op/.local/share/apsdesk/journal.sqlite3".into(),
+                    };
+                    *window = Some(NoticeWindow::new(notice, Tr::new(language), ui.ctx()));
+                }
+            },
+            None,
+        );
+    harness.run();
+    harness
+}
+
+fn dismissed(harness: &Harness<'static, Option<apsdesk::app::notice::NoticeWindow>>) -> bool {
+    harness.state().as_ref().expect("the notice").dismissed()
+}
+
+#[test]
+fn the_notice_of_a_second_launch_speaks_the_operators_language_and_closes() {
+    for (language, heading, close) in [
+        (Language::En, "apsdesk is already open", "Close"),
+        (Language::Ar, "apsdesk مفتوح بالفعل", "إغلاق"),
+    ] {
+        let mut harness = notice(language);
+        harness.run();
+        harness.get_by_label(heading);
+        harness.get_by_label("/home/op/.local/share/apsdesk/journal.sqlite3");
+        assert!(!dismissed(&harness), "{language:?}: closed by itself");
+        harness.get_by_label(close).click();
+        harness.run();
+        assert!(dismissed(&harness), "{language:?}: Close did not close");
+    }
+    // Enter closes it too: the operator who double-clicked the icon and got
+    // this instead can dismiss it without the mouse.
+    let mut harness = notice(Language::En);
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(dismissed(&harness), "Enter did not close");
+}
+
+#[test]
+fn a_second_launch_from_a_menu_shows_a_window_that_says_so() {
+    use common::xvfb::{LoggedProcess, Xvfb};
+    use std::time::Duration;
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let journal = dir.path().join("journal.sqlite3");
+    let _first = JournalLock::acquire(&journal).expect("lock");
+    let xvfb = Xvfb::start();
+    let home = tempfile::TempDir::new().expect("home");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_apsdesk"));
+    command
+        .args(["--profile", "shop-kw", "--db"])
+        .arg(&journal)
+        .env("DISPLAY", &xvfb.display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("APSDESK_LOG", "apsdesk=info");
+    let mut app = LoggedProcess::spawn(command);
+    app.wait_for_line(
+        "notice shown: journal-already-open",
+        Duration::from_secs(15),
+    );
+    // The window waits for the operator; it does not flash and vanish.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        app.process.0.try_wait().expect("try_wait").is_none(),
+        "the notice closed by itself:\n{}",
+        app.seen.join("\n")
+    );
+    assert!(!journal.exists(), "the journal was opened");
+    drop(app);
+    drop(xvfb);
+}

@@ -5,11 +5,13 @@
 //! its window has drawn, or loses its display, and leaves no demo folder
 //! behind.
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitStatus};
+use std::time::Duration;
+
+use common::xvfb::{LoggedProcess, Xvfb};
 
 /// How long the window may take to draw its first frame (a debug build on a
 /// busy machine; it usually takes well under a second).
@@ -17,63 +19,11 @@ const START: Duration = Duration::from_secs(15);
 /// How long the process may take to go once told to.
 const EXIT: Duration = Duration::from_secs(5);
 
-/// A child process ended (killed, then reaped) when dropped.
-struct Reaped(Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A virtual X server on a display number of its own choosing.
-struct Xvfb {
-    process: Reaped,
-    display: String,
-}
-
-impl Xvfb {
-    fn start() -> Xvfb {
-        let mut child = Command::new("Xvfb")
-            // Xvfb picks a free display, and writes its number once it
-            // accepts connections.
-            .args(["-displayfd", "1", "-screen", "0", "1280x800x24"])
-            .args(["-nolisten", "tcp"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|error| {
-                panic!("Xvfb could not be started ({error}): install the xvfb package")
-            });
-        let stdout = child.stdout.take().expect("Xvfb's stdout");
-        let process = Reaped(child);
-        let mut number = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut number)
-            .expect("Xvfb's display number");
-        let number = number.trim();
-        assert!(
-            !number.is_empty() && number.bytes().all(|byte| byte.is_ascii_digit()),
-            "Xvfb gave no display number: {number:?}"
-        );
-        Xvfb {
-            display: format!(":{number}"),
-            process,
-        }
-    }
-}
-
 /// The demo as a user opens it (`apsdesk`, no arguments), its temporary
 /// folder under `temp`.
 struct Demo {
-    process: Reaped,
+    app: LoggedProcess,
     temp: tempfile::TempDir,
-    /// The lines the app logged, as they come.
-    log: mpsc::Receiver<String>,
-    /// What it logged so far.
-    seen: Vec<String>,
 }
 
 impl Demo {
@@ -81,7 +31,8 @@ impl Demo {
         let temp = tempfile::TempDir::new().expect("temp dir");
         let home = temp.path().join("home");
         std::fs::create_dir_all(&home).expect("home");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_apsdesk"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_apsdesk"));
+        command
             .env("DISPLAY", display)
             .env_remove("WAYLAND_DISPLAY")
             // The demo folder goes under the system's temp dir; its settings
@@ -90,31 +41,15 @@ impl Demo {
             .env("HOME", &home)
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("APSDESK_LOG", "apsdesk=info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("apsdesk runs");
-        let stderr = child.stderr.take().expect("stderr");
-        let (lines, log) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if lines.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+            .env("APSDESK_LOG", "apsdesk=info");
         Demo {
-            process: Reaped(child),
+            app: LoggedProcess::spawn(command),
             temp,
-            log,
-            seen: Vec::new(),
         }
     }
 
     fn pid(&self) -> u32 {
-        self.process.0.id()
+        self.app.pid()
     }
 
     /// The demo folders under the temp dir.
@@ -135,23 +70,7 @@ impl Demo {
     /// handlers, installed before it opens, are in place); returns the demo
     /// folder, which must exist then and be this process's.
     fn wait_for_window(&mut self) -> PathBuf {
-        let started = Instant::now();
-        while !self.seen.iter().any(|line| line.contains("first frame")) {
-            if let Some(status) = self.process.0.try_wait().expect("try_wait") {
-                panic!(
-                    "apsdesk ended ({status}) before its window drew:\n{}",
-                    self.seen.join("\n")
-                );
-            }
-            assert!(
-                started.elapsed() < START,
-                "no first frame within {START:?}:\n{}",
-                self.seen.join("\n")
-            );
-            if let Ok(line) = self.log.recv_timeout(Duration::from_millis(50)) {
-                self.seen.push(line);
-            }
-        }
+        self.app.wait_for_line("first frame", START);
         let folders = self.folders();
         let [folder] = folders.as_slice() else {
             panic!("one demo folder expected, found {folders:?}");
@@ -173,17 +92,7 @@ impl Demo {
 
     /// Waits for the process to end.
     fn wait_for_exit(&mut self) -> ExitStatus {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.process.0.try_wait().expect("try_wait") {
-                return status;
-            }
-            assert!(
-                started.elapsed() < EXIT,
-                "apsdesk still runs {EXIT:?} after it was told to end"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        self.app.wait_for_exit(EXIT)
     }
 }
 

@@ -230,3 +230,5 @@ about-third-party = رخص المكتبات التي بُني منها مدرج�
 about-licence-text = نص الرخصة: { $licence }
 about-close = إغلاق
 journal-already-open = هذا السجل مفتوح بالفعل في نافذة apsdesk أخرى: استخدم تلك النافذة.
+journal-already-open-heading = apsdesk مفتوح بالفعل
+notice-close = إغلاق

@@ -232,3 +232,5 @@ about-third-party = The licences of the libraries it is built from are listed in
 about-licence-text = Licence text: { $licence }
 about-close = Close
 journal-already-open = This journal is already open in another apsdesk window: use that window.
+journal-already-open-heading = apsdesk is already open
+notice-close = Close

@@ -27,6 +27,7 @@ pub mod files;
 pub mod i18n;
 pub mod instance;
 pub mod links;
+pub mod notice;
 pub mod operation;
 pub mod profiles;
 pub mod renderer;
@@ -136,6 +137,16 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The language the operator chose (English unless it was Arabic).
+    #[must_use]
+    pub fn language(&self) -> Language {
+        if self.language == Language::Ar.as_str() {
+            Language::Ar
+        } else {
+            Language::En
+        }
+    }
+
     /// The settings as they may be written to disk: the search text and the
     /// account scope removed (the next session may open another account).
     #[must_use]
@@ -219,17 +230,9 @@ impl DeskApp {
         let mut settings = settings;
         settings = settings.persisted();
         widgets::install_fonts(ctx);
-        ctx.set_theme(if settings.dark {
-            egui::Theme::Dark
-        } else {
-            egui::Theme::Light
-        });
+        ctx.set_theme(theme(settings.dark));
         backend.set_repaint(ctx);
-        let language = if settings.language == "ar" {
-            Language::Ar
-        } else {
-            Language::En
-        };
+        let language = settings.language();
         let mut app = DeskApp {
             tr: Tr::new(language),
             transactions: TransactionsScreen::with_filter(settings.filter.clone()),
@@ -563,11 +566,7 @@ impl DeskApp {
             },
             AppCommand::SetDark(dark) => {
                 self.settings.dark = dark;
-                ctx.set_theme(if dark {
-                    egui::Theme::Dark
-                } else {
-                    egui::Theme::Light
-                });
+                ctx.set_theme(theme(dark));
             }
         }
     }
@@ -851,7 +850,20 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
     // touched (the demo's journal is its own).
     let journal_lock = match &launch {
         Launch::Demo => None,
-        Launch::Profile { journal, .. } => Some(instance::JournalLock::acquire(journal)?),
+        Launch::Profile { journal, .. } => match instance::JournalLock::acquire(journal) {
+            Ok(lock) => Some(lock),
+            Err(instance::LockError::Held(journal)) => {
+                // Started from a menu, stderr is seen by nobody: say it in a
+                // window too (a machine without a display just gets stderr).
+                show_notice(notice::Notice {
+                    heading: "journal-already-open-heading",
+                    body: "journal-already-open",
+                    detail: journal.display().to_string(),
+                });
+                return Err(instance::LockError::Held(journal).into());
+            }
+            Err(error @ instance::LockError::Io { .. }) => return Err(error.into()),
+        },
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -880,16 +892,85 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
     }
     // Taken by the first renderer that gets as far as creating the app; a
     // renderer that fails before leaves it for the next.
-    let parts = std::cell::RefCell::new(Some((backend, journal_lock)));
+    let mut parts = Some((backend, journal_lock));
+    let opened = open_window(
+        &egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]),
+        &mut |creation| {
+            let (backend, journal_lock) = parts.take()?;
+            let mut app = DeskApp::new(backend, stored_settings(creation), &creation.egui_ctx);
+            app.journal_lock = journal_lock;
+            Some(Box::new(app))
+        },
+    );
+    if let Some(dir) = &demo_dir {
+        demo_dir::remove(dir);
+    }
+    opened?;
+    drop(runtime);
+    Ok(())
+}
+
+/// egui's theme for the operator's choice.
+fn theme(dark: bool) -> egui::Theme {
+    if dark {
+        egui::Theme::Dark
+    } else {
+        egui::Theme::Light
+    }
+}
+
+/// The settings the operator's last window saved, or the defaults.
+fn stored_settings(creation: &eframe::CreationContext<'_>) -> Settings {
+    creation
+        .storage
+        .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
+        .unwrap_or_default()
+}
+
+/// Shows `notice` in a small window of its own until the operator closes it.
+/// Where no window can open (no display), the caller's error on stderr is all
+/// there is, so a failure here is only logged.
+fn show_notice(notice: notice::Notice) {
+    let mut notice = Some(notice);
+    let opened = open_window(
+        &egui::ViewportBuilder::default()
+            .with_inner_size([520.0, 200.0])
+            .with_resizable(false),
+        &mut |creation| {
+            let settings = stored_settings(creation);
+            creation.egui_ctx.set_theme(theme(settings.dark));
+            let window = notice::NoticeWindow::new(
+                notice.take()?,
+                i18n::Tr::new(settings.language()),
+                &creation.egui_ctx,
+            );
+            Some(Box::new(window))
+        },
+    );
+    if let Err(error) = opened {
+        tracing::warn!("the notice could not be shown: {error}");
+    }
+}
+
+/// Opens one apsdesk window with the first renderer that starts (see
+/// [`renderer`]), and returns when it closes. `create` makes the window's app
+/// and gives `None` if it was already made: a renderer that fails after that
+/// must not open a second window.
+fn open_window(
+    viewport: &egui::ViewportBuilder,
+    create: &mut dyn FnMut(&eframe::CreationContext<'_>) -> Option<Box<dyn eframe::App>>,
+) -> anyhow::Result<()> {
+    let create = std::cell::RefCell::new(create);
+    let app_created = std::cell::Cell::new(false);
     let mut opened = Err(anyhow::anyhow!("no renderer to try"));
     for renderer in renderer::order_from_env() {
         tracing::info!("starting the window with the {} renderer", renderer.name());
         let options = eframe::NativeOptions {
-            viewport: egui::ViewportBuilder::default()
+            viewport: viewport
+                .clone()
                 .with_title("apsdesk")
                 .with_app_id("apsdesk")
-                .with_icon(std::sync::Arc::new(window_icon()))
-                .with_inner_size([1280.0, 800.0]),
+                .with_icon(std::sync::Arc::new(window_icon())),
             renderer: renderer.into(),
             ..eframe::NativeOptions::default()
         };
@@ -897,20 +978,11 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
             "apsdesk",
             options,
             Box::new(|creation| {
-                let (backend, journal_lock) = parts
-                    .borrow_mut()
-                    .take()
-                    .ok_or("the app was already created")?;
-                let settings: Settings = creation
-                    .storage
-                    .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
-                    .unwrap_or_default();
-                let mut app = DeskApp::new(backend, settings, &creation.egui_ctx);
-                app.journal_lock = journal_lock;
-                Ok(Box::new(app))
+                let app = (create.borrow_mut())(creation).ok_or("the app was already created")?;
+                app_created.set(true);
+                Ok(app)
             }),
         );
-        let app_created = parts.borrow().is_none();
         match result {
             Ok(()) => {
                 opened = Ok(());
@@ -918,7 +990,7 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
             }
             // The window was up and then failed (lost its display): another
             // renderer would only open a second window.
-            Err(error) if app_created => {
+            Err(error) if app_created.get() => {
                 opened = Err(anyhow::anyhow!("the window failed: {error}"));
                 break;
             }
@@ -928,12 +1000,7 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
             }
         }
     }
-    if let Some(dir) = &demo_dir {
-        demo_dir::remove(dir);
-    }
-    opened?;
-    drop(runtime);
-    Ok(())
+    opened
 }
 
 /// The window and task bar icon (the installers carry the same design as

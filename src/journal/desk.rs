@@ -46,7 +46,7 @@ use super::projection;
 use super::seam::JournalStore;
 use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, OrderRecord};
 use super::vocabulary::{EntryKind, EntryOutcome};
-use crate::aps::client::{Client, Outcome, SendError};
+use crate::aps::client::{APPLE_PAY_WALLET, Client, CredentialSet, Outcome, SendError};
 use crate::aps::request::{
     ApsRequest, Capture, CheckPaymentLinkStatus, CheckStatus, PaymentLink, Refund, UpdateToken,
     VoidAuthorization,
@@ -392,6 +392,10 @@ pub struct LookupResult {
 pub struct Desk<S: JournalStore = Journal> {
     pub journal: Arc<Mutex<S>>,
     pub client: Client,
+    /// The account's Apple Pay set, on the same endpoint: it signs every
+    /// request about an order the journal knows was paid with Apple Pay
+    /// (reference §2). `None` when the account has no such set.
+    pub apple_pay: Option<Client>,
     pub actor: Actor,
     pub language: Language,
     /// How long an order's lease lives without a heartbeat.
@@ -406,6 +410,7 @@ impl<S: JournalStore> Clone for Desk<S> {
         Desk {
             journal: Arc::clone(&self.journal),
             client: self.client.clone(),
+            apple_pay: self.apple_pay.clone(),
             actor: self.actor.clone(),
             language: self.language,
             lease: self.lease,
@@ -445,6 +450,7 @@ impl<S: JournalStore> Desk<S> {
         Desk {
             journal,
             client,
+            apple_pay: None,
             actor,
             language,
             lease: LeasePolicy::default(),
@@ -625,10 +631,17 @@ impl<S: JournalStore> Desk<S> {
             .amount()
             .map(|amount| i64::try_from(amount.minor_units()).unwrap_or(i64::MAX));
         let currency = request.amount().map(|amount| amount.currency().code());
+        // Chosen here, after the baseline: a first status check may just have
+        // told the journal that the order was paid with Apple Pay.
+        let (client, credential_set) = self
+            .client_for(order_id, command)
+            .map_err(RunError::JournalBeforeSending)?
+            .map_err(RunError::Invalid)?;
         let payload = payload::write(&RequestPayload {
-            request: ParamsField::from_params(&self.client.preview(request, self.language)),
+            request: ParamsField::from_params(&client.preview(request, self.language)),
             baseline,
-            endpoint: Some(self.client.url().to_owned()),
+            credential_set: Some(credential_set),
+            endpoint: Some(client.url().to_owned()),
             // How long this desk waits for the answer: until then (and a
             // grace), APS may still be working on a request that got none.
             timeout_ms: Some(
@@ -660,7 +673,7 @@ impl<S: JournalStore> Desk<S> {
             ),
         };
         let operation_id = recorded.map_err(RunError::JournalBeforeSending)?;
-        let outcome = match self.client.send(request, self.language).await {
+        let outcome = match client.send(request, self.language).await {
             Ok(outcome) => outcome,
             Err(error) => {
                 let payload = payload::write(&ResultPayload {
@@ -684,6 +697,31 @@ impl<S: JournalStore> Desk<S> {
             operation_id: Some(operation_id),
             outcome,
             order,
+        })
+    }
+
+    /// The client (and so the credential set) a request about an order is
+    /// signed with: the Apple Pay set when the journal knows the order was
+    /// paid with Apple Pay, the merchant's otherwise. A capture, refund or
+    /// void of an Apple Pay order with no Apple Pay set is refused here,
+    /// before anything is recorded or sent (APS would refuse its signature);
+    /// a status check then goes with the merchant's set, which is all there is.
+    fn client_for(
+        &self,
+        order_id: i64,
+        command: Command,
+    ) -> Result<Result<(&Client, CredentialSet), FieldErrors>, JournalError> {
+        let wallet = order_wallet(&lock(&self.journal).order_entries(order_id)?);
+        if wallet != Some(CredentialSet::ApplePay) {
+            return Ok(Ok((&self.client, CredentialSet::Merchant)));
+        }
+        Ok(match (&self.apple_pay, command.moves_money()) {
+            (Some(apple_pay), _) => Ok((apple_pay, CredentialSet::ApplePay)),
+            (None, false) => Ok((&self.client, CredentialSet::Merchant)),
+            (None, true) => Err(FieldErrors(vec![FieldError::new(
+                "apple_pay",
+                Problem::ApplePayCredentialsMissing,
+            )])),
         })
     }
 
@@ -1064,6 +1102,36 @@ impl<S: JournalStore> Desk<S> {
         }
         results
     }
+}
+
+/// The credential set an order's requests need, from what the journal
+/// knows of it: the latest trusted answer that names its wallet
+/// (`digital_wallet`, or a `payment_option` of APPLE_PAY). `None` when no
+/// trusted answer said (an order not looked up yet).
+pub fn order_wallet(entries: &[EntryRecord]) -> Option<CredentialSet> {
+    entries
+        .iter()
+        .rev()
+        .filter(|entry| {
+            entry.entry == EntryKind::Result
+                && matches!(
+                    entry.outcome,
+                    Some(EntryOutcome::Succeeded | EntryOutcome::Declined)
+                )
+        })
+        .find_map(|entry| {
+            let result: ResultPayload = payload::read(&entry.payload);
+            let response = result.response?.params()?;
+            let wallet = response.non_empty("digital_wallet");
+            let option = response.non_empty("payment_option");
+            if wallet == Some(APPLE_PAY_WALLET) || option == Some(APPLE_PAY_WALLET) {
+                Some(CredentialSet::ApplePay)
+            } else if wallet.is_some() || option.is_some() {
+                Some(CredentialSet::Merchant)
+            } else {
+                None
+            }
+        })
 }
 
 /// A fresh refund id: `apsdesk-` and the time in milliseconds, unique enough

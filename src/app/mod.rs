@@ -861,13 +861,9 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
     let backend = match launch {
         Launch::Demo => Backend::demo(runtime.handle())?,
         Launch::Profile { name, journal } => {
-            let config = crate::profiles::config_dir()
-                .ok_or_else(|| anyhow::anyhow!("no config directory for this user"))?;
-            let vault = crate::profiles::vault::Vault::native()?;
-            let store = crate::profiles::ProfileStore::new(&config, vault.clone());
-            let account = crate::profiles::open_account(&store, &name)?;
+            let (store, account) = crate::profiles::open_native_account(&name)?;
             // The journal's chain key lives in the same keyring.
-            let keys = crate::journal::key::KeySource::Keyring(vault);
+            let keys = crate::journal::key::KeySource::Keyring(store.vault().clone());
             let journal = crate::journal::Journal::open_with(&journal, &keys)?;
             Backend::profile(runtime.handle(), journal, account)?
         }

@@ -171,12 +171,14 @@ pub fn account(global: &GlobalArgs) -> anyhow::Result<Account> {
 }
 
 fn profile_account(name: &str) -> anyhow::Result<Account> {
-    let store = super::profile::open_store(None)?;
-    let crate::profiles::OpenAccount {
-        profile,
-        credentials,
-        apple_pay,
-    } = crate::profiles::open_account(&store, name)?;
+    let (
+        _,
+        crate::profiles::OpenAccount {
+            profile,
+            credentials,
+            apple_pay,
+        },
+    ) = crate::profiles::open_native_account(name)?;
     Ok(Account {
         credentials,
         apple_pay,

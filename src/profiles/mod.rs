@@ -355,6 +355,23 @@ pub fn open_account(store: &ProfileStore, name: &str) -> Result<OpenAccount, Pro
     })
 }
 
+/// Opens the profile `name` of the config directory ([`config_dir`]) over
+/// the OS keyring. The profile is looked up in `profiles.toml` first, so a
+/// name that is not there says so before any keyring is reached. Returns
+/// the store too (its vault also holds the journal's chain key).
+pub fn open_native_account(name: &str) -> Result<(ProfileStore, OpenAccount), ProfileError> {
+    let dir = config_dir().ok_or_else(|| {
+        ProfileError::invalid(
+            "config_dir",
+            format!("no config directory for this user: set {CONFIG_DIR_VARIABLE}"),
+        )
+    })?;
+    find_profile(&dir, name)?;
+    let store = ProfileStore::new(&dir, Vault::native()?);
+    let account = open_account(&store, name)?;
+    Ok((store, account))
+}
+
 /// A profile's non-secret settings, read without touching the keyring
 /// (receipts need the merchant's details, not its secrets).
 pub fn find_profile(config_dir: &Path, name: &str) -> Result<Profile, ProfileError> {
@@ -390,6 +407,11 @@ impl ProfileStore {
 
     pub fn file(&self) -> &Path {
         &self.file
+    }
+
+    /// The keyring this store keeps its secrets in.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
     }
 
     fn file_error(&self, detail: &impl ToString) -> ProfileError {

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use apsdesk::app::backend::{Backend, Session};
 
-use app_harness::{TestState, run_until, select, settle, sim};
+use app_harness::{TestState, run_until, select, settle, sim, type_into};
 use apsdesk::aps::{Command, Language, OutcomeClass};
 use apsdesk::journal::{Actor, Desk, Journal};
 use apsdesk::sim::{FaultKind, FaultRule};
@@ -81,7 +81,10 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
     )
 }
 
-/// Opens a dialog by its button, sets the amount, sends, and waits for the answer.
+/// The label of a dialog's amount field for a KWD order.
+const AMOUNT_KWD: &str = "Amount · KWD";
+
+/// Opens a dialog by its button, types the amount, sends, and waits for the answer.
 fn operate(
     harness: &mut Harness<'static, TestState>,
     button: &str,
@@ -90,15 +93,7 @@ fn operate(
     harness.get_by_label(button).click();
     run_until(harness, "the dialog", |state| state.app().dialog.is_some());
     if let Some(amount) = amount {
-        amount.clone_into(
-            &mut harness
-                .state_mut()
-                .app_mut()
-                .dialog
-                .as_mut()
-                .expect("dialog")
-                .amount,
-        );
+        type_into(harness, AMOUNT_KWD, amount);
     }
     harness.step();
     harness.get_by_label("Send").click();
@@ -213,13 +208,7 @@ fn a_refund_beyond_what_was_captured_is_refused() {
             .amount,
         "2.000"
     );
-    harness
-        .state_mut()
-        .app_mut()
-        .dialog
-        .as_mut()
-        .expect("dialog")
-        .amount = "2.010".into();
+    type_into(&mut harness, AMOUNT_KWD, "2.010");
     harness.step();
     harness.get_by_label("Send").click();
     run_until(&mut harness, "the result", |state| {
@@ -249,13 +238,7 @@ fn an_invalid_amount_is_explained_and_nothing_is_sent() {
     run_until(&mut harness, "the dialog", |state| {
         state.app().dialog.is_some()
     });
-    harness
-        .state_mut()
-        .app_mut()
-        .dialog
-        .as_mut()
-        .expect("dialog")
-        .amount = "1.2345".into();
+    type_into(&mut harness, AMOUNT_KWD, "1.2345");
     harness.step();
     harness.get_by_label_contains("3 decimal");
     harness.get_by_label("Send").click();
@@ -282,13 +265,7 @@ fn an_uncertain_capture_blocks_a_retry_until_reconciled() {
     run_until(&mut harness, "the dialog", |state| {
         state.app().dialog.is_some()
     });
-    harness
-        .state_mut()
-        .app_mut()
-        .dialog
-        .as_mut()
-        .expect("dialog")
-        .amount = "3.000".into();
+    type_into(&mut harness, AMOUNT_KWD, "3.000");
     harness.step();
     harness.get_by_label("Send").click();
     run_until(&mut harness, "the result", |state| {
@@ -678,4 +655,45 @@ fn verify_on_the_activity_screen_names_an_edited_order() {
     });
     harness.get_by_label_contains("NOT intact");
     harness.get_by_label_contains("order KE-2");
+}
+
+/// Issue 12: Check status offers `return_third_party_response_codes`, and
+/// the codes the answer carries appear in the order's detail.
+#[test]
+fn check_status_with_third_party_codes_shows_them_in_the_detail() {
+    let (_fixture, mut harness) = app_with_orders(&["KS-1"]);
+    select(&mut harness, "KS-1");
+    assert!(harness.query_by_label("Acquirer response code").is_none());
+    harness
+        .get_by_label("with third-party response codes")
+        .click();
+    harness.step();
+    harness.get_by_label("Check status").click();
+    run_until(&mut harness, "the third-party codes", |state| {
+        state
+            .app()
+            .transactions
+            .detail
+            .as_ref()
+            .is_some_and(|detail| !detail.third_party_codes.is_empty())
+    });
+    harness.get_by_label("Third-party response codes");
+    harness.get_by_label("Acquirer response code");
+    harness.get_by_label("Processor response code");
+    harness.get_by_label("Approved");
+    // The request as journaled asked for them.
+    let detail = harness
+        .state()
+        .app()
+        .transactions
+        .detail
+        .clone()
+        .expect("detail");
+    let asked = detail.entries.iter().any(|entry| {
+        entry.command == Command::CheckStatus
+            && entry
+                .payload
+                .contains(r#""return_third_party_response_codes":"YES""#)
+    });
+    assert!(asked, "the status request carried the flag");
 }

@@ -230,3 +230,11 @@ about-third-party = رخص المكتبات التي بُني منها مدرج�
 about-licence-text = نص الرخصة: { $licence }
 about-close = إغلاق
 journal-already-open = هذا السجل مفتوح بالفعل في نافذة apsdesk أخرى: استخدم تلك النافذة.
+
+# Issue 12: Check status with the third-party response codes
+action-status-third-party = مع رموز استجابة الطرف الثالث
+detail-third-party-codes = رموز استجابة الطرف الثالث
+detail-processor-response-code = رمز استجابة جهة المعالجة
+detail-processor-response-message = رسالة جهة المعالجة
+detail-acquirer-response-code = رمز استجابة البنك المستحوذ
+detail-acquirer-response-message = رسالة البنك المستحوذ

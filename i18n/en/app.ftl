@@ -232,3 +232,11 @@ about-third-party = The licences of the libraries it is built from are listed in
 about-licence-text = Licence text: { $licence }
 about-close = Close
 journal-already-open = This journal is already open in another apsdesk window: use that window.
+
+# Issue 12: Check status with the third-party response codes
+action-status-third-party = with third-party response codes
+detail-third-party-codes = Third-party response codes
+detail-processor-response-code = Processor response code
+detail-processor-response-message = Processor response message
+detail-acquirer-response-code = Acquirer response code
+detail-acquirer-response-message = Acquirer response message

@@ -28,6 +28,9 @@
 //! mismatch (`00008`), answered under the set it came with. The reference
 //! names only captures, voids and refunds, so CHECK_STATUS is answered for
 //! either set (a desk's first look-up cannot know the wallet yet).
+//! CHECK_STATUS answers the third-party codes (`processor_response_code`,
+//! `acquirer_response_code`, `acquirer_response_message`) only when
+//! `return_third_party_response_codes=YES` asks for them.
 
 use std::collections::HashMap;
 
@@ -788,9 +791,16 @@ impl SimState {
             .with("captured_amount", order.captured.to_string())
             .with("refunded_amount", order.refunded.to_string())
             .with("payment_option", order.payment_option.clone())
-            .with("authorization_code", order.authorization_code.clone())
-            .with("processor_response_code", "00")
-            .with("acquirer_response_code", "00");
+            .with("authorization_code", order.authorization_code.clone());
+        // The processor's and acquirer's own codes, answered when asked for
+        // (`return_third_party_response_codes=YES`), so that a test can tell
+        // the question reached APS.
+        if request.non_empty("return_third_party_response_codes") == Some("YES") {
+            answer = answer
+                .with("processor_response_code", "00")
+                .with("acquirer_response_code", "00")
+                .with("acquirer_response_message", "Approved");
+        }
         if let Some(last) = order.last() {
             let code = last.response_code.clone();
             let message = codes::message_text(&code[2..], Language::En).unwrap_or_default();

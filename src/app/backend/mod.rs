@@ -49,6 +49,9 @@ pub struct OrderDetail {
     pub order: OrderRecord,
     pub entries: Vec<EntryRecord>,
     pub open: Vec<OpenOperation>,
+    /// The third-party response codes of the latest answer that had them
+    /// (a status check that asked for them), field name and value.
+    pub third_party_codes: Vec<(&'static str, String)>,
 }
 
 /// A finished background task.

@@ -317,19 +317,33 @@ fn an_uncertain_capture_blocks_a_retry_until_reconciled() {
 #[test]
 fn switching_to_arabic_translates_and_mirrors() {
     let (_fixture, mut harness) = app_with_orders(&["KA-1"]);
-    run_until(&mut harness, "the orders", |state| {
-        !state.app().transactions.rows.is_empty()
-    });
-    harness.get_by_label("Transactions");
+    select(&mut harness, "KA-1");
+    let middle = 640.0;
+    // English reads from the left: the first screen's button on the left,
+    // the order's detail panel on the right (its "Check status" button).
+    let english_nav = harness.get_by_label("Transactions").rect();
+    let english_status = harness.get_by_label("Check status").rect();
+    assert!(english_nav.center().x < middle, "{english_nav:?}");
+    assert!(english_status.center().x > middle, "{english_status:?}");
     harness.get_by_label("العربية").click();
     run_until(&mut harness, "Arabic", |state| {
         state.app().tr.language() == Language::Ar
     });
-    harness.step();
-    harness.get_by_label("المعاملات");
+    settle(&mut harness);
     harness.get_by_label("أداة التوقيع");
     assert!(harness.query_by_label("Transactions").is_none());
     assert_eq!(harness.state().app().settings.language, "ar");
+    // Arabic reads from the right: the same widgets mirrored.
+    let arabic_nav = harness.get_by_label("المعاملات").rect();
+    let arabic_status = harness.get_by_label("الاستعلام عن الحالة").rect();
+    assert!(
+        arabic_nav.center().x > middle,
+        "the first screen's button is on the right: {arabic_nav:?}"
+    );
+    assert!(
+        arabic_status.center().x < middle,
+        "the detail panel is on the left: {arabic_status:?}"
+    );
 }
 
 #[test]

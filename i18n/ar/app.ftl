@@ -238,3 +238,7 @@ detail-processor-response-code = رمز استجابة جهة المعالجة
 detail-processor-response-message = رسالة جهة المعالجة
 detail-acquirer-response-code = رمز استجابة البنك المستحوذ
 detail-acquirer-response-message = رسالة البنك المستحوذ
+
+# Issue 15: receipts at the counter
+field-invoice-number = رقم الفاتورة (اختياري، يُطبع على الإيصال)
+field-credit-note-number = رقم إشعار الدائن (اختياري، يُطبع على الإيصال)

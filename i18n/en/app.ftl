@@ -240,3 +240,7 @@ detail-processor-response-code = Processor response code
 detail-processor-response-message = Processor response message
 detail-acquirer-response-code = Acquirer response code
 detail-acquirer-response-message = Acquirer response message
+
+# Issue 15: receipts at the counter
+field-invoice-number = Invoice number (optional, printed on the receipt)
+field-credit-note-number = Credit note number (optional, printed on the receipt)

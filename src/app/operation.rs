@@ -26,6 +26,8 @@ pub struct OperationDialog {
     pub amount: String,
     pub description: String,
     pub maintenance_reference: String,
+    /// The merchant's invoice (capture) or credit-note (refund) number.
+    pub document_number: String,
     pub confirmation: String,
     /// Sent and waiting: the send button stays disabled.
     pub pending: bool,
@@ -62,6 +64,7 @@ impl OperationDialog {
             amount,
             description: String::new(),
             maintenance_reference: String::new(),
+            document_number: String::new(),
             confirmation: String::new(),
             pending: false,
             ticket: None,
@@ -78,6 +81,7 @@ impl OperationDialog {
             currency: self.order.currency.clone().unwrap_or_default(),
             order_description: optional(&self.description),
             maintenance_reference: optional(&self.maintenance_reference),
+            document_number: optional(&self.document_number),
             payment_option: self
                 .order
                 .payment_option
@@ -197,6 +201,20 @@ impl OperationDialog {
         ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.description))
             .labelled_by(caption.id);
         field_error(ui, errors, "order_description", tr);
+        let document_label = match self.kind {
+            OperationKind::Capture => Some("field-invoice-number"),
+            OperationKind::Refund => Some("field-credit-note-number"),
+            OperationKind::Void => None,
+        };
+        if let Some(label_id) = document_label {
+            let caption = ui.label(widget_text(ui, &tr.text(label_id), rtl, false));
+            ui.add_enabled(
+                editable,
+                egui::TextEdit::singleline(&mut self.document_number),
+            )
+            .labelled_by(caption.id);
+            field_error(ui, errors, "document_number", tr);
+        }
         if self.kind == OperationKind::Refund {
             let caption = ui.label(widget_text(
                 ui,

@@ -424,6 +424,12 @@ pub fn order_description(value: Option<&str>) -> Result<Option<String>, FieldErr
     optional_text("order_description", value, 150, Charset::Description)
 }
 
+/// The merchant's invoice (capture) or credit-note (refund) number: kept in
+/// the journal and printed on the receipt, never sent to APS.
+pub fn document_number(value: Option<&str>) -> Result<Option<String>, FieldError> {
+    optional_text("document_number", value, 40, Charset::Description)
+}
+
 pub fn merchant_identifier(value: &str) -> Result<String, FieldError> {
     text("merchant_identifier", value, 20, Charset::Alphanumeric)
 }

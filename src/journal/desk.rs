@@ -641,6 +641,7 @@ impl<S: JournalStore> Desk<S> {
             request: ParamsField::from_params(&client.preview(request, self.language)),
             baseline,
             credential_set: Some(credential_set),
+            document_number: request.document_number().map(str::to_owned),
             endpoint: Some(client.url().to_owned()),
             // How long this desk waits for the answer: until then (and a
             // grace), APS may still be working on a request that got none.

@@ -47,6 +47,10 @@ pub struct RequestPayload {
     /// The order's totals before a money operation was sent.
     #[serde(default)]
     pub baseline: Option<Baseline>,
+    /// The merchant's invoice or credit-note number for the operation (never
+    /// sent to APS; printed on its receipt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_number: Option<String>,
     /// Which of the account's credential sets signed it (absent in older
     /// entries, which were all signed with the merchant's).
     #[serde(default, skip_serializing_if = "Option::is_none")]

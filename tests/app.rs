@@ -711,3 +711,110 @@ fn check_status_with_third_party_codes_shows_them_in_the_detail() {
     });
     assert!(asked, "the status request carried the flag");
 }
+
+/// `pdftotext` of a PDF file (poppler-utils, which `.ci/run` installs).
+fn pdf_text(path: &std::path::Path) -> String {
+    let output = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The first page's width in points (`pdfinfo`).
+fn pdf_page_width(path: &std::path::Path) -> f32 {
+    let output = std::process::Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .expect("pdfinfo runs (poppler-utils)");
+    let info = String::from_utf8_lossy(&output.stdout).into_owned();
+    info.lines()
+        .find_map(|line| line.strip_prefix("Page size:"))
+        .and_then(|size| size.split_whitespace().next())
+        .and_then(|width| width.parse().ok())
+        .unwrap_or_else(|| panic!("no page size in:\n{info}"))
+}
+
+/// Issue 15: a refund's receipt in one click from its result, on the paper
+/// chosen (here the 80 mm roll), with the credit-note number typed in the
+/// refund dialog; and Print… of the order's receipt on A4.
+#[test]
+fn a_refund_receipt_is_printed_in_one_click_from_the_refunds_result() {
+    let (_fixture, mut harness) = app_with_orders(&["PR-1"]);
+    let printed = tempfile::TempDir::new().expect("print folder");
+    run_until(&mut harness, "the app", |_| true);
+    harness.state_mut().app_mut().print_target = Arc::new(apsdesk::receipt::batch::IntoFolder(
+        printed.path().to_owned(),
+    ));
+    select(&mut harness, "PR-1");
+    assert_eq!(
+        operate(&mut harness, "Capture…", Some("6.000")),
+        Some(OutcomeClass::Succeeded)
+    );
+    run_until(&mut harness, "the captured total", |state| {
+        detail_totals(state).1 == 6_000
+    });
+    harness.get_by_label("80 mm roll").click();
+    harness.get_by_label("Refund…").click();
+    run_until(&mut harness, "the dialog", |state| {
+        state.app().dialog.is_some()
+    });
+    type_into(&mut harness, AMOUNT_KWD, "2.500");
+    type_into(
+        &mut harness,
+        "Credit note number (optional, printed on the receipt)",
+        "CN-77",
+    );
+    harness.get_by_label("Send").click();
+    run_until(&mut harness, "the result", |state| {
+        state
+            .app()
+            .dialog
+            .as_ref()
+            .is_some_and(|dialog| dialog.result.is_some())
+    });
+    let operation_id = harness
+        .state()
+        .app()
+        .dialog
+        .as_ref()
+        .and_then(|dialog| dialog.result.as_ref())
+        .and_then(|result| result.operation_id)
+        .expect("the refund's operation");
+    harness.get_by_label("Print receipt…").click();
+    let receipt = printed
+        .path()
+        .join(format!("receipt-PR-1-op{operation_id}.pdf"));
+    run_until(&mut harness, "the refund's receipt", |_| {
+        std::fs::metadata(&receipt).is_ok_and(|meta| meta.len() > 1000)
+    });
+    let text = pdf_text(&receipt);
+    for expected in [
+        "Refund receipt",
+        "2.500 KWD",
+        "Credit note number",
+        "CN-77",
+        "This is not a tax invoice",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    assert!(
+        (pdf_page_width(&receipt) - 226.77).abs() < 1.0,
+        "80 mm wide"
+    );
+    harness.get_by_label("Close").click();
+    run_until(&mut harness, "the dialog to close", |state| {
+        state.app().dialog.is_none()
+    });
+    harness.get_by_label("A4").click();
+    harness.get_by_label("Print…").click();
+    let order_receipt = printed.path().join("receipt-PR-1.pdf");
+    run_until(&mut harness, "the order's receipt", |_| {
+        std::fs::metadata(&order_receipt).is_ok_and(|meta| meta.len() > 1000)
+    });
+    assert!(
+        (pdf_page_width(&order_receipt) - 595.28).abs() < 1.0,
+        "A4 wide"
+    );
+}

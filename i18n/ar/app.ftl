@@ -242,3 +242,7 @@ detail-acquirer-response-message = رسالة البنك المستحوذ
 # Issue 15: receipts at the counter
 field-invoice-number = رقم الفاتورة (اختياري، يُطبع على الإيصال)
 field-credit-note-number = رقم إشعار الدائن (اختياري، يُطبع على الإيصال)
+action-print = طباعة…
+action-print-receipt = طباعة الإيصال…
+paper-a4 = A4
+paper-roll = لفافة 80 مم

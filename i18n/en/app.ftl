@@ -244,3 +244,7 @@ detail-acquirer-response-message = Acquirer response message
 # Issue 15: receipts at the counter
 field-invoice-number = Invoice number (optional, printed on the receipt)
 field-credit-note-number = Credit note number (optional, printed on the receipt)
+action-print = Print…
+action-print-receipt = Print receipt…
+paper-a4 = A4
+paper-roll = 80 mm roll

@@ -111,6 +111,12 @@ pub enum AppCommand {
         order_id: i64,
         operation_id: Option<i64>,
     },
+    /// Render the receipt on the chosen paper and open it in the system's
+    /// PDF viewer, to print from there.
+    PrintReceipt {
+        order_id: i64,
+        operation_id: Option<i64>,
+    },
     ExportCsv,
     LoadBulkCsv,
     TestProfile(String),
@@ -193,6 +199,9 @@ pub struct DeskApp {
     pub dialog: Option<OperationDialog>,
     /// Where receipts and exports are saved: the OS dialog, or a folder in tests.
     pub save_target: std::sync::Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
+    /// Where Print… puts a receipt before the system's viewer opens it (a
+    /// private folder; a test's folder, not opened, in tests).
+    pub print_target: std::sync::Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
     pub demo_progress: Option<(usize, usize)>,
     toasts: Vec<Toast>,
     commands: Vec<AppCommand>,
@@ -242,6 +251,7 @@ impl DeskApp {
             journal_for_profiles: crate::journal::store::default_path(),
             dialog: None,
             save_target: std::sync::Arc::new(files::DialogTarget),
+            print_target: std::sync::Arc::new(files::PrintFolder),
             demo_progress: backend.session().demo.then_some((0, 0)),
             toasts: Vec::new(),
             commands: Vec::new(),
@@ -518,6 +528,18 @@ impl DeskApp {
                     order_id,
                     operation_id,
                     std::sync::Arc::clone(&self.save_target),
+                    self.transactions.receipt_paper,
+                );
+            }
+            AppCommand::PrintReceipt {
+                order_id,
+                operation_id,
+            } => {
+                self.backend.save_receipt(
+                    order_id,
+                    operation_id,
+                    std::sync::Arc::clone(&self.print_target),
+                    self.transactions.receipt_paper,
                 );
             }
             AppCommand::ExportCsv => {

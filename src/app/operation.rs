@@ -297,6 +297,24 @@ impl OperationDialog {
                     origin: SubmitOrigin::Dialog,
                 });
             }
+            // The receipt of what was just done, in one click.
+            if let Some(result) = &self.result
+                && result.class == Some(OutcomeClass::Succeeded)
+                && let Some(operation_id) = result.operation_id
+                && ui
+                    .button(widget_text(
+                        ui,
+                        &tr.text("action-print-receipt"),
+                        rtl,
+                        false,
+                    ))
+                    .clicked()
+            {
+                commands.push(AppCommand::PrintReceipt {
+                    order_id: self.order.id,
+                    operation_id: Some(operation_id),
+                });
+            }
             if let Some(operation) = self.needs_reconciliation()
                 && ui
                     .button(widget_text(ui, &tr.text("action-reconcile"), rtl, false))

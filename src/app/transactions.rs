@@ -34,6 +34,8 @@ pub struct TransactionsScreen {
     search_text: String,
     /// Whether Check status asks for the third-party response codes.
     pub third_party_codes_wanted: bool,
+    /// The paper receipts are made for (Receipt… and Print…).
+    pub receipt_paper: crate::receipt::Layout,
 }
 
 /// What the date column shows for an order.
@@ -352,7 +354,11 @@ impl TransactionsScreen {
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| match &self.detail {
                     Some(detail) if Some(detail.order.id) == self.selected => {
-                        detail_ui(ui, tr, detail, &mut self.third_party_codes_wanted, commands);
+                        let choices = DetailChoices {
+                            third_party_codes_wanted: &mut self.third_party_codes_wanted,
+                            receipt_paper: &mut self.receipt_paper,
+                        };
+                        detail_ui(ui, tr, detail, choices, commands);
                     }
                     _ => {
                         label(ui, tr.text("detail-none"), rtl);
@@ -596,13 +602,23 @@ fn status_command(reference: String, third_party_codes: bool, tr: &Tr) -> AppCom
     }
 }
 
+/// What the operator chooses in the detail panel, kept by the screen.
+struct DetailChoices<'a> {
+    third_party_codes_wanted: &'a mut bool,
+    receipt_paper: &'a mut crate::receipt::Layout,
+}
+
 fn detail_ui(
     ui: &mut Ui,
     tr: &Tr,
     detail: &OrderDetail,
-    third_party_codes_wanted: &mut bool,
+    choices: DetailChoices<'_>,
     commands: &mut Vec<AppCommand>,
 ) {
+    let DetailChoices {
+        third_party_codes_wanted,
+        receipt_paper,
+    } = choices;
     let rtl = tr.is_rtl();
     let order = &detail.order;
     let currency = order.currency.as_deref();
@@ -792,6 +808,27 @@ fn detail_ui(
         third_party_codes_wanted,
         widget_text(ui, &tr.text("action-status-third-party"), rtl, false),
     );
+    row(ui, rtl, |ui| {
+        if ui
+            .button(widget_text(ui, &tr.text("action-print"), rtl, false))
+            .clicked()
+        {
+            commands.push(AppCommand::PrintReceipt {
+                order_id: order.id,
+                operation_id: None,
+            });
+        }
+        for (paper, label_id) in [
+            (crate::receipt::Layout::A4, "paper-a4"),
+            (crate::receipt::Layout::Thermal, "paper-roll"),
+        ] {
+            ui.selectable_value(
+                receipt_paper,
+                paper,
+                widget_text(ui, &tr.text(label_id), rtl, false),
+            );
+        }
+    });
     if !detail.third_party_codes.is_empty() {
         ui.separator();
         ui.label(widget_text(

@@ -31,9 +31,10 @@ use crate::text::fonts::{self, Weight};
 use crate::text::shape::{Faces, ShapedLine, shape_line};
 
 /// The paper.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Layout {
     /// 210 × 297 mm; with both languages, English and Arabic side by side.
+    #[default]
     A4,
     /// An 80 mm roll (72 mm printable), as long as the receipt; both
     /// languages stacked.

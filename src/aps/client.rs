@@ -523,6 +523,7 @@ impl Client {
 
     /// The same endpoint and options, signing with other credentials (an
     /// account's Apple Pay set).
+    #[must_use]
     pub fn with_credentials(&self, credentials: Credentials) -> Client {
         Client {
             credentials,

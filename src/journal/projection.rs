@@ -231,6 +231,43 @@ pub fn apply(
     };
 }
 
+/// The third-party response codes a status check answers when asked
+/// (`return_third_party_response_codes=YES`): the processor's and the
+/// acquirer's own codes, shown in the order's detail.
+pub const THIRD_PARTY_FIELDS: [&str; 4] = [
+    "processor_response_code",
+    "processor_response_message",
+    "acquirer_response_code",
+    "acquirer_response_message",
+];
+
+/// The third-party fields of the latest trusted answer that carries any,
+/// each with its value (entries in the journal's order).
+pub fn third_party_codes(entries: &[super::store::EntryRecord]) -> Vec<(&'static str, String)> {
+    use super::payload::{self, ResultPayload};
+    use super::vocabulary::{EntryKind, EntryOutcome};
+    entries
+        .iter()
+        .rev()
+        .filter(|entry| {
+            entry.entry == EntryKind::Result
+                && matches!(
+                    entry.outcome,
+                    Some(EntryOutcome::Succeeded | EntryOutcome::Declined)
+                )
+        })
+        .find_map(|entry| {
+            let result: ResultPayload = payload::read(&entry.payload);
+            let response = result.response?.params()?;
+            let found: Vec<_> = THIRD_PARTY_FIELDS
+                .iter()
+                .filter_map(|name| Some((*name, response.non_empty(name)?.to_owned())))
+                .collect();
+            (!found.is_empty()).then_some(found)
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,41 +370,4 @@ mod tests {
         );
         assert_eq!(record.state, OrderState::NotFound);
     }
-}
-
-/// The third-party response codes a status check answers when asked
-/// (`return_third_party_response_codes=YES`): the processor's and the
-/// acquirer's own codes, shown in the order's detail.
-pub const THIRD_PARTY_FIELDS: [&str; 4] = [
-    "processor_response_code",
-    "processor_response_message",
-    "acquirer_response_code",
-    "acquirer_response_message",
-];
-
-/// The third-party fields of the latest trusted answer that carries any,
-/// each with its value (entries in the journal's order).
-pub fn third_party_codes(entries: &[super::store::EntryRecord]) -> Vec<(&'static str, String)> {
-    use super::payload::{self, ResultPayload};
-    use super::vocabulary::{EntryKind, EntryOutcome};
-    entries
-        .iter()
-        .rev()
-        .filter(|entry| {
-            entry.entry == EntryKind::Result
-                && matches!(
-                    entry.outcome,
-                    Some(EntryOutcome::Succeeded | EntryOutcome::Declined)
-                )
-        })
-        .find_map(|entry| {
-            let result: ResultPayload = payload::read(&entry.payload);
-            let response = result.response?.params()?;
-            let found: Vec<_> = THIRD_PARTY_FIELDS
-                .iter()
-                .filter_map(|name| Some((*name, response.non_empty(name)?.to_owned())))
-                .collect();
-            (!found.is_empty()).then_some(found)
-        })
-        .unwrap_or_default()
 }

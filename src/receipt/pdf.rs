@@ -594,9 +594,9 @@ fn document(
         .iter()
         .filter_map(|receipt| receipt.merchant.logo.clone())
     {
-        if !logos.contains_key(&path) {
-            let loaded = Logo::load(&path).map(|logo| (document.add_image(&logo.image), logo));
-            logos.insert(path, loaded);
+        if let std::collections::btree_map::Entry::Vacant(slot) = logos.entry(path) {
+            let loaded = Logo::load(slot.key()).map(|logo| (document.add_image(&logo.image), logo));
+            slot.insert(loaded);
         }
     }
     let pages = receipts

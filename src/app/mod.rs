@@ -438,7 +438,16 @@ impl DeskApp {
     fn apply_command(&mut self, ctx: &egui::Context, command: AppCommand) {
         match command {
             AppCommand::OpenDialog(kind, order) => {
-                self.dialog = Some(OperationDialog::new(kind, *order));
+                let mut dialog = OperationDialog::new(kind, *order);
+                // What the journal knows of the order's wallet decides the
+                // credential set the preview signs with, as the desk will.
+                if let Some(detail) = &self.transactions.detail
+                    && detail.order.id == dialog.order.id
+                    && let Some(set) = detail.credential_set
+                {
+                    dialog.signing = set;
+                }
+                self.dialog = Some(dialog);
             }
             AppCommand::CheckStatus(reference) => {
                 self.backend.check_status(&reference, self.tr.language());

@@ -28,6 +28,9 @@ pub struct OperationDialog {
     pub maintenance_reference: String,
     /// The merchant's invoice (capture) or credit-note (refund) number.
     pub document_number: String,
+    /// The credential set the request will be signed with (the Apple Pay
+    /// set for an order the journal knows was paid with Apple Pay).
+    pub signing: crate::aps::client::CredentialSet,
     pub confirmation: String,
     /// Sent and waiting: the send button stays disabled.
     pub pending: bool,
@@ -65,6 +68,7 @@ impl OperationDialog {
             description: String::new(),
             maintenance_reference: String::new(),
             document_number: String::new(),
+            signing: crate::aps::client::CredentialSet::Merchant,
             confirmation: String::new(),
             pending: false,
             ticket: None,
@@ -230,11 +234,29 @@ impl OperationDialog {
             field_error(ui, errors, "maintenance_reference", tr);
         }
         // Exactly what will be sent (access code masked, signature computed).
-        if let Ok(request) = &validated {
+        let desk = backend.desk();
+        let signer = match (self.signing, &desk.apple_pay) {
+            (crate::aps::client::CredentialSet::ApplePay, Some(apple_pay)) => {
+                label(ui, tr.text("signed-apple-pay"), rtl);
+                Some(apple_pay)
+            }
+            (crate::aps::client::CredentialSet::ApplePay, None) => {
+                ui.label(colored_text(
+                    ui,
+                    &tr.text("apple-pay-set-missing"),
+                    rtl,
+                    false,
+                    ui.visuals().error_fg_color,
+                ));
+                None
+            }
+            (crate::aps::client::CredentialSet::Merchant, _) => Some(&desk.client),
+        };
+        if let (Ok(request), Some(signer)) = (&validated, signer) {
             let preview = match request {
-                Validated::Capture(request) => backend.desk().client.preview(request, language),
-                Validated::Refund(request) => backend.desk().client.preview(request, language),
-                Validated::Void(request) => backend.desk().client.preview(request, language),
+                Validated::Capture(request) => signer.preview(request, language),
+                Validated::Refund(request) => signer.preview(request, language),
+                Validated::Void(request) => signer.preview(request, language),
             };
             egui::CollapsingHeader::new(widget_text(ui, &tr.text("will-send"), rtl, false))
                 .id_salt("will-send")

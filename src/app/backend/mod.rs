@@ -52,6 +52,9 @@ pub struct OrderDetail {
     /// The third-party response codes of the latest answer that had them
     /// (a status check that asked for them), field name and value.
     pub third_party_codes: Vec<(&'static str, String)>,
+    /// The credential set the order's requests are signed with, as far as
+    /// the journal knows (`None`: no trusted answer named its wallet yet).
+    pub credential_set: Option<crate::aps::client::CredentialSet>,
 }
 
 /// A finished background task.

@@ -81,6 +81,27 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
     )
 }
 
+/// Clicks Send in the open dialog and waits for its result.
+fn send_and_wait(
+    harness: &mut Harness<'static, TestState>,
+) -> apsdesk::app::results::OperationResult {
+    harness.get_by_label("Send").click();
+    run_until(harness, "the result", |state| {
+        state
+            .app()
+            .dialog
+            .as_ref()
+            .is_some_and(|dialog| dialog.result.is_some())
+    });
+    harness
+        .state()
+        .app()
+        .dialog
+        .as_ref()
+        .and_then(|dialog| dialog.result.clone())
+        .expect("result")
+}
+
 /// The label of a dialog's amount field for a KWD order.
 const AMOUNT_KWD: &str = "Amount · KWD";
 
@@ -96,21 +117,7 @@ fn operate(
         type_into(harness, AMOUNT_KWD, amount);
     }
     harness.step();
-    harness.get_by_label("Send").click();
-    run_until(harness, "the result", |state| {
-        state
-            .app()
-            .dialog
-            .as_ref()
-            .is_some_and(|dialog| dialog.result.is_some())
-    });
-    let class = harness
-        .state()
-        .app()
-        .dialog
-        .as_ref()
-        .and_then(|dialog| dialog.result.as_ref())
-        .and_then(|result| result.class);
+    let class = send_and_wait(harness).class;
     harness.get_by_label("Close").click();
     run_until(harness, "the dialog to close", |state| {
         state.app().dialog.is_none()
@@ -210,21 +217,7 @@ fn a_refund_beyond_what_was_captured_is_refused() {
     );
     type_into(&mut harness, AMOUNT_KWD, "2.010");
     harness.step();
-    harness.get_by_label("Send").click();
-    run_until(&mut harness, "the result", |state| {
-        state
-            .app()
-            .dialog
-            .as_ref()
-            .is_some_and(|dialog| dialog.result.is_some())
-    });
-    let result = harness
-        .state()
-        .app()
-        .dialog
-        .as_ref()
-        .and_then(|dialog| dialog.result.clone())
-        .expect("result");
+    let result = send_and_wait(&mut harness);
     assert_eq!(result.class, Some(OutcomeClass::Declined));
     assert_eq!(result.response_code.as_deref(), Some("00048"));
     assert_eq!(sim_totals(sim(&harness), "KR-1").2, 0);
@@ -267,21 +260,7 @@ fn an_uncertain_capture_blocks_a_retry_until_reconciled() {
     });
     type_into(&mut harness, AMOUNT_KWD, "3.000");
     harness.step();
-    harness.get_by_label("Send").click();
-    run_until(&mut harness, "the result", |state| {
-        state
-            .app()
-            .dialog
-            .as_ref()
-            .is_some_and(|dialog| dialog.result.is_some())
-    });
-    let result = harness
-        .state()
-        .app()
-        .dialog
-        .as_ref()
-        .and_then(|dialog| dialog.result.clone())
-        .expect("result");
+    let result = send_and_wait(&mut harness);
     assert_eq!(result.class, Some(OutcomeClass::Uncertain));
     // The dialog (and the blocked order's panel) offer reconciliation.
     assert!(harness.query_all_by_label("Reconcile").count() >= 1);
@@ -766,21 +745,8 @@ fn a_refund_receipt_is_printed_in_one_click_from_the_refunds_result() {
         "Credit note number (optional, printed on the receipt)",
         "CN-77",
     );
-    harness.get_by_label("Send").click();
-    run_until(&mut harness, "the result", |state| {
-        state
-            .app()
-            .dialog
-            .as_ref()
-            .is_some_and(|dialog| dialog.result.is_some())
-    });
-    let operation_id = harness
-        .state()
-        .app()
-        .dialog
-        .as_ref()
-        .and_then(|dialog| dialog.result.as_ref())
-        .and_then(|result| result.operation_id)
+    let operation_id = send_and_wait(&mut harness)
+        .operation_id
         .expect("the refund's operation");
     harness.get_by_label("Print receipt…").click();
     let receipt = printed

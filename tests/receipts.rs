@@ -145,14 +145,19 @@ fn journal(dir: &Path) -> (Journal, i64) {
     (journal, refund)
 }
 
+/// The journal's order of this reference.
+fn order_of(journal: &Journal, reference: &str) -> apsdesk::journal::store::OrderRecord {
+    journal
+        .orders_by_reference(reference)
+        .expect("read")
+        .remove(0)
+}
+
 #[test]
 fn a_knet_receipt_shows_the_four_knet_fields_in_both_languages() {
     let dir = TempDir::new().expect("temp dir");
     let (journal, _) = journal(dir.path());
-    let order = journal
-        .orders_by_reference("KNET-77")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "KNET-77");
     let receipt = Receipt::build(&order, None, &merchant());
     for layout in [Layout::A4, Layout::Thermal] {
         let pdf = render(&receipt, ReceiptLanguage::Both, layout);
@@ -197,10 +202,7 @@ fn a_knet_receipt_shows_the_four_knet_fields_in_both_languages() {
 fn a_refund_receipt_shows_the_original_this_refund_and_what_remains() {
     let dir = TempDir::new().expect("temp dir");
     let (journal, refund) = journal(dir.path());
-    let order = journal
-        .orders_by_reference("CARD-9")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "CARD-9");
     let entries = journal.operation_entries(refund).expect("entries");
     let receipt = Receipt::build(&order, Some(&entries), &merchant());
     let english = text_of(&render(&receipt, ReceiptLanguage::En, Layout::A4));
@@ -258,10 +260,7 @@ fn a_refund_receipt_shows_the_original_this_refund_and_what_remains() {
 fn fonts_are_embedded_and_subset() {
     let dir = TempDir::new().expect("temp dir");
     let (journal, _) = journal(dir.path());
-    let order = journal
-        .orders_by_reference("KNET-77")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "KNET-77");
     let pdf = render(
         &Receipt::build(&order, None, &merchant()),
         ReceiptLanguage::Both,
@@ -430,10 +429,7 @@ fn a_payment_receipt_prints_the_payments_own_result_and_time() {
         &knet_check_status(),
         PAID_AT_MS + 86_400_000,
     );
-    let order = journal
-        .orders_by_reference("KNET-88")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "KNET-88");
     assert_eq!(order.last_response_code.as_deref(), Some("12000"));
     let receipt = Receipt::build(&order, None, &merchant());
     let text = text_of(&render(&receipt, ReceiptLanguage::Both, Layout::A4));
@@ -471,10 +467,7 @@ fn without_a_known_time_a_receipt_says_recorded_at_and_knet_says_what_is_missing
         &knet_check_status(),
         PAID_AT_MS,
     );
-    let order = journal
-        .orders_by_reference("KNET-88")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "KNET-88");
     assert_eq!(order.payment.response_code.as_deref(), Some("14000"));
     assert_eq!(order.payment.time, None);
     let recorded = apsdesk::receipt::format_when(order.created_ms, "Asia/Kuwait");
@@ -554,10 +547,7 @@ fn an_older_journal_gets_its_payments_from_the_recorded_answers() {
         journal.operation_entries(operation).expect("entries")[1].at_ms
     };
     let journal = Journal::open(&path).expect("migrated");
-    let order = journal
-        .orders_by_reference("OLD-KNET")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "OLD-KNET");
     assert_eq!(order.payment.response_code.as_deref(), Some("14000"));
     assert_eq!(order.payment.response_message.as_deref(), Some("Success"));
     assert_eq!(
@@ -575,14 +565,8 @@ fn an_older_journal_gets_its_payments_from_the_recorded_answers() {
 fn every_receipt_says_it_is_not_a_tax_invoice_in_both_languages() {
     let dir = TempDir::new().expect("temp dir");
     let (journal, refund) = journal(dir.path());
-    let knet = journal
-        .orders_by_reference("KNET-77")
-        .expect("read")
-        .remove(0);
-    let card = journal
-        .orders_by_reference("CARD-9")
-        .expect("read")
-        .remove(0);
+    let knet = order_of(&journal, "KNET-77");
+    let card = order_of(&journal, "CARD-9");
     let entries = journal.operation_entries(refund).expect("entries");
     let receipts = [
         Receipt::build(&knet, None, &merchant()),
@@ -633,10 +617,7 @@ fn images_of(pdf: &[u8]) -> Vec<(u32, u32)> {
 fn the_profiles_logo_is_drawn_from_a_png_or_a_jpeg() {
     let dir = TempDir::new().expect("temp dir");
     let (journal, _) = journal(dir.path());
-    let order = journal
-        .orders_by_reference("KNET-77")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "KNET-77");
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"));
     for (logo, size) in [
         ("assets/icons/apsdesk-256.png", (256, 256)),

@@ -435,6 +435,21 @@ impl DeskApp {
         }
     }
 
+    /// A receipt on the chosen paper, written where `target` says.
+    fn receipt_to(
+        &self,
+        order_id: i64,
+        operation_id: Option<i64>,
+        target: &std::sync::Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
+    ) {
+        self.backend.save_receipt(
+            order_id,
+            operation_id,
+            std::sync::Arc::clone(target),
+            self.transactions.receipt_paper,
+        );
+    }
+
     fn apply_command(&mut self, ctx: &egui::Context, command: AppCommand) {
         match command {
             AppCommand::OpenDialog(kind, order) => {
@@ -532,25 +547,11 @@ impl DeskApp {
             AppCommand::SaveReceipt {
                 order_id,
                 operation_id,
-            } => {
-                self.backend.save_receipt(
-                    order_id,
-                    operation_id,
-                    std::sync::Arc::clone(&self.save_target),
-                    self.transactions.receipt_paper,
-                );
-            }
+            } => self.receipt_to(order_id, operation_id, &self.save_target.clone()),
             AppCommand::PrintReceipt {
                 order_id,
                 operation_id,
-            } => {
-                self.backend.save_receipt(
-                    order_id,
-                    operation_id,
-                    std::sync::Arc::clone(&self.print_target),
-                    self.transactions.receipt_paper,
-                );
-            }
+            } => self.receipt_to(order_id, operation_id, &self.print_target.clone()),
             AppCommand::ExportCsv => {
                 self.backend.export_csv(
                     self.transactions.filter.clone(),

@@ -1110,29 +1110,17 @@ impl<S: JournalStore> Desk<S> {
 /// (`digital_wallet`, or a `payment_option` of APPLE_PAY). `None` when no
 /// trusted answer said (an order not looked up yet).
 pub fn order_wallet(entries: &[EntryRecord]) -> Option<CredentialSet> {
-    entries
-        .iter()
-        .rev()
-        .filter(|entry| {
-            entry.entry == EntryKind::Result
-                && matches!(
-                    entry.outcome,
-                    Some(EntryOutcome::Succeeded | EntryOutcome::Declined)
-                )
-        })
-        .find_map(|entry| {
-            let result: ResultPayload = payload::read(&entry.payload);
-            let response = result.response?.params()?;
-            let wallet = response.non_empty("digital_wallet");
-            let option = response.non_empty("payment_option");
-            if wallet == Some(APPLE_PAY_WALLET) || option == Some(APPLE_PAY_WALLET) {
-                Some(CredentialSet::ApplePay)
-            } else if wallet.is_some() || option.is_some() {
-                Some(CredentialSet::Merchant)
-            } else {
-                None
-            }
-        })
+    projection::trusted_answers(entries).find_map(|response| {
+        let wallet = response.non_empty("digital_wallet");
+        let option = response.non_empty("payment_option");
+        if wallet == Some(APPLE_PAY_WALLET) || option == Some(APPLE_PAY_WALLET) {
+            Some(CredentialSet::ApplePay)
+        } else if wallet.is_some() || option.is_some() {
+            Some(CredentialSet::Merchant)
+        } else {
+            None
+        }
+    })
 }
 
 /// A fresh refund id: `apsdesk-` and the time in milliseconds, unique enough

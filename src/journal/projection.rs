@@ -241,9 +241,9 @@ pub const THIRD_PARTY_FIELDS: [&str; 4] = [
     "acquirer_response_message",
 ];
 
-/// The third-party fields of the latest trusted answer that carries any,
-/// each with its value (entries in the journal's order).
-pub fn third_party_codes(entries: &[super::store::EntryRecord]) -> Vec<(&'static str, String)> {
+/// The parameters of every trusted answer among `entries` (a definite
+/// result, whose signature checked), newest first.
+pub fn trusted_answers(entries: &[super::store::EntryRecord]) -> impl Iterator<Item = Params> + '_ {
     use super::payload::{self, ResultPayload};
     use super::vocabulary::{EntryKind, EntryOutcome};
     entries
@@ -256,9 +256,18 @@ pub fn third_party_codes(entries: &[super::store::EntryRecord]) -> Vec<(&'static
                     Some(EntryOutcome::Succeeded | EntryOutcome::Declined)
                 )
         })
-        .find_map(|entry| {
-            let result: ResultPayload = payload::read(&entry.payload);
-            let response = result.response?.params()?;
+        .filter_map(|entry| {
+            payload::read::<ResultPayload>(&entry.payload)
+                .response?
+                .params()
+        })
+}
+
+/// The third-party fields of the latest trusted answer that carries any,
+/// each with its value (entries in the journal's order).
+pub fn third_party_codes(entries: &[super::store::EntryRecord]) -> Vec<(&'static str, String)> {
+    trusted_answers(entries)
+        .find_map(|response| {
             let found: Vec<_> = THIRD_PARTY_FIELDS
                 .iter()
                 .filter_map(|name| Some((*name, response.non_empty(name)?.to_owned())))

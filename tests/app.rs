@@ -29,6 +29,18 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
     for reference in references {
         authorize_in_sim(&sim, reference, "10000", "KWD");
     }
+    app_over(runtime, sim, references, false)
+}
+
+/// The app over `sim`, its orders `references` looked up into a fresh
+/// journal first; the account has the simulator's Apple Pay set when
+/// `with_apple_pay`.
+fn app_over(
+    runtime: tokio::runtime::Runtime,
+    sim: apsdesk::sim::RunningSimulator,
+    references: &[&str],
+    with_apple_pay: bool,
+) -> (Fixture, Harness<'static, TestState>) {
     let dir = tempfile::TempDir::new().expect("temp dir");
     let journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("journal");
     let session = Session {
@@ -63,7 +75,8 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
         .expect("one owner")
         .into_inner()
         .expect("lock");
-    let backend = Backend::with_desk(
+    let apple_pay = client(&sim).with_credentials(sim.apple_pay_credentials());
+    let mut backend = Backend::with_desk(
         runtime.handle(),
         journal,
         client(&sim),
@@ -71,6 +84,9 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
         Some(sim),
         None,
     );
+    if with_apple_pay {
+        backend.set_apple_pay(apple_pay);
+    }
     let harness = app_harness::harness(backend);
     (
         Fixture {
@@ -783,4 +799,30 @@ fn a_refund_receipt_is_printed_in_one_click_from_the_refunds_result() {
         (pdf_page_width(&order_receipt) - 595.28).abs() < 1.0,
         "A4 wide"
     );
+}
+
+/// Issue 12: an Apple Pay order is captured from the app with the account's
+/// Apple Pay set, and the dialog's preview says so (and signs as the desk will).
+#[test]
+fn an_apple_pay_order_is_captured_from_the_app_with_the_apple_pay_set() {
+    let runtime = common::runtime();
+    let simulator = runtime.block_on(start_sim());
+    let payment = apsdesk::aps::client::signed_request(
+        &simulator.apple_pay_credentials(),
+        Command::Authorization,
+        &common::card_payment("AP-APP", "10000", "KWD", common::APPROVE_CARD),
+        Language::En,
+    );
+    simulator.with_state(|state| state.handle(&payment, jiff::Timestamp::now()));
+    let (_fixture, mut harness) = app_over(runtime, simulator, &["AP-APP"], true);
+    select(&mut harness, "AP-APP");
+    harness.get_by_label("Capture…").click();
+    run_until(&mut harness, "the dialog", |state| {
+        state.app().dialog.is_some()
+    });
+    harness.get_by_label_contains("signed with the profile's Apple Pay credentials");
+    type_into(&mut harness, AMOUNT_KWD, "4.000");
+    let result = send_and_wait(&mut harness);
+    assert_eq!(result.class, Some(OutcomeClass::Succeeded), "{result:?}");
+    assert_eq!(sim_totals(sim(&harness), "AP-APP"), (10_000, 4_000, 0));
 }

@@ -57,7 +57,7 @@ impl Backend {
             Some(simulator),
             Some(dir),
         );
-        backend.desk.apple_pay = Some(apple_pay);
+        backend.set_apple_pay(apple_pay);
         backend.load_demo(references);
         Ok(backend)
     }

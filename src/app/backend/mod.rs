@@ -193,6 +193,12 @@ impl Backend {
         &self.desk
     }
 
+    /// Gives the account its Apple Pay set (a client on the same endpoint
+    /// signing with it): Apple Pay orders are maintained with it.
+    pub fn set_apple_pay(&mut self, client: Client) {
+        self.desk.apple_pay = Some(client);
+    }
+
     /// The demo's throw-away folder, if this is the demo.
     pub fn demo_dir(&self) -> Option<&std::path::Path> {
         self.demo_dir.as_deref()

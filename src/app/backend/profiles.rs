@@ -31,7 +31,9 @@ impl Backend {
         };
         let apple_pay = apple_pay.map(|credentials| client.with_credentials(credentials));
         let mut backend = Backend::with_desk(runtime, journal, client, session, None, None);
-        backend.desk.apple_pay = apple_pay;
+        if let Some(apple_pay) = apple_pay {
+            backend.set_apple_pay(apple_pay);
+        }
         Ok(backend)
     }
 

@@ -1106,21 +1106,23 @@ impl<S: JournalStore> Desk<S> {
 }
 
 /// The credential set an order's requests need, from what the journal
-/// knows of it: the latest trusted answer that names its wallet
-/// (`digital_wallet`, or a `payment_option` of APPLE_PAY). `None` when no
-/// trusted answer said (an order not looked up yet).
+/// knows of it. An order's wallet never changes, so one trusted answer that
+/// said Apple Pay (`digital_wallet`, or a `payment_option` of APPLE_PAY)
+/// decides, whatever later answers leave out; an order some trusted answer
+/// described (a payment option or wallet) and none called Apple Pay is the
+/// merchant's. `None` when no trusted answer described it (an order not
+/// looked up yet).
 pub fn order_wallet(entries: &[EntryRecord]) -> Option<CredentialSet> {
-    projection::trusted_answers(entries).find_map(|response| {
+    let mut described = false;
+    for response in projection::trusted_answers(entries) {
         let wallet = response.non_empty("digital_wallet");
         let option = response.non_empty("payment_option");
         if wallet == Some(APPLE_PAY_WALLET) || option == Some(APPLE_PAY_WALLET) {
-            Some(CredentialSet::ApplePay)
-        } else if wallet.is_some() || option.is_some() {
-            Some(CredentialSet::Merchant)
-        } else {
-            None
+            return Some(CredentialSet::ApplePay);
         }
-    })
+        described |= wallet.is_some() || option.is_some();
+    }
+    described.then_some(CredentialSet::Merchant)
 }
 
 /// A fresh refund id: `apsdesk-` and the time in milliseconds, unique enough
@@ -1162,6 +1164,83 @@ pub fn references_from_text(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::aps::params::Params;
+
+    /// A result entry answering `response`, with `outcome`.
+    fn answer(outcome: EntryOutcome, response: &[(&str, &str)]) -> EntryRecord {
+        let params: Params = response.iter().copied().collect();
+        EntryRecord {
+            seq: 0,
+            operation_id: 0,
+            entry: EntryKind::Result,
+            order_id: 1,
+            command: Command::CheckStatus,
+            operator: String::new(),
+            profile: String::new(),
+            environment: crate::aps::client::Environment::Simulator,
+            amount_minor: None,
+            currency: None,
+            maintenance_reference: None,
+            outcome: Some(outcome),
+            response_code: None,
+            response_message: None,
+            payload: payload::write(&ResultPayload {
+                response: Some(ParamsField::from_params(&params)),
+                ..ResultPayload::default()
+            }),
+            at_ms: 0,
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    /// Which set signs an order's requests, from its recorded answers
+    /// (oldest first): only trusted answers count, and an Apple Pay answer
+    /// decides for good.
+    #[test]
+    fn the_wallet_comes_from_trusted_answers_and_apple_pay_sticks() {
+        let apple = [("digital_wallet", "APPLE_PAY"), ("payment_option", "VISA")];
+        let visa = [("payment_option", "VISA")];
+        let cases: [(&str, Vec<EntryRecord>, Option<CredentialSet>); 6] = [
+            ("nothing recorded", vec![], None),
+            (
+                "an answer naming no wallet",
+                vec![answer(EntryOutcome::Succeeded, &[("fort_id", "1")])],
+                None,
+            ),
+            (
+                "a card order",
+                vec![answer(EntryOutcome::Succeeded, &visa)],
+                Some(CredentialSet::Merchant),
+            ),
+            (
+                "Apple Pay, then an answer that leaves the wallet out",
+                vec![
+                    answer(EntryOutcome::Succeeded, &apple),
+                    answer(EntryOutcome::Declined, &visa),
+                ],
+                Some(CredentialSet::ApplePay),
+            ),
+            (
+                "Apple Pay said only by an untrusted answer",
+                vec![
+                    answer(EntryOutcome::Untrusted, &apple),
+                    answer(EntryOutcome::Succeeded, &visa),
+                ],
+                Some(CredentialSet::Merchant),
+            ),
+            (
+                "payment_option APPLE_PAY",
+                vec![answer(
+                    EntryOutcome::Succeeded,
+                    &[("payment_option", "APPLE_PAY")],
+                )],
+                Some(CredentialSet::ApplePay),
+            ),
+        ];
+        for (what, entries, expected) in cases {
+            assert_eq!(order_wallet(&entries), expected, "{what}");
+        }
+    }
 
     fn baseline(captured: i64, refunded: i64, voided: bool) -> Baseline {
         Baseline {

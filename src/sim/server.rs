@@ -32,6 +32,8 @@ use crate::aps::signature;
 #[derive(Debug)]
 struct Shared {
     credentials: Credentials,
+    /// The account's Apple Pay set (also in the state, which checks it).
+    apple_pay: Credentials,
     state: Mutex<SimState>,
     faults: Mutex<Faults>,
     /// How many requests of each command arrived (tests prove "sent once" with it).
@@ -82,6 +84,7 @@ impl RunningSimulator {
         }
         let shared = Arc::new(Shared {
             credentials: config.credentials,
+            apple_pay: config.apple_pay,
             state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
             received: Mutex::default(),
@@ -130,10 +133,7 @@ impl RunningSimulator {
 
     /// The account's Apple Pay set, which Apple Pay orders are maintained with.
     pub fn apple_pay_credentials(&self) -> Credentials {
-        lock(&self.shared.state)
-            .credentials_of(crate::aps::client::CredentialSet::ApplePay)
-            .cloned()
-            .unwrap_or_else(|| self.shared.credentials.clone())
+        self.shared.apple_pay.clone()
     }
 
     pub fn inject(&self, rule: FaultRule) {

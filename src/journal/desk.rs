@@ -18,8 +18,11 @@
 //!    without a found order and its totals nothing is sent, since nothing
 //!    could be proven about the operation afterwards.
 //! 5. The request is written to the journal (durably), with the endpoint and
-//!    environment it goes to, **before** it is sent; the same transaction
-//!    binds the lease to it.
+//!    environment it goes to and the credential set that signs it, **before**
+//!    it is sent; the same transaction binds the lease to it. The set is the
+//!    account's Apple Pay one for an order the journal knows was paid with
+//!    Apple Pay ([`order_wallet`], decided after the baseline, which may be
+//!    the order's first look-up), the merchant's otherwise.
 //! 6. The result is written when the answer arrives, the order's projection
 //!    updated from trusted answers only, and the lease released. While the
 //!    submission waits, it keeps its lease alive with heartbeats.

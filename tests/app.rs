@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use apsdesk::app::backend::{Backend, Session};
 
-use app_harness::{TestState, run_until, select, settle, sim};
+use app_harness::{TestState, run_until, select, settle, sim, type_into};
 use apsdesk::aps::{Command, Language, OutcomeClass};
 use apsdesk::journal::{Actor, Desk, Journal};
 use apsdesk::sim::{FaultKind, FaultRule};
@@ -29,6 +29,18 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
     for reference in references {
         authorize_in_sim(&sim, reference, "10000", "KWD");
     }
+    app_over(runtime, sim, references, false)
+}
+
+/// The app over `sim`, its orders `references` looked up into a fresh
+/// journal first; the account has the simulator's Apple Pay set when
+/// `with_apple_pay`.
+fn app_over(
+    runtime: tokio::runtime::Runtime,
+    sim: apsdesk::sim::RunningSimulator,
+    references: &[&str],
+    with_apple_pay: bool,
+) -> (Fixture, Harness<'static, TestState>) {
     let dir = tempfile::TempDir::new().expect("temp dir");
     let journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("journal");
     let session = Session {
@@ -63,7 +75,8 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
         .expect("one owner")
         .into_inner()
         .expect("lock");
-    let backend = Backend::with_desk(
+    let apple_pay = client(&sim).with_credentials(sim.apple_pay_credentials());
+    let mut backend = Backend::with_desk(
         runtime.handle(),
         journal,
         client(&sim),
@@ -71,6 +84,9 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
         Some(sim),
         None,
     );
+    if with_apple_pay {
+        backend.set_apple_pay(apple_pay);
+    }
     let harness = app_harness::harness(backend);
     (
         Fixture {
@@ -81,26 +97,10 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
     )
 }
 
-/// Opens a dialog by its button, sets the amount, sends, and waits for the answer.
-fn operate(
+/// Clicks Send in the open dialog and waits for its result.
+fn send_and_wait(
     harness: &mut Harness<'static, TestState>,
-    button: &str,
-    amount: Option<&str>,
-) -> Option<OutcomeClass> {
-    harness.get_by_label(button).click();
-    run_until(harness, "the dialog", |state| state.app().dialog.is_some());
-    if let Some(amount) = amount {
-        amount.clone_into(
-            &mut harness
-                .state_mut()
-                .app_mut()
-                .dialog
-                .as_mut()
-                .expect("dialog")
-                .amount,
-        );
-    }
-    harness.step();
+) -> apsdesk::app::results::OperationResult {
     harness.get_by_label("Send").click();
     run_until(harness, "the result", |state| {
         state
@@ -109,13 +109,31 @@ fn operate(
             .as_ref()
             .is_some_and(|dialog| dialog.result.is_some())
     });
-    let class = harness
+    harness
         .state()
         .app()
         .dialog
         .as_ref()
-        .and_then(|dialog| dialog.result.as_ref())
-        .and_then(|result| result.class);
+        .and_then(|dialog| dialog.result.clone())
+        .expect("result")
+}
+
+/// The label of a dialog's amount field for a KWD order.
+const AMOUNT_KWD: &str = "Amount · KWD";
+
+/// Opens a dialog by its button, types the amount, sends, and waits for the answer.
+fn operate(
+    harness: &mut Harness<'static, TestState>,
+    button: &str,
+    amount: Option<&str>,
+) -> Option<OutcomeClass> {
+    harness.get_by_label(button).click();
+    run_until(harness, "the dialog", |state| state.app().dialog.is_some());
+    if let Some(amount) = amount {
+        type_into(harness, AMOUNT_KWD, amount);
+    }
+    harness.step();
+    let class = send_and_wait(harness).class;
     harness.get_by_label("Close").click();
     run_until(harness, "the dialog to close", |state| {
         state.app().dialog.is_none()
@@ -213,29 +231,9 @@ fn a_refund_beyond_what_was_captured_is_refused() {
             .amount,
         "2.000"
     );
-    harness
-        .state_mut()
-        .app_mut()
-        .dialog
-        .as_mut()
-        .expect("dialog")
-        .amount = "2.010".into();
+    type_into(&mut harness, AMOUNT_KWD, "2.010");
     harness.step();
-    harness.get_by_label("Send").click();
-    run_until(&mut harness, "the result", |state| {
-        state
-            .app()
-            .dialog
-            .as_ref()
-            .is_some_and(|dialog| dialog.result.is_some())
-    });
-    let result = harness
-        .state()
-        .app()
-        .dialog
-        .as_ref()
-        .and_then(|dialog| dialog.result.clone())
-        .expect("result");
+    let result = send_and_wait(&mut harness);
     assert_eq!(result.class, Some(OutcomeClass::Declined));
     assert_eq!(result.response_code.as_deref(), Some("00048"));
     assert_eq!(sim_totals(sim(&harness), "KR-1").2, 0);
@@ -249,13 +247,7 @@ fn an_invalid_amount_is_explained_and_nothing_is_sent() {
     run_until(&mut harness, "the dialog", |state| {
         state.app().dialog.is_some()
     });
-    harness
-        .state_mut()
-        .app_mut()
-        .dialog
-        .as_mut()
-        .expect("dialog")
-        .amount = "1.2345".into();
+    type_into(&mut harness, AMOUNT_KWD, "1.2345");
     harness.step();
     harness.get_by_label_contains("3 decimal");
     harness.get_by_label("Send").click();
@@ -282,29 +274,9 @@ fn an_uncertain_capture_blocks_a_retry_until_reconciled() {
     run_until(&mut harness, "the dialog", |state| {
         state.app().dialog.is_some()
     });
-    harness
-        .state_mut()
-        .app_mut()
-        .dialog
-        .as_mut()
-        .expect("dialog")
-        .amount = "3.000".into();
+    type_into(&mut harness, AMOUNT_KWD, "3.000");
     harness.step();
-    harness.get_by_label("Send").click();
-    run_until(&mut harness, "the result", |state| {
-        state
-            .app()
-            .dialog
-            .as_ref()
-            .is_some_and(|dialog| dialog.result.is_some())
-    });
-    let result = harness
-        .state()
-        .app()
-        .dialog
-        .as_ref()
-        .and_then(|dialog| dialog.result.clone())
-        .expect("result");
+    let result = send_and_wait(&mut harness);
     assert_eq!(result.class, Some(OutcomeClass::Uncertain));
     // The dialog (and the blocked order's panel) offer reconciliation.
     assert!(harness.query_all_by_label("Reconcile").count() >= 1);
@@ -340,19 +312,33 @@ fn an_uncertain_capture_blocks_a_retry_until_reconciled() {
 #[test]
 fn switching_to_arabic_translates_and_mirrors() {
     let (_fixture, mut harness) = app_with_orders(&["KA-1"]);
-    run_until(&mut harness, "the orders", |state| {
-        !state.app().transactions.rows.is_empty()
-    });
-    harness.get_by_label("Transactions");
+    select(&mut harness, "KA-1");
+    let middle = 640.0;
+    // English reads from the left: the first screen's button on the left,
+    // the order's detail panel on the right (its "Check status" button).
+    let english_nav = harness.get_by_label("Transactions").rect();
+    let english_status = harness.get_by_label("Check status").rect();
+    assert!(english_nav.center().x < middle, "{english_nav:?}");
+    assert!(english_status.center().x > middle, "{english_status:?}");
     harness.get_by_label("العربية").click();
     run_until(&mut harness, "Arabic", |state| {
         state.app().tr.language() == Language::Ar
     });
-    harness.step();
-    harness.get_by_label("المعاملات");
+    settle(&mut harness);
     harness.get_by_label("أداة التوقيع");
     assert!(harness.query_by_label("Transactions").is_none());
     assert_eq!(harness.state().app().settings.language, "ar");
+    // Arabic reads from the right: the same widgets mirrored.
+    let arabic_nav = harness.get_by_label("المعاملات").rect();
+    let arabic_status = harness.get_by_label("الاستعلام عن الحالة").rect();
+    assert!(
+        arabic_nav.center().x > middle,
+        "the first screen's button is on the right: {arabic_nav:?}"
+    );
+    assert!(
+        arabic_status.center().x < middle,
+        "the detail panel is on the left: {arabic_status:?}"
+    );
 }
 
 #[test]
@@ -678,4 +664,165 @@ fn verify_on_the_activity_screen_names_an_edited_order() {
     });
     harness.get_by_label_contains("NOT intact");
     harness.get_by_label_contains("order KE-2");
+}
+
+/// Issue 12: Check status offers `return_third_party_response_codes`, and
+/// the codes the answer carries appear in the order's detail.
+#[test]
+fn check_status_with_third_party_codes_shows_them_in_the_detail() {
+    let (_fixture, mut harness) = app_with_orders(&["KS-1"]);
+    select(&mut harness, "KS-1");
+    assert!(harness.query_by_label("Acquirer response code").is_none());
+    harness
+        .get_by_label("with third-party response codes")
+        .click();
+    harness.step();
+    harness.get_by_label("Check status").click();
+    run_until(&mut harness, "the third-party codes", |state| {
+        state
+            .app()
+            .transactions
+            .detail
+            .as_ref()
+            .is_some_and(|detail| !detail.third_party_codes.is_empty())
+    });
+    harness.get_by_label("Third-party response codes");
+    harness.get_by_label("Acquirer response code");
+    harness.get_by_label("Processor response code");
+    harness.get_by_label("Approved");
+    // The request as journaled asked for them.
+    let detail = harness
+        .state()
+        .app()
+        .transactions
+        .detail
+        .clone()
+        .expect("detail");
+    let asked = detail.entries.iter().any(|entry| {
+        entry.command == Command::CheckStatus
+            && entry
+                .payload
+                .contains(r#""return_third_party_response_codes":"YES""#)
+    });
+    assert!(asked, "the status request carried the flag");
+}
+
+/// `pdftotext` of a PDF file (poppler-utils, which `.ci/run` installs).
+fn pdf_text(path: &std::path::Path) -> String {
+    let output = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The first page's width in points (`pdfinfo`).
+fn pdf_page_width(path: &std::path::Path) -> f32 {
+    let output = std::process::Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .expect("pdfinfo runs (poppler-utils)");
+    let info = String::from_utf8_lossy(&output.stdout).into_owned();
+    info.lines()
+        .find_map(|line| line.strip_prefix("Page size:"))
+        .and_then(|size| size.split_whitespace().next())
+        .and_then(|width| width.parse().ok())
+        .unwrap_or_else(|| panic!("no page size in:\n{info}"))
+}
+
+/// Issue 15: a refund's receipt in one click from its result, on the paper
+/// chosen (here the 80 mm roll), with the credit-note number typed in the
+/// refund dialog; and Print… of the order's receipt on A4.
+#[test]
+fn a_refund_receipt_is_printed_in_one_click_from_the_refunds_result() {
+    let (_fixture, mut harness) = app_with_orders(&["PR-1"]);
+    let printed = tempfile::TempDir::new().expect("print folder");
+    run_until(&mut harness, "the app", |_| true);
+    harness.state_mut().app_mut().print_target = Arc::new(apsdesk::receipt::batch::IntoFolder(
+        printed.path().to_owned(),
+    ));
+    select(&mut harness, "PR-1");
+    assert_eq!(
+        operate(&mut harness, "Capture…", Some("6.000")),
+        Some(OutcomeClass::Succeeded)
+    );
+    run_until(&mut harness, "the captured total", |state| {
+        detail_totals(state).1 == 6_000
+    });
+    harness.get_by_label("80 mm roll").click();
+    harness.get_by_label("Refund…").click();
+    run_until(&mut harness, "the dialog", |state| {
+        state.app().dialog.is_some()
+    });
+    type_into(&mut harness, AMOUNT_KWD, "2.500");
+    type_into(
+        &mut harness,
+        "Credit note number (optional, printed on the receipt)",
+        "CN-77",
+    );
+    let operation_id = send_and_wait(&mut harness)
+        .operation_id
+        .expect("the refund's operation");
+    harness.get_by_label("Print receipt…").click();
+    let receipt = printed
+        .path()
+        .join(format!("receipt-PR-1-op{operation_id}.pdf"));
+    run_until(&mut harness, "the refund's receipt", |_| {
+        std::fs::metadata(&receipt).is_ok_and(|meta| meta.len() > 1000)
+    });
+    let text = pdf_text(&receipt);
+    for expected in [
+        "Refund receipt",
+        "2.500 KWD",
+        "Credit note number",
+        "CN-77",
+        "This is not a tax invoice",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    assert!(
+        (pdf_page_width(&receipt) - 226.77).abs() < 1.0,
+        "80 mm wide"
+    );
+    harness.get_by_label("Close").click();
+    run_until(&mut harness, "the dialog to close", |state| {
+        state.app().dialog.is_none()
+    });
+    harness.get_by_label("A4").click();
+    harness.get_by_label("Print…").click();
+    let order_receipt = printed.path().join("receipt-PR-1.pdf");
+    run_until(&mut harness, "the order's receipt", |_| {
+        std::fs::metadata(&order_receipt).is_ok_and(|meta| meta.len() > 1000)
+    });
+    assert!(
+        (pdf_page_width(&order_receipt) - 595.28).abs() < 1.0,
+        "A4 wide"
+    );
+}
+
+/// Issue 12: an Apple Pay order is captured from the app with the account's
+/// Apple Pay set, and the dialog's preview says so (and signs as the desk will).
+#[test]
+fn an_apple_pay_order_is_captured_from_the_app_with_the_apple_pay_set() {
+    let runtime = common::runtime();
+    let simulator = runtime.block_on(start_sim());
+    let payment = apsdesk::aps::client::signed_request(
+        &simulator.apple_pay_credentials(),
+        Command::Authorization,
+        &common::card_payment("AP-APP", "10000", "KWD", common::APPROVE_CARD),
+        Language::En,
+    );
+    simulator.with_state(|state| state.handle(&payment, jiff::Timestamp::now()));
+    let (_fixture, mut harness) = app_over(runtime, simulator, &["AP-APP"], true);
+    select(&mut harness, "AP-APP");
+    harness.get_by_label("Capture…").click();
+    run_until(&mut harness, "the dialog", |state| {
+        state.app().dialog.is_some()
+    });
+    harness.get_by_label_contains("signed with the profile's Apple Pay credentials");
+    type_into(&mut harness, AMOUNT_KWD, "4.000");
+    let result = send_and_wait(&mut harness);
+    assert_eq!(result.class, Some(OutcomeClass::Succeeded), "{result:?}");
+    assert_eq!(sim_totals(sim(&harness), "AP-APP"), (10_000, 4_000, 0));
 }

@@ -164,11 +164,12 @@ fn one_accounts_orders_are_never_listed_exported_or_acted_on_under_another() {
             .expect("A-1 recorded")
     };
     let target = Arc::clone(&harness.state().app().save_target);
-    harness
-        .state()
-        .app()
-        .backend
-        .save_receipt(other.id, None, target);
+    harness.state().app().backend.save_receipt(
+        other.id,
+        None,
+        target,
+        apsdesk::receipt::Layout::A4,
+    );
     harness.state().app().backend.load_detail(other.id);
     for _ in 0..50 {
         harness.step();

@@ -380,14 +380,73 @@ async fn the_hash_chain_detects_an_edited_row_and_the_triggers_refuse_edits() {
     assert_eq!(report.first_broken_seq, Some(edited));
 }
 
+/// The card this test hands to the desk (and nothing else in it uses).
+const CARD_THROUGH_THE_DESK: &str = "4557012345678902";
+
+/// A status check that also carries a card's fields, as a server-to-server
+/// request does: the way a full card number passes through the desk (its
+/// client signs and sends it; the journal records the request and answer).
+struct StatusWithCard(CheckStatus);
+
+impl apsdesk::aps::request::ApsRequest for StatusWithCard {
+    type Response = apsdesk::aps::response::CheckStatusResponse;
+
+    fn command(&self) -> Command {
+        self.0.command()
+    }
+
+    fn write_params(&self, params: &mut apsdesk::aps::params::Params) {
+        self.0.write_params(params);
+        params.push("card_number", CARD_THROUGH_THE_DESK);
+        params.push("expiry_date", "3012");
+        params.push("card_security_code", "987");
+    }
+
+    fn merchant_reference(&self) -> Option<&str> {
+        self.0.merchant_reference()
+    }
+}
+
 #[tokio::test]
 async fn secrets_never_reach_the_database_file() {
+    use apsdesk::aps::request::ApsRequest as _;
     let sim = start_sim().await;
     let dir = TempDir::new().expect("temp dir");
     let path = dir.path().join("journal.sqlite3");
-    let desk = desk_at(&sim, &path);
+    let mut desk = desk_at(&sim, &path);
+    let apple_pay = sim.apple_pay_credentials();
+    desk.apple_pay = Some(desk.client.with_credentials(apple_pay.clone()));
     authorize_in_sim(&sim, "J-7", "10000", "KWD");
     authorize_in_sim(&sim, "J-8", "10000", "KWD");
+    // An Apple Pay order, maintained with the Apple Pay set.
+    let apple_pay_payment = apsdesk::aps::client::signed_request(
+        &apple_pay,
+        Command::Authorization,
+        &common::card_payment("J-AP", "10000", "KWD", common::APPROVE_CARD),
+        Language::En,
+    );
+    sim.with_state(|state| state.handle(&apple_pay_payment, jiff::Timestamp::now()));
+    assert_eq!(
+        desk.run(&capture("J-AP", "4.000"))
+            .await
+            .expect("sent")
+            .outcome
+            .class,
+        OutcomeClass::Succeeded
+    );
+    assert_eq!(sim_totals(&sim, "J-AP").1, 4000);
+    // The card goes through the desk: signed, sent, answered, journaled.
+    let with_card = StatusWithCard(CheckStatus::for_reference("J-8").expect("valid"));
+    assert!(
+        with_card
+            .params()
+            .text("card_number")
+            .is_some_and(|number| number == CARD_THROUGH_THE_DESK)
+    );
+    assert_eq!(
+        desk.run(&with_card).await.expect("sent").outcome.class,
+        OutcomeClass::Succeeded
+    );
     desk.run(&capture("J-7", "5.000")).await.expect("sent");
     desk.run(&refund("J-7", "1.000")).await.expect("sent");
     let void = VoidAuthorization::parse(&MaintenanceForm {
@@ -462,12 +521,21 @@ async fn secrets_never_reach_the_database_file() {
         credentials.access_code.expose().to_owned(),
         credentials.request_phrase.expose().to_owned(),
         credentials.response_phrase.expose().to_owned(),
-        common::APPROVE_CARD.to_owned(),
+        apple_pay.access_code.expose().to_owned(),
+        apple_pay.request_phrase.expose().to_owned(),
+        apple_pay.response_phrase.expose().to_owned(),
+        CARD_THROUGH_THE_DESK.to_owned(),
     ];
+    // What the journal may keep of the card: its masked form.
+    let masked = apsdesk::aps::client::mask_card_number(CARD_THROUGH_THE_DESK);
+    let mut masked_found = false;
     let mut scanned = 0;
     for entry in std::fs::read_dir(dir.path()).expect("dir") {
         let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
         scanned += bytes.len();
+        masked_found |= bytes
+            .windows(masked.len())
+            .any(|window| window == masked.as_bytes());
         for secret in &secrets {
             assert!(
                 !bytes
@@ -481,6 +549,10 @@ async fn secrets_never_reach_the_database_file() {
     assert!(
         scanned > 10_000,
         "the journal was written ({scanned} bytes)"
+    );
+    assert!(
+        masked_found,
+        "the card's request reached the files, masked ({masked})"
     );
     // The same bytes are findable when present: the scan is not vacuous.
     let journal = Journal::open(&path).expect("opens");

@@ -661,3 +661,46 @@ fn verify_and_backup_of_a_mistyped_journal_path_create_nothing() {
     );
     assert!(!typo.exists() && !out.exists());
 }
+
+/// Issue 12: `status --return-third-party-response-codes` asks APS for the
+/// processor's and acquirer's codes, and prints them; without the flag they
+/// are neither asked for nor printed.
+#[test]
+fn status_prints_the_third_party_codes_when_asked() {
+    let harness = Harness::new();
+    let db = harness.db();
+    let db = db.to_str().expect("utf-8 path");
+    authorize_in_sim(&harness.sim, "TP-1", "10000", "KWD");
+    let status = |extra: &[&str]| {
+        let mut args = vec![
+            "status",
+            "--credentials-from-env",
+            "--merchant-reference",
+            "TP-1",
+            "--db",
+            db,
+        ];
+        args.extend_from_slice(extra);
+        harness.run(&args)
+    };
+    let plain = status(&[]);
+    assert_eq!(code(&plain), 0, "{}", stderr(&plain));
+    assert!(
+        !stdout(&plain).contains("acquirer_response_code"),
+        "{}",
+        stdout(&plain)
+    );
+    let asked = status(&["--return-third-party-response-codes"]);
+    assert_eq!(code(&asked), 0, "{}", stderr(&asked));
+    for expected in [
+        "processor_response_code: 00",
+        "acquirer_response_code: 00",
+        "acquirer_response_message: Approved",
+    ] {
+        assert!(
+            stdout(&asked).contains(expected),
+            "{expected}: {}",
+            stdout(&asked)
+        );
+    }
+}

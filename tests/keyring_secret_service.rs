@@ -63,6 +63,27 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
     let access_code = credentials.access_code.expose().to_owned();
     let request_phrase = credentials.request_phrase.expose().to_owned();
     let response_phrase = credentials.response_phrase.expose().to_owned();
+    // The profile's Apple Pay set, and an Apple Pay order to maintain with it.
+    let apple_pay = sim.apple_pay_credentials();
+    let apple_access_code = apple_pay.access_code.expose().to_owned();
+    let apple_request_phrase = apple_pay.request_phrase.expose().to_owned();
+    let apple_response_phrase = apple_pay.response_phrase.expose().to_owned();
+    let apple_sha_type = apple_pay.sha_type.to_string();
+    let payment = apsdesk::aps::client::signed_request(
+        &apple_pay,
+        apsdesk::aps::Command::Authorization,
+        &common::card_payment("KR-AP", "9000", "KWD", common::APPROVE_CARD),
+        apsdesk::aps::Language::En,
+    );
+    sim.with_state(|state| state.handle(&payment, jiff::Timestamp::now()));
+    let all_secrets = [
+        &access_code,
+        &request_phrase,
+        &response_phrase,
+        &apple_access_code,
+        &apple_request_phrase,
+        &apple_response_phrase,
+    ];
 
     let home = TempDir::new().expect("home");
     let work = TempDir::new().expect("work");
@@ -70,7 +91,9 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
     let data = work.path().join("data");
     std::fs::create_dir_all(&data).expect("data dir");
     let db = data.join("journal.sqlite3");
-    let secrets_in = format!("{access_code}\n{request_phrase}\n{response_phrase}\n");
+    let secrets_in = format!(
+        "{access_code}\n{request_phrase}\n{response_phrase}\n{apple_access_code}\n{apple_request_phrase}\n{apple_response_phrase}\n"
+    );
     let url = sim.base_url();
     let envs = [
         ("APSDESK_CONFIG_DIR", config.to_str().expect("path")),
@@ -78,6 +101,7 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
         ("SECRETS", secrets_in.as_str()),
         ("SIM_URL", url.as_str()),
         ("MERCHANT", credentials.merchant_identifier.as_str()),
+        ("APPLE_SHA", apple_sha_type.as_str()),
     ];
 
     // Session 1: store the profile.
@@ -85,7 +109,7 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
         home.path(),
         r#"printf '%s' "$SECRETS" | "$APSDESK" profile add kw-sim --environment "$SIM_URL" \
             --merchant-identifier "$MERCHANT" --sha-type SHA-256 --merchant-name-ar "متجر الخليج" \
-            --time-zone Asia/Kuwait
+            --time-zone Asia/Kuwait --apple-pay-sha-type "$APPLE_SHA"
         # Keyed by the profile's identity: id/name/merchant/environment/kind.
         secret-tool search --all service apsdesk 2>&1 | grep -q "/kw-sim/$MERCHANT/.*/access_code"
         echo stored"#,
@@ -104,6 +128,7 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
         "$APSDESK" status --profile kw-sim --merchant-reference KR-1
         "$APSDESK" capture --profile kw-sim --merchant-reference KR-1 --amount 15.000 --currency KWD
         "$APSDESK" refund --profile kw-sim --merchant-reference KR-1 --amount 5.000 --currency KWD
+        "$APSDESK" capture --profile kw-sim --merchant-reference KR-AP --amount 9.000 --currency KWD
         "$APSDESK" orders export --out "{csv}"
         "$APSDESK" journal backup --out "{backup}"
         "$APSDESK" profile export > "{export}"
@@ -119,7 +144,12 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
     assert!(stdout.contains("The credentials work"), "{}", text(&output));
     assert!(stdout.contains("session-done"));
     assert_eq!(sim_totals(&sim, "KR-1"), (20_000, 15_000, 5_000));
-    for secret in [&access_code, &request_phrase, &response_phrase] {
+    assert_eq!(
+        sim_totals(&sim, "KR-AP"),
+        (9_000, 9_000, 0),
+        "the Apple Pay order, captured with the profile's Apple Pay set"
+    );
+    for secret in all_secrets {
         assert!(!stdout.contains(secret.as_str()), "a secret was printed");
         assert!(!String::from_utf8_lossy(&output.stderr).contains(secret.as_str()));
     }
@@ -156,7 +186,7 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
         for entry in std::fs::read_dir(dir).expect("dir") {
             let path = entry.expect("entry").path();
             let bytes = std::fs::read(&path).expect("read");
-            for secret in [&access_code, &request_phrase, &response_phrase] {
+            for secret in all_secrets {
                 assert!(
                     !bytes
                         .windows(secret.len())

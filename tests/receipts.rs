@@ -124,7 +124,7 @@ fn journal(dir: &Path) -> (Journal, i64) {
                 amount_minor: Some(7_250),
                 currency: Some("KWD"),
                 maintenance_reference: Some("RF-1"),
-                payload: "{}",
+                payload: r#"{"request":{},"document_number":"CN-2026/0042"}"#,
                 ..NewEntry::default()
             },
         )
@@ -145,14 +145,19 @@ fn journal(dir: &Path) -> (Journal, i64) {
     (journal, refund)
 }
 
+/// The journal's order of this reference.
+fn order_of(journal: &Journal, reference: &str) -> apsdesk::journal::store::OrderRecord {
+    journal
+        .orders_by_reference(reference)
+        .expect("read")
+        .remove(0)
+}
+
 #[test]
 fn a_knet_receipt_shows_the_four_knet_fields_in_both_languages() {
     let dir = TempDir::new().expect("temp dir");
     let (journal, _) = journal(dir.path());
-    let order = journal
-        .orders_by_reference("KNET-77")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "KNET-77");
     let receipt = Receipt::build(&order, None, &merchant());
     for layout in [Layout::A4, Layout::Thermal] {
         let pdf = render(&receipt, ReceiptLanguage::Both, layout);
@@ -197,10 +202,7 @@ fn a_knet_receipt_shows_the_four_knet_fields_in_both_languages() {
 fn a_refund_receipt_shows_the_original_this_refund_and_what_remains() {
     let dir = TempDir::new().expect("temp dir");
     let (journal, refund) = journal(dir.path());
-    let order = journal
-        .orders_by_reference("CARD-9")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "CARD-9");
     let entries = journal.operation_entries(refund).expect("entries");
     let receipt = Receipt::build(&order, Some(&entries), &merchant());
     let english = text_of(&render(&receipt, ReceiptLanguage::En, Layout::A4));
@@ -217,14 +219,19 @@ fn a_refund_receipt_shows_the_original_this_refund_and_what_remains() {
         "06000",
         "Installments",
         "3 - KW3",
+        "Credit note number",
+        "CN-2026/0042",
     ] {
         assert!(
             english.contains(expected),
             "{expected:?} missing from:\n{english}"
         );
     }
+    // English only, but for the notice every receipt carries in both languages.
+    let notice_ar = apsdesk::receipt::not_a_tax_invoice(apsdesk::aps::Language::Ar);
     assert!(
         !english
+            .replace(notice_ar, "")
             .chars()
             .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
         "English only"
@@ -238,6 +245,8 @@ fn a_refund_receipt_shows_the_original_this_refund_and_what_remains() {
         "نجح الاسترداد",
         "7.250 KWD",
         "512345******2346",
+        "رقم إشعار الدائن",
+        "CN-2026/0042",
     ] {
         assert!(
             arabic.contains(expected),
@@ -251,10 +260,7 @@ fn a_refund_receipt_shows_the_original_this_refund_and_what_remains() {
 fn fonts_are_embedded_and_subset() {
     let dir = TempDir::new().expect("temp dir");
     let (journal, _) = journal(dir.path());
-    let order = journal
-        .orders_by_reference("KNET-77")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "KNET-77");
     let pdf = render(
         &Receipt::build(&order, None, &merchant()),
         ReceiptLanguage::Both,
@@ -423,10 +429,7 @@ fn a_payment_receipt_prints_the_payments_own_result_and_time() {
         &knet_check_status(),
         PAID_AT_MS + 86_400_000,
     );
-    let order = journal
-        .orders_by_reference("KNET-88")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "KNET-88");
     assert_eq!(order.last_response_code.as_deref(), Some("12000"));
     let receipt = Receipt::build(&order, None, &merchant());
     let text = text_of(&render(&receipt, ReceiptLanguage::Both, Layout::A4));
@@ -464,10 +467,7 @@ fn without_a_known_time_a_receipt_says_recorded_at_and_knet_says_what_is_missing
         &knet_check_status(),
         PAID_AT_MS,
     );
-    let order = journal
-        .orders_by_reference("KNET-88")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "KNET-88");
     assert_eq!(order.payment.response_code.as_deref(), Some("14000"));
     assert_eq!(order.payment.time, None);
     let recorded = apsdesk::receipt::format_when(order.created_ms, "Asia/Kuwait");
@@ -547,10 +547,7 @@ fn an_older_journal_gets_its_payments_from_the_recorded_answers() {
         journal.operation_entries(operation).expect("entries")[1].at_ms
     };
     let journal = Journal::open(&path).expect("migrated");
-    let order = journal
-        .orders_by_reference("OLD-KNET")
-        .expect("read")
-        .remove(0);
+    let order = order_of(&journal, "OLD-KNET");
     assert_eq!(order.payment.response_code.as_deref(), Some("14000"));
     assert_eq!(order.payment.response_message.as_deref(), Some("Success"));
     assert_eq!(
@@ -560,4 +557,106 @@ fn an_older_journal_gets_its_payments_from_the_recorded_answers() {
             source: TimeSource::Answer
         })
     );
+}
+
+/// Issue 15: every receipt — each kind, paper and language choice — says in
+/// English and in Arabic that it is not a tax invoice.
+#[test]
+fn every_receipt_says_it_is_not_a_tax_invoice_in_both_languages() {
+    let dir = TempDir::new().expect("temp dir");
+    let (journal, refund) = journal(dir.path());
+    let knet = order_of(&journal, "KNET-77");
+    let card = order_of(&journal, "CARD-9");
+    let entries = journal.operation_entries(refund).expect("entries");
+    let receipts = [
+        Receipt::build(&knet, None, &merchant()),
+        Receipt::build(&card, Some(&entries), &merchant()),
+    ];
+    for receipt in &receipts {
+        for layout in [Layout::A4, Layout::Thermal] {
+            for language in [
+                ReceiptLanguage::En,
+                ReceiptLanguage::Ar,
+                ReceiptLanguage::Both,
+            ] {
+                let text = text_of(&render(receipt, language, layout));
+                for expected in ["This is not a tax invoice", "هذا الإيصال ليس فاتورة ضريبية"]
+                {
+                    assert!(
+                        text.contains(expected),
+                        "{:?} {layout:?} {language:?}: {expected:?} missing from:\n{text}",
+                        receipt.kind
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The images of a PDF as `pdfimages -list` lists them (one line per use on
+/// a page): width and height in pixels.
+fn images_of(pdf: &[u8]) -> Vec<(u32, u32)> {
+    poppler("pdfimages", &["-list"], pdf)
+        .lines()
+        .skip(2)
+        .filter_map(|line| {
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            // An alpha channel is listed too, as an `smask` of the image.
+            if columns.get(2) != Some(&"image") {
+                return None;
+            }
+            Some((columns.get(3)?.parse().ok()?, columns.get(4)?.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Issue 15: the profile's logo (PNG or JPEG) is drawn, once per document
+/// however many pages use it; a logo that cannot be read leaves the
+/// receipt whole, without it.
+#[test]
+fn the_profiles_logo_is_drawn_from_a_png_or_a_jpeg() {
+    let dir = TempDir::new().expect("temp dir");
+    let (journal, _) = journal(dir.path());
+    let order = order_of(&journal, "KNET-77");
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (logo, size) in [
+        ("assets/icons/apsdesk-256.png", (256, 256)),
+        ("tests/fixtures/logo-wide.jpg", (360, 120)),
+    ] {
+        let with_logo = ReceiptDetails {
+            logo: Some(fixtures.join(logo)),
+            ..merchant()
+        };
+        let receipt = Receipt::build(&order, None, &with_logo);
+        for layout in [Layout::A4, Layout::Thermal] {
+            let pdf = render(&receipt, ReceiptLanguage::Both, layout);
+            assert_eq!(images_of(&pdf), vec![size], "{logo} {layout:?}");
+            assert!(text_of(&pdf).contains("KNET-77"));
+        }
+        let two = apsdesk::receipt::render_many(
+            &[receipt.clone(), receipt.clone()],
+            ReceiptLanguage::En,
+            Layout::A4,
+        );
+        assert_eq!(images_of(&two).len(), 2, "drawn on each page");
+    }
+    let missing = ReceiptDetails {
+        logo: Some(dir.path().join("no-such-logo.png")),
+        ..merchant()
+    };
+    let not_an_image = dir.path().join("logo.png");
+    std::fs::write(&not_an_image, "not an image").expect("written");
+    let garbage = ReceiptDetails {
+        logo: Some(not_an_image),
+        ..merchant()
+    };
+    for merchant in [missing, garbage] {
+        let pdf = render(
+            &Receipt::build(&order, None, &merchant),
+            ReceiptLanguage::Both,
+            Layout::A4,
+        );
+        assert!(images_of(&pdf).is_empty());
+        assert!(text_of(&pdf).contains("KNET-77"), "the receipt is whole");
+    }
 }

@@ -232,3 +232,21 @@ about-close = إغلاق
 journal-already-open = هذا السجل مفتوح بالفعل في نافذة apsdesk أخرى: استخدم تلك النافذة.
 journal-already-open-heading = apsdesk مفتوح بالفعل
 notice-close = إغلاق
+
+# Issue 12: Check status with the third-party response codes
+action-status-third-party = مع رموز استجابة الطرف الثالث
+detail-third-party-codes = رموز استجابة الطرف الثالث
+detail-processor-response-code = رمز استجابة جهة المعالجة
+detail-processor-response-message = رسالة جهة المعالجة
+detail-acquirer-response-code = رمز استجابة البنك المستحوذ
+detail-acquirer-response-message = رسالة البنك المستحوذ
+
+# Issue 15: receipts at the counter
+field-invoice-number = رقم الفاتورة، اختياري ويُطبع على الإيصال
+field-credit-note-number = رقم إشعار الدائن، اختياري ويُطبع على الإيصال
+action-print = طباعة…
+action-print-receipt = طباعة الإيصال…
+paper-a4 = A4
+paper-roll = لفافة 80 مم
+signed-apple-pay = دُفع عبر Apple Pay: يُوقَّع ببيانات Apple Pay الخاصة بالملف
+apple-pay-set-missing = دُفع عبر Apple Pay وهذا الملف لا يملك بيانات Apple Pay: لن يُرسَل الطلب

@@ -234,3 +234,21 @@ about-close = Close
 journal-already-open = This journal is already open in another apsdesk window: use that window.
 journal-already-open-heading = apsdesk is already open
 notice-close = Close
+
+# Issue 12: Check status with the third-party response codes
+action-status-third-party = with third-party response codes
+detail-third-party-codes = Third-party response codes
+detail-processor-response-code = Processor response code
+detail-processor-response-message = Processor response message
+detail-acquirer-response-code = Acquirer response code
+detail-acquirer-response-message = Acquirer response message
+
+# Issue 15: receipts at the counter
+field-invoice-number = Invoice number (optional, printed on the receipt)
+field-credit-note-number = Credit note number (optional, printed on the receipt)
+action-print = Print…
+action-print-receipt = Print receipt…
+paper-a4 = A4
+paper-roll = 80 mm roll
+signed-apple-pay = Paid with Apple Pay: signed with the profile's Apple Pay credentials
+apple-pay-set-missing = Paid with Apple Pay, and this profile has no Apple Pay credentials: the desk will refuse to send it

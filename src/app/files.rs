@@ -29,7 +29,36 @@ impl SaveTarget for DialogTarget {
     }
 }
 
+/// Print…: a private folder for receipts to print (`print` in the
+/// platform's cache folder, else the temporary one), each then opened with
+/// the system's PDF viewer, which prints. The files stay until the next
+/// receipt of the same name replaces them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrintFolder;
+
+impl SaveTarget for PrintFolder {
+    fn choose(&self, suggested_name: &Path) -> Option<PathBuf> {
+        let folder = directories::ProjectDirs::from("com", "apsdesk", "apsdesk").map_or_else(
+            || std::env::temp_dir().join("apsdesk-print"),
+            |dirs| dirs.cache_dir().join("print"),
+        );
+        match crate::journal::files::create_private_dir(&folder) {
+            Ok(()) => Some(folder.join(suggested_name.file_name()?)),
+            Err(error) => {
+                tracing::warn!(folder = %folder.display(), %error, "no folder to print from");
+                None
+            }
+        }
+    }
+
+    fn opens_saved_files(&self) -> bool {
+        true
+    }
+}
+
 /// Opens a file with the OS's default application (to view or print it).
+/// Returns once the opener started; a thread of its own waits for it, so
+/// that nothing waits on the viewer and no finished opener is left behind.
 pub fn open_with_os(path: &Path) -> std::io::Result<()> {
     let mut command = if cfg!(target_os = "windows") {
         let mut command = std::process::Command::new("cmd");
@@ -40,5 +69,11 @@ pub fn open_with_os(path: &Path) -> std::io::Result<()> {
     } else {
         std::process::Command::new("xdg-open")
     };
-    command.arg(path).spawn().map(|_| ())
+    let mut child = command.arg(path).spawn()?;
+    std::thread::Builder::new()
+        .name("apsdesk-opener".to_owned())
+        .spawn(move || {
+            let _ = child.wait();
+        })?;
+    Ok(())
 }

@@ -112,6 +112,12 @@ pub enum AppCommand {
         order_id: i64,
         operation_id: Option<i64>,
     },
+    /// Render the receipt on the chosen paper and open it in the system's
+    /// PDF viewer, to print from there.
+    PrintReceipt {
+        order_id: i64,
+        operation_id: Option<i64>,
+    },
     ExportCsv,
     LoadBulkCsv,
     TestProfile(String),
@@ -204,6 +210,9 @@ pub struct DeskApp {
     pub dialog: Option<OperationDialog>,
     /// Where receipts and exports are saved: the OS dialog, or a folder in tests.
     pub save_target: std::sync::Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
+    /// Where Print… puts a receipt before the system's viewer opens it (a
+    /// private folder; a test's folder, not opened, in tests).
+    pub print_target: std::sync::Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
     pub demo_progress: Option<(usize, usize)>,
     toasts: Vec<Toast>,
     commands: Vec<AppCommand>,
@@ -245,6 +254,7 @@ impl DeskApp {
             journal_for_profiles: crate::journal::store::default_path(),
             dialog: None,
             save_target: std::sync::Arc::new(files::DialogTarget),
+            print_target: std::sync::Arc::new(files::PrintFolder),
             demo_progress: backend.session().demo.then_some((0, 0)),
             toasts: Vec::new(),
             commands: Vec::new(),
@@ -428,10 +438,34 @@ impl DeskApp {
         }
     }
 
+    /// A receipt on the chosen paper, written where `target` says.
+    fn receipt_to(
+        &self,
+        order_id: i64,
+        operation_id: Option<i64>,
+        target: &std::sync::Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
+    ) {
+        self.backend.save_receipt(
+            order_id,
+            operation_id,
+            std::sync::Arc::clone(target),
+            self.transactions.receipt_paper,
+        );
+    }
+
     fn apply_command(&mut self, ctx: &egui::Context, command: AppCommand) {
         match command {
             AppCommand::OpenDialog(kind, order) => {
-                self.dialog = Some(OperationDialog::new(kind, *order));
+                let mut dialog = OperationDialog::new(kind, *order);
+                // What the journal knows of the order's wallet decides the
+                // credential set the preview signs with, as the desk will.
+                if let Some(detail) = &self.transactions.detail
+                    && detail.order.id == dialog.order.id
+                    && let Some(set) = detail.credential_set
+                {
+                    dialog.signing = set;
+                }
+                self.dialog = Some(dialog);
             }
             AppCommand::CheckStatus(reference) => {
                 self.backend.check_status(&reference, self.tr.language());
@@ -516,13 +550,11 @@ impl DeskApp {
             AppCommand::SaveReceipt {
                 order_id,
                 operation_id,
-            } => {
-                self.backend.save_receipt(
-                    order_id,
-                    operation_id,
-                    std::sync::Arc::clone(&self.save_target),
-                );
-            }
+            } => self.receipt_to(order_id, operation_id, &self.save_target.clone()),
+            AppCommand::PrintReceipt {
+                order_id,
+                operation_id,
+            } => self.receipt_to(order_id, operation_id, &self.print_target.clone()),
             AppCommand::ExportCsv => {
                 self.backend.export_csv(
                     self.transactions.filter.clone(),
@@ -873,15 +905,11 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
     let backend = match launch {
         Launch::Demo => Backend::demo(runtime.handle())?,
         Launch::Profile { name, journal } => {
-            let config = crate::profiles::default_config_dir()
-                .ok_or_else(|| anyhow::anyhow!("no config directory for this user"))?;
-            let vault = crate::profiles::vault::Vault::native()?;
-            let store = crate::profiles::ProfileStore::new(&config, vault.clone());
-            let (profile, credentials) = store.credentials(&name)?;
+            let (store, account) = crate::profiles::open_native_account(&name)?;
             // The journal's chain key lives in the same keyring.
-            let keys = crate::journal::key::KeySource::Keyring(vault);
+            let keys = crate::journal::key::KeySource::Keyring(store.vault().clone());
             let journal = crate::journal::Journal::open_with(&journal, &keys)?;
-            Backend::profile(runtime.handle(), journal, &profile, credentials)?
+            Backend::profile(runtime.handle(), journal, account)?
         }
     };
     // Removed on signals here; on a window that cannot open or loses its

@@ -26,6 +26,11 @@ pub struct OperationDialog {
     pub amount: String,
     pub description: String,
     pub maintenance_reference: String,
+    /// The merchant's invoice (capture) or credit-note (refund) number.
+    pub document_number: String,
+    /// The credential set the request will be signed with (the Apple Pay
+    /// set for an order the journal knows was paid with Apple Pay).
+    pub signing: crate::aps::client::CredentialSet,
     pub confirmation: String,
     /// Sent and waiting: the send button stays disabled.
     pub pending: bool,
@@ -62,6 +67,8 @@ impl OperationDialog {
             amount,
             description: String::new(),
             maintenance_reference: String::new(),
+            document_number: String::new(),
+            signing: crate::aps::client::CredentialSet::Merchant,
             confirmation: String::new(),
             pending: false,
             ticket: None,
@@ -78,6 +85,7 @@ impl OperationDialog {
             currency: self.order.currency.clone().unwrap_or_default(),
             order_description: optional(&self.description),
             maintenance_reference: optional(&self.maintenance_reference),
+            document_number: optional(&self.document_number),
             payment_option: self
                 .order
                 .payment_option
@@ -197,6 +205,20 @@ impl OperationDialog {
         ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.description))
             .labelled_by(caption.id);
         field_error(ui, errors, "order_description", tr);
+        let document_label = match self.kind {
+            OperationKind::Capture => Some("field-invoice-number"),
+            OperationKind::Refund => Some("field-credit-note-number"),
+            OperationKind::Void => None,
+        };
+        if let Some(label_id) = document_label {
+            let caption = ui.label(widget_text(ui, &tr.text(label_id), rtl, false));
+            ui.add_enabled(
+                editable,
+                egui::TextEdit::singleline(&mut self.document_number),
+            )
+            .labelled_by(caption.id);
+            field_error(ui, errors, "document_number", tr);
+        }
         if self.kind == OperationKind::Refund {
             let caption = ui.label(widget_text(
                 ui,
@@ -212,11 +234,29 @@ impl OperationDialog {
             field_error(ui, errors, "maintenance_reference", tr);
         }
         // Exactly what will be sent (access code masked, signature computed).
-        if let Ok(request) = &validated {
+        let desk = backend.desk();
+        let signer = match (self.signing, &desk.apple_pay) {
+            (crate::aps::client::CredentialSet::ApplePay, Some(apple_pay)) => {
+                label(ui, tr.text("signed-apple-pay"), rtl);
+                Some(apple_pay)
+            }
+            (crate::aps::client::CredentialSet::ApplePay, None) => {
+                ui.label(colored_text(
+                    ui,
+                    &tr.text("apple-pay-set-missing"),
+                    rtl,
+                    false,
+                    ui.visuals().error_fg_color,
+                ));
+                None
+            }
+            (crate::aps::client::CredentialSet::Merchant, _) => Some(&desk.client),
+        };
+        if let (Ok(request), Some(signer)) = (&validated, signer) {
             let preview = match request {
-                Validated::Capture(request) => backend.desk().client.preview(request, language),
-                Validated::Refund(request) => backend.desk().client.preview(request, language),
-                Validated::Void(request) => backend.desk().client.preview(request, language),
+                Validated::Capture(request) => signer.preview(request, language),
+                Validated::Refund(request) => signer.preview(request, language),
+                Validated::Void(request) => signer.preview(request, language),
             };
             egui::CollapsingHeader::new(widget_text(ui, &tr.text("will-send"), rtl, false))
                 .id_salt("will-send")
@@ -277,6 +317,24 @@ impl OperationDialog {
                 commands.push(AppCommand::Submit {
                     operation: Box::new(request.into_operation()),
                     origin: SubmitOrigin::Dialog,
+                });
+            }
+            // The receipt of what was just done, in one click.
+            if let Some(result) = &self.result
+                && result.class == Some(OutcomeClass::Succeeded)
+                && let Some(operation_id) = result.operation_id
+                && ui
+                    .button(widget_text(
+                        ui,
+                        &tr.text("action-print-receipt"),
+                        rtl,
+                        false,
+                    ))
+                    .clicked()
+            {
+                commands.push(AppCommand::PrintReceipt {
+                    order_id: self.order.id,
+                    operation_id: Some(operation_id),
                 });
             }
             if let Some(operation) = self.needs_reconciliation()

@@ -32,6 +32,10 @@ pub struct TransactionsScreen {
     pub selected: Option<i64>,
     pub detail: Option<OrderDetail>,
     search_text: String,
+    /// Whether Check status asks for the third-party response codes.
+    pub third_party_codes_wanted: bool,
+    /// The paper receipts are made for (Receipt… and Print…).
+    pub receipt_paper: crate::receipt::Layout,
 }
 
 /// What the date column shows for an order.
@@ -350,7 +354,11 @@ impl TransactionsScreen {
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| match &self.detail {
                     Some(detail) if Some(detail.order.id) == self.selected => {
-                        detail_ui(ui, tr, detail, commands);
+                        let choices = DetailChoices {
+                            third_party_codes_wanted: &mut self.third_party_codes_wanted,
+                            receipt_paper: &mut self.receipt_paper,
+                        };
+                        detail_ui(ui, tr, detail, choices, commands);
                     }
                     _ => {
                         label(ui, tr.text("detail-none"), rtl);
@@ -579,7 +587,38 @@ fn field_ui(
     });
 }
 
-fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppCommand>) {
+/// Check status of an order: the plain check, or one that asks for the
+/// third-party response codes, sent through the desk like any operation.
+fn status_command(reference: String, third_party_codes: bool, tr: &Tr) -> AppCommand {
+    if !third_party_codes {
+        return AppCommand::CheckStatus(reference);
+    }
+    match crate::aps::request::CheckStatus::parse(Some(&reference), None, true) {
+        Ok(check) => AppCommand::Submit {
+            operation: Box::new(crate::journal::desk::Operation::CheckStatus(check)),
+            origin: super::SubmitOrigin::Screen,
+        },
+        Err(errors) => AppCommand::Toast(errors.message(tr.language())),
+    }
+}
+
+/// What the operator chooses in the detail panel, kept by the screen.
+struct DetailChoices<'a> {
+    third_party_codes_wanted: &'a mut bool,
+    receipt_paper: &'a mut crate::receipt::Layout,
+}
+
+fn detail_ui(
+    ui: &mut Ui,
+    tr: &Tr,
+    detail: &OrderDetail,
+    choices: DetailChoices<'_>,
+    commands: &mut Vec<AppCommand>,
+) {
+    let DetailChoices {
+        third_party_codes_wanted,
+        receipt_paper,
+    } = choices;
     let rtl = tr.is_rtl();
     let order = &detail.order;
     let currency = order.currency.as_deref();
@@ -741,8 +780,9 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             .button(widget_text(ui, &tr.text("action-status"), rtl, false))
             .clicked()
         {
-            commands.push(AppCommand::CheckStatus(reference));
+            commands.push(status_command(reference, *third_party_codes_wanted, tr));
         }
+
         if ui
             .button(widget_text(ui, &tr.text("action-receipt"), rtl, false))
             .clicked()
@@ -762,6 +802,46 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             }
         }
     });
+    // What Check status asks for, under the actions (a checkbox among the
+    // buttons would move them as its text changes length).
+    ui.checkbox(
+        third_party_codes_wanted,
+        widget_text(ui, &tr.text("action-status-third-party"), rtl, false),
+    );
+    row(ui, rtl, |ui| {
+        if ui
+            .button(widget_text(ui, &tr.text("action-print"), rtl, false))
+            .clicked()
+        {
+            commands.push(AppCommand::PrintReceipt {
+                order_id: order.id,
+                operation_id: None,
+            });
+        }
+        for (paper, label_id) in [
+            (crate::receipt::Layout::A4, "paper-a4"),
+            (crate::receipt::Layout::Thermal, "paper-roll"),
+        ] {
+            ui.selectable_value(
+                receipt_paper,
+                paper,
+                widget_text(ui, &tr.text(label_id), rtl, false),
+            );
+        }
+    });
+    if !detail.third_party_codes.is_empty() {
+        ui.separator();
+        ui.label(widget_text(
+            ui,
+            &tr.text("detail-third-party-codes"),
+            rtl,
+            true,
+        ));
+        for (name, value) in &detail.third_party_codes {
+            let label_id = format!("detail-{}", name.replace('_', "-"));
+            field_ui(ui, tr, &label_id, Some(value), commands);
+        }
+    }
     ui.separator();
     ui.label(widget_text(ui, &tr.text("detail-timeline"), rtl, true));
     for entry in &detail.entries {

@@ -37,6 +37,29 @@ pub struct Credentials {
     pub response_phrase: Secret,
 }
 
+/// Which of an account's credential sets signs a request (reference §2):
+/// the merchant's own, or the separate Apple Pay set, which the captures,
+/// voids and refunds of an Apple Pay order must be signed with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialSet {
+    Merchant,
+    ApplePay,
+}
+
+impl CredentialSet {
+    /// The word the journal records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialSet::Merchant => "merchant",
+            CredentialSet::ApplePay => "apple_pay",
+        }
+    }
+}
+
+/// The `digital_wallet` value of an Apple Pay order.
+pub const APPLE_PAY_WALLET: &str = "APPLE_PAY";
+
 /// The APS environment a request goes to, as the journal records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -496,6 +519,16 @@ impl Client {
             credentials,
             options,
         })
+    }
+
+    /// The same endpoint and options, signing with other credentials (an
+    /// account's Apple Pay set).
+    #[must_use]
+    pub fn with_credentials(&self, credentials: Credentials) -> Client {
+        Client {
+            credentials,
+            ..self.clone()
+        }
     }
 
     pub fn url(&self) -> &str {

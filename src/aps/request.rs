@@ -43,6 +43,12 @@ pub trait ApsRequest {
         None
     }
 
+    /// The merchant's invoice or credit-note number for this operation:
+    /// recorded in the journal and printed on its receipt, never sent.
+    fn document_number(&self) -> Option<&str> {
+        None
+    }
+
     /// This request with `reference` as its maintenance_reference: `Some`
     /// only for a refund, which the journal's desk gives an id it chooses
     /// (reusing one when a retry must be recognisable as a retry).
@@ -83,6 +89,10 @@ pub struct MaintenanceForm {
     /// A refund's own id (a flag of `refund` only).
     #[arg(skip)]
     pub maintenance_reference: Option<String>,
+    /// Your invoice number (capture) or credit-note number (refund): kept in
+    /// the journal and printed on the receipt; never sent to APS.
+    #[arg(long)]
+    pub document_number: Option<String>,
     /// The order's payment option or card brand, when known: VISA in a
     /// 3-decimal currency takes only amounts whose last decimal is 0.
     /// (Not a flag: the command line fills it from the journal's order.)
@@ -97,6 +107,8 @@ pub struct Capture {
     pub fort_id: Option<String>,
     pub amount: Money,
     pub order_description: Option<String>,
+    /// The merchant's invoice number (not sent).
+    pub document_number: Option<String>,
 }
 
 /// `command=VOID_AUTHORIZATION`: release a whole authorization, before any capture.
@@ -116,12 +128,15 @@ pub struct Refund {
     pub order_description: Option<String>,
     /// The refund's own id: a refund retried after an uncertain outcome reuses it.
     pub maintenance_reference: Option<String>,
+    /// The merchant's credit-note number (not sent).
+    pub document_number: Option<String>,
 }
 
 struct CommonMaintenance {
     merchant_reference: Option<String>,
     fort_id: Option<String>,
     order_description: Option<String>,
+    document_number: Option<String>,
 }
 
 fn parse_common(form: &MaintenanceForm, errors: &mut FieldErrors) -> CommonMaintenance {
@@ -134,6 +149,9 @@ fn parse_common(form: &MaintenanceForm, errors: &mut FieldErrors) -> CommonMaint
             .take(validate::order_description(
                 form.order_description.as_deref(),
             ))
+            .flatten(),
+        document_number: errors
+            .take(validate::document_number(form.document_number.as_deref()))
             .flatten(),
     }
 }
@@ -171,6 +189,7 @@ impl Capture {
                 fort_id: common.fort_id,
                 amount,
                 order_description: common.order_description,
+                document_number: common.document_number,
             }),
             _ => Err(errors),
         }
@@ -214,6 +233,7 @@ impl Refund {
                 amount,
                 order_description: common.order_description,
                 maintenance_reference,
+                document_number: common.document_number,
             }),
             _ => Err(errors),
         }
@@ -245,6 +265,10 @@ impl ApsRequest for Capture {
 
     fn merchant_reference(&self) -> Option<&str> {
         Some(&self.merchant_reference)
+    }
+
+    fn document_number(&self) -> Option<&str> {
+        self.document_number.as_deref()
     }
 }
 
@@ -290,6 +314,10 @@ impl ApsRequest for Refund {
 
     fn maintenance_reference(&self) -> Option<&str> {
         self.maintenance_reference.as_deref()
+    }
+
+    fn document_number(&self) -> Option<&str> {
+        self.document_number.as_deref()
     }
 
     fn with_maintenance_reference(&self, reference: &str) -> Option<Self> {

@@ -67,6 +67,9 @@ pub enum Problem {
     AlreadyUsed {
         operation_id: i64,
     },
+    /// The order was paid with Apple Pay and the account has no Apple Pay
+    /// credential set to sign its maintenance with.
+    ApplePayCredentialsMissing,
 }
 
 /// A named character set, so that messages can say what is allowed.
@@ -172,6 +175,7 @@ impl FieldError {
             Problem::AlreadyUsed { operation_id } => format!(
                 "was already used by refund operation {operation_id}, which happened: a new refund needs a new id (or leave it out and apsdesk chooses one)"
             ),
+            Problem::ApplePayCredentialsMissing => "the order was paid with Apple Pay: its capture, refund or void must be signed with the profile's Apple Pay set, and this profile has none (add it with `profile add --replace --apple-pay-sha-type`); nothing was sent".to_owned(),
             Problem::VisaLastDecimal { below, above } => {
                 let currency = below.or(*above).map(|money| money.currency().to_string());
                 format!(
@@ -215,6 +219,7 @@ impl FieldError {
             Problem::AlreadyUsed { operation_id } => format!(
                 "استُخدم من قبل في عملية الاسترداد {operation_id} التي تمت: الاسترداد الجديد يحتاج معرفاً جديداً (أو اتركه ليختاره apsdesk)"
             ),
+            Problem::ApplePayCredentialsMissing => "دُفع الطلب عبر Apple Pay: يجب توقيع الالتقاط أو الاسترداد أو الإلغاء بمجموعة بيانات Apple Pay الخاصة بالملف، وهذا الملف لا يملكها (أضفها بالأمر profile add --replace --apple-pay-sha-type)؛ لم يُرسل شيء".to_owned(),
             Problem::VisaLastDecimal { below, above } => {
                 let currency = below.or(*above).map(|money| money.currency().to_string());
                 format!(
@@ -417,6 +422,12 @@ pub fn maintenance_reference(value: Option<&str>) -> Result<Option<String>, Fiel
 
 pub fn order_description(value: Option<&str>) -> Result<Option<String>, FieldError> {
     optional_text("order_description", value, 150, Charset::Description)
+}
+
+/// The merchant's invoice (capture) or credit-note (refund) number: kept in
+/// the journal and printed on the receipt, never sent to APS.
+pub fn document_number(value: Option<&str>) -> Result<Option<String>, FieldError> {
+    optional_text("document_number", value, 40, Charset::Description)
 }
 
 pub fn merchant_identifier(value: &str) -> Result<String, FieldError> {

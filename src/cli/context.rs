@@ -23,6 +23,11 @@ pub const ENV_REQUEST_PHRASE: &str = "APSDESK_REQUEST_PHRASE";
 pub const ENV_RESPONSE_PHRASE: &str = "APSDESK_RESPONSE_PHRASE";
 pub const ENV_SHA_TYPE: &str = "APSDESK_SHA_TYPE";
 pub const ENV_ENDPOINT: &str = "APSDESK_ENDPOINT";
+/// The Apple Pay set (all four or none), beside the merchant's.
+pub const ENV_APPLE_PAY_ACCESS_CODE: &str = "APSDESK_APPLE_PAY_ACCESS_CODE";
+pub const ENV_APPLE_PAY_REQUEST_PHRASE: &str = "APSDESK_APPLE_PAY_REQUEST_PHRASE";
+pub const ENV_APPLE_PAY_RESPONSE_PHRASE: &str = "APSDESK_APPLE_PAY_RESPONSE_PHRASE";
+pub const ENV_APPLE_PAY_SHA_TYPE: &str = "APSDESK_APPLE_PAY_SHA_TYPE";
 pub const ENV_SETTLE_GRACE: &str = "APSDESK_SETTLE_GRACE";
 
 /// The journal's path: `--db`, else the platform's data directory.
@@ -92,9 +97,48 @@ pub fn credentials_from_env(
     ))
 }
 
+/// The Apple Pay set from the `APSDESK_APPLE_PAY_*` variables: all four,
+/// or none (`None`); some but not all is an error naming the first missing.
+pub fn apple_pay_from_env(
+    lookup: impl Fn(&str) -> Option<String>,
+    merchant_identifier: &str,
+) -> anyhow::Result<Option<Credentials>> {
+    let names = [
+        ENV_APPLE_PAY_ACCESS_CODE,
+        ENV_APPLE_PAY_REQUEST_PHRASE,
+        ENV_APPLE_PAY_RESPONSE_PHRASE,
+        ENV_APPLE_PAY_SHA_TYPE,
+    ];
+    let values = names.map(|name| lookup(name).filter(|value| !value.is_empty()));
+    if values.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    let [access_code, request_phrase, response_phrase, sha_type] = values;
+    let missing = |name: &str| {
+        anyhow!("--credentials-from-env: {name} is not set (the Apple Pay set needs all four)")
+    };
+    let sha_type: ShaType = sha_type
+        .ok_or_else(|| missing(ENV_APPLE_PAY_SHA_TYPE))?
+        .parse()
+        .map_err(|_| anyhow!("--credentials-from-env: {ENV_APPLE_PAY_SHA_TYPE} is not a SHA type (e.g. SHA-256, HMAC-512)"))?;
+    Ok(Some(Credentials {
+        merchant_identifier: merchant_identifier.to_owned(),
+        access_code: Secret::new(access_code.ok_or_else(|| missing(ENV_APPLE_PAY_ACCESS_CODE))?),
+        sha_type,
+        request_phrase: Secret::new(
+            request_phrase.ok_or_else(|| missing(ENV_APPLE_PAY_REQUEST_PHRASE))?,
+        ),
+        response_phrase: Secret::new(
+            response_phrase.ok_or_else(|| missing(ENV_APPLE_PAY_RESPONSE_PHRASE))?,
+        ),
+    }))
+}
+
 /// The account to act on and the name it is recorded under.
 pub struct Account {
     pub credentials: Credentials,
+    /// The account's Apple Pay set, when it has one.
+    pub apple_pay: Option<Credentials>,
     pub endpoint: Endpoint,
     pub profile: String,
     /// The profile's own client options (timeouts); defaults for the environment.
@@ -108,8 +152,13 @@ pub fn account(global: &GlobalArgs) -> anyhow::Result<Account> {
         // Orders made with environment credentials are filed under the
         // merchant, so that two merchants' references never collide.
         let profile = format!("env:{}", credentials.merchant_identifier);
+        let apple_pay = apple_pay_from_env(
+            |name| std::env::var(name).ok(),
+            &credentials.merchant_identifier,
+        )?;
         return Ok(Account {
             credentials,
+            apple_pay,
             endpoint,
             profile,
             options: ClientOptions::default(),
@@ -122,11 +171,17 @@ pub fn account(global: &GlobalArgs) -> anyhow::Result<Account> {
 }
 
 fn profile_account(name: &str) -> anyhow::Result<Account> {
-    let config_dir = std::env::var_os("APSDESK_CONFIG_DIR").map(PathBuf::from);
-    let store = super::profile::open_store(config_dir.as_ref())?;
-    let (profile, credentials) = store.credentials(name)?;
+    let (
+        _,
+        crate::profiles::OpenAccount {
+            profile,
+            credentials,
+            apple_pay,
+        },
+    ) = crate::profiles::open_native_account(name)?;
     Ok(Account {
         credentials,
+        apple_pay,
         endpoint: profile.environment.endpoint(),
         options: profile.client_options(),
         profile: profile.name,
@@ -142,6 +197,9 @@ pub fn desk(global: &GlobalArgs) -> anyhow::Result<Desk> {
         options.request_timeout = std::time::Duration::from_secs(seconds);
     }
     let client = Client::with_options(&account.endpoint, account.credentials, options)?;
+    let apple_pay = account
+        .apple_pay
+        .map(|credentials| client.with_credentials(credentials));
     let actor = Actor {
         operator: operator(global),
         profile: account.profile,
@@ -153,6 +211,7 @@ pub fn desk(global: &GlobalArgs) -> anyhow::Result<Desk> {
         actor,
         Language::from(global.lang),
     );
+    desk.apple_pay = apple_pay;
     // For test rigs and simulators only: how long after a request's timeout
     // unmoved totals count as "not applied" (default 60 s; see README).
     if let Some(seconds) = std::env::var(ENV_SETTLE_GRACE)

@@ -284,6 +284,14 @@ fn report_result(desk: &Desk, output: &OutputArgs, submitted: OperationReport) -
                 currency.unwrap_or_default(),
             );
         }
+        // What `--return-third-party-response-codes` asked for.
+        if let Some(response) = outcome.trusted_response() {
+            for name in crate::journal::projection::THIRD_PARTY_FIELDS {
+                if let Some(value) = response.non_empty(name) {
+                    println!("{name}: {value}");
+                }
+            }
+        }
     }
     // Only a money command leaves its order blocked; a read that failed is
     // simply failed.

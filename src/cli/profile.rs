@@ -22,7 +22,6 @@ use crate::profiles::connection::{Verdict, test_connection};
 use crate::profiles::vault::Vault;
 use crate::profiles::{
     ApplePay, Environment, Profile, ProfileSecrets, ProfileStore, ReceiptDetails,
-    default_config_dir,
 };
 
 #[derive(Debug, Args)]
@@ -100,7 +99,7 @@ pub struct AddArgs {
 pub fn open_store(config_dir: Option<&PathBuf>) -> anyhow::Result<ProfileStore> {
     let dir = match config_dir {
         Some(dir) => dir.clone(),
-        None => default_config_dir().ok_or_else(|| {
+        None => crate::profiles::config_dir().ok_or_else(|| {
             anyhow!("no config directory for this user: give one with --config-dir")
         })?,
     };

@@ -11,7 +11,7 @@ use super::GlobalArgs;
 use super::context::open_journal;
 use super::exit;
 use super::filters::FilterArgs;
-use crate::profiles::{ReceiptDetails, default_config_dir, find_profile};
+use crate::profiles::{ReceiptDetails, find_profile};
 use crate::receipt::batch::{BatchOutput, BatchStyle, IntoFolder, write_batch};
 use crate::receipt::{Layout, Receipt, ReceiptLanguage, render};
 
@@ -58,9 +58,7 @@ fn merchant(global: &GlobalArgs) -> anyhow::Result<ReceiptDetails> {
     let Some(name) = &global.profile else {
         return Ok(ReceiptDetails::default());
     };
-    let dir = std::env::var_os("APSDESK_CONFIG_DIR")
-        .map(PathBuf::from)
-        .or_else(default_config_dir)
+    let dir = crate::profiles::config_dir()
         .ok_or_else(|| anyhow!("no config directory for this user"))?;
     Ok(find_profile(&dir, name)?.receipt)
 }

@@ -57,6 +57,19 @@ pub fn run(args: &SimArgs) -> anyhow::Result<ExitCode> {
             config::ENV_REQUEST_PHRASE,
             config::ENV_RESPONSE_PHRASE,
         );
+        println!(
+            "  Apple Pay set: SHA type {}, {} (set {} / {} / {} / {})",
+            config.apple_pay.sha_type,
+            if std::env::var(config::ENV_APPLE_PAY_ACCESS_CODE).is_ok() {
+                "from the environment"
+            } else {
+                "the demo defaults in the README"
+            },
+            config::ENV_APPLE_PAY_ACCESS_CODE,
+            config::ENV_APPLE_PAY_REQUEST_PHRASE,
+            config::ENV_APPLE_PAY_RESPONSE_PHRASE,
+            config::ENV_APPLE_PAY_SHA_TYPE,
+        );
         println!("Press Ctrl+C to stop.");
         tokio::select! {
             () = simulator.wait() => {}

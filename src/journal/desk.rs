@@ -18,8 +18,11 @@
 //!    without a found order and its totals nothing is sent, since nothing
 //!    could be proven about the operation afterwards.
 //! 5. The request is written to the journal (durably), with the endpoint and
-//!    environment it goes to, **before** it is sent; the same transaction
-//!    binds the lease to it.
+//!    environment it goes to and the credential set that signs it, **before**
+//!    it is sent; the same transaction binds the lease to it. The set is the
+//!    account's Apple Pay one for an order the journal knows was paid with
+//!    Apple Pay ([`order_wallet`], decided after the baseline, which may be
+//!    the order's first look-up), the merchant's otherwise.
 //! 6. The result is written when the answer arrives, the order's projection
 //!    updated from trusted answers only, and the lease released. While the
 //!    submission waits, it keeps its lease alive with heartbeats.
@@ -46,7 +49,7 @@ use super::projection;
 use super::seam::JournalStore;
 use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, OrderRecord};
 use super::vocabulary::{EntryKind, EntryOutcome};
-use crate::aps::client::{Client, Outcome, SendError};
+use crate::aps::client::{APPLE_PAY_WALLET, Client, CredentialSet, Outcome, SendError};
 use crate::aps::request::{
     ApsRequest, Capture, CheckPaymentLinkStatus, CheckStatus, PaymentLink, Refund, UpdateToken,
     VoidAuthorization,
@@ -392,6 +395,10 @@ pub struct LookupResult {
 pub struct Desk<S: JournalStore = Journal> {
     pub journal: Arc<Mutex<S>>,
     pub client: Client,
+    /// The account's Apple Pay set, on the same endpoint: it signs every
+    /// request about an order the journal knows was paid with Apple Pay
+    /// (reference §2). `None` when the account has no such set.
+    pub apple_pay: Option<Client>,
     pub actor: Actor,
     pub language: Language,
     /// How long an order's lease lives without a heartbeat.
@@ -406,6 +413,7 @@ impl<S: JournalStore> Clone for Desk<S> {
         Desk {
             journal: Arc::clone(&self.journal),
             client: self.client.clone(),
+            apple_pay: self.apple_pay.clone(),
             actor: self.actor.clone(),
             language: self.language,
             lease: self.lease,
@@ -445,6 +453,7 @@ impl<S: JournalStore> Desk<S> {
         Desk {
             journal,
             client,
+            apple_pay: None,
             actor,
             language,
             lease: LeasePolicy::default(),
@@ -625,10 +634,18 @@ impl<S: JournalStore> Desk<S> {
             .amount()
             .map(|amount| i64::try_from(amount.minor_units()).unwrap_or(i64::MAX));
         let currency = request.amount().map(|amount| amount.currency().code());
+        // Chosen here, after the baseline: a first status check may just have
+        // told the journal that the order was paid with Apple Pay.
+        let (client, credential_set) = self
+            .client_for(order_id, command)
+            .map_err(RunError::JournalBeforeSending)?
+            .map_err(RunError::Invalid)?;
         let payload = payload::write(&RequestPayload {
-            request: ParamsField::from_params(&self.client.preview(request, self.language)),
+            request: ParamsField::from_params(&client.preview(request, self.language)),
             baseline,
-            endpoint: Some(self.client.url().to_owned()),
+            credential_set: Some(credential_set),
+            document_number: request.document_number().map(str::to_owned),
+            endpoint: Some(client.url().to_owned()),
             // How long this desk waits for the answer: until then (and a
             // grace), APS may still be working on a request that got none.
             timeout_ms: Some(
@@ -660,7 +677,7 @@ impl<S: JournalStore> Desk<S> {
             ),
         };
         let operation_id = recorded.map_err(RunError::JournalBeforeSending)?;
-        let outcome = match self.client.send(request, self.language).await {
+        let outcome = match client.send(request, self.language).await {
             Ok(outcome) => outcome,
             Err(error) => {
                 let payload = payload::write(&ResultPayload {
@@ -684,6 +701,31 @@ impl<S: JournalStore> Desk<S> {
             operation_id: Some(operation_id),
             outcome,
             order,
+        })
+    }
+
+    /// The client (and so the credential set) a request about an order is
+    /// signed with: the Apple Pay set when the journal knows the order was
+    /// paid with Apple Pay, the merchant's otherwise. A capture, refund or
+    /// void of an Apple Pay order with no Apple Pay set is refused here,
+    /// before anything is recorded or sent (APS would refuse its signature);
+    /// a status check then goes with the merchant's set, which is all there is.
+    fn client_for(
+        &self,
+        order_id: i64,
+        command: Command,
+    ) -> Result<Result<(&Client, CredentialSet), FieldErrors>, JournalError> {
+        let wallet = order_wallet(&lock(&self.journal).order_entries(order_id)?);
+        if wallet != Some(CredentialSet::ApplePay) {
+            return Ok(Ok((&self.client, CredentialSet::Merchant)));
+        }
+        Ok(match (&self.apple_pay, command.moves_money()) {
+            (Some(apple_pay), _) => Ok((apple_pay, CredentialSet::ApplePay)),
+            (None, false) => Ok((&self.client, CredentialSet::Merchant)),
+            (None, true) => Err(FieldErrors(vec![FieldError::new(
+                "apple_pay",
+                Problem::ApplePayCredentialsMissing,
+            )])),
         })
     }
 
@@ -1066,6 +1108,26 @@ impl<S: JournalStore> Desk<S> {
     }
 }
 
+/// The credential set an order's requests need, from what the journal
+/// knows of it. An order's wallet never changes, so one trusted answer that
+/// said Apple Pay (`digital_wallet`, or a `payment_option` of APPLE_PAY)
+/// decides, whatever later answers leave out; an order some trusted answer
+/// described (a payment option or wallet) and none called Apple Pay is the
+/// merchant's. `None` when no trusted answer described it (an order not
+/// looked up yet).
+pub fn order_wallet(entries: &[EntryRecord]) -> Option<CredentialSet> {
+    let mut described = false;
+    for response in projection::trusted_answers(entries) {
+        let wallet = response.non_empty("digital_wallet");
+        let option = response.non_empty("payment_option");
+        if wallet == Some(APPLE_PAY_WALLET) || option == Some(APPLE_PAY_WALLET) {
+            return Some(CredentialSet::ApplePay);
+        }
+        described |= wallet.is_some() || option.is_some();
+    }
+    described.then_some(CredentialSet::Merchant)
+}
+
 /// A fresh refund id: `apsdesk-` and the time in milliseconds, unique enough
 /// for one operator's refunds and within APS's charset.
 pub fn new_maintenance_reference() -> String {
@@ -1105,6 +1167,83 @@ pub fn references_from_text(text: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::aps::params::Params;
+
+    /// A result entry answering `response`, with `outcome`.
+    fn answer(outcome: EntryOutcome, response: &[(&str, &str)]) -> EntryRecord {
+        let params: Params = response.iter().copied().collect();
+        EntryRecord {
+            seq: 0,
+            operation_id: 0,
+            entry: EntryKind::Result,
+            order_id: 1,
+            command: Command::CheckStatus,
+            operator: String::new(),
+            profile: String::new(),
+            environment: crate::aps::client::Environment::Simulator,
+            amount_minor: None,
+            currency: None,
+            maintenance_reference: None,
+            outcome: Some(outcome),
+            response_code: None,
+            response_message: None,
+            payload: payload::write(&ResultPayload {
+                response: Some(ParamsField::from_params(&params)),
+                ..ResultPayload::default()
+            }),
+            at_ms: 0,
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    /// Which set signs an order's requests, from its recorded answers
+    /// (oldest first): only trusted answers count, and an Apple Pay answer
+    /// decides for good.
+    #[test]
+    fn the_wallet_comes_from_trusted_answers_and_apple_pay_sticks() {
+        let apple = [("digital_wallet", "APPLE_PAY"), ("payment_option", "VISA")];
+        let visa = [("payment_option", "VISA")];
+        let cases: [(&str, Vec<EntryRecord>, Option<CredentialSet>); 6] = [
+            ("nothing recorded", vec![], None),
+            (
+                "an answer naming no wallet",
+                vec![answer(EntryOutcome::Succeeded, &[("fort_id", "1")])],
+                None,
+            ),
+            (
+                "a card order",
+                vec![answer(EntryOutcome::Succeeded, &visa)],
+                Some(CredentialSet::Merchant),
+            ),
+            (
+                "Apple Pay, then an answer that leaves the wallet out",
+                vec![
+                    answer(EntryOutcome::Succeeded, &apple),
+                    answer(EntryOutcome::Declined, &visa),
+                ],
+                Some(CredentialSet::ApplePay),
+            ),
+            (
+                "Apple Pay said only by an untrusted answer",
+                vec![
+                    answer(EntryOutcome::Untrusted, &apple),
+                    answer(EntryOutcome::Succeeded, &visa),
+                ],
+                Some(CredentialSet::Merchant),
+            ),
+            (
+                "payment_option APPLE_PAY",
+                vec![answer(
+                    EntryOutcome::Succeeded,
+                    &[("payment_option", "APPLE_PAY")],
+                )],
+                Some(CredentialSet::ApplePay),
+            ),
+        ];
+        for (what, entries, expected) in cases {
+            assert_eq!(order_wallet(&entries), expected, "{what}");
+        }
+    }
 
     fn baseline(captured: i64, refunded: i64, voided: bool) -> Baseline {
         Baseline {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::desk::Baseline;
 use super::vocabulary::EntryOutcome;
+use crate::aps::client::CredentialSet;
 use crate::aps::params::Params;
 
 /// Parameters as the payload holds them: a JSON object, or (entries written
@@ -46,6 +47,14 @@ pub struct RequestPayload {
     /// The order's totals before a money operation was sent.
     #[serde(default)]
     pub baseline: Option<Baseline>,
+    /// The merchant's invoice or credit-note number for the operation (never
+    /// sent to APS; printed on its receipt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_number: Option<String>,
+    /// Which of the account's credential sets signed it (absent in older
+    /// entries, which were all signed with the merchant's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_set: Option<CredentialSet>,
     /// The payment API URL it was sent to (absent in older entries).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,

@@ -231,6 +231,52 @@ pub fn apply(
     };
 }
 
+/// The third-party response codes a status check answers when asked
+/// (`return_third_party_response_codes=YES`): the processor's and the
+/// acquirer's own codes, shown in the order's detail.
+pub const THIRD_PARTY_FIELDS: [&str; 4] = [
+    "processor_response_code",
+    "processor_response_message",
+    "acquirer_response_code",
+    "acquirer_response_message",
+];
+
+/// The parameters of every trusted answer among `entries` (a definite
+/// result, whose signature checked), newest first.
+pub fn trusted_answers(entries: &[super::store::EntryRecord]) -> impl Iterator<Item = Params> + '_ {
+    use super::payload::{self, ResultPayload};
+    use super::vocabulary::{EntryKind, EntryOutcome};
+    entries
+        .iter()
+        .rev()
+        .filter(|entry| {
+            entry.entry == EntryKind::Result
+                && matches!(
+                    entry.outcome,
+                    Some(EntryOutcome::Succeeded | EntryOutcome::Declined)
+                )
+        })
+        .filter_map(|entry| {
+            payload::read::<ResultPayload>(&entry.payload)
+                .response?
+                .params()
+        })
+}
+
+/// The third-party fields of the latest trusted answer that carries any,
+/// each with its value (entries in the journal's order).
+pub fn third_party_codes(entries: &[super::store::EntryRecord]) -> Vec<(&'static str, String)> {
+    trusted_answers(entries)
+        .find_map(|response| {
+            let found: Vec<_> = THIRD_PARTY_FIELDS
+                .iter()
+                .filter_map(|name| Some((*name, response.non_empty(name)?.to_owned())))
+                .collect();
+            (!found.is_empty()).then_some(found)
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -320,6 +320,58 @@ pub fn default_config_dir() -> Option<PathBuf> {
         .map(|dirs| dirs.config_dir().to_owned())
 }
 
+/// The config directory every way of opening a profile uses: the
+/// `APSDESK_CONFIG_DIR` environment variable when set, else the platform's.
+pub fn config_dir() -> Option<PathBuf> {
+    std::env::var_os(CONFIG_DIR_VARIABLE)
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(default_config_dir)
+}
+
+/// The environment variable that moves the config directory (tests, a
+/// second installation, a portable setup).
+pub const CONFIG_DIR_VARIABLE: &str = "APSDESK_CONFIG_DIR";
+
+/// A profile opened to act on: its settings and both credential sets.
+#[derive(Debug, Clone)]
+pub struct OpenAccount {
+    pub profile: Profile,
+    pub credentials: Credentials,
+    /// The Apple Pay set, when the profile has one.
+    pub apple_pay: Option<Credentials>,
+}
+
+/// Opens the profile `name` from `store`: the one way the command line,
+/// the app started with `--profile` and the app's profile switch open an
+/// account.
+pub fn open_account(store: &ProfileStore, name: &str) -> Result<OpenAccount, ProfileError> {
+    let (profile, credentials) = store.credentials(name)?;
+    let apple_pay = store.apple_pay_credentials(&profile)?;
+    Ok(OpenAccount {
+        profile,
+        credentials,
+        apple_pay,
+    })
+}
+
+/// Opens the profile `name` of the config directory ([`config_dir`]) over
+/// the OS keyring. The profile is looked up in `profiles.toml` first, so a
+/// name that is not there says so before any keyring is reached. Returns
+/// the store too (its vault also holds the journal's chain key).
+pub fn open_native_account(name: &str) -> Result<(ProfileStore, OpenAccount), ProfileError> {
+    let dir = config_dir().ok_or_else(|| {
+        ProfileError::invalid(
+            "config_dir",
+            format!("no config directory for this user: set {CONFIG_DIR_VARIABLE}"),
+        )
+    })?;
+    find_profile(&dir, name)?;
+    let store = ProfileStore::new(&dir, Vault::native()?);
+    let account = open_account(&store, name)?;
+    Ok((store, account))
+}
+
 /// A profile's non-secret settings, read without touching the keyring
 /// (receipts need the merchant's details, not its secrets).
 pub fn find_profile(config_dir: &Path, name: &str) -> Result<Profile, ProfileError> {
@@ -355,6 +407,11 @@ impl ProfileStore {
 
     pub fn file(&self) -> &Path {
         &self.file
+    }
+
+    /// The keyring this store keeps its secrets in.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
     }
 
     fn file_error(&self, detail: &impl ToString) -> ProfileError {
@@ -567,6 +624,28 @@ impl ProfileStore {
             response_phrase: self.secret(&profile, SecretKind::ResponsePhrase)?,
         };
         Ok((profile, credentials))
+    }
+
+    /// A profile's Apple Pay credential set, secrets read from the keyring;
+    /// `None` when the profile has none.
+    pub fn apple_pay_credentials(
+        &self,
+        profile: &Profile,
+    ) -> Result<Option<Credentials>, ProfileError> {
+        let Some(apple_pay) = &profile.apple_pay else {
+            return Ok(None);
+        };
+        let sha_type = apple_pay
+            .sha_type
+            .parse::<ShaType>()
+            .map_err(|_| ProfileError::invalid("apple_pay_sha_type", "not a SHA type"))?;
+        Ok(Some(Credentials {
+            merchant_identifier: profile.merchant_identifier.clone(),
+            access_code: self.secret(profile, SecretKind::ApplePayAccessCode)?,
+            sha_type,
+            request_phrase: self.secret(profile, SecretKind::ApplePayRequestPhrase)?,
+            response_phrase: self.secret(profile, SecretKind::ApplePayResponsePhrase)?,
+        }))
     }
 
     /// Every profile as TOML, without secrets, to share with a colleague.

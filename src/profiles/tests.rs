@@ -196,6 +196,34 @@ fn remove_deletes_the_secrets_and_apple_pay_goes_together() {
 }
 
 #[test]
+fn an_opened_account_carries_the_apple_pay_set_as_its_own_credentials() {
+    let (_dir, store, _vault) = new_store();
+    store
+        .save(&profile("plain"), &secrets(), false)
+        .expect("saved");
+    let opened = super::open_account(&store, "plain").expect("opened");
+    assert!(opened.apple_pay.is_none());
+    let mut with_apple_pay = profile("ap");
+    with_apple_pay.apple_pay = Some(ApplePay {
+        sha_type: "HMAC-512".to_owned(),
+    });
+    let mut all = secrets();
+    all.apple_pay = Some([Secret::new("AP1"), Secret::new("AP2"), Secret::new("AP3")]);
+    store.save(&with_apple_pay, &all, false).expect("saved");
+    let opened = super::open_account(&store, "ap").expect("opened");
+    let apple_pay = opened.apple_pay.expect("the Apple Pay set");
+    assert_eq!(apple_pay.access_code.expose(), "AP1");
+    assert_eq!(apple_pay.request_phrase.expose(), "AP2");
+    assert_eq!(apple_pay.response_phrase.expose(), "AP3");
+    assert_eq!(apple_pay.sha_type, crate::aps::ShaType::Hmac512);
+    assert_eq!(
+        apple_pay.merchant_identifier,
+        opened.credentials.merchant_identifier
+    );
+    assert_ne!(apple_pay.access_code, opened.credentials.access_code);
+}
+
+#[test]
 fn validation_names_the_field() {
     let mut bad = profile("ok");
     bad.sha_type = "MD5".into();

@@ -19,6 +19,11 @@
 //! source knew it. Otherwise it says "recorded at" with the time the journal
 //! first saw the order, and a KNET receipt says the transaction date is not
 //! known rather than printing a wrong one.
+//!
+//! Every receipt says, in English and Arabic, that it is not a tax invoice
+//! (a payment receipt is not a KSA or UAE tax invoice). The merchant's own
+//! invoice or credit-note number, when the operator gave one with the
+//! capture or refund, is recorded with the operation and printed.
 
 pub mod batch;
 pub mod pdf;
@@ -91,6 +96,14 @@ pub struct Receipt {
     pub knet_ref_number: Option<String>,
     pub third_party_transaction_number: Option<String>,
     pub installments: Option<String>,
+    /// The merchant's invoice (capture) or credit-note (refund) number,
+    /// recorded with the operation.
+    pub document_number: Option<String>,
+}
+
+/// "This is not a tax invoice", in `language`.
+pub fn not_a_tax_invoice(language: Language) -> &'static str {
+    language.pick("This is not a tax invoice", "هذا الإيصال ليس فاتورة ضريبية")
 }
 
 /// One labelled row.
@@ -258,6 +271,12 @@ impl Receipt {
             knet_ref_number: order.knet_ref_number.clone(),
             third_party_transaction_number: order.third_party_transaction_number.clone(),
             installments: installments_of(&entries),
+            document_number: request.and_then(|entry| {
+                crate::journal::payload::read::<crate::journal::payload::RequestPayload>(
+                    &entry.payload,
+                )
+                .document_number
+            }),
         }
     }
 
@@ -376,6 +395,13 @@ impl Receipt {
                 push(l("Amount", "المبلغ"), self.amount.clone(), true);
             }
         }
+        let document_label = match self.kind {
+            ReceiptKind::Refund => l("Credit note number", "رقم إشعار الدائن"),
+            ReceiptKind::Payment | ReceiptKind::Capture | ReceiptKind::Void => {
+                l("Invoice number", "رقم الفاتورة")
+            }
+        };
+        push(document_label, self.document_number.clone(), false);
         push(
             l("Installments", "الأقساط"),
             self.installments.clone(),

@@ -9,13 +9,18 @@
 //! Layouts are drawn top-down on a [`Canvas`] and turned into PDF
 //! coordinates (bottom-up) at the end, when the thermal roll's length is
 //! known.
+//!
+//! The merchant's logo (a PNG or JPEG named by the profile) is drawn at the
+//! top, scaled to fit a box and never stretched. A logo that cannot be read
+//! is left out, with a warning in the log: the receipt matters more.
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use printpdf::{
     Codepoint, Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rgb, TextItem, TextMatrix,
+    PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rgb, TextItem, TextMatrix, XObjectId,
+    XObjectTransform,
 };
 
 use super::Receipt;
@@ -26,9 +31,10 @@ use crate::text::fonts::{self, Weight};
 use crate::text::shape::{Faces, ShapedLine, shape_line};
 
 /// The paper.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Layout {
     /// 210 × 297 mm; with both languages, English and Arabic side by side.
+    #[default]
     A4,
     /// An 80 mm roll (72 mm printable), as long as the receipt; both
     /// languages stacked.
@@ -94,6 +100,70 @@ enum Item {
         to: f32,
         from_top: f32,
     },
+    /// The merchant's logo, `width` × `height` points.
+    Logo {
+        left: f32,
+        top: f32,
+        width: f32,
+        height: f32,
+    },
+}
+
+/// The largest logo file read (a logo is a few kilobytes; this bounds the
+/// memory a wrong path can cost).
+const MAX_LOGO_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The box a logo is scaled into, in points: width and height.
+const LOGO_BOX: (f32, f32) = (144.0, 56.0);
+
+/// A decoded logo and its size in pixels.
+struct Logo {
+    image: RawImage,
+    width_px: f32,
+    height_px: f32,
+}
+
+impl Logo {
+    /// Reads and decodes the PNG or JPEG at `path`; `None` (and a warning)
+    /// when it cannot.
+    fn load(path: &std::path::Path) -> Option<Logo> {
+        let read = || -> Result<Logo, String> {
+            let size = std::fs::metadata(path)
+                .map_err(|error| error.to_string())?
+                .len();
+            if size > MAX_LOGO_BYTES {
+                return Err(format!("{size} bytes, more than {MAX_LOGO_BYTES}"));
+            }
+            let bytes = std::fs::read(path).map_err(|error| error.to_string())?;
+            let image = RawImage::decode_from_bytes(&bytes, &mut Vec::new())?;
+            #[allow(clippy::cast_precision_loss)]
+            let (width_px, height_px) = (image.width as f32, image.height as f32);
+            if width_px < 1.0 || height_px < 1.0 {
+                return Err("an empty image".to_owned());
+            }
+            Ok(Logo {
+                image,
+                width_px,
+                height_px,
+            })
+        };
+        match read() {
+            Ok(logo) => Some(logo),
+            Err(error) => {
+                tracing::warn!(path = %path.display(), %error, "the receipt's logo was left out");
+                None
+            }
+        }
+    }
+
+    /// Its size on the page: the logo box, keeping the aspect ratio, never
+    /// enlarged beyond one pixel per point.
+    fn size(&self) -> (f32, f32) {
+        let scale = (LOGO_BOX.0 / self.width_px)
+            .min(LOGO_BOX.1 / self.height_px)
+            .min(1.0);
+        (self.width_px * scale, self.height_px * scale)
+    }
 }
 
 /// Text alignment within a column.
@@ -250,8 +320,31 @@ impl Canvas {
         top + 8.0
     }
 
-    /// One language's whole receipt in a column; returns the cursor.
-    fn receipt(&mut self, column: Column, top: f32, receipt: &Receipt, language: Language) -> f32 {
+    /// The logo centred between `left` and `right`; returns the cursor below it.
+    fn logo(&mut self, left: f32, right: f32, top: f32, size: Option<(f32, f32)>) -> f32 {
+        let Some((width, height)) = size else {
+            return top;
+        };
+        self.items.push(Item::Logo {
+            left: left + (right - left - width) / 2.0,
+            top,
+            width,
+            height,
+        });
+        top + height + 6.0
+    }
+
+    /// One language's whole receipt in a column; returns the cursor. A
+    /// receipt in one language only still says in both that it is not a tax
+    /// invoice (`both_notices`).
+    fn receipt(
+        &mut self,
+        column: Column,
+        top: f32,
+        receipt: &Receipt,
+        language: Language,
+        both_notices: bool,
+    ) -> f32 {
         let mut cursor = top;
         for (index, line) in receipt.header(language).iter().enumerate() {
             let (weight, size) = if index == 0 {
@@ -274,18 +367,48 @@ impl Canvas {
             cursor = self.row(column, cursor, row.label, &row.value, row.emphasis);
         }
         cursor = self.rule(column, cursor);
-        self.text(
+        cursor = self.text(
             column,
             cursor,
             language.pick("Thank you for your business", "نشكركم على تعاملكم معنا"),
             Weight::Regular,
             8.5,
             Align::Center,
-        )
+        );
+        let other = match language {
+            Language::En => Language::Ar,
+            Language::Ar => Language::En,
+        };
+        let notices: &[Language] = if both_notices {
+            &[language, other]
+        } else {
+            std::slice::from_ref(&language)
+        };
+        cursor += 4.0;
+        for notice in notices {
+            let notice_column = Column {
+                right_to_left: *notice == Language::Ar,
+                ..column
+            };
+            cursor = self.text(
+                notice_column,
+                cursor,
+                super::not_a_tax_invoice(*notice),
+                Weight::Bold,
+                8.5,
+                Align::Center,
+            );
+        }
+        cursor
     }
 
     /// The page's operations, `height` points tall.
-    fn into_ops(self, height: f32, font_ids: &BTreeMap<(bool, bool), FontId>) -> Vec<Op> {
+    fn into_ops(
+        self,
+        height: f32,
+        font_ids: &BTreeMap<(bool, bool), FontId>,
+        logo: Option<(&XObjectId, &Logo)>,
+    ) -> Vec<Op> {
         let mut ops = Vec::new();
         let grey = Color::Rgb(Rgb {
             r: 0.55,
@@ -295,6 +418,28 @@ impl Canvas {
         });
         for item in self.items {
             match item {
+                Item::Logo {
+                    left,
+                    top,
+                    width,
+                    height: logo_height,
+                } => {
+                    let Some((id, logo)) = logo else {
+                        continue;
+                    };
+                    // At 72 dpi a pixel is a point; the scale does the rest.
+                    ops.push(Op::UseXobject {
+                        id: id.clone(),
+                        transform: XObjectTransform {
+                            translate_x: Some(Pt(left)),
+                            translate_y: Some(Pt(height - top - logo_height)),
+                            scale_x: Some(width / logo.width_px),
+                            scale_y: Some(logo_height / logo.height_px),
+                            dpi: Some(72.0),
+                            ..XObjectTransform::default()
+                        },
+                    });
+                }
                 Item::Rule { from, to, from_top } => {
                     let y = Pt(height - from_top);
                     ops.push(Op::SetOutlineColor { col: grey.clone() });
@@ -360,9 +505,16 @@ const A4_HEIGHT: f32 = 841.89;
 /// 80 mm.
 const ROLL_WIDTH: f32 = 226.77;
 
-/// Lays out one receipt: its canvas and page height.
-fn lay_out(receipt: &Receipt, language: ReceiptLanguage, layout: Layout) -> (Canvas, f32, f32) {
+/// Lays out one receipt: its canvas and page height. `logo` is the logo's
+/// size on the page, when there is one.
+fn lay_out(
+    receipt: &Receipt,
+    language: ReceiptLanguage,
+    layout: Layout,
+    logo: Option<(f32, f32)>,
+) -> (Canvas, f32, f32) {
     let mut canvas = Canvas::default();
+    let single = language.languages().len() == 1;
     let column = |left, right, language: Language| Column {
         left,
         right,
@@ -370,13 +522,14 @@ fn lay_out(receipt: &Receipt, language: ReceiptLanguage, layout: Layout) -> (Can
     };
     match layout {
         Layout::A4 => {
-            let top = 48.0;
-            if let [single] = language.languages() {
+            let top = canvas.logo(40.0, A4_WIDTH - 40.0, 40.0, logo) + 8.0;
+            if let [only] = language.languages() {
                 canvas.receipt(
-                    column(90.0, A4_WIDTH - 90.0, *single),
+                    column(90.0, A4_WIDTH - 90.0, *only),
                     top,
                     receipt,
-                    *single,
+                    *only,
+                    single,
                 );
             } else {
                 canvas.receipt(
@@ -384,18 +537,25 @@ fn lay_out(receipt: &Receipt, language: ReceiptLanguage, layout: Layout) -> (Can
                     top,
                     receipt,
                     Language::En,
+                    single,
                 );
                 canvas.receipt(
                     column(313.0, A4_WIDTH - 40.0, Language::Ar),
                     top,
                     receipt,
                     Language::Ar,
+                    single,
                 );
             }
             (canvas, A4_WIDTH, A4_HEIGHT)
         }
         Layout::Thermal => {
-            let mut cursor = 14.0;
+            // A roll prints narrower than the A4 box.
+            let logo = logo.map(|(width, height)| {
+                let scale = ((ROLL_WIDTH - 60.0) / width).min(1.0);
+                (width * scale, height * scale)
+            });
+            let mut cursor = canvas.logo(12.0, ROLL_WIDTH - 12.0, 14.0, logo);
             for (index, language) in language.languages().iter().enumerate() {
                 if index > 0 {
                     cursor =
@@ -406,6 +566,7 @@ fn lay_out(receipt: &Receipt, language: ReceiptLanguage, layout: Layout) -> (Can
                     cursor,
                     receipt,
                     *language,
+                    single,
                 );
             }
             (canvas, ROLL_WIDTH, cursor + 20.0)
@@ -427,11 +588,30 @@ fn document(
             document.add_font(parsed),
         );
     }
+    // One image object per logo file, however many receipts use it.
+    let mut logos: BTreeMap<std::path::PathBuf, Option<(XObjectId, Logo)>> = BTreeMap::new();
+    for path in receipts
+        .iter()
+        .filter_map(|receipt| receipt.merchant.logo.clone())
+    {
+        if let std::collections::btree_map::Entry::Vacant(slot) = logos.entry(path) {
+            let loaded = Logo::load(slot.key()).map(|logo| (document.add_image(&logo.image), logo));
+            slot.insert(loaded);
+        }
+    }
     let pages = receipts
         .iter()
         .map(|receipt| {
-            let (canvas, width, height) = lay_out(receipt, language, layout);
-            let ops = canvas.into_ops(height, &font_ids);
+            let logo = receipt
+                .merchant
+                .logo
+                .as_ref()
+                .and_then(|path| logos.get(path))
+                .and_then(Option::as_ref)
+                .map(|(id, logo)| (id, logo));
+            let (canvas, width, height) =
+                lay_out(receipt, language, layout, logo.map(|(_, logo)| logo.size()));
+            let ops = canvas.into_ops(height, &font_ids, logo);
             PdfPage::new(Mm::from(Pt(width)), Mm::from(Pt(height)), ops)
         })
         .collect();

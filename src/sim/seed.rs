@@ -10,7 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use super::state::{HistoryEntry, SimOrder, SimState, SimToken};
 use crate::aps::Command;
-use crate::aps::client::mask_card_number;
+use crate::aps::client::{APPLE_PAY_WALLET, mask_card_number};
 use crate::aps::currency::Currency;
 use crate::dice::Dice;
 
@@ -150,6 +150,10 @@ pub fn seed_demo(state: &mut SimState, now: Timestamp) {
             third_party_transaction_number: matches!(option, "KNET" | "BENEFIT" | "OMANNET")
                 .then(|| format!("{:016}", 2_025_000_000_000_000 + number)),
             payment_link_id: None,
+            // Every seventh card order was paid with Apple Pay (decided by
+            // its number, not drawn, so the rest of the demo stays as it was).
+            digital_wallet: (card.is_some() && number % 7 == 3)
+                .then(|| APPLE_PAY_WALLET.to_owned()),
             created_at,
             history: vec![HistoryEntry {
                 command: kind,

@@ -32,6 +32,8 @@ use crate::aps::signature;
 #[derive(Debug)]
 struct Shared {
     credentials: Credentials,
+    /// The account's Apple Pay set (also in the state, which checks it).
+    apple_pay: Credentials,
     state: Mutex<SimState>,
     faults: Mutex<Faults>,
     /// How many requests of each command arrived (tests prove "sent once" with it).
@@ -76,11 +78,13 @@ impl RunningSimulator {
         let address = listener.local_addr()?;
         let base_url = format!("http://{address}");
         let mut state = SimState::new(config.credentials.clone(), base_url);
+        state.set_apple_pay(config.apple_pay.clone());
         if seed == Seed::Demo {
             seed::seed_demo(&mut state, Timestamp::now());
         }
         let shared = Arc::new(Shared {
             credentials: config.credentials,
+            apple_pay: config.apple_pay,
             state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
             received: Mutex::default(),
@@ -125,6 +129,11 @@ impl RunningSimulator {
     /// The credentials the simulator expects.
     pub fn credentials(&self) -> Credentials {
         self.shared.credentials.clone()
+    }
+
+    /// The account's Apple Pay set, which Apple Pay orders are maintained with.
+    pub fn apple_pay_credentials(&self) -> Credentials {
+        self.shared.apple_pay.clone()
     }
 
     pub fn inject(&self, rule: FaultRule) {
@@ -188,8 +197,8 @@ fn json_response(status: StatusCode, body: String) -> Response {
         .into_response()
 }
 
-fn sign_response(shared: &Shared, response: &mut Params, phrase: &str) {
-    let signature = signature::sign(response, shared.credentials.sha_type, phrase);
+fn sign_response(response: &mut Params, sha_type: signature::ShaType, phrase: &str) {
+    let signature = signature::sign(response, sha_type, phrase);
     response.set("signature", signature);
 }
 
@@ -204,8 +213,8 @@ async fn payment_api(State(shared): State<Arc<Shared>>, body: String) -> Respons
         .into_iter()
         .collect();
         sign_response(
-            &shared,
             &mut response,
+            shared.credentials.sha_type,
             shared.credentials.response_phrase.expose(),
         );
         return json_response(StatusCode::OK, response.to_json());
@@ -225,8 +234,18 @@ async fn payment_api(State(shared): State<Arc<Shared>>, body: String) -> Respons
         }
         _ => {}
     }
-    let mut response = lock(&shared.state).handle(&request, Timestamp::now());
-    let phrase = shared.credentials.response_phrase.expose();
+    let (mut response, answering) = {
+        let mut state = lock(&shared.state);
+        let (response, set) = state.handle_signed_by(&request, Timestamp::now());
+        // The answer is signed with the set the request came with.
+        let credentials = state
+            .credentials_of(set)
+            .unwrap_or(&shared.credentials)
+            .clone();
+        (response, credentials)
+    };
+    let sha_type = answering.sha_type;
+    let phrase = answering.response_phrase.expose();
     match fault {
         Some(FaultKind::DropAfterApply) => {
             // Close the connection with no answer: unwinding out of the handler
@@ -235,28 +254,28 @@ async fn payment_api(State(shared): State<Arc<Shared>>, body: String) -> Respons
             std::panic::resume_unwind(Box::new("simulated connection drop"));
         }
         Some(FaultKind::MalformedJson) => {
-            sign_response(&shared, &mut response, phrase);
+            sign_response(&mut response, sha_type, phrase);
             let json = response.to_json();
             let cut = json.len() / 2;
             let truncated = json.get(..cut).unwrap_or("{").to_owned();
             return json_response(StatusCode::OK, truncated);
         }
         Some(FaultKind::WrongSignature) => {
-            sign_response(&shared, &mut response, "not-the-response-phrase");
+            sign_response(&mut response, sha_type, "not-the-response-phrase");
         }
         Some(FaultKind::MissingSignature) => {}
         Some(FaultKind::OmitTotals) => {
             for total in ["authorized_amount", "captured_amount", "refunded_amount"] {
                 response.remove(total);
             }
-            sign_response(&shared, &mut response, phrase);
+            sign_response(&mut response, sha_type, phrase);
         }
         Some(FaultKind::HangAfterApply { millis }) => {
             tokio::time::sleep(Duration::from_millis(millis)).await;
-            sign_response(&shared, &mut response, phrase);
+            sign_response(&mut response, sha_type, phrase);
         }
         Some(FaultKind::Latency { .. } | FaultKind::HttpStatus { .. }) | None => {
-            sign_response(&shared, &mut response, phrase);
+            sign_response(&mut response, sha_type, phrase);
         }
     }
     json_response(StatusCode::OK, response.to_json())

@@ -20,12 +20,23 @@
 //! (invalid amount), for payments, links, captures and refunds alike. A
 //! capture more than 7 days after the authorization (the guide's "within 5-7
 //! days") answers `05034`, operation not allowed: APS names no code for it.
+//!
+//! Apple Pay (reference §2): the account has a second credential set. A
+//! payment signed with it makes an Apple Pay order (`digital_wallet`
+//! APPLE_PAY); a capture, void or refund must be signed with the set of its
+//! order, and one signed with the other set is refused as a signature
+//! mismatch (`00008`), answered under the set it came with. The reference
+//! names only captures, voids and refunds, so CHECK_STATUS is answered for
+//! either set (a desk's first look-up cannot know the wallet yet).
+//! CHECK_STATUS answers the third-party codes (`processor_response_code`,
+//! `acquirer_response_code`, `acquirer_response_message`) only when
+//! `return_third_party_response_codes=YES` asks for them.
 
 use std::collections::HashMap;
 
 use jiff::Timestamp;
 
-use crate::aps::client::{Credentials, mask_card_number};
+use crate::aps::client::{APPLE_PAY_WALLET, CredentialSet, Credentials, mask_card_number};
 use crate::aps::codes;
 use crate::aps::currency::Currency;
 use crate::aps::money::Money;
@@ -103,6 +114,8 @@ pub struct SimOrder {
     pub knet_ref_number: Option<String>,
     pub third_party_transaction_number: Option<String>,
     pub payment_link_id: Option<String>,
+    /// `APPLE_PAY` for an order paid with Apple Pay.
+    pub digital_wallet: Option<String>,
     pub created_at: Timestamp,
     pub history: Vec<HistoryEntry>,
     /// Applied refunds by `maintenance_reference`, with the response given.
@@ -112,6 +125,15 @@ pub struct SimOrder {
 impl SimOrder {
     fn last(&self) -> Option<&HistoryEntry> {
         self.history.last()
+    }
+
+    /// The credential set its maintenance must be signed with.
+    pub fn credential_set(&self) -> CredentialSet {
+        if self.digital_wallet.as_deref() == Some(APPLE_PAY_WALLET) {
+            CredentialSet::ApplePay
+        } else {
+            CredentialSet::Merchant
+        }
     }
 }
 
@@ -210,6 +232,8 @@ impl Answer {
 #[derive(Debug)]
 pub struct SimState {
     credentials: Credentials,
+    /// The account's Apple Pay set, when it has one.
+    apple_pay: Option<Credentials>,
     /// Base URL of the server, for the payment-link URLs it hands out.
     public_base_url: String,
     orders: HashMap<String, SimOrder>,
@@ -223,6 +247,7 @@ impl SimState {
     pub fn new(credentials: Credentials, public_base_url: impl Into<String>) -> SimState {
         SimState {
             credentials,
+            apple_pay: None,
             public_base_url: public_base_url.into(),
             orders: HashMap::new(),
             order_by_fort_id: HashMap::new(),
@@ -234,6 +259,19 @@ impl SimState {
 
     pub fn credentials(&self) -> &Credentials {
         &self.credentials
+    }
+
+    /// Gives the account an Apple Pay credential set.
+    pub fn set_apple_pay(&mut self, credentials: Credentials) {
+        self.apple_pay = Some(credentials);
+    }
+
+    /// The credentials of one set (`None`: the account has no Apple Pay set).
+    pub fn credentials_of(&self, set: CredentialSet) -> Option<&Credentials> {
+        match set {
+            CredentialSet::Merchant => Some(&self.credentials),
+            CredentialSet::ApplePay => self.apple_pay.as_ref(),
+        }
     }
 
     pub fn set_public_base_url(&mut self, url: impl Into<String>) {
@@ -293,17 +331,45 @@ impl SimState {
 
     /// Answers one request. The response is not signed yet.
     pub fn handle(&mut self, request: &Params, now: Timestamp) -> Params {
+        self.handle_signed_by(request, now).0
+    }
+
+    /// Answers one request, with the credential set it was signed with
+    /// (whose response phrase signs the answer).
+    pub fn handle_signed_by(
+        &mut self,
+        request: &Params,
+        now: Timestamp,
+    ) -> (Params, CredentialSet) {
         let language = request
             .text("language")
             .and_then(|language| language.parse().ok())
             .unwrap_or(Language::En);
         let command = Command::from_params(request);
-        let answer = self.answer(request, command, now);
-        respond(request, command, &answer, language)
+        let set = self.signed_by(request);
+        let answer = self.answer(request, command, set, now);
+        (respond(request, command, &answer, language), set)
     }
 
-    fn answer(&mut self, request: &Params, command: Option<Command>, now: Timestamp) -> Answer {
-        if let Err(answer) = self.authenticate(request) {
+    /// The set whose access code the request carries (the merchant's when
+    /// it is neither: authentication then refuses it).
+    fn signed_by(&self, request: &Params) -> CredentialSet {
+        match (&self.apple_pay, request.non_empty("access_code")) {
+            (Some(apple_pay), Some(code)) if code == apple_pay.access_code.expose() => {
+                CredentialSet::ApplePay
+            }
+            _ => CredentialSet::Merchant,
+        }
+    }
+
+    fn answer(
+        &mut self,
+        request: &Params,
+        command: Option<Command>,
+        set: CredentialSet,
+        now: Timestamp,
+    ) -> Answer {
+        if let Err(answer) = self.authenticate(request, set) {
             return answer;
         }
         let Some(command) = command else {
@@ -318,10 +384,10 @@ impl SimState {
             Some(_) => {}
         }
         let result = match command {
-            Command::Authorization | Command::Purchase => self.payment(request, command, now),
-            Command::Capture => self.capture(request, now),
-            Command::VoidAuthorization => self.void(request, now),
-            Command::Refund => self.refund(request, now),
+            Command::Authorization | Command::Purchase => self.payment(request, command, set, now),
+            Command::Capture => self.capture(request, set, now),
+            Command::VoidAuthorization => self.void(request, set, now),
+            Command::Refund => self.refund(request, set, now),
             Command::CheckStatus => self.check_status(request),
             Command::UpdateToken => self.update_token(request, now),
             Command::PaymentLink => self.payment_link(request, now),
@@ -333,8 +399,8 @@ impl SimState {
 
     /// Merchant identifier (009), access code (010), then signature (008);
     /// any of them absent is 001.
-    fn authenticate(&self, request: &Params) -> Result<(), Answer> {
-        let credentials = &self.credentials;
+    fn authenticate(&self, request: &Params, set: CredentialSet) -> Result<(), Answer> {
+        let credentials = self.credentials_of(set).unwrap_or(&self.credentials);
         match request.non_empty("merchant_identifier") {
             None => return Err(Answer::new("00", "001")),
             Some(identifier) if identifier != credentials.merchant_identifier => {
@@ -366,6 +432,7 @@ impl SimState {
         &mut self,
         request: &Params,
         command: Command,
+        set: CredentialSet,
         now: Timestamp,
     ) -> Result<Answer, Answer> {
         let failure = command.status_pair().1;
@@ -505,6 +572,7 @@ impl SimState {
                 .text("third_party_transaction_number")
                 .map(str::to_owned),
             payment_link_id: None,
+            digital_wallet: (set == CredentialSet::ApplePay).then(|| APPLE_PAY_WALLET.to_owned()),
             created_at: now,
             history: vec![HistoryEntry {
                 command,
@@ -518,6 +586,9 @@ impl SimState {
         extra.set("fort_id", fort_id);
         extra.set("authorization_code", authorization_code);
         extra.set("payment_option", payment_option);
+        if set == CredentialSet::ApplePay {
+            extra.set("digital_wallet", APPLE_PAY_WALLET);
+        }
         if let Some(masked) = masked_card {
             extra.set("card_number", masked);
         }
@@ -561,6 +632,7 @@ impl SimState {
     fn maintained_order(
         &mut self,
         request: &Params,
+        set: CredentialSet,
         failure: &'static str,
         with_amount: bool,
     ) -> Result<(String, Option<Money>), Answer> {
@@ -578,14 +650,24 @@ impl SimState {
             .find_order_key(Some(&reference), fort_id)
             .ok_or(Answer::new(failure, "036"))?;
         let order = &self.orders[&key];
+        if order.credential_set() != set {
+            // An Apple Pay order maintained with the merchant's set (or the
+            // reverse): APS checks the signature against the order's set.
+            return Err(Answer::new("00", "008"));
+        }
         if money.is_some_and(|money| money.currency() != order.currency) {
             return Err(Answer::new(failure, "013"));
         }
         Ok((key, money))
     }
 
-    fn capture(&mut self, request: &Params, now: Timestamp) -> Result<Answer, Answer> {
-        let (key, money) = self.maintained_order(request, "05", true)?;
+    fn capture(
+        &mut self,
+        request: &Params,
+        set: CredentialSet,
+        now: Timestamp,
+    ) -> Result<Answer, Answer> {
+        let (key, money) = self.maintained_order(request, set, "05", true)?;
         let amount = money.map_or(0, Money::minor_units);
         let order = self.orders.get_mut(&key).ok_or(Answer::new("05", "036"))?;
         if order.kind == Command::Purchase {
@@ -613,8 +695,13 @@ impl SimState {
         Ok(maintenance_answer("04", order))
     }
 
-    fn void(&mut self, request: &Params, now: Timestamp) -> Result<Answer, Answer> {
-        let (key, _) = self.maintained_order(request, "09", false)?;
+    fn void(
+        &mut self,
+        request: &Params,
+        set: CredentialSet,
+        now: Timestamp,
+    ) -> Result<Answer, Answer> {
+        let (key, _) = self.maintained_order(request, set, "09", false)?;
         let order = self.orders.get_mut(&key).ok_or(Answer::new("09", "036"))?;
         if order.kind == Command::Purchase {
             // As for capture: the guide's 00049.
@@ -631,8 +718,13 @@ impl SimState {
         Ok(maintenance_answer("08", order))
     }
 
-    fn refund(&mut self, request: &Params, now: Timestamp) -> Result<Answer, Answer> {
-        let (key, money) = self.maintained_order(request, "07", true)?;
+    fn refund(
+        &mut self,
+        request: &Params,
+        set: CredentialSet,
+        now: Timestamp,
+    ) -> Result<Answer, Answer> {
+        let (key, money) = self.maintained_order(request, set, "07", true)?;
         let amount = money.map_or(0, Money::minor_units);
         let maintenance_reference = request
             .non_empty("maintenance_reference")
@@ -699,9 +791,16 @@ impl SimState {
             .with("captured_amount", order.captured.to_string())
             .with("refunded_amount", order.refunded.to_string())
             .with("payment_option", order.payment_option.clone())
-            .with("authorization_code", order.authorization_code.clone())
-            .with("processor_response_code", "00")
-            .with("acquirer_response_code", "00");
+            .with("authorization_code", order.authorization_code.clone());
+        // The processor's and acquirer's own codes, answered when asked for
+        // (`return_third_party_response_codes=YES`), so that a test can tell
+        // the question reached APS.
+        if request.non_empty("return_third_party_response_codes") == Some("YES") {
+            answer = answer
+                .with("processor_response_code", "00")
+                .with("acquirer_response_code", "00")
+                .with("acquirer_response_message", "Approved");
+        }
         if let Some(last) = order.last() {
             let code = last.response_code.clone();
             let message = codes::message_text(&code[2..], Language::En).unwrap_or_default();
@@ -720,6 +819,7 @@ impl SimState {
                 &order.third_party_transaction_number,
             ),
             ("payment_link_id", &order.payment_link_id),
+            ("digital_wallet", &order.digital_wallet),
         ] {
             if let Some(value) = value {
                 answer = answer.with(name, value.clone());
@@ -958,6 +1058,7 @@ impl SimState {
             knet_ref_number,
             third_party_transaction_number,
             payment_link_id: Some(payment_link_id.to_owned()),
+            digital_wallet: None,
             created_at: now,
             history: vec![HistoryEntry {
                 command: kind,
@@ -989,10 +1090,14 @@ fn record(order: &mut SimOrder, command: Command, amount: Option<u64>, code: &st
 }
 
 fn maintenance_answer(status: &'static str, order: &SimOrder) -> Answer {
-    Answer::new(status, "000")
+    let answer = Answer::new(status, "000")
         .with("fort_id", order.fort_id.clone())
         .with("authorization_code", order.authorization_code.clone())
-        .with("payment_option", order.payment_option.clone())
+        .with("payment_option", order.payment_option.clone());
+    match &order.digital_wallet {
+        Some(wallet) => answer.with("digital_wallet", wallet.clone()),
+        None => answer,
+    }
 }
 
 fn require_reference(request: &Params, _failure: &'static str) -> Result<String, Answer> {

@@ -107,3 +107,21 @@ pub fn select(harness: &mut Harness<'static, TestState>, reference: &str) {
             .is_some_and(|detail| detail.order.merchant_reference == reference)
     });
 }
+
+/// Types `text` into the text field whose label reads `label`, as an
+/// operator would: finds it by its label (not by the app's state), clicks
+/// into it, selects what it held and types over it. Panics when no field
+/// has that label.
+pub fn type_into(harness: &mut Harness<'static, TestState>, label: &str, text: &str) {
+    harness.get_by_label(label).click();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.step();
+    harness.get_by_label(label).type_text(text);
+    harness.step();
+    assert_eq!(
+        harness.get_by_label(label).value().as_deref(),
+        Some(text),
+        "the field labelled {label:?} holds what was typed"
+    );
+}

@@ -47,7 +47,9 @@ impl Backend {
             references.sort();
             references
         });
-        let backend = Backend::with_desk(
+        // The demo account has an Apple Pay set, as its seeded Apple Pay orders need.
+        let apple_pay = client.with_credentials(simulator.apple_pay_credentials());
+        let mut backend = Backend::with_desk(
             runtime,
             journal,
             client,
@@ -55,6 +57,7 @@ impl Backend {
             Some(simulator),
             Some(dir),
         );
+        backend.set_apple_pay(apple_pay);
         backend.load_demo(references);
         Ok(backend)
     }

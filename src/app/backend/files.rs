@@ -4,13 +4,15 @@
 use super::{Arc, Backend, OrderFilter, PathBuf, TaskResult};
 
 impl Backend {
-    /// A receipt of an order (or one of its operations) saved where `target`
-    /// says, then opened with the OS when the target wants it.
+    /// A receipt of an order (or one of its operations) on `paper`, saved
+    /// where `target` says, then opened with the OS when the target wants it
+    /// (Print…: the system's viewer, started without waiting for it).
     pub fn save_receipt(
         &self,
         order_id: i64,
         operation_id: Option<i64>,
         target: Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
+        paper: crate::receipt::Layout,
     ) {
         let merchant = self.session.receipt.clone();
         let session = self.session.clone();
@@ -25,11 +27,8 @@ impl Backend {
                     None => None,
                 };
                 let receipt = crate::receipt::Receipt::build(&order, entries.as_deref(), &merchant);
-                let pdf = crate::receipt::render(
-                    &receipt,
-                    crate::receipt::ReceiptLanguage::Both,
-                    crate::receipt::Layout::A4,
-                );
+                let pdf =
+                    crate::receipt::render(&receipt, crate::receipt::ReceiptLanguage::Both, paper);
                 let Some(path) = target.choose(&crate::receipt::file_name(&order, operation_id))
                 else {
                     return Ok(None);

@@ -49,6 +49,12 @@ pub struct OrderDetail {
     pub order: OrderRecord,
     pub entries: Vec<EntryRecord>,
     pub open: Vec<OpenOperation>,
+    /// The third-party response codes of the latest answer that had them
+    /// (a status check that asked for them), field name and value.
+    pub third_party_codes: Vec<(&'static str, String)>,
+    /// The credential set the order's requests are signed with, as far as
+    /// the journal knows (`None`: no trusted answer named its wallet yet).
+    pub credential_set: Option<crate::aps::client::CredentialSet>,
 }
 
 /// A finished background task.
@@ -185,6 +191,12 @@ impl Backend {
 
     pub fn desk(&self) -> &Desk {
         &self.desk
+    }
+
+    /// Gives the account its Apple Pay set (a client on the same endpoint
+    /// signing with it): Apple Pay orders are maintained with it.
+    pub fn set_apple_pay(&mut self, client: Client) {
+        self.desk.apple_pay = Some(client);
     }
 
     /// The demo's throw-away folder, if this is the demo.

@@ -10,9 +10,13 @@ impl Backend {
     pub fn profile(
         runtime: &tokio::runtime::Handle,
         journal: Journal,
-        profile: &crate::profiles::Profile,
-        credentials: crate::aps::client::Credentials,
+        account: crate::profiles::OpenAccount,
     ) -> anyhow::Result<Backend> {
+        let crate::profiles::OpenAccount {
+            profile,
+            credentials,
+            apple_pay,
+        } = account;
         let client = Client::with_options(
             &profile.environment.endpoint(),
             credentials,
@@ -25,9 +29,12 @@ impl Backend {
             demo: false,
             receipt: profile.receipt.clone(),
         };
-        Ok(Backend::with_desk(
-            runtime, journal, client, session, None, None,
-        ))
+        let apple_pay = apple_pay.map(|credentials| client.with_credentials(credentials));
+        let mut backend = Backend::with_desk(runtime, journal, client, session, None, None);
+        if let Some(apple_pay) = apple_pay {
+            backend.set_apple_pay(apple_pay);
+        }
+        Ok(backend)
     }
 
     /// Uses this profile store instead of the platform's (tests: a temporary
@@ -49,9 +56,7 @@ impl Backend {
         if let Some(store) = slot.as_ref() {
             return Ok(store.clone());
         }
-        let dir = std::env::var_os("APSDESK_CONFIG_DIR")
-            .map(PathBuf::from)
-            .or_else(crate::profiles::default_config_dir)
+        let dir = crate::profiles::config_dir()
             .ok_or_else(|| anyhow::anyhow!("no config directory for this user"))?;
         let store =
             crate::profiles::ProfileStore::new(&dir, crate::profiles::vault::Vault::native()?);
@@ -127,13 +132,12 @@ impl Backend {
     /// journal at `journal`) and hands it to the UI to switch to.
     pub fn switch_to(&self, name: String, journal: PathBuf) {
         self.spawn_profiles(move |store, runtime| {
-            let built = store
-                .credentials(&name)
+            let built = crate::profiles::open_account(&store, &name)
                 .map_err(anyhow::Error::from)
-                .and_then(|(profile, credentials)| {
+                .and_then(|account| {
                     let keys = crate::journal::key::KeySource::native();
                     let journal = Journal::open_with(&journal, &keys)?;
-                    Backend::profile(&runtime, journal, &profile, credentials)
+                    Backend::profile(&runtime, journal, account)
                 });
             match built {
                 Ok(backend) => TaskResult::Switched(Box::new(backend)),

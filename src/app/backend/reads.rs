@@ -58,10 +58,14 @@ impl Backend {
                     .filter(|order| Backend::in_scope(&session, order));
                 let entries = journal.order_entries(order_id)?;
                 let open = journal.open_operations_for(order_id)?;
+                let third_party_codes = crate::journal::projection::third_party_codes(&entries);
+                let credential_set = crate::journal::desk::order_wallet(&entries);
                 Ok::<_, crate::journal::JournalError>(order.map(|order| OrderDetail {
                     order,
                     entries,
                     open,
+                    third_party_codes,
+                    credential_set,
                 }))
             })();
             match detail {

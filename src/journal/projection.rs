@@ -147,6 +147,110 @@ pub fn record_payment(
     };
 }
 
+/// What a feedback notification did to its order (see [`apply_feedback`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackEffect {
+    /// A payment's result and money on an order that showed none: the
+    /// order is now authorized, purchased or declined by it.
+    PaymentRecorded,
+    /// The payment's own result and time were recorded; the totals stay as
+    /// the desk's evidence (its own answers and status checks) made them.
+    TotalsKept,
+    /// The notification's amount or currency differs from what the journal
+    /// knows of the order: details recorded, money and result not.
+    AmountDiffers,
+    /// A capture, refund or void, or a result that is not definite:
+    /// descriptive fields only (and the timeline).
+    DetailsOnly,
+}
+
+/// Applies a signed feedback notification (`command`, its outcome `class`,
+/// its parameters, the time it arrived) to its order.
+///
+/// Feedback never fights the desk's evidence: it fills the descriptive fields
+/// (fort_id, payment option, customer name and email, masked card,
+/// authorization code, KNET/BENEFIT/OmanNet numbers), and records the
+/// payment's own result and time if none with a time is known. Money moves
+/// only for a payment (AUTHORIZATION or PURCHASE) on an order that shows no
+/// money at all (nothing authorized, captured or refunded): the first news
+/// of an order the desk never saw. Totals the desk learnt from APS itself are
+/// never changed by a notification, a capture, refund or void notification
+/// never moves a total (a status check does), and no notification settles
+/// or reopens an operation. A replayed old notification therefore changes
+/// nothing that matters; `journal verify` replays the same function.
+pub fn apply_feedback(
+    order: &mut OrderRecord,
+    command: Command,
+    class: OutcomeClass,
+    notification: &Params,
+    received_ms: i64,
+) -> FeedbackEffect {
+    for (field, name) in [
+        (&mut order.fort_id, "fort_id"),
+        (&mut order.payment_option, "payment_option"),
+        (&mut order.authorization_code, "authorization_code"),
+        (&mut order.knet_ref_number, "knet_ref_number"),
+        (
+            &mut order.third_party_transaction_number,
+            "third_party_transaction_number",
+        ),
+        (&mut order.customer_email, "customer_email"),
+        (&mut order.customer_name, "customer_name"),
+        (&mut order.masked_card, "card_number"),
+        (&mut order.card_brand, "card_brand"),
+        (&mut order.payment_link_id, "payment_link_id"),
+    ] {
+        set_if_present(field, notification, name);
+    }
+    let is_payment = matches!(command, Command::Authorization | Command::Purchase);
+    let definite = matches!(class, OutcomeClass::Succeeded | OutcomeClass::Declined);
+    if !is_payment || !definite {
+        return FeedbackEffect::DetailsOnly;
+    }
+    let amount = total(notification, "amount");
+    let currency = notification.non_empty("currency");
+    let differs = (order.amount_minor.is_some() && amount.is_some() && order.amount_minor != amount)
+        || (order.currency.is_some() && currency.is_some() && order.currency.as_deref() != currency);
+    if differs {
+        return FeedbackEffect::AmountDiffers;
+    }
+    if order.currency.is_none() {
+        order.currency = currency.map(str::to_owned);
+    }
+    if order.payment.time.is_none()
+        && let Some(code) = notification.non_empty("response_code")
+    {
+        order.payment = PaymentResult {
+            response_code: Some(code.to_owned()),
+            response_message: notification.non_empty("response_message").map(str::to_owned),
+            time: Some(PaymentTime {
+                at_ms: received_ms,
+                source: TimeSource::Feedback,
+            }),
+        };
+    }
+    let shows_no_money =
+        order.authorized_minor == 0 && order.captured_minor == 0 && order.refunded_minor == 0;
+    if !shows_no_money || order.state == OrderState::Voided {
+        return FeedbackEffect::TotalsKept;
+    }
+    let status = notification
+        .non_empty("response_code")
+        .and_then(|code| code.get(..2));
+    if class == OutcomeClass::Succeeded
+        && let Some(amount) = amount
+    {
+        order.kind = Some(command.name().to_owned());
+        order.amount_minor = Some(amount);
+        order.authorized_minor = amount;
+        if command == Command::Purchase {
+            order.captured_minor = amount;
+        }
+    }
+    order.state = derive_state(order, status);
+    FeedbackEffect::PaymentRecorded
+}
+
 /// Applies a trusted answer of `command` (with the amount the operation moved,
 /// in minor units) to the order.
 pub fn apply(

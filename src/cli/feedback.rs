@@ -1,0 +1,124 @@
+//! `apsdesk feedback serve`: the receiver of APS's transaction feedback, for
+//! one account (`--profile` or `--credentials-from-env`) into the journal.
+//!
+//! Plain HTTP on a local address: TLS is the reverse proxy's (README).
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand};
+
+use super::GlobalArgs;
+use super::context::{account, open_journal};
+use crate::feedback::{RateLimit, Receiver, RunningReceiver};
+use crate::journal::Actor;
+
+#[derive(Debug, Args)]
+pub struct FeedbackArgs {
+    #[command(subcommand)]
+    pub command: FeedbackCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedbackCommand {
+    /// Receive APS's Direct Feedback and Notification Feedback posts (any
+    /// path) and record them in the journal, until stopped.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (plain HTTP: put a TLS reverse proxy in front).
+    #[arg(long, default_value = "127.0.0.1:8686")]
+    pub listen: SocketAddr,
+    /// Notifications taken per second at most, on average (more answer 429).
+    #[arg(long, default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_per_second: u32,
+}
+
+/// The name feedback entries are recorded under.
+pub const OPERATOR: &str = "aps-feedback";
+
+pub fn run(global: &GlobalArgs, args: &FeedbackArgs) -> anyhow::Result<ExitCode> {
+    match &args.command {
+        FeedbackCommand::Serve(serve) => run_serve(global, serve),
+    }
+}
+
+fn run_serve(global: &GlobalArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let account = account(global)?;
+    let journal = open_journal(global)?;
+    if let Some(problem) = journal.key_problem() {
+        tracing::warn!("the journal has no chain key: {problem}");
+    }
+    let actor = Actor {
+        operator: OPERATOR.to_owned(),
+        profile: account.profile.clone(),
+        environment: account.endpoint.environment(),
+    };
+    let per_second = f64::from(args.max_per_second);
+    let receiver = Arc::new(Receiver::new(
+        account.credentials,
+        actor,
+        Arc::new(Mutex::new(journal)),
+        RateLimit {
+            per_second,
+            burst: per_second * 4.0,
+        },
+    ));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let running = RunningReceiver::start(Arc::clone(&receiver), args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        println!(
+            "apsdesk feedback receiver for {} ({}) listening on http://{} (any path, POST)",
+            account.profile,
+            account.endpoint.environment(),
+            running.address()
+        );
+        println!("Press Ctrl+C to stop.");
+        stopped().await;
+        running.shutdown().await;
+        let counts = receiver.counts();
+        println!(
+            "stopped: {} recorded, {} duplicates, {} refused, {} over the rate, {} not recorded (journal)",
+            counts.recorded,
+            counts.duplicates,
+            counts.rejected_total(),
+            counts.rate_limited,
+            counts.unavailable
+        );
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Ctrl+C, or SIGTERM (how systemd stops a service).
+async fn stopped() {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(signal) => signal,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

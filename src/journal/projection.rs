@@ -156,8 +156,8 @@ pub enum FeedbackEffect {
     /// The payment's own result and time were recorded; the totals stay as
     /// the desk's evidence (its own answers and status checks) made them.
     TotalsKept,
-    /// The notification's amount or currency differs from what the journal
-    /// knows of the order: details recorded, money and result not.
+    /// A payment whose amount or currency differs from what the journal
+    /// knows of the order: in the timeline only, the order unchanged.
     AmountDiffers,
     /// A capture, refund or void, or a result that is not definite:
     /// descriptive fields only (and the timeline).
@@ -185,6 +185,16 @@ pub fn apply_feedback(
     notification: &Params,
     received_ms: i64,
 ) -> FeedbackEffect {
+    let is_payment = matches!(command, Command::Authorization | Command::Purchase);
+    let amount = total(notification, "amount");
+    let currency = notification.non_empty("currency");
+    let differs = (order.amount_minor.is_some() && amount.is_some() && order.amount_minor != amount)
+        || (order.currency.is_some() && currency.is_some() && order.currency.as_deref() != currency);
+    if is_payment && differs {
+        // Not this order's payment as the journal knows it (the go-live
+        // checklist: validate the amount): kept in the timeline only.
+        return FeedbackEffect::AmountDiffers;
+    }
     for (field, name) in [
         (&mut order.fort_id, "fort_id"),
         (&mut order.payment_option, "payment_option"),
@@ -202,17 +212,9 @@ pub fn apply_feedback(
     ] {
         set_if_present(field, notification, name);
     }
-    let is_payment = matches!(command, Command::Authorization | Command::Purchase);
     let definite = matches!(class, OutcomeClass::Succeeded | OutcomeClass::Declined);
     if !is_payment || !definite {
         return FeedbackEffect::DetailsOnly;
-    }
-    let amount = total(notification, "amount");
-    let currency = notification.non_empty("currency");
-    let differs = (order.amount_minor.is_some() && amount.is_some() && order.amount_minor != amount)
-        || (order.currency.is_some() && currency.is_some() && order.currency.as_deref() != currency);
-    if differs {
-        return FeedbackEffect::AmountDiffers;
     }
     if order.currency.is_none() {
         order.currency = currency.map(str::to_owned);

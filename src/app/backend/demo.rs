@@ -1,11 +1,21 @@
-//! The demo: an in-process simulator with seeded orders, looked up into a
-//! throw-away journal.
+//! The demo: an in-process simulator with seeded orders, a throw-away
+//! journal, and an in-process receiver of the simulator's transaction
+//! feedback. The seeded orders' history is delivered to the receiver as the
+//! notifications APS would have posted at the time (so the demo's orders
+//! carry customer names, emails and their real, varied times), then each
+//! order is looked up (CHECK_STATUS) for its totals. What the operator does
+//! in the demo afterwards (captures, refunds, paid links) is posted by the
+//! simulator over loopback HTTP to the same receiver.
 
 use super::{
     Arc, Backend, Client, Journal, RunningSimulator, Seed, Session, SimConfig, TaskResult,
     operator_name,
 };
 use crate::aps::client::Environment;
+use crate::aps::notification::form_body;
+use crate::aps::params::Params;
+use crate::feedback::{RateLimit, Receiver, RunningReceiver};
+use crate::journal::Actor;
 
 impl Backend {
     /// The demo: an in-process simulator with its seeded orders and a fresh
@@ -47,7 +57,23 @@ impl Backend {
             references.sort();
             references
         });
-        let backend = Backend::with_desk(
+        let history = simulator.with_state(|state| {
+            let mut history: Vec<(Params, i64)> = state
+                .orders()
+                .flat_map(|order| {
+                    order.history.iter().map(|step| {
+                        (
+                            state.history_notification(order, step),
+                            step.at.as_millisecond(),
+                        )
+                    })
+                })
+                .collect();
+            history.sort_by_key(|(_, at_ms)| *at_ms);
+            history
+        });
+        let credentials = simulator.credentials();
+        let mut backend = Backend::with_desk(
             runtime,
             journal,
             client,
@@ -55,15 +81,64 @@ impl Backend {
             Some(simulator),
             Some(dir),
         );
-        backend.load_demo(references);
+        let receiver = Arc::new(Receiver::new(
+            credentials.clone(),
+            Actor {
+                operator: crate::cli::feedback::OPERATOR.to_owned(),
+                profile: backend.session.profile.clone(),
+                environment: backend.session.environment,
+            },
+            Arc::clone(&backend.desk.journal),
+            RateLimit::default(),
+        ));
+        let running =
+            runtime.block_on(RunningReceiver::start(receiver, "127.0.0.1:0".parse()?))?;
+        if let Some(simulator) = &backend.simulator {
+            simulator
+                .set_feedback_url(&running.url())
+                .map_err(anyhow::Error::msg)?;
+        }
+        let bodies = history
+            .iter()
+            .map(|(notification, at_ms)| (form_body(notification, &credentials), *at_ms))
+            .collect();
+        let receiver = Arc::clone(running.receiver());
+        backend.feedback = Some(running);
+        backend.load_demo(receiver, bodies, references);
         Ok(backend)
     }
 
-    fn load_demo(&self, references: Vec<String>) {
+    /// Delivers the seeded history's feedback (each at the time it
+    /// happened), then looks every order up.
+    fn load_demo(
+        &self,
+        receiver: Arc<Receiver>,
+        history: Vec<(String, i64)>,
+        references: Vec<String>,
+    ) {
         let desk = self.desk.clone();
         let sender = self.sender.clone();
         let repaint = Arc::clone(&self.repaint);
         self.spawn(async move {
+            let delivered = tokio::task::spawn_blocking(move || {
+                for (body, at_ms) in &history {
+                    let received = receiver.receive(
+                        body.as_bytes(),
+                        Some("application/x-www-form-urlencoded"),
+                        *at_ms,
+                    );
+                    if received.status() != axum::http::StatusCode::OK {
+                        return Err(format!("the demo's feedback was refused: {received:?}"));
+                    }
+                }
+                Ok(())
+            })
+            .await;
+            match delivered {
+                Ok(Ok(())) => {}
+                Ok(Err(why)) => return TaskResult::Failed(why),
+                Err(error) => return TaskResult::Failed(error.to_string()),
+            }
             let total = references.len();
             desk.lookup(references, 8, move |done, _| {
                 if done % 20 == 0 || done == total {

@@ -39,9 +39,6 @@ pub struct ServeArgs {
     pub max_per_second: u32,
 }
 
-/// The name feedback entries are recorded under.
-pub const OPERATOR: &str = "aps-feedback";
-
 pub fn run(global: &GlobalArgs, args: &FeedbackArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         FeedbackCommand::Serve(serve) => run_serve(global, serve),
@@ -55,7 +52,7 @@ fn run_serve(global: &GlobalArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> 
         tracing::warn!("the journal has no chain key: {problem}");
     }
     let actor = Actor {
-        operator: OPERATOR.to_owned(),
+        operator: crate::feedback::OPERATOR.to_owned(),
         profile: account.profile.clone(),
         environment: account.endpoint.environment(),
     };

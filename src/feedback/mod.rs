@@ -39,6 +39,9 @@ use crate::journal::projection::FeedbackEffect;
 use crate::journal::store::{FeedbackRecord, now_ms};
 use crate::journal::{Actor, Journal, JournalError};
 
+/// The operator feedback entries are recorded under: APS, not a person.
+pub const OPERATOR: &str = "aps-feedback";
+
 /// How fast notifications are taken: a bucket of `burst` tokens refilled at
 /// `per_second`. APS sends one or two notifications per transaction; the
 /// bound is against a flood, not against APS.

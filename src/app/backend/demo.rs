@@ -49,9 +49,13 @@ impl Backend {
                 time_zone: "Asia/Kuwait".to_owned(),
             },
         };
+        // Orders with more than their payment (captured, refunded, voided)
+        // are looked up for their totals: a notification of a capture,
+        // refund or void moves no total (`projection::apply_feedback`).
         let references: Vec<String> = simulator.with_state(|state| {
             let mut references: Vec<String> = state
                 .orders()
+                .filter(|order| order.history.len() > 1)
                 .map(|order| order.merchant_reference.clone())
                 .collect();
             references.sort();
@@ -84,7 +88,7 @@ impl Backend {
         let receiver = Arc::new(Receiver::new(
             credentials.clone(),
             Actor {
-                operator: crate::cli::feedback::OPERATOR.to_owned(),
+                operator: crate::feedback::OPERATOR.to_owned(),
                 profile: backend.session.profile.clone(),
                 environment: backend.session.environment,
             },
@@ -120,8 +124,19 @@ impl Backend {
         let sender = self.sender.clone();
         let repaint = Arc::clone(&self.repaint);
         self.spawn(async move {
+            let total = history.len() + references.len();
+            let progress = move |done: usize| {
+                if done % 20 == 0 || done == total {
+                    let _ = sender.send(TaskResult::DemoProgress { done, total });
+                    if let Some(ctx) = repaint.lock().ok().and_then(|slot| slot.clone()) {
+                        ctx.request_repaint();
+                    }
+                }
+            };
+            let delivered_count = history.len();
+            let report = progress.clone();
             let delivered = tokio::task::spawn_blocking(move || {
-                for (body, at_ms) in &history {
+                for (done, (body, at_ms)) in history.iter().enumerate() {
                     let received = receiver.receive(
                         body.as_bytes(),
                         Some("application/x-www-form-urlencoded"),
@@ -130,6 +145,7 @@ impl Backend {
                     if received.status() != axum::http::StatusCode::OK {
                         return Err(format!("the demo's feedback was refused: {received:?}"));
                     }
+                    report(done + 1);
                 }
                 Ok(())
             })
@@ -139,14 +155,8 @@ impl Backend {
                 Ok(Err(why)) => return TaskResult::Failed(why),
                 Err(error) => return TaskResult::Failed(error.to_string()),
             }
-            let total = references.len();
             desk.lookup(references, 8, move |done, _| {
-                if done % 20 == 0 || done == total {
-                    let _ = sender.send(TaskResult::DemoProgress { done, total });
-                    if let Some(ctx) = repaint.lock().ok().and_then(|slot| slot.clone()) {
-                        ctx.request_repaint();
-                    }
-                }
+                progress(delivered_count + done);
             })
             .await;
             TaskResult::DemoReady

@@ -24,10 +24,15 @@ fn demo() -> (tokio::runtime::Runtime, Harness<'static, TestState>) {
     // The demo records a few hundred notifications and status checks, each
     // a durable commit: longer than one wait of the harness on a busy machine.
     let started = Instant::now();
-    while harness.state().app.as_ref().is_none_or(|app| app.demo_progress.is_some()) {
+    while harness
+        .state()
+        .app
+        .as_ref()
+        .is_none_or(|app| app.demo_progress.is_some())
+    {
         harness.step();
         assert!(
-            started.elapsed() < Duration::from_secs(120),
+            started.elapsed() < Duration::from_mins(2),
             "the demo never finished loading"
         );
         std::thread::sleep(Duration::from_millis(50));
@@ -60,7 +65,10 @@ fn the_demo_shows_customers_and_times_from_feedback() {
     let first = rows[0].clone();
     let name = first.customer_name.clone().expect("a name");
     assert!(
-        !harness.query_all_by_label(&name).collect::<Vec<_>>().is_empty(),
+        !harness
+            .query_all_by_label(&name)
+            .collect::<Vec<_>>()
+            .is_empty(),
         "{name} is shown"
     );
     // Its timeline shows the feedback it came from.
@@ -144,4 +152,3 @@ fn a_payment_made_while_the_app_is_open_arrives_by_feedback() {
     });
     assert!(harness.query_by_label("Zainab Al Live").is_some());
 }
-

@@ -109,13 +109,20 @@ impl Served {
     fn start(extra: &[&str]) -> Served {
         let dir = TempDir::new().expect("temp dir");
         let db = dir.path().join("journal.sqlite3");
-        let mut child = common::apsdesk_with(&SimConfig::default().credentials, "http://127.0.0.1:9")
-            .args(["feedback", "serve", "--listen", "127.0.0.1:0", "--credentials-from-env"])
-            .args(extra)
-            .arg("--db")
-            .arg(&db)
-            .spawn()
-            .expect("apsdesk feedback serve starts");
+        let mut child =
+            common::apsdesk_with(&SimConfig::default().credentials, "http://127.0.0.1:9")
+                .args([
+                    "feedback",
+                    "serve",
+                    "--listen",
+                    "127.0.0.1:0",
+                    "--credentials-from-env",
+                ])
+                .args(extra)
+                .arg("--db")
+                .arg(&db)
+                .spawn()
+                .expect("apsdesk feedback serve starts");
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
         let mut line = String::new();
         stdout.read_line(&mut line).expect("first line");
@@ -178,7 +185,10 @@ impl Served {
     }
 
     fn all_entries(&self) -> usize {
-        self.journal().recent_entries(10_000).expect("entries").len()
+        self.journal()
+            .recent_entries(10_000)
+            .expect("entries")
+            .len()
     }
 
     /// Stops it with SIGTERM (as systemd does) and returns its last line.
@@ -242,7 +252,10 @@ fn a_signed_form_is_recorded_and_projected_and_a_duplicate_adds_nothing() {
         (Some(12_500), 12_500, OrderState::Captured)
     );
     assert_eq!(order.payment.response_code.as_deref(), Some("14000"));
-    let time = order.payment.time.expect("the arrival is the transaction time");
+    let time = order
+        .payment
+        .time
+        .expect("the arrival is the transaction time");
     assert_eq!(time.source, TimeSource::Feedback);
     assert!((before..=after).contains(&time.at_ms), "{time:?}");
     let entries = served.feedback_entries();
@@ -254,10 +267,7 @@ fn a_signed_form_is_recorded_and_projected_and_a_duplicate_adds_nothing() {
 
     // The same notification again, as a form and as JSON: 200, nothing added.
     assert_eq!(served.post_form(&pairs), 200);
-    assert_eq!(
-        served.post(Some("application/json"), json(&pairs)),
-        200
-    );
+    assert_eq!(served.post(Some("application/json"), json(&pairs)), 200);
     assert_eq!(served.feedback_entries().len(), 1);
     assert_eq!(served.all_entries(), 1);
     verify_is_clean(&served.db);
@@ -309,13 +319,19 @@ fn json_notifications_and_what_feedback_may_not_change() {
         ("response_code", "04000"),
         ("status", "04"),
     ];
-    assert_eq!(served.post_form(&with_signature(&capture, RESPONSE_PHRASE)), 200);
+    assert_eq!(
+        served.post_form(&with_signature(&capture, RESPONSE_PHRASE)),
+        200
+    );
     // Another payment for the same reference with another amount: recorded,
     // its money not.
     let mut other = authorization.to_vec();
     other[4] = ("amount", "999000");
     other[11] = ("customer_name", "Someone Else");
-    assert_eq!(served.post_form(&with_signature(&other, RESPONSE_PHRASE)), 200);
+    assert_eq!(
+        served.post_form(&with_signature(&other, RESPONSE_PHRASE)),
+        200
+    );
     let order = served.order("FB-AUTH-1").expect("still there");
     assert_eq!(
         (order.authorized_minor, order.captured_minor, order.state),
@@ -349,53 +365,97 @@ fn forged_malformed_and_oversized_bodies_are_refused_and_leave_nothing() {
             .into_bytes(),
             400,
         ),
-        ("a value trimmed after signing", None, {
-            let mut pairs = with_signature(&good, RESPONSE_PHRASE);
-            for pair in &mut pairs {
-                if pair.0 == "customer_name" {
-                    pair.1 = pair.1.trim().to_owned();
+        (
+            "a value trimmed after signing",
+            None,
+            {
+                let mut pairs = with_signature(&good, RESPONSE_PHRASE);
+                for pair in &mut pairs {
+                    if pair.0 == "customer_name" {
+                        pair.1 = pair.1.trim().to_owned();
+                    }
                 }
-            }
-            form(&pairs).into_bytes()
-        }, 400),
-        ("an amount changed after signing", None, {
-            let mut pairs = with_signature(&good, RESPONSE_PHRASE);
-            for pair in &mut pairs {
-                if pair.0 == "amount" {
-                    pair.1 = "1".to_owned();
+                form(&pairs).into_bytes()
+            },
+            400,
+        ),
+        (
+            "an amount changed after signing",
+            None,
+            {
+                let mut pairs = with_signature(&good, RESPONSE_PHRASE);
+                for pair in &mut pairs {
+                    if pair.0 == "amount" {
+                        pair.1 = "1".to_owned();
+                    }
                 }
-            }
-            form(&pairs).into_bytes()
-        }, 400),
-        ("another merchant, rightly signed", None, {
-            let mut other = good.clone();
-            other[1] = ("merchant_identifier", "someoneelse");
-            form(&with_signature(&other, RESPONSE_PHRASE)).into_bytes()
-        }, 400),
-        ("another access code, rightly signed", None, {
-            let mut other = good.clone();
-            other[2] = ("access_code", "NotOurAccessCode");
-            form(&with_signature(&other, RESPONSE_PHRASE)).into_bytes()
-        }, 400),
-        ("a full card number, rightly signed", None, {
-            let mut other = good.clone();
-            other.push(("card_number", "4005550000000001"));
-            form(&with_signature(&other, RESPONSE_PHRASE)).into_bytes()
-        }, 400),
-        ("a check-status answer, rightly signed", None, {
-            let mut other = good.clone();
-            other[0] = ("query_command", "CHECK_STATUS");
-            form(&with_signature(&other, RESPONSE_PHRASE)).into_bytes()
-        }, 400),
-        ("not JSON", Some("application/json"), b"{\"command\":".to_vec(), 400),
-        ("JSON but a list", Some("application/json"), b"[1,2]".to_vec(), 400),
+                form(&pairs).into_bytes()
+            },
+            400,
+        ),
+        (
+            "another merchant, rightly signed",
+            None,
+            {
+                let mut other = good.clone();
+                other[1] = ("merchant_identifier", "someoneelse");
+                form(&with_signature(&other, RESPONSE_PHRASE)).into_bytes()
+            },
+            400,
+        ),
+        (
+            "another access code, rightly signed",
+            None,
+            {
+                let mut other = good.clone();
+                other[2] = ("access_code", "NotOurAccessCode");
+                form(&with_signature(&other, RESPONSE_PHRASE)).into_bytes()
+            },
+            400,
+        ),
+        (
+            "a full card number, rightly signed",
+            None,
+            {
+                let mut other = good.clone();
+                other.push(("card_number", "4005550000000001"));
+                form(&with_signature(&other, RESPONSE_PHRASE)).into_bytes()
+            },
+            400,
+        ),
+        (
+            "a check-status answer, rightly signed",
+            None,
+            {
+                let mut other = good.clone();
+                other[0] = ("query_command", "CHECK_STATUS");
+                form(&with_signature(&other, RESPONSE_PHRASE)).into_bytes()
+            },
+            400,
+        ),
+        (
+            "not JSON",
+            Some("application/json"),
+            b"{\"command\":".to_vec(),
+            400,
+        ),
+        (
+            "JSON but a list",
+            Some("application/json"),
+            b"[1,2]".to_vec(),
+            400,
+        ),
         ("empty", None, Vec::new(), 400),
         ("not UTF-8", None, vec![0xff, 0xfe, 0x3d, 0x00], 400),
         (
             "oversized",
             None,
-            format!("{}&x={}", form(&with_signature(&good, RESPONSE_PHRASE)), "a".repeat(70_000))
-                .into_bytes(),
+            format!(
+                "{}&x={}",
+                form(&with_signature(&good, RESPONSE_PHRASE)),
+                "a".repeat(70_000)
+            )
+            .into_bytes(),
             413,
         ),
     ];
@@ -415,7 +475,10 @@ fn forged_malformed_and_oversized_bodies_are_refused_and_leave_nothing() {
         200
     );
     let last = served.stop();
-    assert!(last.contains("1 recorded, 0 duplicates, 13 refused"), "{last}");
+    assert!(
+        last.contains("1 recorded, 0 duplicates, 13 refused"),
+        "{last}"
+    );
 }
 
 #[test]
@@ -497,7 +560,10 @@ fn arbitrary_bodies_never_get_200_and_record_nothing() {
     assert!(served.order("FB-PROP-1").is_none());
     // Still serving, and still taking a real notification.
     assert_eq!(
-        served.post_form(&with_signature(&knet_purchase("FB-PROP-1"), RESPONSE_PHRASE)),
+        served.post_form(&with_signature(
+            &knet_purchase("FB-PROP-1"),
+            RESPONSE_PHRASE
+        )),
         200
     );
 }
@@ -522,7 +588,12 @@ fn the_simulators_feedback_reaches_the_journal_with_faults_and_retries() {
     let credentials = sim.credentials();
     let api = format!("{}/FortAPI/paymentApi", sim.base_url());
     let send = |command: Command, operation: Params| {
-        let request = signed_request(&credentials, command, &operation, apsdesk::aps::Language::En);
+        let request = signed_request(
+            &credentials,
+            command,
+            &operation,
+            apsdesk::aps::Language::En,
+        );
         served
             .runtime
             .block_on(async { served.http.post(&api).body(request.to_json()).send().await })
@@ -533,15 +604,26 @@ fn the_simulators_feedback_reaches_the_journal_with_faults_and_retries() {
     let mut payment = common::card_payment("FB-SIM-1", "10000", "AED", common::APPROVE_CARD);
     payment.set("customer_name", "Layla Nasser");
     // Its capture's notification is posted twice; its refund's never.
-    sim.inject(FaultRule::once(Command::Capture, FaultKind::DuplicateNotification));
-    sim.inject(FaultRule::once(Command::Refund, FaultKind::DropNotification));
+    sim.inject(FaultRule::once(
+        Command::Capture,
+        FaultKind::DuplicateNotification,
+    ));
+    sim.inject(FaultRule::once(
+        Command::Refund,
+        FaultKind::DropNotification,
+    ));
     assert_eq!(send(Command::Authorization, payment), 200);
     wait_for(&served, "the authorization's feedback", |served| {
-        served.order("FB-SIM-1").is_some_and(|order| order.authorized_minor == 10_000)
+        served
+            .order("FB-SIM-1")
+            .is_some_and(|order| order.authorized_minor == 10_000)
     });
     let order = served.order("FB-SIM-1").expect("created by feedback");
     assert_eq!(order.customer_name.as_deref(), Some("Layla Nasser"));
-    assert_eq!(order.customer_email.as_deref(), Some("customer@example.com"));
+    assert_eq!(
+        order.customer_email.as_deref(),
+        Some("customer@example.com")
+    );
     assert_eq!(order.masked_card.as_deref(), Some("400555******0001"));
     assert_eq!(order.payment.response_code.as_deref(), Some("02000"));
     let capture = common::pairs(&[
@@ -580,7 +662,12 @@ fn the_simulators_feedback_reaches_the_journal_with_faults_and_retries() {
         ("request_expiry_date", "2099-12-20T15:36:55+03:00"),
         ("notification_type", "NONE"),
     ]);
-    let link_request = signed_request(&credentials, Command::PaymentLink, &link, apsdesk::aps::Language::En);
+    let link_request = signed_request(
+        &credentials,
+        Command::PaymentLink,
+        &link,
+        apsdesk::aps::Language::En,
+    );
     let answer: serde_json::Value = served
         .runtime
         .block_on(async {
@@ -594,7 +681,10 @@ fn the_simulators_feedback_reaches_the_journal_with_faults_and_retries() {
                 .await
         })
         .expect("link created");
-    let link_id = answer["payment_link_id"].as_str().expect("link id").to_owned();
+    let link_id = answer["payment_link_id"]
+        .as_str()
+        .expect("link id")
+        .to_owned();
     {
         let _runtime = served.runtime.enter();
         sim.pay_link(&link_id).expect("paid");
@@ -611,7 +701,12 @@ fn the_simulators_feedback_reaches_the_journal_with_faults_and_retries() {
     assert_eq!(counts.dropped, 1, "{counts:?}");
     assert_eq!(counts.given_up, 0, "{counts:?}");
     let entries = served.feedback_entries();
-    let of = |command: Command| entries.iter().filter(|entry| entry.command == command).count();
+    let of = |command: Command| {
+        entries
+            .iter()
+            .filter(|entry| entry.command == command)
+            .count()
+    };
     assert_eq!(of(Command::Authorization), 1);
     assert_eq!(of(Command::Capture), 1, "the duplicate added nothing");
     assert_eq!(of(Command::Refund), 0, "dropped");

@@ -22,7 +22,7 @@ use super::client::Credentials;
 use super::currency::Currency;
 use super::money::Money;
 use super::outcome::{self, OutcomeClass};
-use super::params::{ParseError, Params};
+use super::params::{Params, ParseError};
 use super::secret::MASK;
 use super::signature::{self, SignatureCheck};
 use super::{Command, validate};
@@ -211,10 +211,9 @@ pub fn check(
         }
         (Some(_), None) => return Err(Rejection::NotANotification("amount without currency")),
     };
-    if params
-        .text("card_number")
-        .is_some_and(|number| number.bytes().filter(u8::is_ascii_digit).count() >= 12 && !number.contains('*'))
-    {
+    if params.text("card_number").is_some_and(|number| {
+        number.bytes().filter(u8::is_ascii_digit).count() >= 12 && !number.contains('*')
+    }) {
         return Err(Rejection::FullCardNumber);
     }
     if params.contains("access_code") {

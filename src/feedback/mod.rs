@@ -33,8 +33,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::aps::client::Credentials;
-use crate::aps::notification::{self, Notification, Rejection};
 pub use crate::aps::notification::MAX_BODY_BYTES;
+use crate::aps::notification::{self, Notification, Rejection};
 use crate::journal::projection::FeedbackEffect;
 use crate::journal::store::{FeedbackRecord, now_ms};
 use crate::journal::{Actor, Journal, JournalError};
@@ -188,8 +188,7 @@ impl Receiver {
     }
 
     fn record(&self, notification: Notification, received_ms: i64) -> Received {
-        let recorded =
-            lock(&self.journal).record_feedback(&self.actor, &notification, received_ms);
+        let recorded = lock(&self.journal).record_feedback(&self.actor, &notification, received_ms);
         match recorded {
             Ok(FeedbackRecord::Recorded { effect, .. }) => Received::Recorded {
                 notification: Box::new(notification),
@@ -316,7 +315,7 @@ impl Drop for RunningReceiver {
 
 /// Every request, whatever its path: the merchant chooses the URL.
 async fn take_notification(
-    State(receiver): State<Arc<Receiver>>,
+    State(taker): State<Arc<Receiver>>,
     method: Method,
     headers: HeaderMap,
     body: Body,
@@ -330,7 +329,7 @@ async fn take_notification(
             .into_response();
     }
     let received_ms = now_ms();
-    if !receiver.admit() {
+    if !taker.admit() {
         return (
             StatusCode::TOO_MANY_REQUESTS,
             [(header::RETRY_AFTER, "1")],
@@ -342,14 +341,14 @@ async fn take_notification(
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    let received = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let outcome = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Err(_) => {
-            let received = Received::Rejected(Rejection::TooLarge);
-            receiver.count(&received);
-            received
+            let outcome = Received::Rejected(Rejection::TooLarge);
+            taker.count(&outcome);
+            outcome
         }
         Ok(bytes) => {
-            let worker = Arc::clone(&receiver);
+            let worker = Arc::clone(&taker);
             tokio::task::spawn_blocking(move || {
                 worker.receive(&bytes, content_type.as_deref(), received_ms)
             })
@@ -357,12 +356,12 @@ async fn take_notification(
             .unwrap_or_else(|error| Received::Unavailable(error.to_string()))
         }
     };
-    let text = match &received {
+    let text = match &outcome {
         Received::Recorded { .. } => "recorded\n".to_owned(),
         Received::Duplicate => "already recorded\n".to_owned(),
         Received::Rejected(rejection) => format!("refused: {rejection}\n"),
         Received::RateLimited => "too many notifications: try again\n".to_owned(),
         Received::Unavailable(_) => "the journal cannot record it now: try again\n".to_owned(),
     };
-    (received.status(), text).into_response()
+    (outcome.status(), text).into_response()
 }

@@ -188,8 +188,11 @@ pub fn apply_feedback(
     let is_payment = matches!(command, Command::Authorization | Command::Purchase);
     let amount = total(notification, "amount");
     let currency = notification.non_empty("currency");
-    let differs = (order.amount_minor.is_some() && amount.is_some() && order.amount_minor != amount)
-        || (order.currency.is_some() && currency.is_some() && order.currency.as_deref() != currency);
+    let differs =
+        (order.amount_minor.is_some() && amount.is_some() && order.amount_minor != amount)
+            || (order.currency.is_some()
+                && currency.is_some()
+                && order.currency.as_deref() != currency);
     if is_payment && differs {
         // Not this order's payment as the journal knows it (the go-live
         // checklist: validate the amount): kept in the timeline only.
@@ -224,7 +227,9 @@ pub fn apply_feedback(
     {
         order.payment = PaymentResult {
             response_code: Some(code.to_owned()),
-            response_message: notification.non_empty("response_message").map(str::to_owned),
+            response_message: notification
+                .non_empty("response_message")
+                .map(str::to_owned),
             time: Some(PaymentTime {
                 at_ms: received_ms,
                 source: TimeSource::Feedback,

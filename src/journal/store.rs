@@ -26,8 +26,8 @@ use super::verify::{self, ChainHasher, Identity, VerifyReport};
 pub use super::vocabulary::EntryKind;
 use super::vocabulary::{EntryOutcome, OpenState, OrderState};
 use crate::aps::Command;
-use crate::aps::notification::Notification;
 use crate::aps::client::Environment;
+use crate::aps::notification::Notification;
 
 /// Why a journal operation failed.
 #[derive(Debug, thiserror::Error)]

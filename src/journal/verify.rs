@@ -421,7 +421,8 @@ impl Replay {
             EntryKind::Feedback => {
                 // The same function as when it arrived: never settles an
                 // operation; money only on an order that showed none.
-                let feedback = super::payload::read::<super::payload::FeedbackPayload>(&entry.payload);
+                let feedback =
+                    super::payload::read::<super::payload::FeedbackPayload>(&entry.payload);
                 if let Some(order) = self.rebuilt.as_mut()
                     && let Some(notification) = feedback.notification.params()
                     && let Some(class) = entry.outcome.and_then(EntryOutcome::class)

@@ -159,7 +159,10 @@ mod tests {
         assert!(faults.take(None).is_some());
         // A notification's fault is not a request's, and the other way round.
         faults.clear();
-        faults.add(FaultRule::once(Command::Capture, FaultKind::DropNotification));
+        faults.add(FaultRule::once(
+            Command::Capture,
+            FaultKind::DropNotification,
+        ));
         assert_eq!(faults.take(Some("CAPTURE")), None);
         assert_eq!(
             faults.take_notification(Some("CAPTURE")),

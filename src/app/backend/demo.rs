@@ -95,8 +95,7 @@ impl Backend {
             Arc::clone(&backend.desk.journal),
             RateLimit::default(),
         ));
-        let running =
-            runtime.block_on(RunningReceiver::start(receiver, "127.0.0.1:0".parse()?))?;
+        let running = runtime.block_on(RunningReceiver::start(receiver, "127.0.0.1:0".parse()?))?;
         if let Some(simulator) = &backend.simulator {
             simulator
                 .set_feedback_url(&running.url())
@@ -126,7 +125,7 @@ impl Backend {
         self.spawn(async move {
             let total = history.len() + references.len();
             let progress = move |done: usize| {
-                if done % 20 == 0 || done == total {
+                if done.is_multiple_of(20) || done == total {
                     let _ = sender.send(TaskResult::DemoProgress { done, total });
                     if let Some(ctx) = repaint.lock().ok().and_then(|slot| slot.clone()) {
                         ctx.request_repaint();
@@ -137,13 +136,13 @@ impl Backend {
             let report = progress.clone();
             let delivered = tokio::task::spawn_blocking(move || {
                 for (done, (body, at_ms)) in history.iter().enumerate() {
-                    let received = receiver.receive(
+                    let answer = receiver.receive(
                         body.as_bytes(),
                         Some("application/x-www-form-urlencoded"),
                         *at_ms,
                     );
-                    if received.status() != axum::http::StatusCode::OK {
-                        return Err(format!("the demo's feedback was refused: {received:?}"));
+                    if answer.status() != axum::http::StatusCode::OK {
+                        return Err(format!("the demo's feedback was refused: {answer:?}"));
                     }
                     report(done + 1);
                 }

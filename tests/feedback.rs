@@ -192,7 +192,12 @@ impl Served {
     }
 
     /// Stops it with SIGTERM (as systemd does) and returns its last line.
-    fn stop(mut self) -> String {
+    fn stop(self) -> String {
+        self.stop_with_log().0
+    }
+
+    /// Stops it with SIGTERM; its last line and what it logged.
+    fn stop_with_log(mut self) -> (String, String) {
         let pid = self.child.id().to_string();
         let status = std::process::Command::new("kill")
             .args(["-TERM", &pid])
@@ -203,7 +208,11 @@ impl Served {
         assert!(exit.success(), "{exit:?}");
         let mut rest = String::new();
         let _ = std::io::Read::read_to_string(&mut self.stdout, &mut rest);
-        rest.lines().last().unwrap_or_default().to_owned()
+        let mut log = String::new();
+        if let Some(mut stderr) = self.child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut stderr, &mut log);
+        }
+        (rest.lines().last().unwrap_or_default().to_owned(), log)
     }
 }
 
@@ -474,11 +483,45 @@ fn forged_malformed_and_oversized_bodies_are_refused_and_leave_nothing() {
         served.post_form(&with_signature(&good, RESPONSE_PHRASE)),
         200
     );
-    let last = served.stop();
+    let (last, log) = served.stop_with_log();
     assert!(
         last.contains("1 recorded, 0 duplicates, 13 refused"),
         "{last}"
     );
+    // Refusals are logged by kind, without a secret or a value of the body.
+    for kind in [
+        "wrong_signature",
+        "missing_signature",
+        "another_account",
+        "malformed",
+    ] {
+        assert!(log.contains(kind), "{kind} not logged: {log}");
+    }
+    for secret in [
+        ACCESS_CODE,
+        RESPONSE_PHRASE,
+        "NotOurAccessCode",
+        "4005550000000001",
+        "أمل",
+    ] {
+        assert!(!log.contains(secret), "the log holds {secret}: {log}");
+    }
+}
+
+#[test]
+fn the_rate_is_bounded_and_what_is_over_it_is_not_recorded() {
+    let served = Served::start(&["--max-per-second", "1"]);
+    let statuses: Vec<u16> = (0..12)
+        .map(|index| {
+            let reference = format!("FB-RATE-{index}");
+            served.post_form(&with_signature(&knet_purchase(&reference), RESPONSE_PHRASE))
+        })
+        .collect();
+    let taken = statuses.iter().filter(|status| **status == 200).count();
+    let refused = statuses.iter().filter(|status| **status == 429).count();
+    assert_eq!(taken + refused, 12, "{statuses:?}");
+    assert!((4..=6).contains(&taken), "{statuses:?}");
+    assert_eq!(served.feedback_entries().len(), taken);
 }
 
 #[test]

@@ -94,6 +94,13 @@ fn knet_purchase(reference: &str) -> Vec<(&str, &str)> {
     ]
 }
 
+/// A file of `tests/fixtures`.
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
 /// `apsdesk feedback serve` on a free loopback port, on its own journal.
 struct Served {
     child: Child,
@@ -126,23 +133,26 @@ impl Served {
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
         let mut line = String::new();
         stdout.read_line(&mut line).expect("first line");
-        let address = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
+        let base = line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://") || word.starts_with("https://"))
             .unwrap_or_else(|| panic!("no address in {line:?}"))
             .to_owned();
+        let mut http = reqwest::Client::builder().timeout(Duration::from_secs(30));
+        if base.starts_with("https://") {
+            let authority = std::fs::read(fixture("feedback-tls-ca.pem")).expect("test CA");
+            http = http.add_root_certificate(
+                reqwest::Certificate::from_pem(&authority).expect("a certificate"),
+            );
+        }
         Served {
             child,
             stdout,
-            url: format!("http://{address}/aps/feedback"),
+            url: format!("{base}/aps/feedback"),
             db,
             _dir: dir,
             runtime: common::runtime(),
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .expect("client"),
+            http: http.build().expect("client"),
         }
     }
 
@@ -758,4 +768,58 @@ fn the_simulators_feedback_reaches_the_journal_with_faults_and_retries() {
     drop(sim);
     let last = served.stop();
     assert!(last.contains("1 not recorded (journal)"), "{last}");
+}
+
+#[test]
+fn over_tls_with_its_own_certificate() {
+    let certificate = fixture("feedback-tls-cert.pem");
+    let key = fixture("feedback-tls-key.pem");
+    let served = Served::start(&[
+        "--tls-cert",
+        certificate.to_str().expect("path"),
+        "--tls-key",
+        key.to_str().expect("path"),
+    ]);
+    assert!(
+        served.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        served.url
+    );
+    let pairs = with_signature(&knet_purchase("FB-TLS-1"), RESPONSE_PHRASE);
+    assert_eq!(served.post_form(&pairs), 200);
+    assert_eq!(served.post_form(&pairs), 200);
+    assert_eq!(served.feedback_entries().len(), 1);
+    // Plain HTTP to the TLS port is not served.
+    let plain = served.url.replacen("https://", "http://", 1);
+    let answer = served
+        .runtime
+        .block_on(async { served.http.post(&plain).body("a=1").send().await });
+    assert!(answer.is_err() || answer.is_ok_and(|answer| answer.status() != 200));
+    let last = served.stop();
+    assert!(last.contains("1 recorded, 1 duplicates"), "{last}");
+}
+
+#[test]
+fn a_wrong_certificate_file_is_named_and_nothing_listens() {
+    let output = common::apsdesk_with(&SimConfig::default().credentials, "http://127.0.0.1:9")
+        .args([
+            "feedback",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--credentials-from-env",
+        ])
+        .arg("--tls-cert")
+        .arg(fixture("README.md"))
+        .arg("--tls-key")
+        .arg(fixture("feedback-tls-key.pem"))
+        .output()
+        .expect("runs");
+    assert!(!output.status.success());
+    let error = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        error.contains("--tls-cert") && error.contains("README.md"),
+        "{error}"
+    );
+    assert!(!error.contains("PRIVATE KEY"), "{error}");
 }

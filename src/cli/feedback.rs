@@ -1,9 +1,11 @@
 //! `apsdesk feedback serve`: the receiver of APS's transaction feedback, for
 //! one account (`--profile` or `--credentials-from-env`) into the journal.
 //!
-//! Plain HTTP on a local address: TLS is the reverse proxy's (README).
+//! Plain HTTP on a local address, TLS being the reverse proxy's (README);
+//! or https itself with `--tls-cert`/`--tls-key`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
@@ -37,6 +39,12 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 50,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub max_per_second: u32,
+    /// Serve https with this certificate chain (PEM) instead of plain HTTP.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 pub fn run(global: &GlobalArgs, args: &FeedbackArgs) -> anyhow::Result<ExitCode> {
@@ -46,6 +54,13 @@ pub fn run(global: &GlobalArgs, args: &FeedbackArgs) -> anyhow::Result<ExitCode>
 }
 
 fn run_serve(global: &GlobalArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    // Read before anything else: a wrong file is said at once.
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(certificate), Some(key)) => {
+            Some(crate::feedback::tls_config(certificate, key).map_err(anyhow::Error::msg)?)
+        }
+        _ => None,
+    };
     let account = account(global)?;
     let journal = open_journal(global)?;
     if let Some(problem) = journal.key_problem() {
@@ -72,11 +87,14 @@ fn run_serve(global: &GlobalArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> 
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async {
-        let running = RunningReceiver::start(Arc::clone(&receiver), args.listen)
-            .await
-            .with_context(|| format!("listening on {}", args.listen))?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let running = match tls {
+            Some(tls) => RunningReceiver::start_tls(Arc::clone(&receiver), args.listen, tls).await,
+            None => RunningReceiver::start(Arc::clone(&receiver), args.listen).await,
+        }
+        .with_context(|| format!("listening on {}", args.listen))?;
         println!(
-            "apsdesk feedback receiver for {} ({}) listening on http://{} (any path, POST)",
+            "apsdesk feedback receiver for {} ({}) listening on {scheme}://{} (any path, POST)",
             account.profile,
             account.endpoint.environment(),
             running.address()

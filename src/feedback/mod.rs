@@ -281,6 +281,58 @@ impl RunningReceiver {
         })
     }
 
+    /// Binds `listen` and serves every path over TLS with `tls` (see
+    /// [`tls_config`]): for a receiver reached without a reverse proxy.
+    pub async fn start_tls(
+        receiver: Arc<Receiver>,
+        listen: SocketAddr,
+        tls: Arc<rustls::ServerConfig>,
+    ) -> std::io::Result<RunningReceiver> {
+        let listener = TcpListener::bind(listen).await?;
+        let address = listener.local_addr()?;
+        let router = Router::new()
+            .fallback(take_notification)
+            .with_state(Arc::clone(&receiver));
+        let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+        let (shutdown, mut stop) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            loop {
+                let accepted = tokio::select! {
+                    _ = &mut stop => break,
+                    accepted = listener.accept() => accepted,
+                };
+                let Ok((stream, _)) = accepted else {
+                    continue;
+                };
+                let acceptor = acceptor.clone();
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                tokio::spawn(async move {
+                    // A client that never finishes its handshake holds
+                    // nothing for long.
+                    let handshake = tokio::time::timeout(
+                        std::time::Duration::from_secs(10),
+                        acceptor.accept(stream),
+                    )
+                    .await;
+                    let Ok(Ok(tls)) = handshake else {
+                        return;
+                    };
+                    let connection = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(tls), service);
+                    if let Err(error) = connection.await {
+                        tracing::debug!("feedback connection: {error}");
+                    }
+                });
+            }
+        });
+        Ok(RunningReceiver {
+            address,
+            receiver,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+
     pub fn address(&self) -> SocketAddr {
         self.address
     }
@@ -311,6 +363,36 @@ impl Drop for RunningReceiver {
             let _ = shutdown.send(());
         }
     }
+}
+
+/// A TLS configuration from a certificate chain and its private key, both
+/// PEM files (what a certificate authority or `certbot` gives). The errors
+/// name the file, never the key.
+pub fn tls_config(
+    certificate: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<Arc<rustls::ServerConfig>, String> {
+    use rustls_pki_types::pem::PemObject as _;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = CertificateDer::pem_file_iter(certificate)
+        .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+        .map_err(|error| format!("--tls-cert {}: {error}", certificate.display()))?;
+    if chain.is_empty() {
+        return Err(format!(
+            "--tls-cert {}: no certificate in the file",
+            certificate.display()
+        ));
+    }
+    let private_key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|error| format!("--tls-key {}: {error}", key.display()))?;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| error.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(chain, private_key)
+        .map(Arc::new)
+        .map_err(|error| format!("--tls-cert/--tls-key: {error}"))
 }
 
 /// Every request, whatever its path: the merchant chooses the URL.

@@ -71,6 +71,18 @@ fn the_demo_shows_customers_and_times_from_feedback() {
             .is_empty(),
         "{name} is shown"
     );
+    // The journal's own check replays the feedback entries to the same rows.
+    let report = harness
+        .state()
+        .app()
+        .backend
+        .desk()
+        .journal
+        .lock()
+        .expect("journal")
+        .verify()
+        .expect("verifies");
+    assert!(report.is_clean(), "{:?}", report.findings);
     // Its timeline shows the feedback it came from.
     harness.state().app().backend.load_detail(first.id);
     run_until(&mut harness, "the detail", |state| {

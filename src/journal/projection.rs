@@ -422,6 +422,128 @@ mod tests {
         assert_eq!(record.state, OrderState::Refunded);
     }
 
+    /// What a notification may change, case by case: never a total the
+    /// desk's evidence set, never a known payment time; money only as the
+    /// first news of an order.
+    #[test]
+    fn feedback_fills_details_and_moves_money_only_on_an_order_that_shows_none() {
+        let payment = |command: &str, amount: &str, code: &str| {
+            params(&[
+                ("command", command),
+                ("merchant_reference", "A"),
+                ("amount", amount),
+                ("currency", "KWD"),
+                ("customer_name", "Amal"),
+                ("response_code", code),
+            ])
+        };
+        let purchase = payment("PURCHASE", "10000", "14000");
+        // First news: the order is purchased, with its time.
+        let mut blank = order();
+        let effect = apply_feedback(
+            &mut blank,
+            Command::Purchase,
+            OutcomeClass::Succeeded,
+            &purchase,
+            77,
+        );
+        assert_eq!(effect, FeedbackEffect::PaymentRecorded);
+        assert_eq!(
+            (blank.authorized_minor, blank.captured_minor, blank.state),
+            (10_000, 10_000, OrderState::Captured)
+        );
+        assert_eq!(
+            blank.payment.time,
+            Some(PaymentTime {
+                at_ms: 77,
+                source: TimeSource::Feedback
+            })
+        );
+        // The desk's evidence (a refund since) stands; the desk's own
+        // payment time too.
+        let mut known = order();
+        known.amount_minor = Some(10_000);
+        known.currency = Some("KWD".to_owned());
+        known.authorized_minor = 10_000;
+        known.captured_minor = 10_000;
+        known.refunded_minor = 4_000;
+        known.state = OrderState::PartiallyRefunded;
+        known.payment.time = Some(PaymentTime {
+            at_ms: 5,
+            source: TimeSource::Answer,
+        });
+        let before = known.clone();
+        let effect = apply_feedback(
+            &mut known,
+            Command::Purchase,
+            OutcomeClass::Succeeded,
+            &purchase,
+            77,
+        );
+        assert_eq!(effect, FeedbackEffect::TotalsKept);
+        assert_eq!(
+            (known.refunded_minor, known.state, known.payment.time),
+            (4_000, OrderState::PartiallyRefunded, before.payment.time)
+        );
+        assert_eq!(known.customer_name.as_deref(), Some("Amal"));
+        // A capture or refund notification moves nothing.
+        let mut authorized = order();
+        authorized.authorized_minor = 10_000;
+        authorized.state = OrderState::Authorized;
+        let effect = apply_feedback(
+            &mut authorized,
+            Command::Capture,
+            OutcomeClass::Succeeded,
+            &payment("CAPTURE", "10000", "04000"),
+            77,
+        );
+        assert_eq!(effect, FeedbackEffect::DetailsOnly);
+        assert_eq!(
+            (authorized.captured_minor, authorized.state),
+            (0, OrderState::Authorized)
+        );
+        // Another amount than the order's: nothing changes at all.
+        let mut link = order();
+        link.amount_minor = Some(5_000);
+        link.payment_link_status = Some("OPEN".to_owned());
+        link.state = OrderState::LinkOpen;
+        let before = link.clone();
+        let effect = apply_feedback(
+            &mut link,
+            Command::Purchase,
+            OutcomeClass::Succeeded,
+            &purchase,
+            77,
+        );
+        assert_eq!((effect, link), (FeedbackEffect::AmountDiffers, before));
+        // A voided order stays voided; a declined payment declines a blank one.
+        let mut voided = order();
+        voided.state = OrderState::Voided;
+        apply_feedback(
+            &mut voided,
+            Command::Purchase,
+            OutcomeClass::Succeeded,
+            &purchase,
+            77,
+        );
+        assert_eq!(
+            (voided.authorized_minor, voided.state),
+            (0, OrderState::Voided)
+        );
+        let mut declined = order();
+        apply_feedback(
+            &mut declined,
+            Command::Purchase,
+            OutcomeClass::Declined,
+            &payment("PURCHASE", "10000", "13666"),
+            77,
+        );
+        assert_eq!(
+            (declined.authorized_minor, declined.state),
+            (0, OrderState::Declined)
+        );
+    }
+
     #[test]
     fn voids_and_unknown_orders() {
         let mut record = order();

@@ -290,6 +290,32 @@ fn a_signed_form_is_recorded_and_projected_and_a_duplicate_adds_nothing() {
     assert_eq!(served.feedback_entries().len(), 1);
     assert_eq!(served.all_entries(), 1);
     verify_is_clean(&served.db);
+    // The receipt prints the payment's own result and the arrival as its
+    // transaction date (the KNET receipt the go-live checklist asks for).
+    let pdf = served._dir.path().join("receipt.pdf");
+    let made = common::apsdesk_with(&SimConfig::default().credentials, "http://127.0.0.1:9")
+        .args(["receipt", "FB-KNET-1", "--receipt-lang", "en", "--out"])
+        .arg(&pdf)
+        .arg("--db")
+        .arg(&served.db)
+        .output()
+        .expect("apsdesk receipt runs");
+    assert!(made.status.success(), "{made:?}");
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for expected in [
+        "Transaction date",
+        "14000",
+        "600000000123",
+        "2026000000000123",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    assert!(!text.contains("Recorded at"), "{text}");
     let last = served.stop();
     assert!(
         last.contains("1 recorded, 2 duplicates, 0 refused"),

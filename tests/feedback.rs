@@ -107,7 +107,7 @@ struct Served {
     stdout: BufReader<ChildStdout>,
     url: String,
     db: PathBuf,
-    _dir: TempDir,
+    dir: TempDir,
     runtime: tokio::runtime::Runtime,
     http: reqwest::Client,
 }
@@ -150,7 +150,7 @@ impl Served {
             stdout,
             url: format!("{base}/aps/feedback"),
             db,
-            _dir: dir,
+            dir,
             runtime: common::runtime(),
             http: http.build().expect("client"),
         }
@@ -292,7 +292,7 @@ fn a_signed_form_is_recorded_and_projected_and_a_duplicate_adds_nothing() {
     verify_is_clean(&served.db);
     // The receipt prints the payment's own result and the arrival as its
     // transaction date (the KNET receipt the go-live checklist asks for).
-    let pdf = served._dir.path().join("receipt.pdf");
+    let pdf = served.dir.path().join("receipt.pdf");
     let made = common::apsdesk_with(&SimConfig::default().credentials, "http://127.0.0.1:9")
         .args(["receipt", "FB-KNET-1", "--receipt-lang", "en", "--out"])
         .arg(&pdf)

@@ -32,7 +32,8 @@ pub enum FeedbackCommand {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (plain HTTP: put a TLS reverse proxy in front).
+    /// Address to listen on: plain HTTP behind a TLS reverse proxy, or
+    /// https with --tls-cert and --tls-key.
     #[arg(long, default_value = "127.0.0.1:8686")]
     pub listen: SocketAddr,
     /// Notifications taken per second at most, on average (more answer 429).

@@ -7,11 +7,13 @@
 //! - [`aps`]: the protocol core (signatures, money, typed requests, client).
 //! - [`journal`]: the crash-safe local record of orders and operations.
 //! - [`sim`]: a stateful APS simulator that speaks the same protocol.
+//! - [`feedback`]: the receiver of APS's transaction feedback.
 
 pub mod app;
 pub mod aps;
 pub mod cli;
 mod dice;
+pub mod feedback;
 pub mod journal;
 pub mod profiles;
 pub mod receipt;

@@ -75,6 +75,15 @@ fn the_journal_and_the_simulator_do_not_know_each_other_or_the_ui() {
 }
 
 #[test]
+fn the_feedback_receiver_knows_neither_the_simulator_nor_the_ui() {
+    let found = mentions(
+        &sources("src/feedback"),
+        &["crate::sim", "crate::app", "crate::cli", "egui"],
+    );
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
 fn the_ui_reaches_disk_network_and_keyring_only_through_its_backend() {
     let screens: Vec<(PathBuf, String)> = sources("src/app")
         .into_iter()

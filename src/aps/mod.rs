@@ -11,6 +11,7 @@
 //! - [`command`], [`request`], [`response`]: typed operations.
 //! - [`codes`], [`outcome`]: status and message tables, and the four outcome classes.
 //! - [`client`]: the HTTP client that signs, sends, checks and classifies.
+//! - [`notification`]: APS's transaction feedback, read and checked.
 //! - [`secret`], [`lang`]: masked secrets; the two languages.
 
 pub mod client;
@@ -20,6 +21,7 @@ pub mod currency;
 mod currency_table;
 pub mod lang;
 pub mod money;
+pub mod notification;
 pub mod outcome;
 pub mod params;
 pub mod request;

@@ -8,6 +8,7 @@
 
 pub mod context;
 pub mod exit;
+pub mod feedback;
 pub mod filters;
 pub mod journal;
 pub mod ops;
@@ -110,6 +111,8 @@ pub enum CliCommand {
     Profile(profile::ProfileArgs),
     /// Receipt PDFs in Arabic and English, A4 or 80 mm thermal.
     Receipt(Box<receipt::ReceiptArgs>),
+    /// APS's transaction feedback: receive and record its notifications.
+    Feedback(feedback::FeedbackArgs),
 }
 
 /// Runs a parsed command line.
@@ -141,5 +144,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         CliCommand::Link(args) => ops::link(&global, &args),
         CliCommand::Profile(args) => profile::run(&global, &args),
         CliCommand::Receipt(args) => receipt::run(&global, &args),
+        CliCommand::Feedback(args) => feedback::run(&global, &args),
     }
 }

@@ -25,6 +25,10 @@ pub struct SimArgs {
     /// Data to start with.
     #[arg(long, value_enum, default_value = "empty")]
     pub seed: SeedArg,
+    /// Post each payment's and maintenance operation's transaction feedback
+    /// to this URL (a signed form, as APS does; e.g. `apsdesk feedback serve`).
+    #[arg(long, value_name = "URL")]
+    pub feedback_url: Option<String>,
 }
 
 pub fn run(args: &SimArgs) -> anyhow::Result<ExitCode> {
@@ -41,8 +45,16 @@ pub fn run(args: &SimArgs) -> anyhow::Result<ExitCode> {
         let simulator = RunningSimulator::start(config.clone(), args.listen, seed)
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
+        if let Some(url) = &args.feedback_url {
+            simulator
+                .set_feedback_url(url)
+                .map_err(|error| anyhow::anyhow!("--feedback-url: {error}"))?;
+        }
         let credentials = &config.credentials;
         println!("apsdesk simulator listening on {}", simulator.base_url());
+        if let Some(url) = &args.feedback_url {
+            println!("  transaction feedback posted to {url}");
+        }
         println!("  POST {}/FortAPI/paymentApi", simulator.base_url());
         println!("  merchant_identifier {}", credentials.merchant_identifier);
         println!("  SHA type            {}", credentials.sha_type);

@@ -105,6 +105,20 @@ pub struct ResolutionPayload {
     pub reason: Option<String>,
 }
 
+/// A feedback entry's payload: the notification as received (access code
+/// masked), when it arrived, and its fingerprint (what makes a second
+/// delivery of it a duplicate).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackPayload {
+    pub notification: ParamsField,
+    /// When the notification arrived: the payment's transaction time.
+    pub received_ms: i64,
+    /// SHA-256 of its signed parameters (`aps::notification`).
+    pub fingerprint: String,
+    /// `form` or `json`.
+    pub format: String,
+}
+
 /// Reads a payload; an unreadable one reads as empty (the chain reports a
 /// payload that was changed).
 pub fn read<T: for<'de> Deserialize<'de> + Default>(payload: &str) -> T {

@@ -147,6 +147,117 @@ pub fn record_payment(
     };
 }
 
+/// What a feedback notification did to its order (see [`apply_feedback`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackEffect {
+    /// A payment's result and money on an order that showed none: the
+    /// order is now authorized, purchased or declined by it.
+    PaymentRecorded,
+    /// The payment's own result and time were recorded; the totals stay as
+    /// the desk's evidence (its own answers and status checks) made them.
+    TotalsKept,
+    /// A payment whose amount or currency differs from what the journal
+    /// knows of the order: in the timeline only, the order unchanged.
+    AmountDiffers,
+    /// A capture, refund or void, or a result that is not definite:
+    /// descriptive fields only (and the timeline).
+    DetailsOnly,
+}
+
+/// Applies a signed feedback notification (`command`, its outcome `class`,
+/// its parameters, the time it arrived) to its order.
+///
+/// Feedback never fights the desk's evidence: it fills the descriptive fields
+/// (fort_id, payment option, customer name and email, masked card,
+/// authorization code, KNET/BENEFIT/OmanNet numbers), and records the
+/// payment's own result and time if none with a time is known. Money moves
+/// only for a payment (AUTHORIZATION or PURCHASE) on an order that shows no
+/// money at all (nothing authorized, captured or refunded): the first news
+/// of an order the desk never saw. Totals the desk learnt from APS itself are
+/// never changed by a notification, a capture, refund or void notification
+/// never moves a total (a status check does), and no notification settles
+/// or reopens an operation. A replayed old notification therefore changes
+/// nothing that matters; `journal verify` replays the same function.
+pub fn apply_feedback(
+    order: &mut OrderRecord,
+    command: Command,
+    class: OutcomeClass,
+    notification: &Params,
+    received_ms: i64,
+) -> FeedbackEffect {
+    let is_payment = matches!(command, Command::Authorization | Command::Purchase);
+    let amount = total(notification, "amount");
+    let currency = notification.non_empty("currency");
+    let differs =
+        (order.amount_minor.is_some() && amount.is_some() && order.amount_minor != amount)
+            || (order.currency.is_some()
+                && currency.is_some()
+                && order.currency.as_deref() != currency);
+    if is_payment && differs {
+        // Not this order's payment as the journal knows it (the go-live
+        // checklist: validate the amount): kept in the timeline only.
+        return FeedbackEffect::AmountDiffers;
+    }
+    for (field, name) in [
+        (&mut order.fort_id, "fort_id"),
+        (&mut order.payment_option, "payment_option"),
+        (&mut order.authorization_code, "authorization_code"),
+        (&mut order.knet_ref_number, "knet_ref_number"),
+        (
+            &mut order.third_party_transaction_number,
+            "third_party_transaction_number",
+        ),
+        (&mut order.customer_email, "customer_email"),
+        (&mut order.customer_name, "customer_name"),
+        (&mut order.masked_card, "card_number"),
+        (&mut order.card_brand, "card_brand"),
+        (&mut order.payment_link_id, "payment_link_id"),
+    ] {
+        set_if_present(field, notification, name);
+    }
+    let definite = matches!(class, OutcomeClass::Succeeded | OutcomeClass::Declined);
+    if !is_payment || !definite {
+        return FeedbackEffect::DetailsOnly;
+    }
+    if order.currency.is_none() {
+        order.currency = currency.map(str::to_owned);
+    }
+    if order.payment.time.is_none()
+        && let Some(code) = notification.non_empty("response_code")
+    {
+        order.payment = PaymentResult {
+            response_code: Some(code.to_owned()),
+            response_message: notification
+                .non_empty("response_message")
+                .map(str::to_owned),
+            time: Some(PaymentTime {
+                at_ms: received_ms,
+                source: TimeSource::Feedback,
+            }),
+        };
+    }
+    let shows_no_money =
+        order.authorized_minor == 0 && order.captured_minor == 0 && order.refunded_minor == 0;
+    if !shows_no_money || order.state == OrderState::Voided {
+        return FeedbackEffect::TotalsKept;
+    }
+    let status = notification
+        .non_empty("response_code")
+        .and_then(|code| code.get(..2));
+    if class == OutcomeClass::Succeeded
+        && let Some(amount) = amount
+    {
+        order.kind = Some(command.name().to_owned());
+        order.amount_minor = Some(amount);
+        order.authorized_minor = amount;
+        if command == Command::Purchase {
+            order.captured_minor = amount;
+        }
+    }
+    order.state = derive_state(order, status);
+    FeedbackEffect::PaymentRecorded
+}
+
 /// Applies a trusted answer of `command` (with the amount the operation moved,
 /// in minor units) to the order.
 pub fn apply(
@@ -355,6 +466,128 @@ mod tests {
             Some(9000),
         );
         assert_eq!(record.state, OrderState::Refunded);
+    }
+
+    /// What a notification may change, case by case: never a total the
+    /// desk's evidence set, never a known payment time; money only as the
+    /// first news of an order.
+    #[test]
+    fn feedback_fills_details_and_moves_money_only_on_an_order_that_shows_none() {
+        let payment = |command: &str, amount: &str, code: &str| {
+            params(&[
+                ("command", command),
+                ("merchant_reference", "A"),
+                ("amount", amount),
+                ("currency", "KWD"),
+                ("customer_name", "Amal"),
+                ("response_code", code),
+            ])
+        };
+        let purchase = payment("PURCHASE", "10000", "14000");
+        // First news: the order is purchased, with its time.
+        let mut blank = order();
+        let effect = apply_feedback(
+            &mut blank,
+            Command::Purchase,
+            OutcomeClass::Succeeded,
+            &purchase,
+            77,
+        );
+        assert_eq!(effect, FeedbackEffect::PaymentRecorded);
+        assert_eq!(
+            (blank.authorized_minor, blank.captured_minor, blank.state),
+            (10_000, 10_000, OrderState::Captured)
+        );
+        assert_eq!(
+            blank.payment.time,
+            Some(PaymentTime {
+                at_ms: 77,
+                source: TimeSource::Feedback
+            })
+        );
+        // The desk's evidence (a refund since) stands; the desk's own
+        // payment time too.
+        let mut known = order();
+        known.amount_minor = Some(10_000);
+        known.currency = Some("KWD".to_owned());
+        known.authorized_minor = 10_000;
+        known.captured_minor = 10_000;
+        known.refunded_minor = 4_000;
+        known.state = OrderState::PartiallyRefunded;
+        known.payment.time = Some(PaymentTime {
+            at_ms: 5,
+            source: TimeSource::Answer,
+        });
+        let before = known.clone();
+        let effect = apply_feedback(
+            &mut known,
+            Command::Purchase,
+            OutcomeClass::Succeeded,
+            &purchase,
+            77,
+        );
+        assert_eq!(effect, FeedbackEffect::TotalsKept);
+        assert_eq!(
+            (known.refunded_minor, known.state, known.payment.time),
+            (4_000, OrderState::PartiallyRefunded, before.payment.time)
+        );
+        assert_eq!(known.customer_name.as_deref(), Some("Amal"));
+        // A capture or refund notification moves nothing.
+        let mut authorized = order();
+        authorized.authorized_minor = 10_000;
+        authorized.state = OrderState::Authorized;
+        let effect = apply_feedback(
+            &mut authorized,
+            Command::Capture,
+            OutcomeClass::Succeeded,
+            &payment("CAPTURE", "10000", "04000"),
+            77,
+        );
+        assert_eq!(effect, FeedbackEffect::DetailsOnly);
+        assert_eq!(
+            (authorized.captured_minor, authorized.state),
+            (0, OrderState::Authorized)
+        );
+        // Another amount than the order's: nothing changes at all.
+        let mut link = order();
+        link.amount_minor = Some(5_000);
+        link.payment_link_status = Some("OPEN".to_owned());
+        link.state = OrderState::LinkOpen;
+        let before = link.clone();
+        let effect = apply_feedback(
+            &mut link,
+            Command::Purchase,
+            OutcomeClass::Succeeded,
+            &purchase,
+            77,
+        );
+        assert_eq!((effect, link), (FeedbackEffect::AmountDiffers, before));
+        // A voided order stays voided; a declined payment declines a blank one.
+        let mut voided = order();
+        voided.state = OrderState::Voided;
+        apply_feedback(
+            &mut voided,
+            Command::Purchase,
+            OutcomeClass::Succeeded,
+            &purchase,
+            77,
+        );
+        assert_eq!(
+            (voided.authorized_minor, voided.state),
+            (0, OrderState::Voided)
+        );
+        let mut declined = order();
+        apply_feedback(
+            &mut declined,
+            Command::Purchase,
+            OutcomeClass::Declined,
+            &payment("PURCHASE", "10000", "13666"),
+            77,
+        );
+        assert_eq!(
+            (declined.authorized_minor, declined.state),
+            (0, OrderState::Declined)
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 
 /// The migrations, in order. `MIGRATIONS[i]` takes the schema from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, META, PAYMENT];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, META, PAYMENT, ENTRY_KINDS];
 
 /// The schema version this build writes.
 pub fn current_version() -> u32 {
@@ -272,6 +272,24 @@ FROM (
 WHERE p.order_id = orders.id;
 ";
 
+/// New kinds of entries: `feedback` (APS's transaction feedback, issue 13)
+/// and `imported` (rows imported from a file, issue 13), allowed by the
+/// `entries.entry` check. Widening a CHECK changes no stored row, so the
+/// table's definition is edited in place (SQLite's documented procedure for
+/// such changes, `writable_schema`) instead of copying millions of entries
+/// into a new table; the append-only triggers and indexes stay as they are.
+/// Written to apply whatever its number ends up being (a no-op when the check
+/// already allows them).
+const ENTRY_KINDS: &str = r"
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master
+SET sql = replace(sql,
+    'CHECK (entry IN (''request'', ''result'', ''resolution''))',
+    'CHECK (entry IN (''request'', ''result'', ''resolution'', ''feedback'', ''imported''))')
+WHERE type = 'table' AND name = 'entries';
+PRAGMA writable_schema = RESET;
+";
+
 /// The schema version recorded in the database.
 pub fn version(connection: &Connection) -> rusqlite::Result<u32> {
     connection.query_row("PRAGMA user_version", [], |row| row.get(0))
@@ -305,4 +323,43 @@ pub fn migrate_to(connection: &mut Connection, target: u32) -> Result<(), Migrat
 /// Brings the database to the current schema.
 pub fn migrate(connection: &mut Connection) -> Result<(), MigrationError> {
     migrate_to(connection, current_version())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The widened check takes the new kinds and still refuses others, on
+    /// this connection and on one opened afterwards.
+    #[test]
+    fn entry_kinds_widen_the_check_in_place() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("journal.sqlite3");
+        let mut connection = Connection::open(&path).expect("opens");
+        migrate(&mut connection).expect("migrates");
+        let insert = |connection: &Connection, kind: &str, seq: i64| {
+            connection.execute(
+                "INSERT INTO orders (id, profile, environment, merchant_reference, state, created_ms, updated_ms)
+                 VALUES (1, 'p', 'simulator', 'A', 'unknown', 0, 0) ON CONFLICT DO NOTHING",
+                [],
+            )?;
+            connection.execute(
+                "INSERT INTO entries (seq, operation_id, entry, order_id, command, operator, profile,
+                    environment, payload, at_ms, prev_hash, hash)
+                 VALUES (?1, ?1, ?2, 1, 'PURCHASE', 'o', 'p', 'simulator', '{}', 0, '', '')",
+                rusqlite::params![seq, kind],
+            )
+        };
+        insert(&connection, "feedback", 1).expect("feedback is a kind");
+        insert(&connection, "imported", 2).expect("imported is a kind");
+        assert!(insert(&connection, "rumour", 3).is_err());
+        drop(connection);
+        let again = Connection::open(&path).expect("opens");
+        assert!(insert(&again, "rumour", 3).is_err());
+        insert(&again, "feedback", 3).expect("still a kind");
+        let ok: String = again
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))
+            .expect("checks");
+        assert_eq!(ok, "ok");
+    }
 }

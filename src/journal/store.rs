@@ -19,6 +19,7 @@ use super::anchor::Anchor;
 use super::chain::{self, ChainReport, EntryFields};
 use super::files;
 use super::key::{ChainKey, KeyLookup, KeySource};
+use super::payload::{FeedbackPayload, ParamsField};
 use super::payment::PaymentResult;
 use super::schema::{self, MigrationError};
 use super::verify::{self, ChainHasher, Identity, VerifyReport};
@@ -26,6 +27,7 @@ pub use super::vocabulary::EntryKind;
 use super::vocabulary::{EntryOutcome, OpenState, OrderState};
 use crate::aps::Command;
 use crate::aps::client::Environment;
+use crate::aps::notification::Notification;
 
 /// Why a journal operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -347,6 +349,19 @@ pub struct NewEntry<'a> {
     pub payload: &'a str,
 }
 
+/// What recording a feedback notification came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackRecord {
+    /// A new entry, and what it did to its order.
+    Recorded {
+        seq: i64,
+        order_id: i64,
+        effect: super::projection::FeedbackEffect,
+    },
+    /// The same notification was recorded before, as entry `seq`: nothing added.
+    Duplicate { seq: i64 },
+}
+
 /// An operation that blocks its order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenOperation {
@@ -519,6 +534,52 @@ pub(super) fn chain_head(connection: &Connection) -> rusqlite::Result<(i64, Stri
         )
         .optional()?
         .unwrap_or((0, chain::GENESIS.to_owned())))
+}
+
+/// Writes an order row back (the projection), in the caller's connection or
+/// transaction.
+fn write_order(connection: &Connection, order: &OrderRecord) -> rusqlite::Result<()> {
+    let (payment_at_ms, payment_at_source) = order.payment.time_columns();
+    connection.execute(
+        "UPDATE orders SET fort_id = ?2, kind = ?3, payment_option = ?4, card_brand = ?5,
+            masked_card = ?6, currency = ?7, amount_minor = ?8, authorized_minor = ?9,
+            captured_minor = ?10, refunded_minor = ?11, state = ?12, customer_email = ?13,
+            customer_name = ?14, authorization_code = ?15, knet_ref_number = ?16,
+            third_party_transaction_number = ?17, payment_link_id = ?18, payment_link_url = ?19,
+            payment_link_status = ?20, last_response_code = ?21, updated_ms = ?22,
+            payment_response_code = ?23, payment_response_message = ?24, payment_at_ms = ?25,
+            payment_at_source = ?26
+         WHERE id = ?1",
+        params![
+            order.id,
+            order.fort_id,
+            order.kind,
+            order.payment_option,
+            order.card_brand,
+            order.masked_card,
+            order.currency,
+            order.amount_minor,
+            order.authorized_minor,
+            order.captured_minor,
+            order.refunded_minor,
+            order.state,
+            order.customer_email,
+            order.customer_name,
+            order.authorization_code,
+            order.knet_ref_number,
+            order.third_party_transaction_number,
+            order.payment_link_id,
+            order.payment_link_url,
+            order.payment_link_status,
+            order.last_response_code,
+            order.updated_ms,
+            order.payment.response_code,
+            order.payment.response_message,
+            payment_at_ms,
+            payment_at_source,
+        ],
+    )?;
+    Ok(())
 }
 
 /// The journal's WAL and shared-memory files.
@@ -970,6 +1031,94 @@ impl Journal {
         Ok(operation_id)
     }
 
+    /// Records a checked feedback notification (`aps::notification`) that
+    /// arrived at `received_ms`, and projects it onto its order
+    /// (`projection::apply_feedback`), creating the order if the journal has
+    /// not seen it. In one transaction: the order, the duplicate check, the
+    /// entry and the projection are all recorded or none. The same
+    /// notification (same fingerprint) again adds nothing.
+    pub fn record_feedback(
+        &mut self,
+        actor: &Actor,
+        notification: &Notification,
+        received_ms: i64,
+    ) -> Result<FeedbackRecord> {
+        let payload = super::payload::write(&FeedbackPayload {
+            notification: ParamsField::from_params(&notification.params),
+            received_ms,
+            fingerprint: notification.fingerprint.clone(),
+            format: notification.format.as_str().to_owned(),
+        });
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        transaction.execute(
+            "INSERT INTO orders (profile, environment, merchant_reference, state, created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, 'unknown', ?4, ?4)
+             ON CONFLICT (profile, environment, merchant_reference) DO NOTHING",
+            params![
+                actor.profile,
+                actor.environment,
+                notification.merchant_reference,
+                received_ms
+            ],
+        )?;
+        let mut order = transaction.query_row(
+            &format!(
+                "SELECT {ORDER_COLUMNS} FROM orders WHERE profile = ?1 AND environment = ?2 AND merchant_reference = ?3"
+            ),
+            params![actor.profile, actor.environment, notification.merchant_reference],
+            OrderRecord::from_row,
+        )?;
+        let earlier: Vec<(i64, String)> = transaction
+            .prepare_cached(
+                "SELECT seq, payload FROM entries WHERE order_id = ?1 AND entry = 'feedback' ORDER BY seq",
+            )?
+            .query_map([order.id], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some((seq, _)) = earlier.iter().find(|(_, payload)| {
+            super::payload::read::<FeedbackPayload>(payload).fingerprint == notification.fingerprint
+        }) {
+            // Dropping the transaction rolls back an order it created (none:
+            // an earlier feedback made it).
+            return Ok(FeedbackRecord::Duplicate { seq: *seq });
+        }
+        let seq = Journal::append(
+            &transaction,
+            (&self.hasher, &self.identity, self.key_problem.as_deref()),
+            actor,
+            EntryKind::Feedback,
+            None,
+            order.id,
+            notification.command,
+            &NewEntry {
+                amount_minor: notification.amount_minor,
+                currency: notification.currency.as_deref(),
+                maintenance_reference: notification.params.non_empty("maintenance_reference"),
+                outcome: Some(notification.class.into()),
+                response_code: Some(&notification.response_code),
+                response_message: notification.params.non_empty("response_message"),
+                payload: &payload,
+            },
+        )?;
+        let effect = super::projection::apply_feedback(
+            &mut order,
+            notification.command,
+            notification.class,
+            &notification.params,
+            received_ms,
+        );
+        order.updated_ms = now_ms();
+        write_order(&transaction, &order)?;
+        transaction.commit()?;
+        self.anchor_after_commit();
+        Ok(FeedbackRecord::Recorded {
+            seq,
+            order_id: order.id,
+            effect,
+        })
+    }
+
     /// Records the result of an operation. An uncertain or untrusted result
     /// keeps it open; anything else closes it.
     pub fn record_result(
@@ -1171,46 +1320,7 @@ impl Journal {
         };
         change(&mut order);
         order.updated_ms = now_ms();
-        let (payment_at_ms, payment_at_source) = order.payment.time_columns();
-        self.connection.execute(
-            "UPDATE orders SET fort_id = ?2, kind = ?3, payment_option = ?4, card_brand = ?5,
-                masked_card = ?6, currency = ?7, amount_minor = ?8, authorized_minor = ?9,
-                captured_minor = ?10, refunded_minor = ?11, state = ?12, customer_email = ?13,
-                customer_name = ?14, authorization_code = ?15, knet_ref_number = ?16,
-                third_party_transaction_number = ?17, payment_link_id = ?18, payment_link_url = ?19,
-                payment_link_status = ?20, last_response_code = ?21, updated_ms = ?22,
-                payment_response_code = ?23, payment_response_message = ?24, payment_at_ms = ?25,
-                payment_at_source = ?26
-             WHERE id = ?1",
-            params![
-                order.id,
-                order.fort_id,
-                order.kind,
-                order.payment_option,
-                order.card_brand,
-                order.masked_card,
-                order.currency,
-                order.amount_minor,
-                order.authorized_minor,
-                order.captured_minor,
-                order.refunded_minor,
-                order.state,
-                order.customer_email,
-                order.customer_name,
-                order.authorization_code,
-                order.knet_ref_number,
-                order.third_party_transaction_number,
-                order.payment_link_id,
-                order.payment_link_url,
-                order.payment_link_status,
-                order.last_response_code,
-                order.updated_ms,
-                order.payment.response_code,
-                order.payment.response_message,
-                payment_at_ms,
-                payment_at_source,
-            ],
-        )?;
+        write_order(&self.connection, &order)?;
         Ok(())
     }
 

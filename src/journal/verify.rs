@@ -418,6 +418,24 @@ impl Replay {
                     projection::apply(order, *command, OutcomeClass::Succeeded, &response, *amount);
                 }
             }
+            EntryKind::Feedback => {
+                // The same function as when it arrived: never settles an
+                // operation; money only on an order that showed none.
+                let feedback =
+                    super::payload::read::<super::payload::FeedbackPayload>(&entry.payload);
+                if let Some(order) = self.rebuilt.as_mut()
+                    && let Some(notification) = feedback.notification.params()
+                    && let Some(class) = entry.outcome.and_then(EntryOutcome::class)
+                {
+                    projection::apply_feedback(
+                        order,
+                        command,
+                        class,
+                        &notification,
+                        feedback.received_ms,
+                    );
+                }
+            }
             EntryKind::Resolution => {
                 // Only a conclusion settles an operation; `unresolved` keeps it open.
                 if matches!(

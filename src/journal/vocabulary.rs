@@ -110,6 +110,9 @@ vocabulary! {
         Result => "result",
         /// How reconciliation settled it (or why it could not).
         Resolution => "resolution",
+        /// A transaction's result posted by APS (transaction feedback),
+        /// signature checked, with the time it arrived.
+        Feedback => "feedback",
     }
 }
 
@@ -153,6 +156,23 @@ impl EntryOutcome {
             | EntryOutcome::NotSent
             | EntryOutcome::Applied
             | EntryOutcome::NotApplied => None,
+        }
+    }
+}
+
+impl EntryOutcome {
+    /// The outcome class of an answer's outcome (`None` for reconciliation's
+    /// conclusions and for a request that never left).
+    pub fn class(self) -> Option<OutcomeClass> {
+        match self {
+            EntryOutcome::Succeeded => Some(OutcomeClass::Succeeded),
+            EntryOutcome::Declined => Some(OutcomeClass::Declined),
+            EntryOutcome::Uncertain => Some(OutcomeClass::Uncertain),
+            EntryOutcome::Untrusted => Some(OutcomeClass::Untrusted),
+            EntryOutcome::NotSent
+            | EntryOutcome::Applied
+            | EntryOutcome::NotApplied
+            | EntryOutcome::Unresolved => None,
         }
     }
 }

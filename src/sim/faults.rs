@@ -31,12 +31,36 @@ pub enum FaultKind {
     /// (`authorized_amount`, `captured_amount`, `refunded_amount`): an answer
     /// that proves nothing about what an operation did.
     OmitTotals,
+    /// The operation's transaction feedback is never posted.
+    DropNotification,
+    /// The operation's transaction feedback is posted this much later.
+    DelayNotification { millis: u64 },
+    /// The operation's transaction feedback is posted twice.
+    DuplicateNotification,
 }
 
 impl FaultKind {
     /// Whether the operation is applied before the fault shows.
     pub fn applies_operation(self) -> bool {
         !matches!(self, FaultKind::HttpStatus { .. })
+    }
+
+    /// Whether the fault is on the transaction feedback (the notification
+    /// posted to the merchant), not on the answer to the request.
+    pub fn is_on_notification(self) -> bool {
+        match self {
+            FaultKind::DropNotification
+            | FaultKind::DelayNotification { .. }
+            | FaultKind::DuplicateNotification => true,
+            FaultKind::Latency { .. }
+            | FaultKind::DropAfterApply
+            | FaultKind::HangAfterApply { .. }
+            | FaultKind::HttpStatus { .. }
+            | FaultKind::MalformedJson
+            | FaultKind::WrongSignature
+            | FaultKind::MissingSignature
+            | FaultKind::OmitTotals => false,
+        }
     }
 }
 
@@ -83,12 +107,25 @@ impl Faults {
         &self.rules
     }
 
-    /// The fault for a request of `command`, counting it down.
+    /// The fault for a request of `command` (not one on its notification),
+    /// counting it down.
     pub fn take(&mut self, command: Option<&str>) -> Option<FaultKind> {
-        let index = self
-            .rules
-            .iter()
-            .position(|rule| rule.command.is_none() || rule.command.as_deref() == command)?;
+        self.take_where(command, |kind| !kind.is_on_notification())
+    }
+
+    /// The fault for the notification of an operation of `command`, counting it down.
+    pub fn take_notification(&mut self, command: Option<&str>) -> Option<FaultKind> {
+        self.take_where(command, FaultKind::is_on_notification)
+    }
+
+    fn take_where(
+        &mut self,
+        command: Option<&str>,
+        wanted: impl Fn(FaultKind) -> bool,
+    ) -> Option<FaultKind> {
+        let index = self.rules.iter().position(|rule| {
+            (rule.command.is_none() || rule.command.as_deref() == command) && wanted(rule.kind)
+        })?;
         let rule = &mut self.rules[index];
         let kind = rule.kind;
         if let Some(times) = &mut rule.times {
@@ -120,6 +157,18 @@ mod tests {
         });
         assert!(faults.take(Some("CAPTURE")).is_some());
         assert!(faults.take(None).is_some());
+        // A notification's fault is not a request's, and the other way round.
+        faults.clear();
+        faults.add(FaultRule::once(
+            Command::Capture,
+            FaultKind::DropNotification,
+        ));
+        assert_eq!(faults.take(Some("CAPTURE")), None);
+        assert_eq!(
+            faults.take_notification(Some("CAPTURE")),
+            Some(FaultKind::DropNotification)
+        );
+        assert_eq!(faults.take_notification(Some("CAPTURE")), None);
     }
 
     #[test]

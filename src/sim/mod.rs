@@ -12,11 +12,13 @@
 //! - [`config`]: the account it plays, from `APSDESK_SIM_*` or demo defaults.
 //! - [`state`]: orders, tokens, links, and the rules (pure, clock passed in).
 //! - [`faults`]: injected failures for reliability tests.
+//! - [`feedback`]: transaction feedback posted to the merchant, as APS does.
 //! - [`seed`]: the demo data set.
 //! - [`server`]: the axum server around all of it.
 
 pub mod config;
 pub mod faults;
+pub mod feedback;
 pub mod seed;
 pub mod server;
 pub mod state;

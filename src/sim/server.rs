@@ -21,6 +21,7 @@ use tokio::sync::oneshot;
 
 use super::config::SimConfig;
 use super::faults::{FaultKind, FaultRule, Faults};
+use super::feedback::{DeliveryCounts, FeedbackSender};
 use super::seed;
 use super::state::{PayLinkError, SimState};
 use crate::aps::Command;
@@ -38,6 +39,11 @@ struct Shared {
     faults: Mutex<Faults>,
     /// How many requests of each command arrived (tests prove "sent once" with it).
     received: Mutex<std::collections::BTreeMap<String, u32>>,
+    /// Where transaction feedback is posted, when set (`--feedback-url`).
+    feedback: Mutex<Option<Arc<FeedbackSender>>>,
+    /// The runtime the server runs on: deliveries are spawned there, also
+    /// when a link is paid from outside it.
+    runtime: tokio::runtime::Handle,
 }
 
 /// Locks a mutex, recovering it if a handler panicked while holding it (the
@@ -88,6 +94,8 @@ impl RunningSimulator {
             state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
             received: Mutex::default(),
+            feedback: Mutex::new(None),
+            runtime: tokio::runtime::Handle::current(),
         });
         let router = Router::new()
             .route(PAYMENT_API_PATH, post(payment_api))
@@ -159,7 +167,25 @@ impl RunningSimulator {
 
     /// The customer pays a link; returns the new order's fort id.
     pub fn pay_link(&self, payment_link_id: &str) -> Result<String, PayLinkError> {
-        lock(&self.shared.state).pay_link(payment_link_id, Timestamp::now())
+        let paid = lock(&self.shared.state).pay_link(payment_link_id, Timestamp::now());
+        dispatch_notifications(&self.shared);
+        paid
+    }
+
+    /// Posts the transaction feedback of every payment and maintenance
+    /// operation from now on to `url`, signed with the response phrase.
+    pub fn set_feedback_url(&self, url: &str) -> Result<(), String> {
+        let sender = FeedbackSender::new(url, self.shared.credentials.clone())?;
+        *lock(&self.shared.feedback) = Some(Arc::new(sender));
+        Ok(())
+    }
+
+    /// What came of the notifications posted so far.
+    pub fn feedback_counts(&self) -> DeliveryCounts {
+        lock(&self.shared.feedback)
+            .as_ref()
+            .map(|sender| sender.counts())
+            .unwrap_or_default()
     }
 
     /// Stops serving and waits for the server task.
@@ -244,6 +270,9 @@ async fn payment_api(State(shared): State<Arc<Shared>>, body: String) -> Respons
             .clone();
         (response, credentials)
     };
+    // Before any fault on the answer: APS's feedback goes out whatever
+    // became of the connection that asked.
+    dispatch_notifications(&shared);
     let sha_type = answering.sha_type;
     let phrase = answering.response_phrase.expose();
     match fault {
@@ -274,7 +303,14 @@ async fn payment_api(State(shared): State<Arc<Shared>>, body: String) -> Respons
             tokio::time::sleep(Duration::from_millis(millis)).await;
             sign_response(&mut response, sha_type, phrase);
         }
-        Some(FaultKind::Latency { .. } | FaultKind::HttpStatus { .. }) | None => {
+        Some(
+            FaultKind::Latency { .. }
+            | FaultKind::HttpStatus { .. }
+            | FaultKind::DropNotification
+            | FaultKind::DelayNotification { .. }
+            | FaultKind::DuplicateNotification,
+        )
+        | None => {
             sign_response(&mut response, sha_type, phrase);
         }
     }
@@ -296,6 +332,7 @@ async fn pay_link(
     Path(payment_link_id): Path<String>,
 ) -> Response {
     let result = lock(&shared.state).pay_link(&payment_link_id, Timestamp::now());
+    dispatch_notifications(&shared);
     match result {
         Ok(fort_id) => json_response(
             StatusCode::OK,
@@ -358,6 +395,22 @@ async fn order_summary(
         "operations": order.history.len(),
     });
     json_response(StatusCode::OK, summary.to_string())
+}
+
+/// Takes the state's new notifications and posts them (each with the fault
+/// a rule gives it), or drops them when no feedback URL is set.
+fn dispatch_notifications(shared: &Shared) {
+    let notifications = lock(&shared.state).take_notifications();
+    let Some(sender) = lock(&shared.feedback).clone() else {
+        return;
+    };
+    for notification in notifications {
+        let fault = lock(&shared.faults).take_notification(notification.text("command"));
+        let sender = Arc::clone(&sender);
+        shared.runtime.spawn(async move {
+            sender.deliver(notification, fault).await;
+        });
+    }
 }
 
 fn html_escape(text: &str) -> String {

@@ -241,6 +241,8 @@ pub struct SimState {
     tokens: HashMap<String, SimToken>,
     links: HashMap<String, SimLink>,
     next_id: u64,
+    /// Transaction feedback not yet taken by the server (unsigned).
+    outbox: Vec<Params>,
 }
 
 impl SimState {
@@ -254,6 +256,7 @@ impl SimState {
             tokens: HashMap::new(),
             links: HashMap::new(),
             next_id: 1,
+            outbox: Vec::new(),
         }
     }
 
@@ -348,7 +351,82 @@ impl SimState {
         let command = Command::from_params(request);
         let set = self.signed_by(request);
         let answer = self.answer(request, command, set, now);
-        (respond(request, command, &answer, language), set)
+        let response = respond(request, command, &answer, language);
+        if let Some(command) = command {
+            self.notify(command, &response);
+        }
+        (response, set)
+    }
+
+    /// The transaction feedback APS would post for an answer: every payment
+    /// with a result (approved or declined; one answered *uncertain* is
+    /// notified with its final result, as APS's notification feedback
+    /// recovers it) and every applied capture, refund or void. The
+    /// notification is the answer's parameters (card masked, access code as
+    /// APS echoes it); invalid requests are not notified.
+    fn notify(&mut self, command: Command, response: &Params) {
+        let (success, failure) = command.status_pair();
+        let is_payment = matches!(command, Command::Authorization | Command::Purchase);
+        let is_maintenance = matches!(
+            command,
+            Command::Capture | Command::Refund | Command::VoidAuthorization
+        );
+        let status = response.text("status").unwrap_or_default();
+        let mut notification = response.clone();
+        if is_payment && status == "15" {
+            let message = codes::message_text("000", Language::En).unwrap_or_default();
+            notification.set("response_code", format!("{success}000"));
+            notification.set("response_message", message);
+            notification.set("status", success);
+        } else if !((is_payment || is_maintenance) && status == success
+            || is_payment && status == failure)
+        {
+            return;
+        }
+        notification.remove("signature");
+        self.outbox.push(notification);
+    }
+
+    /// The notifications made since the last call, oldest first (unsigned).
+    pub fn take_notifications(&mut self) -> Vec<Params> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// The notification of one step of an order's history, as APS would
+    /// have posted it then (the demo delivers its seeded history with them).
+    pub fn history_notification(&self, order: &SimOrder, step: &HistoryEntry) -> Params {
+        let mut notification = Params::new();
+        notification.push("command", step.command.name());
+        notification.push("merchant_identifier", &self.credentials.merchant_identifier);
+        notification.push("access_code", self.credentials.access_code.expose());
+        notification.push("merchant_reference", &order.merchant_reference);
+        notification.push("language", "en");
+        notification.push("fort_id", &order.fort_id);
+        if let Some(amount) = step.amount {
+            notification.push("amount", amount.to_string());
+        }
+        notification.push("currency", order.currency.code());
+        notification.push("payment_option", &order.payment_option);
+        notification.push("eci", "ECOMMERCE");
+        notification.push("authorization_code", &order.authorization_code);
+        notification.push_opt("customer_email", order.customer_email.as_deref());
+        notification.push_opt("customer_name", order.customer_name.as_deref());
+        notification.push_opt("card_number", order.masked_card.as_deref());
+        notification.push_opt("knet_ref_number", order.knet_ref_number.as_deref());
+        notification.push_opt(
+            "third_party_transaction_number",
+            order.third_party_transaction_number.as_deref(),
+        );
+        notification.push_opt("payment_link_id", order.payment_link_id.as_deref());
+        let code = &step.response_code;
+        notification.push("response_code", code);
+        notification.push(
+            "response_message",
+            codes::message_text(code.get(2..).unwrap_or_default(), Language::En)
+                .unwrap_or_default(),
+        );
+        notification.push("status", code.get(..2).unwrap_or_default());
+        notification
     }
 
     /// The set whose access code the request carries (the merchant's when
@@ -1070,6 +1148,12 @@ impl SimState {
         });
         if let Some(stored) = self.links.get_mut(payment_link_id) {
             stored.paid_fort_id = Some(fort_id.clone());
+        }
+        if let Some(order) = self.orders.get(&link.merchant_reference)
+            && let Some(step) = order.history.first()
+        {
+            let notification = self.history_notification(order, step);
+            self.outbox.push(notification);
         }
         Ok(fort_id)
     }

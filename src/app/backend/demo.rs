@@ -1,11 +1,21 @@
-//! The demo: an in-process simulator with seeded orders, looked up into a
-//! throw-away journal.
+//! The demo: an in-process simulator with seeded orders, a throw-away
+//! journal, and an in-process receiver of the simulator's transaction
+//! feedback. The seeded orders' history is delivered to the receiver as the
+//! notifications APS would have posted at the time (so the demo's orders
+//! carry customer names, emails and their real, varied times), then each
+//! order is looked up (CHECK_STATUS) for its totals. What the operator does
+//! in the demo afterwards (captures, refunds, paid links) is posted by the
+//! simulator over loopback HTTP to the same receiver.
 
 use super::{
     Arc, Backend, Client, Journal, RunningSimulator, Seed, Session, SimConfig, TaskResult,
     operator_name,
 };
 use crate::aps::client::Environment;
+use crate::aps::notification::form_body;
+use crate::aps::params::Params;
+use crate::feedback::{RateLimit, Receiver, RunningReceiver};
+use crate::journal::Actor;
 
 impl Backend {
     /// The demo: an in-process simulator with its seeded orders and a fresh
@@ -39,9 +49,13 @@ impl Backend {
                 time_zone: "Asia/Kuwait".to_owned(),
             },
         };
+        // Orders with more than their payment (captured, refunded, voided)
+        // are looked up for their totals: a notification of a capture,
+        // refund or void moves no total (`projection::apply_feedback`).
         let references: Vec<String> = simulator.with_state(|state| {
             let mut references: Vec<String> = state
                 .orders()
+                .filter(|order| order.history.len() > 1)
                 .map(|order| order.merchant_reference.clone())
                 .collect();
             references.sort();
@@ -49,6 +63,22 @@ impl Backend {
         });
         // The demo account has an Apple Pay set, as its seeded Apple Pay orders need.
         let apple_pay = client.with_credentials(simulator.apple_pay_credentials());
+        let history = simulator.with_state(|state| {
+            let mut history: Vec<(Params, i64)> = state
+                .orders()
+                .flat_map(|order| {
+                    order.history.iter().map(|step| {
+                        (
+                            state.history_notification(order, step),
+                            step.at.as_millisecond(),
+                        )
+                    })
+                })
+                .collect();
+            history.sort_by_key(|(_, at_ms)| *at_ms);
+            history
+        });
+        let credentials = simulator.credentials();
         let mut backend = Backend::with_desk(
             runtime,
             journal,
@@ -58,23 +88,77 @@ impl Backend {
             Some(dir),
         );
         backend.set_apple_pay(apple_pay);
-        backend.load_demo(references);
+        let receiver = Arc::new(Receiver::new(
+            credentials.clone(),
+            Actor {
+                operator: crate::feedback::OPERATOR.to_owned(),
+                profile: backend.session.profile.clone(),
+                environment: backend.session.environment,
+            },
+            Arc::clone(&backend.desk.journal),
+            RateLimit::default(),
+        ));
+        let running = runtime.block_on(RunningReceiver::start(receiver, "127.0.0.1:0".parse()?))?;
+        if let Some(simulator) = &backend.simulator {
+            simulator
+                .set_feedback_url(&running.url())
+                .map_err(anyhow::Error::msg)?;
+        }
+        let bodies = history
+            .iter()
+            .map(|(notification, at_ms)| (form_body(notification, &credentials), *at_ms))
+            .collect();
+        let receiver = Arc::clone(running.receiver());
+        backend.feedback = Some(running);
+        backend.load_demo(receiver, bodies, references);
         Ok(backend)
     }
 
-    fn load_demo(&self, references: Vec<String>) {
+    /// Delivers the seeded history's feedback (each at the time it
+    /// happened), then looks every order up.
+    fn load_demo(
+        &self,
+        receiver: Arc<Receiver>,
+        history: Vec<(String, i64)>,
+        references: Vec<String>,
+    ) {
         let desk = self.desk.clone();
         let sender = self.sender.clone();
         let repaint = Arc::clone(&self.repaint);
         self.spawn(async move {
-            let total = references.len();
-            desk.lookup(references, 8, move |done, _| {
-                if done % 20 == 0 || done == total {
+            let total = history.len() + references.len();
+            let progress = move |done: usize| {
+                if done.is_multiple_of(20) || done == total {
                     let _ = sender.send(TaskResult::DemoProgress { done, total });
                     if let Some(ctx) = repaint.lock().ok().and_then(|slot| slot.clone()) {
                         ctx.request_repaint();
                     }
                 }
+            };
+            let delivered_count = history.len();
+            let report = progress.clone();
+            let delivered = tokio::task::spawn_blocking(move || {
+                for (done, (body, at_ms)) in history.iter().enumerate() {
+                    let answer = receiver.receive(
+                        body.as_bytes(),
+                        Some("application/x-www-form-urlencoded"),
+                        *at_ms,
+                    );
+                    if answer.status() != axum::http::StatusCode::OK {
+                        return Err(format!("the demo's feedback was refused: {answer:?}"));
+                    }
+                    report(done + 1);
+                }
+                Ok(())
+            })
+            .await;
+            match delivered {
+                Ok(Ok(())) => {}
+                Ok(Err(why)) => return TaskResult::Failed(why),
+                Err(error) => return TaskResult::Failed(error.to_string()),
+            }
+            desk.lookup(references, 8, move |done, _| {
+                progress(delivered_count + done);
             })
             .await;
             TaskResult::DemoReady

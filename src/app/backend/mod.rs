@@ -113,6 +113,8 @@ pub struct Backend {
     simulator: Option<RunningSimulator>,
     /// The demo's throw-away journal folder, removed when the app closes.
     demo_dir: Option<PathBuf>,
+    /// The demo's in-process receiver of the simulator's transaction feedback.
+    feedback: Option<crate::feedback::RunningReceiver>,
 }
 
 impl std::fmt::Debug for Backend {
@@ -127,6 +129,7 @@ impl Drop for Backend {
             let _guard = self.runtime.enter();
             drop(simulator);
         }
+        drop(self.feedback.take());
         if let Some(dir) = &self.demo_dir {
             crate::app::demo_dir::remove(dir);
         }
@@ -167,6 +170,7 @@ impl Backend {
             profile_store: Arc::new(Mutex::new(None)),
             simulator,
             demo_dir,
+            feedback: None,
         }
     }
 

@@ -1,0 +1,449 @@
+//! The receiver of APS's transaction feedback (`apsdesk feedback serve`, and
+//! in-process for the demo): an HTTP endpoint that takes the notifications
+//! APS posts to the Direct Feedback and Notification Feedback URLs, checks
+//! them (`aps::notification`) and records them in the journal
+//! (`Journal::record_feedback`).
+//!
+//! Answers, so that APS knows whether to try again:
+//! - `200` a notification recorded, or one recorded before (a duplicate
+//!   adds nothing);
+//! - `400` a body that is not a notification of this account: no or a wrong
+//!   signature, another merchant, not a payment or maintenance result,
+//!   malformed (counted and logged by kind, never with the body's values;
+//!   nothing recorded, no order created);
+//! - `413` a body over [`MAX_BODY_BYTES`]; `405` anything but POST;
+//! - `429` over the rate limit (a token bucket: APS retries later);
+//! - `503` the journal cannot write now (locked, key missing, disk): APS
+//!   tries again later.
+//!
+//! What a notification may change is decided in `projection::apply_feedback`:
+//! never a total the desk learnt from APS itself, never an open operation.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::aps::client::Credentials;
+pub use crate::aps::notification::MAX_BODY_BYTES;
+use crate::aps::notification::{self, Notification, Rejection};
+use crate::journal::projection::FeedbackEffect;
+use crate::journal::store::{FeedbackRecord, now_ms};
+use crate::journal::{Actor, Journal, JournalError};
+
+/// The operator feedback entries are recorded under: APS, not a person.
+pub const OPERATOR: &str = "aps-feedback";
+
+/// How fast notifications are taken: a bucket of `burst` tokens refilled at
+/// `per_second`. APS sends one or two notifications per transaction; the
+/// bound is against a flood, not against APS.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    pub per_second: f64,
+    pub burst: f64,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit {
+            per_second: 50.0,
+            burst: 200.0,
+        }
+    }
+}
+
+#[derive(Debug)]
+struct Bucket {
+    limit: RateLimit,
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.at).as_secs_f64() * self.limit.per_second;
+        self.tokens = (self.tokens + refill).min(self.limit.burst);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// What the receiver has answered since it started.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub recorded: u64,
+    pub duplicates: u64,
+    /// Rejected bodies by kind (`Rejection::kind`).
+    pub rejected: BTreeMap<&'static str, u64>,
+    pub rate_limited: u64,
+    pub unavailable: u64,
+}
+
+impl Counts {
+    pub fn rejected_total(&self) -> u64 {
+        self.rejected.values().sum()
+    }
+}
+
+/// What became of one posted body.
+#[derive(Debug)]
+pub enum Received {
+    Recorded {
+        notification: Box<Notification>,
+        effect: FeedbackEffect,
+    },
+    Duplicate,
+    Rejected(Rejection),
+    RateLimited,
+    /// The journal could not record it (why, without the body).
+    Unavailable(String),
+}
+
+impl Received {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Received::Recorded { .. } | Received::Duplicate => StatusCode::OK,
+            Received::Rejected(Rejection::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
+            Received::Rejected(_) => StatusCode::BAD_REQUEST,
+            Received::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Received::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+}
+
+/// Checks and records notifications for one account into one journal.
+#[derive(Debug)]
+pub struct Receiver {
+    credentials: Credentials,
+    actor: Actor,
+    journal: Arc<Mutex<Journal>>,
+    counts: Mutex<Counts>,
+    bucket: Mutex<Bucket>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Receiver {
+    /// A receiver for the account of `credentials`, recording as `actor`
+    /// (its profile and environment: where the account's orders are filed).
+    pub fn new(
+        credentials: Credentials,
+        actor: Actor,
+        journal: Arc<Mutex<Journal>>,
+        limit: RateLimit,
+    ) -> Receiver {
+        Receiver {
+            credentials,
+            actor,
+            journal,
+            counts: Mutex::default(),
+            bucket: Mutex::new(Bucket {
+                limit,
+                tokens: limit.burst,
+                at: Instant::now(),
+            }),
+        }
+    }
+
+    pub fn counts(&self) -> Counts {
+        lock(&self.counts).clone()
+    }
+
+    /// Takes one posted body that arrived at `received_ms` (blocking: it
+    /// writes the journal). The rate limit is the caller's ([`Receiver::admit`]).
+    pub fn receive(&self, body: &[u8], content_type: Option<&str>, received_ms: i64) -> Received {
+        let received = match notification::receive(body, content_type, &self.credentials) {
+            Err(rejection) => Received::Rejected(rejection),
+            Ok(notification) => self.record(notification, received_ms),
+        };
+        self.count(&received);
+        received
+    }
+
+    /// Whether the rate limit lets one more body in; counts the refusal.
+    pub fn admit(&self) -> bool {
+        let admitted = lock(&self.bucket).take();
+        if !admitted {
+            self.count(&Received::RateLimited);
+        }
+        admitted
+    }
+
+    fn record(&self, notification: Notification, received_ms: i64) -> Received {
+        let recorded = lock(&self.journal).record_feedback(&self.actor, &notification, received_ms);
+        match recorded {
+            Ok(FeedbackRecord::Recorded { effect, .. }) => Received::Recorded {
+                notification: Box::new(notification),
+                effect,
+            },
+            Ok(FeedbackRecord::Duplicate { .. }) => Received::Duplicate,
+            // The store's own guard (a security code, a card number in
+            // another field): the body is refused, not retried.
+            Err(JournalError::CardNumberInPayload) => Received::Rejected(Rejection::FullCardNumber),
+            Err(error) => Received::Unavailable(error.to_string()),
+        }
+    }
+
+    fn count(&self, received: &Received) {
+        let mut counts = lock(&self.counts);
+        match received {
+            Received::Recorded {
+                notification,
+                effect,
+            } => {
+                counts.recorded += 1;
+                tracing::info!(
+                    merchant_reference = %notification.merchant_reference,
+                    command = %notification.command,
+                    response_code = %notification.response_code,
+                    ?effect,
+                    "feedback recorded"
+                );
+                if *effect == FeedbackEffect::AmountDiffers {
+                    tracing::warn!(
+                        merchant_reference = %notification.merchant_reference,
+                        "feedback amount or currency differs from the order's: its money was not recorded"
+                    );
+                }
+            }
+            Received::Duplicate => {
+                counts.duplicates += 1;
+                tracing::info!("feedback duplicate: already recorded");
+            }
+            Received::Rejected(rejection) => {
+                *counts.rejected.entry(rejection.kind()).or_default() += 1;
+                tracing::warn!(kind = rejection.kind(), "feedback rejected: {rejection}");
+            }
+            Received::RateLimited => {
+                counts.rate_limited += 1;
+                tracing::warn!("feedback refused: over the rate limit");
+            }
+            Received::Unavailable(why) => {
+                counts.unavailable += 1;
+                tracing::error!("feedback not recorded, the journal cannot write: {why}");
+            }
+        }
+    }
+}
+
+/// The receiver serving on a local port. Dropping it stops the server.
+#[derive(Debug)]
+pub struct RunningReceiver {
+    address: SocketAddr,
+    receiver: Arc<Receiver>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningReceiver {
+    /// Binds `listen` (port 0 picks a free port) and serves every path.
+    pub async fn start(
+        receiver: Arc<Receiver>,
+        listen: SocketAddr,
+    ) -> std::io::Result<RunningReceiver> {
+        let listener = TcpListener::bind(listen).await?;
+        let address = listener.local_addr()?;
+        let router = Router::new()
+            .fallback(take_notification)
+            .with_state(Arc::clone(&receiver));
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let server = axum::serve(listener, router).with_graceful_shutdown(async {
+                let _ = stop.await;
+            });
+            if let Err(error) = server.await {
+                tracing::error!("feedback receiver stopped: {error}");
+            }
+        });
+        Ok(RunningReceiver {
+            address,
+            receiver,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+
+    /// Binds `listen` and serves every path over TLS with `tls` (see
+    /// [`tls_config`]): for a receiver reached without a reverse proxy.
+    pub async fn start_tls(
+        receiver: Arc<Receiver>,
+        listen: SocketAddr,
+        tls: Arc<rustls::ServerConfig>,
+    ) -> std::io::Result<RunningReceiver> {
+        let listener = TcpListener::bind(listen).await?;
+        let address = listener.local_addr()?;
+        let router = Router::new()
+            .fallback(take_notification)
+            .with_state(Arc::clone(&receiver));
+        let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+        let (shutdown, mut stop) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            loop {
+                let accepted = tokio::select! {
+                    _ = &mut stop => break,
+                    accepted = listener.accept() => accepted,
+                };
+                let Ok((stream, _)) = accepted else {
+                    continue;
+                };
+                let acceptor = acceptor.clone();
+                let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                tokio::spawn(async move {
+                    // A client that never finishes its handshake holds
+                    // nothing for long.
+                    let handshake = tokio::time::timeout(
+                        std::time::Duration::from_secs(10),
+                        acceptor.accept(stream),
+                    )
+                    .await;
+                    let Ok(Ok(tls)) = handshake else {
+                        return;
+                    };
+                    let connection = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(tls), service);
+                    if let Err(error) = connection.await {
+                        tracing::debug!("feedback connection: {error}");
+                    }
+                });
+            }
+        });
+        Ok(RunningReceiver {
+            address,
+            receiver,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// `http://ADDRESS/feedback`: any path is served; this one reads well.
+    pub fn url(&self) -> String {
+        format!("http://{}/feedback", self.address)
+    }
+
+    pub fn receiver(&self) -> &Arc<Receiver> {
+        &self.receiver
+    }
+
+    /// Stops serving and waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningReceiver {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// A TLS configuration from a certificate chain and its private key, both
+/// PEM files (what a certificate authority or `certbot` gives). The errors
+/// name the file, never the key.
+pub fn tls_config(
+    certificate: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<Arc<rustls::ServerConfig>, String> {
+    use rustls_pki_types::pem::PemObject as _;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = CertificateDer::pem_file_iter(certificate)
+        .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+        .map_err(|error| format!("--tls-cert {}: {error}", certificate.display()))?;
+    if chain.is_empty() {
+        return Err(format!(
+            "--tls-cert {}: no certificate in the file",
+            certificate.display()
+        ));
+    }
+    let private_key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|error| format!("--tls-key {}: {error}", key.display()))?;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| error.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(chain, private_key)
+        .map(Arc::new)
+        .map_err(|error| format!("--tls-cert/--tls-key: {error}"))
+}
+
+/// Every request, whatever its path: the merchant chooses the URL.
+async fn take_notification(
+    State(taker): State<Arc<Receiver>>,
+    method: Method,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    if method != Method::POST {
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            [(header::ALLOW, "POST")],
+            "APS transaction feedback: POST only\n",
+        )
+            .into_response();
+    }
+    let received_ms = now_ms();
+    if !taker.admit() {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "1")],
+            "too many notifications: try again\n",
+        )
+            .into_response();
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let outcome = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Err(_) => {
+            let outcome = Received::Rejected(Rejection::TooLarge);
+            taker.count(&outcome);
+            outcome
+        }
+        Ok(bytes) => {
+            let worker = Arc::clone(&taker);
+            tokio::task::spawn_blocking(move || {
+                worker.receive(&bytes, content_type.as_deref(), received_ms)
+            })
+            .await
+            .unwrap_or_else(|error| Received::Unavailable(error.to_string()))
+        }
+    };
+    let text = match &outcome {
+        Received::Recorded { .. } => "recorded\n".to_owned(),
+        Received::Duplicate => "already recorded\n".to_owned(),
+        Received::Rejected(rejection) => format!("refused: {rejection}\n"),
+        Received::RateLimited => "too many notifications: try again\n".to_owned(),
+        Received::Unavailable(_) => "the journal cannot record it now: try again\n".to_owned(),
+    };
+    (outcome.status(), text).into_response()
+}

@@ -461,8 +461,9 @@ fn two_bulk_rows_on_one_order_never_both_move_money() {
     assert_eq!(sent[0].class, Some(OutcomeClass::Succeeded));
     assert_eq!(refused.len(), 1, "{results:?}");
     assert!(
-        refused[0].problem.as_deref().is_some_and(
-            |problem| problem.contains("by tester") && problem.contains("nothing was sent")
+        matches!(
+            &refused[0].problem,
+            Some(apsdesk::app::results::Problem::InFlight(holder)) if holder.operator == "tester"
         ),
         "{results:?}"
     );

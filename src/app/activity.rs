@@ -1,9 +1,10 @@
 //! The Activity screen: the journal's latest operations, filterable by
 //! operator, profile, command and outcome, with the hash-chain check.
 
-use egui::{RichText, Ui};
+use egui::Ui;
 
 use super::AppCommand;
+use super::explain;
 use super::i18n::Tr;
 use super::widgets::{colored_text, heading_text, label, widget_text};
 use crate::journal::export::format_time;
@@ -88,13 +89,21 @@ impl ActivityScreen {
                     }
                     ui.end_row();
                     for entry in &self.entries {
-                        let outcome = entry
-                            .outcome
-                            .map_or_else(|| entry.entry.as_str(), |outcome| outcome.as_str());
-                        let haystack = format!(
-                            "{} {} {} {}",
-                            entry.operator, entry.profile, entry.command, outcome
-                        )
+                        let outcome = entry.outcome.map_or_else(
+                            || explain::entry_kind(tr, entry.entry),
+                            |outcome| explain::entry_outcome(tr, outcome),
+                        );
+                        let command = explain::command(tr, entry.command);
+                        // The operator may search by the words shown or by
+                        // APS's names.
+                        let haystack = [
+                            entry.operator.as_str(),
+                            entry.profile.as_str(),
+                            entry.command.name(),
+                            &command,
+                            &outcome,
+                        ]
+                        .join(" ")
                         .to_lowercase();
                         if !needle.is_empty() && !haystack.contains(&needle) {
                             continue;
@@ -106,17 +115,11 @@ impl ActivityScreen {
                                 .to_owned(),
                         );
                         ui.label(&entry.operator);
-                        ui.label(RichText::new(entry.command.name()).monospace());
-                        ui.label(outcome);
-                        label(
-                            ui,
-                            format!(
-                                "{} {}",
-                                entry.response_code.as_deref().unwrap_or(""),
-                                entry.response_message.as_deref().unwrap_or("")
-                            ),
-                            rtl,
-                        );
+                        label(ui, command, rtl);
+                        label(ui, outcome, rtl);
+                        let code = entry.response_code.as_deref();
+                        let answer = explain::code_text(tr, code, entry.response_message.as_deref());
+                        label(ui, format!("{} {answer}", code.unwrap_or_default()), rtl);
                         ui.end_row();
                     }
                 });

@@ -239,7 +239,11 @@ pub fn results_csv(rows: &[BulkRow]) -> String {
                     .to_owned(),
                 result.response_code.clone().unwrap_or_default(),
                 result.response_message.clone().unwrap_or_default(),
-                result.problem.clone().unwrap_or_default(),
+                result
+                    .problem
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
             ),
             RowState::Skipped(why) => (
                 "skipped".to_owned(),
@@ -544,14 +548,7 @@ impl BulkScreen {
                             label(ui, format!("{}: {why}", tr.text("bulk-skipped")), rtl);
                         }
                         RowState::Done(result) => {
-                            let text = format!(
-                                "{} {} {} {}",
-                                result.class.map_or("not sent", OutcomeClass::as_str),
-                                result.response_code.clone().unwrap_or_default(),
-                                result.response_message.clone().unwrap_or_default(),
-                                result.problem.clone().unwrap_or_default(),
-                            );
-                            label(ui, text, rtl);
+                            label(ui, super::explain::outcome_text(tr, result), rtl);
                         }
                     }
                 });

@@ -23,7 +23,9 @@ pub mod activity;
 pub mod backend;
 pub mod bulk;
 pub mod demo_dir;
+pub mod explain;
 pub mod files;
+pub mod forms;
 pub mod i18n;
 pub mod instance;
 pub mod links;
@@ -42,7 +44,7 @@ use serde::{Deserialize, Serialize};
 use crate::aps::Language;
 use crate::aps::client::Environment;
 use crate::journal::OrderFilter;
-use crate::journal::desk::{Operation, Resolution};
+use crate::journal::desk::Operation;
 use crate::journal::store::OrderRecord;
 use activity::ActivityScreen;
 use backend::{Backend, TaskResult};
@@ -97,7 +99,6 @@ pub enum AppCommand {
         what: String,
         value: String,
     },
-    Toast(String),
     LoadActivity,
     VerifyChain,
     SetLanguage(Language),
@@ -310,7 +311,12 @@ impl DeskApp {
             }
             TaskResult::Detail(detail) => self.transactions.detail = Some(*detail),
             TaskResult::Links(links) => self.links.links = links,
-            TaskResult::Saved(path) => self.toast(ctx, path.display().to_string()),
+            TaskResult::Saved(path) => {
+                let text = self
+                    .tr
+                    .args("toast-saved", &[("path", path.display().to_string().into())]);
+                self.toast(ctx, text);
+            }
             TaskResult::BulkInput(text) => {
                 if !self.bulk.running {
                     self.bulk.input = text;
@@ -318,8 +324,10 @@ impl DeskApp {
             }
             TaskResult::Profiles(Ok(profiles)) => self.profiles.profiles = profiles,
             TaskResult::Profiles(Err(error)) => {
-                self.profiles.error = Some(error.clone());
-                self.toast(ctx, error);
+                tracing::warn!("profiles: {error:?}");
+                let text = explain::task_error(&self.tr, &error);
+                self.profiles.error = Some(text.clone());
+                self.toast(ctx, text);
             }
             TaskResult::ProfileTested { name, verdict } => {
                 let text = verdict.explain(self.tr.language());
@@ -369,14 +377,7 @@ impl DeskApp {
                     | crate::aps::Command::CheckStatus
                     | crate::aps::Command::GetInstallmentsPlans => {}
                 }
-                let summary = format!(
-                    "{} {}: {} {} {}",
-                    result.command,
-                    result.merchant_reference,
-                    result.class.map_or("not sent", |class| class.as_str()),
-                    result.response_code.clone().unwrap_or_default(),
-                    result.response_message.clone().unwrap_or_default(),
-                );
+                let summary = explain::operation_toast(&self.tr, &result);
                 if let Some(dialog) = &mut self.dialog
                     && dialog.pending
                     && dialog.ticket == Some(result.ticket)
@@ -388,25 +389,7 @@ impl DeskApp {
             }
             TaskResult::Reconciled(resolutions) => {
                 for (operation, resolution) in resolutions {
-                    let text = match resolution {
-                        Resolution::Applied => self
-                            .tr
-                            .args("reconciled-applied", &[("operation", operation.into())]),
-                        Resolution::NotApplied => self
-                            .tr
-                            .args("reconciled-not-applied", &[("operation", operation.into())]),
-                        Resolution::Unresolved(why) => self.tr.args(
-                            "reconciled-open",
-                            &[("operation", operation.into()), ("why", why.into())],
-                        ),
-                        Resolution::InFlight(holder) => self.tr.args(
-                            "reconciled-in-flight",
-                            &[
-                                ("operation", operation.into()),
-                                ("who", holder.describe().into()),
-                            ],
-                        ),
-                    };
+                    let text = explain::resolution(&self.tr, operation, &resolution);
                     self.toast(ctx, text);
                 }
                 self.refresh_selected();
@@ -421,7 +404,13 @@ impl DeskApp {
                     self.refresh_selected();
                 }
             }
-            TaskResult::Failed(error) => self.toast(ctx, error),
+            TaskResult::Failed(error) => {
+                // The library's English detail goes to the log; the operator
+                // reads the sentence.
+                tracing::warn!("a background task failed: {error:?}");
+                let text = explain::task_error(&self.tr, &error);
+                self.toast(ctx, text);
+            }
         }
     }
 
@@ -439,7 +428,6 @@ impl DeskApp {
                 let text = self.tr.args("copied", &[("what", what.into())]);
                 self.toast(ctx, text);
             }
-            AppCommand::Toast(text) => self.toast(ctx, text),
             AppCommand::LoadActivity => self.backend.load_activity(500),
             AppCommand::VerifyChain => self.backend.verify_chain(),
             AppCommand::SetLanguage(language) => {
@@ -554,12 +542,20 @@ impl DeskApp {
                                 self.toast(ctx, text);
                             }
                             Err(error @ instance::LockError::Io { .. }) => {
-                                self.toast(ctx, error.to_string());
+                                tracing::warn!("{error}");
+                                let text = explain::task_error(
+                                    &self.tr,
+                                    &backend::TaskError::JournalLock(error.to_string()),
+                                );
+                                self.toast(ctx, text);
                             }
                         }
                     }
                 }
-                None => self.toast(ctx, "no data directory for the journal".to_owned()),
+                None => {
+                    let text = explain::task_error(&self.tr, &backend::TaskError::NoDataDirectory);
+                    self.toast(ctx, text);
+                }
             },
             AppCommand::SetDark(dark) => {
                 self.settings.dark = dark;

@@ -397,12 +397,11 @@ fn result_ui(ui: &mut Ui, tr: &Tr, result: &OperationResult) {
         ),
     };
     ui.label(colored_text(ui, &tr.text(id), rtl, true, color));
-    let code = result.response_code.clone().unwrap_or_default();
-    let message = result.response_message.clone().unwrap_or_default();
-    if !code.is_empty() || !message.is_empty() {
-        label(ui, format!("{code} {message}"), rtl);
+    if let Some(code) = &result.response_code {
+        let text = super::explain::code_text(tr, Some(code), result.response_message.as_deref());
+        label(ui, format!("{code} {text}"), rtl);
     }
     if let Some(problem) = &result.problem {
-        label(ui, problem, false);
+        label(ui, super::explain::problem(tr, problem), rtl);
     }
 }

@@ -116,16 +116,7 @@ impl TokensScreen {
             commands.push(AppCommand::UpdateToken(Box::new(update)));
         }
         if let Some(result) = &self.result {
-            let text = format!(
-                "{} {} {} {}",
-                result
-                    .class
-                    .map_or("not sent", crate::aps::OutcomeClass::as_str),
-                result.response_code.clone().unwrap_or_default(),
-                result.response_message.clone().unwrap_or_default(),
-                result.problem.clone().unwrap_or_default()
-            );
-            label(ui, text, rtl);
+            label(ui, super::explain::outcome_text(tr, result), rtl);
         }
     }
 }

@@ -16,7 +16,7 @@ use super::{AppCommand, OperationKind};
 use crate::journal::export::{format_amount, format_time};
 use crate::journal::query::Cursor;
 use crate::journal::store::OrderRecord;
-use crate::journal::vocabulary::{EntryKind, EntryOutcome, OrderState};
+use crate::journal::vocabulary::{EntryKind, OrderState};
 use crate::journal::{OrderFilter, SortColumn};
 
 /// What the screen holds between frames.
@@ -595,8 +595,8 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             "detail-blocked",
             &[
                 ("operation", open.operation_id.into()),
-                ("command", open.request.command.name().into()),
-                ("state", open.state.as_str().into()),
+                ("command", super::explain::command(tr, open.request.command).into()),
+                ("state", super::explain::open_state(tr, open.state).into()),
             ],
         );
         ui.label(colored_text(
@@ -769,21 +769,9 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             .amount_minor
             .map(|minor| format!(" {}", money(minor, entry.currency.as_deref().or(currency))))
             .unwrap_or_default();
-        let line = format!(
-            "#{} {} {} {}{} {} {} {}",
-            entry.operation_id,
-            format_time(entry.at_ms)
-                .replace('T', " ")
-                .trim_end_matches('Z'),
-            entry.entry,
-            entry.command,
-            amount,
-            entry.outcome.map_or("", EntryOutcome::as_str),
-            entry.response_code.as_deref().unwrap_or(""),
-            entry.response_message.as_deref().unwrap_or(""),
-        );
+        let line = super::explain::timeline_line(tr, entry, &amount);
         // Wrapped: a long timeline line must not widen the panel.
-        ui.add(egui::Label::new(line).wrap());
+        ui.add(egui::Label::new(widget_text(ui, &line, rtl, false)).wrap());
     }
     if let Some(raw) = detail
         .entries

@@ -1,0 +1,398 @@
+//! What the desk and the backend report, said in the operator's language.
+//!
+//! The library reports in types — [`Unsettled`], [`NoEvidence`],
+//! [`SendError`], [`Failure`], [`LeaseHolder`], [`TaskError`] — whose English
+//! `Display` is the journal's and the command line's. The app never shows
+//! that English: every function here turns one of those types into a
+//! sentence from the Fluent files, with only data (references, operation
+//! numbers, amounts, codes, operator and host names) put into it. APS's own
+//! code texts come from [`crate::aps::codes`], which carries both languages.
+
+use fluent_bundle::FluentValue;
+
+use super::backend::TaskError;
+use super::i18n::Tr;
+use super::results::{OperationResult, Problem};
+use crate::aps::client::{Failure, SendError};
+use crate::aps::signature::SignatureCheck;
+use crate::aps::{Command, OutcomeClass, codes};
+use crate::journal::desk::{NoEvidence, Resolution, SettledOperation, Unsettled};
+use crate::journal::lease::LeaseHolder;
+use crate::journal::store::EntryRecord;
+use crate::journal::vocabulary::{EntryKind, EntryOutcome, OpenState};
+
+/// A command as the operator calls it ("Refund", "استرداد"), never APS's
+/// parameter value (`REFUND`).
+pub fn command(tr: &Tr, command: Command) -> String {
+    tr.text(match command {
+        Command::Authorization => "command-authorization",
+        Command::Purchase => "command-purchase",
+        Command::Capture => "command-capture",
+        Command::VoidAuthorization => "command-void-authorization",
+        Command::Refund => "command-refund",
+        Command::CheckStatus => "command-check-status",
+        Command::UpdateToken => "command-update-token",
+        Command::PaymentLink => "command-payment-link",
+        Command::CheckPaymentLinkStatus => "command-check-payment-link-status",
+        Command::GetInstallmentsPlans => "command-get-installments-plans",
+    })
+}
+
+/// A journal entry's kind, for the timeline.
+pub fn entry_kind(tr: &Tr, kind: EntryKind) -> String {
+    tr.text(match kind {
+        EntryKind::Request => "entry-request",
+        EntryKind::Result => "entry-result",
+        EntryKind::Resolution => "entry-resolution",
+    })
+}
+
+/// What an entry says came of its operation, in one word or two.
+pub fn entry_outcome(tr: &Tr, outcome: EntryOutcome) -> String {
+    tr.text(match outcome {
+        EntryOutcome::Succeeded => "entry-outcome-succeeded",
+        EntryOutcome::Declined => "entry-outcome-declined",
+        EntryOutcome::Uncertain => "entry-outcome-uncertain",
+        EntryOutcome::Untrusted => "entry-outcome-untrusted",
+        EntryOutcome::NotSent => "entry-outcome-not-sent",
+        EntryOutcome::Applied => "entry-outcome-applied",
+        EntryOutcome::NotApplied => "entry-outcome-not-applied",
+        EntryOutcome::Unresolved => "entry-outcome-unresolved",
+    })
+}
+
+/// Why an operation blocks its order.
+pub fn open_state(tr: &Tr, state: OpenState) -> String {
+    tr.text(match state {
+        OpenState::Pending => "open-state-pending",
+        OpenState::Uncertain => "entry-outcome-uncertain",
+        OpenState::Untrusted => "entry-outcome-untrusted",
+    })
+}
+
+/// An outcome class in one word or two (the toasts; the dialog has longer ones).
+pub fn class(tr: &Tr, class: OutcomeClass) -> String {
+    entry_outcome(
+        tr,
+        match class {
+            OutcomeClass::Succeeded => EntryOutcome::Succeeded,
+            OutcomeClass::Declined => EntryOutcome::Declined,
+            OutcomeClass::Uncertain => EntryOutcome::Uncertain,
+            OutcomeClass::Untrusted => EntryOutcome::Untrusted,
+        },
+    )
+}
+
+/// The meaning of a `response_code` in the operator's language: APS's own
+/// text for its three-digit message (the part `response_message` carries),
+/// else for its two-digit status; `recorded` (the message as APS sent it,
+/// in the language of that request) only for a code the tables do not know.
+pub fn code_text(tr: &Tr, code: Option<&str>, recorded: Option<&str>) -> String {
+    let language = tr.language();
+    let known = code.and_then(|code| {
+        let message = code.get(2..).and_then(|message| codes::message_text(message, language));
+        message.or_else(|| code.get(..2).and_then(|status| codes::status_text(status, language)))
+    });
+    known
+        .map(str::to_owned)
+        .or_else(|| recorded.map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// One line of an order's timeline: the operation's number, when, what kind
+/// of entry, which command (with its amount), what came of it and APS's code.
+pub fn timeline_line(tr: &Tr, entry: &EntryRecord, amount: &str) -> String {
+    let time = crate::journal::export::format_time(entry.at_ms)
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_owned();
+    let outcome = entry
+        .outcome
+        .map(|outcome| entry_outcome(tr, outcome))
+        .unwrap_or_default();
+    let code = entry.response_code.as_deref();
+    let answer = code
+        .map(|code| {
+            format!(
+                "{code} {}",
+                code_text(tr, Some(code), entry.response_message.as_deref())
+            )
+        })
+        .unwrap_or_default();
+    let line = tr.args(
+        "timeline-line",
+        &[
+            ("operation", entry.operation_id.into()),
+            ("time", time.into()),
+            ("kind", entry_kind(tr, entry.entry).into()),
+            ("command", command(tr, entry.command).into()),
+            ("amount", amount.trim().to_owned().into()),
+            ("outcome", outcome.into()),
+            ("answer", answer.into()),
+        ],
+    );
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Who holds an order, and since when (UTC, which every desk agrees on).
+pub fn holder(tr: &Tr, holder: &LeaseHolder) -> String {
+    let since = jiff::Timestamp::from_millisecond(holder.acquired_ms)
+        .map(|at| at.strftime("%H:%M").to_string())
+        .unwrap_or_default();
+    match holder.operation_id {
+        Some(operation_id) => tr.args(
+            "held-by-operation",
+            &[
+                ("operation", operation_id.into()),
+                ("operator", holder.operator.clone().into()),
+                ("since", since.into()),
+            ],
+        ),
+        None => tr.args(
+            "held-by-process",
+            &[
+                ("operator", holder.operator.clone().into()),
+                ("pid", holder.pid.into()),
+                ("host", holder.host.clone().into()),
+                ("since", since.into()),
+            ],
+        ),
+    }
+}
+
+/// Why a request could not have left.
+pub fn send_error(tr: &Tr, error: &SendError) -> String {
+    match error {
+        SendError::NotConnected { url, .. } => {
+            tr.args("send-not-connected", &[("url", url.clone().into())])
+        }
+        SendError::Build(_) => tr.text("send-not-built"),
+        SendError::EmptyValues(names) => {
+            tr.args("send-empty-values", &[("names", names.clone().into())])
+        }
+    }
+}
+
+/// Why an answer is not simply what a checked response said.
+pub fn failure(tr: &Tr, failure: &Failure) -> String {
+    match failure {
+        Failure::Transport(_) => tr.text("failure-transport"),
+        Failure::HttpStatus(status) => tr.args("failure-http", &[("status", (*status).into())]),
+        Failure::Unreadable(_) => tr.text("failure-unreadable"),
+        Failure::Signature(SignatureCheck::Missing) => tr.text("failure-signature-missing"),
+        Failure::Signature(SignatureCheck::Mismatch { .. }) => {
+            tr.text("failure-signature-mismatch")
+        }
+        Failure::Signature(SignatureCheck::Valid) => tr.text("failure-signature-valid"),
+    }
+}
+
+/// Why a status check gave no evidence.
+pub fn no_evidence(tr: &Tr, reason: &NoEvidence) -> String {
+    match reason {
+        NoEvidence::OrderNotFound => tr.text("evidence-order-not-found"),
+        NoEvidence::NoTotals => tr.text("evidence-no-totals"),
+        NoEvidence::NoAnswer {
+            class: answered,
+            failure: broken,
+            response_code,
+            ..
+        } => {
+            let detail = match (broken, response_code) {
+                (Some(broken), _) => failure(tr, broken),
+                (None, Some(code)) => {
+                    format!("{code} {}", code_text(tr, Some(code), None))
+                }
+                (None, None) => String::new(),
+            };
+            tr.args(
+                "evidence-no-answer",
+                &[
+                    ("outcome", class(tr, *answered).into()),
+                    ("detail", detail.into()),
+                ],
+            )
+        }
+        NoEvidence::NotSent(error) => send_error(tr, error),
+    }
+}
+
+fn environment(tr: &Tr, environment: crate::aps::client::Environment) -> String {
+    use crate::aps::client::Environment;
+    tr.text(match environment {
+        Environment::Production => "title-production",
+        Environment::Sandbox => "title-sandbox",
+        Environment::Simulator => "title-simulator",
+        Environment::Custom => "title-custom",
+    })
+}
+
+/// Why reconciliation left an operation open.
+pub fn unsettled(tr: &Tr, why: &Unsettled) -> String {
+    match why {
+        Unsettled::OrderNotFoundBeforeOrAfter => tr.text("unsettled-not-found"),
+        Unsettled::OtherMovement { delta, amount } => tr.args(
+            "unsettled-other-movement",
+            &[("delta", (*delta).into()), ("amount", (*amount).into())],
+        ),
+        Unsettled::NoLastStatus => tr.text("unsettled-no-last-status"),
+        Unsettled::NotReconcilable(which) => tr.args(
+            "unsettled-not-reconcilable",
+            &[("command", command(tr, *which).into())],
+        ),
+        Unsettled::NoLongerOpen => tr.text("unsettled-no-longer-open"),
+        Unsettled::OtherAccount {
+            sent_profile,
+            sent_environment,
+            desk_profile,
+            desk_environment,
+            ..
+        } => tr.args(
+            "unsettled-other-account",
+            &[
+                ("sent", sent_profile.clone().into()),
+                ("sent_environment", environment(tr, *sent_environment).into()),
+                ("desk", desk_profile.clone().into()),
+                ("desk_environment", environment(tr, *desk_environment).into()),
+            ],
+        ),
+        Unsettled::OrderMissing => tr.text("unsettled-order-missing"),
+        Unsettled::NoBaseline => tr.text("unsettled-no-baseline"),
+        Unsettled::MayStillBeAtAps { seconds } => {
+            tr.args("unsettled-may-still-be-at-aps", &[("seconds", (*seconds).into())])
+        }
+        Unsettled::NoEvidence(reason) => no_evidence(tr, reason),
+    }
+}
+
+/// What reconciliation concluded of one operation (the toasts).
+pub fn resolution(tr: &Tr, operation: i64, resolution: &Resolution) -> String {
+    match resolution {
+        Resolution::Applied => tr.args("reconciled-applied", &[("operation", operation.into())]),
+        Resolution::NotApplied => {
+            tr.args("reconciled-not-applied", &[("operation", operation.into())])
+        }
+        Resolution::Unresolved(why) => tr.args(
+            "reconciled-open",
+            &[
+                ("operation", operation.into()),
+                ("why", unsettled(tr, why).into()),
+            ],
+        ),
+        Resolution::InFlight(who) => tr.args(
+            "reconciled-in-flight",
+            &[
+                ("operation", operation.into()),
+                ("who", holder(tr, who).into()),
+            ],
+        ),
+    }
+}
+
+/// An earlier operation a submission found open, and what settling it found.
+pub fn settled(tr: &Tr, settled: &SettledOperation) -> String {
+    let args = |extra: Option<(&'static str, FluentValue<'static>)>| {
+        let mut args = vec![
+            ("command", command(tr, settled.command).into()),
+            ("operation", settled.operation_id.into()),
+        ];
+        args.extend(extra);
+        args
+    };
+    match &settled.resolution {
+        Resolution::Applied => tr.args("settled-applied", &args(None)),
+        Resolution::NotApplied => tr.args("settled-not-applied", &args(None)),
+        Resolution::Unresolved(why) => tr.args(
+            "settled-open",
+            &args(Some(("why", unsettled(tr, why).into()))),
+        ),
+        Resolution::InFlight(who) => tr.args("settled-in-flight", &[("who", holder(tr, who).into())]),
+    }
+}
+
+/// Why an operation was not sent, or what broke after it was.
+pub fn problem(tr: &Tr, problem: &Problem) -> String {
+    match problem {
+        Problem::Invalid(errors) => {
+            let each: Vec<String> = errors
+                .0
+                .iter()
+                .map(|error| super::forms::field_error_text(tr, error))
+                .collect();
+            tr.args("problem-invalid", &[("errors", each.join("; ").into())])
+        }
+        Problem::InFlight(who) => tr.args("problem-in-flight", &[("who", holder(tr, who).into())]),
+        Problem::SettledFirst(all) => all
+            .iter()
+            .map(|one| settled(tr, one))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Problem::NoBaseline(reason) => tr.args(
+            "problem-no-baseline",
+            &[("why", no_evidence(tr, reason).into())],
+        ),
+        Problem::NotSent(error) => send_error(tr, error),
+        Problem::JournalBeforeSending => tr.text("problem-journal-before-sending"),
+        Problem::JournalAfterSending => tr.text("problem-journal-after-sending"),
+        Problem::Failure(broken) => failure(tr, broken),
+    }
+}
+
+/// What came of an operation: its class, code and APS's text for the code;
+/// or why it was not sent. A failure after sending follows the class.
+pub fn outcome_text(tr: &Tr, result: &OperationResult) -> String {
+    let text = match (result.class, &result.problem) {
+        (Some(answered), broken) => {
+            let code = result.response_code.as_deref();
+            let text = code_text(tr, code, result.response_message.as_deref());
+            let broken = broken
+                .as_ref()
+                .map(|broken| format!(": {}", problem(tr, broken)))
+                .unwrap_or_default();
+            format!(
+                "{} {} {text}{broken}",
+                class(tr, answered),
+                code.unwrap_or_default()
+            )
+        }
+        (None, Some(why)) => problem(tr, why),
+        (None, None) => tr.text("outcome-not-sent"),
+    };
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One line for a toast: the operation, its order and what came of it.
+pub fn operation_toast(tr: &Tr, result: &OperationResult) -> String {
+    let named = command(tr, result.command);
+    let outcome = outcome_text(tr, result);
+    tr.args(
+        "toast-operation",
+        &[
+            ("command", named.into()),
+            ("reference", result.merchant_reference.clone().into()),
+            ("outcome", outcome.into()),
+        ],
+    )
+}
+
+/// A background task's failure.
+pub fn task_error(tr: &Tr, error: &TaskError) -> String {
+    match error {
+        TaskError::Journal(_) => tr.text("task-journal"),
+        TaskError::OrderGone(order) => tr.args("task-order-gone", &[("order", (*order).into())]),
+        TaskError::NotSaved => tr.text("task-not-saved"),
+        TaskError::NoFileChosen => tr.text("task-no-file-chosen"),
+        TaskError::ReadFile { path, .. } => tr.args(
+            "task-read-file",
+            &[("path", path.display().to_string().into())],
+        ),
+        TaskError::Receipt(_) => tr.text("task-receipt"),
+        TaskError::Export(_) => tr.text("task-export"),
+        TaskError::Profile(_) => tr.text("task-profile"),
+        TaskError::Reconcile(_) => tr.text("task-reconcile"),
+        TaskError::Stopped(_) => tr.text("task-stopped"),
+        TaskError::NoDataDirectory => tr.text("task-no-data-directory"),
+        TaskError::JournalLock(_) => tr.text("task-journal-lock"),
+        TaskError::Invalid(errors) => problem(tr, &Problem::Invalid(errors.clone())),
+    }
+}

@@ -265,7 +265,10 @@ async fn an_unapplied_refund_is_retried_with_its_maintenance_reference() {
     let first_reference = maintenance_reference(&report);
     let resolutions = desk.reconcile_all().await.expect("reconciled");
     assert!(
-        matches!(&resolutions[0].1, Resolution::Unresolved(Unsettled::MayStillBeAtAps { .. })),
+        matches!(
+            &resolutions[0].1,
+            Resolution::Unresolved(Unsettled::MayStillBeAtAps { .. })
+        ),
         "a 5xx proves nothing before the timeout: {resolutions:?}"
     );
     tokio::time::sleep(Duration::from_millis(2_200)).await;

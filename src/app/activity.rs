@@ -118,7 +118,8 @@ impl ActivityScreen {
                         label(ui, command, rtl);
                         label(ui, outcome, rtl);
                         let code = entry.response_code.as_deref();
-                        let answer = explain::code_text(tr, code, entry.response_message.as_deref());
+                        let answer =
+                            explain::code_text(tr, code, entry.response_message.as_deref());
                         label(ui, format!("{} {answer}", code.unwrap_or_default()), rtl);
                         ui.end_row();
                     }

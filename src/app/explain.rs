@@ -90,8 +90,13 @@ pub fn class(tr: &Tr, class: OutcomeClass) -> String {
 pub fn code_text(tr: &Tr, code: Option<&str>, recorded: Option<&str>) -> String {
     let language = tr.language();
     let known = code.and_then(|code| {
-        let message = code.get(2..).and_then(|message| codes::message_text(message, language));
-        message.or_else(|| code.get(..2).and_then(|status| codes::status_text(status, language)))
+        let message = code
+            .get(2..)
+            .and_then(|message| codes::message_text(message, language));
+        message.or_else(|| {
+            code.get(..2)
+                .and_then(|status| codes::status_text(status, language))
+        })
     });
     known
         .map(str::to_owned)
@@ -251,16 +256,23 @@ pub fn unsettled(tr: &Tr, why: &Unsettled) -> String {
             "unsettled-other-account",
             &[
                 ("sent", sent_profile.clone().into()),
-                ("sent_environment", environment(tr, *sent_environment).into()),
+                (
+                    "sent_environment",
+                    environment(tr, *sent_environment).into(),
+                ),
                 ("desk", desk_profile.clone().into()),
-                ("desk_environment", environment(tr, *desk_environment).into()),
+                (
+                    "desk_environment",
+                    environment(tr, *desk_environment).into(),
+                ),
             ],
         ),
         Unsettled::OrderMissing => tr.text("unsettled-order-missing"),
         Unsettled::NoBaseline => tr.text("unsettled-no-baseline"),
-        Unsettled::MayStillBeAtAps { seconds } => {
-            tr.args("unsettled-may-still-be-at-aps", &[("seconds", (*seconds).into())])
-        }
+        Unsettled::MayStillBeAtAps { seconds } => tr.args(
+            "unsettled-may-still-be-at-aps",
+            &[("seconds", (*seconds).into())],
+        ),
         Unsettled::NoEvidence(reason) => no_evidence(tr, reason),
     }
 }
@@ -306,7 +318,9 @@ pub fn settled(tr: &Tr, settled: &SettledOperation) -> String {
             "settled-open",
             &args(Some(("why", unsettled(tr, why).into()))),
         ),
-        Resolution::InFlight(who) => tr.args("settled-in-flight", &[("who", holder(tr, who).into())]),
+        Resolution::InFlight(who) => {
+            tr.args("settled-in-flight", &[("who", holder(tr, who).into())])
+        }
     }
 }
 
@@ -373,6 +387,46 @@ pub fn operation_toast(tr: &Tr, result: &OperationResult) -> String {
             ("outcome", outcome.into()),
         ],
     )
+}
+
+/// What is wrong with a profile form's field, naming it by its label.
+pub fn profile_field(tr: &Tr, field: &str) -> String {
+    let (label, fix) = match field {
+        "environment" => ("profile-environment", "profile-fix-environment"),
+        "name" => ("profile-name", "profile-fix-name"),
+        "merchant_identifier" => (
+            "profile-merchant-identifier",
+            "profile-fix-merchant-identifier",
+        ),
+        "sha_type" => ("profile-sha-type", "profile-fix-sha-type"),
+        "time_zone" => ("profile-time-zone", "profile-fix-time-zone"),
+        // Fields the form does not set (language, Apple Pay's set).
+        _ => ("field-other", "profile-fix-other"),
+    };
+    tr.args(
+        "form-field-error",
+        &[
+            ("field", tr.text(label).into()),
+            ("problem", tr.text(fix).into()),
+        ],
+    )
+}
+
+/// A profile the store refused, in the operator's language (the English
+/// detail goes to the log).
+pub fn profile_error(tr: &Tr, error: &crate::profiles::ProfileError) -> String {
+    use crate::profiles::ProfileError;
+    match error {
+        ProfileError::Invalid { field, .. } => profile_field(tr, field),
+        ProfileError::Unknown(name) => tr.args("profile-unknown", &[("name", name.clone().into())]),
+        ProfileError::Exists(name) => tr.args("profile-exists", &[("name", name.clone().into())]),
+        ProfileError::Keyring { .. }
+        | ProfileError::MissingSecret { .. }
+        | ProfileError::File { .. } => {
+            tracing::warn!("{error}");
+            tr.text("task-profile")
+        }
+    }
 }
 
 /// A background task's failure.

@@ -312,9 +312,10 @@ impl DeskApp {
             TaskResult::Detail(detail) => self.transactions.detail = Some(*detail),
             TaskResult::Links(links) => self.links.links = links,
             TaskResult::Saved(path) => {
-                let text = self
-                    .tr
-                    .args("toast-saved", &[("path", path.display().to_string().into())]);
+                let text = self.tr.args(
+                    "toast-saved",
+                    &[("path", path.display().to_string().into())],
+                );
                 self.toast(ctx, text);
             }
             TaskResult::BulkInput(text) => {

@@ -595,7 +595,10 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
             "detail-blocked",
             &[
                 ("operation", open.operation_id.into()),
-                ("command", super::explain::command(tr, open.request.command).into()),
+                (
+                    "command",
+                    super::explain::command(tr, open.request.command).into(),
+                ),
                 ("state", super::explain::open_state(tr, open.state).into()),
             ],
         );

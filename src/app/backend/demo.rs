@@ -31,8 +31,10 @@ impl Backend {
             operator: operator_name(),
             demo: true,
             receipt: crate::profiles::ReceiptDetails {
+                // i18n-lint: not shown (the demo receipt's English name, data)
                 name_en: "apsdesk demo merchant".to_owned(),
                 name_ar: "تاجر تجريبي".to_owned(),
+                // i18n-lint: not shown (the demo merchant's address, data)
                 address: "Kuwait City".to_owned(),
                 registration_number: "DEMO-0000".to_owned(),
                 logo: None,

@@ -64,7 +64,10 @@ pub enum TaskError {
     NotSaved,
     /// The operator closed the open dialog.
     NoFileChosen,
-    ReadFile { path: PathBuf, detail: String },
+    ReadFile {
+        path: PathBuf,
+        detail: String,
+    },
     Receipt(String),
     Export(String),
     /// The profile store or the keyring failed.

@@ -81,9 +81,11 @@ impl Backend {
 
     pub fn load_profiles(&self) {
         self.spawn_profiles(|store, _| {
-            TaskResult::Profiles(store
-                .list()
-                .map_err(|error| TaskError::Profile(error.to_string())))
+            TaskResult::Profiles(
+                store
+                    .list()
+                    .map_err(|error| TaskError::Profile(error.to_string())),
+            )
         });
     }
 
@@ -102,9 +104,11 @@ impl Backend {
 
     pub fn remove_profile(&self, name: String) {
         self.spawn_profiles(move |store, _| match store.remove(&name) {
-            Ok(()) => TaskResult::Profiles(store
-                .list()
-                .map_err(|error| TaskError::Profile(error.to_string()))),
+            Ok(()) => TaskResult::Profiles(
+                store
+                    .list()
+                    .map_err(|error| TaskError::Profile(error.to_string())),
+            ),
             Err(error) => TaskResult::Failed(TaskError::Profile(error.to_string())),
         });
     }

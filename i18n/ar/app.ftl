@@ -18,7 +18,7 @@ theme = المظهر
 theme-light = فاتح
 theme-dark = داكن
 
-search-hint = ابحث بالمرجع أو fort_id أو البريد أو الاسم أو مرجع كي نت…
+search-hint = ابحث بالمرجع أو رقم المعاملة لدى APS أو البريد أو الاسم أو مرجع كي نت…
 filter-state = الحالة
 filter-currency = العملة
 filter-any = الكل
@@ -56,7 +56,7 @@ detail-captured = المحصّل
 detail-refunded = المسترد
 detail-remaining-capture = المتبقي للتحصيل
 detail-remaining-refund = المتبقي للاسترداد
-detail-fort-id = fort_id
+detail-fort-id = رقم المعاملة لدى APS
 detail-method = طريقة الدفع
 detail-card = البطاقة
 detail-customer = العميل

@@ -331,7 +331,10 @@ impl TransactionsScreen {
                 "orders-scope",
                 &[
                     ("profile", session.profile.clone().into()),
-                    ("environment", session.environment.as_str().into()),
+                    (
+                        "environment",
+                        super::explain::environment(tr, session.environment).into(),
+                    ),
                 ],
             ),
             rtl,

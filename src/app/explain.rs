@@ -222,7 +222,8 @@ pub fn no_evidence(tr: &Tr, reason: &NoEvidence) -> String {
     }
 }
 
-fn environment(tr: &Tr, environment: crate::aps::client::Environment) -> String {
+/// Where an account's requests go, as the window title names it.
+pub fn environment(tr: &Tr, environment: crate::aps::client::Environment) -> String {
     use crate::aps::client::Environment;
     tr.text(match environment {
         Environment::Production => "title-production",
@@ -448,5 +449,140 @@ pub fn task_error(tr: &Tr, error: &TaskError) -> String {
         TaskError::NoDataDirectory => tr.text("task-no-data-directory"),
         TaskError::JournalLock(_) => tr.text("task-journal-lock"),
         TaskError::Invalid(errors) => problem(tr, &Problem::Invalid(errors.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aps::Language;
+    use crate::aps::client::Environment;
+
+    /// Words of two or more ASCII letters that are not APS's name or data
+    /// put in by the test (`alice`, `host-a`, `127.0.0.1` are data).
+    fn english(text: &str) -> Vec<String> {
+        text.split(|c: char| !(c.is_ascii_alphanumeric() || "-_.:/".contains(c)))
+            .filter(|token| token.chars().filter(char::is_ascii_alphabetic).count() >= 2)
+            .filter(|token| !token.chars().any(|c| c.is_ascii_digit()))
+            .map(|token| token.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
+            .filter(|token| !["APS", "alice", "host-a"].contains(token))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn every_reason() -> Vec<Unsettled> {
+        let no_answer = NoEvidence::NoAnswer {
+            class: OutcomeClass::Uncertain,
+            failure: Some(Failure::HttpStatus(503)),
+            response_code: None,
+            summary: "CHECK_STATUS uncertain".to_owned(),
+        };
+        vec![
+            Unsettled::OrderNotFoundBeforeOrAfter,
+            Unsettled::OtherMovement {
+                delta: 5,
+                amount: 10,
+            },
+            Unsettled::NoLastStatus,
+            Unsettled::NotReconcilable(Command::UpdateToken),
+            Unsettled::NoLongerOpen,
+            Unsettled::OtherAccount {
+                sent_profile: "alice".to_owned(),
+                sent_environment: Environment::Sandbox,
+                sent_url: None,
+                desk_profile: "alice".to_owned(),
+                desk_environment: Environment::Production,
+                desk_url: "https://paymentservices.payfort.com".to_owned(),
+            },
+            Unsettled::OrderMissing,
+            Unsettled::NoBaseline,
+            Unsettled::MayStillBeAtAps { seconds: 42 },
+            Unsettled::NoEvidence(NoEvidence::OrderNotFound),
+            Unsettled::NoEvidence(NoEvidence::NoTotals),
+            Unsettled::NoEvidence(no_answer),
+            Unsettled::NoEvidence(NoEvidence::NotSent(SendError::NotConnected {
+                url: "127.0.0.1:9".to_owned(),
+                reason: "refused".to_owned(),
+            })),
+        ]
+    }
+
+    #[test]
+    fn every_desk_reason_and_task_error_reads_in_arabic() {
+        let tr = Tr::new(Language::Ar);
+        let holder = LeaseHolder {
+            owner: "o".to_owned(),
+            operator: "alice".to_owned(),
+            pid: 7,
+            host: "host-a".to_owned(),
+            purpose: "capture of 1.000 KWD".to_owned(),
+            operation_id: Some(3),
+            acquired_ms: 0,
+            heartbeat_ms: 0,
+        };
+        let mut texts: Vec<String> = every_reason()
+            .iter()
+            .map(|why| unsettled(&tr, why))
+            .collect();
+        for reason in every_reason() {
+            texts.push(resolution(&tr, 1, &Resolution::Unresolved(reason.clone())));
+            texts.push(settled(
+                &tr,
+                &SettledOperation {
+                    operation_id: 2,
+                    command: Command::Refund,
+                    description: "refund of 1.000 KWD".to_owned(),
+                    resolution: Resolution::Unresolved(reason),
+                },
+            ));
+        }
+        texts.push(resolution(&tr, 1, &Resolution::InFlight(holder.clone())));
+        for problem_case in [
+            Problem::InFlight(holder.clone()),
+            Problem::NoBaseline(NoEvidence::NoTotals),
+            Problem::NotSent(SendError::Build("bad".to_owned())),
+            Problem::NotSent(SendError::EmptyValues("x".to_owned())),
+            Problem::JournalBeforeSending,
+            Problem::JournalAfterSending,
+            Problem::Failure(Failure::Transport("reset".to_owned())),
+            Problem::Failure(Failure::Unreadable("garbage".to_owned())),
+            Problem::Failure(Failure::Signature(SignatureCheck::Missing)),
+        ] {
+            texts.push(problem(&tr, &problem_case));
+        }
+        for error in [
+            TaskError::Journal("disk I/O error".to_owned()),
+            TaskError::OrderGone(4),
+            TaskError::NotSaved,
+            TaskError::NoFileChosen,
+            TaskError::Receipt("font".to_owned()),
+            TaskError::Export("full".to_owned()),
+            TaskError::Profile("locked".to_owned()),
+            TaskError::Reconcile("busy".to_owned()),
+            TaskError::Stopped("panic".to_owned()),
+            TaskError::NoDataDirectory,
+            TaskError::JournalLock("denied".to_owned()),
+        ] {
+            texts.push(task_error(&tr, &error));
+        }
+        for text in &texts {
+            assert!(english(text).is_empty(), "English in Arabic: {text}");
+            assert!(!text.contains("missing translation"), "{text}");
+        }
+        // And the English side says the same things in English.
+        let english_tr = Tr::new(Language::En);
+        assert!(unsettled(&english_tr, &every_reason()[8]).contains("42"));
+    }
+
+    #[test]
+    fn a_code_reads_in_apss_own_words_for_the_operators_language() {
+        let tr = Tr::new(Language::Ar);
+        assert_eq!(code_text(&tr, Some("12000"), Some("Success")), "نجاح");
+        assert_eq!(
+            code_text(&Tr::new(Language::En), Some("00048"), None),
+            codes::message_text("048", Language::En).unwrap_or_default()
+        );
+        // A code APS does not document keeps the message it came with.
+        assert_eq!(code_text(&tr, Some("99999"), Some("odd")), "odd");
     }
 }

@@ -261,6 +261,11 @@ impl DeskApp {
         app
     }
 
+    /// The toasts on screen now, oldest first.
+    pub fn toast_texts(&self) -> Vec<String> {
+        self.toasts.iter().map(|toast| toast.text.clone()).collect()
+    }
+
     fn toast(&mut self, ctx: &egui::Context, text: String) {
         let now = ctx.input(|input| input.time);
         self.toasts.push(Toast {

@@ -52,6 +52,20 @@ pub fn bidi_job(text: &str, right_to_left: bool, font: &FontId, color: Color32) 
     job
 }
 
+/// `text` as [`bidi_job`] lays it out, runs in visual order: the text a
+/// mixed Arabic label carries in the accessibility tree (egui takes a
+/// label's accessible name from its laid-out text).
+pub fn visual_text(text: &str, right_to_left: bool) -> String {
+    if has_arabic(text) {
+        visual_runs(text, right_to_left)
+            .iter()
+            .map(|run| run.text)
+            .collect()
+    } else {
+        text.to_owned()
+    }
+}
+
 /// Whether a string needs the bidi helper: it holds Arabic letters.
 pub fn has_arabic(text: &str) -> bool {
     text.chars().any(crate::text::bidi::is_arabic)

@@ -10,6 +10,7 @@ use egui::Ui;
 
 use super::i18n::Tr;
 use super::widgets::colored_text;
+use crate::aps::money::AmountError;
 use crate::aps::validate::{FieldError, FieldErrors, Problem};
 
 /// The label (a Fluent id) of the form field that sets an APS parameter.
@@ -50,11 +51,17 @@ pub fn field_error_text(tr: &Tr, error: &FieldError) -> String {
                 ("purchase", tr.text("link-command-purchase").into()),
             ],
         ),
-        Problem::Missing => tr.text("form-missing"),
+        Problem::Missing | Problem::Amount(AmountError::Empty) => tr.text("form-missing"),
         Problem::TooLong { .. }
         | Problem::Charset { .. }
         | Problem::NotOneOf { .. }
-        | Problem::Amount(_)
+        | Problem::Amount(
+            AmountError::NotANumber
+            | AmountError::Negative
+            | AmountError::Zero
+            | AmountError::TooManyDecimals { .. }
+            | AmountError::TooManyDigits,
+        )
         | Problem::UnknownCurrency
         | Problem::NotYymm
         | Problem::CardExpired
@@ -91,6 +98,12 @@ impl Touched {
         if response.changed() || response.lost_focus() {
             self.fields.insert(field);
         }
+    }
+
+    /// Marks `field` touched (a drop-down's choice changed; a prefilled
+    /// value no longer what the form opened with).
+    pub fn mark(&mut self, field: &'static str) {
+        self.fields.insert(field);
     }
 
     /// The operator pressed the form's send button.

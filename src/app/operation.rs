@@ -6,10 +6,11 @@
 use egui::{Align, Layout, RichText, Ui};
 
 use super::backend::Backend;
+use super::forms::{self, Touched};
 use super::i18n::Tr;
 use super::results::OperationResult;
 use super::transactions::{CaptureWindow, capture_window, capture_window_text};
-use super::widgets::{colored_text, field_error, label, widget_text};
+use super::widgets::{colored_text, label, widget_text};
 use super::{AppCommand, OperationKind, SubmitOrigin};
 use crate::aps::money::format_minor_units;
 use crate::aps::request::{Capture, MaintenanceForm, Refund, VoidAuthorization};
@@ -32,6 +33,10 @@ pub struct OperationDialog {
     /// The submission whose result this dialog waits for.
     pub ticket: Option<Ticket>,
     pub result: Option<OperationResult>,
+    /// Which fields' errors are shown yet: none on a dialog as it opened.
+    pub touched: Touched,
+    /// The amount the dialog opened with (what remains).
+    prefilled_amount: String,
 }
 
 /// A validated request, ready to send.
@@ -59,6 +64,8 @@ impl OperationDialog {
         OperationDialog {
             kind,
             order,
+            prefilled_amount: amount.clone(),
+            touched: Touched::default(),
             amount,
             description: String::new(),
             maintenance_reference: String::new(),
@@ -178,6 +185,9 @@ impl OperationDialog {
         }
         let validated = self.validate();
         let errors = validated.as_ref().err();
+        if self.amount != self.prefilled_amount {
+            self.touched.mark("amount");
+        }
         let editable = !self.pending && self.result.is_none();
         if self.kind != OperationKind::Void {
             let caption = ui.label(widget_text(
@@ -186,17 +196,21 @@ impl OperationDialog {
                 rtl,
                 false,
             ));
-            ui.add_enabled(
-                editable,
-                egui::TextEdit::singleline(&mut self.amount).desired_width(160.0),
-            )
-            .labelled_by(caption.id);
-            field_error(ui, errors, "amount", tr);
+            let response = ui
+                .add_enabled(
+                    editable,
+                    egui::TextEdit::singleline(&mut self.amount).desired_width(160.0),
+                )
+                .labelled_by(caption.id);
+            self.touched.track("amount", &response);
+            forms::error_ui(ui, tr, errors, "amount", &self.touched);
         }
         let caption = ui.label(widget_text(ui, &tr.text("field-description"), rtl, false));
-        ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.description))
+        let response = ui
+            .add_enabled(editable, egui::TextEdit::singleline(&mut self.description))
             .labelled_by(caption.id);
-        field_error(ui, errors, "order_description", tr);
+        self.touched.track("order_description", &response);
+        forms::error_ui(ui, tr, errors, "order_description", &self.touched);
         if self.kind == OperationKind::Refund {
             let caption = ui.label(widget_text(
                 ui,
@@ -204,12 +218,14 @@ impl OperationDialog {
                 rtl,
                 false,
             ));
-            ui.add_enabled(
-                editable,
-                egui::TextEdit::singleline(&mut self.maintenance_reference),
-            )
-            .labelled_by(caption.id);
-            field_error(ui, errors, "maintenance_reference", tr);
+            let response = ui
+                .add_enabled(
+                    editable,
+                    egui::TextEdit::singleline(&mut self.maintenance_reference),
+                )
+                .labelled_by(caption.id);
+            self.touched.track("maintenance_reference", &response);
+            forms::error_ui(ui, tr, errors, "maintenance_reference", &self.touched);
         }
         // Exactly what will be sent (access code masked, signature computed).
         if let Ok(request) = &validated {
@@ -264,20 +280,26 @@ impl OperationDialog {
         }
         let mut keep_open = true;
         ui.horizontal(|ui| {
-            let can_send = editable && validated.is_ok() && confirmed;
+            // Clickable on errors (pressing it shows them all), never
+            // before production's typed confirmation matches.
+            let can_send = editable && confirmed;
             if ui
                 .add_enabled(
                     can_send,
                     egui::Button::new(widget_text(ui, &tr.text("action-send"), rtl, true)),
                 )
                 .clicked()
-                && let Ok(request) = validated
             {
-                self.pending = true;
-                commands.push(AppCommand::Submit {
-                    operation: Box::new(request.into_operation()),
-                    origin: SubmitOrigin::Dialog,
-                });
+                match validated {
+                    Ok(request) => {
+                        self.pending = true;
+                        commands.push(AppCommand::Submit {
+                            operation: Box::new(request.into_operation()),
+                            origin: SubmitOrigin::Dialog,
+                        });
+                    }
+                    Err(_) => self.touched.submit(),
+                }
             }
             if let Some(operation) = self.needs_reconciliation()
                 && ui

@@ -154,26 +154,6 @@ pub fn row<R>(ui: &mut Ui, right_to_left: bool, add: impl FnOnce(&mut Ui) -> R) 
         .inner
 }
 
-/// The validation error about `field`, if any, beside it in the operator's
-/// language.
-pub fn field_error(
-    ui: &mut Ui,
-    errors: Option<&crate::aps::validate::FieldErrors>,
-    field: &str,
-    tr: &super::i18n::Tr,
-) {
-    if let Some(error) = errors.and_then(|errors| errors.for_field(field)) {
-        let color = ui.visuals().error_fg_color;
-        ui.label(colored_text(
-            ui,
-            &error.message(tr.language()),
-            tr.is_rtl(),
-            false,
-            color,
-        ));
-    }
-}
-
 /// The colour of an order state's badge.
 pub fn state_color(state: OrderState, dark: bool) -> Color32 {
     let (light, dark_variant) = match state {

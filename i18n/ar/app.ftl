@@ -338,3 +338,7 @@ payment-option-stcpay = إس تي سي باي
 payment-option-other = وسيلة أخرى
 token-status-active = نشط
 token-status-inactive = غير نشط
+# Icons' words (issue 15).
+sorted-ascending = { $column }، مرتب تصاعدياً
+sorted-descending = { $column }، مرتب تنازلياً
+copy-what = نسخ { $what }

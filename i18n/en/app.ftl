@@ -340,3 +340,7 @@ payment-option-stcpay = STC Pay
 payment-option-other = Other method
 token-status-active = Active
 token-status-inactive = Inactive
+# Icons' words (issue 15).
+sorted-ascending = { $column }, sorted smallest first
+sorted-descending = { $column }, sorted largest first
+copy-what = Copy { $what }

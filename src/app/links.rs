@@ -342,10 +342,8 @@ impl LinksScreen {
                     );
                     ui.label(link.payment_link_status.clone().unwrap_or_default());
                     label(ui, &url, false);
-                    if ui
-                        .small_button(widget_text(ui, &tr.text("copy"), rtl, false))
-                        .clicked()
-                    {
+                    let copy = tr.args("copy-what", &[("what", tr.text("link-url").into())]);
+                    if super::icons::button(ui, super::icons::Icon::Copy, &copy).clicked() {
                         commands.push(AppCommand::Copy {
                             what: tr.text("link-url"),
                             value: url.clone(),

@@ -27,6 +27,7 @@ pub mod explain;
 pub mod files;
 pub mod forms;
 pub mod i18n;
+pub mod icons;
 pub mod instance;
 pub mod links;
 pub mod operation;

@@ -418,7 +418,10 @@ fn result_ui(ui: &mut Ui, tr: &Tr, result: &OperationResult) {
             egui::Color32::from_rgb(0xc0, 0x60, 0x20),
         ),
     };
-    ui.label(colored_text(ui, &tr.text(id), rtl, true, color));
+    super::widgets::row(ui, rtl, |ui| {
+        super::icons::show(ui, super::icons::for_outcome(result.class), color);
+        ui.label(colored_text(ui, &tr.text(id), rtl, true, color));
+    });
     if let Some(code) = &result.response_code {
         let text = super::explain::code_text(tr, Some(code), result.response_message.as_deref());
         label(ui, format!("{code} {text}"), rtl);

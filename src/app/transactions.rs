@@ -231,6 +231,7 @@ impl TransactionsScreen {
                 egui::Id::unique("transactions-search"),
                 true,
             );
+            super::widgets::name_for(ui, &search, &tr.text("search-hint"));
             if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, Key::F)) {
                 search.request_focus();
             }
@@ -424,13 +425,27 @@ impl TransactionsScreen {
             .header(28.0, |mut header| {
                 for (column, id) in &columns {
                     header.col(|ui| {
-                        let arrow = if self.filter.sort == *column {
-                            if self.filter.descending { " v" } else { " ^" }
-                        } else {
-                            ""
-                        };
-                        let text = format!("{}{arrow}", tr.text(id));
-                        if ui.button(widget_text(ui, &text, rtl, true)).clicked() {
+                        // The column's name; its sort direction painted
+                        // beside it and said in words to a screen reader.
+                        let direction = (self.filter.sort == *column).then(|| {
+                            if self.filter.descending {
+                                (super::icons::Icon::SortDescending, "sorted-descending")
+                            } else {
+                                (super::icons::Icon::SortAscending, "sorted-ascending")
+                            }
+                        });
+                        let name = tr.text(id);
+                        let response = ui.button(widget_text(ui, &name, rtl, true));
+                        if let Some((icon, words)) = direction {
+                            let color = ui.visuals().strong_text_color();
+                            super::icons::show(ui, icon, color);
+                            let label = tr.args(words, &[("column", name.clone().into())]);
+                            let enabled = ui.is_enabled();
+                            response.widget_info(|| {
+                                egui::WidgetInfo::labeled(egui::Role::Button, enabled, &label)
+                            });
+                        }
+                        if response.clicked() {
                             sort_clicked = Some(*column);
                         }
                     });
@@ -474,6 +489,7 @@ impl TransactionsScreen {
                             SortColumn::State => {
                                 let text = tr.text(&format!("state-{}", order.state));
                                 let color = state_color(order.state, dark);
+                                super::icons::show(ui, super::icons::for_state(order.state), color);
                                 ui.label(RichText::new(text).color(color).strong());
                             }
                             SortColumn::PaymentOption => {
@@ -570,10 +586,8 @@ fn field_ui(
         let caption = tr.text(label_id);
         ui.label(widget_text(ui, &caption, rtl, false));
         label(ui, value, rtl);
-        if ui
-            .small_button(widget_text(ui, &tr.text("copy"), rtl, false))
-            .clicked()
-        {
+        let copy = tr.args("copy-what", &[("what", caption.clone().into())]);
+        if super::icons::button(ui, super::icons::Icon::Copy, &copy).clicked() {
             commands.push(AppCommand::Copy {
                 what: caption,
                 value: value.to_owned(),
@@ -588,11 +602,15 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
     let currency = order.currency.as_deref();
     let dark = ui.visuals().dark_mode;
     ui.heading(RichText::new(&order.merchant_reference).monospace());
-    ui.label(
-        RichText::new(tr.text(&format!("state-{}", order.state)))
-            .color(state_color(order.state, dark))
-            .strong(),
-    );
+    row(ui, rtl, |ui| {
+        let color = state_color(order.state, dark);
+        super::icons::show(ui, super::icons::for_state(order.state), color);
+        ui.label(
+            RichText::new(tr.text(&format!("state-{}", order.state)))
+                .color(color)
+                .strong(),
+        );
+    });
     for open in &detail.open {
         let text = tr.args(
             "detail-blocked",

@@ -36,16 +36,18 @@ impl ActivityScreen {
             {
                 commands.push(AppCommand::VerifyChain);
             }
-            ui.add(
+            let hint = format!(
+                "{} / {} / {}",
+                tr.text("activity-operator"),
+                tr.text("activity-command"),
+                tr.text("activity-outcome")
+            );
+            let filter = ui.add(
                 egui::TextEdit::singleline(&mut self.filter_text)
-                    .hint_text(format!(
-                        "{} / {} / {}",
-                        tr.text("activity-operator"),
-                        tr.text("activity-command"),
-                        tr.text("activity-outcome")
-                    ))
+                    .hint_text(widget_text(ui, &hint, rtl, false))
                     .desired_width(240.0),
             );
+            super::widgets::name_for(ui, &filter, &hint);
         });
         if let Some(report) = &self.chain {
             if report.is_clean() {

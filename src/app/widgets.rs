@@ -66,6 +66,14 @@ pub fn visual_text(text: &str, right_to_left: bool) -> String {
     }
 }
 
+/// Gives the widget of `response` the accessible name `name`: for a field
+/// that shows only a hint (egui names a field by a label it is
+/// `labelled_by`, and a hint is not one).
+pub fn name_for(ui: &Ui, response: &egui::Response, name: &str) {
+    ui.ctx()
+        .accesskit_node_builder(response.id, |node| node.set_label(name));
+}
+
 /// Whether a string needs the bidi helper: it holds Arabic letters.
 pub fn has_arabic(text: &str) -> bool {
     text.chars().any(crate::text::bidi::is_arabic)

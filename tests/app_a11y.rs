@@ -146,3 +146,105 @@ fn the_sort_direction_and_copy_are_painted_icons_with_words() {
         assert!(!text.ends_with(" v") && !text.ends_with(" ^"), "{text}");
     }
 }
+
+/// Presses Tab until the control named `label` has the keyboard focus.
+fn tab_to(harness: &mut Harness<'static, TestState>, label: &str) {
+    for _ in 0..80 {
+        if harness
+            .query_all_by_label(label)
+            .any(|node| node.is_focused())
+        {
+            return;
+        }
+        harness.key_press(egui::Key::Tab);
+        harness.step();
+    }
+    panic!("Tab never reached {label}");
+}
+
+/// Opens a dialog by its shortcut, sends what it was prefilled with, waits
+/// for the answer and closes the dialog — keys only.
+fn operate_by_keys(harness: &mut Harness<'static, TestState>, key: egui::Key) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, key);
+    run_until(harness, "the dialog", |state| state.app().dialog.is_some());
+    tab_to(harness, "Send");
+    harness.key_press(egui::Key::Enter);
+    run_until(harness, "the answer", |state| {
+        state
+            .app()
+            .dialog
+            .as_ref()
+            .is_some_and(|dialog| dialog.result.is_some())
+    });
+    let class = harness
+        .state()
+        .app()
+        .dialog
+        .as_ref()
+        .and_then(|dialog| dialog.result.as_ref())
+        .and_then(|result| result.class);
+    assert_eq!(class, Some(apsdesk::aps::OutcomeClass::Succeeded));
+    harness.key_press(egui::Key::Escape);
+    run_until(harness, "the dialog to close", |state| {
+        state.app().dialog.is_none()
+    });
+}
+
+#[test]
+fn find_refund_and_print_from_the_keyboard_alone() {
+    let (fixture, mut harness) = with_orders(&["KB-1", "KB-2", "KB-3"]);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 3
+    });
+    let out = tempfile::TempDir::new().expect("out dir");
+    harness.state_mut().app_mut().save_target =
+        std::sync::Arc::new(apsdesk::receipt::batch::IntoFolder(out.path().to_owned()));
+    // Find: Ctrl+F, type the reference, Tab to the order, Enter.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.step();
+    harness.event(egui::Event::Text("KB-2".to_owned()));
+    run_until(&mut harness, "the search's result", |state| {
+        state.app().transactions.rows.len() == 1
+    });
+    tab_to(&mut harness, "KB-2");
+    harness.key_press(egui::Key::Enter);
+    run_until(&mut harness, "the order's detail", |state| {
+        state
+            .app()
+            .transactions
+            .detail
+            .as_ref()
+            .is_some_and(|detail| detail.order.merchant_reference == "KB-2")
+    });
+    // Capture what was authorized, then refund it.
+    operate_by_keys(&mut harness, egui::Key::C);
+    run_until(&mut harness, "the captured total", |state| {
+        state
+            .app()
+            .transactions
+            .detail
+            .as_ref()
+            .is_some_and(|detail| detail.order.captured_minor == 10_000)
+    });
+    operate_by_keys(&mut harness, egui::Key::R);
+    run_until(&mut harness, "the refunded total", |state| {
+        state
+            .app()
+            .transactions
+            .detail
+            .as_ref()
+            .is_some_and(|detail| detail.order.refunded_minor == 10_000)
+    });
+    // Print: Ctrl+P saves the receipt.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::P);
+    let receipt = out.path().join("receipt-KB-2.pdf");
+    run_until(&mut harness, "the receipt", |_| receipt.exists());
+    let sim = app_harness::sim(&harness);
+    assert_eq!(common::sim_totals(sim, "KB-2"), (10_000, 10_000, 10_000));
+    assert_eq!(
+        common::sim_totals(sim, "KB-1"),
+        (10_000, 0, 0),
+        "only the order found"
+    );
+    drop(fixture);
+}

@@ -711,6 +711,11 @@ impl DeskApp {
                 ));
             } else if input.consume_key(shift_command, egui::Key::S) {
                 commands.push(AppCommand::CheckStatus(order.merchant_reference.clone()));
+            } else if input.consume_key(egui::Modifiers::COMMAND, egui::Key::P) {
+                commands.push(AppCommand::SaveReceipt {
+                    order_id: order.id,
+                    operation_id: None,
+                });
             }
         });
     }

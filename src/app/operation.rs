@@ -37,6 +37,9 @@ pub struct OperationDialog {
     pub touched: Touched,
     /// The amount the dialog opened with (what remains).
     prefilled_amount: String,
+    /// The first field takes the keyboard focus on the first frame, so that
+    /// the operator can type (and Tab to Send) without the mouse.
+    focus_first_field: bool,
 }
 
 /// A validated request, ready to send.
@@ -65,6 +68,7 @@ impl OperationDialog {
             kind,
             order,
             prefilled_amount: amount.clone(),
+            focus_first_field: true,
             touched: Touched::default(),
             amount,
             description: String::new(),
@@ -149,6 +153,10 @@ impl OperationDialog {
                     |ui| keep_open = self.body_ui(ui, tr, backend, commands),
                 );
             });
+        // Escape closes it, as Cancel or Close would (never while sending).
+        if !self.pending && ctx.input(|input| input.key_pressed(egui::Key::Escape)) {
+            keep_open = false;
+        }
         keep_open
     }
 
@@ -203,6 +211,9 @@ impl OperationDialog {
                 )
                 .labelled_by(caption.id);
             self.touched.track("amount", &response);
+            if std::mem::take(&mut self.focus_first_field) {
+                response.request_focus();
+            }
             forms::error_ui(ui, tr, errors, "amount", &self.touched);
         }
         let caption = ui.label(widget_text(ui, &tr.text("field-description"), rtl, false));
@@ -210,6 +221,9 @@ impl OperationDialog {
             .add_enabled(editable, egui::TextEdit::singleline(&mut self.description))
             .labelled_by(caption.id);
         self.touched.track("order_description", &response);
+        if std::mem::take(&mut self.focus_first_field) {
+            response.request_focus();
+        }
         forms::error_ui(ui, tr, errors, "order_description", &self.touched);
         if self.kind == OperationKind::Refund {
             let caption = ui.label(widget_text(

@@ -462,7 +462,7 @@ fn two_bulk_rows_on_one_order_never_both_move_money() {
     assert_eq!(refused.len(), 1, "{results:?}");
     assert!(
         matches!(
-            &refused[0].problem,
+            refused[0].problem.as_deref(),
             Some(apsdesk::app::results::Problem::InFlight(holder)) if holder.operator == "tester"
         ),
         "{results:?}"

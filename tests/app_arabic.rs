@@ -122,7 +122,7 @@ fn assert_arabic(harness: &Harness<'static, TestState>, moment: &str) {
     for toast in harness.state().app().toast_texts() {
         let shown = apsdesk::app::widgets::visual_text(&toast, true);
         assert!(
-            texts.iter().any(|text| *text == shown),
+            texts.contains(&shown),
             "{moment}: the toast is on screen: {toast}"
         );
     }

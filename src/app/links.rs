@@ -49,7 +49,7 @@ fn link_command_word(value: &&'static str) -> &'static str {
 }
 
 /// The payment options offered: any, or one of the methods apsdesk knows.
-fn payment_option_word(value: &Option<&'static str>) -> &'static str {
+fn payment_option_word(value: Option<&'static str>) -> &'static str {
     match value {
         None => "payment-option-any",
         Some("VISA") => "payment-option-visa",
@@ -255,7 +255,7 @@ impl LinksScreen {
                 caption.id,
                 &mut option,
                 &options,
-                payment_option_word,
+                |value| payment_option_word(*value),
             ) {
                 self.touched.mark("payment_option");
             }

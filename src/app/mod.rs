@@ -528,8 +528,8 @@ impl DeskApp {
                 let (profile, secrets) = *boxed;
                 self.backend.save_profile(profile, secrets);
             }
-            AppCommand::UseProfile(name) => match self.journal_for_profiles.clone() {
-                Some(journal) => {
+            AppCommand::UseProfile(name) => {
+                if let Some(journal) = self.journal_for_profiles.clone() {
                     // The installation's journal may be open in another
                     // window: one window per journal.
                     if self
@@ -558,12 +558,11 @@ impl DeskApp {
                             }
                         }
                     }
-                }
-                None => {
+                } else {
                     let text = explain::task_error(&self.tr, &backend::TaskError::NoDataDirectory);
                     self.toast(ctx, text);
                 }
-            },
+            }
             AppCommand::SetDark(dark) => {
                 self.settings.dark = dark;
                 ctx.set_theme(if dark {
@@ -596,8 +595,10 @@ impl DeskApp {
         egui::Panel::top("banner").show(ui, |ui| self.banner_ui(ui));
         egui::Panel::top("navigation").show(ui, |ui| self.navigation_ui(ui));
         egui::Panel::bottom("toasts").show(ui, |ui| {
+            let rtl = self.tr.is_rtl();
             for toast in &self.toasts {
-                widgets::label(ui, &toast.text, self.tr.is_rtl());
+                // From the reading side, as every row of the app.
+                widgets::row(ui, rtl, |ui| widgets::label(ui, &toast.text, rtl));
             }
         });
         let mut commands = Vec::new();

@@ -41,8 +41,9 @@ pub struct OperationResult {
     pub class: Option<OutcomeClass>,
     pub response_code: Option<String>,
     pub response_message: Option<String>,
-    /// Why it was not sent, or the transport failure.
-    pub problem: Option<Problem>,
+    /// Why it was not sent, or the transport failure (boxed: rows of Bulk
+    /// hold many results, most without one).
+    pub problem: Option<Box<Problem>>,
     pub operation_id: Option<i64>,
     /// The open operation that blocks the order, when that was the problem.
     pub blocked_by: Option<i64>,
@@ -95,7 +96,11 @@ pub(super) fn operation_result(report: OperationReport) -> OperationResult {
             out.class = Some(report.outcome.class);
             out.response_code = report.outcome.response_code().map(str::to_owned);
             out.response_message = report.outcome.response_message().map(str::to_owned);
-            out.problem = report.outcome.failure.clone().map(Problem::Failure);
+            out.problem = report
+                .outcome
+                .failure
+                .clone()
+                .map(|failure| Box::new(Problem::Failure(failure)));
             out.operation_id = report.operation_id;
         }
         Err(RunError::SettledFirst(settled)) => {
@@ -104,20 +109,22 @@ pub(super) fn operation_result(report: OperationReport) -> OperationResult {
                 .iter()
                 .find(|operation| !operation.resolution.is_settled())
                 .map(|operation| operation.operation_id);
-            out.problem = Some(Problem::SettledFirst(settled));
+            out.problem = Some(Box::new(Problem::SettledFirst(settled)));
         }
-        Err(RunError::InFlight(holder)) => out.problem = Some(Problem::InFlight(*holder)),
-        Err(RunError::Invalid(errors)) => out.problem = Some(Problem::Invalid(errors)),
-        Err(RunError::NoBaseline { reason, .. }) => out.problem = Some(Problem::NoBaseline(reason)),
-        Err(RunError::NotSent(error)) => out.problem = Some(Problem::NotSent(error)),
+        Err(RunError::InFlight(holder)) => out.problem = Some(Box::new(Problem::InFlight(*holder))),
+        Err(RunError::Invalid(errors)) => out.problem = Some(Box::new(Problem::Invalid(errors))),
+        Err(RunError::NoBaseline { reason, .. }) => {
+            out.problem = Some(Box::new(Problem::NoBaseline(reason)));
+        }
+        Err(RunError::NotSent(error)) => out.problem = Some(Box::new(Problem::NotSent(error))),
         Err(error @ RunError::JournalBeforeSending(_)) => {
             // The journal's own words go to the log; the operator gets a sentence.
             tracing::error!("{error}");
-            out.problem = Some(Problem::JournalBeforeSending);
+            out.problem = Some(Box::new(Problem::JournalBeforeSending));
         }
         Err(error @ RunError::Journal(_)) => {
             tracing::error!("{error}");
-            out.problem = Some(Problem::JournalAfterSending);
+            out.problem = Some(Box::new(Problem::JournalAfterSending));
         }
     }
     out

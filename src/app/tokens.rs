@@ -23,7 +23,7 @@ pub struct TokensScreen {
 /// The token statuses offered: unchanged, or APS's two values.
 const STATUSES: [Option<&str>; 3] = [None, Some("ACTIVE"), Some("INACTIVE")];
 
-fn status_word(value: &Option<&'static str>) -> &'static str {
+fn status_word(value: Option<&'static str>) -> &'static str {
     match value {
         None => "token-keep",
         Some("ACTIVE") => "token-status-active",
@@ -114,7 +114,7 @@ impl TokensScreen {
                 caption.id,
                 &mut status,
                 &STATUSES,
-                status_word,
+                |value| status_word(*value),
             );
             self.form.token_status = status.map(str::to_owned);
             ui.end_row();

@@ -427,13 +427,12 @@ impl TransactionsScreen {
                     header.col(|ui| {
                         // The column's name; its sort direction painted
                         // beside it and said in words to a screen reader.
-                        let direction = (self.filter.sort == *column).then(|| {
-                            if self.filter.descending {
+                        let direction =
+                            (self.filter.sort == *column).then_some(if self.filter.descending {
                                 (super::icons::Icon::SortDescending, "sorted-descending")
                             } else {
                                 (super::icons::Icon::SortAscending, "sorted-ascending")
-                            }
-                        });
+                            });
                         let name = tr.text(id);
                         let response = ui.button(widget_text(ui, &name, rtl, true));
                         if let Some((icon, words)) = direction {

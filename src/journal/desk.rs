@@ -882,7 +882,7 @@ impl<S: JournalStore> Desk<S> {
                     )
                     | None => None,
                 });
-            return Ok(settled.unwrap_or_else(|| Resolution::Unresolved(Unsettled::NoLongerOpen)));
+            return Ok(settled.unwrap_or(Resolution::Unresolved(Unsettled::NoLongerOpen)));
         }
         let resolution = self.conclude(request).await?;
         match &resolution {

@@ -4,81 +4,18 @@
 mod app_harness;
 mod common;
 
-use std::sync::{Arc, Mutex};
-
-use apsdesk::app::backend::{Backend, Session};
+use std::sync::Arc;
 
 use app_harness::{TestState, run_until, select, settle, sim};
 use apsdesk::aps::{Command, Language, OutcomeClass};
-use apsdesk::journal::{Actor, Desk, Journal};
 use apsdesk::sim::{FaultKind, FaultRule};
-use common::{authorize_in_sim, client, sim_totals, start_sim};
+use common::sim_totals;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-/// What must outlive the harness: the runtime the backend runs on.
-struct Fixture {
-    _runtime: tokio::runtime::Runtime,
-    dir: tempfile::TempDir,
-}
-
 /// A simulator with authorized orders KT-1..KT-n, recorded in a fresh journal.
-fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>) {
-    let runtime = common::runtime();
-    let sim = runtime.block_on(start_sim());
-    for reference in references {
-        authorize_in_sim(&sim, reference, "10000", "KWD");
-    }
-    let dir = tempfile::TempDir::new().expect("temp dir");
-    let journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("journal");
-    let session = Session {
-        profile: "test".into(),
-        environment: apsdesk::aps::client::Environment::Simulator,
-        operator: "tester".into(),
-        demo: false,
-        receipt: apsdesk::profiles::ReceiptDetails {
-            name_en: "Test Merchant".into(),
-            name_ar: "تاجر الاختبار".into(),
-            time_zone: "Asia/Kuwait".into(),
-            ..Default::default()
-        },
-    };
-    // Record the orders first, as "Look up orders" would.
-    let desk = Desk::new(
-        Arc::new(Mutex::new(journal)),
-        client(&sim),
-        Actor {
-            operator: "tester".into(),
-            profile: "test".into(),
-            environment: apsdesk::aps::client::Environment::Simulator,
-        },
-        Language::En,
-    );
-    let references: Vec<String> = references
-        .iter()
-        .map(|reference| (*reference).to_owned())
-        .collect();
-    runtime.block_on(desk.lookup(references, 4, |_, _| {}));
-    let journal = Arc::try_unwrap(desk.journal)
-        .expect("one owner")
-        .into_inner()
-        .expect("lock");
-    let backend = Backend::with_desk(
-        runtime.handle(),
-        journal,
-        client(&sim),
-        session,
-        Some(sim),
-        None,
-    );
-    let harness = app_harness::harness(backend);
-    (
-        Fixture {
-            _runtime: runtime,
-            dir,
-        },
-        harness,
-    )
+fn app_with_orders(references: &[&str]) -> (app_harness::Fixture, Harness<'static, TestState>) {
+    app_harness::with_orders(references)
 }
 
 /// Opens a dialog by its button, sets the amount, sends, and waits for the answer.

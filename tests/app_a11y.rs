@@ -169,21 +169,8 @@ fn operate_by_keys(harness: &mut Harness<'static, TestState>, key: egui::Key) {
     run_until(harness, "the dialog", |state| state.app().dialog.is_some());
     tab_to(harness, "Send");
     harness.key_press(egui::Key::Enter);
-    run_until(harness, "the answer", |state| {
-        state
-            .app()
-            .dialog
-            .as_ref()
-            .is_some_and(|dialog| dialog.result.is_some())
-    });
-    let class = harness
-        .state()
-        .app()
-        .dialog
-        .as_ref()
-        .and_then(|dialog| dialog.result.as_ref())
-        .and_then(|result| result.class);
-    assert_eq!(class, Some(apsdesk::aps::OutcomeClass::Succeeded));
+    let result = app_harness::dialog_result(harness);
+    assert_eq!(result.class, Some(apsdesk::aps::OutcomeClass::Succeeded));
     harness.key_press(egui::Key::Escape);
     run_until(harness, "the dialog to close", |state| {
         state.app().dialog.is_none()

@@ -191,20 +191,7 @@ fn capture_uncertain(harness: &mut Harness<'static, TestState>) {
     harness
         .get_by_label(&on_screen(harness, "action-send"))
         .click();
-    run_until(harness, "the result", |state| {
-        state
-            .app()
-            .dialog
-            .as_ref()
-            .is_some_and(|dialog| dialog.result.is_some())
-    });
-    let result = harness
-        .state()
-        .app()
-        .dialog
-        .as_ref()
-        .and_then(|dialog| dialog.result.clone())
-        .expect("result");
+    let result = app_harness::dialog_result(harness);
     assert_eq!(result.class, Some(OutcomeClass::Uncertain));
     assert!(
         result.problem.is_some(),

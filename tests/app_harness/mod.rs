@@ -183,3 +183,23 @@ pub fn all_texts(harness: &Harness<'static, TestState>) -> Vec<String> {
         .filter(|text| !text.trim().is_empty())
         .collect()
 }
+
+/// Waits for the open dialog's answer and returns it.
+pub fn dialog_result(
+    harness: &mut Harness<'static, TestState>,
+) -> apsdesk::app::results::OperationResult {
+    run_until(harness, "the dialog's result", |state| {
+        state
+            .app()
+            .dialog
+            .as_ref()
+            .is_some_and(|dialog| dialog.result.is_some())
+    });
+    harness
+        .state()
+        .app()
+        .dialog
+        .as_ref()
+        .and_then(|dialog| dialog.result.clone())
+        .expect("the result")
+}

@@ -157,10 +157,10 @@ pub fn parse_rows(text: &str, language: Language) -> Vec<BulkRow> {
             Err(error) => BulkRow {
                 merchant_reference: String::new(),
                 amount: None,
-                state: RowState::Skipped(Tr::new(language).args(
-                    "bulk-row-unreadable",
-                    &[("line", line.into()), ("error", error.to_string().into())],
-                )),
+                state: RowState::Skipped({
+                    tracing::warn!("bulk row {line}: {error}");
+                    Tr::new(language).args("bulk-row-unreadable", &[("line", line.into())])
+                }),
             },
         };
         rows.push(row);

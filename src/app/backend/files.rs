@@ -93,6 +93,7 @@ impl Backend {
                         TaskResult::BulkInput(text.trim_start_matches('\u{FEFF}').to_owned())
                     }
                     Err(error) => TaskResult::Failed(TaskError::ReadFile {
+                        // i18n-lint: not shown (the log's detail)
                         detail: error.to_string(),
                         path,
                     }),

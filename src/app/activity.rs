@@ -9,7 +9,7 @@ use super::i18n::Tr;
 use super::widgets::{colored_text, heading_text, label, widget_text};
 use crate::journal::export::format_time;
 use crate::journal::store::EntryRecord;
-use crate::journal::verify::{Finding, VerifyReport};
+use crate::journal::verify::VerifyReport;
 
 /// What the screen holds.
 #[derive(Debug, Default)]
@@ -62,15 +62,9 @@ impl ActivityScreen {
                 let count = u64::try_from(report.findings.len()).unwrap_or(u64::MAX);
                 let text = tr.args("activity-findings", &[("count", count.into())]);
                 ui.label(colored_text(ui, &text, rtl, true, red));
-                // The findings name entries, orders and operations; they are
-                // the journal's own technical wording, as `journal verify` prints it.
                 for finding in &report.findings {
-                    if let Finding::ChainBroken { seq } = finding {
-                        let text = tr.args("activity-broken", &[("seq", (*seq).into())]);
-                        ui.label(colored_text(ui, &text, rtl, false, red));
-                    } else {
-                        ui.label(colored_text(ui, &finding.to_string(), false, false, red));
-                    }
+                    let text = explain::finding(tr, finding);
+                    ui.label(colored_text(ui, &text, rtl, false, red));
                 }
             }
         }

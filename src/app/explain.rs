@@ -390,6 +390,96 @@ pub fn operation_toast(tr: &Tr, result: &OperationResult) -> String {
     )
 }
 
+/// What `journal verify` found, in the operator's language. The column, the
+/// values and the reasons a finding quotes are the journal's own (data).
+pub fn finding(tr: &Tr, finding: &crate::journal::verify::Finding) -> String {
+    use crate::journal::verify::Finding;
+    let seq =
+        |seq: Option<i64>| seq.map_or_else(|| tr.text("finding-unkeyed"), |seq| seq.to_string());
+    match finding {
+        Finding::ChainBroken { seq } => tr.args("activity-broken", &[("seq", (*seq).into())]),
+        Finding::KeyUnavailable { from_seq, .. } => {
+            tr.args("finding-key-unavailable", &[("from", (*from_seq).into())])
+        }
+        Finding::Truncated { anchored, present } => tr.args(
+            "finding-truncated",
+            &[
+                ("anchored", (*anchored).into()),
+                ("present", (*present).into()),
+                ("missing", (anchored - present).into()),
+            ],
+        ),
+        Finding::AnchorMismatch { seq } => {
+            tr.args("finding-anchor-mismatch", &[("seq", (*seq).into())])
+        }
+        Finding::AnchorNotSigned => tr.text("finding-anchor-not-signed"),
+        Finding::AnchorOfAnotherJournal { anchor_journal } => tr.args(
+            "finding-anchor-other-journal",
+            &[("journal", anchor_journal.clone().into())],
+        ),
+        Finding::AnchorMissing { .. } => tr.text("finding-anchor-missing"),
+        Finding::KeyingRemoved => tr.text("finding-keying-removed"),
+        Finding::KeyingChanged { journal, anchor } => tr.args(
+            "finding-keying-changed",
+            &[
+                ("journal", seq(*journal).into()),
+                ("anchor", seq(*anchor).into()),
+            ],
+        ),
+        Finding::OrderDiffers {
+            merchant_reference,
+            field,
+            recorded,
+            rebuilt,
+            ..
+        } => tr.args(
+            "finding-order-differs",
+            &[
+                ("reference", merchant_reference.clone().into()),
+                ("field", (*field).into()),
+                ("recorded", recorded.clone().into()),
+                ("rebuilt", rebuilt.clone().into()),
+            ],
+        ),
+        Finding::OrderMissing { order_id } => {
+            tr.args("finding-order-missing", &[("order", (*order_id).into())])
+        }
+        Finding::OpenOperationMissing {
+            operation_id,
+            merchant_reference,
+            ..
+        } => tr.args(
+            "finding-open-missing",
+            &[
+                ("reference", merchant_reference.clone().into()),
+                ("operation", (*operation_id).into()),
+            ],
+        ),
+        Finding::OpenOperationUnexplained {
+            operation_id,
+            merchant_reference,
+            ..
+        } => tr.args(
+            "finding-open-unexplained",
+            &[
+                ("reference", merchant_reference.clone().into()),
+                ("operation", (*operation_id).into()),
+            ],
+        ),
+        Finding::OpenOperationState {
+            operation_id,
+            merchant_reference,
+            ..
+        } => tr.args(
+            "finding-open-state",
+            &[
+                ("reference", merchant_reference.clone().into()),
+                ("operation", (*operation_id).into()),
+            ],
+        ),
+    }
+}
+
 /// What is wrong with a profile form's field, naming it by its label.
 pub fn profile_field(tr: &Tr, field: &str) -> String {
     let (label, fix) = match field {
@@ -564,6 +654,53 @@ mod tests {
             TaskError::JournalLock("denied".to_owned()),
         ] {
             texts.push(task_error(&tr, &error));
+        }
+        {
+            use crate::journal::verify::Finding;
+            for found in [
+                Finding::ChainBroken { seq: 3 },
+                Finding::KeyUnavailable {
+                    from_seq: 2,
+                    why: "locked".to_owned(),
+                },
+                Finding::Truncated {
+                    anchored: 9,
+                    present: 7,
+                },
+                Finding::AnchorMismatch { seq: 4 },
+                Finding::AnchorNotSigned,
+                Finding::AnchorOfAnotherJournal {
+                    anchor_journal: "j-2".to_owned(),
+                },
+                Finding::AnchorMissing {
+                    why: "gone".to_owned(),
+                },
+                Finding::KeyingRemoved,
+                Finding::KeyingChanged {
+                    journal: None,
+                    anchor: Some(5),
+                },
+                Finding::OrderMissing { order_id: 8 },
+                Finding::OpenOperationMissing {
+                    operation_id: 1,
+                    order_id: 2,
+                    merchant_reference: "R-1".to_owned(),
+                    state: "pending".to_owned(),
+                },
+                Finding::OpenOperationUnexplained {
+                    operation_id: 1,
+                    order_id: 2,
+                    merchant_reference: "R-1".to_owned(),
+                },
+                Finding::OpenOperationState {
+                    operation_id: 1,
+                    merchant_reference: "R-1".to_owned(),
+                    recorded: "pending".to_owned(),
+                    rebuilt: "uncertain".to_owned(),
+                },
+            ] {
+                texts.push(finding(&tr, &found));
+            }
         }
         for text in &texts {
             assert!(english(text).is_empty(), "English in Arabic: {text}");

@@ -11,8 +11,11 @@
 //!   payment method's brand (`VISA`, `KNET`), which Arabic text keeps in
 //!   Latin letters;
 //! - it is the test's own data: the operator `tester`, the profile `test`;
-//! - it is `CSV` (a file format's name), or `English`, the language
-//!   button, which names English in English on purpose.
+//! - it is the name of a format or an algorithm the operator must recognise
+//!   as written (`CSV`, `JSON`, `SHA`, `YYMM`), a value the operator types
+//!   into a field as it is (`sandbox`, `production`: the profile's
+//!   environment), or `English`, the language button, which names English
+//!   in English on purpose.
 //!
 //! egui's own accessible names of its built-in parts (`Resize panel`, the
 //! handle between two panels) are not the app's text and cannot be
@@ -35,8 +38,22 @@ use egui_kittest::kittest::Queryable;
 /// egui's accessible names of its own parts.
 const EGUI_OWN: [&str; 1] = ["Resize panel"];
 
-/// Latin words a test's data puts on screen.
-const DATA: [&str; 2] = ["tester", "test"];
+/// Latin words a test's data puts on screen: the operator, the profile and
+/// the simulator's merchant identifier.
+const DATA: [&str; 3] = ["tester", "test", "apsdeskdemo"];
+
+/// Names kept in Latin letters in Arabic text (see the module's rule).
+const FORMATS_AND_VALUES: [&str; 9] = [
+    "APS",
+    "CSV",
+    "JSON",
+    "SHA",
+    "YYMM",
+    "sandbox",
+    "production",
+    "English",
+    "KNET",
+];
 
 /// The English words in `text` (see the module's rule).
 fn english_words(text: &str) -> Vec<String> {
@@ -51,7 +68,7 @@ fn english_words(text: &str) -> Vec<String> {
         .filter(|token| !token.chars().any(|c| c.is_ascii_digit()))
         .map(|token| token.trim_matches(|c: char| !c.is_ascii_alphanumeric()))
         .filter(|token| Currency::from_code(token).is_none())
-        .filter(|token| !["APS", "CSV", "English"].contains(token))
+        .filter(|token| !FORMATS_AND_VALUES.contains(token))
         .filter(|token| {
             !apsdesk::aps::request::PAYMENT_OPTIONS
                 .iter()
@@ -222,4 +239,34 @@ fn reconcile_from_dialog(harness: &mut Harness<'static, TestState>) {
             .iter()
             .any(|toast| toast.starts_with(&open_prefix) || toast.starts_with(&applied_prefix))
     });
+}
+
+#[test]
+fn every_screen_in_arabic_holds_no_english_word() {
+    let (_fixture, mut harness) = with_orders(&["AR-2"]);
+    select(&mut harness, "AR-2");
+    to_arabic(&mut harness);
+    let mut found = Vec::new();
+    for screen in [
+        apsdesk::app::Screen::Transactions,
+        apsdesk::app::Screen::Bulk,
+        apsdesk::app::Screen::Links,
+        apsdesk::app::Screen::Tokens,
+        apsdesk::app::Screen::Profiles,
+        apsdesk::app::Screen::Activity,
+        apsdesk::app::Screen::Signature,
+    ] {
+        harness.state_mut().app_mut().settings.screen = screen;
+        app_harness::settle(&mut harness);
+        found.extend(
+            english_on_screen(&harness)
+                .into_iter()
+                .map(|(text, words)| format!("{screen:?}: {text:?} {words:?}")),
+        );
+    }
+    assert!(
+        found.is_empty(),
+        "English on Arabic screens:\n{}",
+        found.join("\n")
+    );
 }

@@ -138,7 +138,7 @@ signature-error = تعذرت قراءة المدخل: { $error }
 
 nav-bulk = العمليات المجمعة
 bulk-title = العمليات المجمعة
-bulk-input = مراجع تجارية، أو أسطر CSV بصيغة merchant_reference,amount
+bulk-input = مراجع تجارية، أو أسطر CSV فيها المرجع ثم المبلغ
 bulk-use-selection = استخدم الطلبات المعروضة
 bulk-capture = تحصيل الكل
 bulk-refund = استرداد الكل

@@ -340,7 +340,9 @@ impl LinksScreen {
                             .map(|amount| money(amount, link.currency.as_deref()))
                             .unwrap_or_default(),
                     );
-                    ui.label(link.payment_link_status.clone().unwrap_or_default());
+                    // APS's status (OPEN, PAID, EXPIRED) as the order's state says it.
+                    let status = tr.text(&format!("state-{}", link.state));
+                    label(ui, status, rtl);
                     label(ui, &url, false);
                     let copy = tr.args("copy-what", &[("what", tr.text("link-url").into())]);
                     if super::icons::button(ui, super::icons::Icon::Copy, &copy).clicked() {

@@ -657,7 +657,7 @@ impl DeskApp {
             "{} · {} · {}",
             session.profile,
             self.backend.desk().client.credentials().merchant_identifier,
-            session.environment
+            explain::environment(&self.tr, session.environment)
         )
     }
 

@@ -150,7 +150,13 @@ impl ProfilesScreen {
                 } else {
                     name
                 });
-                ui.label(profile.environment.name());
+                let environment = tr.text(match &profile.environment {
+                    Environment::Production => "title-production",
+                    Environment::Sandbox => "title-sandbox",
+                    Environment::Simulator { .. } => "title-simulator",
+                    Environment::Custom { .. } => "title-custom",
+                });
+                label(ui, environment, rtl);
                 ui.label(&profile.merchant_identifier);
                 ui.label(&profile.sha_type);
                 if ui

@@ -105,6 +105,15 @@ fn every_screen_is_labelled_in(language: Language) {
             .into_iter()
             .map(|what| format!("Capture dialog: {what}")),
     );
+    // The About box.
+    harness.state_mut().app_mut().dialog = None;
+    harness.state_mut().app_mut().about_open = true;
+    settle(&mut harness);
+    missing.extend(
+        unlabelled(&harness)
+            .into_iter()
+            .map(|what| format!("About: {what}")),
+    );
     assert!(
         missing.is_empty(),
         "{language}: controls without a name:\n{}",

@@ -27,7 +27,7 @@ fn open_links(harness: &mut Harness<'static, TestState>) {
 
 /// The texts on screen that name an APS parameter or value instead of a word.
 fn protocol_words(harness: &Harness<'static, TestState>) -> Vec<String> {
-    const RAW: [&str; 8] = [
+    const RAW: [&str; 10] = [
         "merchant_reference",
         "customer_email",
         "notification_type",
@@ -36,6 +36,8 @@ fn protocol_words(harness: &Harness<'static, TestState>) -> Vec<String> {
         "NONE",
         "PURCHASE",
         "AUTHORIZATION",
+        "ACTIVE",
+        "token_status",
     ];
     all_texts(harness)
         .into_iter()
@@ -191,4 +193,39 @@ fn the_capture_dialog_shows_no_error_until_the_amount_is_changed() {
     settle(&mut harness);
     harness.get_by_label_contains("Amount: ");
     harness.get_by_label_contains("3 decimal");
+}
+
+#[test]
+fn a_token_status_is_chosen_by_its_word() {
+    let (_fixture, mut harness) = with_orders(&["FM-5"]);
+    run_until(&mut harness, "the orders", |state| {
+        !state.app().transactions.rows.is_empty()
+    });
+    harness.get_by_label("Tokens").click();
+    run_until(&mut harness, "the tokens screen", |state| {
+        state.app().settings.screen == Screen::Tokens
+    });
+    assert_eq!(chosen(&harness, "Token status"), "Unchanged");
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Token status")
+        .click();
+    settle(&mut harness);
+    harness.get_by_label("Inactive").click();
+    settle(&mut harness);
+    assert_eq!(chosen(&harness, "Token status"), "Inactive");
+    assert_eq!(
+        harness.state().app().tokens.form.token_status.as_deref(),
+        Some("INACTIVE"),
+        "the word chooses APS's value"
+    );
+    // Nothing typed yet: no error; Send shows them, by label.
+    assert!(harness.query_by_label_contains("Token name:").is_none());
+    harness.get_by_label("Send").click();
+    settle(&mut harness);
+    harness.get_by_label("Token name: required: fill it in");
+    assert!(
+        protocol_words(&harness).is_empty(),
+        "{:?}",
+        protocol_words(&harness)
+    );
 }

@@ -130,7 +130,7 @@ fn one_accounts_orders_are_never_listed_exported_or_acted_on_under_another() {
     settle(&mut harness);
     assert_eq!(listed(harness.state()), ["B-2", "B-1"]);
     // Visibly scoped.
-    harness.get_by_label_contains("Orders of profile prod-b (production) only");
+    harness.get_by_label_contains("Orders of profile prod-b (PRODUCTION) only");
     // The export holds this account's orders only.
     let out = tempfile::TempDir::new().expect("out dir");
     harness.state_mut().app_mut().save_target =
@@ -221,7 +221,7 @@ fn one_accounts_orders_are_never_listed_exported_or_acted_on_under_another() {
     });
     assert_eq!(listed(harness.state()), ["A-2", "A-1"]);
     assert!(harness.state().app().bulk.input.is_empty());
-    harness.get_by_label_contains("Orders of profile sim-a (simulator) only");
+    harness.get_by_label_contains("Orders of profile sim-a (Simulator) only");
 }
 
 #[test]

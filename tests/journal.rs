@@ -15,7 +15,7 @@ use apsdesk::aps::request::{
 use apsdesk::aps::{Command, Language, OutcomeClass};
 use apsdesk::journal::anchor::Anchor;
 use apsdesk::journal::chain::{self, EntryFields};
-use apsdesk::journal::desk::{Resolution, RunError, SharedJournal};
+use apsdesk::journal::desk::{Resolution, RunError, SharedJournal, Unsettled};
 use apsdesk::journal::export::{BOM, export_csv};
 use apsdesk::journal::key::{ChainKey, KeySource};
 use apsdesk::journal::restore::RestoreOptions;
@@ -265,7 +265,10 @@ async fn an_unapplied_refund_is_retried_with_its_maintenance_reference() {
     let first_reference = maintenance_reference(&report);
     let resolutions = desk.reconcile_all().await.expect("reconciled");
     assert!(
-        matches!(&resolutions[0].1, Resolution::Unresolved(why) if why.contains("APS may still be working")),
+        matches!(
+            &resolutions[0].1,
+            Resolution::Unresolved(Unsettled::MayStillBeAtAps { .. })
+        ),
         "a 5xx proves nothing before the timeout: {resolutions:?}"
     );
     tokio::time::sleep(Duration::from_millis(2_200)).await;

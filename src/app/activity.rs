@@ -1,14 +1,15 @@
 //! The Activity screen: the journal's latest operations, filterable by
 //! operator, profile, command and outcome, with the hash-chain check.
 
-use egui::{RichText, Ui};
+use egui::Ui;
 
 use super::AppCommand;
+use super::explain;
 use super::i18n::Tr;
 use super::widgets::{colored_text, heading_text, label, widget_text};
 use crate::journal::export::format_time;
 use crate::journal::store::EntryRecord;
-use crate::journal::verify::{Finding, VerifyReport};
+use crate::journal::verify::VerifyReport;
 
 /// What the screen holds.
 #[derive(Debug, Default)]
@@ -35,16 +36,18 @@ impl ActivityScreen {
             {
                 commands.push(AppCommand::VerifyChain);
             }
-            ui.add(
+            let hint = format!(
+                "{} / {} / {}",
+                tr.text("activity-operator"),
+                tr.text("activity-command"),
+                tr.text("activity-outcome")
+            );
+            let filter = ui.add(
                 egui::TextEdit::singleline(&mut self.filter_text)
-                    .hint_text(format!(
-                        "{} / {} / {}",
-                        tr.text("activity-operator"),
-                        tr.text("activity-command"),
-                        tr.text("activity-outcome")
-                    ))
+                    .hint_text(widget_text(ui, &hint, rtl, false))
                     .desired_width(240.0),
             );
+            super::widgets::name_for(ui, &filter, &hint);
         });
         if let Some(report) = &self.chain {
             if report.is_clean() {
@@ -59,15 +62,9 @@ impl ActivityScreen {
                 let count = u64::try_from(report.findings.len()).unwrap_or(u64::MAX);
                 let text = tr.args("activity-findings", &[("count", count.into())]);
                 ui.label(colored_text(ui, &text, rtl, true, red));
-                // The findings name entries, orders and operations; they are
-                // the journal's own technical wording, as `journal verify` prints it.
                 for finding in &report.findings {
-                    if let Finding::ChainBroken { seq } = finding {
-                        let text = tr.args("activity-broken", &[("seq", (*seq).into())]);
-                        ui.label(colored_text(ui, &text, rtl, false, red));
-                    } else {
-                        ui.label(colored_text(ui, &finding.to_string(), false, false, red));
-                    }
+                    let text = explain::finding(tr, finding);
+                    ui.label(colored_text(ui, &text, rtl, false, red));
                 }
             }
         }
@@ -88,13 +85,21 @@ impl ActivityScreen {
                     }
                     ui.end_row();
                     for entry in &self.entries {
-                        let outcome = entry
-                            .outcome
-                            .map_or_else(|| entry.entry.as_str(), |outcome| outcome.as_str());
-                        let haystack = format!(
-                            "{} {} {} {}",
-                            entry.operator, entry.profile, entry.command, outcome
-                        )
+                        let outcome = entry.outcome.map_or_else(
+                            || explain::entry_kind(tr, entry.entry),
+                            |outcome| explain::entry_outcome(tr, outcome),
+                        );
+                        let command = explain::command(tr, entry.command);
+                        // The operator may search by the words shown or by
+                        // APS's names.
+                        let haystack = [
+                            entry.operator.as_str(),
+                            entry.profile.as_str(),
+                            entry.command.name(),
+                            &command,
+                            &outcome,
+                        ]
+                        .join(" ")
                         .to_lowercase();
                         if !needle.is_empty() && !haystack.contains(&needle) {
                             continue;
@@ -106,17 +111,12 @@ impl ActivityScreen {
                                 .to_owned(),
                         );
                         ui.label(&entry.operator);
-                        ui.label(RichText::new(entry.command.name()).monospace());
-                        ui.label(outcome);
-                        label(
-                            ui,
-                            format!(
-                                "{} {}",
-                                entry.response_code.as_deref().unwrap_or(""),
-                                entry.response_message.as_deref().unwrap_or("")
-                            ),
-                            rtl,
-                        );
+                        label(ui, command, rtl);
+                        label(ui, outcome, rtl);
+                        let code = entry.response_code.as_deref();
+                        let answer =
+                            explain::code_text(tr, code, entry.response_message.as_deref());
+                        label(ui, format!("{} {answer}", code.unwrap_or_default()), rtl);
                         ui.end_row();
                     }
                 });

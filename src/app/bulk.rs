@@ -157,14 +157,10 @@ pub fn parse_rows(text: &str, language: Language) -> Vec<BulkRow> {
             Err(error) => BulkRow {
                 merchant_reference: String::new(),
                 amount: None,
-                state: RowState::Skipped(
-                    language
-                        .pick(
-                            &format!("row {line}: not readable as CSV ({error})"),
-                            &format!("السطر {line}: لا يمكن قراءته بصيغة CSV ({error})"),
-                        )
-                        .to_owned(),
-                ),
+                state: RowState::Skipped({
+                    tracing::warn!("bulk row {line}: {error}");
+                    Tr::new(language).args("bulk-row-unreadable", &[("line", line.into())])
+                }),
             },
         };
         rows.push(row);
@@ -177,32 +173,32 @@ pub fn parse_rows(text: &str, language: Language) -> Vec<BulkRow> {
 fn row_from_fields(line: usize, fields: &[&str], language: Language) -> BulkRow {
     let reference = fields.first().copied().unwrap_or_default();
     let amount = fields.get(1).copied().filter(|amount| !amount.is_empty());
+    let tr = Tr::new(language);
     let problem = if fields.len() > 2 {
-        Some(language.pick(
-            &format!(
-                "row {line}: {} fields; expected a reference and an amount (is the amount written with a comma?)",
-                fields.len()
-            ),
-            &format!(
-                "السطر {line}: {} حقول؛ المتوقع مرجع ومبلغ (هل كُتب المبلغ بفاصلة؟)",
-                fields.len()
-            ),
-        ).to_owned())
+        Some(tr.args(
+            "bulk-row-fields",
+            &[("line", line.into()), ("count", fields.len().into())],
+        ))
     } else if let Err(error) = crate::aps::validate::merchant_reference(reference) {
-        Some(format!(
-            "{} {line}: {}",
-            language.pick("row", "السطر"),
-            error.message(language)
+        Some(tr.args(
+            "bulk-row-problem",
+            &[
+                ("line", line.into()),
+                (
+                    "problem",
+                    super::forms::field_error_text(&tr, &error).into(),
+                ),
+            ],
         ))
     } else {
-        amount.filter(|amount| !is_plain_amount(amount)).map(|amount| language.pick(
-            &format!(
-                "row {line}: amount \"{amount}\" is not a plain number: write it with digits and one decimal point, without thousands separators (e.g. 1000.50)"
-            ),
-            &format!(
-                "السطر {line}: المبلغ \"{amount}\" ليس رقماً بسيطاً: اكتبه بأرقام ونقطة عشرية واحدة، دون فواصل آلاف (مثل 1000.50)"
-            ),
-        ).to_owned())
+        amount
+            .filter(|amount| !is_plain_amount(amount))
+            .map(|amount| {
+                tr.args(
+                    "bulk-row-amount",
+                    &[("line", line.into()), ("amount", amount.to_owned().into())],
+                )
+            })
     };
     BulkRow {
         merchant_reference: reference.to_owned(),
@@ -235,11 +231,15 @@ pub fn results_csv(rows: &[BulkRow]) -> String {
             RowState::Done(result) => (
                 result
                     .class
-                    .map_or("not_sent", OutcomeClass::as_str)
+                    .map_or("not_sent", OutcomeClass::as_str) // i18n-lint: not shown (a CSV column value)
                     .to_owned(),
                 result.response_code.clone().unwrap_or_default(),
                 result.response_message.clone().unwrap_or_default(),
-                result.problem.clone().unwrap_or_default(),
+                result
+                    .problem
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
             ),
             RowState::Skipped(why) => (
                 "skipped".to_owned(),
@@ -544,14 +544,7 @@ impl BulkScreen {
                             label(ui, format!("{}: {why}", tr.text("bulk-skipped")), rtl);
                         }
                         RowState::Done(result) => {
-                            let text = format!(
-                                "{} {} {} {}",
-                                result.class.map_or("not sent", OutcomeClass::as_str),
-                                result.response_code.clone().unwrap_or_default(),
-                                result.response_message.clone().unwrap_or_default(),
-                                result.problem.clone().unwrap_or_default(),
-                            );
-                            label(ui, text, rtl);
+                            label(ui, super::explain::outcome_text(tr, result), rtl);
                         }
                     }
                 });

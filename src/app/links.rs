@@ -5,10 +5,11 @@
 use egui::{Color32, RichText, Ui, Vec2};
 
 use super::AppCommand;
+use super::forms::{self, Touched};
 use super::i18n::Tr;
 use super::transactions::money;
 use super::widgets::{heading_text, label, widget_text};
-use crate::aps::request::{PaymentLink, PaymentLinkForm};
+use crate::aps::request::{PAYMENT_OPTIONS, PaymentLink, PaymentLinkForm};
 use crate::aps::validate::FieldErrors;
 use crate::journal::store::OrderRecord;
 
@@ -20,6 +21,59 @@ pub struct LinksScreen {
     pub links: Vec<OrderRecord>,
     /// The link whose QR code is shown.
     pub shown: Option<String>,
+    /// Which fields' errors are shown yet.
+    pub touched: Touched,
+}
+
+/// How the customer may be told of the link: APS's values, each offered by
+/// its words.
+const NOTIFICATIONS: [&str; 4] = ["NONE", "EMAIL", "SMS", "EMAIL,SMS"];
+
+fn notification_word(value: &&'static str) -> &'static str {
+    match *value {
+        "EMAIL" => "notification-email",
+        "SMS" => "notification-sms",
+        "EMAIL,SMS" => "notification-email-sms",
+        // NONE, and anything the form was given from elsewhere.
+        _ => "notification-none",
+    }
+}
+
+const LINK_COMMANDS: [&str; 2] = ["PURCHASE", "AUTHORIZATION"];
+
+fn link_command_word(value: &&'static str) -> &'static str {
+    match *value {
+        "AUTHORIZATION" => "link-command-authorization",
+        _ => "link-command-purchase",
+    }
+}
+
+/// The payment options offered: any, or one of the methods apsdesk knows.
+fn payment_option_word(value: Option<&'static str>) -> &'static str {
+    match value {
+        None => "payment-option-any",
+        Some("VISA") => "payment-option-visa",
+        Some("MASTERCARD") => "payment-option-mastercard",
+        Some("AMEX") => "payment-option-amex",
+        Some("MADA") => "payment-option-mada",
+        Some("MEEZA") => "payment-option-meeza",
+        Some("KNET") => "payment-option-knet",
+        Some("BENEFIT") => "payment-option-benefit",
+        Some("OMANNET") => "payment-option-omannet",
+        Some("NAPS") => "payment-option-naps",
+        Some("STCPAY") => "payment-option-stcpay",
+        Some(_) => "payment-option-other",
+    }
+}
+
+/// `value` as one of `choices` (the first when it is none of them).
+fn as_choice(value: &str, choices: &[&'static str]) -> &'static str {
+    choices
+        .iter()
+        .find(|choice| **choice == value)
+        .or(choices.first())
+        .copied()
+        .unwrap_or_default()
 }
 
 impl Default for LinksScreen {
@@ -38,6 +92,7 @@ impl Default for LinksScreen {
             expiry: in_a_week,
             links: Vec::new(),
             shown: None,
+            touched: Touched::default(),
         }
     }
 }
@@ -76,19 +131,23 @@ impl LinksScreen {
         PaymentLink::parse(&form, jiff::Timestamp::now())
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn field(
         ui: &mut Ui,
         tr: &Tr,
         errors: Option<&FieldErrors>,
+        touched: &mut Touched,
         label_id: &str,
-        field: &str,
+        field: &'static str,
         value: &mut String,
     ) {
         let rtl = tr.is_rtl();
         let caption = ui.label(widget_text(ui, &tr.text(label_id), rtl, false));
-        ui.add(egui::TextEdit::singleline(value).desired_width(260.0))
+        let response = ui
+            .add(egui::TextEdit::singleline(value).desired_width(260.0))
             .labelled_by(caption.id);
-        super::widgets::field_error(ui, errors, field, tr);
+        touched.track(field, &response);
+        forms::error_ui(ui, tr, errors, field, touched);
         ui.end_row();
     }
 
@@ -102,6 +161,7 @@ impl LinksScreen {
                 ui,
                 tr,
                 errors,
+                &mut self.touched,
                 "field-merchant-reference",
                 "merchant_reference",
                 &mut self.form.merchant_reference,
@@ -110,6 +170,7 @@ impl LinksScreen {
                 ui,
                 tr,
                 errors,
+                &mut self.touched,
                 "field-amount",
                 "amount",
                 &mut self.form.amount,
@@ -118,6 +179,7 @@ impl LinksScreen {
                 ui,
                 tr,
                 errors,
+                &mut self.touched,
                 "field-currency",
                 "currency",
                 &mut self.form.currency,
@@ -126,6 +188,7 @@ impl LinksScreen {
                 ui,
                 tr,
                 errors,
+                &mut self.touched,
                 "field-customer-email",
                 "customer_email",
                 &mut self.form.customer_email,
@@ -138,40 +201,73 @@ impl LinksScreen {
             .labelled_by(caption.id);
             ui.end_row();
             let caption = ui.label(widget_text(ui, &tr.text("field-notification"), rtl, false));
-            egui::ComboBox::from_id_salt("link-notification")
-                .selected_text(self.form.notification_type.clone())
-                .show_ui(ui, |ui| {
-                    for option in ["NONE", "EMAIL", "SMS", "EMAIL,SMS"] {
-                        ui.selectable_value(
-                            &mut self.form.notification_type,
-                            option.to_owned(),
-                            option,
-                        );
-                    }
-                })
-                .response
-                .labelled_by(caption.id);
+            let mut notification = as_choice(&self.form.notification_type, &NOTIFICATIONS);
+            if forms::choice_ui(
+                ui,
+                tr,
+                "link-notification",
+                caption.id,
+                &mut notification,
+                &NOTIFICATIONS,
+                notification_word,
+            ) {
+                self.touched.mark("notification_type");
+            }
+            notification.clone_into(&mut self.form.notification_type);
+            forms::error_ui(ui, tr, errors, "notification_type", &self.touched);
             ui.end_row();
             let caption = ui.label(widget_text(ui, &tr.text("field-link-command"), rtl, false));
-            let command = self
-                .form
-                .link_command
-                .get_or_insert_with(|| "PURCHASE".to_owned());
-            egui::ComboBox::from_id_salt("link-command")
-                .selected_text(command.clone())
-                .show_ui(ui, |ui| {
-                    for option in ["PURCHASE", "AUTHORIZATION"] {
-                        ui.selectable_value(command, option.to_owned(), option);
-                    }
-                })
-                .response
-                .labelled_by(caption.id);
+            let mut command = as_choice(
+                self.form.link_command.as_deref().unwrap_or_default(),
+                &LINK_COMMANDS,
+            );
+            if forms::choice_ui(
+                ui,
+                tr,
+                "link-command",
+                caption.id,
+                &mut command,
+                &LINK_COMMANDS,
+                link_command_word,
+            ) {
+                self.touched.mark("link_command");
+            }
+            self.form.link_command = Some(command.to_owned());
+            forms::error_ui(ui, tr, errors, "link_command", &self.touched);
+            ui.end_row();
+            let caption = ui.label(widget_text(
+                ui,
+                &tr.text("field-payment-option"),
+                rtl,
+                false,
+            ));
+            let options: Vec<Option<&'static str>> = std::iter::once(None)
+                .chain(PAYMENT_OPTIONS.iter().copied().map(Some))
+                .collect();
+            let mut option = PAYMENT_OPTIONS
+                .iter()
+                .copied()
+                .find(|known| self.form.payment_option.as_deref() == Some(*known));
+            if forms::choice_ui(
+                ui,
+                tr,
+                "link-payment-option",
+                caption.id,
+                &mut option,
+                &options,
+                |value| payment_option_word(*value),
+            ) {
+                self.touched.mark("payment_option");
+            }
+            self.form.payment_option = option.map(str::to_owned);
+            forms::error_ui(ui, tr, errors, "payment_option", &self.touched);
             ui.end_row();
             let mut name = self.form.customer_name.clone().unwrap_or_default();
             Self::field(
                 ui,
                 tr,
                 errors,
+                &mut self.touched,
                 "field-customer-name",
                 "customer_name",
                 &mut name,
@@ -182,26 +278,18 @@ impl LinksScreen {
                 ui,
                 tr,
                 errors,
+                &mut self.touched,
                 "field-customer-phone",
                 "customer_phone",
                 &mut phone,
             );
             self.form.customer_phone = Some(phone).filter(|phone| !phone.is_empty());
-            let mut option = self.form.payment_option.clone().unwrap_or_default();
-            Self::field(
-                ui,
-                tr,
-                errors,
-                "field-payment-option",
-                "payment_option",
-                &mut option,
-            );
-            self.form.payment_option = Some(option).filter(|option| !option.is_empty());
             let mut return_url = self.form.return_url.clone().unwrap_or_default();
             Self::field(
                 ui,
                 tr,
                 errors,
+                &mut self.touched,
                 "field-return-url",
                 "return_url",
                 &mut return_url,
@@ -212,21 +300,25 @@ impl LinksScreen {
                 ui,
                 tr,
                 errors,
+                &mut self.touched,
                 "field-description",
                 "order_description",
                 &mut description,
             );
             self.form.order_description = Some(description).filter(|text| !text.is_empty());
         });
+        // Always clickable: pressing it on a form with errors shows them all.
         if ui
-            .add_enabled(
-                validated.is_ok(),
-                egui::Button::new(widget_text(ui, &tr.text("action-send"), rtl, true)),
-            )
+            .button(widget_text(ui, &tr.text("action-send"), rtl, true))
             .clicked()
-            && let Ok(link) = validated
         {
-            commands.push(AppCommand::CreateLink(Box::new(link)));
+            match validated {
+                Ok(link) => {
+                    commands.push(AppCommand::CreateLink(Box::new(link)));
+                    self.touched.clear();
+                }
+                Err(_) => self.touched.submit(),
+            }
         }
         ui.separator();
         ui.horizontal(|ui| {
@@ -248,12 +340,12 @@ impl LinksScreen {
                             .map(|amount| money(amount, link.currency.as_deref()))
                             .unwrap_or_default(),
                     );
-                    ui.label(link.payment_link_status.clone().unwrap_or_default());
+                    // APS's status (OPEN, PAID, EXPIRED) as the order's state says it.
+                    let status = tr.text(&format!("state-{}", link.state));
+                    label(ui, status, rtl);
                     label(ui, &url, false);
-                    if ui
-                        .small_button(widget_text(ui, &tr.text("copy"), rtl, false))
-                        .clicked()
-                    {
+                    let copy = tr.args("copy-what", &[("what", tr.text("link-url").into())]);
+                    if super::icons::button(ui, super::icons::Icon::Copy, &copy).clicked() {
                         commands.push(AppCommand::Copy {
                             what: tr.text("link-url"),
                             value: url.clone(),

@@ -23,8 +23,11 @@ pub mod activity;
 pub mod backend;
 pub mod bulk;
 pub mod demo_dir;
+pub mod explain;
 pub mod files;
+pub mod forms;
 pub mod i18n;
+pub mod icons;
 pub mod instance;
 pub mod links;
 pub mod notice;
@@ -43,7 +46,7 @@ use serde::{Deserialize, Serialize};
 use crate::aps::Language;
 use crate::aps::client::Environment;
 use crate::journal::OrderFilter;
-use crate::journal::desk::{Operation, Resolution};
+use crate::journal::desk::Operation;
 use crate::journal::store::OrderRecord;
 use activity::ActivityScreen;
 use backend::{Backend, TaskResult};
@@ -98,7 +101,9 @@ pub enum AppCommand {
         what: String,
         value: String,
     },
-    Toast(String),
+    /// What the operator asked for did not validate: said in a toast,
+    /// nothing sent.
+    Refused(crate::aps::validate::FieldErrors),
     LoadActivity,
     VerifyChain,
     SetLanguage(Language),
@@ -273,6 +278,11 @@ impl DeskApp {
         app
     }
 
+    /// The toasts on screen now, oldest first.
+    pub fn toast_texts(&self) -> Vec<String> {
+        self.toasts.iter().map(|toast| toast.text.clone()).collect()
+    }
+
     fn toast(&mut self, ctx: &egui::Context, text: String) {
         let now = ctx.input(|input| input.time);
         self.toasts.push(Toast {
@@ -323,7 +333,13 @@ impl DeskApp {
             }
             TaskResult::Detail(detail) => self.transactions.detail = Some(*detail),
             TaskResult::Links(links) => self.links.links = links,
-            TaskResult::Saved(path) => self.toast(ctx, path.display().to_string()),
+            TaskResult::Saved(path) => {
+                let text = self.tr.args(
+                    "toast-saved",
+                    &[("path", path.display().to_string().into())],
+                );
+                self.toast(ctx, text);
+            }
             TaskResult::BulkInput(text) => {
                 if !self.bulk.running {
                     self.bulk.input = text;
@@ -331,8 +347,10 @@ impl DeskApp {
             }
             TaskResult::Profiles(Ok(profiles)) => self.profiles.profiles = profiles,
             TaskResult::Profiles(Err(error)) => {
-                self.profiles.error = Some(error.clone());
-                self.toast(ctx, error);
+                tracing::warn!("profiles: {error:?}");
+                let text = explain::task_error(&self.tr, &error);
+                self.profiles.error = Some(text.clone());
+                self.toast(ctx, text);
             }
             TaskResult::ProfileTested { name, verdict } => {
                 let text = verdict.explain(self.tr.language());
@@ -382,14 +400,7 @@ impl DeskApp {
                     | crate::aps::Command::CheckStatus
                     | crate::aps::Command::GetInstallmentsPlans => {}
                 }
-                let summary = format!(
-                    "{} {}: {} {} {}",
-                    result.command,
-                    result.merchant_reference,
-                    result.class.map_or("not sent", |class| class.as_str()),
-                    result.response_code.clone().unwrap_or_default(),
-                    result.response_message.clone().unwrap_or_default(),
-                );
+                let summary = explain::operation_toast(&self.tr, &result);
                 if let Some(dialog) = &mut self.dialog
                     && dialog.pending
                     && dialog.ticket == Some(result.ticket)
@@ -401,25 +412,7 @@ impl DeskApp {
             }
             TaskResult::Reconciled(resolutions) => {
                 for (operation, resolution) in resolutions {
-                    let text = match resolution {
-                        Resolution::Applied => self
-                            .tr
-                            .args("reconciled-applied", &[("operation", operation.into())]),
-                        Resolution::NotApplied => self
-                            .tr
-                            .args("reconciled-not-applied", &[("operation", operation.into())]),
-                        Resolution::Unresolved(why) => self.tr.args(
-                            "reconciled-open",
-                            &[("operation", operation.into()), ("why", why.into())],
-                        ),
-                        Resolution::InFlight(holder) => self.tr.args(
-                            "reconciled-in-flight",
-                            &[
-                                ("operation", operation.into()),
-                                ("who", holder.describe().into()),
-                            ],
-                        ),
-                    };
+                    let text = explain::resolution(&self.tr, operation, &resolution);
                     self.toast(ctx, text);
                 }
                 self.refresh_selected();
@@ -434,7 +427,13 @@ impl DeskApp {
                     self.refresh_selected();
                 }
             }
-            TaskResult::Failed(error) => self.toast(ctx, error),
+            TaskResult::Failed(error) => {
+                // The library's English detail goes to the log; the operator
+                // reads the sentence.
+                tracing::warn!("a background task failed: {error:?}");
+                let text = explain::task_error(&self.tr, &error);
+                self.toast(ctx, text);
+            }
         }
     }
 
@@ -476,7 +475,10 @@ impl DeskApp {
                 let text = self.tr.args("copied", &[("what", what.into())]);
                 self.toast(ctx, text);
             }
-            AppCommand::Toast(text) => self.toast(ctx, text),
+            AppCommand::Refused(errors) => {
+                let text = explain::problem(&self.tr, &results::Problem::Invalid(errors));
+                self.toast(ctx, text);
+            }
             AppCommand::LoadActivity => self.backend.load_activity(500),
             AppCommand::VerifyChain => self.backend.verify_chain(),
             AppCommand::SetLanguage(language) => {
@@ -568,8 +570,8 @@ impl DeskApp {
                 let (profile, secrets) = *boxed;
                 self.backend.save_profile(profile, secrets);
             }
-            AppCommand::UseProfile(name) => match self.journal_for_profiles.clone() {
-                Some(journal) => {
+            AppCommand::UseProfile(name) => {
+                if let Some(journal) = self.journal_for_profiles.clone() {
                     // The installation's journal may be open in another
                     // window: one window per journal.
                     if self
@@ -589,13 +591,20 @@ impl DeskApp {
                                 self.toast(ctx, text);
                             }
                             Err(error @ instance::LockError::Io { .. }) => {
-                                self.toast(ctx, error.to_string());
+                                tracing::warn!("{error}");
+                                let text = explain::task_error(
+                                    &self.tr,
+                                    &backend::TaskError::JournalLock(error.to_string()),
+                                );
+                                self.toast(ctx, text);
                             }
                         }
                     }
+                } else {
+                    let text = explain::task_error(&self.tr, &backend::TaskError::NoDataDirectory);
+                    self.toast(ctx, text);
                 }
-                None => self.toast(ctx, "no data directory for the journal".to_owned()),
-            },
+            }
             AppCommand::SetDark(dark) => {
                 self.settings.dark = dark;
                 ctx.set_theme(theme(dark));
@@ -624,8 +633,10 @@ impl DeskApp {
         egui::Panel::top("banner").show(ui, |ui| self.banner_ui(ui));
         egui::Panel::top("navigation").show(ui, |ui| self.navigation_ui(ui));
         egui::Panel::bottom("toasts").show(ui, |ui| {
+            let rtl = self.tr.is_rtl();
             for toast in &self.toasts {
-                widgets::label(ui, &toast.text, self.tr.is_rtl());
+                // From the reading side, as every row of the app.
+                widgets::row(ui, rtl, |ui| widgets::label(ui, &toast.text, rtl));
             }
         });
         let mut commands = Vec::new();
@@ -684,7 +695,7 @@ impl DeskApp {
             "{} · {} · {}",
             session.profile,
             self.backend.desk().client.credentials().merchant_identifier,
-            session.environment
+            explain::environment(&self.tr, session.environment)
         )
     }
 
@@ -739,6 +750,11 @@ impl DeskApp {
                 ));
             } else if input.consume_key(shift_command, egui::Key::S) {
                 commands.push(AppCommand::CheckStatus(order.merchant_reference.clone()));
+            } else if input.consume_key(egui::Modifiers::COMMAND, egui::Key::P) {
+                commands.push(AppCommand::SaveReceipt {
+                    order_id: order.id,
+                    operation_id: None,
+                });
             }
         });
     }

@@ -6,10 +6,11 @@
 use egui::{Align, Layout, RichText, Ui};
 
 use super::backend::Backend;
+use super::forms::{self, Touched};
 use super::i18n::Tr;
 use super::results::OperationResult;
 use super::transactions::{CaptureWindow, capture_window, capture_window_text};
-use super::widgets::{colored_text, field_error, label, widget_text};
+use super::widgets::{colored_text, label, widget_text};
 use super::{AppCommand, OperationKind, SubmitOrigin};
 use crate::aps::money::format_minor_units;
 use crate::aps::request::{Capture, MaintenanceForm, Refund, VoidAuthorization};
@@ -37,6 +38,13 @@ pub struct OperationDialog {
     /// The submission whose result this dialog waits for.
     pub ticket: Option<Ticket>,
     pub result: Option<OperationResult>,
+    /// Which fields' errors are shown yet: none on a dialog as it opened.
+    pub touched: Touched,
+    /// The amount the dialog opened with (what remains).
+    prefilled_amount: String,
+    /// The first field takes the keyboard focus on the first frame, so that
+    /// the operator can type (and Tab to Send) without the mouse.
+    focus_first_field: bool,
 }
 
 /// A validated request, ready to send.
@@ -64,6 +72,9 @@ impl OperationDialog {
         OperationDialog {
             kind,
             order,
+            prefilled_amount: amount.clone(),
+            focus_first_field: true,
+            touched: Touched::default(),
             amount,
             description: String::new(),
             maintenance_reference: String::new(),
@@ -150,6 +161,10 @@ impl OperationDialog {
                     |ui| keep_open = self.body_ui(ui, tr, backend, commands),
                 );
             });
+        // Escape closes it, as Cancel or Close would (never while sending).
+        if !self.pending && ctx.input(|input| input.key_pressed(egui::Key::Escape)) {
+            keep_open = false;
+        }
         keep_open
     }
 
@@ -186,6 +201,9 @@ impl OperationDialog {
         }
         let validated = self.validate();
         let errors = validated.as_ref().err();
+        if self.amount != self.prefilled_amount {
+            self.touched.mark("amount");
+        }
         let editable = !self.pending && self.result.is_none();
         if self.kind != OperationKind::Void {
             let caption = ui.label(widget_text(
@@ -194,17 +212,27 @@ impl OperationDialog {
                 rtl,
                 false,
             ));
-            ui.add_enabled(
-                editable,
-                egui::TextEdit::singleline(&mut self.amount).desired_width(160.0),
-            )
-            .labelled_by(caption.id);
-            field_error(ui, errors, "amount", tr);
+            let response = ui
+                .add_enabled(
+                    editable,
+                    egui::TextEdit::singleline(&mut self.amount).desired_width(160.0),
+                )
+                .labelled_by(caption.id);
+            self.touched.track("amount", &response);
+            if std::mem::take(&mut self.focus_first_field) {
+                response.request_focus();
+            }
+            forms::error_ui(ui, tr, errors, "amount", &self.touched);
         }
         let caption = ui.label(widget_text(ui, &tr.text("field-description"), rtl, false));
-        ui.add_enabled(editable, egui::TextEdit::singleline(&mut self.description))
+        let response = ui
+            .add_enabled(editable, egui::TextEdit::singleline(&mut self.description))
             .labelled_by(caption.id);
-        field_error(ui, errors, "order_description", tr);
+        self.touched.track("order_description", &response);
+        if std::mem::take(&mut self.focus_first_field) {
+            response.request_focus();
+        }
+        forms::error_ui(ui, tr, errors, "order_description", &self.touched);
         let document_label = match self.kind {
             OperationKind::Capture => Some("field-invoice-number"),
             OperationKind::Refund => Some("field-credit-note-number"),
@@ -212,12 +240,14 @@ impl OperationDialog {
         };
         if let Some(label_id) = document_label {
             let caption = ui.label(widget_text(ui, &tr.text(label_id), rtl, false));
-            ui.add_enabled(
-                editable,
-                egui::TextEdit::singleline(&mut self.document_number),
-            )
-            .labelled_by(caption.id);
-            field_error(ui, errors, "document_number", tr);
+            let response = ui
+                .add_enabled(
+                    editable,
+                    egui::TextEdit::singleline(&mut self.document_number),
+                )
+                .labelled_by(caption.id);
+            self.touched.track("document_number", &response);
+            forms::error_ui(ui, tr, errors, "document_number", &self.touched);
         }
         if self.kind == OperationKind::Refund {
             let caption = ui.label(widget_text(
@@ -226,12 +256,14 @@ impl OperationDialog {
                 rtl,
                 false,
             ));
-            ui.add_enabled(
-                editable,
-                egui::TextEdit::singleline(&mut self.maintenance_reference),
-            )
-            .labelled_by(caption.id);
-            field_error(ui, errors, "maintenance_reference", tr);
+            let response = ui
+                .add_enabled(
+                    editable,
+                    egui::TextEdit::singleline(&mut self.maintenance_reference),
+                )
+                .labelled_by(caption.id);
+            self.touched.track("maintenance_reference", &response);
+            forms::error_ui(ui, tr, errors, "maintenance_reference", &self.touched);
         }
         // Exactly what will be sent (access code masked, signature computed).
         let desk = backend.desk();
@@ -304,20 +336,26 @@ impl OperationDialog {
         }
         let mut keep_open = true;
         ui.horizontal(|ui| {
-            let can_send = editable && validated.is_ok() && confirmed;
+            // Clickable on errors (pressing it shows them all), never
+            // before production's typed confirmation matches.
+            let can_send = editable && confirmed;
             if ui
                 .add_enabled(
                     can_send,
                     egui::Button::new(widget_text(ui, &tr.text("action-send"), rtl, true)),
                 )
                 .clicked()
-                && let Ok(request) = validated
             {
-                self.pending = true;
-                commands.push(AppCommand::Submit {
-                    operation: Box::new(request.into_operation()),
-                    origin: SubmitOrigin::Dialog,
-                });
+                match validated {
+                    Ok(request) => {
+                        self.pending = true;
+                        commands.push(AppCommand::Submit {
+                            operation: Box::new(request.into_operation()),
+                            origin: SubmitOrigin::Dialog,
+                        });
+                    }
+                    Err(_) => self.touched.submit(),
+                }
             }
             // The receipt of what was just done, in one click.
             if let Some(result) = &self.result
@@ -454,13 +492,15 @@ fn result_ui(ui: &mut Ui, tr: &Tr, result: &OperationResult) {
             egui::Color32::from_rgb(0xc0, 0x60, 0x20),
         ),
     };
-    ui.label(colored_text(ui, &tr.text(id), rtl, true, color));
-    let code = result.response_code.clone().unwrap_or_default();
-    let message = result.response_message.clone().unwrap_or_default();
-    if !code.is_empty() || !message.is_empty() {
-        label(ui, format!("{code} {message}"), rtl);
+    super::widgets::row(ui, rtl, |ui| {
+        super::icons::show(ui, super::icons::for_outcome(result.class), color);
+        ui.label(colored_text(ui, &tr.text(id), rtl, true, color));
+    });
+    if let Some(code) = &result.response_code {
+        let text = super::explain::code_text(tr, Some(code), result.response_message.as_deref());
+        label(ui, format!("{code} {text}"), rtl);
     }
     if let Some(problem) = &result.problem {
-        label(ui, problem, false);
+        label(ui, super::explain::problem(tr, problem), rtl);
     }
 }

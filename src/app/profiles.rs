@@ -78,9 +78,10 @@ impl SecretField {
 
 impl ProfileForm {
     /// The profile and its secrets, clearing the secrets from the form.
-    fn take(&mut self, language: &str) -> Result<(Profile, ProfileSecrets), String> {
+    fn take(&mut self, tr: &super::i18n::Tr) -> Result<(Profile, ProfileSecrets), String> {
+        let language = tr.language().as_str();
         let environment = Environment::parse(&self.environment)
-            .ok_or_else(|| "environment: sandbox, production, or an http(s) URL".to_owned())?;
+            .ok_or_else(|| super::explain::profile_field(tr, "environment"))?;
         let profile = Profile {
             id: None,
             name: self.name.trim().to_owned(),
@@ -101,7 +102,9 @@ impl ProfileForm {
             },
             timeout_secs: None,
         };
-        profile.validate().map_err(|error| error.to_string())?;
+        profile
+            .validate()
+            .map_err(|error| super::explain::profile_error(tr, &error))?;
         let secrets = ProfileSecrets {
             access_code: Secret::new(std::mem::take(&mut self.access_code)),
             request_phrase: Secret::new(std::mem::take(&mut self.request_phrase)),
@@ -147,7 +150,13 @@ impl ProfilesScreen {
                 } else {
                     name
                 });
-                ui.label(profile.environment.name());
+                let environment = tr.text(match &profile.environment {
+                    Environment::Production => "title-production",
+                    Environment::Sandbox => "title-sandbox",
+                    Environment::Simulator { .. } => "title-simulator",
+                    Environment::Custom { .. } => "title-custom",
+                });
+                label(ui, environment, rtl);
                 ui.label(&profile.merchant_identifier);
                 ui.label(&profile.sha_type);
                 if ui
@@ -216,7 +225,7 @@ impl ProfilesScreen {
                 .button(widget_text(ui, &tr.text("profile-save"), rtl, true))
                 .clicked()
             {
-                match form.take(tr.language().as_str()) {
+                match form.take(tr) {
                     Ok((profile, secrets)) => {
                         self.error = None;
                         retire = true;

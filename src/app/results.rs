@@ -1,8 +1,34 @@
 //! What an operation came to, as the screens show it: a plain record made
 //! from the desk's report, for the dialog, Bulk's rows and the toasts.
 
+use crate::aps::client::{Failure, SendError};
+use crate::aps::validate::FieldErrors;
 use crate::aps::{Command, OutcomeClass};
-use crate::journal::desk::{OperationReport, RunError, SettledOperation, Ticket};
+use crate::journal::desk::{NoEvidence, OperationReport, RunError, SettledOperation, Ticket};
+use crate::journal::lease::LeaseHolder;
+
+/// Why an operation was not sent, or what broke after it was: typed, so
+/// that the screens say it in the operator's language
+/// ([`super::explain::problem`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The form did not validate (the dialogs refuse before this).
+    Invalid(FieldErrors),
+    /// Another submission holds the order.
+    InFlight(LeaseHolder),
+    /// Earlier operations were open: settled (or tried), nothing sent.
+    SettledFirst(Vec<SettledOperation>),
+    /// No totals to compare against later: nothing sent.
+    NoBaseline(NoEvidence),
+    /// The request could not have left.
+    NotSent(SendError),
+    /// The journal failed before the request was recorded: nothing sent.
+    JournalBeforeSending,
+    /// The journal failed after the request may have left: reconcile.
+    JournalAfterSending,
+    /// The answer broke or did not check (the class says uncertain or untrusted).
+    Failure(Failure),
+}
 
 /// What an operation came to, for the dialog and the toasts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,11 +41,42 @@ pub struct OperationResult {
     pub class: Option<OutcomeClass>,
     pub response_code: Option<String>,
     pub response_message: Option<String>,
-    /// Why it was not sent, or the transport failure.
-    pub problem: Option<String>,
+    /// Why it was not sent, or the transport failure (boxed: rows of Bulk
+    /// hold many results, most without one).
+    pub problem: Option<Box<Problem>>,
     pub operation_id: Option<i64>,
     /// The open operation that blocks the order, when that was the problem.
     pub blocked_by: Option<i64>,
+}
+
+/// The library's English words for a problem: for the results CSV and the
+/// log, never for the screen.
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Invalid(errors) => write!(f, "{}", errors.message(crate::aps::Language::En)),
+            Problem::InFlight(holder) => write!(f, "{}: nothing was sent", holder.describe()),
+            Problem::SettledFirst(settled) => f.write_str(
+                &settled
+                    .iter()
+                    .map(SettledOperation::summary)
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            Problem::NoBaseline(reason) => write!(
+                f,
+                "the order's totals could not be read from APS: {reason}; nothing was sent"
+            ),
+            Problem::NotSent(error) => write!(f, "{error}"),
+            Problem::JournalBeforeSending => {
+                f.write_str("the journal failed before the request was recorded; nothing was sent")
+            }
+            Problem::JournalAfterSending => {
+                f.write_str("the journal failed after the request may have left: reconcile")
+            }
+            Problem::Failure(failure) => write!(f, "{failure}"),
+        }
+    }
 }
 
 pub(super) fn operation_result(report: OperationReport) -> OperationResult {
@@ -39,7 +96,11 @@ pub(super) fn operation_result(report: OperationReport) -> OperationResult {
             out.class = Some(report.outcome.class);
             out.response_code = report.outcome.response_code().map(str::to_owned);
             out.response_message = report.outcome.response_message().map(str::to_owned);
-            out.problem = report.outcome.failure.as_ref().map(ToString::to_string);
+            out.problem = report
+                .outcome
+                .failure
+                .clone()
+                .map(|failure| Box::new(Problem::Failure(failure)));
             out.operation_id = report.operation_id;
         }
         Err(RunError::SettledFirst(settled)) => {
@@ -48,24 +109,23 @@ pub(super) fn operation_result(report: OperationReport) -> OperationResult {
                 .iter()
                 .find(|operation| !operation.resolution.is_settled())
                 .map(|operation| operation.operation_id);
-            out.problem = Some(
-                settled
-                    .iter()
-                    .map(SettledOperation::summary)
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            );
+            out.problem = Some(Box::new(Problem::SettledFirst(settled)));
         }
-        Err(error @ RunError::InFlight(_)) => {
-            out.problem = Some(error.to_string());
+        Err(RunError::InFlight(holder)) => out.problem = Some(Box::new(Problem::InFlight(*holder))),
+        Err(RunError::Invalid(errors)) => out.problem = Some(Box::new(Problem::Invalid(errors))),
+        Err(RunError::NoBaseline { reason, .. }) => {
+            out.problem = Some(Box::new(Problem::NoBaseline(reason)));
         }
-        Err(
-            error @ (RunError::Invalid(_)
-            | RunError::NoBaseline { .. }
-            | RunError::NotSent(_)
-            | RunError::JournalBeforeSending(_)
-            | RunError::Journal(_)),
-        ) => out.problem = Some(error.to_string()),
+        Err(RunError::NotSent(error)) => out.problem = Some(Box::new(Problem::NotSent(error))),
+        Err(error @ RunError::JournalBeforeSending(_)) => {
+            // The journal's own words go to the log; the operator gets a sentence.
+            tracing::error!("{error}");
+            out.problem = Some(Box::new(Problem::JournalBeforeSending));
+        }
+        Err(error @ RunError::Journal(_)) => {
+            tracing::error!("{error}");
+            out.problem = Some(Box::new(Problem::JournalAfterSending));
+        }
     }
     out
 }

@@ -81,18 +81,30 @@ impl Computed {
 
 /// Signs or verifies `input` (JSON, or a form-encoded body) with the phrase
 /// of `mode`; the string to sign shows the phrase as `<phrase>`.
+/// Why the input is not a message, in the operator's language.
+fn parse_error(tr: &Tr, error: &crate::aps::params::ParseError) -> String {
+    use crate::aps::params::ParseError;
+    match error {
+        ParseError::Json(_) => tr.text("signature-not-json"),
+        ParseError::NotAnObject => tr.text("signature-not-object"),
+        ParseError::DuplicateKey(key) => {
+            tr.args("signature-duplicate-key", &[("key", key.clone().into())])
+        }
+    }
+}
+
 pub fn compute(
     input: &str,
     sha_type: ShaType,
     mode: SignatureMode,
     credentials: &Credentials,
-) -> Result<Computed, String> {
+) -> Result<Computed, crate::aps::params::ParseError> {
     // Nothing is trimmed (the go-live checklist): spaces around a JSON object
     // are not part of it, but at the ends of a form body they belong to its
     // first name or last value. Only a pasted final newline is dropped.
     let input = drop_final_newline(input);
     let params = if input.trim_start().starts_with('{') {
-        Params::from_json(input).map_err(|error| error.to_string())?
+        Params::from_json(input)?
     } else {
         Params::from_form(input)
     };
@@ -206,7 +218,10 @@ impl SignatureScreen {
             Err(error) => {
                 ui.label(colored_text(
                     ui,
-                    &tr.args("signature-error", &[("error", error.into())]),
+                    &tr.args(
+                        "signature-error",
+                        &[("error", parse_error(tr, &error).into())],
+                    ),
                     rtl,
                     false,
                     ui.visuals().error_fg_color,

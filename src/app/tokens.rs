@@ -4,6 +4,7 @@
 use egui::Ui;
 
 use super::AppCommand;
+use super::forms::{self, Touched};
 use super::i18n::Tr;
 use super::results::OperationResult;
 use super::widgets::{heading_text, label, widget_text};
@@ -15,6 +16,19 @@ pub struct TokensScreen {
     pub form: UpdateTokenForm,
     pub pending: bool,
     pub result: Option<OperationResult>,
+    /// Which fields' errors are shown yet.
+    pub touched: Touched,
+}
+
+/// The token statuses offered: unchanged, or APS's two values.
+const STATUSES: [Option<&str>; 3] = [None, Some("ACTIVE"), Some("INACTIVE")];
+
+fn status_word(value: Option<&'static str>) -> &'static str {
+    match value {
+        None => "token-keep",
+        Some("ACTIVE") => "token-status-active",
+        Some(_) => "token-status-inactive",
+    }
 }
 
 fn optional(value: &mut Option<String>) -> &mut String {
@@ -46,12 +60,15 @@ impl TokensScreen {
         ui.label(heading_text(ui, &tr.text("tokens-title"), rtl));
         let validated = self.validated();
         let errors = validated.as_ref().err();
+        let touched = &mut self.touched;
         egui::Grid::new("token-form").num_columns(3).show(ui, |ui| {
-            let row = |ui: &mut Ui, label_id: &str, field: &str, value: &mut String| {
+            let mut row = |ui: &mut Ui, label_id: &str, field: &'static str, value: &mut String| {
                 let caption = ui.label(widget_text(ui, &tr.text(label_id), rtl, false));
-                ui.add(egui::TextEdit::singleline(value).desired_width(260.0))
+                let response = ui
+                    .add(egui::TextEdit::singleline(value).desired_width(260.0))
                     .labelled_by(caption.id);
-                super::widgets::field_error(ui, errors, field, tr);
+                touched.track(field, &response);
+                forms::error_ui(ui, tr, errors, field, touched);
                 ui.end_row();
             };
             row(
@@ -85,47 +102,43 @@ impl TokensScreen {
                 optional(&mut self.form.new_token_name),
             );
             let caption = ui.label(widget_text(ui, &tr.text("field-token-status"), rtl, false));
-            let keep = tr.text("token-keep");
-            let status = optional(&mut self.form.token_status);
-            egui::ComboBox::from_id_salt("token-status")
-                .selected_text(if status.is_empty() {
-                    keep.clone()
-                } else {
-                    status.clone()
-                })
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(status, String::new(), keep.clone());
-                    for option in ["ACTIVE", "INACTIVE"] {
-                        ui.selectable_value(status, option.to_owned(), option);
-                    }
-                })
-                .response
-                .labelled_by(caption.id);
+            let mut status = STATUSES
+                .iter()
+                .copied()
+                .find(|known| *known == self.form.token_status.as_deref())
+                .unwrap_or(None);
+            forms::choice_ui(
+                ui,
+                tr,
+                "token-status",
+                caption.id,
+                &mut status,
+                &STATUSES,
+                |value| status_word(*value),
+            );
+            self.form.token_status = status.map(str::to_owned);
             ui.end_row();
         });
+        // Clickable with errors: pressing it shows them all.
         if ui
             .add_enabled(
-                validated.is_ok() && !self.pending,
+                !self.pending,
                 egui::Button::new(widget_text(ui, &tr.text("action-send"), rtl, true)),
             )
             .clicked()
-            && let Ok(update) = validated
         {
-            self.pending = true;
-            self.result = None;
-            commands.push(AppCommand::UpdateToken(Box::new(update)));
+            match validated {
+                Ok(update) => {
+                    self.pending = true;
+                    self.result = None;
+                    self.touched.clear();
+                    commands.push(AppCommand::UpdateToken(Box::new(update)));
+                }
+                Err(_) => self.touched.submit(),
+            }
         }
         if let Some(result) = &self.result {
-            let text = format!(
-                "{} {} {} {}",
-                result
-                    .class
-                    .map_or("not sent", crate::aps::OutcomeClass::as_str),
-                result.response_code.clone().unwrap_or_default(),
-                result.response_message.clone().unwrap_or_default(),
-                result.problem.clone().unwrap_or_default()
-            );
-            label(ui, text, rtl);
+            label(ui, super::explain::outcome_text(tr, result), rtl);
         }
     }
 }

@@ -16,7 +16,7 @@ use super::{AppCommand, OperationKind};
 use crate::journal::export::{format_amount, format_time};
 use crate::journal::query::Cursor;
 use crate::journal::store::OrderRecord;
-use crate::journal::vocabulary::{EntryKind, EntryOutcome, OrderState};
+use crate::journal::vocabulary::{EntryKind, OrderState};
 use crate::journal::{OrderFilter, SortColumn};
 
 /// What the screen holds between frames.
@@ -235,6 +235,7 @@ impl TransactionsScreen {
                 egui::Id::unique("transactions-search"),
                 true,
             );
+            super::widgets::name_for(ui, &search, &tr.text("search-hint"));
             if ui.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, Key::F)) {
                 search.request_focus();
             }
@@ -335,7 +336,10 @@ impl TransactionsScreen {
                 "orders-scope",
                 &[
                     ("profile", session.profile.clone().into()),
-                    ("environment", session.environment.as_str().into()),
+                    (
+                        "environment",
+                        super::explain::environment(tr, session.environment).into(),
+                    ),
                 ],
             ),
             rtl,
@@ -429,13 +433,26 @@ impl TransactionsScreen {
             .header(28.0, |mut header| {
                 for (column, id) in &columns {
                     header.col(|ui| {
-                        let arrow = if self.filter.sort == *column {
-                            if self.filter.descending { " v" } else { " ^" }
-                        } else {
-                            ""
-                        };
-                        let text = format!("{}{arrow}", tr.text(id));
-                        if ui.button(widget_text(ui, &text, rtl, true)).clicked() {
+                        // The column's name; its sort direction painted
+                        // beside it and said in words to a screen reader.
+                        let direction =
+                            (self.filter.sort == *column).then_some(if self.filter.descending {
+                                (super::icons::Icon::SortDescending, "sorted-descending")
+                            } else {
+                                (super::icons::Icon::SortAscending, "sorted-ascending")
+                            });
+                        let name = tr.text(id);
+                        let response = ui.button(widget_text(ui, &name, rtl, true));
+                        if let Some((icon, words)) = direction {
+                            let color = ui.visuals().strong_text_color();
+                            super::icons::show(ui, icon, color);
+                            let label = tr.args(words, &[("column", name.clone().into())]);
+                            let enabled = ui.is_enabled();
+                            response.widget_info(|| {
+                                egui::WidgetInfo::labeled(egui::Role::Button, enabled, &label)
+                            });
+                        }
+                        if response.clicked() {
                             sort_clicked = Some(*column);
                         }
                     });
@@ -479,6 +496,7 @@ impl TransactionsScreen {
                             SortColumn::State => {
                                 let text = tr.text(&format!("state-{}", order.state));
                                 let color = state_color(order.state, dark);
+                                super::icons::show(ui, super::icons::for_state(order.state), color);
                                 ui.label(RichText::new(text).color(color).strong());
                             }
                             SortColumn::PaymentOption => {
@@ -575,10 +593,8 @@ fn field_ui(
         let caption = tr.text(label_id);
         ui.label(widget_text(ui, &caption, rtl, false));
         label(ui, value, rtl);
-        if ui
-            .small_button(widget_text(ui, &tr.text("copy"), rtl, false))
-            .clicked()
-        {
+        let copy = tr.args("copy-what", &[("what", caption.clone().into())]);
+        if super::icons::button(ui, super::icons::Icon::Copy, &copy).clicked() {
             commands.push(AppCommand::Copy {
                 what: caption,
                 value: value.to_owned(),
@@ -589,7 +605,7 @@ fn field_ui(
 
 /// Check status of an order: the plain check, or one that asks for the
 /// third-party response codes, sent through the desk like any operation.
-fn status_command(reference: String, third_party_codes: bool, tr: &Tr) -> AppCommand {
+fn status_command(reference: String, third_party_codes: bool) -> AppCommand {
     if !third_party_codes {
         return AppCommand::CheckStatus(reference);
     }
@@ -598,7 +614,7 @@ fn status_command(reference: String, third_party_codes: bool, tr: &Tr) -> AppCom
             operation: Box::new(crate::journal::desk::Operation::CheckStatus(check)),
             origin: super::SubmitOrigin::Screen,
         },
-        Err(errors) => AppCommand::Toast(errors.message(tr.language())),
+        Err(errors) => AppCommand::Refused(errors),
     }
 }
 
@@ -624,18 +640,25 @@ fn detail_ui(
     let currency = order.currency.as_deref();
     let dark = ui.visuals().dark_mode;
     ui.heading(RichText::new(&order.merchant_reference).monospace());
-    ui.label(
-        RichText::new(tr.text(&format!("state-{}", order.state)))
-            .color(state_color(order.state, dark))
-            .strong(),
-    );
+    row(ui, rtl, |ui| {
+        let color = state_color(order.state, dark);
+        super::icons::show(ui, super::icons::for_state(order.state), color);
+        ui.label(
+            RichText::new(tr.text(&format!("state-{}", order.state)))
+                .color(color)
+                .strong(),
+        );
+    });
     for open in &detail.open {
         let text = tr.args(
             "detail-blocked",
             &[
                 ("operation", open.operation_id.into()),
-                ("command", open.request.command.name().into()),
-                ("state", open.state.as_str().into()),
+                (
+                    "command",
+                    super::explain::command(tr, open.request.command).into(),
+                ),
+                ("state", super::explain::open_state(tr, open.state).into()),
             ],
         );
         ui.label(colored_text(
@@ -780,7 +803,7 @@ fn detail_ui(
             .button(widget_text(ui, &tr.text("action-status"), rtl, false))
             .clicked()
         {
-            commands.push(status_command(reference, *third_party_codes_wanted, tr));
+            commands.push(status_command(reference, *third_party_codes_wanted));
         }
 
         if ui
@@ -849,21 +872,9 @@ fn detail_ui(
             .amount_minor
             .map(|minor| format!(" {}", money(minor, entry.currency.as_deref().or(currency))))
             .unwrap_or_default();
-        let line = format!(
-            "#{} {} {} {}{} {} {} {}",
-            entry.operation_id,
-            format_time(entry.at_ms)
-                .replace('T', " ")
-                .trim_end_matches('Z'),
-            entry.entry,
-            entry.command,
-            amount,
-            entry.outcome.map_or("", EntryOutcome::as_str),
-            entry.response_code.as_deref().unwrap_or(""),
-            entry.response_message.as_deref().unwrap_or(""),
-        );
+        let line = super::explain::timeline_line(tr, entry, &amount);
         // Wrapped: a long timeline line must not widen the panel.
-        ui.add(egui::Label::new(line).wrap());
+        ui.add(egui::Label::new(widget_text(ui, &line, rtl, false)).wrap());
     }
     if let Some(raw) = detail
         .entries

@@ -40,7 +40,7 @@ pub fn bidi_job(text: &str, right_to_left: bool, font: &FontId, color: Color32) 
     let mut job = LayoutJob::default();
     for run in visual_runs(text, right_to_left) {
         let start = job.text.len();
-        job.text.push_str(run.text);
+        job.text.push_str(&drawn(&run));
         // Sections pushed by hand: `LayoutJob::append` would merge runs of
         // equal format back into logical order.
         job.sections.push(LayoutSection {
@@ -50,6 +50,55 @@ pub fn bidi_job(text: &str, right_to_left: bool, font: &FontId, color: Color32) 
         });
     }
     job
+}
+
+/// `text` as [`bidi_job`] lays it out, runs in visual order: the text a
+/// mixed Arabic label carries in the accessibility tree (egui takes a
+/// label's accessible name from its laid-out text).
+pub fn visual_text(text: &str, right_to_left: bool) -> String {
+    if has_arabic(text) {
+        visual_runs(text, right_to_left).iter().map(drawn).collect()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The characters of a run as epaint must get them. epaint shapes a run of
+/// punctuation and spaces left to right (it has no strong letter to guess
+/// from), so such a run inside right-to-left text — `: ` after a field's
+/// name, the brackets around a word — is handed over reversed, its brackets
+/// mirrored, as the bidi algorithm would draw it.
+fn drawn(run: &crate::text::bidi::VisualRun<'_>) -> String {
+    let punctuation_only = !run.text.chars().any(char::is_alphanumeric);
+    if run.right_to_left && punctuation_only {
+        run.text
+            .chars()
+            .rev()
+            .map(|c| match c {
+                '(' => ')',
+                ')' => '(',
+                '[' => ']',
+                ']' => '[',
+                '{' => '}',
+                '}' => '{',
+                '<' => '>',
+                '>' => '<',
+                '«' => '»',
+                '»' => '«',
+                other => other,
+            })
+            .collect()
+    } else {
+        run.text.to_owned()
+    }
+}
+
+/// Gives the widget of `response` the accessible name `name`: for a field
+/// that shows only a hint (egui names a field by a label it is
+/// `labelled_by`, and a hint is not one).
+pub fn name_for(ui: &Ui, response: &egui::Response, name: &str) {
+    ui.ctx()
+        .accesskit_node_builder(response.id, |node| node.set_label(name));
 }
 
 /// Whether a string needs the bidi helper: it holds Arabic letters.
@@ -140,26 +189,6 @@ pub fn row<R>(ui: &mut Ui, right_to_left: bool, add: impl FnOnce(&mut Ui) -> R) 
         .inner
 }
 
-/// The validation error about `field`, if any, beside it in the operator's
-/// language.
-pub fn field_error(
-    ui: &mut Ui,
-    errors: Option<&crate::aps::validate::FieldErrors>,
-    field: &str,
-    tr: &super::i18n::Tr,
-) {
-    if let Some(error) = errors.and_then(|errors| errors.for_field(field)) {
-        let color = ui.visuals().error_fg_color;
-        ui.label(colored_text(
-            ui,
-            &error.message(tr.language()),
-            tr.is_rtl(),
-            false,
-            color,
-        ));
-    }
-}
-
 /// The colour of an order state's badge.
 pub fn state_color(state: OrderState, dark: bool) -> Color32 {
     let (light, dark_variant) = match state {
@@ -213,4 +242,24 @@ pub fn ephemeral_text_edit(
 /// Forgets everything egui holds about the text field `id`.
 pub fn forget_text_edit(ctx: &egui::Context, id: egui::Id) {
     ctx.data_mut(|data| data.remove::<egui::text_edit::TextEditState>(id));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn punctuation_inside_arabic_is_handed_to_epaint_mirrored() {
+        // "Field: problem" — the colon ends the field's name, on its left.
+        assert_eq!(visual_text("المبلغ: مطلوب", true), "مطلوب :المبلغ");
+        // Brackets face the word they enclose (the space after شراء stays in
+        // its Arabic run, which epaint draws right to left).
+        assert_eq!(visual_text("شراء (خصم)", true), "(خصم)شراء ");
+        // Latin text and the digits inside Arabic keep their order.
+        assert_eq!(
+            visual_text("المبلغ: 12.500 KWD", true),
+            "KWD 12.500 :المبلغ"
+        );
+        assert_eq!(visual_text("Refund (KT-1)", false), "Refund (KT-1)");
+    }
 }

@@ -266,7 +266,7 @@ impl Default for ClientOptions {
 }
 
 /// The request could not have reached APS: nothing happened.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
     #[error("could not connect to {url} (nothing was sent): {reason}")]
     NotConnected { url: String, reason: String },

@@ -140,6 +140,15 @@ impl FieldError {
         Self { field, problem }
     }
 
+    /// What is wrong, in the operator's language, without the field's name
+    /// (a form puts its own label in front).
+    pub fn problem_text(&self, language: Language) -> String {
+        match language {
+            Language::En => self.problem_en(),
+            Language::Ar => self.problem_ar(),
+        }
+    }
+
     /// The error in the operator's language, naming the field.
     pub fn message(&self, language: Language) -> String {
         let field = self.field;

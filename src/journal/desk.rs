@@ -49,7 +49,9 @@ use super::projection;
 use super::seam::JournalStore;
 use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, OrderRecord};
 use super::vocabulary::{EntryKind, EntryOutcome};
-use crate::aps::client::{APPLE_PAY_WALLET, Client, CredentialSet, Outcome, SendError};
+use crate::aps::client::{
+    APPLE_PAY_WALLET, Client, CredentialSet, Environment, Failure, Outcome, SendError,
+};
 use crate::aps::request::{
     ApsRequest, Capture, CheckPaymentLinkStatus, CheckStatus, PaymentLink, Refund, UpdateToken,
     VoidAuthorization,
@@ -148,10 +150,10 @@ pub enum RunError {
     SettledFirst(Vec<SettledOperation>),
     /// The baseline status check did not give evidence to compare against
     /// later; `class` is the check's outcome when it answered.
-    #[error("{reason}; nothing was sent")]
+    #[error("the order's totals could not be read from APS: {reason}; nothing was sent")]
     NoBaseline {
         class: Option<OutcomeClass>,
-        reason: String,
+        reason: NoEvidence,
     },
     #[error(transparent)]
     NotSent(#[from] SendError),
@@ -238,9 +240,71 @@ pub enum Resolution {
     NotApplied,
     /// The evidence was missing or inconclusive (the reason says which): the
     /// operation stays open.
-    Unresolved(String),
+    Unresolved(Unsettled),
     /// Its owner is still working on it (waiting for APS): not touched.
     InFlight(LeaseHolder),
+}
+
+/// Why a status check gave no evidence of an order's totals. A type, not a
+/// sentence: the journal and the command line print its English `Display`,
+/// the app says it in the operator's language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoEvidence {
+    #[error("APS does not find the order")]
+    OrderNotFound,
+    #[error("APS's status answer has no totals (authorized, captured, refunded amounts)")]
+    NoTotals,
+    /// The check was answered without a trusted, successful status.
+    #[error("the status check did not answer: {summary}")]
+    NoAnswer {
+        class: OutcomeClass,
+        failure: Option<Failure>,
+        response_code: Option<String>,
+        /// The outcome's English one-liner (the journal's record).
+        summary: String,
+    },
+    /// The check could not be sent.
+    #[error(transparent)]
+    NotSent(SendError),
+}
+
+/// Why reconciliation leaves an operation open (see [`Resolution::Unresolved`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unsettled {
+    #[error("the order was not found before or after")]
+    OrderNotFoundBeforeOrAfter,
+    #[error(
+        "the total moved by {delta} minor units, not by the operation's {amount}: another operation happened meanwhile"
+    )]
+    OtherMovement { delta: i64, amount: i64 },
+    #[error("APS's status answer does not say the order's last transaction status")]
+    NoLastStatus,
+    #[error("{0} cannot be reconciled by CHECK_STATUS")]
+    NotReconcilable(Command),
+    #[error("the operation is no longer open")]
+    NoLongerOpen,
+    #[error(
+        "it was sent with account {sent_profile} ({sent_environment}{}); this desk uses {desk_profile} ({desk_environment} at {desk_url}): reconcile it with the account it was sent with",
+        sent_url.as_ref().map(|url| format!(" at {url}")).unwrap_or_default()
+    )]
+    OtherAccount {
+        sent_profile: String,
+        sent_environment: Environment,
+        sent_url: Option<String>,
+        desk_profile: String,
+        desk_environment: Environment,
+        desk_url: String,
+    },
+    #[error("the order is missing")]
+    OrderMissing,
+    #[error("the operation was recorded without a baseline")]
+    NoBaseline,
+    #[error(
+        "no answer was received and APS may still be working on it: the totals prove nothing for another {seconds} s"
+    )]
+    MayStillBeAtAps { seconds: u64 },
+    #[error(transparent)]
+    NoEvidence(NoEvidence),
 }
 
 impl Resolution {
@@ -288,15 +352,12 @@ pub struct Baseline {
 
 impl Baseline {
     /// The evidence in a status answer, or why there is none.
-    pub fn from_status(response: &CheckStatusResponse) -> Result<Baseline, String> {
+    pub fn from_status(response: &CheckStatusResponse) -> Result<Baseline, NoEvidence> {
         if !response.order_found() {
-            return Err("APS does not find the order".to_owned());
+            return Err(NoEvidence::OrderNotFound);
         }
         let Some(totals) = response.totals else {
-            return Err(
-                "APS's status answer has no totals (authorized, captured, refunded amounts)"
-                    .to_owned(),
-            );
+            return Err(NoEvidence::NoTotals);
         };
         let as_i64 = |value: u64| i64::try_from(value).unwrap_or(i64::MAX);
         Ok(Baseline {
@@ -314,23 +375,19 @@ impl Baseline {
 /// (both from found orders with totals). Pure, so it is tested as a table.
 pub fn decide(command: Command, amount: i64, before: &Baseline, after: &Baseline) -> Resolution {
     if !before.found || !after.found {
-        return Resolution::Unresolved("the order was not found before or after".to_owned());
+        return Resolution::Unresolved(Unsettled::OrderNotFoundBeforeOrAfter);
     }
     let moved = |before: i64, after: i64| match after - before {
         0 => Resolution::NotApplied,
         delta if delta == amount => Resolution::Applied,
-        delta => Resolution::Unresolved(format!(
-            "the total moved by {delta} minor units, not by the operation's {amount}: another operation happened meanwhile"
-        )),
+        delta => Resolution::Unresolved(Unsettled::OtherMovement { delta, amount }),
     };
     match command {
         Command::Capture => moved(before.captured, after.captured),
         Command::Refund => moved(before.refunded, after.refunded),
         Command::VoidAuthorization => match (before.voided, after.voided, &after.last_status) {
             (false, true, _) => Resolution::Applied,
-            (false, false, None) => Resolution::Unresolved(
-                "APS's status answer does not say the order's last transaction status".to_owned(),
-            ),
+            (false, false, None) => Resolution::Unresolved(Unsettled::NoLastStatus),
             // Not voided after; or already voided before it was sent, when
             // it could change nothing.
             (false, false, Some(_)) | (true, _, _) => Resolution::NotApplied,
@@ -347,7 +404,7 @@ pub fn decide(command: Command, amount: i64, before: &Baseline, after: &Baseline
         | Command::PaymentLink
         | Command::CheckPaymentLinkStatus
         | Command::GetInstallmentsPlans => {
-            Resolution::Unresolved(format!("{command} cannot be reconciled by CHECK_STATUS"))
+            Resolution::Unresolved(Unsettled::NotReconcilable(command))
         }
     }
 }
@@ -780,28 +837,32 @@ impl<S: JournalStore> Desk<S> {
     ) -> Result<
         (
             Option<i64>,
-            Result<Baseline, (Option<OutcomeClass>, String)>,
+            Result<Baseline, (Option<OutcomeClass>, NoEvidence)>,
         ),
         RunError,
     > {
         let check = CheckStatus::for_reference(reference).map_err(RunError::Invalid)?;
         let report = match Box::pin(self.run(&check)).await {
             Ok(report) => report,
-            Err(RunError::NotSent(error)) => return Ok((None, Err((None, error.to_string())))),
+            Err(RunError::NotSent(error)) => {
+                return Ok((None, Err((None, NoEvidence::NotSent(error)))));
+            }
             Err(error) => return Err(error),
         };
         let evidence = match (&report.outcome.class, &report.outcome.typed) {
             (OutcomeClass::Succeeded, Some(response)) => Baseline::from_status(response)
                 .map_err(|reason| (Some(OutcomeClass::Succeeded), reason)),
             (class, Some(response)) if !response.order_found() => {
-                Err((Some(*class), "APS does not find the order".to_owned()))
+                Err((Some(*class), NoEvidence::OrderNotFound))
             }
             (class, _) => Err((
                 Some(*class),
-                format!(
-                    "the status check did not answer: {}",
-                    report.outcome.summary()
-                ),
+                NoEvidence::NoAnswer {
+                    class: *class,
+                    failure: report.outcome.failure.clone(),
+                    response_code: report.outcome.response_code().map(str::to_owned),
+                    summary: report.outcome.summary(),
+                },
             )),
         };
         Ok((report.operation_id, evidence))
@@ -811,10 +872,7 @@ impl<S: JournalStore> Desk<S> {
     async fn baseline(&self, reference: &str) -> Result<Baseline, RunError> {
         match self.status_evidence(reference).await? {
             (_, Ok(baseline)) => Ok(baseline),
-            (_, Err((class, reason))) => Err(RunError::NoBaseline {
-                class,
-                reason: format!("the order's totals could not be read from APS: {reason}"),
-            }),
+            (_, Err((class, reason))) => Err(RunError::NoBaseline { class, reason }),
         }
     }
 
@@ -868,9 +926,7 @@ impl<S: JournalStore> Desk<S> {
                     )
                     | None => None,
                 });
-            return Ok(settled.unwrap_or_else(|| {
-                Resolution::Unresolved("the operation is no longer open".to_owned())
-            }));
+            return Ok(settled.unwrap_or(Resolution::Unresolved(Unsettled::NoLongerOpen)));
         }
         let resolution = self.conclude(request).await?;
         match &resolution {
@@ -878,7 +934,7 @@ impl<S: JournalStore> Desk<S> {
             Resolution::Unresolved(reason) => {
                 let payload = payload::write(&ResolutionPayload {
                     conclusion: Some(EntryOutcome::Unresolved),
-                    reason: Some(reason.clone()),
+                    reason: Some(reason.to_string()),
                     ..ResolutionPayload::default()
                 });
                 lock(&self.journal).record_unresolved(
@@ -903,18 +959,17 @@ impl<S: JournalStore> Desk<S> {
             || request.environment != self.actor.environment
             || sent_to.is_some_and(|url| url != self.client.url())
         {
-            return Ok(Resolution::Unresolved(format!(
-                "it was sent with account {} ({}{}); this desk uses {} ({} at {}): reconcile it with the account it was sent with",
-                request.profile,
-                request.environment,
-                sent_to.map(|url| format!(" at {url}")).unwrap_or_default(),
-                self.actor.profile,
-                self.actor.environment,
-                self.client.url(),
-            )));
+            return Ok(Resolution::Unresolved(Unsettled::OtherAccount {
+                sent_profile: request.profile.clone(),
+                sent_environment: request.environment,
+                sent_url: sent_to.map(str::to_owned),
+                desk_profile: self.actor.profile.clone(),
+                desk_environment: self.actor.environment,
+                desk_url: self.client.url().to_owned(),
+            }));
         }
         let Some(order) = lock(&self.journal).order(request.order_id)? else {
-            return Ok(Resolution::Unresolved("the order is missing".to_owned()));
+            return Ok(Resolution::Unresolved(Unsettled::OrderMissing));
         };
         let before = payload.baseline.clone();
         // When the status check is asked, not when it is answered: totals read
@@ -924,7 +979,7 @@ impl<S: JournalStore> Desk<S> {
         let (check_operation, after) = self.status_evidence(&order.merchant_reference).await?;
         let after = match after {
             Ok(after) => after,
-            Err((_, reason)) => return Ok(Resolution::Unresolved(reason)),
+            Err((_, reason)) => return Ok(Resolution::Unresolved(Unsettled::NoEvidence(reason))),
         };
         let amount = request.amount_minor.unwrap_or(0);
         let resolution = match (&before, command) {
@@ -932,9 +987,7 @@ impl<S: JournalStore> Desk<S> {
             (None, Command::Authorization | Command::Purchase) => {
                 decide(command, amount, &after, &after)
             }
-            (None, _) => {
-                Resolution::Unresolved("the operation was recorded without a baseline".to_owned())
-            }
+            (None, _) => Resolution::Unresolved(Unsettled::NoBaseline),
         };
         if !resolution.is_settled() {
             return Ok(resolution);
@@ -942,10 +995,9 @@ impl<S: JournalStore> Desk<S> {
         if resolution == Resolution::NotApplied
             && let Some(wait) = self.still_possibly_at_aps(request, &payload, asked_at_ms)
         {
-            return Ok(Resolution::Unresolved(format!(
-                "no answer was received and APS may still be working on it: the totals prove nothing for another {} s",
-                wait.as_secs().max(1)
-            )));
+            return Ok(Resolution::Unresolved(Unsettled::MayStillBeAtAps {
+                seconds: wait.as_secs().max(1),
+            }));
         }
         let evidence = payload::write(&ResolutionPayload {
             conclusion: Some(resolution.outcome()),
@@ -1001,7 +1053,9 @@ impl<S: JournalStore> Desk<S> {
         for operation in open {
             let resolution = match self.reconcile(operation.operation_id).await {
                 Ok(resolution) => resolution,
-                Err(RunError::NotSent(error)) => Resolution::Unresolved(error.to_string()),
+                Err(RunError::NotSent(error)) => {
+                    Resolution::Unresolved(Unsettled::NoEvidence(NoEvidence::NotSent(error)))
+                }
                 Err(error) => return Err(error),
             };
             results.push((operation.operation_id, resolution));
@@ -1328,14 +1382,14 @@ mod tests {
             Baseline::from_status(&CheckStatusResponse::from_params(&params))
         };
         let not_found = status(&[("response_code", "12036"), ("status", "12")]);
-        assert!(not_found.is_err_and(|why| why.contains("does not find")));
+        assert!(matches!(not_found, Err(NoEvidence::OrderNotFound)));
         let no_totals = status(&[
             ("response_code", "12000"),
             ("status", "12"),
             ("transaction_status", "04"),
             ("captured_amount", "500"),
         ]);
-        assert!(no_totals.is_err_and(|why| why.contains("no totals")));
+        assert!(matches!(no_totals, Err(NoEvidence::NoTotals)));
         let found = status(&[
             ("response_code", "12000"),
             ("status", "12"),

@@ -125,3 +125,117 @@ pub fn type_into(harness: &mut Harness<'static, TestState>, label: &str, text: &
         "the field labelled {label:?} holds what was typed"
     );
 }
+
+/// What must outlive a harness: the runtime its backend runs on, and the
+/// journal's folder.
+pub struct Fixture {
+    pub runtime: tokio::runtime::Runtime,
+    pub dir: tempfile::TempDir,
+}
+
+/// The app over a fresh journal and a simulator holding an authorized
+/// 10.000 KWD order for each of `references`, already looked up (recorded)
+/// by operator `tester` on profile `test`.
+pub fn with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>) {
+    let runtime = crate::common::runtime();
+    let sim = runtime.block_on(crate::common::start_sim());
+    for reference in references {
+        crate::common::authorize_in_sim(&sim, reference, "10000", "KWD");
+    }
+    over(runtime, sim, references, false)
+}
+
+/// The app over `sim`, its orders `references` looked up into a fresh
+/// journal first; the account has the simulator's Apple Pay set when
+/// `with_apple_pay`.
+pub fn over(
+    runtime: tokio::runtime::Runtime,
+    sim: apsdesk::sim::RunningSimulator,
+    references: &[&str],
+    with_apple_pay: bool,
+) -> (Fixture, Harness<'static, TestState>) {
+    use std::sync::{Arc, Mutex};
+
+    use apsdesk::app::backend::Session;
+    use apsdesk::aps::Language;
+    use apsdesk::aps::client::Environment;
+    use apsdesk::journal::{Actor, Desk, Journal};
+
+    let dir = tempfile::TempDir::new().expect("temp dir");
+    let journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("journal");
+    // Record the orders first, as "Look up orders" would.
+    let desk = Desk::new(
+        Arc::new(Mutex::new(journal)),
+        crate::common::client(&sim),
+        Actor {
+            operator: "tester".into(),
+            profile: "test".into(),
+            environment: Environment::Simulator,
+        },
+        Language::En,
+    );
+    let references = references.iter().map(|r| (*r).to_owned()).collect();
+    runtime.block_on(desk.lookup(references, 4, |_, _| {}));
+    let journal = Arc::try_unwrap(desk.journal)
+        .expect("one owner")
+        .into_inner()
+        .expect("lock");
+    let session = Session {
+        profile: "test".into(),
+        environment: Environment::Simulator,
+        operator: "tester".into(),
+        demo: false,
+        receipt: apsdesk::profiles::ReceiptDetails {
+            name_en: "Test Merchant".into(),
+            name_ar: "تاجر الاختبار".into(),
+            time_zone: "Asia/Kuwait".into(),
+            ..Default::default()
+        },
+    };
+    let client = crate::common::client(&sim);
+    let apple_pay = client.with_credentials(sim.apple_pay_credentials());
+    let mut backend =
+        Backend::with_desk(runtime.handle(), journal, client, session, Some(sim), None);
+    if with_apple_pay {
+        backend.set_apple_pay(apple_pay);
+    }
+    (Fixture { runtime, dir }, harness(backend))
+}
+
+/// Every label and value in the app's accessibility tree: what a screen
+/// reader (and an operator's eye) gets.
+pub fn all_texts(harness: &Harness<'static, TestState>) -> Vec<String> {
+    harness
+        .query_all(
+            egui_kittest::kittest::by()
+                .include_labels()
+                .predicate(|_| true),
+        )
+        .flat_map(|node| {
+            let node = egui_kittest::kittest::NodeT::accesskit_node(&node);
+            [node.label(), node.value()]
+        })
+        .flatten()
+        .filter(|text| !text.trim().is_empty())
+        .collect()
+}
+
+/// Waits for the open dialog's answer and returns it.
+pub fn dialog_result(
+    harness: &mut Harness<'static, TestState>,
+) -> apsdesk::app::results::OperationResult {
+    run_until(harness, "the dialog's result", |state| {
+        state
+            .app()
+            .dialog
+            .as_ref()
+            .is_some_and(|dialog| dialog.result.is_some())
+    });
+    harness
+        .state()
+        .app()
+        .dialog
+        .as_ref()
+        .and_then(|dialog| dialog.result.clone())
+        .expect("the result")
+}

@@ -8,8 +8,8 @@
 //! simulator over loopback HTTP to the same receiver.
 
 use super::{
-    Arc, Backend, Client, Journal, RunningSimulator, Seed, Session, SimConfig, TaskResult,
-    operator_name,
+    Arc, Backend, Client, Journal, RunningSimulator, Seed, Session, SimConfig, TaskError,
+    TaskResult, operator_name,
 };
 use crate::aps::client::Environment;
 use crate::aps::notification::form_body;
@@ -41,8 +41,10 @@ impl Backend {
             operator: operator_name(),
             demo: true,
             receipt: crate::profiles::ReceiptDetails {
+                // i18n-lint: not shown (the demo receipt's English name, data)
                 name_en: "apsdesk demo merchant".to_owned(),
                 name_ar: "تاجر تجريبي".to_owned(),
+                // i18n-lint: not shown (the demo merchant's address, data)
                 address: "Kuwait City".to_owned(),
                 registration_number: "DEMO-0000".to_owned(),
                 logo: None,
@@ -154,8 +156,8 @@ impl Backend {
             .await;
             match delivered {
                 Ok(Ok(())) => {}
-                Ok(Err(why)) => return TaskResult::Failed(why),
-                Err(error) => return TaskResult::Failed(error.to_string()),
+                Ok(Err(why)) => return TaskResult::Failed(TaskError::DemoFeedback(why)),
+                Err(error) => return TaskResult::Failed(TaskError::Stopped(error.to_string())),
             }
             desk.lookup(references, 8, move |done, _| {
                 progress(delivered_count + done);

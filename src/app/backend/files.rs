@@ -1,7 +1,7 @@
 //! Files the operator asks for: receipts and CSV exports through the OS
 //! dialog, and a CSV loaded for Bulk.
 
-use super::{Arc, Backend, OrderFilter, PathBuf, TaskResult};
+use super::{Arc, Backend, OrderFilter, PathBuf, TaskError, TaskResult};
 
 impl Backend {
     /// A receipt of an order (or one of its operations) on `paper`, saved
@@ -41,8 +41,8 @@ impl Backend {
             };
             match work() {
                 Ok(Some(path)) => TaskResult::Saved(path),
-                Ok(None) => TaskResult::Failed("not saved".to_owned()),
-                Err(error) => TaskResult::Failed(format!("{error:#}")),
+                Ok(None) => TaskResult::Failed(TaskError::NotSaved),
+                Err(error) => TaskResult::Failed(TaskError::Receipt(format!("{error:#}"))),
             }
         });
     }
@@ -56,7 +56,7 @@ impl Backend {
         let filter = self.scoped(filter);
         self.spawn_journal(move |journal| {
             let Some(path) = target.choose(std::path::Path::new("orders.csv")) else {
-                return TaskResult::Failed("not saved".to_owned());
+                return TaskResult::Failed(TaskError::NotSaved);
             };
             let written = crate::journal::files::create_private_or_replace(&path)
                 .map_err(crate::journal::JournalError::from)
@@ -70,7 +70,7 @@ impl Backend {
                 .and_then(|_| journal.anchor_export(&path));
             match written {
                 Ok(_) => TaskResult::Saved(path),
-                Err(error) => TaskResult::Failed(error.to_string()),
+                Err(error) => TaskResult::Failed(TaskError::Export(error.to_string())),
             }
         });
     }
@@ -84,18 +84,22 @@ impl Backend {
                     .add_filter("CSV", &["csv", "txt"])
                     .pick_file()
                 else {
-                    return TaskResult::Failed("no file chosen".to_owned());
+                    return TaskResult::Failed(TaskError::NoFileChosen);
                 };
                 match std::fs::read_to_string(&path) {
                     // A BOM from Excel is not part of the first reference.
                     Ok(text) => {
                         TaskResult::BulkInput(text.trim_start_matches('\u{FEFF}').to_owned())
                     }
-                    Err(error) => TaskResult::Failed(format!("{}: {error}", path.display())),
+                    Err(error) => TaskResult::Failed(TaskError::ReadFile {
+                        // i18n-lint: not shown (the log's detail)
+                        detail: error.to_string(),
+                        path,
+                    }),
                 }
             })
             .await
-            .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
+            .unwrap_or_else(|error| TaskResult::Failed(TaskError::Stopped(error.to_string())))
         });
     }
 }

@@ -57,6 +57,40 @@ pub struct OrderDetail {
     pub credential_set: Option<crate::aps::client::CredentialSet>,
 }
 
+/// Why a background task failed. The English detail (the library's error,
+/// with its context) is for the log; the operator reads the variant, said
+/// in their language by [`crate::app::explain::task_error`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskError {
+    /// The journal could not be read or written.
+    Journal(String),
+    /// The order is no longer in the journal (or not of this account).
+    OrderGone(i64),
+    /// The operator closed the save dialog.
+    NotSaved,
+    /// The operator closed the open dialog.
+    NoFileChosen,
+    ReadFile {
+        path: PathBuf,
+        detail: String,
+    },
+    Receipt(String),
+    Export(String),
+    /// The profile store or the keyring failed.
+    Profile(String),
+    Reconcile(String),
+    /// The task stopped before it finished (it panicked or was cancelled).
+    Stopped(String),
+    /// The platform names no folder for the journal.
+    NoDataDirectory,
+    /// The journal's lock file could not be taken.
+    JournalLock(String),
+    /// The demo's in-process receiver refused its seeded history.
+    DemoFeedback(String),
+    /// What the operator asked for did not validate; nothing was sent.
+    Invalid(crate::aps::validate::FieldErrors),
+}
+
 /// A finished background task.
 #[derive(Debug)]
 pub enum TaskResult {
@@ -88,14 +122,14 @@ pub enum TaskResult {
     Links(Vec<OrderRecord>),
     Saved(PathBuf),
     BulkInput(String),
-    Profiles(Result<Vec<crate::profiles::Profile>, String>),
+    Profiles(Result<Vec<crate::profiles::Profile>, TaskError>),
     ProfileTested {
         name: String,
         verdict: crate::profiles::connection::Verdict,
     },
     ProfileSaved(String),
     Switched(Box<Backend>),
-    Failed(String),
+    Failed(TaskError),
 }
 
 /// The runtime, the desk, and the channel results come back on.
@@ -254,7 +288,7 @@ impl Backend {
                 work(&journal)
             })
             .await
-            .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
+            .unwrap_or_else(|error| TaskResult::Failed(TaskError::Stopped(error.to_string())))
         });
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{
     Arc, Backend, BulkControl, BulkKind, CheckStatus, Desk, Language, Operation, RowState,
-    TaskResult, Ticket, operation_result,
+    TaskError, TaskResult, Ticket, operation_result,
 };
 
 impl Backend {
@@ -28,7 +28,7 @@ impl Backend {
             Err(errors) => {
                 let _ = self
                     .sender
-                    .send(TaskResult::Failed(errors.message(language)));
+                    .send(TaskResult::Failed(TaskError::Invalid(errors)));
             }
         }
     }
@@ -66,7 +66,10 @@ impl Backend {
                             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                         }
                         if control.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
-                            notify(index, RowState::Skipped("cancelled".to_owned()));
+                            notify(
+                                index,
+                                RowState::Skipped(language.pick("cancelled", "أُلغي").to_owned()),
+                            );
                             return;
                         }
                         notify(index, RowState::Running);
@@ -91,7 +94,7 @@ impl Backend {
             };
             match result {
                 Ok(resolutions) => TaskResult::Reconciled(resolutions),
-                Err(error) => TaskResult::Failed(error.to_string()),
+                Err(error) => TaskResult::Failed(TaskError::Reconcile(error.to_string())),
             }
         });
     }
@@ -116,7 +119,7 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&
         return RowState::Done(operation_result(report));
     }
     let Some(amount) = amount else {
-        return RowState::Skipped("no amount".to_owned());
+        return RowState::Skipped(language.pick("no amount", "لا مبلغ").to_owned());
     };
     let known = |desk: &Desk| {
         desk.journal
@@ -139,7 +142,11 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&
         // Not in the journal yet: its status check records it.
         let _ = desk.run(&check).await;
         let Some(known) = known(desk) else {
-            return RowState::Skipped("APS does not know this order".to_owned());
+            return RowState::Skipped(
+                language
+                    .pick("APS does not know this order", "لا تعرف APS هذا الطلب")
+                    .to_owned(),
+            );
         };
         known
     };

@@ -1,7 +1,9 @@
 //! Profiles: the store in the config directory and the keyring, read and
 //! written as tasks; opening and switching to a profile's account.
 
-use super::{Arc, Backend, Client, Journal, Mutex, PathBuf, Session, TaskResult, operator_name};
+use super::{
+    Arc, Backend, Client, Journal, Mutex, PathBuf, Session, TaskError, TaskResult, operator_name,
+};
 
 impl Backend {
     /// A real account: a profile's credentials (already read from the keyring)
@@ -75,16 +77,20 @@ impl Backend {
         self.spawn(async move {
             tokio::task::spawn_blocking(move || match Backend::profiles(&slot) {
                 Ok(store) => work(store, runtime),
-                Err(error) => TaskResult::Profiles(Err(format!("{error:#}"))),
+                Err(error) => TaskResult::Profiles(Err(TaskError::Profile(format!("{error:#}")))),
             })
             .await
-            .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
+            .unwrap_or_else(|error| TaskResult::Failed(TaskError::Stopped(error.to_string())))
         });
     }
 
     pub fn load_profiles(&self) {
         self.spawn_profiles(|store, _| {
-            TaskResult::Profiles(store.list().map_err(|error| error.to_string()))
+            TaskResult::Profiles(
+                store
+                    .list()
+                    .map_err(|error| TaskError::Profile(error.to_string())),
+            )
         });
     }
 
@@ -96,15 +102,19 @@ impl Backend {
         self.spawn_profiles(
             move |store, _| match store.save(&profile, &secrets, false) {
                 Ok(()) => TaskResult::ProfileSaved(profile.name),
-                Err(error) => TaskResult::Failed(error.to_string()),
+                Err(error) => TaskResult::Failed(TaskError::Profile(error.to_string())),
             },
         );
     }
 
     pub fn remove_profile(&self, name: String) {
         self.spawn_profiles(move |store, _| match store.remove(&name) {
-            Ok(()) => TaskResult::Profiles(store.list().map_err(|error| error.to_string())),
-            Err(error) => TaskResult::Failed(error.to_string()),
+            Ok(()) => TaskResult::Profiles(
+                store
+                    .list()
+                    .map_err(|error| TaskError::Profile(error.to_string())),
+            ),
+            Err(error) => TaskResult::Failed(TaskError::Profile(error.to_string())),
         });
     }
 
@@ -123,7 +133,7 @@ impl Backend {
                 });
             match tested {
                 Ok(verdict) => TaskResult::ProfileTested { name, verdict },
-                Err(error) => TaskResult::Failed(format!("{error:#}")),
+                Err(error) => TaskResult::Failed(TaskError::Profile(format!("{error:#}"))),
             }
         });
     }
@@ -141,7 +151,7 @@ impl Backend {
                 });
             match built {
                 Ok(backend) => TaskResult::Switched(Box::new(backend)),
-                Err(error) => TaskResult::Failed(format!("{error:#}")),
+                Err(error) => TaskResult::Failed(TaskError::Profile(format!("{error:#}"))),
             }
         });
     }

@@ -1,7 +1,7 @@
 //! Reading the journal for the screens: pages, counts, details, links and
 //! the activity, always scoped to the open account.
 
-use super::{Backend, Cursor, OrderDetail, OrderFilter, TaskResult};
+use super::{Backend, Cursor, OrderDetail, OrderFilter, TaskError, TaskResult};
 
 impl Backend {
     /// A page of orders; `append` continues the list after `after`.
@@ -21,7 +21,7 @@ impl Backend {
                     next: page.next,
                     append,
                 },
-                Err(error) => TaskResult::Failed(error.to_string()),
+                Err(error) => TaskResult::Failed(TaskError::Journal(error.to_string())),
             }
         });
     }
@@ -36,7 +36,7 @@ impl Backend {
         self.spawn_journal(
             move |journal| match journal.orders_page(&filter, None, 500) {
                 Ok(page) => TaskResult::Links(page.rows),
-                Err(error) => TaskResult::Failed(error.to_string()),
+                Err(error) => TaskResult::Failed(TaskError::Journal(error.to_string())),
             },
         );
     }
@@ -45,7 +45,7 @@ impl Backend {
         let filter = self.scoped(filter);
         self.spawn_journal(move |journal| match journal.count_orders(&filter) {
             Ok(count) => TaskResult::Count { generation, count },
-            Err(error) => TaskResult::Failed(error.to_string()),
+            Err(error) => TaskResult::Failed(TaskError::Journal(error.to_string())),
         });
     }
 
@@ -70,8 +70,8 @@ impl Backend {
             })();
             match detail {
                 Ok(Some(detail)) => TaskResult::Detail(Box::new(detail)),
-                Ok(None) => TaskResult::Failed(format!("order {order_id} is gone")),
-                Err(error) => TaskResult::Failed(error.to_string()),
+                Ok(None) => TaskResult::Failed(TaskError::OrderGone(order_id)),
+                Err(error) => TaskResult::Failed(TaskError::Journal(error.to_string())),
             }
         });
     }
@@ -86,14 +86,14 @@ impl Backend {
                 });
                 TaskResult::Activity(entries)
             }
-            Err(error) => TaskResult::Failed(error.to_string()),
+            Err(error) => TaskResult::Failed(TaskError::Journal(error.to_string())),
         });
     }
 
     pub fn verify_chain(&self) {
         self.spawn_journal(|journal| match journal.verify() {
             Ok(report) => TaskResult::Chain(report),
-            Err(error) => TaskResult::Failed(error.to_string()),
+            Err(error) => TaskResult::Failed(TaskError::Journal(error.to_string())),
         });
     }
 }

@@ -322,7 +322,7 @@ task-reconcile = تعذّر تشغيل التسوية. التفاصيل في م�
 task-stopped = توقفت مهمة في الخلفية قبل أن تنتهي. راجع ملف السجل.
 task-no-data-directory = لا يحدد هذا النظام مجلداً للسجل.
 task-journal-lock = تعذّر أخذ قفل ملف السجل. راجع ملف السجل.
-task-demo-feedback = تعذّر على العرض التجريبي تحميل سجلّه. أعد تشغيل apsdesk للمحاولة مجددًا.
+task-demo-feedback = تعذّر على العرض التجريبي تحميل سجلّه. أعد تشغيل البرنامج للمحاولة مجددًا.
 # Forms (issue 15).
 form-field-error = { $field }: { $problem }
 form-missing = حقل مطلوب: املأه

@@ -147,6 +147,7 @@ impl Backend {
                         *at_ms,
                     );
                     if answer.status() != axum::http::StatusCode::OK {
+                        // i18n-lint: not shown (the log's detail of TaskError::DemoFeedback)
                         return Err(format!("the demo's feedback was refused: {answer:?}"));
                     }
                     report(done + 1);

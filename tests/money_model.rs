@@ -320,6 +320,8 @@ fn check_invariants(sim: &RunningSimulator, db: &Path) -> Result<(), TestCaseErr
                             record.result = Some(outcome);
                         }
                     }
+                    // The model imports nothing.
+                    EntryKind::Import => {}
                     EntryKind::Resolution => {
                         let outcome = entry.outcome.expect("a resolution has an outcome");
                         if matches!(outcome, EntryOutcome::Applied | EntryOutcome::NotApplied) {

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 
 /// The migrations, in order. `MIGRATIONS[i]` takes the schema from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, META, PAYMENT];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, META, PAYMENT, IMPORT];
 
 /// The schema version this build writes.
 pub fn current_version() -> u32 {
@@ -272,6 +272,38 @@ FROM (
 WHERE p.order_id = orders.id;
 ";
 
+/// Imported files (`journal::import`): the `import` entry kind, each file
+/// imported once per account (by its SHA-256), and the imported orders still
+/// waiting for APS to confirm them with CHECK_STATUS (so that confirmation
+/// resumes after a restart).
+///
+/// The entry kind widens `entries`' CHECK in place (SQLite's documented
+/// `writable_schema` procedure for changing a CHECK constraint, which
+/// rewrites no row: every existing entry already satisfies the wider one);
+/// rebuilding the table would copy millions of entries. The kind is added
+/// to the list wherever it stands, so that kinds added by other migrations
+/// compose with it.
+const IMPORT: &str = r"
+PRAGMA writable_schema = ON;
+UPDATE sqlite_schema SET sql = replace(sql, '''resolution''', '''resolution'', ''import''')
+WHERE type = 'table' AND name = 'entries' AND sql NOT LIKE '%''import''%';
+PRAGMA writable_schema = OFF;
+CREATE TABLE import_files (
+    sha256 TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    rows_imported INTEGER NOT NULL,
+    rows_refused INTEGER NOT NULL,
+    imported_ms INTEGER NOT NULL,
+    PRIMARY KEY (sha256, profile, environment)
+);
+CREATE TABLE import_pending (
+    order_id INTEGER PRIMARY KEY REFERENCES orders (id),
+    import_seq INTEGER NOT NULL
+);
+";
+
 /// The schema version recorded in the database.
 pub fn version(connection: &Connection) -> rusqlite::Result<u32> {
     connection.query_row("PRAGMA user_version", [], |row| row.get(0))
@@ -292,6 +324,13 @@ pub fn migrate_to(connection: &mut Connection, target: u32) -> Result<(), Migrat
             let transaction = connection.transaction()?;
             transaction.execute_batch(sql)?;
             transaction.pragma_update(None, "user_version", next)?;
+            if sql.contains("writable_schema") {
+                // A table's SQL was rewritten in place: bumping the schema
+                // cookie makes this connection (and any other) read it again.
+                let cookie: i64 =
+                    transaction.query_row("PRAGMA schema_version", [], |row| row.get(0))?;
+                transaction.pragma_update(None, "schema_version", cookie + 1)?;
+            }
             transaction.commit()
         };
         apply(connection).map_err(|source| MigrationError::Sql {

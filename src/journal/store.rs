@@ -671,6 +671,20 @@ impl Journal {
         self.key_problem.as_deref()
     }
 
+    /// Whether entries may be appended at all: not to a journal whose record
+    /// of keying was removed (for writers of many entries, which do not go
+    /// through `append`).
+    pub(super) fn check_appendable(&self) -> Result<()> {
+        if self.keying_removed {
+            return Err(JournalError::ChainKeyMissing {
+                journal_id: self.identity.journal_id.clone(),
+                from_seq: 0,
+                why: KEYING_REMOVED.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
     /// How this journal's entries are hashed (for writers of many entries).
     pub(super) fn hasher(&self) -> &ChainHasher {
         &self.hasher

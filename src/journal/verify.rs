@@ -418,6 +418,8 @@ impl Replay {
                     projection::apply(order, *command, OutcomeClass::Succeeded, &response, *amount);
                 }
             }
+            // What a file said moves no money and changes no state.
+            EntryKind::Import => {}
             EntryKind::Resolution => {
                 // Only a conclusion settles an operation; `unresolved` keeps it open.
                 if matches!(

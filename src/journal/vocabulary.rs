@@ -110,6 +110,10 @@ vocabulary! {
         Result => "result",
         /// How reconciliation settled it (or why it could not).
         Resolution => "resolution",
+        /// A row of an imported file (`journal::import`): what the file said
+        /// of an order, never APS's word about its money. Its `command` is
+        /// CHECK_STATUS, the look-up that confirms it.
+        Import => "import",
     }
 }
 

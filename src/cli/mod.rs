@@ -9,10 +9,12 @@
 pub mod context;
 pub mod exit;
 pub mod filters;
+pub mod import;
 pub mod journal;
 pub mod ops;
 pub mod orders;
 pub mod profile;
+pub mod progress;
 pub mod receipt;
 pub mod sign;
 pub mod sim;

@@ -321,7 +321,13 @@ pub fn migrate_to(connection: &mut Connection, target: u32) -> Result<(), Migrat
     for next in found + 1..=target.min(current_version()) {
         let sql = MIGRATIONS[(next - 1) as usize];
         let apply = |connection: &mut Connection| -> rusqlite::Result<()> {
-            let transaction = connection.transaction()?;
+            // Immediate, and the version read again inside: two processes
+            // opening a new journal at once must not both apply a migration.
+            let transaction =
+                connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if version(&transaction)? >= next {
+                return Ok(());
+            }
             transaction.execute_batch(sql)?;
             transaction.pragma_update(None, "user_version", next)?;
             if sql.contains("writable_schema") {

@@ -230,3 +230,23 @@ about-third-party = رخص المكتبات التي بُني منها مدرج�
 about-licence-text = نص الرخصة: { $licence }
 about-close = إغلاق
 journal-already-open = هذا السجل مفتوح بالفعل في نافذة apsdesk أخرى: استخدم تلك النافذة.
+
+## Look up on a miss, and Import…
+lookup-miss-none = لا يوجد طلب { $reference } في السجل.
+lookup-miss = ابحث عن { $reference } لدى APS
+nav-import = استيراد…
+import-title = استيراد الطلبات من ملف CSV
+import-explain = تقرير من APS أو ملف مُصدَّر من نظام طلباتك. لا تُعتمد مبالغ الملف على أنها مبالغ APS: يُستعلم عن كل طلب مستورد لدى APS (CHECK_STATUS)، وتؤخذ مبالغه من ذلك الرد.
+import-file = الملف
+import-open = فتح
+import-choose = اختيار…
+import-file-hash = { $file } (SHA-256 { $sha })
+import-already = استُورد هذا الملف في { $time }: استيراده مرة أخرى لا يضيف شيئًا.
+import-columns = الأعمدة وحقول السجل التي تحملها
+import-ignored = (مُتجاهَل)
+import-first-rows = الصفوف الأولى
+import-counts = سيُستورد { $importable } صفًا، ورُفض { $refused }.
+import-run = استيراد { $count } صفًا
+import-recorded = استُورد { $imported } صفًا، ورُفض { $refused }. جارٍ الاستعلام عن كل منها لدى APS…
+import-confirming = تم الاستعلام لدى APS: { $done } من { $total }
+import-confirmed = أكّدت APS { $confirmed } طلبًا، وما زال { $pending } بانتظار التأكيد (يُستعلم عنها مجددًا عند التشغيل التالي).

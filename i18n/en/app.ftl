@@ -232,3 +232,23 @@ about-third-party = The licences of the libraries it is built from are listed in
 about-licence-text = Licence text: { $licence }
 about-close = Close
 journal-already-open = This journal is already open in another apsdesk window: use that window.
+
+## Look up on a miss, and Import…
+lookup-miss-none = No order { $reference } in the journal.
+lookup-miss = Look up { $reference } at APS
+nav-import = Import…
+import-title = Import orders from a CSV file
+import-explain = An APS report or your own order system's export. The file's amounts are never taken as APS's: each imported order is then checked with APS (CHECK_STATUS), and its money comes from that answer.
+import-file = File
+import-open = Open
+import-choose = Choose…
+import-file-hash = { $file } (SHA-256 { $sha })
+import-already = This file was imported on { $time }: importing it again adds nothing.
+import-columns = Columns and the journal fields they hold
+import-ignored = (ignored)
+import-first-rows = The first rows
+import-counts = { $importable } rows will be imported, { $refused } refused.
+import-run = Import { $count } rows
+import-recorded = { $imported } rows imported, { $refused } refused. Checking each with APS…
+import-confirming = Checked with APS: { $done } of { $total }
+import-confirmed = { $confirmed } orders confirmed by APS, { $pending } still waiting (they are checked again at the next start).

@@ -583,19 +583,10 @@ pub fn record(
     let transaction = journal
         .connection_mut()
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let before: Option<(i64, i64)> = transaction
-        .query_row(
-            "SELECT imported_ms, rows_imported FROM import_files
-             WHERE sha256 = ?1 AND profile = ?2 AND environment = ?3",
-            params![source.sha256, actor.profile, actor.environment],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    if let Some((at_ms, imported)) = before {
-        return Ok(ImportOutcome::AlreadyImported {
-            at_ms,
-            imported: u64::try_from(imported).unwrap_or_default(),
-        });
+    // Asked inside the write transaction: two imports of one file at once
+    // record it once.
+    if let Some((at_ms, imported)) = imported_file(&transaction, actor, &source.sha256)? {
+        return Ok(ImportOutcome::AlreadyImported { at_ms, imported });
     }
     let now = super::store::now_ms();
     let (mut seq, mut prev_hash) = chain_head(&transaction)?;
@@ -726,6 +717,37 @@ pub fn read_file(bytes: &[u8], mappings: &[String]) -> Result<(ColumnMap, Parsed
     Ok((map, parsed))
 }
 
+/// The first `count` data rows as written (for a preview before mapping).
+pub fn first_records(bytes: &[u8], count: usize) -> Vec<Vec<String>> {
+    reader(bytes)
+        .byte_records()
+        .take(count)
+        .filter_map(Result::ok)
+        .map(|record| {
+            record
+                .iter()
+                .map(|cell| String::from_utf8_lossy(cell).trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
+
+fn imported_file(
+    connection: &rusqlite::Connection,
+    actor: &Actor,
+    sha256: &str,
+) -> Result<Option<(i64, u64)>, JournalError> {
+    Ok(connection
+        .query_row(
+            "SELECT imported_ms, rows_imported FROM import_files
+             WHERE sha256 = ?1 AND profile = ?2 AND environment = ?3",
+            params![sha256, actor.profile, actor.environment],
+            |row| Ok((row.get(0)?, row.get::<_, i64>(1)?)),
+        )
+        .optional()?
+        .map(|(at_ms, rows)| (at_ms, u64::try_from(rows).unwrap_or_default())))
+}
+
 /// An imported order still waiting for APS's word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingConfirmation {
@@ -753,6 +775,16 @@ impl Journal {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// When a file (by its SHA-256) was imported on `actor`'s account, and
+    /// how many rows.
+    pub fn imported_file(
+        &self,
+        actor: &Actor,
+        sha256: &str,
+    ) -> Result<Option<(i64, u64)>, JournalError> {
+        imported_file(self.connection(), actor, sha256)
     }
 
     /// APS answered for an imported order (its CHECK_STATUS result is on

@@ -19,9 +19,11 @@ use crate::sim::{RunningSimulator, Seed, SimConfig};
 
 use super::bulk::{BulkControl, BulkKind, RowState};
 use super::results::{OperationResult, operation_result};
+pub use imports::{ImportPreview, PREVIEW_ROWS};
 
 mod demo;
 mod files;
+mod imports;
 mod operations;
 mod profiles;
 mod reads;
@@ -89,6 +91,16 @@ pub enum TaskResult {
     },
     ProfileSaved(String),
     Switched(Box<Backend>),
+    /// A file read for the Import screen.
+    ImportPreview(Box<ImportPreview>),
+    /// What an import recorded (or why it recorded nothing).
+    Imported(Result<crate::journal::import::ImportOutcome, String>),
+    /// Confirmations of imported orders done so far.
+    ImportProgress {
+        done: usize,
+        total: usize,
+    },
+    ImportConfirmed(Result<crate::journal::import::ConfirmReport, String>),
     Failed(String),
 }
 

@@ -4,6 +4,8 @@
 //! look-ups (CHECK_STATUS) are not part of it. `cargo bench --bench import`;
 //! under `cargo test` it runs once on 2,000 rows.
 
+use std::fmt::Write as _;
+
 use apsdesk::aps::client::Environment;
 use apsdesk::journal::import::{self, ImportOutcome, ImportSource};
 use apsdesk::journal::{Actor, Journal};
@@ -29,22 +31,32 @@ fn report(rows: usize) -> Vec<u8> {
     );
     for index in 0..rows {
         let (currency, amount, option) = if index % 3 == 0 {
-            ("SAR", format!("{}.{:02}", 10 + index % 900, index % 100), "MADA")
+            (
+                "SAR",
+                format!("{}.{:02}", 10 + index % 900, index % 100),
+                "MADA",
+            )
         } else {
-            ("KWD", format!("{}.{:03}", 1 + index % 90, (index * 7) % 1000), "KNET")
+            (
+                "KWD",
+                format!("{}.{:03}", 1 + index % 90, (index * 7) % 1000),
+                "KNET",
+            )
         };
         let name = if index % 2 == 0 {
             "نورة الكندري"
         } else {
             "Khalid Al-Harbi"
         };
-        text.push_str(&format!(
-            "ORD-{index:07},1690{index:014},{name},customer{index}@example.com,{amount},{currency},{option},2026-11-{:02}T{:02}:{:02}:00+03:00,{:06}\n",
+        writeln!(
+            text,
+            "ORD-{index:07},1690{index:014},{name},customer{index}@example.com,{amount},{currency},{option},2026-11-{:02}T{:02}:{:02}:00+03:00,{:06}",
             1 + index % 28,
             index % 24,
             index % 60,
             index % 1_000_000
-        ));
+        )
+        .expect("text");
     }
     text.into_bytes()
 }
@@ -68,7 +80,10 @@ fn import_200k_rows(bencher: divan::Bencher) {
             assert!(parsed.errors.is_empty(), "{:?}", parsed.errors.first());
             let source = ImportSource::of("report.csv", &bytes);
             let outcome = import::record(&mut journal, &actor, &source, &parsed).expect("recorded");
-            assert!(matches!(outcome, ImportOutcome::Recorded { refused: 0, .. }));
+            assert!(matches!(
+                outcome,
+                ImportOutcome::Recorded { refused: 0, .. }
+            ));
             (dir, journal)
         });
 }

@@ -8,13 +8,13 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use apsdesk::app::backend::{Backend, Session};
+use app_harness::{TestState, run_until, settle, sim};
 use apsdesk::app::Screen;
+use apsdesk::app::backend::{Backend, Session};
 use apsdesk::aps::Command;
 use apsdesk::aps::client::Environment;
-use apsdesk::journal::vocabulary::OrderState;
 use apsdesk::journal::Journal;
-use app_harness::{TestState, run_until, settle, sim};
+use apsdesk::journal::vocabulary::OrderState;
 use common::{authorize_in_sim, client, start_sim};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -91,15 +91,18 @@ fn a_search_that_misses_is_looked_up_at_aps_with_enter_and_opens_its_detail() {
         .get_by_role(egui::accesskit::Role::TextInput)
         .type_text("MISS-1");
     wait_for_label(&mut harness, "Look up MISS-1 at APS");
-    assert!(harness.query_by_label("No order MISS-1 in the journal.").is_some());
+    assert!(
+        harness
+            .query_by_label("No order MISS-1 in the journal.")
+            .is_some()
+    );
     // Nothing is asked of APS until the operator says so.
     assert_eq!(sim(&harness).received(Command::CheckStatus), 0);
     harness.key_press(egui::Key::Enter);
     run_until(&mut harness, "the order's detail", |state| {
         let screen = &state.app().transactions;
         screen.detail.as_ref().is_some_and(|detail| {
-            detail.order.merchant_reference == "MISS-1"
-                && screen.selected == Some(detail.order.id)
+            detail.order.merchant_reference == "MISS-1" && screen.selected == Some(detail.order.id)
         })
     });
     let detail = harness
@@ -213,5 +216,10 @@ fn the_import_screen_previews_maps_refuses_by_line_and_confirms_with_aps() {
     // APS's amount, the file's customer.
     assert_eq!(order.amount_minor, Some(10_000));
     assert_eq!(order.customer_name.as_deref(), Some("Sara"));
-    assert!(journal.order_by_reference(&actor, "IMP-2").expect("read").is_none());
+    assert!(
+        journal
+            .order_by_reference(&actor, "IMP-2")
+            .expect("read")
+            .is_none()
+    );
 }

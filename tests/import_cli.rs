@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::{Command as Process, Output};
 use std::time::{Duration, Instant};
@@ -122,13 +123,21 @@ fn a_bad_row_is_refused_by_line_and_field_and_aps_amounts_win_over_the_file() {
         "{err}"
     );
     assert!(out.contains("3 row(s) imported from report.csv"), "{out}");
-    assert!(out.contains("3 order(s) confirmed with CHECK_STATUS, 0 still waiting"), "{out}");
+    assert!(
+        out.contains("3 order(s) confirmed with CHECK_STATUS, 0 still waiting"),
+        "{out}"
+    );
     assert_eq!(rig.sim.received(Command::CheckStatus), 3);
 
     let journal = rig.journal();
     let actor = rig.actor();
     // Nothing half-done: the refused row left no order.
-    assert!(journal.order_by_reference(&actor, "IMP-2").expect("read").is_none());
+    assert!(
+        journal
+            .order_by_reference(&actor, "IMP-2")
+            .expect("read")
+            .is_none()
+    );
     let order = journal
         .order_by_reference(&actor, "IMP-1")
         .expect("read")
@@ -152,7 +161,12 @@ fn a_bad_row_is_refused_by_line_and_field_and_aps_amounts_win_over_the_file() {
         .expect("IMP-4");
     assert_eq!(unpaid.state, OrderState::NotFound);
     assert_eq!(unpaid.amount_minor, None);
-    assert!(journal.pending_confirmations(&actor).expect("pending").is_empty());
+    assert!(
+        journal
+            .pending_confirmations(&actor)
+            .expect("pending")
+            .is_empty()
+    );
     assert_eq!(import_entries(&journal), 3);
     let report = journal.verify().expect("verify");
     assert!(report.is_clean(), "{:?}", report.findings);
@@ -204,7 +218,7 @@ fn confirmations_resume_after_a_kill_without_asking_aps_twice() {
     for index in 1..=count {
         let reference = format!("RES-{index}");
         authorize_in_sim(&rig.sim, &reference, "1000", "KWD");
-        csv.push_str(&format!("{reference},Customer {index}\n"));
+        writeln!(csv, "{reference},Customer {index}").expect("text");
     }
     let file = rig.file("resume.csv", &csv);
     // Every look-up takes 300 ms: the kill lands mid-way.
@@ -240,7 +254,10 @@ fn confirmations_resume_after_a_kill_without_asking_aps_twice() {
     let left = journal.pending_confirmations(&actor).expect("pending");
     assert!(!left.is_empty() && left.len() < count, "{}", left.len());
     // Every row was recorded before any look-up.
-    assert_eq!(import_entries(&journal), i64::try_from(count).expect("small"));
+    assert_eq!(
+        import_entries(&journal),
+        i64::try_from(count).expect("small")
+    );
     drop(journal);
 
     rig.sim.clear_faults();
@@ -253,7 +270,12 @@ fn confirmations_resume_after_a_kill_without_asking_aps_twice() {
         u32::try_from(left.len()).expect("small")
     );
     let journal = rig.journal();
-    assert!(journal.pending_confirmations(&actor).expect("pending").is_empty());
+    assert!(
+        journal
+            .pending_confirmations(&actor)
+            .expect("pending")
+            .is_empty()
+    );
     for index in 1..=count {
         let order = journal
             .order_by_reference(&actor, &format!("RES-{index}"))
@@ -269,7 +291,7 @@ fn a_killed_import_records_all_of_its_file_or_nothing() {
     let rows = 60_000;
     let mut csv = String::from("merchant_reference,customer_email,amount,currency\n");
     for index in 0..rows {
-        csv.push_str(&format!("BIG-{index},c{index}@example.com,1.250,KWD\n"));
+        writeln!(csv, "BIG-{index},c{index}@example.com,1.250,KWD").expect("text");
     }
     let file = rig.file("big.csv", &csv);
     let file_arg = file.to_str().expect("path");
@@ -310,7 +332,10 @@ fn long_runs_print_whole_lines_when_piped() {
     let seeded = rig.run(&["journal", "seed", "--orders", "40"]);
     assert_eq!(seeded.status.code(), Some(0));
     let lines = assert_whole_lines(&seeded.stderr, "orders seeded");
-    assert_eq!(lines.last().map(String::as_str), Some("orders seeded 40/40"));
+    assert_eq!(
+        lines.last().map(String::as_str),
+        Some("orders seeded 40/40")
+    );
 
     let receipts = rig.dir.path().join("receipts");
     let output = rig.run(&[

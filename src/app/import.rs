@@ -110,6 +110,9 @@ impl ImportScreen {
         } else {
             Color32::from_rgb(170, 70, 0)
         };
+        let warning = |ui: &mut Ui, text: &str| {
+            ui.label(colored_text(ui, text, rtl, false, warn));
+        };
         label(
             ui,
             tr.args(
@@ -123,46 +126,52 @@ impl ImportScreen {
         );
         if let Some(at_ms) = preview.imported_at_ms {
             let text = tr.args("import-already", &[("time", format_time(at_ms).into())]);
-            ui.label(colored_text(ui, &text, rtl, false, warn));
+            warning(ui, &text);
         }
         ui.label(widget_text(ui, &tr.text("import-columns"), rtl, true));
         let ignored = tr.text("import-ignored");
-        egui::Grid::new("import-columns").striped(true).show(ui, |ui| {
-            for (index, header) in preview.map.headers.iter().enumerate() {
-                let caption = ui.label(RichText::new(header).monospace());
-                let current = preview.map.fields[index];
-                let shown = current.map_or_else(|| ignored.clone(), |field| field.name().to_owned());
-                let mut chosen = None;
-                egui::ComboBox::from_id_salt(("import-column", index))
-                    .selected_text(shown)
-                    .show_ui(ui, |ui| {
-                        if ui.selectable_label(current.is_none(), ignored.clone()).clicked() {
-                            chosen = Some(None);
-                        }
-                        for field in ImportField::ALL {
+        egui::Grid::new("import-columns")
+            .striped(true)
+            .show(ui, |ui| {
+                for (index, header) in preview.map.headers.iter().enumerate() {
+                    let caption = ui.label(RichText::new(header).monospace());
+                    let current = preview.map.fields[index];
+                    let shown =
+                        current.map_or_else(|| ignored.clone(), |field| field.name().to_owned());
+                    let mut chosen = None;
+                    egui::ComboBox::from_id_salt(("import-column", index))
+                        .selected_text(shown)
+                        .show_ui(ui, |ui| {
                             if ui
-                                .selectable_label(current == Some(field), field.name())
+                                .selectable_label(current.is_none(), ignored.clone())
                                 .clicked()
                             {
-                                chosen = Some(Some(field));
+                                chosen = Some(None);
                             }
-                        }
-                    })
-                    .response
-                    .labelled_by(caption.id);
-                if let Some(field) = chosen
-                    && field != current
-                {
-                    commands.push(AppCommand::PreviewImport {
-                        path: preview.path.clone(),
-                        mappings: ImportScreen::mappings_with(preview, Some((index, field))),
-                    });
+                            for field in ImportField::ALL {
+                                if ui
+                                    .selectable_label(current == Some(field), field.name())
+                                    .clicked()
+                                {
+                                    chosen = Some(Some(field));
+                                }
+                            }
+                        })
+                        .response
+                        .labelled_by(caption.id);
+                    if let Some(field) = chosen
+                        && field != current
+                    {
+                        commands.push(AppCommand::PreviewImport {
+                            path: preview.path.clone(),
+                            mappings: ImportScreen::mappings_with(preview, Some((index, field))),
+                        });
+                    }
+                    ui.end_row();
                 }
-                ui.end_row();
-            }
-        });
+            });
         if let Some(error) = &preview.map_error {
-            ui.label(colored_text(ui, &error.message(tr.language()), rtl, false, warn));
+            warning(ui, &error.message(tr.language()));
         }
         ui.label(widget_text(ui, &tr.text("import-first-rows"), rtl, true));
         egui::Grid::new("import-rows").striped(true).show(ui, |ui| {
@@ -191,7 +200,7 @@ impl ImportScreen {
             );
         }
         for error in preview.errors.iter().take(ERRORS_SHOWN) {
-            ui.label(colored_text(ui, &error.message(tr.language()), rtl, false, warn));
+            warning(ui, &error.message(tr.language()));
         }
         let ready = preview.map_error.is_none()
             && preview.importable > 0
@@ -222,7 +231,10 @@ impl ImportScreen {
         let recorded = match &self.recorded {
             Some(Ok(ImportOutcome::Recorded { imported, refused })) => Some(tr.args(
                 "import-recorded",
-                &[("imported", (*imported).into()), ("refused", (*refused).into())],
+                &[
+                    ("imported", (*imported).into()),
+                    ("refused", (*refused).into()),
+                ],
             )),
             Some(Ok(ImportOutcome::AlreadyImported { at_ms, .. })) => {
                 Some(tr.args("import-already", &[("time", format_time(*at_ms).into())]))

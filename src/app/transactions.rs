@@ -250,7 +250,8 @@ impl TransactionsScreen {
                 search.request_focus();
             }
             let mut changed = search.changed();
-            self.miss.entered |= search.lost_focus() && ui.input(|input| input.key_pressed(Key::Enter));
+            self.miss.entered |=
+                search.lost_focus() && ui.input(|input| input.key_pressed(Key::Enter));
             let any = tr.text("filter-any");
             let state_label = self
                 .filter
@@ -415,7 +416,10 @@ impl TransactionsScreen {
         row(ui, rtl, |ui| {
             label(
                 ui,
-                tr.args("lookup-miss-none", &[("reference", reference.clone().into())]),
+                tr.args(
+                    "lookup-miss-none",
+                    &[("reference", reference.clone().into())],
+                ),
                 rtl,
             );
             let text = tr.args("lookup-miss", &[("reference", reference.clone().into())]);

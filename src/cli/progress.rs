@@ -26,8 +26,9 @@ pub struct Progress {
 #[derive(Debug, Default)]
 struct State {
     drawn_at: Option<Instant>,
-    /// On a terminal: whether a bar is on the line. Piped: the last tenth printed.
+    /// On a terminal: whether a bar is on the line.
     drawn: bool,
+    /// Piped: the last tenth printed.
     tenth: u64,
 }
 
@@ -92,7 +93,9 @@ impl Progress {
             }
             state.drawn_at = Some(now);
             state.drawn = true;
-            let filled = (done.min(total) * BAR_WIDTH).checked_div(total).unwrap_or(BAR_WIDTH);
+            let filled = (done.min(total) * BAR_WIDTH)
+                .checked_div(total)
+                .unwrap_or(BAR_WIDTH);
             let bar: String = (0..BAR_WIDTH)
                 .map(|at| if at < filled { '#' } else { '-' })
                 .collect();
@@ -100,11 +103,11 @@ impl Progress {
             return Some(format!("\r{} [{bar}] {done}/{total}\x1b[K", self.label));
         }
         let tenth = (done.min(total) * 10).checked_div(total).unwrap_or(10);
-        if tenth <= state.tenth && !(finished && !state.drawn) {
+        // The end is the tenth tenth: always printed, once.
+        if tenth <= state.tenth {
             return None;
         }
         state.tenth = tenth;
-        state.drawn |= finished;
         Some(format!("{} {done}/{total}\n", self.label))
     }
 }
@@ -120,7 +123,11 @@ mod tests {
             .filter_map(|done| progress.render(done, 978))
             .collect();
         assert_eq!(lines.len(), 10, "{lines:?}");
-        assert!(lines.iter().all(|line| line.ends_with('\n') && !line.contains('\r')));
+        assert!(
+            lines
+                .iter()
+                .all(|line| line.ends_with('\n') && !line.contains('\r'))
+        );
         assert_eq!(lines[0], "receipts 98/978\n");
         assert_eq!(lines[9], "receipts 978/978\n");
         // A run of one still says it finished, once.

@@ -111,7 +111,9 @@ pub enum MapError {
     UnknownField(String),
     #[error("{0} is mapped from two columns ({1:?} and {2:?})")]
     FieldTwice(ImportField, String, String),
-    #[error("no column is mapped to merchant_reference: map one with --map COLUMN=merchant_reference")]
+    #[error(
+        "no column is mapped to merchant_reference: map one with --map COLUMN=merchant_reference"
+    )]
     NoReference,
     #[error("the file has no header row")]
     NoHeader,
@@ -164,8 +166,10 @@ impl ColumnMap {
     /// Columns named as the reporting API names them are mapped; the others
     /// are ignored until mapped.
     pub fn from_headers(headers: Vec<String>) -> ColumnMap {
-        let mut fields: Vec<Option<ImportField>> =
-            headers.iter().map(|header| ImportField::from_name(header)).collect();
+        let mut fields: Vec<Option<ImportField>> = headers
+            .iter()
+            .map(|header| ImportField::from_name(header))
+            .collect();
         // A field named by two headers is mapped from the first only.
         for index in 0..fields.len() {
             if fields[..index].contains(&fields[index]) {
@@ -265,7 +269,10 @@ pub enum RowProblem {
     /// The row cannot be read as CSV (or as UTF-8).
     Unreadable(String),
     /// A different number of cells than the header has.
-    Cells { found: usize, expected: usize },
+    Cells {
+        found: usize,
+        expected: usize,
+    },
     Missing,
     /// The reference is not one APS accepts (the validator's words).
     Reference(String),
@@ -275,7 +282,9 @@ pub enum RowProblem {
     /// Not a date and time with its time zone.
     Date(String),
     /// The reference was already in an earlier line of the file.
-    Repeated { first_line: u64 },
+    Repeated {
+        first_line: u64,
+    },
     /// A full card number or security code in the row: never recorded.
     CardNumber,
 }
@@ -334,9 +343,9 @@ impl RowProblem {
             (Language::En, RowProblem::Date(text)) => format!(
                 "{text:?} is not a date and time with its time zone (for example 2026-11-30T10:15:00+03:00 or 2026-11-30 07:15:00Z)"
             ),
-            (Language::Ar, RowProblem::Date(text)) => format!(
-                "‏{text} ليس تاريخًا ووقتًا مع منطقته الزمنية (مثل 2026-11-30T10:15:00+03:00)"
-            ),
+            (Language::Ar, RowProblem::Date(text)) => {
+                format!("‏{text} ليس تاريخًا ووقتًا مع منطقته الزمنية (مثل 2026-11-30T10:15:00+03:00)")
+            }
             (Language::En, RowProblem::Repeated { first_line }) => {
                 format!("already on line {first_line} of this file")
             }
@@ -405,7 +414,10 @@ pub fn parse(bytes: &[u8], map: &ColumnMap) -> Parsed {
             }
         }
         let line = record.position().map_or(line, csv::Position::line);
-        if record.iter().all(|cell| cell.iter().all(u8::is_ascii_whitespace)) {
+        if record
+            .iter()
+            .all(|cell| cell.iter().all(u8::is_ascii_whitespace))
+        {
             continue;
         }
         match parse_row(&record, line, map, &mut first_seen) {
@@ -457,12 +469,14 @@ fn parse_row(
         ));
     }
     let currency = match values.get(&ImportField::Currency) {
-        Some(code) => Some(Currency::from_code(&code.to_ascii_uppercase()).ok_or_else(|| {
-            refuse(
-                Some(ImportField::Currency),
-                RowProblem::UnknownCurrency(code.clone()),
-            )
-        })?),
+        Some(code) => Some(
+            Currency::from_code(&code.to_ascii_uppercase()).ok_or_else(|| {
+                refuse(
+                    Some(ImportField::Currency),
+                    RowProblem::UnknownCurrency(code.clone()),
+                )
+            })?,
+        ),
         None => None,
     };
     let amount = match (values.get(&ImportField::Amount), currency) {
@@ -604,7 +618,12 @@ pub fn record(
         )?;
         for row in &parsed.rows {
             let order_id: i64 = ensure.query_row(
-                params![actor.profile, actor.environment, row.merchant_reference, now],
+                params![
+                    actor.profile,
+                    actor.environment,
+                    row.merchant_reference,
+                    now
+                ],
                 |found| found.get(0),
             )?;
             let payload = super::payload::write(&ImportPayload {
@@ -653,8 +672,13 @@ pub fn record(
                 payload: &payload,
                 at_ms: now,
             };
-            let hash =
-                Journal::entry_hash(&hasher, &identity, key_problem.as_deref(), &prev_hash, &fields)?;
+            let hash = Journal::entry_hash(
+                &hasher,
+                &identity,
+                key_problem.as_deref(),
+                &prev_hash,
+                &fields,
+            )?;
             insert_entry(&transaction, &fields, &prev_hash, &hash)?;
             prev_hash = hash;
             pending.execute(params![order_id, seq])?;
@@ -686,8 +710,9 @@ pub fn record(
 /// Moves rows whose values hold a full card number to the refused: such a
 /// row is never recorded (the journal's own guard would refuse the file).
 pub fn refuse_card_numbers(parsed: &mut Parsed) {
-    let (kept, carded): (Vec<ImportRow>, Vec<ImportRow>) =
-        std::mem::take(&mut parsed.rows).into_iter().partition(|row| {
+    let (kept, carded): (Vec<ImportRow>, Vec<ImportRow>) = std::mem::take(&mut parsed.rows)
+        .into_iter()
+        .partition(|row| {
             let values: BTreeMap<&str, &str> = row
                 .values
                 .iter()
@@ -824,7 +849,11 @@ pub async fn confirm_pending(
     let mut checks = stream::iter(pending)
         .map(|pending| async move {
             let answered = match CheckStatus::for_reference(&pending.merchant_reference) {
-                Ok(check) => desk.run(&check).await.ok().map(|report| report.outcome.class),
+                Ok(check) => desk
+                    .run(&check)
+                    .await
+                    .ok()
+                    .map(|report| report.outcome.class),
                 Err(_) => None,
             };
             (pending, answered)
@@ -875,9 +904,11 @@ mod tests {
         );
         let error = read("Order,Total\nA-1,1\n", &[]).expect_err("no reference");
         assert_eq!(error, MapError::NoReference);
-        let (map, parsed) =
-            read("Order,Total,Cur\nA-1,1.5,SAR\n", &["Order=merchant_reference", "Total=amount", "Cur=currency"])
-                .expect("mapped by hand");
+        let (map, parsed) = read(
+            "Order,Total,Cur\nA-1,1.5,SAR\n",
+            &["Order=merchant_reference", "Total=amount", "Cur=currency"],
+        )
+        .expect("mapped by hand");
         assert_eq!(map.column_of(ImportField::Amount), Some(1));
         assert_eq!(parsed.rows[0].amount.map(Money::minor_units), Some(150));
         assert_eq!(
@@ -938,7 +969,11 @@ mod tests {
             "line 3: amount: KWD takes at most 3 decimals"
         );
         assert!(parsed.errors[5].message(Language::En).contains("line 2"));
-        assert!(parsed.errors[0].message(Language::Ar).starts_with("السطر 3"));
+        assert!(
+            parsed.errors[0]
+                .message(Language::Ar)
+                .starts_with("السطر 3")
+        );
     }
 
     #[test]
@@ -967,13 +1002,22 @@ mod tests {
         let (_, parsed) = read(text, &[]).expect("mapped");
         let source = ImportSource::of("orders.csv", text.as_bytes());
         let outcome = record(&mut journal, &actor, &source, &parsed).expect("recorded");
-        assert_eq!(outcome, ImportOutcome::Recorded { imported: 2, refused: 0 });
+        assert_eq!(
+            outcome,
+            ImportOutcome::Recorded {
+                imported: 2,
+                refused: 0
+            }
+        );
         let order = journal
             .order_by_reference(&actor, "IM-1")
             .expect("read")
             .expect("order");
         assert_eq!(order.customer_name.as_deref(), Some("Sara"));
-        assert_eq!((order.amount_minor, order.currency.as_deref()), (None, None));
+        assert_eq!(
+            (order.amount_minor, order.currency.as_deref()),
+            (None, None)
+        );
         assert_eq!(order.authorized_minor, 0);
         assert_eq!(
             order.payment.time.map(|time| (time.at_ms, time.source)),
@@ -986,15 +1030,36 @@ mod tests {
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].entry, EntryKind::Import);
         let payload: ImportPayload = super::super::payload::read(&entries[0].payload);
-        assert_eq!((payload.sha256.as_str(), payload.line), (source.sha256.as_str(), 2));
-        assert_eq!(payload.fields.get("amount").map(String::as_str), Some("99.000"));
-        assert_eq!(journal.pending_confirmations(&actor).expect("pending").len(), 2);
+        assert_eq!(
+            (payload.sha256.as_str(), payload.line),
+            (source.sha256.as_str(), 2)
+        );
+        assert_eq!(
+            payload.fields.get("amount").map(String::as_str),
+            Some("99.000")
+        );
+        assert_eq!(
+            journal
+                .pending_confirmations(&actor)
+                .expect("pending")
+                .len(),
+            2
+        );
         let again = record(&mut journal, &actor, &source, &parsed).expect("again");
-        assert!(matches!(again, ImportOutcome::AlreadyImported { imported: 2, .. }), "{again:?}");
+        assert!(
+            matches!(again, ImportOutcome::AlreadyImported { imported: 2, .. }),
+            "{again:?}"
+        );
         assert_eq!(journal.order_entries(order.id).expect("entries").len(), 1);
         let report = journal.verify().expect("verify");
         assert!(report.is_clean(), "{:?}", report.findings);
         journal.import_confirmed(order.id).expect("confirmed");
-        assert_eq!(journal.pending_confirmations(&actor).expect("pending").len(), 1);
+        assert_eq!(
+            journal
+                .pending_confirmations(&actor)
+                .expect("pending")
+                .len(),
+            1
+        );
     }
 }

@@ -201,6 +201,45 @@ fn a_mapping_without_a_reference_is_refused_before_anything_is_read() {
     assert!(!rig.db().exists() || import_entries(&rig.journal()) == 0);
 }
 
+#[test]
+fn a_look_up_aps_refuses_confirms_nothing() {
+    let rig = Rig::new();
+    authorize_in_sim(&rig.sim, "REF-1", "1000", "KWD");
+    let file = rig.file("one.csv", "merchant_reference\nREF-1\n");
+    // A wrong request phrase: APS answers 008 (signature mismatch), which
+    // says nothing about the order.
+    let output = rig
+        .command(&["orders", "import", file.to_str().expect("path")])
+        .env("APSDESK_REQUEST_PHRASE", "not-the-phrase")
+        .output()
+        .expect("apsdesk runs");
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output.stdout));
+    assert!(
+        text(&output.stdout).contains("0 order(s) confirmed with CHECK_STATUS, 1 still waiting")
+    );
+    assert_eq!(
+        rig.journal()
+            .pending_confirmations(&rig.actor())
+            .expect("pending")
+            .len(),
+        1
+    );
+    let output = rig.run(&["orders", "confirm-imports"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let journal = rig.journal();
+    assert!(
+        journal
+            .pending_confirmations(&rig.actor())
+            .expect("pending")
+            .is_empty()
+    );
+    let order = journal
+        .order_by_reference(&rig.actor(), "REF-1")
+        .expect("read")
+        .expect("REF-1");
+    assert_eq!(order.authorized_minor, 1000);
+}
+
 /// Polls `done` until it holds.
 fn wait_for(what: &str, timeout: Duration, done: impl Fn() -> bool) {
     let started = Instant::now();

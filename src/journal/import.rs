@@ -852,29 +852,38 @@ pub async fn confirm_pending(
                 Ok(check) => desk
                     .run(&check)
                     .await
-                    .ok()
-                    .map(|report| report.outcome.class),
-                Err(_) => None,
+                    .is_ok_and(|report| answers_for_the_order(&report.outcome)),
+                Err(_) => false,
             };
             (pending, answered)
         })
         .buffer_unordered(concurrency.max(1));
     while let Some((pending, answered)) = checks.next().await {
-        match answered {
-            Some(OutcomeClass::Succeeded | OutcomeClass::Declined) => {
-                desk.journal
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .import_confirmed(pending.order_id)?;
-                report.confirmed += 1;
-            }
-            Some(OutcomeClass::Uncertain | OutcomeClass::Untrusted) | None => {
-                report.still_pending += 1;
-            }
+        if answered {
+            desk.journal
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .import_confirmed(pending.order_id)?;
+            report.confirmed += 1;
+        } else {
+            report.still_pending += 1;
         }
         progress(report.confirmed + report.still_pending, total);
     }
     Ok(report)
+}
+
+/// Whether a status check's answer is APS's word about the order: trusted,
+/// and either the order's status (`12000`) or "no such order" (`…036`). A
+/// refused request (a wrong signature `…008`, an unknown access code
+/// `…010`) says nothing about the order, and leaves it waiting.
+fn answers_for_the_order<T>(outcome: &crate::aps::client::Outcome<T>) -> bool {
+    let code = outcome.response_code().unwrap_or_default();
+    match outcome.class {
+        OutcomeClass::Succeeded => true,
+        OutcomeClass::Declined => code.ends_with("036"),
+        OutcomeClass::Uncertain | OutcomeClass::Untrusted => false,
+    }
 }
 
 #[cfg(test)]

@@ -172,6 +172,13 @@ fn a_bad_row_is_refused_by_line_and_field_and_aps_amounts_win_over_the_file() {
     assert!(report.is_clean(), "{:?}", report.findings);
     drop(journal);
 
+    let shown = rig.run(&["orders", "show", "IMP-3"]);
+    assert!(
+        text(&shown.stdout).contains("import from report.csv line 4 (sha256 "),
+        "{}",
+        text(&shown.stdout)
+    );
+
     // The same file again: nothing added, nobody asked.
     let again = rig.run(&[
         "orders",

@@ -17,7 +17,8 @@ use super::progress::Progress;
 use crate::journal::desk::references_from_text;
 use crate::journal::export::{export_csv, format_amount, format_time};
 use crate::journal::store::{EntryRecord, OrderRecord};
-use crate::journal::vocabulary::EntryOutcome;
+use crate::journal::import::ImportPayload;
+use crate::journal::vocabulary::{EntryKind, EntryOutcome};
 
 #[derive(Debug, Args)]
 pub struct OrdersArgs {
@@ -303,6 +304,22 @@ fn print_entry(
             )
         })
         .unwrap_or_default();
+    if entry.entry == EntryKind::Import {
+        // What a file said, never APS's answer: named by its file and line.
+        let payload: ImportPayload = crate::journal::payload::read(&entry.payload);
+        return writeln!(
+            out,
+            "    #{:<6} op {:<6} {} {} from {} line {} (sha256 {}) [{}]",
+            entry.seq,
+            entry.operation_id,
+            format_time(entry.at_ms),
+            entry.entry,
+            payload.file_name,
+            payload.line,
+            payload.sha256,
+            entry.operator,
+        );
+    }
     writeln!(
         out,
         "    #{:<6} op {:<6} {} {:<10} {:<18}{} {} {} {} [{}]",

@@ -16,8 +16,8 @@ use super::filters::FilterArgs;
 use super::progress::Progress;
 use crate::journal::desk::references_from_text;
 use crate::journal::export::{export_csv, format_amount, format_time};
-use crate::journal::store::{EntryRecord, OrderRecord};
 use crate::journal::import::ImportPayload;
+use crate::journal::store::{EntryRecord, OrderRecord};
 use crate::journal::vocabulary::{EntryKind, EntryOutcome};
 
 #[derive(Debug, Args)]

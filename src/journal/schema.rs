@@ -351,3 +351,32 @@ pub fn migrate_to(connection: &mut Connection, target: u32) -> Result<(), Migrat
 pub fn migrate(connection: &mut Connection) -> Result<(), MigrationError> {
     migrate_to(connection, current_version())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::journal::Journal;
+
+    /// Two processes (here: connections on threads) opening a journal that
+    /// does not exist yet each bring it up to date once between them: the
+    /// second finds the migrations applied instead of applying them again.
+    #[test]
+    fn journals_opened_at_once_are_migrated_once() {
+        for round in 0..20 {
+            let dir = tempfile::TempDir::new().expect("temp dir");
+            let path = dir.path().join("journal.sqlite3");
+            let openers: Vec<_> = (0..4)
+                .map(|index| {
+                    let path = path.clone();
+                    std::thread::Builder::new()
+                        .name(format!("opener-{index}"))
+                        .spawn(move || Journal::open(&path).map(|_| ()).map_err(|e| e.to_string()))
+                        .expect("thread")
+                })
+                .collect();
+            for opener in openers {
+                let opened = opener.join().expect("joined");
+                assert!(opened.is_ok(), "round {round}: {opened:?}");
+            }
+        }
+    }
+}

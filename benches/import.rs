@@ -1,5 +1,5 @@
 //! CSV import benchmark (divan): 200,000 rows (the reporting API's ceiling)
-//! read, checked and recorded into a fresh journal — every row an `import`
+//! read, checked and recorded into a fresh journal — every row an `imported`
 //! entry on the chain, its order created and waiting for confirmation. The
 //! look-ups (CHECK_STATUS) are not part of it. `cargo bench --bench import`;
 //! under `cargo test` it runs once on 2,000 rows.

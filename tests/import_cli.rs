@@ -85,7 +85,7 @@ fn import_entries(journal: &Journal) -> i64 {
         .connection()
         .query_row(
             "SELECT count(*) FROM entries WHERE entry = ?1",
-            [EntryKind::Import],
+            [EntryKind::Imported],
             |row| row.get(0),
         )
         .expect("count")
@@ -174,7 +174,7 @@ fn a_bad_row_is_refused_by_line_and_field_and_aps_amounts_win_over_the_file() {
 
     let shown = rig.run(&["orders", "show", "IMP-3"]);
     assert!(
-        text(&shown.stdout).contains("import from report.csv line 4 (sha256 "),
+        text(&shown.stdout).contains("imported from report.csv line 4 (sha256 "),
         "{}",
         text(&shown.stdout)
     );

@@ -321,7 +321,7 @@ fn check_invariants(sim: &RunningSimulator, db: &Path) -> Result<(), TestCaseErr
                         }
                     }
                     // The model imports nothing.
-                    EntryKind::Import => {}
+                    EntryKind::Imported => {}
                     EntryKind::Resolution => {
                         let outcome = entry.outcome.expect("a resolution has an outcome");
                         if matches!(outcome, EntryOutcome::Applied | EntryOutcome::NotApplied) {

@@ -304,7 +304,7 @@ fn print_entry(
             )
         })
         .unwrap_or_default();
-    if entry.entry == EntryKind::Import {
+    if entry.entry == EntryKind::Imported {
         // What a file said, never APS's answer: named by its file and line.
         let payload: ImportPayload = crate::journal::payload::read(&entry.payload);
         return writeln!(

@@ -10,7 +10,7 @@
 //!   the field at fault: an amount is parsed exactly in its currency's
 //!   exponent (`aps::money`), a date needs its time zone, a reference must
 //!   be one APS accepts. Nothing is guessed or rounded.
-//! - **Recorded as imported.** Each row is an `import` entry on the chain,
+//! - **Recorded as imported.** Each row is an `imported` entry on the chain,
 //!   naming the file and its SHA-256; the whole file is one transaction, so
 //!   a killed import leaves nothing behind, and a file already imported on
 //!   the account adds nothing.
@@ -657,7 +657,7 @@ pub fn record(
             let fields = EntryFields {
                 seq,
                 operation_id: seq,
-                entry: EntryKind::Import.as_str(),
+                entry: EntryKind::Imported.as_str(),
                 order_id,
                 command: Command::CheckStatus.name(),
                 operator: &actor.operator,
@@ -1037,7 +1037,7 @@ mod tests {
         );
         let entries = journal.order_entries(order.id).expect("entries");
         assert_eq!(entries.len(), 1);
-        assert_eq!(entries[0].entry, EntryKind::Import);
+        assert_eq!(entries[0].entry, EntryKind::Imported);
         let payload: ImportPayload = super::super::payload::read(&entries[0].payload);
         assert_eq!(
             (payload.sha256.as_str(), payload.line),

@@ -272,21 +272,25 @@ FROM (
 WHERE p.order_id = orders.id;
 ";
 
-/// Imported files (`journal::import`): the `import` entry kind, each file
+/// Imported files (`journal::import`): the `imported` entry kind, each file
 /// imported once per account (by its SHA-256), and the imported orders still
 /// waiting for APS to confirm them with CHECK_STATUS (so that confirmation
 /// resumes after a restart).
 ///
-/// The entry kind widens `entries`' CHECK in place (SQLite's documented
+/// The entry kinds widen `entries`' CHECK in place (SQLite's documented
 /// `writable_schema` procedure for changing a CHECK constraint, which
 /// rewrites no row: every existing entry already satisfies the wider one);
-/// rebuilding the table would copy millions of entries. The kind is added
-/// to the list wherever it stands, so that kinds added by other migrations
-/// compose with it.
+/// rebuilding the table would copy millions of entries. The new CHECK also
+/// allows `feedback` (APS's transaction feedback, the other half of issue
+/// 13), and is the same text the feedback branch writes: whichever of the two
+/// migrations runs first widens it, and the other finds nothing to replace.
 const IMPORT: &str = r"
 PRAGMA writable_schema = ON;
-UPDATE sqlite_schema SET sql = replace(sql, '''resolution''', '''resolution'', ''import''')
-WHERE type = 'table' AND name = 'entries' AND sql NOT LIKE '%''import''%';
+UPDATE sqlite_master
+SET sql = replace(sql,
+    'CHECK (entry IN (''request'', ''result'', ''resolution''))',
+    'CHECK (entry IN (''request'', ''result'', ''resolution'', ''feedback'', ''imported''))')
+WHERE type = 'table' AND name = 'entries';
 PRAGMA writable_schema = OFF;
 CREATE TABLE import_files (
     sha256 TEXT NOT NULL,

@@ -419,7 +419,7 @@ impl Replay {
                 }
             }
             // What a file said moves no money and changes no state.
-            EntryKind::Import => {}
+            EntryKind::Imported => {}
             EntryKind::Resolution => {
                 // Only a conclusion settles an operation; `unresolved` keeps it open.
                 if matches!(

@@ -113,7 +113,7 @@ vocabulary! {
         /// A row of an imported file (`journal::import`): what the file said
         /// of an order, never APS's word about its money. Its `command` is
         /// CHECK_STATUS, the look-up that confirms it.
-        Import => "import",
+        Imported => "imported",
     }
 }
 

@@ -565,21 +565,30 @@ pub enum ImportOutcome {
     AlreadyImported { at_ms: i64, imported: u64 },
 }
 
-/// Fills what the journal does not know of an order from an imported row:
-/// never a value it has (APS's or an earlier import's), never money.
-const ORDER_FILL: &str = "UPDATE orders SET
-        fort_id = coalesce(fort_id, ?2),
-        customer_name = coalesce(customer_name, ?3),
-        customer_email = coalesce(customer_email, ?4),
-        payment_option = coalesce(payment_option, ?5),
-        authorization_code = coalesce(authorization_code, ?6),
-        knet_ref_number = coalesce(knet_ref_number, ?7),
-        third_party_transaction_number = coalesce(third_party_transaction_number, ?8),
-        payment_at_source = CASE WHEN payment_at_ms IS NULL AND ?9 IS NOT NULL
-            THEN 'import' ELSE payment_at_source END,
-        payment_at_ms = coalesce(payment_at_ms, ?9),
-        updated_ms = ?10
-    WHERE id = ?1";
+/// An imported row's order: created with the file's descriptive fields, or,
+/// when the journal knows it, filled where it knows nothing — never a value
+/// it has (APS's or an earlier import's), never money. One statement, so a
+/// new order's row (and its search index) is written once.
+const ORDER_UPSERT: &str = "INSERT INTO orders (profile, environment, merchant_reference, state,
+        created_ms, updated_ms, fort_id, customer_name, customer_email, payment_option,
+        authorization_code, knet_ref_number, third_party_transaction_number, payment_at_ms,
+        payment_at_source)
+    VALUES (?1, ?2, ?3, 'unknown', ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+        CASE WHEN ?12 IS NULL THEN NULL ELSE 'import' END)
+    ON CONFLICT (profile, environment, merchant_reference) DO UPDATE SET
+        fort_id = coalesce(orders.fort_id, excluded.fort_id),
+        customer_name = coalesce(orders.customer_name, excluded.customer_name),
+        customer_email = coalesce(orders.customer_email, excluded.customer_email),
+        payment_option = coalesce(orders.payment_option, excluded.payment_option),
+        authorization_code = coalesce(orders.authorization_code, excluded.authorization_code),
+        knet_ref_number = coalesce(orders.knet_ref_number, excluded.knet_ref_number),
+        third_party_transaction_number = coalesce(orders.third_party_transaction_number,
+            excluded.third_party_transaction_number),
+        payment_at_source = CASE WHEN orders.payment_at_ms IS NULL
+            THEN excluded.payment_at_source ELSE orders.payment_at_source END,
+        payment_at_ms = coalesce(orders.payment_at_ms, excluded.payment_at_ms),
+        updated_ms = excluded.updated_ms
+    RETURNING id";
 
 /// Records `parsed`'s rows from `source` on `actor`'s account, in one
 /// transaction: every row, or (on any failure) none. A file already
@@ -605,24 +614,26 @@ pub fn record(
     let now = super::store::now_ms();
     let (mut seq, mut prev_hash) = chain_head(&transaction)?;
     {
-        let mut ensure = transaction.prepare_cached(
-            "INSERT INTO orders (profile, environment, merchant_reference, state, created_ms, updated_ms)
-             VALUES (?1, ?2, ?3, 'unknown', ?4, ?4)
-             ON CONFLICT (profile, environment, merchant_reference) DO UPDATE SET updated_ms = updated_ms
-             RETURNING id",
-        )?;
-        let mut fill = transaction.prepare_cached(ORDER_FILL)?;
+        let mut upsert = transaction.prepare_cached(ORDER_UPSERT)?;
         let mut pending = transaction.prepare_cached(
             "INSERT INTO import_pending (order_id, import_seq) VALUES (?1, ?2)
              ON CONFLICT (order_id) DO NOTHING",
         )?;
         for row in &parsed.rows {
-            let order_id: i64 = ensure.query_row(
+            let order_id: i64 = upsert.query_row(
                 params![
                     actor.profile,
                     actor.environment,
                     row.merchant_reference,
-                    now
+                    now,
+                    row.value(ImportField::FortId),
+                    row.value(ImportField::CustomerName),
+                    row.value(ImportField::CustomerEmail),
+                    row.value(ImportField::PaymentOption),
+                    row.value(ImportField::AuthorizationCode),
+                    row.value(ImportField::KnetRefNumber),
+                    row.value(ImportField::ThirdPartyTransactionNumber),
+                    row.transaction_at_ms,
                 ],
                 |found| found.get(0),
             )?;
@@ -641,18 +652,6 @@ pub fn record(
                 // refused here too, whatever the caller did.
                 return Err(JournalError::CardNumberInPayload);
             }
-            fill.execute(params![
-                order_id,
-                row.value(ImportField::FortId),
-                row.value(ImportField::CustomerName),
-                row.value(ImportField::CustomerEmail),
-                row.value(ImportField::PaymentOption),
-                row.value(ImportField::AuthorizationCode),
-                row.value(ImportField::KnetRefNumber),
-                row.value(ImportField::ThirdPartyTransactionNumber),
-                row.transaction_at_ms,
-                now,
-            ])?;
             seq += 1;
             let fields = EntryFields {
                 seq,
@@ -1009,6 +1008,17 @@ mod tests {
                     IM-1,Sara,99.000,KWD,2026-11-30T10:15:00+03:00\n\
                     IM-2,أحمد,1.5,KWD,2026-11-29T08:00:00Z\n";
         let (_, parsed) = read(text, &[]).expect("mapped");
+        // IM-2 is known already (its name and payment time from APS's answer).
+        let known = journal.ensure_order(&actor, "IM-2").expect("order");
+        journal
+            .update_order(known, |order| {
+                order.customer_name = Some("Known".into());
+                order.payment.time = Some(super::super::payment::PaymentTime {
+                    at_ms: 5,
+                    source: super::super::payment::TimeSource::Answer,
+                });
+            })
+            .expect("updated");
         let source = ImportSource::of("orders.csv", text.as_bytes());
         let outcome = record(&mut journal, &actor, &source, &parsed).expect("recorded");
         assert_eq!(
@@ -1034,6 +1044,12 @@ mod tests {
                 parse_time("2026-11-30T07:15:00Z").expect("time"),
                 super::super::payment::TimeSource::Import
             ))
+        );
+        let kept = journal.order(known).expect("read").expect("IM-2");
+        assert_eq!(kept.customer_name.as_deref(), Some("Known"));
+        assert_eq!(
+            kept.payment.time.map(|time| (time.at_ms, time.source)),
+            Some((5, super::super::payment::TimeSource::Answer))
         );
         let entries = journal.order_entries(order.id).expect("entries");
         assert_eq!(entries.len(), 1);

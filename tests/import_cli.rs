@@ -334,7 +334,7 @@ fn confirmations_resume_after_a_kill_without_asking_aps_twice() {
 #[test]
 fn a_killed_import_records_all_of_its_file_or_nothing() {
     let rig = Rig::new();
-    let rows = 60_000;
+    let rows = 20_000;
     let mut csv = String::from("merchant_reference,customer_email,amount,currency\n");
     for index in 0..rows {
         writeln!(csv, "BIG-{index},c{index}@example.com,1.250,KWD").expect("text");
@@ -351,6 +351,10 @@ fn a_killed_import_records_all_of_its_file_or_nothing() {
         rig.db().exists()
     });
     std::thread::sleep(Duration::from_millis(400));
+    assert!(
+        child.try_wait().expect("status").is_none(),
+        "the import ended before it could be killed: the test proves nothing"
+    );
     child.kill().expect("killed");
     child.wait().expect("reaped");
     let recorded = import_entries(&rig.journal());

@@ -267,6 +267,8 @@ fn confirmations_resume_after_a_kill_without_asking_aps_twice() {
         writeln!(csv, "{reference},Customer {index}").expect("text");
     }
     let file = rig.file("resume.csv", &csv);
+    // The journal exists before the test and the process both open it.
+    drop(rig.journal());
     // Every look-up takes 300 ms: the kill lands mid-way.
     rig.sim.inject(FaultRule {
         command: Some("CHECK_STATUS".to_owned()),

@@ -379,7 +379,15 @@ mod tests {
                 .collect();
             for opener in openers {
                 let opened = opener.join().expect("joined");
-                assert!(opened.is_ok(), "round {round}: {opened:?}");
+                // Switching a brand-new file to WAL can meet a lock SQLite's
+                // busy handler does not wait for ("database is locked", to
+                // be retried); what must never happen is a migration applied
+                // twice ("table orders already exists").
+                let fine = match &opened {
+                    Ok(()) => true,
+                    Err(error) => error.ends_with("database is locked"),
+                };
+                assert!(fine, "round {round}: {opened:?}");
             }
         }
     }

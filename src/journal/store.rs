@@ -765,12 +765,14 @@ impl Journal {
     }
 
     fn pragmas(connection: &Connection) -> Result<()> {
+        // First: switching a new journal to WAL waits for another process
+        // opening it at the same moment, instead of failing "locked".
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         // A bounded page cache: memory does not grow with the journal.
         connection.pragma_update(None, "cache_size", -16_000)?;
-        connection.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(())
     }
 

@@ -329,9 +329,10 @@ fn check_invariants(sim: &RunningSimulator, db: &Path) -> Result<(), TestCaseErr
                             record.resolutions.push(outcome);
                         }
                     }
-                    // APS's news of an operation; the model sends no
-                    // feedback, and feedback settles nothing.
-                    EntryKind::Feedback => {}
+                    // APS's news of an operation (the model sends no
+                    // feedback, and feedback settles nothing), and imported
+                    // rows (the model imports nothing).
+                    EntryKind::Feedback | EntryKind::Imported => {}
                 }
             }
         }

@@ -45,6 +45,7 @@ pub fn entry_kind(tr: &Tr, kind: EntryKind) -> String {
         EntryKind::Result => "entry-result",
         EntryKind::Resolution => "entry-resolution",
         EntryKind::Feedback => "entry-feedback",
+        EntryKind::Imported => "entry-imported",
     })
 }
 
@@ -540,6 +541,12 @@ pub fn task_error(tr: &Tr, error: &TaskError) -> String {
         TaskError::NoDataDirectory => tr.text("task-no-data-directory"),
         TaskError::JournalLock(_) => tr.text("task-journal-lock"),
         TaskError::DemoFeedback(_) => tr.text("task-demo-feedback"),
+        TaskError::Import(_) => tr.text("task-import"),
+        TaskError::ConfirmImports(_) => tr.text("task-confirm-imports"),
+        TaskError::NotInJournal(reference) => tr.args(
+            "task-not-in-journal",
+            &[("reference", reference.clone().into())],
+        ),
         TaskError::Invalid(errors) => problem(tr, &Problem::Invalid(errors.clone())),
     }
 }
@@ -655,6 +662,9 @@ mod tests {
             TaskError::NoDataDirectory,
             TaskError::JournalLock("denied".to_owned()),
             TaskError::DemoFeedback("refused".to_owned()),
+            TaskError::NotInJournal("R-1".to_owned()),
+            TaskError::Import("locked".to_owned()),
+            TaskError::ConfirmImports("offline".to_owned()),
         ] {
             texts.push(task_error(&tr, &error));
         }

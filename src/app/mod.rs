@@ -28,6 +28,7 @@ pub mod files;
 pub mod forms;
 pub mod i18n;
 pub mod icons;
+pub mod import;
 pub mod instance;
 pub mod links;
 pub mod notice;
@@ -75,6 +76,7 @@ pub enum Screen {
     Profiles,
     Activity,
     Signature,
+    Import,
 }
 
 /// Who asked for a submission, so that its result goes back there.
@@ -130,6 +132,19 @@ pub enum AppCommand {
     RemoveProfile(String),
     /// The secrets travel once, to the keyring task, and are dropped there.
     SaveProfile(Box<(crate::profiles::Profile, crate::profiles::ProfileSecrets)>),
+    /// Look a reference the journal does not have up at APS (CHECK_STATUS)
+    /// and open its detail.
+    LookUpReference(String),
+    /// Read a file for the Import screen, its columns mapped (`COLUMN=FIELD`).
+    PreviewImport {
+        path: std::path::PathBuf,
+        mappings: Vec<String>,
+    },
+    ChooseImportFile,
+    RunImport {
+        path: std::path::PathBuf,
+        mappings: Vec<String>,
+    },
 }
 
 /// What is remembered between launches: the language, the theme, the
@@ -210,6 +225,7 @@ pub struct DeskApp {
     pub links: links::LinksScreen,
     pub tokens: tokens::TokensScreen,
     pub profiles: profiles::ProfilesScreen,
+    pub import: import::ImportScreen,
     /// The journal a profile switched to uses (the installation's).
     pub journal_for_profiles: Option<std::path::PathBuf>,
     pub dialog: Option<OperationDialog>,
@@ -256,6 +272,7 @@ impl DeskApp {
             links: links::LinksScreen::default(),
             tokens: tokens::TokensScreen::default(),
             profiles: profiles::ProfilesScreen::default(),
+            import: import::ImportScreen::default(),
             journal_for_profiles: crate::journal::store::default_path(),
             dialog: None,
             save_target: std::sync::Arc::new(files::DialogTarget),
@@ -274,6 +291,8 @@ impl DeskApp {
         // What a crash left pending is settled before anything else is sent.
         if !app.backend.session().demo {
             app.backend.reconcile_at_startup();
+            // Imported orders an earlier session left unconfirmed.
+            app.backend.confirm_imports();
         }
         app
     }
@@ -331,7 +350,7 @@ impl DeskApp {
             TaskResult::Count { generation, count } => {
                 self.transactions.count_arrived(generation, count);
             }
-            TaskResult::Detail(detail) => self.transactions.detail = Some(*detail),
+            TaskResult::Detail(detail) => self.transactions.detail_arrived(*detail),
             TaskResult::Links(links) => self.links.links = links,
             TaskResult::Saved(path) => {
                 let text = self.tr.args(
@@ -401,6 +420,13 @@ impl DeskApp {
                     | crate::aps::Command::GetInstallmentsPlans => {}
                 }
                 let summary = explain::operation_toast(&self.tr, &result);
+                if self
+                    .transactions
+                    .miss_answered(result.ticket, &result.merchant_reference)
+                {
+                    self.backend
+                        .load_detail_by_reference(result.merchant_reference.clone());
+                }
                 if let Some(dialog) = &mut self.dialog
                     && dialog.pending
                     && dialog.ticket == Some(result.ticket)
@@ -424,6 +450,31 @@ impl DeskApp {
                     matches!(state, bulk::RowState::Done(_) | bulk::RowState::Skipped(_));
                 self.bulk.row_update(index, state);
                 if finished && !self.bulk.running {
+                    self.refresh_selected();
+                }
+            }
+            TaskResult::ImportPreview(preview) => {
+                self.import.path_text = preview.path.display().to_string();
+                self.import.preview = Some(*preview);
+            }
+            TaskResult::Imported(recorded) => {
+                self.import.running = false;
+                if recorded.is_ok() {
+                    self.import.preview = None;
+                    self.import.confirmed = None;
+                }
+                self.import.recorded = Some(recorded);
+                self.transactions.reload(&self.backend);
+            }
+            TaskResult::ImportProgress { done, total } => {
+                self.import.progress = Some((done, total));
+            }
+            TaskResult::ImportConfirmed(report) => {
+                let any = report
+                    .as_ref()
+                    .map_or(true, |report| report.confirmed + report.still_pending > 0);
+                if any {
+                    self.import.confirmed = Some(report);
                     self.refresh_selected();
                 }
             }
@@ -465,6 +516,27 @@ impl DeskApp {
                     dialog.signing = set;
                 }
                 self.dialog = Some(dialog);
+            }
+            AppCommand::LookUpReference(reference) => {
+                match crate::aps::request::CheckStatus::for_reference(&reference) {
+                    Ok(check) => {
+                        let ticket = self
+                            .backend
+                            .submit(Operation::CheckStatus(check), self.tr.language());
+                        self.transactions.miss.ticket = Some(ticket);
+                    }
+                    Err(errors) => self.toast(ctx, errors.message(self.tr.language())),
+                }
+            }
+            AppCommand::PreviewImport { path, mappings } => {
+                self.backend.preview_import(path, mappings);
+            }
+            AppCommand::ChooseImportFile => self.backend.choose_import_file(),
+            AppCommand::RunImport { path, mappings } => {
+                self.import.running = true;
+                self.import.recorded = None;
+                self.import.progress = None;
+                self.backend.run_import(path, mappings);
             }
             AppCommand::CheckStatus(reference) => {
                 self.backend.check_status(&reference, self.tr.language());
@@ -646,6 +718,7 @@ impl DeskApp {
                     .ui(ui, &self.tr, &self.backend, &mut commands);
             }
             Screen::Activity => self.activity.ui(ui, &self.tr, &mut commands),
+            Screen::Import => self.import.ui(ui, &self.tr, &mut commands),
             Screen::Links => self.links.ui(ui, &self.tr, &mut commands),
             Screen::Tokens => self.tokens.ui(ui, &self.tr, &mut commands),
             Screen::Profiles => {
@@ -821,6 +894,7 @@ impl DeskApp {
                 (Screen::Profiles, "nav-profiles"),
                 (Screen::Activity, "nav-activity"),
                 (Screen::Signature, "nav-signature"),
+                (Screen::Import, "nav-import"),
             ] {
                 let text = widget_text(ui, &self.tr.text(id), rtl, self.settings.screen == screen);
                 if ui

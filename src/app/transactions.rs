@@ -36,6 +36,21 @@ pub struct TransactionsScreen {
     pub third_party_codes_wanted: bool,
     /// The paper receipts are made for (Receipt… and Print…).
     pub receipt_paper: crate::receipt::Layout,
+    /// A look-up on a search's miss, and the reference it will open.
+    pub miss: MissLookup,
+}
+
+/// A search for a reference the journal does not have offers to look it
+/// up at APS (CHECK_STATUS, through the desk like any status check); its
+/// detail opens when the answer is recorded.
+#[derive(Debug, Default)]
+pub struct MissLookup {
+    /// Enter was pressed in the search field.
+    entered: bool,
+    /// The look-up in flight.
+    pub ticket: Option<crate::journal::desk::Ticket>,
+    /// The reference whose detail is to be opened when it arrives.
+    pub opening: Option<String>,
 }
 
 /// What the date column shows for an order.
@@ -240,6 +255,8 @@ impl TransactionsScreen {
                 search.request_focus();
             }
             let mut changed = search.changed();
+            self.miss.entered |=
+                search.lost_focus() && ui.input(|input| input.key_pressed(Key::Enter));
             let any = tr.text("filter-any");
             let state_label = self
                 .filter
@@ -345,6 +362,7 @@ impl TransactionsScreen {
             rtl,
         );
         self.filters_ui(ui, tr, backend, commands);
+        self.miss_ui(ui, tr, commands);
         ui.separator();
         let detail_panel = if rtl {
             egui::Panel::left("order-detail")
@@ -370,6 +388,79 @@ impl TransactionsScreen {
                 });
             });
         egui::CentralPanel::default().show(ui, |ui| self.table_ui(ui, tr, backend));
+    }
+
+    /// The reference searched for, when the journal has no order for it:
+    /// nothing but the text filters the list, the answer came and is empty,
+    /// and the text is a reference APS accepts.
+    fn missed_reference(&self) -> Option<String> {
+        let text = self.filter.text.trim();
+        let bare = OrderFilter {
+            text: String::new(),
+            profile: None,
+            environment: None,
+            sort: OrderFilter::default().sort,
+            descending: OrderFilter::default().descending,
+            ..self.filter.clone()
+        };
+        let missed = !text.is_empty()
+            && !self.loading
+            && self.rows.is_empty()
+            && self.total == Some(0)
+            && bare == OrderFilter::default()
+            && crate::aps::request::CheckStatus::for_reference(text).is_ok();
+        missed.then(|| text.to_owned())
+    }
+
+    /// "No order REF in the journal" and "Look up REF at APS" (Enter in the
+    /// search field does the same).
+    fn miss_ui(&mut self, ui: &mut Ui, tr: &Tr, commands: &mut Vec<AppCommand>) {
+        if self.loading {
+            // Enter may come before the search's answer: kept until it is in.
+            return;
+        }
+        let entered = std::mem::take(&mut self.miss.entered);
+        let Some(reference) = self.missed_reference() else {
+            return;
+        };
+        let rtl = tr.is_rtl();
+        let idle = self.miss.ticket.is_none();
+        row(ui, rtl, |ui| {
+            label(
+                ui,
+                tr.args(
+                    "lookup-miss-none",
+                    &[("reference", reference.clone().into())],
+                ),
+                rtl,
+            );
+            let text = tr.args("lookup-miss", &[("reference", reference.clone().into())]);
+            let clicked = ui
+                .add_enabled(idle, egui::Button::new(widget_text(ui, &text, rtl, false)))
+                .clicked();
+            if (clicked || entered) && idle {
+                commands.push(AppCommand::LookUpReference(reference));
+            }
+        });
+    }
+
+    /// A look-up on a miss was answered: its order is looked for.
+    pub fn miss_answered(&mut self, ticket: crate::journal::desk::Ticket, reference: &str) -> bool {
+        if self.miss.ticket != Some(ticket) {
+            return false;
+        }
+        self.miss.ticket = None;
+        self.miss.opening = Some(reference.to_owned());
+        true
+    }
+
+    /// An order's detail arrived: selected if a look-up on a miss asked for it.
+    pub fn detail_arrived(&mut self, detail: OrderDetail) {
+        if self.miss.opening.as_deref() == Some(detail.order.merchant_reference.as_str()) {
+            self.miss.opening = None;
+            self.selected = Some(detail.order.id);
+        }
+        self.detail = Some(detail);
     }
 
     fn table_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend) {

@@ -150,10 +150,11 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
                 environment: crate::aps::client::Environment::Simulator,
                 now_ms: crate::journal::store::now_ms(),
             };
+            let progress = super::progress::Progress::new("orders seeded");
             let report = synthetic::seed(&mut journal, &spec, |done, total| {
-                eprint!("\rseeded {done}/{total} orders");
+                progress.update(done, total);
             })?;
-            eprintln!();
+            progress.finish();
             println!(
                 "{} orders, {} operations added",
                 report.orders, report.operations

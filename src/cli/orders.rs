@@ -1,5 +1,5 @@
-//! `apsdesk orders list|show|export|lookup`: the journal's orders from the
-//! command line.
+//! `apsdesk orders list|show|export|lookup|import|confirm-imports`: the
+//! journal's orders from the command line.
 
 use std::io::{BufWriter, Read as _, Write as _};
 use std::path::PathBuf;
@@ -13,10 +13,12 @@ use super::GlobalArgs;
 use super::context::{desk, open_journal, runtime};
 use super::exit;
 use super::filters::FilterArgs;
+use super::progress::Progress;
 use crate::journal::desk::references_from_text;
 use crate::journal::export::{export_csv, format_amount, format_time};
+use crate::journal::import::ImportPayload;
 use crate::journal::store::{EntryRecord, OrderRecord};
-use crate::journal::vocabulary::EntryOutcome;
+use crate::journal::vocabulary::{EntryKind, EntryOutcome};
 
 #[derive(Debug, Args)]
 pub struct OrdersArgs {
@@ -61,6 +63,38 @@ pub enum OrdersCommand {
         #[arg(long, default_value_t = 4)]
         concurrency: usize,
     },
+    /// Import orders from a CSV file (an APS report or the merchant's own),
+    /// then confirm each with CHECK_STATUS so its money comes from APS.
+    Import(ImportArgs),
+    /// Confirm the imported orders still waiting for APS (after an
+    /// interrupted import).
+    ConfirmImports {
+        /// How many status checks in flight at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV file, with a header row.
+    pub file: PathBuf,
+    /// Map a column to a journal field (`Order No=merchant_reference`), or
+    /// `COLUMN=ignore`. Headers named as APS's reporting API names them
+    /// (merchant_reference, fort_id, customer_name, customer_email, amount,
+    /// currency, payment_option, transaction_date, authorization_code,
+    /// knet_ref_number, third_party_transaction_number) map themselves.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub mappings: Vec<String>,
+    /// How many confirmations (CHECK_STATUS) in flight at once.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// Record the rows only; confirm later with `orders confirm-imports`.
+    #[arg(long)]
+    pub no_confirm: bool,
+    /// Show the mapping, the first rows and every refused row; record nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 pub fn run(global: &GlobalArgs, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
@@ -73,6 +107,10 @@ pub fn run(global: &GlobalArgs, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
         OrdersCommand::Show { reference, json } => show(global, reference, *json),
         OrdersCommand::Export { filter, out } => export(global, filter, out),
         OrdersCommand::Lookup { file, concurrency } => lookup(global, file.as_ref(), *concurrency),
+        OrdersCommand::Import(args) => super::import::run(global, args),
+        OrdersCommand::ConfirmImports { concurrency } => {
+            super::import::confirm(global, *concurrency)
+        }
     }
 }
 
@@ -266,6 +304,22 @@ fn print_entry(
             )
         })
         .unwrap_or_default();
+    if entry.entry == EntryKind::Imported {
+        // What a file said, never APS's answer: named by its file and line.
+        let payload: ImportPayload = crate::journal::payload::read(&entry.payload);
+        return writeln!(
+            out,
+            "    #{:<6} op {:<6} {} {} from {} line {} (sha256 {}) [{}]",
+            entry.seq,
+            entry.operation_id,
+            format_time(entry.at_ms),
+            entry.entry,
+            payload.file_name,
+            payload.line,
+            payload.sha256,
+            entry.operator,
+        );
+    }
     writeln!(
         out,
         "    #{:<6} op {:<6} {} {:<10} {:<18}{} {} {} {} [{}]",
@@ -327,10 +381,11 @@ fn lookup(
         bail!("no merchant references in the input");
     }
     let desk = desk(global)?;
+    let progress = Progress::new("checked");
     let results = runtime()?.block_on(desk.lookup(references, concurrency, |done, total| {
-        eprint!("\rchecked {done}/{total}");
+        progress.update_usize(done, total);
     }));
-    eprintln!();
+    progress.finish();
     let mut failures = 0;
     for result in &results {
         match (&result.result, &result.order) {

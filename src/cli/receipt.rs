@@ -87,6 +87,7 @@ pub fn run(global: &GlobalArgs, args: &ReceiptArgs) -> anyhow::Result<ExitCode> 
         } else {
             BatchOutput::OnePerOrder
         };
+        let progress = super::progress::Progress::new("receipts");
         let written = write_batch(
             &journal,
             &filter,
@@ -97,9 +98,9 @@ pub fn run(global: &GlobalArgs, args: &ReceiptArgs) -> anyhow::Result<ExitCode> 
                 output,
             },
             &IntoFolder(args.out.clone()),
-            |done, total| eprint!("\rreceipts {done}/{total}"),
+            |done, total| progress.update(done, total),
         )?;
-        eprintln!();
+        progress.finish();
         println!(
             "{} file(s) written to {}",
             written.len(),

@@ -34,6 +34,7 @@ pub mod chain;
 pub mod desk;
 pub mod export;
 pub mod files;
+pub mod import;
 pub mod key;
 pub mod lease;
 pub mod payload;

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 
 /// The migrations, in order. `MIGRATIONS[i]` takes the schema from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, META, PAYMENT, ENTRY_KINDS];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, META, PAYMENT, ENTRY_KINDS, IMPORT];
 
 /// The schema version this build writes.
 pub fn current_version() -> u32 {
@@ -290,6 +290,27 @@ WHERE type = 'table' AND name = 'entries';
 PRAGMA writable_schema = RESET;
 ";
 
+/// Imported files (`journal::import`): each file imported once per account
+/// (by its SHA-256), and the imported orders still waiting for APS to confirm
+/// them with CHECK_STATUS (so that confirmation resumes after a restart). The
+/// `imported` entry kind itself is allowed by `ENTRY_KINDS`.
+const IMPORT: &str = r"
+CREATE TABLE import_files (
+    sha256 TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    rows_imported INTEGER NOT NULL,
+    rows_refused INTEGER NOT NULL,
+    imported_ms INTEGER NOT NULL,
+    PRIMARY KEY (sha256, profile, environment)
+);
+CREATE TABLE import_pending (
+    order_id INTEGER PRIMARY KEY REFERENCES orders (id),
+    import_seq INTEGER NOT NULL
+);
+";
+
 /// The schema version recorded in the database.
 pub fn version(connection: &Connection) -> rusqlite::Result<u32> {
     connection.query_row("PRAGMA user_version", [], |row| row.get(0))
@@ -307,9 +328,22 @@ pub fn migrate_to(connection: &mut Connection, target: u32) -> Result<(), Migrat
     for next in found + 1..=target.min(current_version()) {
         let sql = MIGRATIONS[(next - 1) as usize];
         let apply = |connection: &mut Connection| -> rusqlite::Result<()> {
-            let transaction = connection.transaction()?;
+            // Immediate, and the version read again inside: two processes
+            // opening a new journal at once must not both apply a migration.
+            let transaction =
+                connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if version(&transaction)? >= next {
+                return Ok(());
+            }
             transaction.execute_batch(sql)?;
             transaction.pragma_update(None, "user_version", next)?;
+            if sql.contains("writable_schema") {
+                // A table's SQL was rewritten in place: bumping the schema
+                // cookie makes this connection (and any other) read it again.
+                let cookie: i64 =
+                    transaction.query_row("PRAGMA schema_version", [], |row| row.get(0))?;
+                transaction.pragma_update(None, "schema_version", cookie + 1)?;
+            }
             transaction.commit()
         };
         apply(connection).map_err(|source| MigrationError::Sql {
@@ -361,5 +395,41 @@ mod tests {
             .query_row("PRAGMA integrity_check", [], |row| row.get(0))
             .expect("checks");
         assert_eq!(ok, "ok");
+    }
+
+    /// Two processes (here: connections on threads) opening a journal that
+    /// does not exist yet each bring it up to date once between them: the
+    /// second finds the migrations applied instead of applying them again.
+    #[test]
+    fn journals_opened_at_once_are_migrated_once() {
+        for round in 0..20 {
+            let dir = tempfile::TempDir::new().expect("temp dir");
+            let path = dir.path().join("journal.sqlite3");
+            let openers: Vec<_> = (0..4)
+                .map(|index| {
+                    let path = path.clone();
+                    std::thread::Builder::new()
+                        .name(format!("opener-{index}"))
+                        .spawn(move || {
+                            crate::journal::Journal::open(&path)
+                                .map(|_| ())
+                                .map_err(|e| e.to_string())
+                        })
+                        .expect("thread")
+                })
+                .collect();
+            for opener in openers {
+                let opened = opener.join().expect("joined");
+                // Switching a brand-new file to WAL can meet a lock SQLite's
+                // busy handler does not wait for ("database is locked", to
+                // be retried); what must never happen is a migration applied
+                // twice ("table orders already exists").
+                let fine = match &opened {
+                    Ok(()) => true,
+                    Err(error) => error.ends_with("database is locked"),
+                };
+                assert!(fine, "round {round}: {opened:?}");
+            }
+        }
     }
 }

@@ -732,6 +732,20 @@ impl Journal {
         self.key_problem.as_deref()
     }
 
+    /// Whether entries may be appended at all: not to a journal whose record
+    /// of keying was removed (for writers of many entries, which do not go
+    /// through `append`).
+    pub(super) fn check_appendable(&self) -> Result<()> {
+        if self.keying_removed {
+            return Err(JournalError::ChainKeyMissing {
+                journal_id: self.identity.journal_id.clone(),
+                from_seq: 0,
+                why: KEYING_REMOVED.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
     /// How this journal's entries are hashed (for writers of many entries).
     pub(super) fn hasher(&self) -> &ChainHasher {
         &self.hasher
@@ -812,12 +826,14 @@ impl Journal {
     }
 
     fn pragmas(connection: &Connection) -> Result<()> {
+        // First: switching a new journal to WAL waits for another process
+        // opening it at the same moment, instead of failing "locked".
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         // A bounded page cache: memory does not grow with the journal.
         connection.pragma_update(None, "cache_size", -16_000)?;
-        connection.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(())
     }
 

@@ -436,6 +436,8 @@ impl Replay {
                     );
                 }
             }
+            // What a file said moves no money and changes no state.
+            EntryKind::Imported => {}
             EntryKind::Resolution => {
                 // Only a conclusion settles an operation; `unresolved` keeps it open.
                 if matches!(

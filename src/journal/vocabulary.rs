@@ -113,6 +113,10 @@ vocabulary! {
         /// A transaction's result posted by APS (transaction feedback),
         /// signature checked, with the time it arrived.
         Feedback => "feedback",
+        /// A row of an imported file (`journal::import`): what the file said
+        /// of an order, never APS's word about its money. Its `command` is
+        /// CHECK_STATUS, the look-up that confirms it.
+        Imported => "imported",
     }
 }
 

@@ -19,9 +19,11 @@ use crate::sim::{RunningSimulator, Seed, SimConfig};
 
 use super::bulk::{BulkControl, BulkKind, RowState};
 use super::results::{OperationResult, operation_result};
+pub use imports::{ImportPreview, PREVIEW_ROWS};
 
 mod demo;
 mod files;
+mod imports;
 mod operations;
 mod profiles;
 mod reads;
@@ -85,6 +87,12 @@ pub enum TaskError {
     NoDataDirectory,
     /// The journal's lock file could not be taken.
     JournalLock(String),
+    /// A file's rows could not be recorded (nothing was).
+    Import(String),
+    /// Imported orders could not be confirmed with APS now (they stay pending).
+    ConfirmImports(String),
+    /// No order of this reference in the account's journal.
+    NotInJournal(String),
     /// The demo's in-process receiver refused its seeded history.
     DemoFeedback(String),
     /// What the operator asked for did not validate; nothing was sent.
@@ -129,6 +137,16 @@ pub enum TaskResult {
     },
     ProfileSaved(String),
     Switched(Box<Backend>),
+    /// A file read for the Import screen.
+    ImportPreview(Box<ImportPreview>),
+    /// What an import recorded (or why it recorded nothing).
+    Imported(Result<crate::journal::import::ImportOutcome, TaskError>),
+    /// Confirmations of imported orders done so far.
+    ImportProgress {
+        done: usize,
+        total: usize,
+    },
+    ImportConfirmed(Result<crate::journal::import::ConfirmReport, TaskError>),
     Failed(TaskError),
 }
 

@@ -52,22 +52,12 @@ impl Backend {
     pub fn load_detail(&self, order_id: i64) {
         let session = self.session.clone();
         self.spawn_journal(move |journal| {
-            let detail = (|| {
-                let order = journal
-                    .order(order_id)?
-                    .filter(|order| Backend::in_scope(&session, order));
-                let entries = journal.order_entries(order_id)?;
-                let open = journal.open_operations_for(order_id)?;
-                let third_party_codes = crate::journal::projection::third_party_codes(&entries);
-                let credential_set = crate::journal::desk::order_wallet(&entries);
-                Ok::<_, crate::journal::JournalError>(order.map(|order| OrderDetail {
-                    order,
-                    entries,
-                    open,
-                    third_party_codes,
-                    credential_set,
-                }))
-            })();
+            let detail = journal.order(order_id).and_then(|order| {
+                order
+                    .filter(|order| Backend::in_scope(&session, order))
+                    .map(|order| detail_of(journal, order))
+                    .transpose()
+            });
             match detail {
                 Ok(Some(detail)) => TaskResult::Detail(Box::new(detail)),
                 Ok(None) => TaskResult::Failed(TaskError::OrderGone(order_id)),
@@ -96,4 +86,22 @@ impl Backend {
             Err(error) => TaskResult::Failed(TaskError::Journal(error.to_string())),
         });
     }
+}
+
+/// Everything the detail panel shows of `order`.
+pub(super) fn detail_of(
+    journal: &crate::journal::Journal,
+    order: crate::journal::store::OrderRecord,
+) -> Result<OrderDetail, crate::journal::JournalError> {
+    let entries = journal.order_entries(order.id)?;
+    let open = journal.open_operations_for(order.id)?;
+    let third_party_codes = crate::journal::projection::third_party_codes(&entries);
+    let credential_set = crate::journal::desk::order_wallet(&entries);
+    Ok(OrderDetail {
+        order,
+        entries,
+        open,
+        third_party_codes,
+        credential_set,
+    })
 }

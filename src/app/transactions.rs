@@ -61,11 +61,9 @@ pub fn order_date(tr: &Tr, order: &OrderRecord) -> OrderDate {
     }
 }
 
-/// The guide: capture "must be done within 5-7 days of authorization".
-/// Warned from day 5, closed after day 7.
-pub const CAPTURE_WARN_DAYS: i64 = 5;
-pub const CAPTURE_WINDOW_DAYS: i64 = 7;
-const DAY_MS: i64 = 24 * 3600 * 1000;
+/// The guide's capture window (the journal's "expiring soon" filter uses the
+/// same days).
+pub use crate::journal::query::{CAPTURE_WARN_DAYS, CAPTURE_WINDOW_DAYS, DAY_MS};
 
 /// Where an authorization stands in its capture window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

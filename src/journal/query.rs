@@ -144,6 +144,12 @@ pub struct OrderFilter {
     pub environment: Option<Environment>,
     /// Only orders made through a payment link.
     pub payment_links_only: bool,
+    /// Only authorizations late in their capture window: paid 5 to 7 days
+    /// ago, with something left to capture.
+    pub expiring_soon: bool,
+    /// "Now" for `expiring_soon` (tests); the clock when `None`.
+    #[serde(skip)]
+    pub now_ms: Option<i64>,
     pub sort: SortColumn,
     pub descending: bool,
 }
@@ -175,18 +181,11 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-/// How a query is planned: which indexes the filters may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Plan {
-    /// Filters may use their own indexes: right when they match few rows,
-    /// which are then sorted.
-    FilterFirst,
-    /// Filters are checked row by row while the sort key's index is walked
-    /// (a unary `+` hides a column from the planner): right when they match
-    /// many rows, so that a page is found after a short walk and nothing is
-    /// sorted.
-    SortFirst,
-}
+/// The guide: capture "must be done within 5-7 days of authorization".
+/// Warned from day 5, closed after day 7.
+pub const CAPTURE_WARN_DAYS: i64 = 5;
+pub const CAPTURE_WINDOW_DAYS: i64 = 7;
+pub const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// How many rows in sort order are looked at per row of the page before a
 /// filter counts as selective: a window of about 20,000 rows for a page of
@@ -194,9 +193,73 @@ enum Plan {
 /// it matches under 0.25% of the orders, few enough to sort.
 const WINDOW_PER_ROW: usize = 400;
 
-/// Up to this many full-text matches, they are fetched and sorted rather
-/// than looked for in a window of the sort order.
-const FEW_TEXT_MATCHES: i64 = 5_000;
+/// Up to this many index entries, a filter's matches are found, counted and
+/// sorted inside an index (a few milliseconds) rather than looked for along
+/// the sort order; past it, the filter matches enough orders that walking
+/// the sort order finds a page after a short walk.
+pub(crate) const FEW_ENTRIES: i64 = 20_000;
+
+/// Where a query finds its matches when they are few.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Driver {
+    /// `orders_browse`: the account, currency, method and state as seeks,
+    /// then the creation range; every other filter checked in the index.
+    Browse,
+    /// `orders_browse_amount`: the same with the amount range seeked.
+    BrowseAmount,
+    /// `orders_state_paid`: authorizations by payment time ("expiring soon").
+    Expiring,
+    /// The full-text index: the orders whose fields match the words.
+    Text,
+    /// `orders_link`: the orders made through a payment link.
+    Links,
+}
+
+impl Driver {
+    fn index(self) -> Option<&'static str> {
+        match self {
+            Driver::Browse => Some("orders_browse"),
+            Driver::BrowseAmount => Some("orders_browse_amount"),
+            Driver::Expiring => Some("orders_state_paid"),
+            Driver::Links => Some("orders_link"),
+            Driver::Text => None,
+        }
+    }
+
+    /// Whether the driver's index may be used for this column's condition
+    /// (the others are hidden from the planner, so that it keeps to it).
+    fn seeks(self, column: &str) -> bool {
+        match self {
+            // Every filtered column is in the browse indexes.
+            Driver::Browse | Driver::BrowseAmount => true,
+            Driver::Expiring => column == "state" || column == "payment_at_ms",
+            Driver::Text => column == "id",
+            Driver::Links => column == "payment_link_id",
+        }
+    }
+
+    /// Whether reading through the driver checks each entry in its index
+    /// (browse) or looks each row up in the table (about four times the
+    /// cost per entry).
+    fn reads_rows(self) -> bool {
+        match self {
+            Driver::Browse | Driver::BrowseAmount => false,
+            Driver::Expiring | Driver::Text | Driver::Links => true,
+        }
+    }
+}
+
+/// Every value the equality columns take in the journal: a filter that does
+/// not choose one of them lists them all, so that the column is a set of
+/// seeks into the browse indexes rather than a scan (an explicit skip-scan).
+#[derive(Debug, Clone)]
+struct Facets {
+    environments: Vec<String>,
+    profiles: Vec<String>,
+    currencies: Vec<String>,
+    options: Vec<String>,
+    states: Vec<String>,
+}
 
 /// The keyset condition after `after` (`1` on the first page), binding its
 /// values, and the sort direction.
@@ -239,6 +302,52 @@ fn page_of(filter: &OrderFilter, mut rows: Vec<OrderRecord>, limit: usize) -> Pa
     Page { rows, next }
 }
 
+/// The conditions of a filter as SQL, with their values bound in order.
+#[derive(Debug, Default)]
+struct Conditions {
+    terms: Vec<String>,
+    values: Vec<Value>,
+}
+
+impl Conditions {
+    fn bind(&mut self, value: Value) -> String {
+        self.values.push(value);
+        format!("?{}", self.values.len())
+    }
+
+    fn any_of(&mut self, column: &str, list: &[String]) {
+        let slots: Vec<String> = list
+            .iter()
+            .map(|item| self.bind(Value::Text(item.clone())))
+            .collect();
+        self.terms
+            .push(format!("{column} IN ({})", slots.join(", ")));
+    }
+
+    fn compare(&mut self, column: &str, operator: &str, value: Value) {
+        let slot = self.bind(value);
+        self.terms.push(format!("{column} {operator} {slot}"));
+    }
+
+    fn sql(&self) -> String {
+        if self.terms.is_empty() {
+            "1".to_owned()
+        } else {
+            self.terms.join(" AND ")
+        }
+    }
+}
+
+/// How the conditions are written for the plan that uses them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// Every column hidden from the planner (a unary `+`): checked row by
+    /// row while another index is walked.
+    Hidden,
+    /// Written as the browse indexes hold them, for a [`Driver`].
+    Seek(Driver),
+}
+
 impl OrderFilter {
     fn is_empty(&self) -> bool {
         fts_query(&self.text).is_none()
@@ -252,118 +361,371 @@ impl OrderFilter {
             && self.profile.is_none()
             && self.environment.is_none()
             && !self.payment_links_only
+            && !self.expiring_soon
     }
 
-    /// The WHERE clause (without the keyword, `1` when empty) and its values.
-    fn where_sql(&self, plan: Plan) -> (String, Vec<Value>) {
-        let mut conditions: Vec<String> = Vec::new();
-        let mut values: Vec<Value> = Vec::new();
-        let hide = if plan == Plan::SortFirst { "+" } else { "" };
-        let bind = |value: Value, values: &mut Vec<Value>| {
-            values.push(value);
-            format!("?{}", values.len())
+    /// The states the filter lets through: its own, narrowed to those with
+    /// a capture window when only those expiring soon are wanted. `None`:
+    /// any state.
+    fn wanted_states(&self) -> Option<Vec<String>> {
+        let capturable = [OrderState::Authorized, OrderState::PartiallyCaptured];
+        let states: Vec<OrderState> = match (self.states.is_empty(), self.expiring_soon) {
+            (true, false) => return None,
+            (true, true) => capturable.to_vec(),
+            (false, false) => self.states.clone(),
+            (false, true) => self
+                .states
+                .iter()
+                .copied()
+                .filter(|state| capturable.contains(state))
+                .collect(),
+        };
+        Some(states.iter().map(|state| state.as_str().to_owned()).collect())
+    }
+
+    /// The payment times of authorizations in the late part of their
+    /// capture window: paid more than 5 days and less than 7 days ago.
+    fn expiring_bounds(&self) -> (i64, i64) {
+        let now_ms = self
+            .now_ms
+            .unwrap_or_else(|| jiff::Timestamp::now().as_millisecond());
+        (
+            now_ms - CAPTURE_WINDOW_DAYS * DAY_MS,
+            now_ms - CAPTURE_WARN_DAYS * DAY_MS,
+        )
+    }
+
+    /// The amount bounds as the indexes hold the amount (`-1` for none):
+    /// a filter on the amount never lets an order without one through.
+    fn amount_bounds(&self) -> Option<(i64, Option<i64>)> {
+        if self.amount_min.is_none() && self.amount_max.is_none() {
+            return None;
+        }
+        Some((self.amount_min.unwrap_or(0).max(0), self.amount_max))
+    }
+
+    /// The WHERE clause (without the keyword, `1` when empty) and its
+    /// values. `facets` lists every value of the equality columns the
+    /// filter leaves open (for [`Form::Seek`]).
+    fn conditions(&self, form: Form, facets: Option<&Facets>) -> Conditions {
+        let mut conditions = Conditions::default();
+        // What the seek's index does not hold is hidden, so that the
+        // planner keeps to the chosen index.
+        let hide = |column: &str| -> String {
+            match form {
+                Form::Seek(driver) if driver.seeks(column) => column.to_owned(),
+                Form::Seek(_) | Form::Hidden => format!("+{column}"),
+            }
         };
         if let Some(query) = fts_query(&self.text) {
-            let slot = bind(Value::Text(query), &mut values);
-            conditions.push(format!(
-                "{hide}id IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH {slot})"
+            let slot = conditions.bind(Value::Text(query));
+            conditions.terms.push(format!(
+                "{} IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH {slot})",
+                hide("id")
             ));
         }
-        let mut any_of = |column: &str, list: &[String], values: &mut Vec<Value>| {
-            if list.is_empty() {
-                return;
+        let given = |list: Option<Vec<String>>, all: Option<&Vec<String>>| match list {
+            Some(list) => Some(list),
+            None => all.cloned(),
+        };
+        let environments = given(
+            self.environment
+                .map(|environment| vec![environment.as_str().to_owned()]),
+            facets.map(|facets| &facets.environments),
+        );
+        let profiles = given(
+            self.profile.clone().map(|profile| vec![profile]),
+            facets.map(|facets| &facets.profiles),
+        );
+        let currencies = given(
+            self.currency.clone().map(|currency| vec![currency]),
+            facets.map(|facets| &facets.currencies),
+        );
+        let options = given(
+            (!self.payment_options.is_empty()).then(|| self.payment_options.clone()),
+            facets.map(|facets| &facets.options),
+        );
+        let states = given(self.wanted_states(), facets.map(|facets| &facets.states));
+        for (column, list) in [
+            ("environment", environments),
+            ("profile", profiles),
+            ("ifnull(currency, '')", currencies),
+            ("ifnull(payment_option, '')", options),
+            ("state", states),
+        ] {
+            if let Some(list) = list {
+                conditions.any_of(&hide(column), &list);
             }
-            let slots: Vec<String> = list
-                .iter()
-                .map(|item| bind(Value::Text(item.clone()), values))
-                .collect();
-            conditions.push(format!("{hide}{column} IN ({})", slots.join(", ")));
-        };
-        let states: Vec<String> = self
-            .states
-            .iter()
-            .map(|state| state.as_str().to_owned())
-            .collect();
-        any_of("state", &states, &mut values);
-        any_of("payment_option", &self.payment_options, &mut values);
-        // `column` comes with its `+` when the plan hides it.
-        let mut compare = |column: &str, operator: &str, value: Value, values: &mut Vec<Value>| {
-            let slot = bind(value, values);
-            conditions.push(format!("{column} {operator} {slot}"));
-        };
-        let text = |value: &String| Value::Text(value.clone());
-        if let Some(currency) = &self.currency {
-            compare(&format!("{hide}currency"), "=", text(currency), &mut values);
-        }
-        if let Some(profile) = &self.profile {
-            compare(&format!("{hide}profile"), "=", text(profile), &mut values);
-        }
-        if let Some(environment) = &self.environment {
-            compare(
-                &format!("{hide}environment"),
-                "=",
-                Value::Text(environment.as_str().to_owned()),
-                &mut values,
-            );
-        }
-        let amount = format!("{hide}amount_minor");
-        let created = format!("{hide}created_ms");
-        if let Some(min) = self.amount_min {
-            compare(&amount, ">=", Value::Integer(min), &mut values);
-        }
-        if let Some(max) = self.amount_max {
-            compare(&amount, "<=", Value::Integer(max), &mut values);
         }
         if let Some(from) = self.created_from_ms {
-            compare(&created, ">=", Value::Integer(from), &mut values);
+            conditions.compare(&hide("created_ms"), ">=", Value::Integer(from));
         }
         if let Some(to) = self.created_to_ms {
-            compare(&created, "<", Value::Integer(to), &mut values);
+            conditions.compare(&hide("created_ms"), "<", Value::Integer(to));
+        }
+        if let Some((min, max)) = self.amount_bounds() {
+            let amount = hide("ifnull(amount_minor, -1)");
+            conditions.compare(&amount, ">=", Value::Integer(min));
+            if let Some(max) = max {
+                conditions.compare(&amount, "<=", Value::Integer(max));
+            }
+        }
+        if self.expiring_soon {
+            let (after_ms, until_ms) = self.expiring_bounds();
+            conditions.compare(&hide("payment_at_ms"), ">", Value::Integer(after_ms));
+            conditions.compare(&hide("payment_at_ms"), "<=", Value::Integer(until_ms));
+            conditions.terms.push(format!(
+                "{} > {}",
+                hide("authorized_minor"),
+                hide("captured_minor")
+            ));
         }
         if self.payment_links_only {
-            conditions.push(format!("{hide}payment_link_id IS NOT NULL"));
+            conditions
+                .terms
+                .push(format!("{} IS NOT NULL", hide("payment_link_id")));
         }
-        let sql = if conditions.is_empty() {
-            "1".to_owned()
-        } else {
-            conditions.join(" AND ")
+        conditions
+    }
+
+    /// Only what the driver's index seeks on: the size of that range is
+    /// what reading the matches through it costs.
+    fn seek_conditions(&self, driver: Driver, facets: &Facets) -> Conditions {
+        let seek_only = OrderFilter {
+            text: String::new(),
+            payment_links_only: false,
+            ..self.clone()
         };
-        (sql, values)
+        match driver {
+            Driver::Browse => OrderFilter {
+                amount_min: None,
+                amount_max: None,
+                expiring_soon: false,
+                states: self.wanted_states_as_states(),
+                ..seek_only
+            }
+            .conditions(Form::Seek(driver), Some(facets)),
+            Driver::BrowseAmount => OrderFilter {
+                created_from_ms: None,
+                created_to_ms: None,
+                expiring_soon: false,
+                payment_options: Vec::new(),
+                states: Vec::new(),
+                ..seek_only
+            }
+            .conditions(Form::Seek(Driver::Browse), Some(&Facets {
+                options: Vec::new(),
+                states: Vec::new(),
+                ..facets.clone()
+            }))
+            .without_empty_lists(),
+            Driver::Expiring => {
+                let mut conditions = Conditions::default();
+                if let Some(states) = self.wanted_states() {
+                    conditions.any_of("state", &states);
+                }
+                let (after_ms, until_ms) = self.expiring_bounds();
+                conditions.compare("payment_at_ms", ">", Value::Integer(after_ms));
+                conditions.compare("payment_at_ms", "<=", Value::Integer(until_ms));
+                conditions
+            }
+            Driver::Links => {
+                let mut conditions = Conditions::default();
+                conditions
+                    .terms
+                    .push("payment_link_id IS NOT NULL".to_owned());
+                conditions
+            }
+            Driver::Text => Conditions::default(),
+        }
+    }
+
+    fn wanted_states_as_states(&self) -> Vec<OrderState> {
+        match self.wanted_states() {
+            Some(names) => names
+                .iter()
+                .filter_map(|name| OrderState::from_name(name))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+}
+
+impl Conditions {
+    /// Drops `IN ()` terms that came from lists left empty on purpose.
+    fn without_empty_lists(mut self) -> Conditions {
+        self.terms.retain(|term| !term.ends_with(" IN ()"));
+        self
     }
 }
 
 impl Journal {
     /// One page of the filtered, sorted orders, starting after `after`.
     ///
-    /// A filter that matches many orders is answered from a window of the
-    /// next rows in sort order (walking the sort index, nothing sorted); one
-    /// that matches few is answered through its own indexes and a sort of
-    /// the matches. The window tells which case this is: if it holds a full
-    /// page of matches, or reaches the end, it is the answer.
+    /// The plan follows how many orders the filter can match, measured in
+    /// the indexes before any row is read: for each index that can find the
+    /// matches, how many entries its seeks cover (counted up to
+    /// [`FEW_ENTRIES`]). When one covers few, the matches are found and
+    /// sorted inside it, and only the page's rows are read. When all cover
+    /// many, the filter is broad: the sort order is walked, each row
+    /// checked, and a page comes after a short walk (a window of the next
+    /// rows; if it holds too few matches to decide, the smallest index is
+    /// read after all).
     pub fn orders_page(
         &self,
         filter: &OrderFilter,
         after: Option<&Cursor>,
         limit: usize,
     ) -> Result<Page> {
-        if !filter.is_empty()
-            && !self.text_is_selective(filter)?
+        if filter.is_empty() {
+            return self.page_through(filter, None, after, limit);
+        }
+        let facets = self.facets()?;
+        let (driver, entries) = self.cheapest_driver(filter, &facets)?;
+        if entries >= self.few_entries
             && let Some(page) = self.page_from_window(filter, after, limit)?
         {
             return Ok(page);
         }
-        let plan = if filter.is_empty() {
-            Plan::SortFirst
-        } else {
-            Plan::FilterFirst
+        self.page_through(filter, Some((driver, &facets)), after, limit)
+    }
+
+    /// Sets up to how many index entries a filter is read through an index
+    /// (default [`FEW_ENTRIES`]): tests make it small, so that a small
+    /// journal takes every plan.
+    #[doc(hidden)]
+    pub fn set_few_entries(&mut self, entries: i64) {
+        self.few_entries = entries;
+    }
+
+    /// The values present in the journal's equality columns (a few index
+    /// seeks each: the next value after the last one found).
+    fn facets(&self) -> Result<Facets> {
+        let distinct = |column: &str| -> Result<Vec<String>> {
+            let sql = format!(
+                "WITH RECURSIVE value (v) AS ( \
+                     SELECT (SELECT min({column}) FROM orders) \
+                     UNION ALL \
+                     SELECT (SELECT min({column}) FROM orders WHERE {column} > value.v) \
+                     FROM value WHERE value.v IS NOT NULL) \
+                 SELECT v FROM value WHERE v IS NOT NULL"
+            );
+            let mut statement = self.connection().prepare_cached(&sql)?;
+            let values = statement
+                .query_map([], |row| row.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(values)
         };
-        let (where_sql, mut values) = filter.where_sql(plan);
+        // The columns may be NULL (an order known only by its reference):
+        // the indexes hold that as ''.
+        let with_none = |mut values: Vec<String>| {
+            values.insert(0, String::new());
+            values
+        };
+        Ok(Facets {
+            environments: Environment::ALL
+                .iter()
+                .map(|environment| environment.as_str().to_owned())
+                .collect(),
+            profiles: distinct("profile")?,
+            currencies: with_none(distinct("currency")?),
+            options: with_none(distinct("payment_option")?),
+            states: OrderState::ALL
+                .iter()
+                .map(|state| state.as_str().to_owned())
+                .collect(),
+        })
+    }
+
+    /// The index whose seeks cover the fewest entries for this filter, and
+    /// how many (counted up to [`FEW_ENTRIES`]).
+    fn cheapest_driver(&self, filter: &OrderFilter, facets: &Facets) -> Result<(Driver, i64)> {
+        let mut drivers = vec![Driver::Browse];
+        if filter.amount_bounds().is_some() && filter.currency.is_some() {
+            drivers.push(Driver::BrowseAmount);
+        }
+        if filter.expiring_soon {
+            drivers.push(Driver::Expiring);
+        }
+        if filter.payment_links_only {
+            drivers.push(Driver::Links);
+        }
+        // What reading an entry costs: a row looked up is about four index
+        // entries checked.
+        let cost = |driver: Driver, entries: i64| {
+            if driver.reads_rows() {
+                entries.saturating_mul(4)
+            } else {
+                entries
+            }
+        };
+        let few = self.few_entries;
+        let mut best = (Driver::Browse, i64::MAX);
+        if let Some(query) = fts_query(&filter.text) {
+            let mut statement = self.connection().prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?1 \
+                 LIMIT {few})"
+            ))?;
+            let matches: i64 = statement.query_row([query], |row| row.get(0))?;
+            best = (Driver::Text, cost(Driver::Text, matches));
+        }
+        for driver in drivers {
+            let Some(index) = driver.index() else {
+                continue;
+            };
+            let conditions = filter.seek_conditions(driver, facets);
+            let sql = format!(
+                "SELECT count(*) FROM (SELECT 1 FROM orders INDEXED BY {index} WHERE {} \
+                 LIMIT {few})",
+                conditions.sql()
+            );
+            let mut statement = self.connection().prepare_cached(&sql)?;
+            let entries: i64 = statement
+                .query_row(rusqlite::params_from_iter(conditions.values), |row| row.get(0))?;
+            let entries = cost(driver, entries);
+            if entries < best.1 {
+                best = (driver, entries);
+            }
+        }
+        Ok(best)
+    }
+
+    /// The page read through a driver's index (or, for no filter, along the
+    /// sort order): the matches' ids and sort keys found and sorted first,
+    /// then only the page's rows read.
+    fn page_through(
+        &self,
+        filter: &OrderFilter,
+        driver: Option<(Driver, &Facets)>,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Page> {
+        let (from, conditions) = match driver {
+            Some((driver, facets)) => {
+                let from = match driver.index() {
+                    Some(index) => format!("orders INDEXED BY {index}"),
+                    None => "orders".to_owned(),
+                };
+                let facets = match driver {
+                    Driver::Browse | Driver::BrowseAmount => Some(facets),
+                    Driver::Expiring | Driver::Text | Driver::Links => None,
+                };
+                (from, filter.conditions(Form::Seek(driver), facets))
+            }
+            None => ("orders".to_owned(), Conditions::default()),
+        };
+        let where_sql = conditions.sql();
+        let mut values = conditions.values;
         let key = filter.sort.key_sql();
         let (keyset, direction) = keyset_sql(filter, after, &mut values);
         let fetch = limit.saturating_add(1);
+        let columns = qualified_columns();
         let sql = format!(
-            "SELECT {ORDER_COLUMNS} FROM orders WHERE ({where_sql}) AND {keyset} \
-             ORDER BY {key} {direction}, id {direction} LIMIT {fetch}"
+            "WITH page (pid, pkey) AS MATERIALIZED ( \
+                 SELECT id, {key} FROM {from} WHERE ({where_sql}) AND {keyset} \
+                 ORDER BY {key} {direction}, id {direction} LIMIT {fetch}) \
+             SELECT {columns} FROM page CROSS JOIN orders AS o ON o.id = page.pid \
+             ORDER BY page.pkey {direction}, page.pid {direction}"
         );
         let mut statement = self.connection().prepare_cached(&sql)?;
         let columns = OrderColumns::of(&statement)?;
@@ -375,45 +737,67 @@ impl Journal {
         Ok(page_of(filter, rows, limit))
     }
 
-    /// Whether the free text matches so few orders that they are best
-    /// fetched from the full-text index and sorted (a bounded count).
-    fn text_is_selective(&self, filter: &OrderFilter) -> Result<bool> {
-        let Some(query) = fts_query(&filter.text) else {
-            return Ok(false);
-        };
-        let mut statement = self.connection().prepare_cached(&format!(
-            "SELECT count(*) FROM (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?1 \
-             LIMIT {FEW_TEXT_MATCHES})"
-        ))?;
-        let matches: i64 = statement.query_row([query], |row| row.get(0))?;
-        Ok(matches < FEW_TEXT_MATCHES)
-    }
-
     /// The page from the next [`WINDOW_PER_ROW`] × `limit` rows in sort
-    /// order, or `None` when they hold too few matches to tell.
+    /// order, or `None` when they hold too few matches to tell. A range on
+    /// the sort column itself (dates when sorted by date, amounts by
+    /// amount) bounds the walk, so that it starts where the matches are.
     fn page_from_window(
         &self,
         filter: &OrderFilter,
         after: Option<&Cursor>,
         limit: usize,
     ) -> Result<Option<Page>> {
-        let (where_sql, mut values) = filter.where_sql(Plan::SortFirst);
+        let conditions = filter.conditions(Form::Hidden, None);
+        let where_sql = conditions.sql();
+        let mut values = conditions.values;
         let key = filter.sort.key_sql();
         let (keyset, direction) = keyset_sql(filter, after, &mut values);
+        let mut bounds = Conditions {
+            terms: Vec::new(),
+            values,
+        };
+        match filter.sort {
+            SortColumn::Created => {
+                if let Some(from) = filter.created_from_ms {
+                    bounds.compare(key, ">=", Value::Integer(from));
+                }
+                if let Some(to) = filter.created_to_ms {
+                    bounds.compare(key, "<", Value::Integer(to));
+                }
+            }
+            SortColumn::Amount => {
+                if let Some((min, max)) = filter.amount_bounds() {
+                    bounds.compare(key, ">=", Value::Integer(min));
+                    if let Some(max) = max {
+                        bounds.compare(key, "<=", Value::Integer(max));
+                    }
+                }
+            }
+            SortColumn::Updated
+            | SortColumn::MerchantReference
+            | SortColumn::FortId
+            | SortColumn::Authorized
+            | SortColumn::Captured
+            | SortColumn::Refunded
+            | SortColumn::State
+            | SortColumn::PaymentOption
+            | SortColumn::Currency
+            | SortColumn::CustomerName
+            | SortColumn::CustomerEmail
+            | SortColumn::ResponseCode => {}
+        }
+        let range = bounds.sql();
+        let values = bounds.values;
         let fetch = limit.saturating_add(1);
         let window = fetch.saturating_mul(WINDOW_PER_ROW);
-        let columns: Vec<String> = ORDER_COLUMNS
-            .split(',')
-            .map(|column| format!("o.{}", column.trim()))
-            .collect();
+        let columns = qualified_columns();
         // The window's count follows the order's columns.
-        let count_index = columns.len();
-        let columns = columns.join(", ");
+        let count_index = ORDER_COLUMNS.split(',').count();
         // CROSS JOIN keeps the window as the outer loop: each of its rows is
         // looked up by id and filtered; the window is already in order.
         let sql = format!(
             "WITH window (wid, wkey) AS MATERIALIZED ( \
-                 SELECT id, {key} FROM orders WHERE {keyset} \
+                 SELECT id, {key} FROM orders WHERE {keyset} AND {range} \
                  ORDER BY {key} {direction}, id {direction} LIMIT {window}) \
              SELECT {columns}, (SELECT count(*) FROM window) \
              FROM window CROSS JOIN orders AS o ON o.id = window.wid \
@@ -433,14 +817,28 @@ impl Journal {
         Ok(decided.then(|| page_of(filter, rows, limit)))
     }
 
-    /// How many orders the filter matches (one pass over the matching rows;
-    /// the list itself never needs it).
+    /// How many orders the filter matches, counted in the cheapest index
+    /// (the list itself never needs it).
     pub fn count_orders(&self, filter: &OrderFilter) -> Result<u64> {
-        let (where_sql, values) = filter.where_sql(Plan::FilterFirst);
-        let sql = format!("SELECT count(*) FROM orders WHERE {where_sql}");
+        let (from, conditions) = if filter.is_empty() {
+            ("orders".to_owned(), Conditions::default())
+        } else {
+            let facets = self.facets()?;
+            let (driver, _) = self.cheapest_driver(filter, &facets)?;
+            let from = match driver.index() {
+                Some(index) => format!("orders INDEXED BY {index}"),
+                None => "orders".to_owned(),
+            };
+            let facets = match driver {
+                Driver::Browse | Driver::BrowseAmount => Some(&facets),
+                Driver::Expiring | Driver::Text | Driver::Links => None,
+            };
+            (from, filter.conditions(Form::Seek(driver), facets))
+        };
+        let sql = format!("SELECT count(*) FROM {from} WHERE {}", conditions.sql());
         let mut statement = self.connection().prepare_cached(&sql)?;
-        let count: i64 =
-            statement.query_row(rusqlite::params_from_iter(values), |row| row.get(0))?;
+        let count: i64 = statement
+            .query_row(rusqlite::params_from_iter(conditions.values), |row| row.get(0))?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
 
@@ -466,6 +864,15 @@ impl Journal {
             }
         }
     }
+}
+
+/// The order's columns, read from the table aliased `o`.
+fn qualified_columns() -> String {
+    ORDER_COLUMNS
+        .split(',')
+        .map(|column| format!("o.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

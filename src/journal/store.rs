@@ -370,6 +370,9 @@ pub struct Journal {
     /// The keyring holds a key for this journal and the journal records no
     /// keyed entries (see [`KEYING_REMOVED`]): nothing is appended.
     keying_removed: bool,
+    /// Up to how many index entries a filter's matches are read through an
+    /// index rather than along the sort order (`query.rs`).
+    pub(crate) few_entries: i64,
 }
 
 /// Why a journal whose keying was removed is refused.
@@ -747,6 +750,7 @@ impl Journal {
             identity,
             key_problem: None,
             keying_removed: false,
+            few_entries: super::query::FEW_ENTRIES,
         })
     }
 
@@ -770,6 +774,7 @@ impl Journal {
             hasher: ChainHasher::default(),
             key_problem: None,
             keying_removed: false,
+            few_entries: super::query::FEW_ENTRIES,
         })
     }
 

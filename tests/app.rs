@@ -379,6 +379,11 @@ fn a_bulk_run_of_a_hundred_captures() {
     settle(&mut harness);
     assert_eq!(harness.state().app().bulk.input, csv);
     harness.get_by_label("Capture all").click();
+    settle(&mut harness);
+    // The preview: how many orders and the total, before anything is sent.
+    harness.get_by_label_contains("Capture all — 100 orders, totalling 250.000 KWD");
+    assert_eq!(sim(&harness).received(Command::Capture), 0);
+    harness.get_by_label("Confirm and start").click();
     run_until(&mut harness, "a hundred captures", |state| {
         let (done, total) = state.app().bulk.progress();
         total == 100 && done == 100
@@ -434,6 +439,8 @@ fn two_bulk_rows_on_one_order_never_both_move_money() {
     harness.get_by_label(field).type_text(csv);
     settle(&mut harness);
     harness.get_by_label("Capture all").click();
+    settle(&mut harness);
+    harness.get_by_label("Confirm and start").click();
     run_until(&mut harness, "both rows", |state| {
         let (done, total) = state.app().bulk.progress();
         total == 2 && done == 2
@@ -678,4 +685,155 @@ fn verify_on_the_activity_screen_names_an_edited_order() {
     });
     harness.get_by_label_contains("NOT intact");
     harness.get_by_label_contains("order KE-2");
+}
+
+/// The references as listed, in the list's order.
+fn listed(harness: &Harness<'static, TestState>) -> Vec<String> {
+    harness
+        .state()
+        .app()
+        .transactions
+        .rows
+        .iter()
+        .map(|order| order.merchant_reference.clone())
+        .collect()
+}
+
+fn marked(harness: &Harness<'static, TestState>) -> Vec<String> {
+    let mut references: Vec<String> = harness
+        .state()
+        .app()
+        .transactions
+        .marked
+        .values()
+        .map(|order| order.merchant_reference.clone())
+        .collect();
+    references.sort();
+    references
+}
+
+/// Issue 15: click, Shift-click and Ctrl-click select as in a file manager;
+/// the detail panel follows the last click.
+#[test]
+fn shift_click_selects_a_range_and_ctrl_click_toggles() {
+    let references = ["SR-1", "SR-2", "SR-3", "SR-4", "SR-5", "SR-6"];
+    let (_fixture, mut harness) = app_with_orders(&references);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 6
+    });
+    let rows = listed(&harness);
+    harness.get_by_label(&rows[1]).click();
+    settle(&mut harness);
+    assert_eq!(marked(&harness), vec![rows[1].clone()]);
+    harness
+        .get_by_label(&rows[4])
+        .click_modifiers(egui::Modifiers::SHIFT);
+    settle(&mut harness);
+    let mut range: Vec<String> = rows[1..=4].to_vec();
+    range.sort();
+    assert_eq!(marked(&harness), range, "rows 2 to 5 of the list");
+    harness
+        .get_by_label(&rows[2])
+        .click_modifiers(egui::Modifiers::COMMAND);
+    settle(&mut harness);
+    harness
+        .get_by_label(&rows[5])
+        .click_modifiers(egui::Modifiers::COMMAND);
+    let mut expected = vec![
+        rows[1].clone(),
+        rows[3].clone(),
+        rows[4].clone(),
+        rows[5].clone(),
+    ];
+    expected.sort();
+    run_until(&mut harness, "the last clicked order's detail", |state| {
+        state
+            .app()
+            .transactions
+            .detail
+            .as_ref()
+            .is_some_and(|detail| detail.order.merchant_reference == rows[5])
+    });
+    assert_eq!(marked(&harness), expected);
+    // A plain click starts again.
+    harness.get_by_label(&rows[0]).click();
+    settle(&mut harness);
+    assert_eq!(marked(&harness), vec![rows[0].clone()]);
+}
+
+/// Issue 15: the detail panel kept showing an order the filter had hidden.
+#[test]
+fn a_filter_that_hides_the_shown_order_clears_the_detail_panel() {
+    let (_fixture, mut harness) = app_with_orders(&["FH-1", "FH-2"]);
+    select(&mut harness, "FH-1");
+    harness.get_by_label_contains("Left to capture");
+    // A method no order was paid with.
+    harness.get_by_label("Payment method").click();
+    settle(&mut harness);
+    harness.get_by_label("KNET").click();
+    run_until(&mut harness, "the filtered list", |state| {
+        state.app().transactions.rows.is_empty()
+    });
+    let transactions = &harness.state().app().transactions;
+    assert!(transactions.detail.is_none(), "the hidden order is not shown");
+    assert!(transactions.selected.is_none() && transactions.marked.is_empty());
+    harness.get_by_label("Select an order to see its details.");
+    // "Any" lists them again; nothing is selected behind the operator's back.
+    harness.get_by_label("Payment method").click();
+    settle(&mut harness);
+    harness.get_by_label("Any").click();
+    run_until(&mut harness, "both orders again", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    assert!(harness.state().app().transactions.detail.is_none());
+}
+
+/// Issue 15: a bulk run on the selection shows first how many orders and
+/// the total per currency, and moves exactly that at APS.
+#[test]
+fn a_bulk_capture_of_the_selection_moves_what_its_preview_showed() {
+    let (_fixture, mut harness) = app_with_orders(&["BS-1", "BS-2", "BS-3"]);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 3
+    });
+    // One order is partly captured already: its row moves only what is left.
+    select(&mut harness, "BS-2");
+    operate(&mut harness, "Capture…", Some("4"));
+    run_until(&mut harness, "the list after the capture", |state| {
+        state
+            .app()
+            .transactions
+            .rows
+            .iter()
+            .any(|order| order.captured_minor == 4_000)
+    });
+    harness.get_by_label("Select all filtered").click();
+    run_until(&mut harness, "all three selected", |state| {
+        state.app().transactions.marked.len() == 3
+    });
+    harness.get_by_label("Capture selected…").click();
+    run_until(&mut harness, "the preview", |state| {
+        state.app().settings.screen == apsdesk::app::Screen::Bulk
+    });
+    let preview = apsdesk::app::bulk::preview(&harness.state().app().bulk.rows);
+    assert_eq!(preview.count, 3);
+    assert_eq!(preview.totals_text(), "26.000 KWD");
+    harness.get_by_label_contains("3 orders, totalling 26.000 KWD");
+    let before: u64 = ["BS-1", "BS-2", "BS-3"]
+        .iter()
+        .map(|reference| sim_totals(sim(&harness), reference).1)
+        .sum();
+    assert_eq!(sim(&harness).received(Command::Capture), 1, "only the dialog's");
+    harness.get_by_label("Confirm and start").click();
+    run_until(&mut harness, "the run", |state| {
+        let (done, total) = state.app().bulk.progress();
+        total == 3 && done == 3
+    });
+    let after: u64 = ["BS-1", "BS-2", "BS-3"]
+        .iter()
+        .map(|reference| sim_totals(sim(&harness), reference).1)
+        .sum();
+    let previewed: u64 = preview.totals.iter().map(|(_, minor)| *minor).sum();
+    assert_eq!(after - before, previewed, "APS moved what the preview showed");
+    assert_eq!(after, 30_000);
 }

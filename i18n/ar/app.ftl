@@ -18,7 +18,7 @@ theme = المظهر
 theme-light = فاتح
 theme-dark = داكن
 
-search-hint = ابحث بالمرجع أو fort_id أو البريد أو الاسم أو مرجع كي نت…
+search-hint = ابحث بالمرجع أو fort_id أو البريد أو الاسم أو طريقة الدفع أو مرجع كي نت…
 filter-state = الحالة
 filter-currency = العملة
 filter-any = الكل
@@ -203,9 +203,6 @@ field-return-url = رابط العودة (اختياري)
 bulk-load-csv = تحميل ملف CSV…
 orders-scope = طلبات الملف { $profile } ({ $environment }) فقط
 bulk-scope = يعمل على الحساب { $account } فقط
-bulk-confirm-production = حساب الإنتاج { $account }: { $action } لعدد { $count } من الطلبات، بإجمالي { $totals }.
-bulk-confirm-unknown = { $count } منها بلا مبلغ أو بلا عملة معروفة هنا؛ وهي غير محسوبة في الإجمالي.
-bulk-confirm-type = اكتب عدد الطلبات ({ $count }) للتأكيد
 bulk-confirm = أكّد وابدأ
 confirm-account = حساب الإنتاج: { $account }
 confirm-production-void = اكتب المرجع التجاري ({ $reference }) لتأكيد الإلغاء
@@ -230,3 +227,35 @@ about-third-party = رخص المكتبات التي بُني منها مدرج�
 about-licence-text = نص الرخصة: { $licence }
 about-close = إغلاق
 journal-already-open = هذا السجل مفتوح بالفعل في نافذة apsdesk أخرى: استخدم تلك النافذة.
+
+# Issue 15: filters, selection, bulk preview
+filter-method = طريقة الدفع
+filter-amount-min = المبلغ من
+filter-amount-max = المبلغ إلى
+filter-amount-needs-currency = اختر عملة للتصفية بالمبلغ: تُقرأ المبالغ بخاناتها العشرية.
+filter-from = من
+filter-to = إلى
+filter-expiring = تنتهي قريباً
+filter-expiring-hint = تفويضات عمرها 5 إلى 7 أيام بقي منها ما يُستحصل: ترفض APS الاستحصال بعد اليوم السابع.
+selection-count = { $count ->
+    [one] طلب واحد محدد
+   *[other] { $count } طلبات محددة
+}
+select-all-filtered = حدّد كل الطلبات المصفّاة
+select-none = ألغِ التحديد
+selection-capture = استحصل المحدد…
+selection-refund = استرد المحدد…
+selection-status = تحقق من حالة المحدد…
+select-all-too-many = أكثر من { $limit } طلب يطابق: ضيّق التصفية لتحديدها كلها.
+bulk-currency-unknown = العملة غير معروفة هنا: اعرض الطلب في المعاملات (أو تحقق من حالته) أولاً
+bulk-nothing-to-capture = لم يبقَ ما يُستحصل
+bulk-nothing-to-refund = لم يبقَ ما يُسترد
+bulk-preview = { $account }: { $action } — { $count ->
+    [one] طلب واحد
+   *[other] { $count } طلبات
+}، بإجمالي { $totals }.
+bulk-preview-skipped = { $count ->
+    [one] سطر واحد لن يُرسل (يذكر السطر السبب).
+   *[other] { $count } أسطر لن تُرسل (يذكر كل سطر السبب).
+}
+bulk-confirm-type-total = الإنتاج: اكتب الإجمالي المعروض ({ $totals }) للبدء

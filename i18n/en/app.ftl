@@ -18,7 +18,7 @@ theme = Theme
 theme-light = Light
 theme-dark = Dark
 
-search-hint = Search reference, fort_id, email, name, KNET ref…
+search-hint = Search reference, fort_id, email, name, method, KNET ref…
 filter-state = State
 filter-currency = Currency
 filter-any = Any
@@ -205,9 +205,6 @@ field-return-url = Return URL (optional)
 bulk-load-csv = Load a CSV…
 orders-scope = Orders of profile { $profile } ({ $environment }) only
 bulk-scope = Acts on the account { $account } only
-bulk-confirm-production = Production account { $account }: { $action } for { $count } orders, totalling { $totals }.
-bulk-confirm-unknown = { $count } of them have no amount or no currency known here; they are not in the totals.
-bulk-confirm-type = Type the number of orders ({ $count }) to confirm
 bulk-confirm = Confirm and start
 confirm-account = Production account: { $account }
 confirm-production-void = Type the merchant reference ({ $reference }) to confirm the void
@@ -232,3 +229,35 @@ about-third-party = The licences of the libraries it is built from are listed in
 about-licence-text = Licence text: { $licence }
 about-close = Close
 journal-already-open = This journal is already open in another apsdesk window: use that window.
+
+# Issue 15: filters, selection, bulk preview
+filter-method = Payment method
+filter-amount-min = Amount from
+filter-amount-max = Amount to
+filter-amount-needs-currency = Choose a currency to filter by amount: amounts are read in its decimals.
+filter-from = From
+filter-to = To
+filter-expiring = Expiring soon
+filter-expiring-hint = Authorizations 5 to 7 days old with something left to capture: APS refuses the capture after day 7.
+selection-count = { $count ->
+    [one] 1 selected
+   *[other] { $count } selected
+}
+select-all-filtered = Select all filtered
+select-none = Clear selection
+selection-capture = Capture selected…
+selection-refund = Refund selected…
+selection-status = Check status of selected…
+select-all-too-many = More than { $limit } orders match: narrow the filters to select them all.
+bulk-currency-unknown = currency not known here: list the order on Transactions (or check its status) first
+bulk-nothing-to-capture = nothing left to capture
+bulk-nothing-to-refund = nothing left to refund
+bulk-preview = { $account }: { $action } — { $count ->
+    [one] 1 order
+   *[other] { $count } orders
+}, totalling { $totals }.
+bulk-preview-skipped = { $count ->
+    [one] 1 row will not be sent (the row says why).
+   *[other] { $count } rows will not be sent (each says why).
+}
+bulk-confirm-type-total = Production: type the total shown ({ $totals }) to start

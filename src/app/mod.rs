@@ -104,6 +104,8 @@ pub enum AppCommand {
     SetScreen(Screen),
     SetDark(bool),
     RunBulk(bulk::BulkKind),
+    /// Bulk capture, refund or status on the orders selected on Transactions.
+    BulkFromSelection(bulk::BulkKind),
     CreateLink(Box<crate::aps::request::PaymentLink>),
     RefreshLinks,
     UpdateToken(Box<crate::aps::request::UpdateToken>),
@@ -308,7 +310,29 @@ impl DeskApp {
             TaskResult::Count { generation, count } => {
                 self.transactions.count_arrived(generation, count);
             }
-            TaskResult::Detail(detail) => self.transactions.detail = Some(*detail),
+            TaskResult::AllMatching {
+                generation,
+                rows,
+                complete,
+            } => {
+                if complete {
+                    self.transactions.all_matching_arrived(generation, rows);
+                } else {
+                    self.transactions.selecting_all = false;
+                    let text = self.tr.args(
+                        "select-all-too-many",
+                        &[("limit", transactions::SELECT_ALL_LIMIT.into())],
+                    );
+                    self.toast(ctx, text);
+                }
+            }
+            TaskResult::Detail(detail) => {
+                // Only the selected order's: a late answer for one clicked
+                // before, or since filtered out, is not shown.
+                if self.transactions.selected == Some(detail.order.id) {
+                    self.transactions.detail = Some(*detail);
+                }
+            }
             TaskResult::Links(links) => self.links.links = links,
             TaskResult::Saved(path) => self.toast(ctx, path.display().to_string()),
             TaskResult::BulkInput(text) => {
@@ -458,6 +482,12 @@ impl DeskApp {
                     self.backend.load_profiles();
                 }
             }
+            AppCommand::BulkFromSelection(kind) => {
+                let orders: Vec<OrderRecord> =
+                    self.transactions.marked.values().cloned().collect();
+                self.bulk.preview_selection(kind, &orders, &self.tr);
+                self.settings.screen = Screen::Bulk;
+            }
             AppCommand::RunBulk(kind) => {
                 // Rows refused when read (with their reason) are not sent.
                 let rows = self
@@ -466,7 +496,12 @@ impl DeskApp {
                     .iter()
                     .enumerate()
                     .filter(|(_, row)| matches!(row.state, bulk::RowState::Waiting))
-                    .map(|(index, row)| (index, row.merchant_reference.clone(), row.amount.clone()))
+                    .map(|(index, row)| bulk::RunRow {
+                        index,
+                        merchant_reference: row.merchant_reference.clone(),
+                        amount: row.amount.clone(),
+                        currency: row.currency.clone(),
+                    })
                     .collect();
                 self.backend
                     .run_bulk(kind, rows, self.bulk.control.clone(), self.tr.language());

@@ -12,7 +12,9 @@ use egui_extras::{Column, TableBuilder};
 use super::backend::{Backend, OrderDetail};
 use super::i18n::Tr;
 use super::widgets::{colored_text, label, row, state_color, widget_text};
+use super::bulk::BulkKind;
 use super::{AppCommand, OperationKind};
+use crate::journal::query::day_start_ms;
 use crate::journal::export::{format_amount, format_time};
 use crate::journal::query::Cursor;
 use crate::journal::store::OrderRecord;
@@ -29,9 +31,59 @@ pub struct TransactionsScreen {
     /// Bumped on every new query, so that late pages of an old one are dropped.
     generation: u64,
     pub total: Option<u64>,
+    /// The order the detail panel shows (the last one clicked).
     pub selected: Option<i64>,
+    /// The orders selected for a bulk run (click, Shift-click, Ctrl-click,
+    /// select all filtered), with their rows as listed.
+    pub marked: std::collections::BTreeMap<i64, OrderRecord>,
+    /// Where a Shift-click range starts: the last row clicked without Shift.
+    anchor: Option<usize>,
     pub detail: Option<OrderDetail>,
     search_text: String,
+    /// The amount bounds as typed, in the chosen currency's major units.
+    pub amount_min_text: String,
+    pub amount_max_text: String,
+    /// The amount bounds could not be read: why, in the operator's words.
+    pub amount_error: Option<String>,
+    /// The next page to arrive answers a changed filter: the selection keeps
+    /// only the orders it lists.
+    prune_selection: bool,
+    /// "Select all filtered" is loading the matching orders.
+    pub selecting_all: bool,
+    /// The date range as picked (days, UTC), `None` for an open end.
+    pub date_from: Option<jiff::civil::Date>,
+    pub date_to: Option<jiff::civil::Date>,
+}
+
+/// Which end of the date range a picker sets.
+#[derive(Debug, Clone, Copy)]
+enum DateBound {
+    From,
+    To,
+}
+
+impl DateBound {
+    fn salt(self) -> &'static str {
+        match self {
+            DateBound::From => "filter-date-from",
+            DateBound::To => "filter-date-to",
+        }
+    }
+}
+
+/// How many orders "select all filtered" takes at most: a bulk run is
+/// previewed and confirmed as a whole, which a larger one defeats.
+pub const SELECT_ALL_LIMIT: usize = 5_000;
+
+/// How a row was clicked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Click {
+    /// Selects this order alone.
+    Plain,
+    /// Adds or removes this order (Ctrl, or Cmd on macOS).
+    Toggle,
+    /// Selects the rows from the last plain click to this one (Shift).
+    Range,
 }
 
 /// What the date column shows for an order.
@@ -147,6 +199,19 @@ fn filter_states() -> impl Iterator<Item = OrderState> {
 const CURRENCIES: [&str; 9] = [
     "KWD", "SAR", "AED", "BHD", "QAR", "OMR", "EGP", "JOD", "USD",
 ];
+/// The payment methods offered by the filter: APS's cards and local methods.
+const METHODS: [&str; 10] = [
+    "VISA",
+    "MASTERCARD",
+    "AMEX",
+    "MADA",
+    "KNET",
+    "BENEFIT",
+    "OMANNET",
+    "NAPS",
+    "STCPAY",
+    "APPLEPAY",
+];
 
 /// An amount in its currency's decimals, with the code.
 pub fn money(minor: i64, currency: Option<&str>) -> String {
@@ -163,6 +228,13 @@ impl TransactionsScreen {
             filter,
             ..TransactionsScreen::default()
         }
+    }
+
+    /// The filter changed: the query starts again, and the selection and
+    /// the detail panel keep only what the new list shows.
+    pub fn filter_changed(&mut self, backend: &Backend) {
+        self.prune_selection = true;
+        self.reload(backend);
     }
 
     /// Starts the query again from the first page.
@@ -193,6 +265,61 @@ impl TransactionsScreen {
         }
         self.next = next;
         self.loading = false;
+        if std::mem::take(&mut self.prune_selection) {
+            self.prune_to_listed();
+        }
+    }
+
+    /// Drops from the selection, and from the detail panel, the orders the
+    /// list no longer shows: a filter that hides the shown order clears it.
+    fn prune_to_listed(&mut self) {
+        let listed: std::collections::HashSet<i64> =
+            self.rows.iter().map(|order| order.id).collect();
+        self.marked.retain(|id, _| listed.contains(id));
+        if self.selected.is_some_and(|id| !listed.contains(&id)) {
+            self.selected = None;
+            self.detail = None;
+        }
+        self.anchor = None;
+    }
+
+    /// "Select all filtered": the matching orders arrived (at most
+    /// [`SELECT_ALL_LIMIT`]).
+    pub fn all_matching_arrived(&mut self, generation: u64, rows: Vec<OrderRecord>) {
+        if generation != self.generation {
+            return;
+        }
+        self.selecting_all = false;
+        self.marked = rows.into_iter().map(|order| (order.id, order)).collect();
+    }
+
+    /// A click on the row at `index`, as the modifiers held say.
+    pub fn click(&mut self, index: usize, click: Click, backend: &Backend) {
+        let Some(order) = self.rows.get(index) else {
+            return;
+        };
+        match click {
+            Click::Plain => {
+                self.marked.clear();
+                self.marked.insert(order.id, order.clone());
+                self.anchor = Some(index);
+            }
+            Click::Toggle => {
+                if self.marked.remove(&order.id).is_none() {
+                    self.marked.insert(order.id, order.clone());
+                }
+                self.anchor = Some(index);
+            }
+            Click::Range => {
+                let anchor = self.anchor.unwrap_or(index);
+                let (low, high) = (anchor.min(index), anchor.max(index));
+                self.marked = self.rows[low..=high.min(self.rows.len() - 1)]
+                    .iter()
+                    .map(|order| (order.id, order.clone()))
+                    .collect();
+            }
+        }
+        self.select(index, backend);
     }
 
     pub fn count_arrived(&mut self, generation: u64, count: u64) {
@@ -204,8 +331,54 @@ impl TransactionsScreen {
     fn select(&mut self, index: usize, backend: &Backend) {
         if let Some(order) = self.rows.get(index) {
             self.selected = Some(order.id);
+            // The panel shows nothing of the previous order meanwhile.
+            if self
+                .detail
+                .as_ref()
+                .is_some_and(|detail| detail.order.id != order.id)
+            {
+                self.detail = None;
+            }
             backend.load_detail(order.id);
         }
+    }
+
+    /// The amount bounds typed, read in the chosen currency; an error names
+    /// the field in the operator's language.
+    fn read_amounts(&mut self, tr: &Tr) {
+        use crate::aps::{Currency, Money};
+        self.amount_error = None;
+        self.filter.amount_min = None;
+        self.filter.amount_max = None;
+        let typed = [
+            (self.amount_min_text.trim().to_owned(), "filter-amount-min"),
+            (self.amount_max_text.trim().to_owned(), "filter-amount-max"),
+        ];
+        if typed.iter().all(|(text, _)| text.is_empty()) {
+            return;
+        }
+        let Some(currency) = self.filter.currency.as_deref().and_then(Currency::from_code) else {
+            self.amount_error = Some(tr.text("filter-amount-needs-currency"));
+            return;
+        };
+        let mut bounds = [None, None];
+        for (slot, (text, field)) in bounds.iter_mut().zip(typed) {
+            if text.is_empty() {
+                continue;
+            }
+            match Money::parse_major(&text, currency) {
+                Ok(money) => *slot = i64::try_from(money.minor_units()).ok(),
+                Err(error) => {
+                    self.amount_error = Some(format!(
+                        "{}: {}",
+                        tr.text(field),
+                        error.message(tr.language())
+                    ));
+                    return;
+                }
+            }
+        }
+        [self.filter.amount_min, self.filter.amount_max] = bounds;
     }
 
     /// The filter bar.
@@ -314,7 +487,156 @@ impl TransactionsScreen {
             }
             if changed {
                 self.search_text.trim().clone_into(&mut self.filter.text);
-                self.reload(backend);
+                self.filter_changed(backend);
+            }
+        });
+        self.more_filters_ui(ui, tr, backend);
+        self.selection_ui(ui, tr, backend, commands);
+    }
+
+    /// The method, amount, dates and "expiring soon".
+    fn more_filters_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend) {
+        let rtl = tr.is_rtl();
+        let any = tr.text("filter-any");
+        let mut changed = false;
+        row(ui, rtl, |ui| {
+            let method_caption = ui.label(widget_text(ui, &tr.text("filter-method"), rtl, false));
+            let method_label = self
+                .filter
+                .payment_options
+                .first()
+                .cloned()
+                .unwrap_or_else(|| any.clone());
+            egui::ComboBox::from_id_salt("method-filter")
+                .selected_text(widget_text(ui, &method_label, rtl, false))
+                .show_ui(ui, |ui| {
+                    if ui
+                        .selectable_label(self.filter.payment_options.is_empty(), any.clone())
+                        .clicked()
+                    {
+                        self.filter.payment_options.clear();
+                        changed = true;
+                    }
+                    for method in METHODS {
+                        let chosen = self.filter.payment_options.first().map(String::as_str)
+                            == Some(method);
+                        if ui.selectable_label(chosen, method).clicked() {
+                            self.filter.payment_options = vec![method.to_owned()];
+                            changed = true;
+                        }
+                    }
+                })
+                .response
+                .labelled_by(method_caption.id);
+            for (id, text) in [
+                ("filter-amount-min", &mut self.amount_min_text),
+                ("filter-amount-max", &mut self.amount_max_text),
+            ] {
+                let caption = ui.label(widget_text(ui, &tr.text(id), rtl, false));
+                let edit = ui
+                    .add(egui::TextEdit::singleline(text).desired_width(80.0))
+                    .labelled_by(caption.id);
+                // Read when the field is left or Enter pressed, not per key.
+                if edit.lost_focus() {
+                    changed = true;
+                }
+            }
+            for (id, date, bound) in [
+                ("filter-from", &mut self.date_from, DateBound::From),
+                ("filter-to", &mut self.date_to, DateBound::To),
+            ] {
+                let mut on = date.is_some();
+                if ui
+                    .checkbox(&mut on, widget_text(ui, &tr.text(id), rtl, false))
+                    .changed()
+                {
+                    *date = on.then(|| jiff::Zoned::now().date());
+                    changed = true;
+                }
+                if let Some(day) = date {
+                    let before = *day;
+                    ui.add(
+                        egui_extras::DatePickerButton::new(day)
+                            .id_salt(bound.salt())
+                            .show_icon(false),
+                    );
+                    changed |= *day != before;
+                }
+            }
+            if ui
+                .checkbox(
+                    &mut self.filter.expiring_soon,
+                    widget_text(ui, &tr.text("filter-expiring"), rtl, false),
+                )
+                .on_hover_text(tr.text("filter-expiring-hint"))
+                .changed()
+            {
+                changed = true;
+            }
+        });
+        if let Some(error) = &self.amount_error {
+            let color = ui.visuals().error_fg_color;
+            ui.label(colored_text(ui, error, rtl, false, color));
+        }
+        if changed {
+            self.read_amounts(tr);
+            self.filter.created_from_ms = self.date_from.and_then(day_start_ms);
+            self.filter.created_to_ms = self
+                .date_to
+                .and_then(|day| day.tomorrow().ok())
+                .and_then(day_start_ms);
+            self.filter_changed(backend);
+        }
+    }
+
+    /// What is selected, and the bulk runs on it.
+    fn selection_ui(
+        &mut self,
+        ui: &mut Ui,
+        tr: &Tr,
+        backend: &Backend,
+        commands: &mut Vec<AppCommand>,
+    ) {
+        let rtl = tr.is_rtl();
+        row(ui, rtl, |ui| {
+            label(
+                ui,
+                tr.args("selection-count", &[("count", self.marked.len().into())]),
+                rtl,
+            );
+            if ui
+                .add_enabled(
+                    !self.selecting_all,
+                    egui::Button::new(widget_text(ui, &tr.text("select-all-filtered"), rtl, false)),
+                )
+                .clicked()
+            {
+                self.selecting_all = true;
+                backend.load_all_matching(self.generation, self.filter.clone(), SELECT_ALL_LIMIT);
+            }
+            if ui
+                .add_enabled(
+                    !self.marked.is_empty(),
+                    egui::Button::new(widget_text(ui, &tr.text("select-none"), rtl, false)),
+                )
+                .clicked()
+            {
+                self.marked.clear();
+            }
+            for (kind, id) in [
+                (BulkKind::Capture, "selection-capture"),
+                (BulkKind::Refund, "selection-refund"),
+                (BulkKind::Status, "selection-status"),
+            ] {
+                if ui
+                    .add_enabled(
+                        !self.marked.is_empty(),
+                        egui::Button::new(widget_text(ui, &tr.text(id), rtl, false)),
+                    )
+                    .clicked()
+                {
+                    commands.push(AppCommand::BulkFromSelection(kind));
+                }
             }
         });
     }
@@ -440,14 +762,17 @@ impl TransactionsScreen {
                     if index + 20 >= row_count {
                         wants_more = true;
                     }
-                    row.set_selected(self.selected == Some(order.id));
+                    row.set_selected(
+                        self.selected == Some(order.id) || self.marked.contains_key(&order.id),
+                    );
                     let currency = order.currency.as_deref();
                     for (column, _) in &columns {
                         row.col(|ui| match column {
                             SortColumn::MerchantReference => {
                                 // A selectable reference: clickable and reachable by keyboard
                                 // and screen readers, as the row itself is not.
-                                let selected = self.selected == Some(order.id);
+                                let selected = self.selected == Some(order.id)
+                                    || self.marked.contains_key(&order.id);
                                 let text = RichText::new(&order.merchant_reference).monospace();
                                 if ui.selectable_label(selected, text).clicked() {
                                     clicked_row = Some(index);
@@ -525,7 +850,31 @@ impl TransactionsScreen {
                 });
             });
         if let Some(index) = clicked_row {
-            self.select(index, backend);
+            // The modifiers the click itself carried (held keys may have
+            // been released within the same frame).
+            let modifiers = ui.input(|input| {
+                input
+                    .events
+                    .iter()
+                    .rev()
+                    .find_map(|event| match event {
+                        egui::Event::PointerButton {
+                            pressed: false,
+                            modifiers,
+                            ..
+                        } => Some(*modifiers),
+                        _ => None,
+                    })
+                    .unwrap_or(input.modifiers)
+            });
+            let click = if modifiers.shift {
+                Click::Range
+            } else if modifiers.command {
+                Click::Toggle
+            } else {
+                Click::Plain
+            };
+            self.click(index, click, backend);
         }
         if let Some(column) = sort_clicked {
             if self.filter.sort == column {

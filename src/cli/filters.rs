@@ -62,11 +62,7 @@ fn day_start_ms(text: &str, flag: &str) -> anyhow::Result<jiff::civil::Date> {
 }
 
 fn to_ms(date: jiff::civil::Date) -> anyhow::Result<i64> {
-    Ok(date
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .context("date out of range")?
-        .timestamp()
-        .as_millisecond())
+    crate::journal::query::day_start_ms(date).context("date out of range")
 }
 
 fn amount(text: &str, currency: Currency, flag: &str) -> anyhow::Result<i64> {

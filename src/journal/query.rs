@@ -187,6 +187,14 @@ pub const CAPTURE_WARN_DAYS: i64 = 5;
 pub const CAPTURE_WINDOW_DAYS: i64 = 7;
 pub const DAY_MS: i64 = 24 * 3600 * 1000;
 
+/// The start of a day (UTC), in milliseconds since the epoch: the date
+/// filters' bounds (a range "to" a day ends at the start of the next).
+pub fn day_start_ms(date: jiff::civil::Date) -> Option<i64> {
+    date.to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|zoned| zoned.timestamp().as_millisecond())
+}
+
 /// How many rows in sort order are looked at per row of the page before a
 /// filter counts as selective: a window of about 20,000 rows for a page of
 /// 50 is a few milliseconds, and a filter that finds fewer than 50 matches in

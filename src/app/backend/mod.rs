@@ -69,6 +69,12 @@ pub enum TaskResult {
         generation: u64,
         count: u64,
     },
+    /// "Select all filtered": the matching orders, and whether that is all.
+    AllMatching {
+        generation: u64,
+        rows: Vec<OrderRecord>,
+        complete: bool,
+    },
     Detail(Box<OrderDetail>),
     Operation(OperationResult),
     Reconciled(Vec<(i64, Resolution)>),

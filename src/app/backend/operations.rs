@@ -1,6 +1,7 @@
 //! Operations: every submission goes through the desk ([`Desk::submit`]);
 //! Bulk runs rows four at a time; reconciliation on demand and at start-up.
 
+use super::super::bulk::RunRow;
 use super::{
     Arc, Backend, BulkControl, BulkKind, CheckStatus, Desk, Language, Operation, RowState,
     TaskResult, Ticket, operation_result,
@@ -33,12 +34,12 @@ impl Backend {
         }
     }
 
-    /// Runs a bulk operation over `rows` (row index, reference, amount), four at a time;
-    /// each row's progress comes back as [`TaskResult::BulkRow`].
+    /// Runs a bulk operation over `rows`, four at a time; each row's
+    /// progress comes back as [`TaskResult::BulkRow`].
     pub fn run_bulk(
         &self,
         kind: BulkKind,
-        rows: Vec<(usize, String, Option<String>)>,
+        rows: Vec<RunRow>,
         control: BulkControl,
         language: Language,
     ) {
@@ -55,7 +56,7 @@ impl Backend {
         };
         self.runtime.spawn(async move {
             stream::iter(rows)
-                .for_each_concurrent(4, |(index, reference, amount)| {
+                .for_each_concurrent(4, |row: RunRow| {
                     let desk = desk.clone();
                     let control = control.clone();
                     let notify = notify.clone();
@@ -66,12 +67,12 @@ impl Backend {
                             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                         }
                         if control.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
-                            notify(index, RowState::Skipped("cancelled".to_owned()));
+                            notify(row.index, RowState::Skipped("cancelled".to_owned()));
                             return;
                         }
-                        notify(index, RowState::Running);
-                        let state = bulk_row(&desk, kind, &reference, amount.as_deref()).await;
-                        notify(index, state);
+                        notify(row.index, RowState::Running);
+                        let state = bulk_row(&desk, kind, &row).await;
+                        notify(row.index, state);
                     }
                 })
                 .await;
@@ -102,11 +103,15 @@ impl Backend {
     }
 }
 
-/// One bulk row: the currency comes from the journal (after a status check
-/// when the order is not known yet), the amount from the row.
-async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&str>) -> RowState {
+/// One bulk row: the amount and the currency the preview showed; the method
+/// from the journal (after a status check when the order is not known yet,
+/// for a status run). A money row whose order's currency is not the one the
+/// preview showed is not sent.
+async fn bulk_row(desk: &Desk, kind: BulkKind, row: &RunRow) -> RowState {
     use crate::aps::request::{Capture, MaintenanceForm, Refund};
     let language = desk.language;
+    let reference = row.merchant_reference.as_str();
+    let amount = row.amount.as_deref();
     let check = match CheckStatus::for_reference(reference) {
         Ok(check) => check,
         Err(errors) => return RowState::Skipped(errors.message(language)),
@@ -143,6 +148,16 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&
         };
         known
     };
+    if row.currency.as_ref() != Some(&currency) {
+        return RowState::Skipped(
+            language
+                .pick(
+                    "the order's currency is not the one the preview showed",
+                    "عملة الطلب ليست التي عرضتها المعاينة",
+                )
+                .to_owned(),
+        );
+    }
     let form = MaintenanceForm {
         merchant_reference: reference.to_owned(),
         amount: amount.to_owned(),

@@ -768,7 +768,9 @@ fn a_filter_that_hides_the_shown_order_clears_the_detail_panel() {
     select(&mut harness, "FH-1");
     harness.get_by_label_contains("Left to capture");
     // A method no order was paid with.
-    harness.get_by_label("Payment method").click();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Payment method")
+        .click();
     settle(&mut harness);
     harness.get_by_label("KNET").click();
     run_until(&mut harness, "the filtered list", |state| {
@@ -779,7 +781,9 @@ fn a_filter_that_hides_the_shown_order_clears_the_detail_panel() {
     assert!(transactions.selected.is_none() && transactions.marked.is_empty());
     harness.get_by_label("Select an order to see its details.");
     // "Any" lists them again; nothing is selected behind the operator's back.
-    harness.get_by_label("Payment method").click();
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Payment method")
+        .click();
     settle(&mut harness);
     harness.get_by_label("Any").click();
     run_until(&mut harness, "both orders again", |state| {

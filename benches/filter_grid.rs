@@ -10,7 +10,7 @@
 //! has built the journal). Under `cargo test` the same grid runs once on a
 //! small journal made here, so the benchmark cannot rot.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -86,7 +86,7 @@ fn main() {
         let p95 = times[(times.len() * 95).div_ceil(100).saturating_sub(1)];
         results.push((p95, median, rows(&journal, args), args.join(" ")));
     }
-    results.sort_by(|a, b| b.0.cmp(&a.0));
+    results.sort_by_key(|result| std::cmp::Reverse(result.0));
     let empty = results.iter().filter(|result| result.2 == 0).count();
     println!("{empty} of them match nothing");
     println!("{:>9} {:>9} {:>5}  filters", "p95 ms", "median", "rows");
@@ -181,7 +181,7 @@ fn command(journal: &Path, args: &[String]) -> Command {
 }
 
 /// One whole command, start to exit.
-fn run(journal: &PathBuf, args: &[String]) -> Duration {
+fn run(journal: &Path, args: &[String]) -> Duration {
     let started = Instant::now();
     let output = command(journal, args)
         .stdout(Stdio::null())

@@ -140,6 +140,7 @@ const ACTIONS: &[&str] = &[
     "backend.export_csv(",
     "backend.load_bulk_csv(",
     "backend.verify_chain(",
+    "backend.save_views(",
     "desk().submit(",
     "desk().run(",
 ];

@@ -259,3 +259,20 @@ bulk-preview-skipped = { $count ->
    *[other] { $count } أسطر لن تُرسل (يذكر كل سطر السبب).
 }
 bulk-confirm-type-total = الإنتاج: اكتب الإجمالي المعروض ({ $totals }) للبدء
+palette-title = انتقل أو نفّذ…
+palette-hint = اكتب اسم شاشة أو إجراء (Ctrl+K)
+palette-nothing = لا شيء يطابق.
+palette-clear-filters = امسح كل عوامل التصفية
+palette-capture-shown = استحصل الطلب المعروض…
+palette-refund-shown = استرد الطلب المعروض…
+palette-status-shown = تحقق من حالة الطلب المعروض
+palette-english = التبديل إلى الإنجليزية
+palette-arabic = التبديل إلى العربية
+palette-theme = التبديل بين الفاتح والداكن
+palette-recall-view = العرض: { $name }
+views-title = العروض المحفوظة
+views-choose = استدعِ…
+views-save = احفظ العرض…
+views-name = اسم العرض
+views-save-named = احفظ
+views-saved = حُفظ العرض «{ $name }»

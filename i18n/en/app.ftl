@@ -261,3 +261,20 @@ bulk-preview-skipped = { $count ->
    *[other] { $count } rows will not be sent (each says why).
 }
 bulk-confirm-type-total = Production: type the total shown ({ $totals }) to start
+palette-title = Go to or do…
+palette-hint = Type a screen or an action (Ctrl+K)
+palette-nothing = Nothing matches.
+palette-clear-filters = Clear all filters
+palette-capture-shown = Capture the shown order…
+palette-refund-shown = Refund the shown order…
+palette-status-shown = Check the status of the shown order
+palette-english = Switch to English
+palette-arabic = Switch to Arabic
+palette-theme = Switch between light and dark
+palette-recall-view = View: { $name }
+views-title = Saved views
+views-choose = Recall…
+views-save = Save view…
+views-name = View name
+views-save-named = Save
+views-saved = View “{ $name }” saved

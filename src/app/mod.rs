@@ -28,12 +28,14 @@ pub mod i18n;
 pub mod instance;
 pub mod links;
 pub mod operation;
+pub mod palette;
 pub mod profiles;
 pub mod renderer;
 pub mod results;
 pub mod signature;
 pub mod tokens;
 pub mod transactions;
+pub mod views;
 pub mod widgets;
 
 use egui::{Color32, Ui};
@@ -106,6 +108,9 @@ pub enum AppCommand {
     RunBulk(bulk::BulkKind),
     /// Bulk capture, refund or status on the orders selected on Transactions.
     BulkFromSelection(bulk::BulkKind),
+    /// Saves the Transactions filters and sort under this name (the
+    /// profile's saved views).
+    SaveView(String),
     CreateLink(Box<crate::aps::request::PaymentLink>),
     RefreshLinks,
     UpdateToken(Box<crate::aps::request::UpdateToken>),
@@ -206,6 +211,11 @@ pub struct DeskApp {
     /// The lock on the journal this window works on (none for the demo,
     /// whose journal is its own).
     pub journal_lock: Option<instance::JournalLock>,
+    /// The command palette (Ctrl+K).
+    pub palette: palette::Palette,
+    /// Where the profiles' saved views are kept (the config folder's
+    /// `views`); `None` keeps them for this session only (the demo).
+    pub views_dir: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for DeskApp {
@@ -251,6 +261,8 @@ impl DeskApp {
             about_open: false,
             title_sent: String::new(),
             journal_lock: None,
+            palette: palette::Palette::default(),
+            views_dir: None,
             settings,
             backend,
         };
@@ -260,6 +272,88 @@ impl DeskApp {
             app.backend.reconcile_at_startup();
         }
         app
+    }
+
+    /// Keeps saved views in `dir` (one file per profile) and loads the open
+    /// profile's.
+    pub fn use_views_dir(&mut self, dir: std::path::PathBuf) {
+        self.views_dir = Some(dir);
+        self.load_views();
+    }
+
+    fn views_file(&self) -> Option<std::path::PathBuf> {
+        self.views_dir
+            .as_deref()
+            .map(|dir| views::file_for(dir, &self.backend.session().profile))
+    }
+
+    fn load_views(&self) {
+        if let Some(path) = self.views_file() {
+            self.backend.load_views(path);
+        }
+    }
+
+    /// Runs what the palette chose: the same commands as the screens'
+    /// buttons and shortcuts.
+    fn run_palette_action(&mut self, action: &palette::PaletteAction) {
+        use palette::PaletteAction;
+        if let Some(command) = palette::command_for(action) {
+            self.commands.push(command);
+            return;
+        }
+        let shown = self
+            .transactions
+            .detail
+            .as_ref()
+            .map(|detail| detail.order.clone());
+        match action {
+            PaletteAction::ClearFilters => {
+                self.settings.screen = Screen::Transactions;
+                self.transactions.clear_filters(&self.backend);
+            }
+            PaletteAction::SelectAllFiltered => {
+                self.settings.screen = Screen::Transactions;
+                self.transactions.select_all(&self.backend);
+            }
+            PaletteAction::CaptureShown | PaletteAction::RefundShown => {
+                let kind = if *action == PaletteAction::CaptureShown {
+                    OperationKind::Capture
+                } else {
+                    OperationKind::Refund
+                };
+                match shown {
+                    Some(order) => self
+                        .commands
+                        .push(AppCommand::OpenDialog(kind, Box::new(order))),
+                    None => self
+                        .commands
+                        .push(AppCommand::Toast(self.tr.text("detail-none"))),
+                }
+            }
+            PaletteAction::StatusShown => match shown {
+                Some(order) => self
+                    .commands
+                    .push(AppCommand::CheckStatus(order.merchant_reference)),
+                None => self
+                    .commands
+                    .push(AppCommand::Toast(self.tr.text("detail-none"))),
+            },
+            PaletteAction::ToggleTheme => {
+                self.commands.push(AppCommand::SetDark(!self.settings.dark));
+            }
+            PaletteAction::SaveView => {
+                self.settings.screen = Screen::Transactions;
+                self.transactions.naming_view = Some(String::new());
+            }
+            PaletteAction::RecallView(name) => {
+                self.settings.screen = Screen::Transactions;
+                self.transactions.recall(name, &self.backend);
+            }
+            PaletteAction::Go(_)
+            | PaletteAction::ExportCsv
+            | PaletteAction::BulkOnSelection(_)
+            | PaletteAction::Language(_) => {}
+        }
     }
 
     fn toast(&mut self, ctx: &egui::Context, text: String) {
@@ -326,6 +420,7 @@ impl DeskApp {
                     self.toast(ctx, text);
                 }
             }
+            TaskResult::Views(views) => self.transactions.views = views,
             TaskResult::Detail(detail) => {
                 // Only the selected order's: a late answer for one clicked
                 // before, or since filtered out, is not shown.
@@ -371,6 +466,8 @@ impl DeskApp {
                 self.transactions.reload(&self.backend);
                 self.backend.reconcile_at_startup();
                 self.demo_progress = None;
+                // The views are the profile's own.
+                self.load_views();
                 let text = self.tr.args("profile-switched", &[("name", name.into())]);
                 self.toast(ctx, text);
             }
@@ -481,6 +578,17 @@ impl DeskApp {
                 if screen == Screen::Profiles {
                     self.backend.load_profiles();
                 }
+            }
+            AppCommand::SaveView(name) => {
+                let view = views::SavedView::new(&name, &self.transactions.filter);
+                self.transactions.views =
+                    views::with_view(std::mem::take(&mut self.transactions.views), view);
+                if let Some(path) = self.views_file() {
+                    self.backend
+                        .save_views(path, self.transactions.views.clone());
+                }
+                let text = self.tr.args("views-saved", &[("name", name.into())]);
+                self.toast(ctx, text);
             }
             AppCommand::BulkFromSelection(kind) => {
                 let orders: Vec<OrderRecord> =
@@ -672,6 +780,18 @@ impl DeskApp {
         }
         if self.about_open {
             about::show(&ctx, &self.tr, &mut self.about_open);
+        }
+        if ctx.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::K)) {
+            self.palette.open = !self.palette.open;
+        }
+        let names: Vec<String> = self
+            .transactions
+            .views
+            .iter()
+            .map(|view| view.name.clone())
+            .collect();
+        if let Some(action) = self.palette.ui(&ctx, &self.tr, &names) {
+            self.run_palette_action(&action);
         }
         self.shortcuts(&ctx, &mut commands);
         self.commands.extend(commands);
@@ -940,8 +1060,14 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
                     .storage
                     .and_then(|storage| eframe::get_value(storage, SETTINGS_KEY))
                     .unwrap_or_default();
+                let is_demo = backend.session().demo;
                 let mut app = DeskApp::new(backend, settings, &creation.egui_ctx);
                 app.journal_lock = journal_lock;
+                // The demo's views last the session; a profile's are kept
+                // in the config folder.
+                if !is_demo && let Some(config) = crate::profiles::default_config_dir() {
+                    app.use_views_dir(config.join("views"));
+                }
                 Ok(Box::new(app))
             }),
         );

@@ -13,6 +13,7 @@ use super::backend::{Backend, OrderDetail};
 use super::i18n::Tr;
 use super::widgets::{colored_text, label, row, state_color, widget_text};
 use super::bulk::BulkKind;
+use super::views::SavedView;
 use super::{AppCommand, OperationKind};
 use crate::journal::query::day_start_ms;
 use crate::journal::export::{format_amount, format_time};
@@ -53,6 +54,10 @@ pub struct TransactionsScreen {
     /// The date range as picked (days, UTC), `None` for an open end.
     pub date_from: Option<jiff::civil::Date>,
     pub date_to: Option<jiff::civil::Date>,
+    /// The profile's saved views (loaded by the app).
+    pub views: Vec<SavedView>,
+    /// The name being typed for a new saved view, while naming one.
+    pub naming_view: Option<String>,
 }
 
 /// Which end of the date range a picker sets.
@@ -228,6 +233,70 @@ impl TransactionsScreen {
             filter,
             ..TransactionsScreen::default()
         }
+    }
+
+    /// Shows `filter` (a saved view, or none): the fields of the filter bar
+    /// follow it, and the list starts again. The search text stays as typed.
+    pub fn apply_filter(&mut self, filter: &OrderFilter, backend: &Backend) {
+        let text = std::mem::take(&mut self.filter.text);
+        self.filter = OrderFilter {
+            text,
+            ..filter.clone()
+        };
+        let major = |minor: Option<i64>| {
+            let currency = self
+                .filter
+                .currency
+                .as_deref()
+                .and_then(crate::aps::Currency::from_code);
+            match (minor, currency) {
+                (Some(minor), Some(currency)) => {
+                    crate::aps::money::format_minor_units(minor.unsigned_abs(), currency)
+                }
+                _ => String::new(),
+            }
+        };
+        self.amount_min_text = major(self.filter.amount_min);
+        self.amount_max_text = major(self.filter.amount_max);
+        self.amount_error = None;
+        let day = |ms: i64| {
+            jiff::Timestamp::from_millisecond(ms)
+                .ok()
+                .map(|time| time.to_zoned(jiff::tz::TimeZone::UTC).date())
+        };
+        self.date_from = self.filter.created_from_ms.and_then(day);
+        // The filter's end is the start of the day after the last one.
+        self.date_to = self
+            .filter
+            .created_to_ms
+            .and_then(day)
+            .and_then(|next| next.yesterday().ok());
+        self.filter_changed(backend);
+    }
+
+    /// Recalls a saved view by name.
+    pub fn recall(&mut self, name: &str, backend: &Backend) {
+        if let Some(view) = self.views.iter().find(|view| view.name == name).cloned() {
+            self.apply_filter(&view.filter, backend);
+        }
+    }
+
+    /// Every filter back to "any" (the sort stays).
+    pub fn clear_filters(&mut self, backend: &Backend) {
+        self.search_text.clear();
+        let cleared = OrderFilter {
+            sort: self.filter.sort,
+            descending: self.filter.descending,
+            ..OrderFilter::default()
+        };
+        self.apply_filter(&cleared, backend);
+    }
+
+    /// "Select all filtered": asks for the matching orders (up to
+    /// [`SELECT_ALL_LIMIT`]).
+    pub fn select_all(&mut self, backend: &Backend) {
+        self.selecting_all = true;
+        backend.load_all_matching(self.generation, self.filter.clone(), SELECT_ALL_LIMIT);
     }
 
     /// The filter changed: the query starts again, and the selection and
@@ -611,8 +680,7 @@ impl TransactionsScreen {
                 )
                 .clicked()
             {
-                self.selecting_all = true;
-                backend.load_all_matching(self.generation, self.filter.clone(), SELECT_ALL_LIMIT);
+                self.select_all(backend);
             }
             if ui
                 .add_enabled(
@@ -636,6 +704,74 @@ impl TransactionsScreen {
                     .clicked()
                 {
                     commands.push(AppCommand::BulkFromSelection(kind));
+                }
+            }
+        });
+        self.views_ui(ui, tr, backend, commands);
+    }
+
+    /// The saved views: recall one, or name the current filters and sort.
+    fn views_ui(
+        &mut self,
+        ui: &mut Ui,
+        tr: &Tr,
+        backend: &Backend,
+        commands: &mut Vec<AppCommand>,
+    ) {
+        let rtl = tr.is_rtl();
+        row(ui, rtl, |ui| {
+            let caption = ui.label(widget_text(ui, &tr.text("views-title"), rtl, false));
+            let mut recalled = None;
+            egui::ComboBox::from_id_salt("saved-views")
+                .selected_text(widget_text(ui, &tr.text("views-choose"), rtl, false))
+                .show_ui(ui, |ui| {
+                    for view in &self.views {
+                        if ui
+                            .selectable_label(false, widget_text(ui, &view.name, rtl, false))
+                            .clicked()
+                        {
+                            recalled = Some(view.name.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(caption.id);
+            if let Some(name) = recalled {
+                self.recall(&name, backend);
+            }
+            match &mut self.naming_view {
+                None => {
+                    if ui
+                        .button(widget_text(ui, &tr.text("views-save"), rtl, false))
+                        .clicked()
+                    {
+                        self.naming_view = Some(String::new());
+                    }
+                }
+                Some(name) => {
+                    let caption =
+                        ui.label(widget_text(ui, &tr.text("views-name"), rtl, false));
+                    let edit = ui
+                        .add(egui::TextEdit::singleline(name).desired_width(160.0))
+                        .labelled_by(caption.id);
+                    let entered =
+                        edit.lost_focus() && ui.input(|input| input.key_pressed(Key::Enter));
+                    let named = !name.trim().is_empty();
+                    let save = ui
+                        .add_enabled(
+                            named,
+                            egui::Button::new(widget_text(ui, &tr.text("views-save-named"), rtl, true)),
+                        )
+                        .clicked();
+                    if named && (save || entered) {
+                        commands.push(AppCommand::SaveView(name.trim().to_owned()));
+                        self.naming_view = None;
+                    } else if ui
+                        .button(widget_text(ui, &tr.text("action-cancel"), rtl, false))
+                        .clicked()
+                    {
+                        self.naming_view = None;
+                    }
                 }
             }
         });

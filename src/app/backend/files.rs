@@ -99,4 +99,30 @@ impl Backend {
             .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
         });
     }
+
+    /// The saved views in `path` (the profile's views file).
+    pub fn load_views(&self, path: PathBuf) {
+        self.spawn(async move {
+            tokio::task::spawn_blocking(move || match crate::app::views::read(&path) {
+                Ok(views) => TaskResult::Views(views),
+                Err(error) => TaskResult::Failed(format!("{}: {error:#}", path.display())),
+            })
+            .await
+            .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
+        });
+    }
+
+    /// Writes the saved views to `path`.
+    pub fn save_views(&self, path: PathBuf, views: Vec<crate::app::views::SavedView>) {
+        self.spawn(async move {
+            tokio::task::spawn_blocking(move || {
+                match crate::app::views::write(&path, &views) {
+                    Ok(()) => TaskResult::Views(views),
+                    Err(error) => TaskResult::Failed(format!("{}: {error:#}", path.display())),
+                }
+            })
+            .await
+            .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
+        });
+    }
 }

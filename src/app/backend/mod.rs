@@ -76,6 +76,8 @@ pub enum TaskResult {
         complete: bool,
     },
     Detail(Box<OrderDetail>),
+    /// The profile's saved views.
+    Views(Vec<crate::app::views::SavedView>),
     Operation(OperationResult),
     Reconciled(Vec<(i64, Resolution)>),
     Activity(Vec<EntryRecord>),

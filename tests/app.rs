@@ -841,3 +841,98 @@ fn a_bulk_capture_of_the_selection_moves_what_its_preview_showed() {
     assert_eq!(after - before, previewed, "APS moved what the preview showed");
     assert_eq!(after, 30_000);
 }
+
+/// Opens the palette with Ctrl+K, types `query` and presses Enter.
+fn palette(harness: &mut Harness<'static, TestState>, query: &str) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    settle(harness);
+    assert!(harness.state().app().palette.open, "Ctrl+K opens the palette");
+    harness.state_mut().app_mut().palette.query = query.to_owned();
+    settle(harness);
+    harness.key_press(egui::Key::Enter);
+    settle(harness);
+    assert!(!harness.state().app().palette.open, "a choice closes it");
+}
+
+/// Issue 15: Ctrl+K reaches every screen and action by a few letters,
+/// shortcuts shown; in Arabic, by its Arabic name or its English one.
+#[test]
+fn the_command_palette_goes_anywhere_by_a_few_letters() {
+    let (_fixture, mut harness) = app_with_orders(&["CP-1"]);
+    run_until(&mut harness, "the orders", |state| {
+        !state.app().transactions.rows.is_empty()
+    });
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    settle(&mut harness);
+    harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Go to or do…");
+    // What it offers, with the shortcuts.
+    harness.get_by_label_contains("Export CSV…   Ctrl+E");
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness);
+    assert!(!harness.state().app().palette.open, "Escape closes it");
+    palette(&mut harness, "pay lnk");
+    assert_eq!(harness.state().app().settings.screen, apsdesk::app::Screen::Links);
+    palette(&mut harness, "arabic");
+    assert_eq!(harness.state().app().settings.language, "ar");
+    palette(&mut harness, "رموز");
+    assert_eq!(harness.state().app().settings.screen, apsdesk::app::Screen::Tokens);
+    palette(&mut harness, "bulk");
+    assert_eq!(harness.state().app().settings.screen, apsdesk::app::Screen::Bulk);
+    // Ctrl+K closes it again.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    settle(&mut harness);
+    assert!(harness.state().app().palette.open);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    settle(&mut harness);
+    assert!(!harness.state().app().palette.open);
+}
+
+/// Issue 15: the current filters and sort saved under a name, in the
+/// profile's config folder (not the journal), recalled from the palette.
+#[test]
+fn a_saved_view_is_kept_in_the_profiles_config_and_recalled_from_the_palette() {
+    let (fixture, mut harness) = app_with_orders(&["SV-1", "SV-2"]);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    let views_dir = fixture.dir.path().join("config/views");
+    harness
+        .state_mut()
+        .app_mut()
+        .use_views_dir(views_dir.clone());
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Payment method")
+        .click();
+    settle(&mut harness);
+    harness.get_by_label("AMEX").click();
+    settle(&mut harness);
+    harness.get_by_label("Expiring soon").click();
+    settle(&mut harness);
+    harness.get_by_label("Save view…").click();
+    settle(&mut harness);
+    harness.get_by_label("View name").click();
+    settle(&mut harness);
+    harness.get_by_label("View name").type_text("Late AMEX");
+    settle(&mut harness);
+    harness.get_by_label("Save").click();
+    let file = apsdesk::app::views::file_for(&views_dir, "test");
+    run_until(&mut harness, "the views file", |_| file.exists());
+    let saved = apsdesk::app::views::read(&file).expect("views");
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].name, "Late AMEX");
+    assert_eq!(saved[0].filter.payment_options, vec!["AMEX".to_owned()]);
+    assert!(saved[0].filter.expiring_soon);
+    palette(&mut harness, "clear all");
+    run_until(&mut harness, "the filters cleared", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    let filter = &harness.state().app().transactions.filter;
+    assert!(filter.payment_options.is_empty() && !filter.expiring_soon);
+    palette(&mut harness, "late amex");
+    let filter = &harness.state().app().transactions.filter;
+    assert_eq!(filter.payment_options, vec!["AMEX".to_owned()]);
+    assert!(filter.expiring_soon);
+    // The journal holds no view.
+    let journal = std::fs::read(fixture.dir.path().join("journal.sqlite3")).expect("journal");
+    assert!(!journal.windows(9).any(|window| window == b"Late AMEX"));
+}

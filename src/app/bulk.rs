@@ -772,4 +772,34 @@ mod tests {
             .collect();
         assert_eq!(errors.len(), 1);
     }
+
+    /// The preview counts only the rows that will be sent, sums them per
+    /// currency exactly, and shows the totals as the operator types them.
+    #[test]
+    fn the_preview_sums_what_will_be_sent_per_currency() {
+        use crate::aps::Currency;
+        let kwd = Currency::from_code("KWD").expect("KWD");
+        let sar = Currency::from_code("SAR").expect("SAR");
+        assert_eq!(grouped(1_234_500, kwd), "1,234.500");
+        assert_eq!(grouped(123_456_789_012, kwd), "123,456,789.012");
+        assert_eq!(grouped(5, kwd), "0.005");
+        assert_eq!(grouped(100_000, sar), "1,000.00");
+        let row = |reference: &str, amount: &str, currency: &str, state: RowState| BulkRow {
+            merchant_reference: reference.into(),
+            amount: Some(amount.into()),
+            currency: Some(currency.into()),
+            state,
+        };
+        let rows = vec![
+            row("A", "1000.250", "KWD", RowState::Waiting),
+            row("B", "234.25", "KWD", RowState::Waiting),
+            row("C", "3", "SAR", RowState::Waiting),
+            row("D", "99", "KWD", RowState::Skipped("nothing left".into())),
+        ];
+        let preview = preview(&rows);
+        assert_eq!(preview.count, 3);
+        assert_eq!(preview.skipped, 1);
+        assert_eq!(preview.totals, vec![(kwd, 1_234_500), (sar, 300)]);
+        assert_eq!(preview.totals_text(), "1,234.500 KWD, 3.00 SAR");
+    }
 }

@@ -706,11 +706,13 @@ impl TransactionsScreen {
                     commands.push(AppCommand::BulkFromSelection(kind));
                 }
             }
+            ui.separator();
+            self.views_ui(ui, tr, backend, commands);
         });
-        self.views_ui(ui, tr, backend, commands);
     }
 
-    /// The saved views: recall one, or name the current filters and sort.
+    /// The saved views: recall one, or name the current filters and sort
+    /// (in the selection's row).
     fn views_ui(
         &mut self,
         ui: &mut Ui,
@@ -719,7 +721,7 @@ impl TransactionsScreen {
         commands: &mut Vec<AppCommand>,
     ) {
         let rtl = tr.is_rtl();
-        row(ui, rtl, |ui| {
+        {
             let caption = ui.label(widget_text(ui, &tr.text("views-title"), rtl, false));
             let mut recalled = None;
             egui::ComboBox::from_id_salt("saved-views")
@@ -774,7 +776,7 @@ impl TransactionsScreen {
                     }
                 }
             }
-        });
+        }
     }
 
     /// Draws the screen; returns what the operator asked for.

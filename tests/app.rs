@@ -24,6 +24,15 @@ struct Fixture {
 
 /// A simulator with authorized orders KT-1..KT-n, recorded in a fresh journal.
 fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>) {
+    app_with_orders_and(references, |_, _, _| {})
+}
+
+/// [`app_with_orders`], with `before` run on the desk and the journal's
+/// folder before the app starts (what an earlier session left).
+fn app_with_orders_and(
+    references: &[&str],
+    before: impl FnOnce(&tokio::runtime::Runtime, &Desk, &std::path::Path),
+) -> (Fixture, Harness<'static, TestState>) {
     let runtime = common::runtime();
     let sim = runtime.block_on(start_sim());
     for reference in references {
@@ -59,6 +68,7 @@ fn app_with_orders(references: &[&str]) -> (Fixture, Harness<'static, TestState>
         .map(|reference| (*reference).to_owned())
         .collect();
     runtime.block_on(desk.lookup(references, 4, |_, _| {}));
+    before(&runtime, &desk, dir.path());
     let journal = Arc::try_unwrap(desk.journal)
         .expect("one owner")
         .into_inner()
@@ -796,7 +806,7 @@ fn a_filter_that_hides_the_shown_order_clears_the_detail_panel() {
 /// the total per currency, and moves exactly that at APS.
 #[test]
 fn a_bulk_capture_of_the_selection_moves_what_its_preview_showed() {
-    let (_fixture, mut harness) = app_with_orders(&["BS-1", "BS-2", "BS-3"]);
+    let (fixture, mut harness) = app_with_orders(&["BS-1", "BS-2", "BS-3"]);
     run_until(&mut harness, "the orders", |state| {
         state.app().transactions.rows.len() == 3
     });
@@ -828,11 +838,20 @@ fn a_bulk_capture_of_the_selection_moves_what_its_preview_showed() {
         .map(|reference| sim_totals(sim(&harness), reference).1)
         .sum();
     assert_eq!(sim(&harness).received(Command::Capture), 1, "only the dialog's");
+    // While it runs, the run is on record beside the journal (for the next
+    // start, should the app close meanwhile); once done, it is not.
+    let record = fixture.dir.path().join("journal.sqlite3.bulk-run.json");
+    sim(&harness).inject(FaultRule::once(
+        Command::Capture,
+        FaultKind::Latency { millis: 1_000 },
+    ));
     harness.get_by_label("Confirm and start").click();
+    run_until(&mut harness, "the run on record", |_| record.exists());
     run_until(&mut harness, "the run", |state| {
         let (done, total) = state.app().bulk.progress();
         total == 3 && done == 3
     });
+    run_until(&mut harness, "the record removed", |_| !record.exists());
     let after: u64 = ["BS-1", "BS-2", "BS-3"]
         .iter()
         .map(|reference| sim_totals(sim(&harness), reference).1)
@@ -935,4 +954,71 @@ fn a_saved_view_is_kept_in_the_profiles_config_and_recalled_from_the_palette() {
     // The journal holds no view.
     let journal = std::fs::read(fixture.dir.path().join("journal.sqlite3")).expect("journal");
     assert!(!journal.windows(9).any(|window| window == b"Late AMEX"));
+}
+
+/// Issue 15: a bulk run cut short by closing the app is reported at the
+/// next start: the rows sent (their requests are in the journal) apart from
+/// the rest, which can be run then, never sending a row twice.
+#[test]
+fn a_bulk_run_interrupted_by_closing_the_app_is_reported_at_the_next_start() {
+    use apsdesk::app::bulk::{RecordedKind, RunRecord, RunRow};
+    let references = ["IR-1", "IR-2", "IR-3"];
+    let (_fixture, mut harness) = app_with_orders_and(&references, |runtime, desk, dir| {
+        // The earlier session recorded its run, then sent the first row
+        // before the window closed.
+        let record = RunRecord {
+            kind: RecordedKind::Capture,
+            operator: "tester".into(),
+            started_ms: jiff::Timestamp::now().as_millisecond() - 1,
+            rows: references
+                .iter()
+                .enumerate()
+                .map(|(index, reference)| RunRow {
+                    index,
+                    merchant_reference: (*reference).to_owned(),
+                    amount: Some("2.000".into()),
+                    currency: Some("KWD".into()),
+                })
+                .collect(),
+        };
+        std::fs::write(
+            dir.join("journal.sqlite3.bulk-run.json"),
+            serde_json::to_vec(&record).expect("json"),
+        )
+        .expect("record");
+        let form = apsdesk::aps::request::MaintenanceForm {
+            merchant_reference: "IR-1".into(),
+            amount: "2.000".into(),
+            currency: "KWD".into(),
+            ..Default::default()
+        };
+        let capture = apsdesk::aps::request::Capture::parse(&form).expect("capture");
+        let report = runtime.block_on(
+            desk.submit(apsdesk::journal::desk::Operation::Capture(capture)),
+        );
+        assert!(report.result.is_ok(), "{report:?}");
+    });
+    run_until(&mut harness, "the interrupted run", |state| {
+        state.app().settings.screen == apsdesk::app::Screen::Bulk
+            && state.app().bulk.rows.len() == 3
+    });
+    harness.get_by_label_contains("1 of 3 rows had been sent");
+    let rows = &harness.state().app().bulk.rows;
+    assert!(matches!(rows[0].state, apsdesk::app::bulk::RowState::Skipped(_)));
+    assert!(matches!(rows[1].state, apsdesk::app::bulk::RowState::Waiting));
+    // The rest, previewed, then run.
+    harness.get_by_label_contains("2 orders, totalling 4.000 KWD");
+    harness.get_by_label("Confirm and start").click();
+    run_until(&mut harness, "the rest of the run", |state| {
+        let (done, total) = state.app().bulk.progress();
+        total == 3 && done == 3
+    });
+    for reference in references {
+        assert_eq!(sim_totals(sim(&harness), reference).1, 2_000, "{reference} once");
+    }
+    assert_eq!(sim(&harness).received(Command::Capture), 3);
+    assert!(
+        !_fixture.dir.path().join("journal.sqlite3.bulk-run.json").exists(),
+        "a finished run leaves no record"
+    );
 }

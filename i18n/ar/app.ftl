@@ -276,3 +276,5 @@ views-save = احفظ العرض…
 views-name = اسم العرض
 views-save-named = احفظ
 views-saved = حُفظ العرض «{ $name }»
+bulk-sent-before-closing = أُرسل قبل إغلاق apsdesk: نتيجته في سجل الطلب
+bulk-interrupted = انقطعت عملية مجمعة عند إغلاق apsdesk: أُرسل { $sent } من { $total } سطراً. تعرض شاشة العمليات المجمعة الباقي لتشغيله أو إلغائه.

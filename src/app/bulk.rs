@@ -39,12 +39,92 @@ pub struct BulkRow {
 
 /// A row handed to the run: where it is on the screen and what the
 /// preview showed for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RunRow {
     pub index: usize,
     pub merchant_reference: String,
     pub amount: Option<String>,
     pub currency: Option<String>,
+}
+
+/// A money run as it starts, kept beside the journal until it finishes
+/// (`<journal>.bulk-run.json`): a run the closing of the app interrupted is
+/// found at the next start, and its rows told apart by the journal — each
+/// row that was sent has its request there, written before it left.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunRecord {
+    pub kind: RecordedKind,
+    pub operator: String,
+    pub started_ms: i64,
+    pub rows: Vec<RunRow>,
+}
+
+/// [`BulkKind`] as the run record spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordedKind {
+    Capture,
+    Refund,
+    Status,
+}
+
+impl From<BulkKind> for RecordedKind {
+    fn from(kind: BulkKind) -> RecordedKind {
+        match kind {
+            BulkKind::Capture => RecordedKind::Capture,
+            BulkKind::Refund => RecordedKind::Refund,
+            BulkKind::Status => RecordedKind::Status,
+        }
+    }
+}
+
+impl From<RecordedKind> for BulkKind {
+    fn from(kind: RecordedKind) -> BulkKind {
+        match kind {
+            RecordedKind::Capture => BulkKind::Capture,
+            RecordedKind::Refund => BulkKind::Refund,
+            RecordedKind::Status => BulkKind::Status,
+        }
+    }
+}
+
+/// What the next start found of an interrupted run: which rows were sent
+/// (their request is in the journal) and which were not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interrupted {
+    pub record: RunRecord,
+    /// For each row of the record, whether its request was journaled.
+    pub sent: Vec<bool>,
+}
+
+impl BulkScreen {
+    /// Shows an interrupted run: the rows sent as done before the app
+    /// closed, the others waiting on a preview, to be run or cancelled.
+    pub fn show_interrupted(&mut self, interrupted: &Interrupted, tr: &Tr) {
+        if self.running {
+            return;
+        }
+        let kind = BulkKind::from(interrupted.record.kind);
+        self.rows = interrupted
+            .record
+            .rows
+            .iter()
+            .zip(&interrupted.sent)
+            .map(|(row, sent)| BulkRow {
+                merchant_reference: row.merchant_reference.clone(),
+                amount: row.amount.clone(),
+                currency: row.currency.clone(),
+                state: if *sent {
+                    RowState::Skipped(tr.text("bulk-sent-before-closing"))
+                } else {
+                    RowState::Waiting
+                },
+            })
+            .collect();
+        self.kind = Some(kind);
+        self.confirming = Some(kind);
+        self.confirmation.clear();
+    }
 }
 
 /// Where a row is.

@@ -267,9 +267,11 @@ impl DeskApp {
             backend,
         };
         app.transactions.reload(&app.backend);
-        // What a crash left pending is settled before anything else is sent.
+        // What a crash left pending is settled before anything else is sent;
+        // a bulk run the closing of the app cut short is reported.
         if !app.backend.session().demo {
             app.backend.reconcile_at_startup();
+            app.backend.find_interrupted_run();
         }
         app
     }
@@ -421,6 +423,20 @@ impl DeskApp {
                 }
             }
             TaskResult::Views(views) => self.transactions.views = views,
+            TaskResult::Interrupted(None) => {}
+            TaskResult::Interrupted(Some(interrupted)) => {
+                let sent = interrupted.sent.iter().filter(|sent| **sent).count();
+                let text = self.tr.args(
+                    "bulk-interrupted",
+                    &[
+                        ("sent", sent.into()),
+                        ("total", interrupted.sent.len().into()),
+                    ],
+                );
+                self.bulk.show_interrupted(&interrupted, &self.tr);
+                self.settings.screen = Screen::Bulk;
+                self.toast(ctx, text);
+            }
             TaskResult::Detail(detail) => {
                 // Only the selected order's: a late answer for one clicked
                 // before, or since filtered out, is not shown.

@@ -1102,6 +1102,78 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
         };
         ui.label(colored_text(ui, &text, rtl, warn, color));
     }
+    // The actions that apply to this state, first, so that they are in view
+    // without scrolling; a blocked order offers reconciliation.
+    ui.horizontal_wrapped(|ui| {
+        let blocked = !detail.open.is_empty();
+        let can_capture = !blocked
+            && order.authorized_minor > order.captured_minor
+            && order.state != OrderState::Voided;
+        let can_refund = !blocked && order.captured_minor > order.refunded_minor;
+        let can_void =
+            !blocked && order.state == OrderState::Authorized && order.captured_minor == 0;
+        let reference = order.merchant_reference.clone();
+        if ui
+            .add_enabled(
+                can_capture,
+                egui::Button::new(widget_text(ui, &tr.text("action-capture"), rtl, false)),
+            )
+            .clicked()
+        {
+            commands.push(AppCommand::OpenDialog(
+                OperationKind::Capture,
+                Box::new(order.clone()),
+            ));
+        }
+        if ui
+            .add_enabled(
+                can_refund,
+                egui::Button::new(widget_text(ui, &tr.text("action-refund"), rtl, false)),
+            )
+            .clicked()
+        {
+            commands.push(AppCommand::OpenDialog(
+                OperationKind::Refund,
+                Box::new(order.clone()),
+            ));
+        }
+        if ui
+            .add_enabled(
+                can_void,
+                egui::Button::new(widget_text(ui, &tr.text("action-void"), rtl, false)),
+            )
+            .clicked()
+        {
+            commands.push(AppCommand::OpenDialog(
+                OperationKind::Void,
+                Box::new(order.clone()),
+            ));
+        }
+        if ui
+            .button(widget_text(ui, &tr.text("action-status"), rtl, false))
+            .clicked()
+        {
+            commands.push(AppCommand::CheckStatus(reference));
+        }
+        if ui
+            .button(widget_text(ui, &tr.text("action-receipt"), rtl, false))
+            .clicked()
+        {
+            commands.push(AppCommand::SaveReceipt {
+                order_id: order.id,
+                operation_id: None,
+            });
+        }
+        if blocked
+            && ui
+                .button(widget_text(ui, &tr.text("action-reconcile"), rtl, false))
+                .clicked()
+        {
+            for open in &detail.open {
+                commands.push(AppCommand::Reconcile(Some(open.operation_id)));
+            }
+        }
+    });
     ui.separator();
     ui.label(widget_text(ui, &tr.text("detail-totals"), rtl, true));
     let authorized = money(order.authorized_minor, currency);
@@ -1175,78 +1247,6 @@ fn detail_ui(ui: &mut Ui, tr: &Tr, detail: &OrderDetail, commands: &mut Vec<AppC
         order.third_party_transaction_number.as_deref(),
         commands,
     );
-    ui.separator();
-    // The actions that apply to this state; a blocked order offers reconciliation.
-    ui.horizontal_wrapped(|ui| {
-        let blocked = !detail.open.is_empty();
-        let can_capture = !blocked
-            && order.authorized_minor > order.captured_minor
-            && order.state != OrderState::Voided;
-        let can_refund = !blocked && order.captured_minor > order.refunded_minor;
-        let can_void =
-            !blocked && order.state == OrderState::Authorized && order.captured_minor == 0;
-        let reference = order.merchant_reference.clone();
-        if ui
-            .add_enabled(
-                can_capture,
-                egui::Button::new(widget_text(ui, &tr.text("action-capture"), rtl, false)),
-            )
-            .clicked()
-        {
-            commands.push(AppCommand::OpenDialog(
-                OperationKind::Capture,
-                Box::new(order.clone()),
-            ));
-        }
-        if ui
-            .add_enabled(
-                can_refund,
-                egui::Button::new(widget_text(ui, &tr.text("action-refund"), rtl, false)),
-            )
-            .clicked()
-        {
-            commands.push(AppCommand::OpenDialog(
-                OperationKind::Refund,
-                Box::new(order.clone()),
-            ));
-        }
-        if ui
-            .add_enabled(
-                can_void,
-                egui::Button::new(widget_text(ui, &tr.text("action-void"), rtl, false)),
-            )
-            .clicked()
-        {
-            commands.push(AppCommand::OpenDialog(
-                OperationKind::Void,
-                Box::new(order.clone()),
-            ));
-        }
-        if ui
-            .button(widget_text(ui, &tr.text("action-status"), rtl, false))
-            .clicked()
-        {
-            commands.push(AppCommand::CheckStatus(reference));
-        }
-        if ui
-            .button(widget_text(ui, &tr.text("action-receipt"), rtl, false))
-            .clicked()
-        {
-            commands.push(AppCommand::SaveReceipt {
-                order_id: order.id,
-                operation_id: None,
-            });
-        }
-        if blocked
-            && ui
-                .button(widget_text(ui, &tr.text("action-reconcile"), rtl, false))
-                .clicked()
-        {
-            for open in &detail.open {
-                commands.push(AppCommand::Reconcile(Some(open.operation_id)));
-            }
-        }
-    });
     ui.separator();
     ui.label(widget_text(ui, &tr.text("detail-timeline"), rtl, true));
     for entry in &detail.entries {

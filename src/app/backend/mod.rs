@@ -76,6 +76,8 @@ pub enum TaskResult {
         complete: bool,
     },
     Detail(Box<OrderDetail>),
+    /// A bulk run the closing of the app interrupted (`None`: there was none).
+    Interrupted(Option<crate::app::bulk::Interrupted>),
     /// The profile's saved views.
     Views(Vec<crate::app::views::SavedView>),
     Operation(OperationResult),

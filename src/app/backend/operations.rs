@@ -1,7 +1,7 @@
 //! Operations: every submission goes through the desk ([`Desk::submit`]);
 //! Bulk runs rows four at a time; reconciliation on demand and at start-up.
 
-use super::super::bulk::RunRow;
+use super::super::bulk::{Interrupted, RunRecord, RunRow};
 use super::{
     Arc, Backend, BulkControl, BulkKind, CheckStatus, Desk, Language, Operation, RowState,
     TaskResult, Ticket, operation_result,
@@ -54,7 +54,28 @@ impl Backend {
                 ctx.request_repaint();
             }
         };
+        let record_path = self.bulk_run_path();
+        let record = RunRecord {
+            kind: kind.into(),
+            operator: self.session.operator.clone(),
+            started_ms: jiff::Timestamp::now().as_millisecond(),
+            rows: rows.clone(),
+        };
+        let failed = self.sender.clone();
         self.runtime.spawn(async move {
+            // The run is on record before its first row is sent.
+            if let Some(path) = &record_path {
+                let written = serde_json::to_vec_pretty(&record)
+                    .map_err(std::io::Error::other)
+                    .and_then(|bytes| crate::journal::files::write_private(path, &bytes));
+                if let Err(error) = written {
+                    let _ = failed.send(TaskResult::Failed(format!(
+                        "{}: {error}; the run was not started",
+                        path.display()
+                    )));
+                    return;
+                }
+            }
             stream::iter(rows)
                 .for_each_concurrent(4, |row: RunRow| {
                     let desk = desk.clone();
@@ -76,6 +97,64 @@ impl Backend {
                     }
                 })
                 .await;
+            // Finished (or cancelled row by row): nothing to report later.
+            if let Some(path) = &record_path {
+                let _ = std::fs::remove_file(path);
+            }
+        });
+    }
+
+    /// Where a running bulk run is recorded: beside the journal.
+    fn bulk_run_path(&self) -> Option<std::path::PathBuf> {
+        let journal = self.desk.journal.lock().ok()?;
+        let mut name = journal.path().file_name()?.to_os_string();
+        name.push(".bulk-run.json");
+        Some(journal.path().with_file_name(name))
+    }
+
+    /// At start-up: a bulk run that the closing of the app interrupted, with
+    /// each row told sent or not by the journal (its request is there).
+    pub fn find_interrupted_run(&self) {
+        let Some(path) = self.bulk_run_path() else {
+            return;
+        };
+        let actor = self.desk.actor.clone();
+        self.spawn_journal(move |journal| {
+            let Ok(bytes) = std::fs::read(&path) else {
+                return TaskResult::Interrupted(None);
+            };
+            let record: RunRecord = match serde_json::from_slice(&bytes) {
+                Ok(record) => record,
+                Err(error) => {
+                    return TaskResult::Failed(format!("{}: {error}", path.display()));
+                }
+            };
+            let command = match BulkKind::from(record.kind) {
+                BulkKind::Capture => crate::aps::Command::Capture,
+                BulkKind::Refund => crate::aps::Command::Refund,
+                BulkKind::Status => crate::aps::Command::CheckStatus,
+            };
+            let sent = record
+                .rows
+                .iter()
+                .map(|row| {
+                    journal
+                        .order_by_reference(&actor, &row.merchant_reference)
+                        .ok()
+                        .flatten()
+                        .and_then(|order| journal.order_entries(order.id).ok())
+                        .is_some_and(|entries| {
+                            entries.iter().any(|entry| {
+                                entry.entry == crate::journal::vocabulary::EntryKind::Request
+                                    && entry.command == command
+                                    && entry.at_ms >= record.started_ms
+                            })
+                        })
+                })
+                .collect();
+            // Reported once: the screen now holds what is left.
+            let _ = std::fs::remove_file(&path);
+            TaskResult::Interrupted(Some(Interrupted { record, sent }))
         });
     }
 

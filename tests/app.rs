@@ -936,7 +936,8 @@ fn a_saved_view_is_kept_in_the_profiles_config_and_recalled_from_the_palette() {
     harness.get_by_label("Save").click();
     let file = apsdesk::app::views::file_for(&views_dir, "test");
     run_until(&mut harness, "the views file", |_| file.exists());
-    let saved = apsdesk::app::views::read(&file).expect("views");
+    let saved = apsdesk::app::views::from_toml(&std::fs::read_to_string(&file).expect("file"))
+        .expect("views");
     assert_eq!(saved.len(), 1);
     assert_eq!(saved[0].name, "Late AMEX");
     assert_eq!(saved[0].filter.payment_options, vec!["AMEX".to_owned()]);

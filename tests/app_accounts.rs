@@ -430,8 +430,12 @@ fn production_void_and_bulk_wait_for_a_typed_confirmation() {
         !harness.state().app().bulk.running,
         "nothing starts at once"
     );
-    harness.get_by_label_contains("prod-b");
-    harness.get_by_label_contains("Capture all — 1 order, totalling 1.250 KWD");
+    // The preview names the account, the action, the count and the total.
+    let account = harness.state().app().account_label();
+    assert!(account.starts_with("prod-b · "), "{account}");
+    harness.get_by_label_contains(&format!(
+        "{account}: Capture all — 1 order, totalling 1.250 KWD"
+    ));
     for _ in 0..20 {
         harness.step();
     }

@@ -103,9 +103,16 @@ impl Backend {
     /// The saved views in `path` (the profile's views file).
     pub fn load_views(&self, path: PathBuf) {
         self.spawn(async move {
-            tokio::task::spawn_blocking(move || match crate::app::views::read(&path) {
-                Ok(views) => TaskResult::Views(views),
-                Err(error) => TaskResult::Failed(format!("{}: {error:#}", path.display())),
+            tokio::task::spawn_blocking(move || {
+                let read = match std::fs::read_to_string(&path) {
+                    Ok(text) => crate::app::views::from_toml(&text).map_err(|error| error.to_string()),
+                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+                    Err(error) => Err(error.to_string()),
+                };
+                match read {
+                    Ok(views) => TaskResult::Views(views),
+                    Err(error) => TaskResult::Failed(format!("{}: {error}", path.display())),
+                }
             })
             .await
             .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
@@ -116,7 +123,18 @@ impl Backend {
     pub fn save_views(&self, path: PathBuf, views: Vec<crate::app::views::SavedView>) {
         self.spawn(async move {
             tokio::task::spawn_blocking(move || {
-                match crate::app::views::write(&path, &views) {
+                // Whole, through a staged file renamed over the old one.
+                let write = || -> anyhow::Result<()> {
+                    let text = crate::app::views::to_toml(&views)?;
+                    if let Some(dir) = path.parent() {
+                        std::fs::create_dir_all(dir)?;
+                    }
+                    let staged = path.with_extension("toml.new");
+                    std::fs::write(&staged, text)?;
+                    std::fs::rename(&staged, &path)?;
+                    Ok(())
+                };
+                match write() {
                     Ok(()) => TaskResult::Views(views),
                     Err(error) => TaskResult::Failed(format!("{}: {error:#}", path.display())),
                 }

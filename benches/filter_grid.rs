@@ -122,9 +122,23 @@ fn grid() -> Vec<Vec<String>> {
     let mut choose = |len: usize| if pick(2) == 0 { 0 } else { pick(len) };
     let words = |list: &[&str]| list.iter().map(|word| (*word).to_owned()).collect();
     let mut grid: Vec<Vec<String>> = vec![
-        words(&["--state", "refunded", "--currency", "OMR", "--payment-option", "AMEX"]),
+        words(&[
+            "--state",
+            "refunded",
+            "--currency",
+            "OMR",
+            "--payment-option",
+            "AMEX",
+        ]),
         words(&["--state", "voided", "--currency", "JPY"]),
-        words(&["--from", "2026-06-10", "--to", "2026-06-10", "--currency", "KWD"]),
+        words(&[
+            "--from",
+            "2026-06-10",
+            "--to",
+            "2026-06-10",
+            "--currency",
+            "KWD",
+        ]),
     ];
     for states in STATES {
         for currency in CURRENCIES {

@@ -787,7 +787,10 @@ fn a_filter_that_hides_the_shown_order_clears_the_detail_panel() {
         state.app().transactions.rows.is_empty()
     });
     let transactions = &harness.state().app().transactions;
-    assert!(transactions.detail.is_none(), "the hidden order is not shown");
+    assert!(
+        transactions.detail.is_none(),
+        "the hidden order is not shown"
+    );
     assert!(transactions.selected.is_none() && transactions.marked.is_empty());
     harness.get_by_label("Select an order to see its details.");
     // "Any" lists them again; nothing is selected behind the operator's back.
@@ -837,7 +840,11 @@ fn a_bulk_capture_of_the_selection_moves_what_its_preview_showed() {
         .iter()
         .map(|reference| sim_totals(sim(&harness), reference).1)
         .sum();
-    assert_eq!(sim(&harness).received(Command::Capture), 1, "only the dialog's");
+    assert_eq!(
+        sim(&harness).received(Command::Capture),
+        1,
+        "only the dialog's"
+    );
     // While it runs, the run is on record beside the journal (for the next
     // start, should the app close meanwhile); once done, it is not.
     let record = fixture.dir.path().join("journal.sqlite3.bulk-run.json");
@@ -857,7 +864,11 @@ fn a_bulk_capture_of_the_selection_moves_what_its_preview_showed() {
         .map(|reference| sim_totals(sim(&harness), reference).1)
         .sum();
     let previewed: u64 = preview.totals.iter().map(|(_, minor)| *minor).sum();
-    assert_eq!(after - before, previewed, "APS moved what the preview showed");
+    assert_eq!(
+        after - before,
+        previewed,
+        "APS moved what the preview showed"
+    );
     assert_eq!(after, 30_000);
 }
 
@@ -865,8 +876,11 @@ fn a_bulk_capture_of_the_selection_moves_what_its_preview_showed() {
 fn palette(harness: &mut Harness<'static, TestState>, query: &str) {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
     settle(harness);
-    assert!(harness.state().app().palette.open, "Ctrl+K opens the palette");
-    harness.state_mut().app_mut().palette.query = query.to_owned();
+    assert!(
+        harness.state().app().palette.open,
+        "Ctrl+K opens the palette"
+    );
+    query.clone_into(&mut harness.state_mut().app_mut().palette.query);
     settle(harness);
     harness.key_press(egui::Key::Enter);
     settle(harness);
@@ -890,13 +904,22 @@ fn the_command_palette_goes_anywhere_by_a_few_letters() {
     settle(&mut harness);
     assert!(!harness.state().app().palette.open, "Escape closes it");
     palette(&mut harness, "pay lnk");
-    assert_eq!(harness.state().app().settings.screen, apsdesk::app::Screen::Links);
+    assert_eq!(
+        harness.state().app().settings.screen,
+        apsdesk::app::Screen::Links
+    );
     palette(&mut harness, "arabic");
     assert_eq!(harness.state().app().settings.language, "ar");
     palette(&mut harness, "رموز");
-    assert_eq!(harness.state().app().settings.screen, apsdesk::app::Screen::Tokens);
+    assert_eq!(
+        harness.state().app().settings.screen,
+        apsdesk::app::Screen::Tokens
+    );
     palette(&mut harness, "bulk");
-    assert_eq!(harness.state().app().settings.screen, apsdesk::app::Screen::Bulk);
+    assert_eq!(
+        harness.state().app().settings.screen,
+        apsdesk::app::Screen::Bulk
+    );
     // Ctrl+K closes it again.
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
     settle(&mut harness);
@@ -964,7 +987,7 @@ fn a_saved_view_is_kept_in_the_profiles_config_and_recalled_from_the_palette() {
 fn a_bulk_run_interrupted_by_closing_the_app_is_reported_at_the_next_start() {
     use apsdesk::app::bulk::{RecordedKind, RunRecord, RunRow};
     let references = ["IR-1", "IR-2", "IR-3"];
-    let (_fixture, mut harness) = app_with_orders_and(&references, |runtime, desk, dir| {
+    let (fixture, mut harness) = app_with_orders_and(&references, |runtime, desk, dir| {
         // The earlier session recorded its run, then sent the first row
         // before the window closed.
         let record = RunRecord {
@@ -994,9 +1017,8 @@ fn a_bulk_run_interrupted_by_closing_the_app_is_reported_at_the_next_start() {
             ..Default::default()
         };
         let capture = apsdesk::aps::request::Capture::parse(&form).expect("capture");
-        let report = runtime.block_on(
-            desk.submit(apsdesk::journal::desk::Operation::Capture(capture)),
-        );
+        let report =
+            runtime.block_on(desk.submit(apsdesk::journal::desk::Operation::Capture(capture)));
         assert!(report.result.is_ok(), "{report:?}");
     });
     run_until(&mut harness, "the interrupted run", |state| {
@@ -1005,8 +1027,14 @@ fn a_bulk_run_interrupted_by_closing_the_app_is_reported_at_the_next_start() {
     });
     harness.get_by_label_contains("1 of 3 rows had been sent");
     let rows = &harness.state().app().bulk.rows;
-    assert!(matches!(rows[0].state, apsdesk::app::bulk::RowState::Skipped(_)));
-    assert!(matches!(rows[1].state, apsdesk::app::bulk::RowState::Waiting));
+    assert!(matches!(
+        rows[0].state,
+        apsdesk::app::bulk::RowState::Skipped(_)
+    ));
+    assert!(matches!(
+        rows[1].state,
+        apsdesk::app::bulk::RowState::Waiting
+    ));
     // The rest, previewed, then run.
     harness.get_by_label_contains("2 orders, totalling 4.000 KWD");
     harness.get_by_label("Confirm and start").click();
@@ -1015,11 +1043,19 @@ fn a_bulk_run_interrupted_by_closing_the_app_is_reported_at_the_next_start() {
         total == 3 && done == 3
     });
     for reference in references {
-        assert_eq!(sim_totals(sim(&harness), reference).1, 2_000, "{reference} once");
+        assert_eq!(
+            sim_totals(sim(&harness), reference).1,
+            2_000,
+            "{reference} once"
+        );
     }
     assert_eq!(sim(&harness).received(Command::Capture), 3);
     assert!(
-        !_fixture.dir.path().join("journal.sqlite3.bulk-run.json").exists(),
+        !fixture
+            .dir
+            .path()
+            .join("journal.sqlite3.bulk-run.json")
+            .exists(),
         "a finished run leaves no record"
     );
 }

@@ -447,7 +447,10 @@ fn production_void_and_bulk_wait_for_a_typed_confirmation() {
         type_into(&mut harness, prompt, wrong);
         harness.get_by_label("Confirm and start").click();
         settle(&mut harness);
-        assert!(!harness.state().app().bulk.running, "{wrong:?} starts nothing");
+        assert!(
+            !harness.state().app().bulk.running,
+            "{wrong:?} starts nothing"
+        );
     }
     assert_eq!(sim(&harness).received(Command::Capture), 0);
     harness.state_mut().app_mut().bulk.confirmation.clear();

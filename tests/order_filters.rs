@@ -104,7 +104,7 @@ fn matches(filter: &OrderFilter, order: &OrderRecord) -> bool {
         ) && order.authorized_minor > order.captured_minor
             && order.payment.time.is_some_and(|time| {
                 let age = now - time.at_ms;
-                age >= CAPTURE_WARN_DAYS * DAY_MS && age < CAPTURE_WINDOW_DAYS * DAY_MS
+                (CAPTURE_WARN_DAYS * DAY_MS..CAPTURE_WINDOW_DAYS * DAY_MS).contains(&age)
             })
     };
     text_ok
@@ -125,7 +125,9 @@ fn matches(filter: &OrderFilter, order: &OrderRecord) -> bool {
             .profile
             .as_ref()
             .is_none_or(|profile| &order.profile == profile)
-        && filter.created_from_ms.is_none_or(|from| order.created_ms >= from)
+        && filter
+            .created_from_ms
+            .is_none_or(|from| order.created_ms >= from)
         && filter.created_to_ms.is_none_or(|to| order.created_ms < to)
         && amount_ok
         && expiring_ok
@@ -152,13 +154,21 @@ fn grid(everything: &[OrderRecord], draws: usize) -> Vec<OrderFilter> {
     ];
     let currencies = [None, Some("KWD"), Some("OMR"), Some("JPY"), Some("SAR")];
     let options: [&[&str]; 4] = [&[], &["AMEX"], &["KNET", "MADA"], &["VISA"]];
-    let environments = [None, Some(Environment::Simulator), Some(Environment::Production)];
+    let environments = [
+        None,
+        Some(Environment::Simulator),
+        Some(Environment::Production),
+    ];
     let dates = [
         None,
         Some((middle, middle + DAY_MS)),
         Some((middle - 30 * DAY_MS, middle)),
     ];
-    let amounts = [None, Some((Some(1_000), Some(50_000))), Some((None, Some(9_000)))];
+    let amounts = [
+        None,
+        Some((Some(1_000), Some(50_000))),
+        Some((None, Some(9_000))),
+    ];
     let sorts = [
         (SortColumn::Created, true),
         (SortColumn::Amount, false),
@@ -255,7 +265,10 @@ fn every_combination_of_filters_finds_exactly_its_orders_in_order() {
     }
     // The grid is not vacuous: it has filters that match and filters that
     // match nothing.
-    assert!(matched_some > 40 && matched_none > 40, "{matched_some} {matched_none}");
+    assert!(
+        matched_some > 40 && matched_none > 40,
+        "{matched_some} {matched_none}"
+    );
 }
 
 /// The sort key as the journal's indexes hold it.

@@ -585,7 +585,10 @@ impl BulkScreen {
             let ready = if typed_needed {
                 let caption = ui.label(widget_text(
                     ui,
-                    &tr.args("bulk-confirm-type-total", &[("totals", totals.clone().into())]),
+                    &tr.args(
+                        "bulk-confirm-type-total",
+                        &[("totals", totals.clone().into())],
+                    ),
                     rtl,
                     false,
                 ));

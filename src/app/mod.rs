@@ -607,8 +607,7 @@ impl DeskApp {
                 self.toast(ctx, text);
             }
             AppCommand::BulkFromSelection(kind) => {
-                let orders: Vec<OrderRecord> =
-                    self.transactions.marked.values().cloned().collect();
+                let orders: Vec<OrderRecord> = self.transactions.marked.values().cloned().collect();
                 self.bulk.preview_selection(kind, &orders, &self.tr);
                 self.settings.screen = Screen::Bulk;
             }

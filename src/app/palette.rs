@@ -54,7 +54,11 @@ pub struct Palette {
 /// The fixed entries: (action, Fluent id, shortcut).
 fn fixed() -> Vec<(PaletteAction, &'static str, Option<&'static str>)> {
     vec![
-        (PaletteAction::Go(Screen::Transactions), "nav-transactions", None),
+        (
+            PaletteAction::Go(Screen::Transactions),
+            "nav-transactions",
+            None,
+        ),
         (PaletteAction::Go(Screen::Bulk), "nav-bulk", None),
         (PaletteAction::Go(Screen::Links), "nav-links", None),
         (PaletteAction::Go(Screen::Tokens), "nav-tokens", None),
@@ -83,11 +87,31 @@ fn fixed() -> Vec<(PaletteAction, &'static str, Option<&'static str>)> {
             "selection-status",
             None,
         ),
-        (PaletteAction::CaptureShown, "palette-capture-shown", Some("Ctrl+Shift+C")),
-        (PaletteAction::RefundShown, "palette-refund-shown", Some("Ctrl+Shift+R")),
-        (PaletteAction::StatusShown, "palette-status-shown", Some("Ctrl+Shift+S")),
-        (PaletteAction::Language(Language::En), "palette-english", None),
-        (PaletteAction::Language(Language::Ar), "palette-arabic", None),
+        (
+            PaletteAction::CaptureShown,
+            "palette-capture-shown",
+            Some("Ctrl+Shift+C"),
+        ),
+        (
+            PaletteAction::RefundShown,
+            "palette-refund-shown",
+            Some("Ctrl+Shift+R"),
+        ),
+        (
+            PaletteAction::StatusShown,
+            "palette-status-shown",
+            Some("Ctrl+Shift+S"),
+        ),
+        (
+            PaletteAction::Language(Language::En),
+            "palette-english",
+            None,
+        ),
+        (
+            PaletteAction::Language(Language::Ar),
+            "palette-arabic",
+            None,
+        ),
         (PaletteAction::ToggleTheme, "palette-theme", None),
         (PaletteAction::SaveView, "views-save", None),
     ]
@@ -160,7 +184,10 @@ pub fn matches(entries: &[Entry], query: &str) -> Vec<Entry> {
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().map(|(_, _, entry)| entry.clone()).collect()
+    scored
+        .into_iter()
+        .map(|(_, _, entry)| entry.clone())
+        .collect()
 }
 
 impl Palette {
@@ -185,7 +212,9 @@ impl Palette {
                 self.highlighted = self.highlighted.saturating_sub(1);
             }
             if input.consume_key(egui::Modifiers::NONE, Key::Enter) {
-                chosen = found.get(self.highlighted).map(|entry| entry.action.clone());
+                chosen = found
+                    .get(self.highlighted)
+                    .map(|entry| entry.action.clone());
             }
         });
         egui::Window::new(tr.text("palette-title"))
@@ -266,7 +295,10 @@ mod tests {
         assert!(score("bulk", "Bulk").unwrap_or(0) > score("bulk", "Be ultra luck").unwrap_or(0));
         let en = Tr::new(Language::En);
         let found = matches(&entries(&en, &[]), "exp csv");
-        assert_eq!(found.first().map(|entry| &entry.action), Some(&PaletteAction::ExportCsv));
+        assert_eq!(
+            found.first().map(|entry| &entry.action),
+            Some(&PaletteAction::ExportCsv)
+        );
         assert_eq!(found[0].shortcut, Some("Ctrl+E"));
         // Arabic: typed in Arabic, and the English name still works.
         let ar = Tr::new(Language::Ar);
@@ -275,9 +307,16 @@ mod tests {
             .iter()
             .find(|entry| entry.action == PaletteAction::Go(Screen::Bulk))
             .expect("bulk");
-        let first_word: String = bulk.name.split_whitespace().next().unwrap_or_default().into();
+        let first_word: String = bulk
+            .name
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .into();
         assert_eq!(
-            matches(&arabic, &first_word).first().map(|entry| &entry.action),
+            matches(&arabic, &first_word)
+                .first()
+                .map(|entry| &entry.action),
             Some(&PaletteAction::Go(Screen::Bulk))
         );
         assert_eq!(

@@ -10,14 +10,14 @@ use egui::{Align, Key, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use super::backend::{Backend, OrderDetail};
-use super::i18n::Tr;
-use super::widgets::{colored_text, label, row, state_color, widget_text};
 use super::bulk::BulkKind;
+use super::i18n::Tr;
 use super::views::SavedView;
+use super::widgets::{colored_text, label, row, state_color, widget_text};
 use super::{AppCommand, OperationKind};
-use crate::journal::query::day_start_ms;
 use crate::journal::export::{format_amount, format_time};
 use crate::journal::query::Cursor;
+use crate::journal::query::day_start_ms;
 use crate::journal::store::OrderRecord;
 use crate::journal::vocabulary::{EntryKind, EntryOutcome, OrderState};
 use crate::journal::{OrderFilter, SortColumn};
@@ -426,7 +426,12 @@ impl TransactionsScreen {
         if typed.iter().all(|(text, _)| text.is_empty()) {
             return;
         }
-        let Some(currency) = self.filter.currency.as_deref().and_then(Currency::from_code) else {
+        let Some(currency) = self
+            .filter
+            .currency
+            .as_deref()
+            .and_then(Currency::from_code)
+        else {
             self.amount_error = Some(tr.text("filter-amount-needs-currency"));
             return;
         };
@@ -587,8 +592,8 @@ impl TransactionsScreen {
                         changed = true;
                     }
                     for method in METHODS {
-                        let chosen = self.filter.payment_options.first().map(String::as_str)
-                            == Some(method);
+                        let chosen =
+                            self.filter.payment_options.first().map(String::as_str) == Some(method);
                         if ui.selectable_label(chosen, method).clicked() {
                             self.filter.payment_options = vec![method.to_owned()];
                             changed = true;
@@ -751,8 +756,7 @@ impl TransactionsScreen {
                     }
                 }
                 Some(name) => {
-                    let caption =
-                        ui.label(widget_text(ui, &tr.text("views-name"), rtl, false));
+                    let caption = ui.label(widget_text(ui, &tr.text("views-name"), rtl, false));
                     let edit = ui
                         .add(egui::TextEdit::singleline(name).desired_width(160.0))
                         .labelled_by(caption.id);
@@ -762,7 +766,12 @@ impl TransactionsScreen {
                     let save = ui
                         .add_enabled(
                             named,
-                            egui::Button::new(widget_text(ui, &tr.text("views-save-named"), rtl, true)),
+                            egui::Button::new(widget_text(
+                                ui,
+                                &tr.text("views-save-named"),
+                                rtl,
+                                true,
+                            )),
                         )
                         .clicked();
                     if named && (save || entered) {

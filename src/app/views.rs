@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-
 use serde::{Deserialize, Serialize};
 
 use crate::journal::OrderFilter;

@@ -388,7 +388,12 @@ impl OrderFilter {
                 .filter(|state| capturable.contains(state))
                 .collect(),
         };
-        Some(states.iter().map(|state| state.as_str().to_owned()).collect())
+        Some(
+            states
+                .iter()
+                .map(|state| state.as_str().to_owned())
+                .collect(),
+        )
     }
 
     /// The payment times of authorizations in the late part of their
@@ -521,11 +526,14 @@ impl OrderFilter {
                 states: Vec::new(),
                 ..seek_only
             }
-            .conditions(Form::Seek(Driver::Browse), Some(&Facets {
-                options: Vec::new(),
-                states: Vec::new(),
-                ..facets.clone()
-            }))
+            .conditions(
+                Form::Seek(Driver::Browse),
+                Some(&Facets {
+                    options: Vec::new(),
+                    states: Vec::new(),
+                    ..facets.clone()
+                }),
+            )
             .without_empty_lists(),
             Driver::Expiring => {
                 let mut conditions = Conditions::default();
@@ -689,7 +697,9 @@ impl Journal {
             );
             let mut statement = self.connection().prepare_cached(&sql)?;
             let entries: i64 = statement
-                .query_row(rusqlite::params_from_iter(conditions.values), |row| row.get(0))?;
+                .query_row(rusqlite::params_from_iter(conditions.values), |row| {
+                    row.get(0)
+                })?;
             let entries = cost(driver, entries);
             if entries < best.1 {
                 best = (driver, entries);
@@ -846,7 +856,9 @@ impl Journal {
         let sql = format!("SELECT count(*) FROM {from} WHERE {}", conditions.sql());
         let mut statement = self.connection().prepare_cached(&sql)?;
         let count: i64 = statement
-            .query_row(rusqlite::params_from_iter(conditions.values), |row| row.get(0))?;
+            .query_row(rusqlite::params_from_iter(conditions.values), |row| {
+                row.get(0)
+            })?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
 

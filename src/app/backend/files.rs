@@ -105,7 +105,9 @@ impl Backend {
         self.spawn(async move {
             tokio::task::spawn_blocking(move || {
                 let read = match std::fs::read_to_string(&path) {
-                    Ok(text) => crate::app::views::from_toml(&text).map_err(|error| error.to_string()),
+                    Ok(text) => {
+                        crate::app::views::from_toml(&text).map_err(|error| error.to_string())
+                    }
                     Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
                     Err(error) => Err(error.to_string()),
                 };

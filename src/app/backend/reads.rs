@@ -30,16 +30,16 @@ impl Backend {
     /// filtered"); more than that is refused with a message.
     pub fn load_all_matching(&self, generation: u64, filter: OrderFilter, limit: usize) {
         let filter = self.scoped(filter);
-        self.spawn_journal(move |journal| {
-            match journal.orders_page(&filter, None, limit) {
+        self.spawn_journal(
+            move |journal| match journal.orders_page(&filter, None, limit) {
                 Ok(page) => TaskResult::AllMatching {
                     generation,
                     rows: page.rows,
                     complete: page.next.is_none(),
                 },
                 Err(error) => TaskResult::Failed(error.to_string()),
-            }
-        });
+            },
+        );
     }
 
     /// The orders made through payment links, newest first.

@@ -838,10 +838,10 @@ impl TransactionsScreen {
                 .and_then(|id| self.rows.iter().position(|order| order.id == id));
             if ui.input(|input| input.key_pressed(Key::ArrowDown)) {
                 let next = position.map_or(0, |index| (index + 1).min(self.rows.len() - 1));
-                self.select(next, backend);
+                self.click(next, Click::Plain, backend);
             } else if ui.input(|input| input.key_pressed(Key::ArrowUp)) {
                 let previous = position.map_or(0, |index| index.saturating_sub(1));
-                self.select(previous, backend);
+                self.click(previous, Click::Plain, backend);
             }
         }
         let mut columns: Vec<(SortColumn, &str)> = vec![

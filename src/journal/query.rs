@@ -813,24 +813,39 @@ impl Journal {
         let count_index = ORDER_COLUMNS.split(',').count();
         // CROSS JOIN keeps the window as the outer loop: each of its rows is
         // looked up by id and filtered; the window is already in order.
-        let sql = format!(
-            "WITH window (wid, wkey) AS MATERIALIZED ( \
-                 SELECT id, {key} FROM orders WHERE {keyset} AND {range} \
-                 ORDER BY {key} {direction}, id {direction} LIMIT {window}) \
-             SELECT {columns}, (SELECT count(*) FROM window) \
-             FROM window CROSS JOIN orders AS o ON o.id = window.wid \
-             WHERE {where_sql} \
-             ORDER BY window.wkey {direction}, window.wid {direction} LIMIT {fetch}"
-        );
-        let mut statement = self.connection().prepare_cached(&sql)?;
-        let columns = OrderColumns::of(&statement)?;
-        let mut window_rows = 0_usize;
-        let rows: Vec<OrderRecord> = statement
-            .query_map(rusqlite::params_from_iter(values), |row| {
-                window_rows = usize::try_from(row.get::<_, i64>(count_index)?).unwrap_or(0);
-                OrderRecord::read(row, &|name| columns.at(name))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        // Unsorted, SQLite reads the window in the order it was written and
+        // stops at a full page (sorted, it would look up every row of the
+        // window first); the order is checked, and should it ever differ, the
+        // sorted query answers.
+        let read = |sorted: bool| -> Result<(Vec<OrderRecord>, usize)> {
+            let order = if sorted {
+                format!("ORDER BY window.wkey {direction}, window.wid {direction}")
+            } else {
+                String::new()
+            };
+            let sql = format!(
+                "WITH window (wid, wkey) AS MATERIALIZED ( \
+                     SELECT id, {key} FROM orders WHERE {keyset} AND {range} \
+                     ORDER BY {key} {direction}, id {direction} LIMIT {window}) \
+                 SELECT {columns}, (SELECT count(*) FROM window) \
+                 FROM window CROSS JOIN orders AS o ON o.id = window.wid \
+                 WHERE {where_sql} {order} LIMIT {fetch}"
+            );
+            let mut statement = self.connection().prepare_cached(&sql)?;
+            let names = OrderColumns::of(&statement)?;
+            let mut window_rows = 0_usize;
+            let rows: Vec<OrderRecord> = statement
+                .query_map(rusqlite::params_from_iter(values.iter()), |row| {
+                    window_rows = usize::try_from(row.get::<_, i64>(count_index)?).unwrap_or(0);
+                    OrderRecord::read(row, &|name| names.at(name))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok((rows, window_rows))
+        };
+        let (mut rows, mut window_rows) = read(false)?;
+        if !in_sort_order(filter, &rows) {
+            (rows, window_rows) = read(true)?;
+        }
         let decided = rows.len() == fetch || (!rows.is_empty() && window_rows < window);
         Ok(decided.then(|| page_of(filter, rows, limit)))
     }
@@ -884,6 +899,28 @@ impl Journal {
             }
         }
     }
+}
+
+/// Whether `rows` are in the filter's sort order: by key, then id, each
+/// strictly after the one before.
+fn in_sort_order(filter: &OrderFilter, rows: &[OrderRecord]) -> bool {
+    use std::cmp::Ordering;
+    let key_order = |a: &Value, b: &Value| match (a, b) {
+        (Value::Integer(a), Value::Integer(b)) => Some(a.cmp(b)),
+        // SQLite's BINARY collation: the UTF-8 bytes, as `str` compares.
+        (Value::Text(a), Value::Text(b)) => Some(a.as_str().cmp(b.as_str())),
+        _ => None,
+    };
+    rows.windows(2).all(|pair| {
+        let order = key_order(&filter.sort.key_of(&pair[0]), &filter.sort.key_of(&pair[1]))
+            .map(|order| order.then(pair[0].id.cmp(&pair[1].id)));
+        let wanted = if filter.descending {
+            Ordering::Greater
+        } else {
+            Ordering::Less
+        };
+        order == Some(wanted)
+    })
 }
 
 /// The order's columns, read from the table aliased `o`.

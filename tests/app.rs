@@ -870,6 +870,16 @@ fn a_bulk_capture_of_the_selection_moves_what_its_preview_showed() {
         "APS moved what the preview showed"
     );
     assert_eq!(after, 30_000);
+    // The results, saved as a file.
+    let out = tempfile::TempDir::new().expect("out dir");
+    harness.state_mut().app_mut().save_target =
+        Arc::new(apsdesk::receipt::batch::IntoFolder(out.path().to_owned()));
+    harness.get_by_label("Save results as CSV…").click();
+    let results = out.path().join("bulk-results.csv");
+    run_until(&mut harness, "the results file", |_| results.exists());
+    let text = std::fs::read_to_string(&results).expect("results");
+    assert!(text.starts_with('\u{FEFF}'));
+    assert_eq!(text.matches("\"succeeded\"").count(), 3, "{text}");
 }
 
 /// Opens the palette with Ctrl+K, types `query` and presses Enter.

@@ -141,6 +141,7 @@ const ACTIONS: &[&str] = &[
     "backend.load_bulk_csv(",
     "backend.verify_chain(",
     "backend.save_views(",
+    "backend.save_bulk_results(",
     "desk().submit(",
     "desk().run(",
 ];

@@ -278,3 +278,4 @@ views-save-named = احفظ
 views-saved = حُفظ العرض «{ $name }»
 bulk-sent-before-closing = أُرسل قبل إغلاق apsdesk: نتيجته في سجل الطلب
 bulk-interrupted = انقطعت عملية مجمعة عند إغلاق apsdesk: أُرسل { $sent } من { $total } سطراً. تعرض شاشة العمليات المجمعة الباقي لتشغيله أو إلغائه.
+bulk-save-results = احفظ النتائج بصيغة CSV…

@@ -280,3 +280,4 @@ views-save-named = Save
 views-saved = View “{ $name }” saved
 bulk-sent-before-closing = sent before apsdesk closed: its result is in the order's timeline
 bulk-interrupted = A bulk run was cut short when apsdesk closed: { $sent } of { $total } rows had been sent. Bulk shows the rest, to run or cancel.
+bulk-save-results = Save results as CSV…

@@ -759,6 +759,12 @@ impl BulkScreen {
                     value: results_csv(&self.rows),
                 });
             }
+            if ui
+                .button(widget_text(ui, &tr.text("bulk-save-results"), rtl, false))
+                .clicked()
+            {
+                commands.push(AppCommand::SaveBulkResults);
+            }
         });
         ui.separator();
         egui::ScrollArea::vertical().show_rows(ui, 20.0, self.rows.len(), |ui, range| {

@@ -111,6 +111,8 @@ pub enum AppCommand {
     /// Saves the Transactions filters and sort under this name (the
     /// profile's saved views).
     SaveView(String),
+    /// Saves a bulk run's results (CSV) to a file.
+    SaveBulkResults,
     CreateLink(Box<crate::aps::request::PaymentLink>),
     RefreshLinks,
     UpdateToken(Box<crate::aps::request::UpdateToken>),
@@ -605,6 +607,12 @@ impl DeskApp {
                 }
                 let text = self.tr.args("views-saved", &[("name", name.into())]);
                 self.toast(ctx, text);
+            }
+            AppCommand::SaveBulkResults => {
+                self.backend.save_bulk_results(
+                    bulk::results_csv(&self.bulk.rows),
+                    std::sync::Arc::clone(&self.save_target),
+                );
             }
             AppCommand::BulkFromSelection(kind) => {
                 let orders: Vec<OrderRecord> = self.transactions.marked.values().cloned().collect();

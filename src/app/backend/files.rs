@@ -100,6 +100,30 @@ impl Backend {
         });
     }
 
+    /// A bulk run's results as CSV (UTF-8 with a BOM, for Excel), saved
+    /// where `target` says.
+    pub fn save_bulk_results(
+        &self,
+        csv: String,
+        target: Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
+    ) {
+        self.spawn(async move {
+            tokio::task::spawn_blocking(move || {
+                let Some(path) = target.choose(std::path::Path::new("bulk-results.csv")) else {
+                    return TaskResult::Failed("not saved".to_owned());
+                };
+                let mut bytes = crate::journal::export::BOM.to_vec();
+                bytes.extend_from_slice(csv.as_bytes());
+                match crate::journal::files::write_private(&path, &bytes) {
+                    Ok(()) => TaskResult::Saved(path),
+                    Err(error) => TaskResult::Failed(format!("{}: {error}", path.display())),
+                }
+            })
+            .await
+            .unwrap_or_else(|error| TaskResult::Failed(error.to_string()))
+        });
+    }
+
     /// The saved views in `path` (the profile's views file).
     pub fn load_views(&self, path: PathBuf) {
         self.spawn(async move {

@@ -257,9 +257,11 @@ impl Driver {
     }
 }
 
-/// Every value the equality columns take in the journal: a filter that does
-/// not choose one of them lists them all, so that the column is a set of
-/// seeks into the browse indexes rather than a scan (an explicit skip-scan).
+/// Every value the equality columns take in the journal (the values
+/// present, not every one the vocabulary has: fewer seeks): a filter that
+/// does not choose one of them lists them all, so that the column is a set
+/// of seeks into the browse indexes rather than a scan (an explicit
+/// skip-scan).
 #[derive(Debug, Clone)]
 struct Facets {
     environments: Vec<String>,
@@ -647,17 +649,11 @@ impl Journal {
             values
         };
         Ok(Facets {
-            environments: Environment::ALL
-                .iter()
-                .map(|environment| environment.as_str().to_owned())
-                .collect(),
+            environments: distinct("environment")?,
             profiles: distinct("profile")?,
             currencies: with_none(distinct("currency")?),
             options: with_none(distinct("payment_option")?),
-            states: OrderState::ALL
-                .iter()
-                .map(|state| state.as_str().to_owned())
-                .collect(),
+            states: distinct("state")?,
         })
     }
 

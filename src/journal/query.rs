@@ -598,11 +598,11 @@ impl Journal {
             return self.page_through(filter, None, after, limit);
         }
         let facets = self.facets()?;
-        let candidates = self.driver_counts(filter, &facets)?;
+        let counts = self.driver_counts(filter, &facets)?;
         let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
         let plan = choose_plan(
             filter,
-            &candidates,
+            &counts,
             self.few_entries,
             fetch,
             self.order_count()?,
@@ -659,7 +659,7 @@ impl Journal {
     /// For each index that can find the filter's matches, how many entries
     /// its seeks cover, counted up to the journal's `few_entries` (a count
     /// that reaches it means "at least that many").
-    fn driver_counts(&self, filter: &OrderFilter, facets: &Facets) -> Result<Vec<(Driver, i64)>> {
+    fn driver_counts(&self, filter: &OrderFilter, facets: &Facets) -> Result<Counts> {
         let mut drivers = vec![Driver::Browse];
         if filter.amount_bounds().is_some() && filter.currency.is_some() {
             drivers.push(Driver::BrowseAmount);
@@ -697,7 +697,34 @@ impl Journal {
                 })?;
             counts.push((driver, entries));
         }
-        Ok(counts)
+        // Broad text and broad filters may still match few orders together:
+        // counted in the browse index with the text (its matches gathered
+        // once), so that a walk that could not find a page is not tried.
+        let text_is_broad = counts
+            .iter()
+            .any(|(driver, entries)| *driver == Driver::Text && *entries >= few);
+        let browse_is_broad = counts
+            .iter()
+            .any(|(driver, entries)| *driver == Driver::Browse && *entries >= few);
+        let mut matches_at_most = None;
+        if text_is_broad && browse_is_broad {
+            let conditions = filter.conditions(Form::Seek(Driver::Browse), Some(facets));
+            let sql = format!(
+                "SELECT count(*) FROM (SELECT 1 FROM orders INDEXED BY orders_browse WHERE {} \
+                 LIMIT {few})",
+                conditions.sql()
+            );
+            let mut statement = self.connection().prepare_cached(&sql)?;
+            matches_at_most = Some(
+                statement.query_row(rusqlite::params_from_iter(conditions.values), |row| {
+                    row.get(0)
+                })?,
+            );
+        }
+        Ok(Counts {
+            entries: counts,
+            matches_at_most,
+        })
     }
 
     /// About how many orders the journal holds (the highest id: ids are
@@ -861,6 +888,7 @@ impl Journal {
             let counts = self.driver_counts(filter, &facets)?;
             // Counting reads every match: the driver that covers the fewest.
             let driver = counts
+                .entries
                 .iter()
                 .min_by_key(|(driver, entries)| {
                     (
@@ -917,6 +945,15 @@ impl Journal {
 /// mostly made of journal entries (about 5 µs), an index entry about 0.2 µs.
 const LOOK_UP: i64 = 20;
 
+/// What the indexes say of a filter before any row is read.
+#[derive(Debug, Clone, Default)]
+struct Counts {
+    /// Each driver and the entries its seeks cover (up to `few`).
+    entries: Vec<(Driver, i64)>,
+    /// The matches counted with every condition, when that was needed.
+    matches_at_most: Option<i64>,
+}
+
 /// How a page is read: through which index, and whether a window of the
 /// sort order is tried first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -954,13 +991,7 @@ fn sort_is_covered(sort: SortColumn) -> bool {
 /// smallest count). The cheaper goes first; when the window cannot decide,
 /// the driver answers, preferring one whose count is exact (under `few`)
 /// to one only known to be large.
-fn choose_plan(
-    filter: &OrderFilter,
-    counts: &[(Driver, i64)],
-    few: i64,
-    fetch: i64,
-    orders: i64,
-) -> Plan {
+fn choose_plan(filter: &OrderFilter, counts: &Counts, few: i64, fetch: i64, orders: i64) -> Plan {
     let covered = sort_is_covered(filter.sort);
     let cost = |driver: Driver, entries: i64| {
         if driver.reads_rows() {
@@ -972,15 +1003,20 @@ fn choose_plan(
         }
     };
     let best = counts
+        .entries
         .iter()
         .copied()
         .min_by_key(|(driver, entries)| (*entries >= few, cost(*driver, *entries)))
         .unwrap_or((Driver::Browse, few));
+    // A count that reached `few` only says "at least": it bounds nothing.
     let matches_at_most = counts
+        .entries
         .iter()
         .map(|(_, entries)| *entries)
+        .chain(counts.matches_at_most)
+        .filter(|entries| *entries < few)
         .min()
-        .unwrap_or(few)
+        .unwrap_or(orders)
         .max(1);
     let window_cost = LOOK_UP.saturating_mul(fetch).saturating_mul(orders) / matches_at_most;
     let driver_cost = if best.1 >= few {
@@ -988,9 +1024,13 @@ fn choose_plan(
     } else {
         cost(best.0, best.1)
     };
+    // A window holds `fetch` × WINDOW_PER_ROW rows: fewer matches than
+    // one in WINDOW_PER_ROW orders cannot fill a page from it.
+    let window_can_decide =
+        matches_at_most.saturating_mul(i64::try_from(WINDOW_PER_ROW).unwrap_or(i64::MAX)) >= orders;
     Plan {
         driver: best.0,
-        window_first: window_cost < driver_cost,
+        window_first: window_cost < driver_cost && window_can_decide,
     }
 }
 
@@ -1045,14 +1085,19 @@ mod tests {
     fn plans_follow_the_counts() {
         let orders = 1_000_000;
         let few = FEW_ENTRIES;
-        let plan = |sort: SortColumn, counts: &[(Driver, i64)]| {
+        let plan_with = |sort: SortColumn, entries: &[(Driver, i64)], matches: Option<i64>| {
             let filter = OrderFilter {
                 sort,
                 ..OrderFilter::default()
             };
-            let plan = choose_plan(&filter, counts, few, 51, orders);
+            let counts = Counts {
+                entries: entries.to_vec(),
+                matches_at_most: matches,
+            };
+            let plan = choose_plan(&filter, &counts, few, 51, orders);
             (plan.driver, plan.window_first)
         };
+        let plan = |sort: SortColumn, entries: &[(Driver, i64)]| plan_with(sort, entries, None);
         use Driver::{Browse, BrowseAmount, Expiring, Text};
         use SortColumn::{Amount, Created, CustomerName};
         // Refunded + OMR + AMEX: 1,608 matches, sorted inside the index.
@@ -1078,6 +1123,15 @@ mod tests {
         assert_eq!(
             plan(Created, &[(Expiring, 12), (Browse, few)]),
             (Expiring, false)
+        );
+        // Broad text, broad filters, few matches together: no walk.
+        assert_eq!(
+            plan_with(Created, &[(Text, few), (Browse, few)], Some(0)),
+            (Browse, false)
+        );
+        assert_eq!(
+            plan_with(Created, &[(Text, few), (Browse, few)], Some(few)),
+            (Browse, true)
         );
     }
 

@@ -1083,6 +1083,8 @@ mod tests {
     /// order is walked first; at 1,000,000 orders, pages of 50.
     #[test]
     fn plans_follow_the_counts() {
+        use Driver::{Browse, BrowseAmount, Expiring, Text};
+        use SortColumn::{Amount, Created, CustomerName};
         let orders = 1_000_000;
         let few = FEW_ENTRIES;
         let plan_with = |sort: SortColumn, entries: &[(Driver, i64)], matches: Option<i64>| {
@@ -1098,8 +1100,6 @@ mod tests {
             (plan.driver, plan.window_first)
         };
         let plan = |sort: SortColumn, entries: &[(Driver, i64)]| plan_with(sort, entries, None);
-        use Driver::{Browse, BrowseAmount, Expiring, Text};
-        use SortColumn::{Amount, Created, CustomerName};
         // Refunded + OMR + AMEX: 1,608 matches, sorted inside the index.
         assert_eq!(plan(Created, &[(Browse, 1_608)]), (Browse, false));
         // Nothing matches: nothing to walk.

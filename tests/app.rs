@@ -18,6 +18,20 @@ fn app_with_orders(references: &[&str]) -> (app_harness::Fixture, Harness<'stati
     app_harness::with_orders(references)
 }
 
+/// [`app_with_orders`], with `before` run on the desk and the journal's
+/// folder before the app starts (what an earlier session left).
+fn app_with_orders_and(
+    references: &[&str],
+    before: impl FnOnce(&tokio::runtime::Runtime, &apsdesk::journal::Desk, &std::path::Path),
+) -> (app_harness::Fixture, Harness<'static, TestState>) {
+    let runtime = common::runtime();
+    let sim = runtime.block_on(start_sim());
+    for reference in references {
+        common::authorize_in_sim(&sim, reference, "10000", "KWD");
+    }
+    app_harness::over_with(runtime, sim, references, false, before)
+}
+
 /// Clicks Send in the open dialog and waits for its result.
 fn send_and_wait(
     harness: &mut Harness<'static, TestState>,
@@ -286,6 +300,11 @@ fn a_bulk_run_of_a_hundred_captures() {
     settle(&mut harness);
     assert_eq!(harness.state().app().bulk.input, csv);
     harness.get_by_label("Capture all").click();
+    settle(&mut harness);
+    // The preview: how many orders and the total, before anything is sent.
+    harness.get_by_label_contains("Capture all — 100 orders, totalling 250.000 KWD");
+    assert_eq!(sim(&harness).received(Command::Capture), 0);
+    harness.get_by_label("Confirm and start").click();
     run_until(&mut harness, "a hundred captures", |state| {
         let (done, total) = state.app().bulk.progress();
         total == 100 && done == 100
@@ -341,6 +360,8 @@ fn two_bulk_rows_on_one_order_never_both_move_money() {
     harness.get_by_label(field).type_text(csv);
     settle(&mut harness);
     harness.get_by_label("Capture all").click();
+    settle(&mut harness);
+    harness.get_by_label("Confirm and start").click();
     run_until(&mut harness, "both rows", |state| {
         let (done, total) = state.app().bulk.progress();
         total == 2 && done == 2
@@ -747,4 +768,377 @@ fn an_apple_pay_order_is_captured_from_the_app_with_the_apple_pay_set() {
     let result = send_and_wait(&mut harness);
     assert_eq!(result.class, Some(OutcomeClass::Succeeded), "{result:?}");
     assert_eq!(sim_totals(sim(&harness), "AP-APP"), (10_000, 4_000, 0));
+}
+
+/// The references as listed, in the list's order.
+fn listed(harness: &Harness<'static, TestState>) -> Vec<String> {
+    harness
+        .state()
+        .app()
+        .transactions
+        .rows
+        .iter()
+        .map(|order| order.merchant_reference.clone())
+        .collect()
+}
+
+fn marked(harness: &Harness<'static, TestState>) -> Vec<String> {
+    let mut references: Vec<String> = harness
+        .state()
+        .app()
+        .transactions
+        .marked
+        .values()
+        .map(|order| order.merchant_reference.clone())
+        .collect();
+    references.sort();
+    references
+}
+
+/// Issue 15: click, Shift-click and Ctrl-click select as in a file manager;
+/// the detail panel follows the last click.
+#[test]
+fn shift_click_selects_a_range_and_ctrl_click_toggles() {
+    let references = ["SR-1", "SR-2", "SR-3", "SR-4", "SR-5", "SR-6"];
+    let (_fixture, mut harness) = app_with_orders(&references);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 6
+    });
+    let rows = listed(&harness);
+    harness.get_by_label(&rows[1]).click();
+    settle(&mut harness);
+    assert_eq!(marked(&harness), vec![rows[1].clone()]);
+    harness
+        .get_by_label(&rows[4])
+        .click_modifiers(egui::Modifiers::SHIFT);
+    settle(&mut harness);
+    let mut range: Vec<String> = rows[1..=4].to_vec();
+    range.sort();
+    assert_eq!(marked(&harness), range, "rows 2 to 5 of the list");
+    harness
+        .get_by_label(&rows[2])
+        .click_modifiers(egui::Modifiers::COMMAND);
+    settle(&mut harness);
+    harness
+        .get_by_label(&rows[5])
+        .click_modifiers(egui::Modifiers::COMMAND);
+    let mut expected = vec![
+        rows[1].clone(),
+        rows[3].clone(),
+        rows[4].clone(),
+        rows[5].clone(),
+    ];
+    expected.sort();
+    run_until(&mut harness, "the last clicked order's detail", |state| {
+        state
+            .app()
+            .transactions
+            .detail
+            .as_ref()
+            .is_some_and(|detail| detail.order.merchant_reference == rows[5])
+    });
+    assert_eq!(marked(&harness), expected);
+    // A plain click starts again.
+    harness.get_by_label(&rows[0]).click();
+    settle(&mut harness);
+    assert_eq!(marked(&harness), vec![rows[0].clone()]);
+}
+
+/// Issue 15: the detail panel kept showing an order the filter had hidden.
+#[test]
+fn a_filter_that_hides_the_shown_order_clears_the_detail_panel() {
+    let (_fixture, mut harness) = app_with_orders(&["FH-1", "FH-2"]);
+    select(&mut harness, "FH-1");
+    harness.get_by_label_contains("Left to capture");
+    // A method no order was paid with.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Payment method")
+        .click();
+    settle(&mut harness);
+    harness.get_by_label("KNET").click();
+    run_until(&mut harness, "the filtered list", |state| {
+        state.app().transactions.rows.is_empty()
+    });
+    let transactions = &harness.state().app().transactions;
+    assert!(
+        transactions.detail.is_none(),
+        "the hidden order is not shown"
+    );
+    assert!(transactions.selected.is_none() && transactions.marked.is_empty());
+    harness.get_by_label("Select an order to see its details.");
+    // "Any" lists them again; nothing is selected behind the operator's back.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Payment method")
+        .click();
+    settle(&mut harness);
+    harness.get_by_label("Any").click();
+    run_until(&mut harness, "both orders again", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    assert!(harness.state().app().transactions.detail.is_none());
+}
+
+/// Issue 15: a bulk run on the selection shows first how many orders and
+/// the total per currency, and moves exactly that at APS.
+#[test]
+fn a_bulk_capture_of_the_selection_moves_what_its_preview_showed() {
+    let (fixture, mut harness) = app_with_orders(&["BS-1", "BS-2", "BS-3"]);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 3
+    });
+    // One order is partly captured already: its row moves only what is left.
+    select(&mut harness, "BS-2");
+    operate(&mut harness, "Capture…", Some("4"));
+    run_until(&mut harness, "the list after the capture", |state| {
+        state
+            .app()
+            .transactions
+            .rows
+            .iter()
+            .any(|order| order.captured_minor == 4_000)
+    });
+    harness.get_by_label("Select all filtered").click();
+    run_until(&mut harness, "all three selected", |state| {
+        state.app().transactions.marked.len() == 3
+    });
+    harness.get_by_label("Capture selected…").click();
+    run_until(&mut harness, "the preview", |state| {
+        state.app().settings.screen == apsdesk::app::Screen::Bulk
+    });
+    let preview = apsdesk::app::bulk::preview(&harness.state().app().bulk.rows);
+    assert_eq!(preview.count, 3);
+    assert_eq!(preview.totals_text(), "26.000 KWD");
+    harness.get_by_label_contains("3 orders, totalling 26.000 KWD");
+    let before: u64 = ["BS-1", "BS-2", "BS-3"]
+        .iter()
+        .map(|reference| sim_totals(sim(&harness), reference).1)
+        .sum();
+    assert_eq!(
+        sim(&harness).received(Command::Capture),
+        1,
+        "only the dialog's"
+    );
+    // While it runs, the run is on record beside the journal (for the next
+    // start, should the app close meanwhile); once done, it is not.
+    let record = fixture.dir.path().join("journal.sqlite3.bulk-run.json");
+    sim(&harness).inject(FaultRule::once(
+        Command::Capture,
+        FaultKind::Latency { millis: 1_000 },
+    ));
+    harness.get_by_label("Confirm and start").click();
+    run_until(&mut harness, "the run on record", |_| record.exists());
+    run_until(&mut harness, "the run", |state| {
+        let (done, total) = state.app().bulk.progress();
+        total == 3 && done == 3
+    });
+    run_until(&mut harness, "the record removed", |_| !record.exists());
+    let after: u64 = ["BS-1", "BS-2", "BS-3"]
+        .iter()
+        .map(|reference| sim_totals(sim(&harness), reference).1)
+        .sum();
+    let previewed: u64 = preview.totals.iter().map(|(_, minor)| *minor).sum();
+    assert_eq!(
+        after - before,
+        previewed,
+        "APS moved what the preview showed"
+    );
+    assert_eq!(after, 30_000);
+    // The results, saved as a file.
+    let out = tempfile::TempDir::new().expect("out dir");
+    harness.state_mut().app_mut().save_target =
+        Arc::new(apsdesk::receipt::batch::IntoFolder(out.path().to_owned()));
+    harness.get_by_label("Save results as CSV…").click();
+    let results = out.path().join("bulk-results.csv");
+    run_until(&mut harness, "the results file", |_| results.exists());
+    let text = std::fs::read_to_string(&results).expect("results");
+    assert!(text.starts_with('\u{FEFF}'));
+    assert_eq!(text.matches("\"succeeded\"").count(), 3, "{text}");
+}
+
+/// Opens the palette with Ctrl+K, types `query` and presses Enter.
+fn palette(harness: &mut Harness<'static, TestState>, query: &str) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    settle(harness);
+    assert!(
+        harness.state().app().palette.open,
+        "Ctrl+K opens the palette"
+    );
+    query.clone_into(&mut harness.state_mut().app_mut().palette.query);
+    settle(harness);
+    harness.key_press(egui::Key::Enter);
+    settle(harness);
+    assert!(!harness.state().app().palette.open, "a choice closes it");
+}
+
+/// Issue 15: Ctrl+K reaches every screen and action by a few letters,
+/// shortcuts shown; in Arabic, by its Arabic name or its English one.
+#[test]
+fn the_command_palette_goes_anywhere_by_a_few_letters() {
+    let (_fixture, mut harness) = app_with_orders(&["CP-1"]);
+    run_until(&mut harness, "the orders", |state| {
+        !state.app().transactions.rows.is_empty()
+    });
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    settle(&mut harness);
+    harness.get_by_role_and_label(egui::accesskit::Role::TextInput, "Go to or do…");
+    // What it offers, with the shortcuts.
+    harness.get_by_label_contains("Export CSV…   Ctrl+E");
+    harness.key_press(egui::Key::Escape);
+    settle(&mut harness);
+    assert!(!harness.state().app().palette.open, "Escape closes it");
+    palette(&mut harness, "pay lnk");
+    assert_eq!(
+        harness.state().app().settings.screen,
+        apsdesk::app::Screen::Links
+    );
+    palette(&mut harness, "arabic");
+    assert_eq!(harness.state().app().settings.language, "ar");
+    palette(&mut harness, "رموز");
+    assert_eq!(
+        harness.state().app().settings.screen,
+        apsdesk::app::Screen::Tokens
+    );
+    palette(&mut harness, "bulk");
+    assert_eq!(
+        harness.state().app().settings.screen,
+        apsdesk::app::Screen::Bulk
+    );
+    // Ctrl+K closes it again.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    settle(&mut harness);
+    assert!(harness.state().app().palette.open);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::K);
+    settle(&mut harness);
+    assert!(!harness.state().app().palette.open);
+}
+
+/// Issue 15: the current filters and sort saved under a name, in the
+/// profile's config folder (not the journal), recalled from the palette.
+#[test]
+fn a_saved_view_is_kept_in_the_profiles_config_and_recalled_from_the_palette() {
+    let (fixture, mut harness) = app_with_orders(&["SV-1", "SV-2"]);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    let views_dir = fixture.dir.path().join("config/views");
+    harness
+        .state_mut()
+        .app_mut()
+        .use_views_dir(views_dir.clone());
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Payment method")
+        .click();
+    settle(&mut harness);
+    harness.get_by_label("AMEX").click();
+    settle(&mut harness);
+    harness.get_by_label("Expiring soon").click();
+    settle(&mut harness);
+    harness.get_by_label("Save view…").click();
+    settle(&mut harness);
+    harness.get_by_label("View name").click();
+    settle(&mut harness);
+    harness.get_by_label("View name").type_text("Late AMEX");
+    settle(&mut harness);
+    harness.get_by_label("Save").click();
+    let file = apsdesk::app::views::file_for(&views_dir, "test");
+    run_until(&mut harness, "the views file", |_| file.exists());
+    let saved = apsdesk::app::views::from_toml(&std::fs::read_to_string(&file).expect("file"))
+        .expect("views");
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].name, "Late AMEX");
+    assert_eq!(saved[0].filter.payment_options, vec!["AMEX".to_owned()]);
+    assert!(saved[0].filter.expiring_soon);
+    palette(&mut harness, "clear all");
+    run_until(&mut harness, "the filters cleared", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    let filter = &harness.state().app().transactions.filter;
+    assert!(filter.payment_options.is_empty() && !filter.expiring_soon);
+    palette(&mut harness, "late amex");
+    let filter = &harness.state().app().transactions.filter;
+    assert_eq!(filter.payment_options, vec!["AMEX".to_owned()]);
+    assert!(filter.expiring_soon);
+    // The journal holds no view.
+    let journal = std::fs::read(fixture.dir.path().join("journal.sqlite3")).expect("journal");
+    assert!(!journal.windows(9).any(|window| window == b"Late AMEX"));
+}
+
+/// Issue 15: a bulk run cut short by closing the app is reported at the
+/// next start: the rows sent (their requests are in the journal) apart from
+/// the rest, which can be run then, never sending a row twice.
+#[test]
+fn a_bulk_run_interrupted_by_closing_the_app_is_reported_at_the_next_start() {
+    use apsdesk::app::bulk::{RecordedKind, RunRecord, RunRow};
+    let references = ["IR-1", "IR-2", "IR-3"];
+    let (fixture, mut harness) = app_with_orders_and(&references, |runtime, desk, dir| {
+        // The earlier session recorded its run, then sent the first row
+        // before the window closed.
+        let record = RunRecord {
+            kind: RecordedKind::Capture,
+            operator: "tester".into(),
+            started_ms: jiff::Timestamp::now().as_millisecond() - 1,
+            rows: references
+                .iter()
+                .enumerate()
+                .map(|(index, reference)| RunRow {
+                    index,
+                    merchant_reference: (*reference).to_owned(),
+                    amount: Some("2.000".into()),
+                    currency: Some("KWD".into()),
+                })
+                .collect(),
+        };
+        std::fs::write(
+            dir.join("journal.sqlite3.bulk-run.json"),
+            serde_json::to_vec(&record).expect("json"),
+        )
+        .expect("record");
+        let form = apsdesk::aps::request::MaintenanceForm {
+            merchant_reference: "IR-1".into(),
+            amount: "2.000".into(),
+            currency: "KWD".into(),
+            ..Default::default()
+        };
+        let capture = apsdesk::aps::request::Capture::parse(&form).expect("capture");
+        let report =
+            runtime.block_on(desk.submit(apsdesk::journal::desk::Operation::Capture(capture)));
+        assert!(report.result.is_ok(), "{report:?}");
+    });
+    run_until(&mut harness, "the interrupted run", |state| {
+        state.app().settings.screen == apsdesk::app::Screen::Bulk
+            && state.app().bulk.rows.len() == 3
+    });
+    harness.get_by_label_contains("1 of 3 rows had been sent");
+    let rows = &harness.state().app().bulk.rows;
+    assert!(matches!(
+        rows[0].state,
+        apsdesk::app::bulk::RowState::Skipped(_)
+    ));
+    assert!(matches!(
+        rows[1].state,
+        apsdesk::app::bulk::RowState::Waiting
+    ));
+    // The rest, previewed, then run.
+    harness.get_by_label_contains("2 orders, totalling 4.000 KWD");
+    harness.get_by_label("Confirm and start").click();
+    run_until(&mut harness, "the rest of the run", |state| {
+        let (done, total) = state.app().bulk.progress();
+        total == 3 && done == 3
+    });
+    for reference in references {
+        assert_eq!(
+            sim_totals(sim(&harness), reference).1,
+            2_000,
+            "{reference} once"
+        );
+    }
+    assert_eq!(sim(&harness).received(Command::Capture), 3);
+    assert!(
+        !fixture
+            .dir
+            .path()
+            .join("journal.sqlite3.bulk-run.json")
+            .exists(),
+        "a finished run leaves no record"
+    );
 }

@@ -431,17 +431,31 @@ fn production_void_and_bulk_wait_for_a_typed_confirmation() {
         !harness.state().app().bulk.running,
         "nothing starts at once"
     );
-    harness.get_by_label_contains("Production account prod-b");
-    harness.get_by_label_contains("for 1 orders, totalling 1.250 KWD");
+    // The preview names the account, the action, the count and the total.
+    let account = harness.state().app().account_label();
+    assert!(account.starts_with("prod-b · "), "{account}");
+    harness.get_by_label_contains(&format!(
+        "{account}: Capture all — 1 order, totalling 1.250 KWD"
+    ));
     for _ in 0..20 {
         harness.step();
     }
     assert_eq!(sim(&harness).received(Command::Capture), 0);
-    type_into(
-        &mut harness,
-        "Type the number of orders (1) to confirm",
-        "1",
-    );
+    let prompt = "Production: type the total shown (1.250 KWD) to start";
+    // The count, or the amount without its currency, is not the total.
+    for wrong in ["1", "1.25 KWD", "1.250"] {
+        harness.state_mut().app_mut().bulk.confirmation.clear();
+        type_into(&mut harness, prompt, wrong);
+        harness.get_by_label("Confirm and start").click();
+        settle(&mut harness);
+        assert!(
+            !harness.state().app().bulk.running,
+            "{wrong:?} starts nothing"
+        );
+    }
+    assert_eq!(sim(&harness).received(Command::Capture), 0);
+    harness.state_mut().app_mut().bulk.confirmation.clear();
+    type_into(&mut harness, prompt, "1.250 KWD");
     harness.get_by_label("Confirm and start").click();
     run_until(&mut harness, "the bulk capture", |state| {
         let (done, total) = state.app().bulk.progress();

@@ -149,6 +149,8 @@ const ACTIONS: &[&str] = &[
     "backend.export_csv(",
     "backend.load_bulk_csv(",
     "backend.verify_chain(",
+    "backend.save_views(",
+    "backend.save_bulk_results(",
     "desk().submit(",
     "desk().run(",
 ];

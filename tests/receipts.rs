@@ -515,13 +515,14 @@ fn without_a_known_time_a_receipt_says_recorded_at_and_knet_says_what_is_missing
 fn an_older_journal_gets_its_payments_from_the_recorded_answers() {
     let dir = TempDir::new().expect("temp dir");
     let path = dir.path().join("journal.sqlite3");
-    // The version before the migration that keeps payments apart (later
-    // migrations follow it).
-    let before_payments = apsdesk::journal::schema::MIGRATIONS
-        .iter()
-        .position(|migration| migration.contains("ADD COLUMN payment_response_code"))
-        .and_then(|index| u32::try_from(index).ok())
-        .expect("the payments migration");
+    // The version just before the payments migration, wherever it stands.
+    let before_payments = u32::try_from(
+        apsdesk::journal::schema::MIGRATIONS
+            .iter()
+            .position(|migration| *migration == apsdesk::journal::schema::PAYMENT)
+            .expect("the payments migration"),
+    )
+    .expect("few migrations");
     let result_at = {
         let mut journal = Journal::open_at_version(&path, before_payments).expect("older");
         let order_id = journal.ensure_order(&actor(), "OLD-KNET").expect("order");

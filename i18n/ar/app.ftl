@@ -19,6 +19,7 @@ theme-light = فاتح
 theme-dark = داكن
 
 search-hint = ابحث بالمرجع أو رقم المعاملة لدى APS أو البريد أو الاسم أو مرجع كي نت…
+search-hint = ابحث بالمرجع أو fort_id أو البريد أو الاسم أو طريقة الدفع أو مرجع كي نت…
 filter-state = الحالة
 filter-currency = العملة
 filter-any = الكل
@@ -203,9 +204,6 @@ field-return-url = رابط العودة (اختياري)
 bulk-load-csv = تحميل ملف CSV…
 orders-scope = طلبات الملف { $profile } ({ $environment }) فقط
 bulk-scope = يعمل على الحساب { $account } فقط
-bulk-confirm-production = حساب الإنتاج { $account }: { $action } لعدد { $count } من الطلبات، بإجمالي { $totals }.
-bulk-confirm-unknown = { $count } منها بلا مبلغ أو بلا عملة معروفة هنا؛ وهي غير محسوبة في الإجمالي.
-bulk-confirm-type = اكتب عدد الطلبات ({ $count }) للتأكيد
 bulk-confirm = أكّد وابدأ
 confirm-account = حساب الإنتاج: { $account }
 confirm-production-void = اكتب المرجع التجاري ({ $reference }) لتأكيد الإلغاء
@@ -324,6 +322,8 @@ task-stopped = توقفت مهمة في الخلفية قبل أن تنتهي. �
 task-no-data-directory = لا يحدد هذا النظام مجلداً للسجل.
 task-journal-lock = تعذّر أخذ قفل ملف السجل. راجع ملف السجل.
 task-demo-feedback = تعذّر على العرض التجريبي تحميل سجلّه. أعد تشغيل البرنامج للمحاولة مجددًا.
+task-views = تعذّرت قراءة طرق العرض المحفوظة أو حفظها.
+task-bulk-record = تعذّرت كتابة سجل العملية المجمّعة المحفوظ بجانب السجل أو قراءته: تحقّق من ذلك المجلد. العملية التي تعذّر تسجيلها لم تبدأ.
 task-import = تعذّر استيراد الملف: لم يُسجَّل منه شيء.
 task-confirm-imports = تعذّر تأكيد الطلبات المستوردة لدى APS الآن: تبقى قيد الانتظار وتُفحص مجددًا عند التشغيل التالي.
 task-not-in-journal = لا يوجد طلب { $reference } في سجل هذا الحساب.
@@ -406,3 +406,55 @@ import-run = استيراد { $count } صفًا
 import-recorded = استُورد { $imported } صفًا، ورُفض { $refused }. جارٍ الاستعلام عن كل منها لدى APS…
 import-confirming = تم الاستعلام لدى APS: { $done } من { $total }
 import-confirmed = أكّدت APS { $confirmed } طلبًا، وما زال { $pending } بانتظار التأكيد (يُستعلم عنها مجددًا عند التشغيل التالي).
+
+# Issue 15: filters, selection, bulk preview
+filter-method = طريقة الدفع
+filter-amount-min = المبلغ من
+filter-amount-max = المبلغ إلى
+filter-amount-needs-currency = اختر عملة للتصفية بالمبلغ: تُقرأ المبالغ بخاناتها العشرية.
+filter-from = من
+filter-to = إلى
+filter-expiring = تنتهي قريباً
+filter-expiring-hint = تفويضات عمرها 5 إلى 7 أيام بقي منها ما يُستحصل: ترفض APS الاستحصال بعد اليوم السابع.
+selection-count = { $count ->
+    [one] طلب واحد محدد
+   *[other] { $count } طلبات محددة
+}
+select-all-filtered = حدّد كل الطلبات المصفّاة
+select-none = ألغِ التحديد
+selection-capture = استحصل المحدد…
+selection-refund = استرد المحدد…
+selection-status = تحقق من حالة المحدد…
+select-all-too-many = أكثر من { $limit } طلب يطابق: ضيّق التصفية لتحديدها كلها.
+bulk-currency-unknown = العملة غير معروفة هنا: اعرض الطلب في المعاملات (أو تحقق من حالته) أولاً
+bulk-nothing-to-capture = لم يبقَ ما يُستحصل
+bulk-nothing-to-refund = لم يبقَ ما يُسترد
+bulk-preview = { $account }: { $action } — { $count ->
+    [one] طلب واحد
+   *[other] { $count } طلبات
+}، بإجمالي { $totals }.
+bulk-preview-skipped = { $count ->
+    [one] سطر واحد لن يُرسل (يذكر السطر السبب).
+   *[other] { $count } أسطر لن تُرسل (يذكر كل سطر السبب).
+}
+bulk-confirm-type-total = الإنتاج: اكتب الإجمالي المعروض ({ $totals }) للبدء
+palette-title = انتقل أو نفّذ…
+palette-hint = اكتب اسم شاشة أو إجراء (Ctrl+K)
+palette-nothing = لا شيء يطابق.
+palette-clear-filters = امسح كل عوامل التصفية
+palette-capture-shown = استحصل الطلب المعروض…
+palette-refund-shown = استرد الطلب المعروض…
+palette-status-shown = تحقق من حالة الطلب المعروض
+palette-english = التبديل إلى الإنجليزية
+palette-arabic = التبديل إلى العربية
+palette-theme = التبديل بين الفاتح والداكن
+palette-recall-view = العرض: { $name }
+views-title = العروض المحفوظة
+views-choose = استدعِ…
+views-save = احفظ العرض…
+views-name = اسم العرض
+views-save-named = احفظ
+views-saved = حُفظ العرض «{ $name }»
+bulk-sent-before-closing = أُرسل قبل إغلاق apsdesk: نتيجته في سجل الطلب
+bulk-interrupted = انقطعت عملية مجمعة عند إغلاق apsdesk: أُرسل { $sent } من { $total } سطراً. تعرض شاشة العمليات المجمعة الباقي لتشغيله أو إلغائه.
+bulk-save-results = احفظ النتائج بصيغة CSV…

@@ -18,7 +18,7 @@ theme = Theme
 theme-light = Light
 theme-dark = Dark
 
-search-hint = Search reference, fort_id, email, name, KNET ref…
+search-hint = Search reference, fort_id, email, name, method, KNET ref…
 filter-state = State
 filter-currency = Currency
 filter-any = Any
@@ -205,9 +205,6 @@ field-return-url = Return URL (optional)
 bulk-load-csv = Load a CSV…
 orders-scope = Orders of profile { $profile } ({ $environment }) only
 bulk-scope = Acts on the account { $account } only
-bulk-confirm-production = Production account { $account }: { $action } for { $count } orders, totalling { $totals }.
-bulk-confirm-unknown = { $count } of them have no amount or no currency known here; they are not in the totals.
-bulk-confirm-type = Type the number of orders ({ $count }) to confirm
 bulk-confirm = Confirm and start
 confirm-account = Production account: { $account }
 confirm-production-void = Type the merchant reference ({ $reference }) to confirm the void
@@ -326,6 +323,8 @@ task-stopped = A background task stopped before it finished. See the log.
 task-no-data-directory = This system names no folder for the journal.
 task-journal-lock = The journal's lock file could not be taken. See the log.
 task-demo-feedback = The demo could not load its history. Restart apsdesk to try again.
+task-views = The saved views could not be read or saved.
+task-bulk-record = The record of a bulk run, kept beside the journal, could not be written or read: check that folder. A run that could not be recorded was not started.
 task-import = The file could not be imported: nothing of it was recorded.
 task-confirm-imports = The imported orders could not be confirmed with APS now: they stay waiting and are checked again at the next start.
 task-not-in-journal = No order { $reference } in this account's journal.
@@ -408,3 +407,55 @@ import-run = Import { $count } rows
 import-recorded = { $imported } rows imported, { $refused } refused. Checking each with APS…
 import-confirming = Checked with APS: { $done } of { $total }
 import-confirmed = { $confirmed } orders confirmed by APS, { $pending } still waiting (they are checked again at the next start).
+
+# Issue 15: filters, selection, bulk preview
+filter-method = Payment method
+filter-amount-min = Amount from
+filter-amount-max = Amount to
+filter-amount-needs-currency = Choose a currency to filter by amount: amounts are read in its decimals.
+filter-from = From
+filter-to = To
+filter-expiring = Expiring soon
+filter-expiring-hint = Authorizations 5 to 7 days old with something left to capture: APS refuses the capture after day 7.
+selection-count = { $count ->
+    [one] 1 selected
+   *[other] { $count } selected
+}
+select-all-filtered = Select all filtered
+select-none = Clear selection
+selection-capture = Capture selected…
+selection-refund = Refund selected…
+selection-status = Check status of selected…
+select-all-too-many = More than { $limit } orders match: narrow the filters to select them all.
+bulk-currency-unknown = currency not known here: list the order on Transactions (or check its status) first
+bulk-nothing-to-capture = nothing left to capture
+bulk-nothing-to-refund = nothing left to refund
+bulk-preview = { $account }: { $action } — { $count ->
+    [one] 1 order
+   *[other] { $count } orders
+}, totalling { $totals }.
+bulk-preview-skipped = { $count ->
+    [one] 1 row will not be sent (the row says why).
+   *[other] { $count } rows will not be sent (each says why).
+}
+bulk-confirm-type-total = Production: type the total shown ({ $totals }) to start
+palette-title = Go to or do…
+palette-hint = Type a screen or an action (Ctrl+K)
+palette-nothing = Nothing matches.
+palette-clear-filters = Clear all filters
+palette-capture-shown = Capture the shown order…
+palette-refund-shown = Refund the shown order…
+palette-status-shown = Check the status of the shown order
+palette-english = Switch to English
+palette-arabic = Switch to Arabic
+palette-theme = Switch between light and dark
+palette-recall-view = View: { $name }
+views-title = Saved views
+views-choose = Recall…
+views-save = Save view…
+views-name = View name
+views-save-named = Save
+views-saved = View “{ $name }” saved
+bulk-sent-before-closing = sent before apsdesk closed: its result is in the order's timeline
+bulk-interrupted = A bulk run was cut short when apsdesk closed: { $sent } of { $total } rows had been sent. Bulk shows the rest, to run or cancel.
+bulk-save-results = Save results as CSV…

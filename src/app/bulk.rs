@@ -15,6 +15,7 @@ use super::i18n::Tr;
 use super::results::OperationResult;
 use super::widgets::{label, widget_text};
 use crate::aps::{Language, OutcomeClass};
+use crate::journal::store::OrderRecord;
 
 /// What a bulk run does to each row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +31,100 @@ pub struct BulkRow {
     pub merchant_reference: String,
     /// In major units, as typed.
     pub amount: Option<String>,
+    /// The order's currency as the preview knew it: a money row is sent
+    /// only in this currency, so that the run moves what the preview showed.
+    pub currency: Option<String>,
     pub state: RowState,
+}
+
+/// A row handed to the run: where it is on the screen and what the
+/// preview showed for it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunRow {
+    pub index: usize,
+    pub merchant_reference: String,
+    pub amount: Option<String>,
+    pub currency: Option<String>,
+}
+
+/// A money run as it starts, kept beside the journal until it finishes
+/// (`<journal>.bulk-run.json`): a run the closing of the app interrupted is
+/// found at the next start, and its rows told apart by the journal — each
+/// row that was sent has its request there, written before it left.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunRecord {
+    pub kind: RecordedKind,
+    pub operator: String,
+    pub started_ms: i64,
+    pub rows: Vec<RunRow>,
+}
+
+/// [`BulkKind`] as the run record spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordedKind {
+    Capture,
+    Refund,
+    Status,
+}
+
+impl From<BulkKind> for RecordedKind {
+    fn from(kind: BulkKind) -> RecordedKind {
+        match kind {
+            BulkKind::Capture => RecordedKind::Capture,
+            BulkKind::Refund => RecordedKind::Refund,
+            BulkKind::Status => RecordedKind::Status,
+        }
+    }
+}
+
+impl From<RecordedKind> for BulkKind {
+    fn from(kind: RecordedKind) -> BulkKind {
+        match kind {
+            RecordedKind::Capture => BulkKind::Capture,
+            RecordedKind::Refund => BulkKind::Refund,
+            RecordedKind::Status => BulkKind::Status,
+        }
+    }
+}
+
+/// What the next start found of an interrupted run: which rows were sent
+/// (their request is in the journal) and which were not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interrupted {
+    pub record: RunRecord,
+    /// For each row of the record, whether its request was journaled.
+    pub sent: Vec<bool>,
+}
+
+impl BulkScreen {
+    /// Shows an interrupted run: the rows sent as done before the app
+    /// closed, the others waiting on a preview, to be run or cancelled.
+    pub fn show_interrupted(&mut self, interrupted: &Interrupted, tr: &Tr) {
+        if self.running {
+            return;
+        }
+        let kind = BulkKind::from(interrupted.record.kind);
+        self.rows = interrupted
+            .record
+            .rows
+            .iter()
+            .zip(&interrupted.sent)
+            .map(|(row, sent)| BulkRow {
+                merchant_reference: row.merchant_reference.clone(),
+                amount: row.amount.clone(),
+                currency: row.currency.clone(),
+                state: if *sent {
+                    RowState::Skipped(tr.text("bulk-sent-before-closing"))
+                } else {
+                    RowState::Waiting
+                },
+            })
+            .collect();
+        self.kind = Some(kind);
+        self.confirming = Some(kind);
+        self.confirmation.clear();
+    }
 }
 
 /// Where a row is.
@@ -57,10 +151,105 @@ pub struct BulkScreen {
     pub kind: Option<BulkKind>,
     pub control: BulkControl,
     pub running: bool,
-    /// In production, a money run waits here until the operator types the
-    /// number of orders it will touch.
+    /// Every run waits here on its preview (how many orders, the total per
+    /// currency, what is skipped and why); in production, a money run until
+    /// the operator types the total shown.
     pub confirming: Option<BulkKind>,
     pub confirmation: String,
+}
+
+impl BulkKind {
+    pub fn moves_money(self) -> bool {
+        match self {
+            BulkKind::Capture | BulkKind::Refund => true,
+            BulkKind::Status => false,
+        }
+    }
+
+    fn action_id(self) -> &'static str {
+        match self {
+            BulkKind::Capture => "bulk-capture",
+            BulkKind::Refund => "bulk-refund",
+            BulkKind::Status => "bulk-status",
+        }
+    }
+}
+
+/// What a previewed run will send: the orders and the total per currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    /// Rows that will be sent.
+    pub count: usize,
+    /// Minor units per currency, in the order first met.
+    pub totals: Vec<(crate::aps::Currency, u64)>,
+    /// Rows that will not be sent.
+    pub skipped: usize,
+}
+
+impl Preview {
+    /// The totals as shown and as typed to confirm: `1,234.500 KWD, 3.00 SAR`.
+    pub fn totals_text(&self) -> String {
+        self.totals
+            .iter()
+            .map(|(currency, minor)| format!("{} {}", grouped(*minor, *currency), currency.code()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// An amount with its thousands grouped: `1,234.500`.
+pub fn grouped(minor: u64, currency: crate::aps::Currency) -> String {
+    let plain = crate::aps::money::format_minor_units(minor, currency);
+    let (whole, fraction) = match plain.split_once('.') {
+        Some((whole, fraction)) => (whole.to_owned(), Some(fraction.to_owned())),
+        None => (plain, None),
+    };
+    let mut with_commas = String::new();
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index) % 3 == 0 {
+            with_commas.push(',');
+        }
+        with_commas.push(digit);
+    }
+    match fraction {
+        Some(fraction) => format!("{with_commas}.{fraction}"),
+        None => with_commas,
+    }
+}
+
+/// The preview of `rows`: what will be sent (rows still waiting), in what
+/// currencies. A waiting money row always has a currency and an amount that
+/// reads in it ([`BulkScreen::prepare`] skipped the others).
+pub fn preview(rows: &[BulkRow]) -> Preview {
+    use crate::aps::{Currency, Money};
+    let mut totals: Vec<(Currency, u64)> = Vec::new();
+    let mut count = 0;
+    for row in rows {
+        if !matches!(row.state, RowState::Waiting) {
+            continue;
+        }
+        count += 1;
+        let money = row
+            .currency
+            .as_deref()
+            .and_then(Currency::from_code)
+            .zip(row.amount.as_deref())
+            .and_then(|(currency, amount)| Money::parse_major(amount, currency).ok());
+        if let Some(money) = money {
+            match totals
+                .iter_mut()
+                .find(|(known, _)| *known == money.currency())
+            {
+                Some((_, sum)) => *sum = sum.saturating_add(money.minor_units()),
+                None => totals.push((money.currency(), money.minor_units())),
+            }
+        }
+    }
+    Preview {
+        count,
+        totals,
+        skipped: rows.len() - count,
+    }
 }
 
 /// The account the screen acts on, and the orders listed on Transactions
@@ -72,48 +261,6 @@ pub struct BulkContext {
     pub production: bool,
     /// Merchant reference and currency of each listed order.
     pub listed: Vec<(String, Option<String>)>,
-}
-
-/// The totals of `rows` per currency (as known from the listed orders),
-/// e.g. `12.500 KWD, 3.00 SAR`, and how many rows have no known currency or
-/// no valid amount.
-pub fn totals(rows: &[BulkRow], listed: &[(String, Option<String>)]) -> (String, usize) {
-    use crate::aps::Currency;
-    use crate::aps::money::{Money, format_minor_units};
-    let mut sums: Vec<(Currency, u64)> = Vec::new();
-    let mut unknown = 0;
-    for row in rows {
-        let currency = listed
-            .iter()
-            .find(|(reference, _)| reference == &row.merchant_reference)
-            .and_then(|(_, currency)| currency.as_deref())
-            .and_then(Currency::from_code);
-        let money = currency
-            .zip(row.amount.as_deref())
-            .and_then(|(currency, amount)| Money::parse_major(amount, currency).ok());
-        match money {
-            Some(money) => match sums
-                .iter_mut()
-                .find(|(known, _)| *known == money.currency())
-            {
-                Some((_, sum)) => *sum = sum.saturating_add(money.minor_units()),
-                None => sums.push((money.currency(), money.minor_units())),
-            },
-            None => unknown += 1,
-        }
-    }
-    let text = sums
-        .iter()
-        .map(|(currency, sum)| {
-            format!(
-                "{} {}",
-                format_minor_units(*sum, *currency),
-                currency.code()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    (text, unknown)
 }
 
 /// Parses pasted lines or a CSV: `REF`, or `REF,AMOUNT` (tab- or
@@ -157,6 +304,7 @@ pub fn parse_rows(text: &str, language: Language) -> Vec<BulkRow> {
             Err(error) => BulkRow {
                 merchant_reference: String::new(),
                 amount: None,
+                currency: None,
                 state: RowState::Skipped({
                     tracing::warn!("bulk row {line}: {error}");
                     Tr::new(language).args("bulk-row-unreadable", &[("line", line.into())])
@@ -203,6 +351,7 @@ fn row_from_fields(line: usize, fields: &[&str], language: Language) -> BulkRow 
     BulkRow {
         merchant_reference: reference.to_owned(),
         amount: amount.map(str::to_owned),
+        currency: None,
         state: problem.map_or(RowState::Waiting, RowState::Skipped),
     }
 }
@@ -294,9 +443,105 @@ impl BulkScreen {
         commands.push(AppCommand::RunBulk(kind));
     }
 
-    /// The production confirmation: the account, the action, the count and
-    /// the totals, and the count typed again.
-    fn confirm_ui(
+    /// Gives each pasted row its currency from the orders listed on
+    /// Transactions; a money row without one, or without an amount, is
+    /// skipped with why (it would otherwise move money the preview did not
+    /// show).
+    fn prepare(&mut self, kind: BulkKind, context: &BulkContext, tr: &Tr) {
+        for row in &mut self.rows {
+            if !matches!(row.state, RowState::Waiting) {
+                continue;
+            }
+            row.currency = context
+                .listed
+                .iter()
+                .find(|(reference, _)| reference == &row.merchant_reference)
+                .and_then(|(_, currency)| currency.clone());
+            if !kind.moves_money() {
+                continue;
+            }
+            if row.amount.is_none() {
+                row.state = RowState::Skipped(tr.text("bulk-no-amount"));
+            } else if row.currency.is_none() {
+                row.state = RowState::Skipped(tr.text("bulk-currency-unknown"));
+            } else if let Some(error) = row
+                .currency
+                .as_deref()
+                .and_then(crate::aps::Currency::from_code)
+                .zip(row.amount.as_deref())
+                .and_then(|(currency, amount)| {
+                    crate::aps::Money::parse_major(amount, currency).err()
+                })
+            {
+                row.state = RowState::Skipped(error.message(tr.language()));
+            }
+        }
+    }
+
+    /// A run on the orders selected on Transactions: each with all that is
+    /// left to capture or refund; an order with nothing left is skipped
+    /// with why. Waits on its preview.
+    pub fn preview_selection(&mut self, kind: BulkKind, orders: &[OrderRecord], tr: &Tr) {
+        if self.running {
+            return;
+        }
+        self.rows = orders
+            .iter()
+            .map(|order| {
+                let left = match kind {
+                    BulkKind::Capture => Some(order.authorized_minor - order.captured_minor),
+                    BulkKind::Refund => Some(order.captured_minor - order.refunded_minor),
+                    BulkKind::Status => None,
+                };
+                let currency = order
+                    .currency
+                    .as_deref()
+                    .and_then(crate::aps::Currency::from_code);
+                let (amount, state) = match (left, currency) {
+                    (None, _) => (None, RowState::Waiting),
+                    (Some(left), Some(currency)) if left > 0 => (
+                        Some(crate::aps::money::format_minor_units(
+                            left.unsigned_abs(),
+                            currency,
+                        )),
+                        RowState::Waiting,
+                    ),
+                    (Some(_), Some(_)) => (
+                        None,
+                        RowState::Skipped(tr.text(match kind {
+                            BulkKind::Capture => "bulk-nothing-to-capture",
+                            BulkKind::Refund | BulkKind::Status => "bulk-nothing-to-refund",
+                        })),
+                    ),
+                    (Some(_), None) => (None, RowState::Skipped(tr.text("bulk-currency-unknown"))),
+                };
+                BulkRow {
+                    merchant_reference: order.merchant_reference.clone(),
+                    amount,
+                    currency: order.currency.clone(),
+                    state,
+                }
+            })
+            .collect();
+        self.input = self
+            .rows
+            .iter()
+            .map(|row| match &row.amount {
+                Some(amount) => format!("{},{amount}", row.merchant_reference),
+                None => row.merchant_reference.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        self.kind = Some(kind);
+        self.confirming = Some(kind);
+        self.confirmation.clear();
+    }
+
+    /// The preview every run waits on: the account, the action, how many
+    /// orders, the total per currency, how many are skipped (each row says
+    /// why below). In production a money run starts only once the operator
+    /// has typed the total shown.
+    fn preview_ui(
         &mut self,
         ui: &mut Ui,
         tr: &Tr,
@@ -305,57 +550,58 @@ impl BulkScreen {
         commands: &mut Vec<AppCommand>,
     ) {
         let rtl = tr.is_rtl();
-        let action = tr.text(match kind {
-            BulkKind::Capture => "bulk-capture",
-            BulkKind::Refund => "bulk-refund",
-            BulkKind::Status => "bulk-status",
-        });
-        // Only the rows that will be sent: rows refused when read are not.
-        let sendable: Vec<BulkRow> = self
-            .rows
-            .iter()
-            .filter(|row| matches!(row.state, RowState::Waiting))
-            .cloned()
-            .collect();
-        let count = sendable.len();
-        let (sums, unknown) = totals(&sendable, &context.listed);
-        let error = ui.visuals().error_fg_color;
+        let action = tr.text(kind.action_id());
+        let preview = preview(&self.rows);
+        let totals = preview.totals_text();
+        let typed_needed = context.production && kind.moves_money();
+        let warn = if typed_needed {
+            ui.visuals().error_fg_color
+        } else {
+            ui.visuals().text_color()
+        };
         ui.group(|ui| {
             ui.label(super::widgets::colored_text(
                 ui,
                 &tr.args(
-                    "bulk-confirm-production",
+                    "bulk-preview",
                     &[
                         ("account", context.account.clone().into()),
                         ("action", action.into()),
-                        ("count", count.into()),
-                        ("totals", sums.into()),
+                        ("count", preview.count.into()),
+                        ("totals", totals.clone().into()),
                     ],
                 ),
                 rtl,
                 true,
-                error,
+                warn,
             ));
-            if unknown > 0 {
+            if preview.skipped > 0 {
                 label(
                     ui,
-                    tr.args("bulk-confirm-unknown", &[("count", unknown.into())]),
+                    tr.args("bulk-preview-skipped", &[("count", preview.skipped.into())]),
                     rtl,
                 );
             }
-            let caption = ui.label(widget_text(
-                ui,
-                &tr.args("bulk-confirm-type", &[("count", count.into())]),
-                rtl,
-                false,
-            ));
-            ui.add(egui::TextEdit::singleline(&mut self.confirmation).desired_width(120.0))
-                .labelled_by(caption.id);
-            let matches = self.confirmation.trim() == count.to_string();
+            let ready = if typed_needed {
+                let caption = ui.label(widget_text(
+                    ui,
+                    &tr.args(
+                        "bulk-confirm-type-total",
+                        &[("totals", totals.clone().into())],
+                    ),
+                    rtl,
+                    false,
+                ));
+                ui.add(egui::TextEdit::singleline(&mut self.confirmation).desired_width(240.0))
+                    .labelled_by(caption.id);
+                self.confirmation.trim() == totals
+            } else {
+                true
+            };
             ui.horizontal(|ui| {
                 if ui
                     .add_enabled(
-                        matches,
+                        ready && preview.count > 0,
                         egui::Button::new(widget_text(ui, &tr.text("bulk-confirm"), rtl, true)),
                     )
                     .clicked()
@@ -457,29 +703,16 @@ impl BulkScreen {
                     .clicked()
                 {
                     self.rows = parse_rows(&self.input, tr.language());
+                    self.prepare(kind, context, tr);
                     self.kind = Some(kind);
-                    let moves_money = match kind {
-                        BulkKind::Capture | BulkKind::Refund => true,
-                        BulkKind::Status => false,
-                    };
-                    if context.production
-                        && moves_money
-                        && self
-                            .rows
-                            .iter()
-                            .any(|row| matches!(row.state, RowState::Waiting))
-                    {
-                        // Production money waits for the typed count.
-                        self.confirming = Some(kind);
-                        self.confirmation.clear();
-                    } else {
-                        self.start(kind, commands);
-                    }
+                    // Every run waits on its preview.
+                    self.confirming = Some(kind);
+                    self.confirmation.clear();
                 }
             }
         });
         if let Some(kind) = self.confirming {
-            self.confirm_ui(ui, tr, context, kind, commands);
+            self.preview_ui(ui, tr, context, kind, commands);
         }
         if self.rows.is_empty() {
             return;
@@ -525,6 +758,12 @@ impl BulkScreen {
                     what: tr.text("bulk-title"),
                     value: results_csv(&self.rows),
                 });
+            }
+            if ui
+                .button(widget_text(ui, &tr.text("bulk-save-results"), rtl, false))
+                .clicked()
+            {
+                commands.push(AppCommand::SaveBulkResults);
             }
         });
         ui.separator();
@@ -614,5 +853,35 @@ mod tests {
             .filter(|row| matches!(row.state, RowState::Skipped(_)))
             .collect();
         assert_eq!(errors.len(), 1);
+    }
+
+    /// The preview counts only the rows that will be sent, sums them per
+    /// currency exactly, and shows the totals as the operator types them.
+    #[test]
+    fn the_preview_sums_what_will_be_sent_per_currency() {
+        use crate::aps::Currency;
+        let kwd = Currency::from_code("KWD").expect("KWD");
+        let sar = Currency::from_code("SAR").expect("SAR");
+        assert_eq!(grouped(1_234_500, kwd), "1,234.500");
+        assert_eq!(grouped(123_456_789_012, kwd), "123,456,789.012");
+        assert_eq!(grouped(5, kwd), "0.005");
+        assert_eq!(grouped(100_000, sar), "1,000.00");
+        let row = |reference: &str, amount: &str, currency: &str, state: RowState| BulkRow {
+            merchant_reference: reference.into(),
+            amount: Some(amount.into()),
+            currency: Some(currency.into()),
+            state,
+        };
+        let rows = vec![
+            row("A", "1000.250", "KWD", RowState::Waiting),
+            row("B", "234.25", "KWD", RowState::Waiting),
+            row("C", "3", "SAR", RowState::Waiting),
+            row("D", "99", "KWD", RowState::Skipped("nothing left".into())),
+        ];
+        let preview = preview(&rows);
+        assert_eq!(preview.count, 3);
+        assert_eq!(preview.skipped, 1);
+        assert_eq!(preview.totals, vec![(kwd, 1_234_500), (sar, 300)]);
+        assert_eq!(preview.totals_text(), "1,234.500 KWD, 3.00 SAR");
     }
 }

@@ -542,6 +542,8 @@ pub fn task_error(tr: &Tr, error: &TaskError) -> String {
         TaskError::JournalLock(_) => tr.text("task-journal-lock"),
         TaskError::DemoFeedback(_) => tr.text("task-demo-feedback"),
         TaskError::Import(_) => tr.text("task-import"),
+        TaskError::Views(_) => tr.text("task-views"),
+        TaskError::BulkRecord(_) => tr.text("task-bulk-record"),
         TaskError::ConfirmImports(_) => tr.text("task-confirm-imports"),
         TaskError::NotInJournal(reference) => tr.args(
             "task-not-in-journal",
@@ -664,6 +666,8 @@ mod tests {
             TaskError::DemoFeedback("refused".to_owned()),
             TaskError::NotInJournal("R-1".to_owned()),
             TaskError::Import("locked".to_owned()),
+            TaskError::Views("denied".to_owned()),
+            TaskError::BulkRecord("full".to_owned()),
             TaskError::ConfirmImports("offline".to_owned()),
         ] {
             texts.push(task_error(&tr, &error));

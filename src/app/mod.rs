@@ -33,12 +33,14 @@ pub mod instance;
 pub mod links;
 pub mod notice;
 pub mod operation;
+pub mod palette;
 pub mod profiles;
 pub mod renderer;
 pub mod results;
 pub mod signature;
 pub mod tokens;
 pub mod transactions;
+pub mod views;
 pub mod widgets;
 
 use egui::{Color32, Ui};
@@ -103,6 +105,8 @@ pub enum AppCommand {
         what: String,
         value: String,
     },
+    /// A sentence already in the operator's language, shown as a toast.
+    Toast(String),
     /// What the operator asked for did not validate: said in a toast,
     /// nothing sent.
     Refused(crate::aps::validate::FieldErrors),
@@ -112,6 +116,13 @@ pub enum AppCommand {
     SetScreen(Screen),
     SetDark(bool),
     RunBulk(bulk::BulkKind),
+    /// Bulk capture, refund or status on the orders selected on Transactions.
+    BulkFromSelection(bulk::BulkKind),
+    /// Saves the Transactions filters and sort under this name (the
+    /// profile's saved views).
+    SaveView(String),
+    /// Saves a bulk run's results (CSV) to a file.
+    SaveBulkResults,
     CreateLink(Box<crate::aps::request::PaymentLink>),
     RefreshLinks,
     UpdateToken(Box<crate::aps::request::UpdateToken>),
@@ -245,6 +256,11 @@ pub struct DeskApp {
     /// The lock on the journal this window works on (none for the demo,
     /// whose journal is its own).
     pub journal_lock: Option<instance::JournalLock>,
+    /// The command palette (Ctrl+K).
+    pub palette: palette::Palette,
+    /// Where the profiles' saved views are kept (the config folder's
+    /// `views`); `None` keeps them for this session only (the demo).
+    pub views_dir: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for DeskApp {
@@ -284,15 +300,19 @@ impl DeskApp {
             about_open: false,
             title_sent: String::new(),
             journal_lock: None,
+            palette: palette::Palette::default(),
+            views_dir: None,
             settings,
             backend,
         };
         app.transactions.reload(&app.backend);
-        // What a crash left pending is settled before anything else is sent.
+        // What a crash left pending is settled before anything else is sent;
+        // a bulk run the closing of the app cut short is reported.
         if !app.backend.session().demo {
             app.backend.reconcile_at_startup();
             // Imported orders an earlier session left unconfirmed.
             app.backend.confirm_imports();
+            app.backend.find_interrupted_run();
         }
         app
     }
@@ -300,6 +320,88 @@ impl DeskApp {
     /// The toasts on screen now, oldest first.
     pub fn toast_texts(&self) -> Vec<String> {
         self.toasts.iter().map(|toast| toast.text.clone()).collect()
+    }
+
+    /// Keeps saved views in `dir` (one file per profile) and loads the open
+    /// profile's.
+    pub fn use_views_dir(&mut self, dir: std::path::PathBuf) {
+        self.views_dir = Some(dir);
+        self.load_views();
+    }
+
+    fn views_file(&self) -> Option<std::path::PathBuf> {
+        self.views_dir
+            .as_deref()
+            .map(|dir| views::file_for(dir, &self.backend.session().profile))
+    }
+
+    fn load_views(&self) {
+        if let Some(path) = self.views_file() {
+            self.backend.load_views(path);
+        }
+    }
+
+    /// Runs what the palette chose: the same commands as the screens'
+    /// buttons and shortcuts.
+    fn run_palette_action(&mut self, action: &palette::PaletteAction) {
+        use palette::PaletteAction;
+        if let Some(command) = palette::command_for(action) {
+            self.commands.push(command);
+            return;
+        }
+        let shown = self
+            .transactions
+            .detail
+            .as_ref()
+            .map(|detail| detail.order.clone());
+        match action {
+            PaletteAction::ClearFilters => {
+                self.settings.screen = Screen::Transactions;
+                self.transactions.clear_filters(&self.backend);
+            }
+            PaletteAction::SelectAllFiltered => {
+                self.settings.screen = Screen::Transactions;
+                self.transactions.select_all(&self.backend);
+            }
+            PaletteAction::CaptureShown | PaletteAction::RefundShown => {
+                let kind = if *action == PaletteAction::CaptureShown {
+                    OperationKind::Capture
+                } else {
+                    OperationKind::Refund
+                };
+                match shown {
+                    Some(order) => self
+                        .commands
+                        .push(AppCommand::OpenDialog(kind, Box::new(order))),
+                    None => self
+                        .commands
+                        .push(AppCommand::Toast(self.tr.text("detail-none"))),
+                }
+            }
+            PaletteAction::StatusShown => match shown {
+                Some(order) => self
+                    .commands
+                    .push(AppCommand::CheckStatus(order.merchant_reference)),
+                None => self
+                    .commands
+                    .push(AppCommand::Toast(self.tr.text("detail-none"))),
+            },
+            PaletteAction::ToggleTheme => {
+                self.commands.push(AppCommand::SetDark(!self.settings.dark));
+            }
+            PaletteAction::SaveView => {
+                self.settings.screen = Screen::Transactions;
+                self.transactions.naming_view = Some(String::new());
+            }
+            PaletteAction::RecallView(name) => {
+                self.settings.screen = Screen::Transactions;
+                self.transactions.recall(name, &self.backend);
+            }
+            PaletteAction::Go(_)
+            | PaletteAction::ExportCsv
+            | PaletteAction::BulkOnSelection(_)
+            | PaletteAction::Language(_) => {}
+        }
     }
 
     fn toast(&mut self, ctx: &egui::Context, text: String) {
@@ -350,6 +452,37 @@ impl DeskApp {
             TaskResult::Count { generation, count } => {
                 self.transactions.count_arrived(generation, count);
             }
+            TaskResult::AllMatching {
+                generation,
+                rows,
+                complete,
+            } => {
+                if complete {
+                    self.transactions.all_matching_arrived(generation, rows);
+                } else {
+                    self.transactions.selecting_all = false;
+                    let text = self.tr.args(
+                        "select-all-too-many",
+                        &[("limit", transactions::SELECT_ALL_LIMIT.into())],
+                    );
+                    self.toast(ctx, text);
+                }
+            }
+            TaskResult::Views(views) => self.transactions.views = views,
+            TaskResult::Interrupted(None) => {}
+            TaskResult::Interrupted(Some(interrupted)) => {
+                let sent = interrupted.sent.iter().filter(|sent| **sent).count();
+                let text = self.tr.args(
+                    "bulk-interrupted",
+                    &[
+                        ("sent", sent.into()),
+                        ("total", interrupted.sent.len().into()),
+                    ],
+                );
+                self.bulk.show_interrupted(&interrupted, &self.tr);
+                self.settings.screen = Screen::Bulk;
+                self.toast(ctx, text);
+            }
             TaskResult::Detail(detail) => self.transactions.detail_arrived(*detail),
             TaskResult::Links(links) => self.links.links = links,
             TaskResult::Saved(path) => {
@@ -397,6 +530,8 @@ impl DeskApp {
                 self.transactions.reload(&self.backend);
                 self.backend.reconcile_at_startup();
                 self.demo_progress = None;
+                // The views are the profile's own.
+                self.load_views();
                 let text = self.tr.args("profile-switched", &[("name", name.into())]);
                 self.toast(ctx, text);
             }
@@ -547,6 +682,7 @@ impl DeskApp {
                 let text = self.tr.args("copied", &[("what", what.into())]);
                 self.toast(ctx, text);
             }
+            AppCommand::Toast(text) => self.toast(ctx, text),
             AppCommand::Refused(errors) => {
                 let text = explain::problem(&self.tr, &results::Problem::Invalid(errors));
                 self.toast(ctx, text);
@@ -569,6 +705,28 @@ impl DeskApp {
                     self.backend.load_profiles();
                 }
             }
+            AppCommand::SaveView(name) => {
+                let view = views::SavedView::new(&name, &self.transactions.filter);
+                self.transactions.views =
+                    views::with_view(std::mem::take(&mut self.transactions.views), view);
+                if let Some(path) = self.views_file() {
+                    self.backend
+                        .save_views(path, self.transactions.views.clone());
+                }
+                let text = self.tr.args("views-saved", &[("name", name.into())]);
+                self.toast(ctx, text);
+            }
+            AppCommand::SaveBulkResults => {
+                self.backend.save_bulk_results(
+                    bulk::results_csv(&self.bulk.rows),
+                    std::sync::Arc::clone(&self.save_target),
+                );
+            }
+            AppCommand::BulkFromSelection(kind) => {
+                let orders: Vec<OrderRecord> = self.transactions.marked.values().cloned().collect();
+                self.bulk.preview_selection(kind, &orders, &self.tr);
+                self.settings.screen = Screen::Bulk;
+            }
             AppCommand::RunBulk(kind) => {
                 // Rows refused when read (with their reason) are not sent.
                 let rows = self
@@ -577,7 +735,12 @@ impl DeskApp {
                     .iter()
                     .enumerate()
                     .filter(|(_, row)| matches!(row.state, bulk::RowState::Waiting))
-                    .map(|(index, row)| (index, row.merchant_reference.clone(), row.amount.clone()))
+                    .map(|(index, row)| bulk::RunRow {
+                        index,
+                        merchant_reference: row.merchant_reference.clone(),
+                        amount: row.amount.clone(),
+                        currency: row.currency.clone(),
+                    })
                     .collect();
                 self.backend
                     .run_bulk(kind, rows, self.bulk.control.clone(), self.tr.language());
@@ -752,6 +915,18 @@ impl DeskApp {
         }
         if self.about_open {
             about::show(&ctx, &self.tr, &mut self.about_open);
+        }
+        if ctx.input_mut(|input| input.consume_key(egui::Modifiers::COMMAND, egui::Key::K)) {
+            self.palette.open = !self.palette.open;
+        }
+        let names: Vec<String> = self
+            .transactions
+            .views
+            .iter()
+            .map(|view| view.name.clone())
+            .collect();
+        if let Some(action) = self.palette.ui(&ctx, &self.tr, &names) {
+            self.run_palette_action(&action);
         }
         self.shortcuts(&ctx, &mut commands);
         self.commands.extend(commands);
@@ -1015,8 +1190,14 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
         &egui::ViewportBuilder::default().with_inner_size([1280.0, 800.0]),
         &mut |creation| {
             let (backend, journal_lock) = parts.take()?;
+            let is_demo = backend.session().demo;
             let mut app = DeskApp::new(backend, stored_settings(creation), &creation.egui_ctx);
             app.journal_lock = journal_lock;
+            // The demo's views last the session; a profile's are kept in the
+            // config folder.
+            if !is_demo && let Some(config) = crate::profiles::config_dir() {
+                app.use_views_dir(config.join("views"));
+            }
             Some(Box::new(app))
         },
     );

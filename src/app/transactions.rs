@@ -10,16 +10,21 @@ use egui::{Align, Key, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use super::backend::{Backend, OrderDetail};
+use super::bulk::BulkKind;
 use super::i18n::Tr;
+use super::views::SavedView;
 use super::widgets::{colored_text, label, row, state_color, widget_text};
 use super::{AppCommand, OperationKind};
 use crate::journal::export::{format_amount, format_time};
 use crate::journal::query::Cursor;
+use crate::journal::query::day_start_ms;
 use crate::journal::store::OrderRecord;
 use crate::journal::vocabulary::{EntryKind, OrderState};
 use crate::journal::{OrderFilter, SortColumn};
 
 /// What the screen holds between frames.
+// Its flags are independent toggles of one screen, not a state machine.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Default)]
 pub struct TransactionsScreen {
     pub filter: OrderFilter,
@@ -29,9 +34,32 @@ pub struct TransactionsScreen {
     /// Bumped on every new query, so that late pages of an old one are dropped.
     generation: u64,
     pub total: Option<u64>,
+    /// The order the detail panel shows (the last one clicked).
     pub selected: Option<i64>,
+    /// The orders selected for a bulk run (click, Shift-click, Ctrl-click,
+    /// select all filtered), with their rows as listed.
+    pub marked: std::collections::BTreeMap<i64, OrderRecord>,
+    /// Where a Shift-click range starts: the last row clicked without Shift.
+    anchor: Option<usize>,
     pub detail: Option<OrderDetail>,
     search_text: String,
+    /// The amount bounds as typed, in the chosen currency's major units.
+    pub amount_min_text: String,
+    pub amount_max_text: String,
+    /// The amount bounds could not be read: why, in the operator's words.
+    pub amount_error: Option<String>,
+    /// The next page to arrive answers a changed filter: the selection keeps
+    /// only the orders it lists.
+    prune_selection: bool,
+    /// "Select all filtered" is loading the matching orders.
+    pub selecting_all: bool,
+    /// The date range as picked (days, UTC), `None` for an open end.
+    pub date_from: Option<jiff::civil::Date>,
+    pub date_to: Option<jiff::civil::Date>,
+    /// The profile's saved views (loaded by the app).
+    pub views: Vec<SavedView>,
+    /// The name being typed for a new saved view, while naming one.
+    pub naming_view: Option<String>,
     /// Whether Check status asks for the third-party response codes.
     pub third_party_codes_wanted: bool,
     /// The paper receipts are made for (Receipt… and Print…).
@@ -51,6 +79,37 @@ pub struct MissLookup {
     pub ticket: Option<crate::journal::desk::Ticket>,
     /// The reference whose detail is to be opened when it arrives.
     pub opening: Option<String>,
+}
+
+/// Which end of the date range a picker sets.
+#[derive(Debug, Clone, Copy)]
+enum DateBound {
+    From,
+    To,
+}
+
+impl DateBound {
+    fn salt(self) -> &'static str {
+        match self {
+            DateBound::From => "filter-date-from",
+            DateBound::To => "filter-date-to",
+        }
+    }
+}
+
+/// How many orders "select all filtered" takes at most: a bulk run is
+/// previewed and confirmed as a whole, which a larger one defeats.
+pub const SELECT_ALL_LIMIT: usize = 5_000;
+
+/// How a row was clicked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Click {
+    /// Selects this order alone.
+    Plain,
+    /// Adds or removes this order (Ctrl, or Cmd on macOS).
+    Toggle,
+    /// Selects the rows from the last plain click to this one (Shift).
+    Range,
 }
 
 /// What the date column shows for an order.
@@ -80,11 +139,9 @@ pub fn order_date(tr: &Tr, order: &OrderRecord) -> OrderDate {
     }
 }
 
-/// The guide: capture "must be done within 5-7 days of authorization".
-/// Warned from day 5, closed after day 7.
-pub const CAPTURE_WARN_DAYS: i64 = 5;
-pub const CAPTURE_WINDOW_DAYS: i64 = 7;
-const DAY_MS: i64 = 24 * 3600 * 1000;
+/// The guide's capture window (the journal's "expiring soon" filter uses the
+/// same days).
+pub use crate::journal::query::{CAPTURE_WARN_DAYS, CAPTURE_WINDOW_DAYS, DAY_MS};
 
 /// Where an authorization stands in its capture window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +225,19 @@ fn filter_states() -> impl Iterator<Item = OrderState> {
 const CURRENCIES: [&str; 9] = [
     "KWD", "SAR", "AED", "BHD", "QAR", "OMR", "EGP", "JOD", "USD",
 ];
+/// The payment methods offered by the filter: APS's cards and local methods.
+const METHODS: [&str; 10] = [
+    "VISA",
+    "MASTERCARD",
+    "AMEX",
+    "MADA",
+    "KNET",
+    "BENEFIT",
+    "OMANNET",
+    "NAPS",
+    "STCPAY",
+    "APPLEPAY",
+];
 
 /// An amount in its currency's decimals, with the code.
 pub fn money(minor: i64, currency: Option<&str>) -> String {
@@ -184,6 +254,77 @@ impl TransactionsScreen {
             filter,
             ..TransactionsScreen::default()
         }
+    }
+
+    /// Shows `filter` (a saved view, or none): the fields of the filter bar
+    /// follow it, and the list starts again. The search text stays as typed.
+    pub fn apply_filter(&mut self, filter: &OrderFilter, backend: &Backend) {
+        let text = std::mem::take(&mut self.filter.text);
+        self.filter = OrderFilter {
+            text,
+            ..filter.clone()
+        };
+        let major = |minor: Option<i64>| {
+            let currency = self
+                .filter
+                .currency
+                .as_deref()
+                .and_then(crate::aps::Currency::from_code);
+            match (minor, currency) {
+                (Some(minor), Some(currency)) => {
+                    crate::aps::money::format_minor_units(minor.unsigned_abs(), currency)
+                }
+                _ => String::new(),
+            }
+        };
+        self.amount_min_text = major(self.filter.amount_min);
+        self.amount_max_text = major(self.filter.amount_max);
+        self.amount_error = None;
+        let day = |ms: i64| {
+            jiff::Timestamp::from_millisecond(ms)
+                .ok()
+                .map(|time| time.to_zoned(jiff::tz::TimeZone::UTC).date())
+        };
+        self.date_from = self.filter.created_from_ms.and_then(day);
+        // The filter's end is the start of the day after the last one.
+        self.date_to = self
+            .filter
+            .created_to_ms
+            .and_then(day)
+            .and_then(|next| next.yesterday().ok());
+        self.filter_changed(backend);
+    }
+
+    /// Recalls a saved view by name.
+    pub fn recall(&mut self, name: &str, backend: &Backend) {
+        if let Some(view) = self.views.iter().find(|view| view.name == name).cloned() {
+            self.apply_filter(&view.filter, backend);
+        }
+    }
+
+    /// Every filter back to "any" (the sort stays).
+    pub fn clear_filters(&mut self, backend: &Backend) {
+        self.search_text.clear();
+        let cleared = OrderFilter {
+            sort: self.filter.sort,
+            descending: self.filter.descending,
+            ..OrderFilter::default()
+        };
+        self.apply_filter(&cleared, backend);
+    }
+
+    /// "Select all filtered": asks for the matching orders (up to
+    /// [`SELECT_ALL_LIMIT`]).
+    pub fn select_all(&mut self, backend: &Backend) {
+        self.selecting_all = true;
+        backend.load_all_matching(self.generation, self.filter.clone(), SELECT_ALL_LIMIT);
+    }
+
+    /// The filter changed: the query starts again, and the selection and
+    /// the detail panel keep only what the new list shows.
+    pub fn filter_changed(&mut self, backend: &Backend) {
+        self.prune_selection = true;
+        self.reload(backend);
     }
 
     /// Starts the query again from the first page.
@@ -214,6 +355,61 @@ impl TransactionsScreen {
         }
         self.next = next;
         self.loading = false;
+        if std::mem::take(&mut self.prune_selection) {
+            self.prune_to_listed();
+        }
+    }
+
+    /// Drops from the selection, and from the detail panel, the orders the
+    /// list no longer shows: a filter that hides the shown order clears it.
+    fn prune_to_listed(&mut self) {
+        let listed: std::collections::HashSet<i64> =
+            self.rows.iter().map(|order| order.id).collect();
+        self.marked.retain(|id, _| listed.contains(id));
+        if self.selected.is_some_and(|id| !listed.contains(&id)) {
+            self.selected = None;
+            self.detail = None;
+        }
+        self.anchor = None;
+    }
+
+    /// "Select all filtered": the matching orders arrived (at most
+    /// [`SELECT_ALL_LIMIT`]).
+    pub fn all_matching_arrived(&mut self, generation: u64, rows: Vec<OrderRecord>) {
+        if generation != self.generation {
+            return;
+        }
+        self.selecting_all = false;
+        self.marked = rows.into_iter().map(|order| (order.id, order)).collect();
+    }
+
+    /// A click on the row at `index`, as the modifiers held say.
+    pub fn click(&mut self, index: usize, click: Click, backend: &Backend) {
+        let Some(order) = self.rows.get(index) else {
+            return;
+        };
+        match click {
+            Click::Plain => {
+                self.marked.clear();
+                self.marked.insert(order.id, order.clone());
+                self.anchor = Some(index);
+            }
+            Click::Toggle => {
+                if self.marked.remove(&order.id).is_none() {
+                    self.marked.insert(order.id, order.clone());
+                }
+                self.anchor = Some(index);
+            }
+            Click::Range => {
+                let anchor = self.anchor.unwrap_or(index);
+                let (low, high) = (anchor.min(index), anchor.max(index));
+                self.marked = self.rows[low..=high.min(self.rows.len() - 1)]
+                    .iter()
+                    .map(|order| (order.id, order.clone()))
+                    .collect();
+            }
+        }
+        self.select(index, backend);
     }
 
     pub fn count_arrived(&mut self, generation: u64, count: u64) {
@@ -225,8 +421,59 @@ impl TransactionsScreen {
     fn select(&mut self, index: usize, backend: &Backend) {
         if let Some(order) = self.rows.get(index) {
             self.selected = Some(order.id);
+            // The panel shows nothing of the previous order meanwhile.
+            if self
+                .detail
+                .as_ref()
+                .is_some_and(|detail| detail.order.id != order.id)
+            {
+                self.detail = None;
+            }
             backend.load_detail(order.id);
         }
+    }
+
+    /// The amount bounds typed, read in the chosen currency; an error names
+    /// the field in the operator's language.
+    fn read_amounts(&mut self, tr: &Tr) {
+        use crate::aps::{Currency, Money};
+        self.amount_error = None;
+        self.filter.amount_min = None;
+        self.filter.amount_max = None;
+        let typed = [
+            (self.amount_min_text.trim().to_owned(), "filter-amount-min"),
+            (self.amount_max_text.trim().to_owned(), "filter-amount-max"),
+        ];
+        if typed.iter().all(|(text, _)| text.is_empty()) {
+            return;
+        }
+        let Some(currency) = self
+            .filter
+            .currency
+            .as_deref()
+            .and_then(Currency::from_code)
+        else {
+            self.amount_error = Some(tr.text("filter-amount-needs-currency"));
+            return;
+        };
+        let mut bounds = [None, None];
+        for (slot, (text, field)) in bounds.iter_mut().zip(typed) {
+            if text.is_empty() {
+                continue;
+            }
+            match Money::parse_major(&text, currency) {
+                Ok(money) => *slot = i64::try_from(money.minor_units()).ok(),
+                Err(error) => {
+                    self.amount_error = Some(format!(
+                        "{}: {}",
+                        tr.text(field),
+                        error.message(tr.language())
+                    ));
+                    return;
+                }
+            }
+        }
+        [self.filter.amount_min, self.filter.amount_max] = bounds;
     }
 
     /// The filter bar.
@@ -338,9 +585,231 @@ impl TransactionsScreen {
             }
             if changed {
                 self.search_text.trim().clone_into(&mut self.filter.text);
-                self.reload(backend);
+                self.filter_changed(backend);
             }
         });
+        self.more_filters_ui(ui, tr, backend);
+        self.selection_ui(ui, tr, backend, commands);
+    }
+
+    /// The method, amount, dates and "expiring soon".
+    fn more_filters_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend) {
+        let rtl = tr.is_rtl();
+        let any = tr.text("filter-any");
+        let mut changed = false;
+        row(ui, rtl, |ui| {
+            let method_caption = ui.label(widget_text(ui, &tr.text("filter-method"), rtl, false));
+            let method_label = self
+                .filter
+                .payment_options
+                .first()
+                .cloned()
+                .unwrap_or_else(|| any.clone());
+            egui::ComboBox::from_id_salt("method-filter")
+                .selected_text(widget_text(ui, &method_label, rtl, false))
+                .show_ui(ui, |ui| {
+                    if ui
+                        .selectable_label(self.filter.payment_options.is_empty(), any.clone())
+                        .clicked()
+                    {
+                        self.filter.payment_options.clear();
+                        changed = true;
+                    }
+                    for method in METHODS {
+                        let chosen =
+                            self.filter.payment_options.first().map(String::as_str) == Some(method);
+                        if ui.selectable_label(chosen, method).clicked() {
+                            self.filter.payment_options = vec![method.to_owned()];
+                            changed = true;
+                        }
+                    }
+                })
+                .response
+                .labelled_by(method_caption.id);
+            for (id, text) in [
+                ("filter-amount-min", &mut self.amount_min_text),
+                ("filter-amount-max", &mut self.amount_max_text),
+            ] {
+                let caption = ui.label(widget_text(ui, &tr.text(id), rtl, false));
+                let edit = ui
+                    .add(egui::TextEdit::singleline(text).desired_width(80.0))
+                    .labelled_by(caption.id);
+                // Read when the field is left or Enter pressed, not per key.
+                if edit.lost_focus() {
+                    changed = true;
+                }
+            }
+            for (id, date, bound) in [
+                ("filter-from", &mut self.date_from, DateBound::From),
+                ("filter-to", &mut self.date_to, DateBound::To),
+            ] {
+                let mut on = date.is_some();
+                if ui
+                    .checkbox(&mut on, widget_text(ui, &tr.text(id), rtl, false))
+                    .changed()
+                {
+                    *date = on.then(|| jiff::Zoned::now().date());
+                    changed = true;
+                }
+                if let Some(day) = date {
+                    let before = *day;
+                    ui.add(
+                        egui_extras::DatePickerButton::new(day)
+                            .id_salt(bound.salt())
+                            .show_icon(false),
+                    );
+                    changed |= *day != before;
+                }
+            }
+            if ui
+                .checkbox(
+                    &mut self.filter.expiring_soon,
+                    widget_text(ui, &tr.text("filter-expiring"), rtl, false),
+                )
+                .on_hover_text(tr.text("filter-expiring-hint"))
+                .changed()
+            {
+                changed = true;
+            }
+        });
+        if let Some(error) = &self.amount_error {
+            let color = ui.visuals().error_fg_color;
+            ui.label(colored_text(ui, error, rtl, false, color));
+        }
+        if changed {
+            self.read_amounts(tr);
+            self.filter.created_from_ms = self.date_from.and_then(day_start_ms);
+            self.filter.created_to_ms = self
+                .date_to
+                .and_then(|day| day.tomorrow().ok())
+                .and_then(day_start_ms);
+            self.filter_changed(backend);
+        }
+    }
+
+    /// What is selected, and the bulk runs on it.
+    fn selection_ui(
+        &mut self,
+        ui: &mut Ui,
+        tr: &Tr,
+        backend: &Backend,
+        commands: &mut Vec<AppCommand>,
+    ) {
+        let rtl = tr.is_rtl();
+        row(ui, rtl, |ui| {
+            label(
+                ui,
+                tr.args("selection-count", &[("count", self.marked.len().into())]),
+                rtl,
+            );
+            if ui
+                .add_enabled(
+                    !self.selecting_all,
+                    egui::Button::new(widget_text(ui, &tr.text("select-all-filtered"), rtl, false)),
+                )
+                .clicked()
+            {
+                self.select_all(backend);
+            }
+            if ui
+                .add_enabled(
+                    !self.marked.is_empty(),
+                    egui::Button::new(widget_text(ui, &tr.text("select-none"), rtl, false)),
+                )
+                .clicked()
+            {
+                self.marked.clear();
+            }
+            for (kind, id) in [
+                (BulkKind::Capture, "selection-capture"),
+                (BulkKind::Refund, "selection-refund"),
+                (BulkKind::Status, "selection-status"),
+            ] {
+                if ui
+                    .add_enabled(
+                        !self.marked.is_empty(),
+                        egui::Button::new(widget_text(ui, &tr.text(id), rtl, false)),
+                    )
+                    .clicked()
+                {
+                    commands.push(AppCommand::BulkFromSelection(kind));
+                }
+            }
+            ui.separator();
+            self.views_ui(ui, tr, backend, commands);
+        });
+    }
+
+    /// The saved views: recall one, or name the current filters and sort
+    /// (in the selection's row).
+    fn views_ui(
+        &mut self,
+        ui: &mut Ui,
+        tr: &Tr,
+        backend: &Backend,
+        commands: &mut Vec<AppCommand>,
+    ) {
+        let rtl = tr.is_rtl();
+        {
+            let caption = ui.label(widget_text(ui, &tr.text("views-title"), rtl, false));
+            let mut recalled = None;
+            egui::ComboBox::from_id_salt("saved-views")
+                .selected_text(widget_text(ui, &tr.text("views-choose"), rtl, false))
+                .show_ui(ui, |ui| {
+                    for view in &self.views {
+                        if ui
+                            .selectable_label(false, widget_text(ui, &view.name, rtl, false))
+                            .clicked()
+                        {
+                            recalled = Some(view.name.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(caption.id);
+            if let Some(name) = recalled {
+                self.recall(&name, backend);
+            }
+            match &mut self.naming_view {
+                None => {
+                    if ui
+                        .button(widget_text(ui, &tr.text("views-save"), rtl, false))
+                        .clicked()
+                    {
+                        self.naming_view = Some(String::new());
+                    }
+                }
+                Some(name) => {
+                    let caption = ui.label(widget_text(ui, &tr.text("views-name"), rtl, false));
+                    let edit = ui
+                        .add(egui::TextEdit::singleline(name).desired_width(160.0))
+                        .labelled_by(caption.id);
+                    let entered =
+                        edit.lost_focus() && ui.input(|input| input.key_pressed(Key::Enter));
+                    let named = !name.trim().is_empty();
+                    let save = ui
+                        .add_enabled(
+                            named,
+                            egui::Button::new(widget_text(
+                                ui,
+                                &tr.text("views-save-named"),
+                                rtl,
+                                true,
+                            )),
+                        )
+                        .clicked();
+                    if named && (save || entered) {
+                        commands.push(AppCommand::SaveView(name.trim().to_owned()));
+                        self.naming_view = None;
+                    } else if ui
+                        .button(widget_text(ui, &tr.text("action-cancel"), rtl, false))
+                        .clicked()
+                    {
+                        self.naming_view = None;
+                    }
+                }
+            }
+        }
     }
 
     /// Draws the screen; returns what the operator asked for.
@@ -460,7 +929,11 @@ impl TransactionsScreen {
             self.miss.opening = None;
             self.selected = Some(detail.order.id);
         }
-        self.detail = Some(detail);
+        // Only the selected order's: a late answer for one clicked before,
+        // or since filtered out, is not shown.
+        if self.selected == Some(detail.order.id) {
+            self.detail = Some(detail);
+        }
     }
 
     fn table_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend) {
@@ -474,10 +947,10 @@ impl TransactionsScreen {
                 .and_then(|id| self.rows.iter().position(|order| order.id == id));
             if ui.input(|input| input.key_pressed(Key::ArrowDown)) {
                 let next = position.map_or(0, |index| (index + 1).min(self.rows.len() - 1));
-                self.select(next, backend);
+                self.click(next, Click::Plain, backend);
             } else if ui.input(|input| input.key_pressed(Key::ArrowUp)) {
                 let previous = position.map_or(0, |index| index.saturating_sub(1));
-                self.select(previous, backend);
+                self.click(previous, Click::Plain, backend);
             }
         }
         let mut columns: Vec<(SortColumn, &str)> = vec![
@@ -558,14 +1031,17 @@ impl TransactionsScreen {
                     if index + 20 >= row_count {
                         wants_more = true;
                     }
-                    row.set_selected(self.selected == Some(order.id));
+                    row.set_selected(
+                        self.selected == Some(order.id) || self.marked.contains_key(&order.id),
+                    );
                     let currency = order.currency.as_deref();
                     for (column, _) in &columns {
                         row.col(|ui| match column {
                             SortColumn::MerchantReference => {
                                 // A selectable reference: clickable and reachable by keyboard
                                 // and screen readers, as the row itself is not.
-                                let selected = self.selected == Some(order.id);
+                                let selected = self.selected == Some(order.id)
+                                    || self.marked.contains_key(&order.id);
                                 let text = RichText::new(&order.merchant_reference).monospace();
                                 if ui.selectable_label(selected, text).clicked() {
                                     clicked_row = Some(index);
@@ -644,7 +1120,31 @@ impl TransactionsScreen {
                 });
             });
         if let Some(index) = clicked_row {
-            self.select(index, backend);
+            // The modifiers the click itself carried (held keys may have
+            // been released within the same frame).
+            let modifiers = ui.input(|input| {
+                input
+                    .events
+                    .iter()
+                    .rev()
+                    .find_map(|event| match event {
+                        egui::Event::PointerButton {
+                            pressed: false,
+                            modifiers,
+                            ..
+                        } => Some(*modifiers),
+                        _ => None,
+                    })
+                    .unwrap_or(input.modifiers)
+            });
+            let click = if modifiers.shift {
+                Click::Range
+            } else if modifiers.command {
+                Click::Toggle
+            } else {
+                Click::Plain
+            };
+            self.click(index, click, backend);
         }
         if let Some(column) = sort_clicked {
             if self.filter.sort == column {
@@ -770,81 +1270,8 @@ fn detail_ui(
         };
         ui.label(colored_text(ui, &text, rtl, warn, color));
     }
-    ui.separator();
-    ui.label(widget_text(ui, &tr.text("detail-totals"), rtl, true));
-    let authorized = money(order.authorized_minor, currency);
-    let captured = money(order.captured_minor, currency);
-    let refunded = money(order.refunded_minor, currency);
-    let left_to_capture = money(
-        (order.authorized_minor - order.captured_minor).max(0),
-        currency,
-    );
-    let left_to_refund = money(
-        (order.captured_minor - order.refunded_minor).max(0),
-        currency,
-    );
-    field_ui(ui, tr, "detail-authorized", Some(&authorized), commands);
-    field_ui(ui, tr, "detail-captured", Some(&captured), commands);
-    field_ui(ui, tr, "detail-refunded", Some(&refunded), commands);
-    field_ui(
-        ui,
-        tr,
-        "detail-remaining-capture",
-        Some(&left_to_capture),
-        commands,
-    );
-    field_ui(
-        ui,
-        tr,
-        "detail-remaining-refund",
-        Some(&left_to_refund),
-        commands,
-    );
-    ui.separator();
-    field_ui(ui, tr, "detail-fort-id", order.fort_id.as_deref(), commands);
-    let method = [order.payment_option.as_deref(), order.card_brand.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" / ");
-    field_ui(ui, tr, "detail-method", Some(&method), commands);
-    field_ui(
-        ui,
-        tr,
-        "detail-card",
-        order.masked_card.as_deref(),
-        commands,
-    );
-    field_ui(
-        ui,
-        tr,
-        "detail-customer",
-        order.customer_name.as_deref(),
-        commands,
-    );
-    field_ui(
-        ui,
-        tr,
-        "detail-authorization-code",
-        order.authorization_code.as_deref(),
-        commands,
-    );
-    field_ui(
-        ui,
-        tr,
-        "detail-knet-ref",
-        order.knet_ref_number.as_deref(),
-        commands,
-    );
-    field_ui(
-        ui,
-        tr,
-        "detail-third-party",
-        order.third_party_transaction_number.as_deref(),
-        commands,
-    );
-    ui.separator();
-    // The actions that apply to this state; a blocked order offers reconciliation.
+    // The actions that apply to this state, first, so that they are in view
+    // without scrolling; a blocked order offers reconciliation.
     ui.horizontal_wrapped(|ui| {
         let blocked = !detail.open.is_empty();
         let can_capture = !blocked
@@ -943,6 +1370,80 @@ fn detail_ui(
             );
         }
     });
+    ui.separator();
+    ui.label(widget_text(ui, &tr.text("detail-totals"), rtl, true));
+    let authorized = money(order.authorized_minor, currency);
+    let captured = money(order.captured_minor, currency);
+    let refunded = money(order.refunded_minor, currency);
+    let left_to_capture = money(
+        (order.authorized_minor - order.captured_minor).max(0),
+        currency,
+    );
+    let left_to_refund = money(
+        (order.captured_minor - order.refunded_minor).max(0),
+        currency,
+    );
+    field_ui(ui, tr, "detail-authorized", Some(&authorized), commands);
+    field_ui(ui, tr, "detail-captured", Some(&captured), commands);
+    field_ui(ui, tr, "detail-refunded", Some(&refunded), commands);
+    field_ui(
+        ui,
+        tr,
+        "detail-remaining-capture",
+        Some(&left_to_capture),
+        commands,
+    );
+    field_ui(
+        ui,
+        tr,
+        "detail-remaining-refund",
+        Some(&left_to_refund),
+        commands,
+    );
+    ui.separator();
+    field_ui(ui, tr, "detail-fort-id", order.fort_id.as_deref(), commands);
+    let method = [order.payment_option.as_deref(), order.card_brand.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" / ");
+    field_ui(ui, tr, "detail-method", Some(&method), commands);
+    field_ui(
+        ui,
+        tr,
+        "detail-card",
+        order.masked_card.as_deref(),
+        commands,
+    );
+    field_ui(
+        ui,
+        tr,
+        "detail-customer",
+        order.customer_name.as_deref(),
+        commands,
+    );
+    field_ui(
+        ui,
+        tr,
+        "detail-authorization-code",
+        order.authorization_code.as_deref(),
+        commands,
+    );
+    field_ui(
+        ui,
+        tr,
+        "detail-knet-ref",
+        order.knet_ref_number.as_deref(),
+        commands,
+    );
+    field_ui(
+        ui,
+        tr,
+        "detail-third-party",
+        order.third_party_transaction_number.as_deref(),
+        commands,
+    );
+    ui.separator();
     if !detail.third_party_codes.is_empty() {
         ui.separator();
         ui.label(widget_text(

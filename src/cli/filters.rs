@@ -13,8 +13,8 @@ use crate::journal::{OrderFilter, SortColumn};
 #[derive(Debug, Clone, Args)]
 pub struct FilterArgs {
     /// Free text: merchant reference, fort_id, customer email or name (Arabic
-    /// too), authorization code, KNET or third-party reference. Every word
-    /// must match the start of a word.
+    /// too), authorization code, KNET or third-party reference, payment
+    /// method or card brand. Every word must match the start of a word.
     #[arg(long, short = 'q', value_name = "TEXT")]
     pub text: Option<String>,
     /// Order state (repeatable): authorized, partially_captured, captured,
@@ -42,6 +42,10 @@ pub struct FilterArgs {
     /// Environment: sandbox, production or simulator.
     #[arg(long, value_name = "ENV")]
     pub environment: Option<String>,
+    /// Only authorizations late in their capture window (paid 5 to 7 days
+    /// ago, something left to capture).
+    #[arg(long)]
+    pub expiring_soon: bool,
     /// Sort column: created, updated, merchant_reference, fort_id, amount,
     /// authorized, captured, refunded, state, payment_option, currency,
     /// customer_name, customer_email, response_code.
@@ -58,11 +62,7 @@ fn day_start_ms(text: &str, flag: &str) -> anyhow::Result<jiff::civil::Date> {
 }
 
 fn to_ms(date: jiff::civil::Date) -> anyhow::Result<i64> {
-    Ok(date
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .context("date out of range")?
-        .timestamp()
-        .as_millisecond())
+    crate::journal::query::day_start_ms(date).context("date out of range")
 }
 
 fn amount(text: &str, currency: Currency, flag: &str) -> anyhow::Result<i64> {
@@ -149,6 +149,8 @@ impl FilterArgs {
             profile: global.profile.clone(),
             environment,
             payment_links_only: false,
+            expiring_soon: self.expiring_soon,
+            now_ms: None,
             sort,
             descending: !self.ascending,
         })

@@ -10,7 +10,7 @@ use rusqlite::Connection;
 
 /// The migrations, in order. `MIGRATIONS[i]` takes the schema from version `i`
 /// to version `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, META, PAYMENT, ENTRY_KINDS, IMPORT];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, META, PAYMENT, ENTRY_KINDS, IMPORT, FILTERS];
 
 /// The schema version this build writes.
 pub fn current_version() -> u32 {
@@ -251,7 +251,7 @@ pub enum MigrationError {
 /// check, which a receipt must not print as the payment's result. Journals
 /// from before are filled from their recorded AUTHORIZATION and PURCHASE
 /// answers (the desk's own: their time is known).
-const PAYMENT: &str = r"
+pub const PAYMENT: &str = r"
 ALTER TABLE orders ADD COLUMN payment_response_code TEXT;
 ALTER TABLE orders ADD COLUMN payment_response_message TEXT;
 ALTER TABLE orders ADD COLUMN payment_at_ms INTEGER;
@@ -309,6 +309,71 @@ CREATE TABLE import_pending (
     order_id INTEGER PRIMARY KEY REFERENCES orders (id),
     import_seq INTEGER NOT NULL
 );
+";
+
+/// Filters that stay fast in every combination (issue 15), and free text
+/// that finds a payment method ("knet", "mada").
+///
+/// `orders_browse` holds, after the account (environment, profile), every
+/// column a filter compares with an equality — currency, method, state —
+/// then the creation time and what the other filters and the cheap sort
+/// keys read. A query names every value of the equality columns it does not
+/// filter on (`query.rs` lists them), so that any combination is a set of
+/// index seeks, and the matches are found, counted and sorted inside the
+/// index; only the page's own rows are read from the table.
+/// `orders_browse_amount` does the same with the amount ahead of the method,
+/// for an amount range; `orders_state_paid` finds authorizations by the time
+/// they were paid (the capture window, "expiring soon").
+///
+/// Written to apply whatever its number once merged with other branches'
+/// migrations (`IF [NOT] EXISTS`).
+pub const FILTERS: &str = r"
+CREATE INDEX IF NOT EXISTS orders_browse ON orders (
+    environment, profile, ifnull(currency, ''), ifnull(payment_option, ''), state,
+    created_ms, ifnull(amount_minor, -1), payment_at_ms, updated_ms,
+    authorized_minor, captured_minor, refunded_minor, id);
+CREATE INDEX IF NOT EXISTS orders_browse_amount ON orders (
+    environment, profile, ifnull(currency, ''), ifnull(amount_minor, -1),
+    ifnull(payment_option, ''), state, created_ms, payment_at_ms, updated_ms,
+    authorized_minor, captured_minor, refunded_minor, id);
+CREATE INDEX IF NOT EXISTS orders_state_paid ON orders (state, payment_at_ms, id);
+
+DROP TRIGGER IF EXISTS orders_fts_insert;
+DROP TRIGGER IF EXISTS orders_fts_update;
+DROP TABLE IF EXISTS orders_fts;
+CREATE VIRTUAL TABLE orders_fts USING fts5 (
+    merchant_reference, fort_id, customer_email, customer_name,
+    authorization_code, knet_ref_number, third_party_transaction_number, payment_link_id,
+    payment_option, card_brand,
+    content = 'orders', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO orders_fts (orders_fts) VALUES ('rebuild');
+CREATE TRIGGER orders_fts_insert AFTER INSERT ON orders BEGIN
+    INSERT INTO orders_fts (rowid, merchant_reference, fort_id, customer_email, customer_name,
+        authorization_code, knet_ref_number, third_party_transaction_number, payment_link_id,
+        payment_option, card_brand)
+    VALUES (new.id, new.merchant_reference, new.fort_id, new.customer_email, new.customer_name,
+        new.authorization_code, new.knet_ref_number, new.third_party_transaction_number,
+        new.payment_link_id, new.payment_option, new.card_brand);
+END;
+CREATE TRIGGER orders_fts_update AFTER UPDATE OF merchant_reference, fort_id, customer_email,
+    customer_name, authorization_code, knet_ref_number, third_party_transaction_number,
+    payment_link_id, payment_option, card_brand ON orders BEGIN
+    INSERT INTO orders_fts (orders_fts, rowid, merchant_reference, fort_id, customer_email,
+        customer_name, authorization_code, knet_ref_number, third_party_transaction_number,
+        payment_link_id, payment_option, card_brand)
+    VALUES ('delete', old.id, old.merchant_reference, old.fort_id, old.customer_email,
+        old.customer_name, old.authorization_code, old.knet_ref_number,
+        old.third_party_transaction_number, old.payment_link_id, old.payment_option,
+        old.card_brand);
+    INSERT INTO orders_fts (rowid, merchant_reference, fort_id, customer_email, customer_name,
+        authorization_code, knet_ref_number, third_party_transaction_number, payment_link_id,
+        payment_option, card_brand)
+    VALUES (new.id, new.merchant_reference, new.fort_id, new.customer_email, new.customer_name,
+        new.authorization_code, new.knet_ref_number, new.third_party_transaction_number,
+        new.payment_link_id, new.payment_option, new.card_brand);
+END;
 ";
 
 /// The schema version recorded in the database.

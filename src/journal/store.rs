@@ -385,6 +385,9 @@ pub struct Journal {
     /// The keyring holds a key for this journal and the journal records no
     /// keyed entries (see [`KEYING_REMOVED`]): nothing is appended.
     keying_removed: bool,
+    /// Up to how many index entries a filter's matches are read through an
+    /// index rather than along the sort order (`query.rs`).
+    pub(crate) few_entries: i64,
 }
 
 /// Why a journal whose keying was removed is refused.
@@ -822,6 +825,7 @@ impl Journal {
             identity,
             key_problem: None,
             keying_removed: false,
+            few_entries: super::query::FEW_ENTRIES,
         })
     }
 
@@ -847,6 +851,7 @@ impl Journal {
             hasher: ChainHasher::default(),
             key_problem: None,
             keying_removed: false,
+            few_entries: super::query::FEW_ENTRIES,
         })
     }
 

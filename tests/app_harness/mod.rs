@@ -154,6 +154,19 @@ pub fn over(
     references: &[&str],
     with_apple_pay: bool,
 ) -> (Fixture, Harness<'static, TestState>) {
+    over_with(runtime, sim, references, with_apple_pay, |_, _, _| {})
+}
+
+/// [`over`], with `before` run on the desk and the journal's folder once the
+/// orders are recorded and before the app starts (what an earlier session
+/// left).
+pub fn over_with(
+    runtime: tokio::runtime::Runtime,
+    sim: apsdesk::sim::RunningSimulator,
+    references: &[&str],
+    with_apple_pay: bool,
+    before: impl FnOnce(&tokio::runtime::Runtime, &apsdesk::journal::Desk, &std::path::Path),
+) -> (Fixture, Harness<'static, TestState>) {
     use std::sync::{Arc, Mutex};
 
     use apsdesk::app::backend::Session;
@@ -176,6 +189,7 @@ pub fn over(
     );
     let references = references.iter().map(|r| (*r).to_owned()).collect();
     runtime.block_on(desk.lookup(references, 4, |_, _| {}));
+    before(&runtime, &desk, dir.path());
     let journal = Arc::try_unwrap(desk.journal)
         .expect("one owner")
         .into_inner()

@@ -87,6 +87,11 @@ pub enum TaskError {
     NoDataDirectory,
     /// The journal's lock file could not be taken.
     JournalLock(String),
+    /// The profile's saved views could not be read or written.
+    Views(String),
+    /// A bulk run's record beside the journal could not be written (the run
+    /// did not start) or read back.
+    BulkRecord(String),
     /// A file's rows could not be recorded (nothing was).
     Import(String),
     /// Imported orders could not be confirmed with APS now (they stay pending).
@@ -117,7 +122,17 @@ pub enum TaskResult {
         generation: u64,
         count: u64,
     },
+    /// "Select all filtered": the matching orders, and whether that is all.
+    AllMatching {
+        generation: u64,
+        rows: Vec<OrderRecord>,
+        complete: bool,
+    },
     Detail(Box<OrderDetail>),
+    /// A bulk run the closing of the app interrupted (`None`: there was none).
+    Interrupted(Option<crate::app::bulk::Interrupted>),
+    /// The profile's saved views.
+    Views(Vec<crate::app::views::SavedView>),
     Operation(OperationResult),
     Reconciled(Vec<(i64, Resolution)>),
     Activity(Vec<EntryRecord>),

@@ -1,6 +1,7 @@
 //! Operations: every submission goes through the desk ([`Desk::submit`]);
 //! Bulk runs rows four at a time; reconciliation on demand and at start-up.
 
+use super::super::bulk::{Interrupted, RunRecord, RunRow};
 use super::{
     Arc, Backend, BulkControl, BulkKind, CheckStatus, Desk, Language, Operation, RowState,
     TaskError, TaskResult, Ticket, operation_result,
@@ -33,12 +34,12 @@ impl Backend {
         }
     }
 
-    /// Runs a bulk operation over `rows` (row index, reference, amount), four at a time;
-    /// each row's progress comes back as [`TaskResult::BulkRow`].
+    /// Runs a bulk operation over `rows`, four at a time; each row's
+    /// progress comes back as [`TaskResult::BulkRow`].
     pub fn run_bulk(
         &self,
         kind: BulkKind,
-        rows: Vec<(usize, String, Option<String>)>,
+        rows: Vec<RunRow>,
         control: BulkControl,
         language: Language,
     ) {
@@ -53,9 +54,29 @@ impl Backend {
                 ctx.request_repaint();
             }
         };
+        let record_path = self.bulk_run_path();
+        let record = RunRecord {
+            kind: kind.into(),
+            operator: self.session.operator.clone(),
+            started_ms: jiff::Timestamp::now().as_millisecond(),
+            rows: rows.clone(),
+        };
+        let failed = self.sender.clone();
         self.runtime.spawn(async move {
+            // The run is on record before its first row is sent.
+            if let Some(path) = &record_path {
+                let written = serde_json::to_vec_pretty(&record)
+                    .map_err(std::io::Error::other)
+                    .and_then(|bytes| crate::journal::files::write_private(path, &bytes));
+                if let Err(error) = written {
+                    // i18n-lint: not shown (the log's detail of TaskError::BulkRecord)
+                    let detail = format!("{}: {error}", path.display());
+                    let _ = failed.send(TaskResult::Failed(TaskError::BulkRecord(detail)));
+                    return;
+                }
+            }
             stream::iter(rows)
-                .for_each_concurrent(4, |(index, reference, amount)| {
+                .for_each_concurrent(4, |row: RunRow| {
                     let desk = desk.clone();
                     let control = control.clone();
                     let notify = notify.clone();
@@ -67,17 +88,77 @@ impl Backend {
                         }
                         if control.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
                             notify(
-                                index,
+                                row.index,
                                 RowState::Skipped(language.pick("cancelled", "أُلغي").to_owned()),
                             );
                             return;
                         }
-                        notify(index, RowState::Running);
-                        let state = bulk_row(&desk, kind, &reference, amount.as_deref()).await;
-                        notify(index, state);
+                        notify(row.index, RowState::Running);
+                        let state = bulk_row(&desk, kind, &row).await;
+                        notify(row.index, state);
                     }
                 })
                 .await;
+            // Finished (or cancelled row by row): nothing to report later.
+            if let Some(path) = &record_path {
+                let _ = std::fs::remove_file(path);
+            }
+        });
+    }
+
+    /// Where a running bulk run is recorded: beside the journal.
+    fn bulk_run_path(&self) -> Option<std::path::PathBuf> {
+        let journal = self.desk.journal.lock().ok()?;
+        let mut name = journal.path().file_name()?.to_os_string();
+        name.push(".bulk-run.json");
+        Some(journal.path().with_file_name(name))
+    }
+
+    /// At start-up: a bulk run that the closing of the app interrupted, with
+    /// each row told sent or not by the journal (its request is there).
+    pub fn find_interrupted_run(&self) {
+        let Some(path) = self.bulk_run_path() else {
+            return;
+        };
+        let actor = self.desk.actor.clone();
+        self.spawn_journal(move |journal| {
+            let Ok(bytes) = std::fs::read(&path) else {
+                return TaskResult::Interrupted(None);
+            };
+            let record: RunRecord = match serde_json::from_slice(&bytes) {
+                Ok(record) => record,
+                Err(error) => {
+                    // i18n-lint: not shown (the log's detail of TaskError::BulkRecord)
+                    let detail = format!("{}: {error}", path.display());
+                    return TaskResult::Failed(TaskError::BulkRecord(detail));
+                }
+            };
+            let command = match BulkKind::from(record.kind) {
+                BulkKind::Capture => crate::aps::Command::Capture,
+                BulkKind::Refund => crate::aps::Command::Refund,
+                BulkKind::Status => crate::aps::Command::CheckStatus,
+            };
+            let sent = record
+                .rows
+                .iter()
+                .map(|row| {
+                    journal
+                        .order_by_reference(&actor, &row.merchant_reference)
+                        .ok()
+                        .flatten()
+                        .and_then(|order| journal.order_entries(order.id).ok())
+                        .is_some_and(|entries| {
+                            entries.iter().any(|entry| {
+                                entry.entry == crate::journal::vocabulary::EntryKind::Request
+                                    && entry.command == command
+                                    && entry.at_ms >= record.started_ms
+                            })
+                        })
+                })
+                .collect();
+            // Reported once: the screen now holds what is left.
+            let _ = std::fs::remove_file(&path);
+            TaskResult::Interrupted(Some(Interrupted { record, sent }))
         });
     }
 
@@ -105,11 +186,15 @@ impl Backend {
     }
 }
 
-/// One bulk row: the currency comes from the journal (after a status check
-/// when the order is not known yet), the amount from the row.
-async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&str>) -> RowState {
+/// One bulk row: the amount and the currency the preview showed; the method
+/// from the journal (after a status check when the order is not known yet,
+/// for a status run). A money row whose order's currency is not the one the
+/// preview showed is not sent.
+async fn bulk_row(desk: &Desk, kind: BulkKind, row: &RunRow) -> RowState {
     use crate::aps::request::{Capture, MaintenanceForm, Refund};
     let language = desk.language;
+    let reference = row.merchant_reference.as_str();
+    let amount = row.amount.as_deref();
     let check = match CheckStatus::for_reference(reference) {
         Ok(check) => check,
         Err(errors) => return RowState::Skipped(errors.message(language)),
@@ -150,6 +235,16 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, reference: &str, amount: Option<&
         };
         known
     };
+    if row.currency.as_ref() != Some(&currency) {
+        return RowState::Skipped(
+            language
+                .pick(
+                    "the order's currency is not the one the preview showed",
+                    "عملة الطلب ليست التي عرضتها المعاينة",
+                )
+                .to_owned(),
+        );
+    }
     let form = MaintenanceForm {
         merchant_reference: reference.to_owned(),
         amount: amount.to_owned(),

@@ -26,6 +26,22 @@ impl Backend {
         });
     }
 
+    /// Up to `limit` orders the filter matches, in its order ("select all
+    /// filtered"); more than that is refused with a message.
+    pub fn load_all_matching(&self, generation: u64, filter: OrderFilter, limit: usize) {
+        let filter = self.scoped(filter);
+        self.spawn_journal(
+            move |journal| match journal.orders_page(&filter, None, limit) {
+                Ok(page) => TaskResult::AllMatching {
+                    generation,
+                    rows: page.rows,
+                    complete: page.next.is_none(),
+                },
+                Err(error) => TaskResult::Failed(TaskError::Journal(error.to_string())),
+            },
+        );
+    }
+
     /// The orders made through payment links, newest first.
     pub fn load_links(&self) {
         let filter = self.scoped(OrderFilter {

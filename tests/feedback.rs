@@ -849,3 +849,69 @@ fn a_wrong_certificate_file_is_named_and_nothing_listens() {
     );
     assert!(!error.contains("PRIVATE KEY"), "{error}");
 }
+
+/// A man in the middle who repeats a key (empty copies are not signed) or
+/// adds an empty parameter: a repeated key is refused before the signature
+/// is looked at, and what is recorded is the signed parameters only, so the
+/// projection, the stored notification and `journal verify` agree.
+#[test]
+fn a_repeated_key_is_refused_and_an_added_empty_parameter_is_not_kept() {
+    let served = Served::start(&[]);
+    let genuine = form(&with_signature(
+        &knet_purchase("FB-DUPKEY-1"),
+        RESPONSE_PHRASE,
+    ));
+    let tampered = [
+        format!("amount=&customer_email=&{genuine}"),
+        format!("{genuine}&amount="),
+        format!("{genuine}&customer_name=x"),
+    ];
+    for body in &tampered {
+        assert_eq!(
+            served.post(Some("application/x-www-form-urlencoded"), body.clone()),
+            400,
+            "{body}"
+        );
+    }
+    let json_repeated = {
+        let body = json(&with_signature(
+            &knet_purchase("FB-DUPKEY-1"),
+            RESPONSE_PHRASE,
+        ));
+        format!("{{\"amount\":\"\",{}", &body[1..])
+    };
+    assert_eq!(served.post(Some("application/json"), json_repeated), 400);
+    assert!(served.order("FB-DUPKEY-1").is_none());
+    assert_eq!(served.all_entries(), 0);
+
+    // Empty parameters added to the genuine body: taken (APS's signature
+    // never covers an empty value), but not kept, and the genuine one after
+    // it is the same notification.
+    let padded = format!("{genuine}&foo=&customer_phone=");
+    assert_eq!(
+        served.post(Some("application/x-www-form-urlencoded"), padded),
+        200
+    );
+    assert_eq!(
+        served.post(Some("application/x-www-form-urlencoded"), genuine),
+        200
+    );
+    let entries = served.feedback_entries();
+    assert_eq!(entries.len(), 1);
+    assert!(!entries[0].payload.contains("foo"), "{}", entries[0].payload);
+    assert!(
+        !entries[0].payload.contains("customer_phone"),
+        "{}",
+        entries[0].payload
+    );
+    let order = served.order("FB-DUPKEY-1").expect("recorded");
+    assert_eq!(
+        (order.amount_minor, order.captured_minor, order.state),
+        (Some(12_500), 12_500, OrderState::Captured)
+    );
+    assert_eq!(order.customer_email.as_deref(), Some("amal@example.com"));
+    verify_is_clean(&served.db);
+    let (last, log) = served.stop_with_log();
+    assert!(last.contains("1 recorded, 1 duplicates, 4 refused"), "{last}");
+    assert!(log.contains("repeated_key"), "{log}");
+}

@@ -78,6 +78,11 @@ pub enum Rejection {
     NotJson(ParseError),
     #[error("the body has no parameters")]
     Empty,
+    /// APS never sends a parameter twice; a copy added in transit could
+    /// differ from the signed one (an empty copy is not even signed), and
+    /// which of them is meant would be a guess.
+    #[error("a parameter appears more than once")]
+    RepeatedKey,
     #[error("the notification carries no signature")]
     MissingSignature,
     #[error("the signature does not match the response phrase and SHA type")]
@@ -98,6 +103,7 @@ impl Rejection {
         match self {
             Rejection::TooLarge => "too_large",
             Rejection::NotText | Rejection::NotJson(_) | Rejection::Empty => "malformed",
+            Rejection::RepeatedKey => "repeated_key",
             Rejection::MissingSignature => "missing_signature",
             Rejection::WrongSignature => "wrong_signature",
             Rejection::AnotherAccount | Rejection::AccessCodeDiffers => "another_account",
@@ -135,16 +141,24 @@ const NOTIFIED: [Command; 5] = [
     Command::VoidAuthorization,
 ];
 
-/// Reads a body into parameters as received.
+/// Reads a body into parameters as received. A body that names a parameter
+/// twice is refused here, before the signature is looked at.
 pub fn read(body: &[u8], format: BodyFormat) -> Result<Params, Rejection> {
     if body.len() > MAX_BODY_BYTES {
         return Err(Rejection::TooLarge);
     }
     let text = std::str::from_utf8(body).map_err(|_| Rejection::NotText)?;
     let params = match format {
-        BodyFormat::Json => Params::from_json(text).map_err(Rejection::NotJson)?,
+        BodyFormat::Json => Params::from_json(text).map_err(|error| match error {
+            ParseError::DuplicateKey(_) => Rejection::RepeatedKey,
+            ParseError::Json(_) | ParseError::NotAnObject => Rejection::NotJson(error),
+        })?,
         BodyFormat::Form => Params::from_form(text),
     };
+    let mut names = std::collections::HashSet::with_capacity(params.len());
+    if !params.iter().all(|(name, _)| names.insert(name)) {
+        return Err(Rejection::RepeatedKey);
+    }
     if params.is_empty() {
         return Err(Rejection::Empty);
     }
@@ -153,9 +167,11 @@ pub fn read(body: &[u8], format: BodyFormat) -> Result<Params, Rejection> {
 
 /// Checks a body's parameters against the account: signature first (nothing
 /// of an unsigned body is looked at further), then the account, then what
-/// the notification reports.
+/// the notification reports. Parameters with an empty value are dropped
+/// once the signature checks: APS's signature never covers them, so anyone
+/// on the way could have added them, and they say nothing.
 pub fn check(
-    mut params: Params,
+    params: Params,
     format: BodyFormat,
     credentials: &Credentials,
 ) -> Result<Notification, Rejection> {
@@ -168,6 +184,7 @@ pub fn check(
         SignatureCheck::Missing => return Err(Rejection::MissingSignature),
         SignatureCheck::Mismatch { .. } => return Err(Rejection::WrongSignature),
     }
+    let mut params = signed_only(&params);
     if params.text("merchant_identifier") != Some(credentials.merchant_identifier.as_str()) {
         return Err(Rejection::AnotherAccount);
     }
@@ -234,6 +251,17 @@ pub fn check(
         fingerprint,
         format,
     })
+}
+
+/// The parameters without those whose value is empty text (unsigned).
+fn signed_only(params: &Params) -> Params {
+    let mut signed = Params::new();
+    for (name, value) in params {
+        if value.as_text() != Some("") {
+            signed.push_value(name, value.clone());
+        }
+    }
+    signed
 }
 
 /// Reads and checks a posted body.

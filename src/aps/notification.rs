@@ -72,6 +72,12 @@ impl BodyFormat {
 pub enum Rejection {
     #[error("the body is larger than {MAX_BODY_BYTES} bytes")]
     TooLarge,
+    /// The connection ended or broke before the body it announced was whole.
+    #[error("the body ended before it was complete")]
+    IncompleteBody,
+    /// The body did not arrive whole within the receiver's time for one.
+    #[error("the body did not arrive in time")]
+    BodyTimeout,
     #[error("the body is not UTF-8 text")]
     NotText,
     #[error("the body is not a JSON object: {0}")]
@@ -102,6 +108,8 @@ impl Rejection {
     pub fn kind(&self) -> &'static str {
         match self {
             Rejection::TooLarge => "too_large",
+            Rejection::IncompleteBody => "incomplete_body",
+            Rejection::BodyTimeout => "body_timeout",
             Rejection::NotText | Rejection::NotJson(_) | Rejection::Empty => "malformed",
             Rejection::RepeatedKey => "repeated_key",
             Rejection::MissingSignature => "missing_signature",

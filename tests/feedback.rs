@@ -116,10 +116,16 @@ struct Served {
 
 impl Served {
     fn start(extra: &[&str]) -> Served {
+        Served::start_with_env(extra, &[])
+    }
+
+    /// With more environment variables (the account's Apple Pay set).
+    fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Served {
         let dir = TempDir::new().expect("temp dir");
         let db = dir.path().join("journal.sqlite3");
         let mut child =
             common::apsdesk_with(&SimConfig::default().credentials, "http://127.0.0.1:9")
+                .envs(env.iter().copied())
                 .args([
                     "feedback",
                     "serve",
@@ -1090,4 +1096,105 @@ fn over_tls_partial_headers_are_closed_in_time() {
     assert!(!tls.conn.is_handshaking());
     let (after, _) = closed_after(&mut tls, started, Duration::from_secs(5));
     assert!(after >= Duration::from_millis(500), "{after:?}");
+}
+
+/// The `APSDESK_APPLE_PAY_*` variables of the simulator's Apple Pay set.
+fn apple_pay_env(apple_pay: &apsdesk::aps::client::Credentials) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "APSDESK_APPLE_PAY_ACCESS_CODE",
+            apple_pay.access_code.expose().to_owned(),
+        ),
+        (
+            "APSDESK_APPLE_PAY_REQUEST_PHRASE",
+            apple_pay.request_phrase.expose().to_owned(),
+        ),
+        (
+            "APSDESK_APPLE_PAY_RESPONSE_PHRASE",
+            apple_pay.response_phrase.expose().to_owned(),
+        ),
+        ("APSDESK_APPLE_PAY_SHA_TYPE", apple_pay.sha_type.to_string()),
+    ]
+}
+
+/// An Apple Pay payment and its capture: the simulator notifies them with
+/// the Apple Pay set's access code, signed with its response phrase, and the
+/// receiver of an account with that set records them. The same access code
+/// signed with the merchant's phrase is refused; so is an Apple Pay
+/// notification at a receiver whose account has no Apple Pay set.
+#[test]
+fn apple_pay_feedback_is_signed_with_the_apple_pay_set_and_recorded() {
+    let apple_pay = SimConfig::default().apple_pay;
+    let env = apple_pay_env(&apple_pay);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let served = Served::start_with_env(&[], &env);
+    let sim = served.runtime.block_on(common::start_sim());
+    sim.set_feedback_url(&served.url).expect("feedback URL");
+    let api = format!("{}/FortAPI/paymentApi", sim.base_url());
+    let send = |command: Command, operation: Params| {
+        let request = signed_request(&apple_pay, command, &operation, apsdesk::aps::Language::En);
+        served
+            .runtime
+            .block_on(async { served.http.post(&api).body(request.to_json()).send().await })
+            .expect("the simulator answers")
+            .status()
+            .as_u16()
+    };
+    let payment = common::card_payment("FB-AP-1", "10000", "KWD", common::APPROVE_CARD);
+    assert_eq!(send(Command::Authorization, payment), 200);
+    wait_for(
+        &served,
+        "the Apple Pay authorization's feedback",
+        |served| {
+            served
+                .order("FB-AP-1")
+                .is_some_and(|order| order.authorized_minor == 10_000)
+        },
+    );
+    let capture = common::pairs(&[
+        ("merchant_reference", "FB-AP-1"),
+        ("amount", "10000"),
+        ("currency", "KWD"),
+    ]);
+    assert_eq!(send(Command::Capture, capture), 200);
+    wait_for(&served, "the capture's feedback", |served| {
+        served.feedback_entries().len() == 2
+    });
+    let counts = sim.feedback_counts();
+    assert_eq!((counts.delivered, counts.given_up), (2, 0), "{counts:?}");
+    assert!(
+        served
+            .feedback_entries()
+            .iter()
+            .all(|entry| !entry.payload.contains(apple_pay.access_code.expose()))
+    );
+    verify_is_clean(&served.db);
+
+    // The Apple Pay access code with the merchant's signature: not APS's.
+    let mut forged = knet_purchase("FB-AP-2");
+    forged[2] = ("access_code", apple_pay.access_code.expose());
+    assert_eq!(
+        served.post_form(&with_signature(&forged, RESPONSE_PHRASE)),
+        400
+    );
+    assert!(served.order("FB-AP-2").is_none());
+    let (last, log) = served.stop_with_log();
+    assert!(
+        last.contains("2 recorded, 0 duplicates, 1 refused"),
+        "{last}"
+    );
+    assert!(log.contains("wrong_signature"), "{log}");
+
+    // An account without an Apple Pay set takes none of them.
+    let plain = Served::start(&[]);
+    let mut genuine = knet_purchase("FB-AP-3");
+    genuine[2] = ("access_code", apple_pay.access_code.expose());
+    assert_eq!(
+        plain.post_form(&with_signature(
+            &genuine,
+            apple_pay.response_phrase.expose()
+        )),
+        400
+    );
+    assert!(plain.order("FB-AP-3").is_none());
 }

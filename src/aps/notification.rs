@@ -6,7 +6,10 @@
 //! HTML form (`application/x-www-form-urlencoded`) or as JSON. It is checked
 //! like any response: the signature over the parameters **as received**
 //! (form-decoded, HTML entities kept, nothing trimmed), with the account's
-//! response phrase and SHA type. Then it must be about this account (its
+//! response phrase and SHA type — the Apple Pay set's when the notification
+//! carries that set's access code (a transaction made with it). A body that
+//! names a parameter twice is refused before that; parameters with an empty
+//! value (never signed) are dropped after it. Then it must be about this account (its
 //! `merchant_identifier`, and its `access_code` when it carries one) and name
 //! a payment (AUTHORIZATION, PURCHASE) or a maintenance operation (CAPTURE,
 //! REFUND, VOID_AUTHORIZATION) of a well-formed `merchant_reference`, with a
@@ -182,12 +185,20 @@ pub fn check(
     params: Params,
     format: BodyFormat,
     credentials: &Credentials,
+    apple_pay: Option<&Credentials>,
 ) -> Result<Notification, Rejection> {
-    match signature::check(
-        &params,
-        credentials.sha_type,
-        credentials.response_phrase.expose(),
-    ) {
+    // A transaction made with the Apple Pay set is notified with that set's
+    // access code and signed with its response phrase and SHA type. The
+    // access code only chooses the phrase to check with: it is signed, so a
+    // changed one fails the signature.
+    let signer = apple_pay
+        .filter(|set| {
+            params.text("access_code").is_some_and(|code| {
+                bool::from(code.as_bytes().ct_eq(set.access_code.expose().as_bytes()))
+            })
+        })
+        .unwrap_or(credentials);
+    match signature::check(&params, signer.sha_type, signer.response_phrase.expose()) {
         SignatureCheck::Valid => {}
         SignatureCheck::Missing => return Err(Rejection::MissingSignature),
         SignatureCheck::Mismatch { .. } => return Err(Rejection::WrongSignature),
@@ -197,7 +208,7 @@ pub fn check(
         return Err(Rejection::AnotherAccount);
     }
     if let Some(code) = params.text("access_code") {
-        let ours = credentials.access_code.expose().as_bytes();
+        let ours = signer.access_code.expose().as_bytes();
         if !bool::from(code.as_bytes().ct_eq(ours)) {
             return Err(Rejection::AccessCodeDiffers);
         }
@@ -272,14 +283,25 @@ fn signed_only(params: &Params) -> Params {
     signed
 }
 
-/// Reads and checks a posted body.
+/// Reads and checks a posted body, for an account without an Apple Pay set.
 pub fn receive(
     body: &[u8],
     content_type: Option<&str>,
     credentials: &Credentials,
 ) -> Result<Notification, Rejection> {
+    receive_for(body, content_type, credentials, None)
+}
+
+/// Reads and checks a posted body for an account with the merchant set
+/// `credentials` and, when it has one, an Apple Pay set.
+pub fn receive_for(
+    body: &[u8],
+    content_type: Option<&str>,
+    credentials: &Credentials,
+    apple_pay: Option<&Credentials>,
+) -> Result<Notification, Rejection> {
     let format = BodyFormat::detect(content_type, body);
-    check(read(body, format)?, format, credentials)
+    check(read(body, format)?, format, credentials, apple_pay)
 }
 
 /// The parameters signed with the response phrase, as a form body: what APS

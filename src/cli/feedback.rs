@@ -97,6 +97,7 @@ fn run_serve(global: &GlobalArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> 
                 burst: per_second * 4.0,
             },
         )
+        .with_apple_pay(account.apple_pay)
         .with_limits(ServeLimits {
             header_read_timeout: std::time::Duration::from_millis(args.header_timeout_ms),
             body_timeout: std::time::Duration::from_millis(args.body_timeout_ms),

@@ -164,6 +164,9 @@ impl Received {
 #[derive(Debug)]
 pub struct Receiver {
     credentials: Credentials,
+    /// The account's Apple Pay set, when it has one: its transactions'
+    /// notifications are signed with it.
+    apple_pay: Option<Credentials>,
     actor: Actor,
     journal: Arc<Mutex<Journal>>,
     counts: Mutex<Counts>,
@@ -188,6 +191,7 @@ impl Receiver {
     ) -> Receiver {
         Receiver {
             credentials,
+            apple_pay: None,
             actor,
             journal,
             counts: Mutex::default(),
@@ -198,6 +202,14 @@ impl Receiver {
             }),
             limits: ServeLimits::default(),
         }
+    }
+
+    /// The same receiver, also taking the notifications of transactions made
+    /// with the account's Apple Pay set (`None`: it has none).
+    #[must_use]
+    pub fn with_apple_pay(mut self, apple_pay: Option<Credentials>) -> Receiver {
+        self.apple_pay = apple_pay;
+        self
     }
 
     /// The same receiver, served with `limits` instead of the defaults.
@@ -214,7 +226,12 @@ impl Receiver {
     /// Takes one posted body that arrived at `received_ms` (blocking: it
     /// writes the journal). The rate limit is the caller's ([`Receiver::admit`]).
     pub fn receive(&self, body: &[u8], content_type: Option<&str>, received_ms: i64) -> Received {
-        let received = match notification::receive(body, content_type, &self.credentials) {
+        let received = match notification::receive_for(
+            body,
+            content_type,
+            &self.credentials,
+            self.apple_pay.as_ref(),
+        ) {
             Err(rejection) => Received::Rejected(rejection),
             Ok(notification) => self.record(notification, received_ms),
         };

@@ -8,8 +8,9 @@
 //! - `200` a notification recorded, or one recorded before (a duplicate
 //!   adds nothing);
 //! - `400` a body that is not a notification of this account: no or a wrong
-//!   signature, another merchant, not a payment or maintenance result,
-//!   malformed (counted and logged by kind, never with the body's values;
+//!   signature, another merchant, not a payment or maintenance result, a
+//!   parameter named twice, malformed, ended before its announced length
+//!   (counted and logged by kind, never with the body's values;
 //!   nothing recorded, no order created);
 //! - `413` a body over [`MAX_BODY_BYTES`]; `408` a body not whole within
 //!   [`ServeLimits::body_timeout`]; `405` anything but POST;

@@ -182,7 +182,7 @@ pub fn read(body: &[u8], format: BodyFormat) -> Result<Params, Rejection> {
 /// once the signature checks: APS's signature never covers them, so anyone
 /// on the way could have added them, and they say nothing.
 pub fn check(
-    params: Params,
+    params: &Params,
     format: BodyFormat,
     credentials: &Credentials,
     apple_pay: Option<&Credentials>,
@@ -198,12 +198,12 @@ pub fn check(
             })
         })
         .unwrap_or(credentials);
-    match signature::check(&params, signer.sha_type, signer.response_phrase.expose()) {
+    match signature::check(params, signer.sha_type, signer.response_phrase.expose()) {
         SignatureCheck::Valid => {}
         SignatureCheck::Missing => return Err(Rejection::MissingSignature),
         SignatureCheck::Mismatch { .. } => return Err(Rejection::WrongSignature),
     }
-    let mut params = signed_only(&params);
+    let mut params = signed_only(params);
     if params.text("merchant_identifier") != Some(credentials.merchant_identifier.as_str()) {
         return Err(Rejection::AnotherAccount);
     }
@@ -301,7 +301,7 @@ pub fn receive_for(
     apple_pay: Option<&Credentials>,
 ) -> Result<Notification, Rejection> {
     let format = BodyFormat::detect(content_type, body);
-    check(read(body, format)?, format, credentials, apple_pay)
+    check(&read(body, format)?, format, credentials, apple_pay)
 }
 
 /// The parameters signed with the response phrase, as a form body: what APS

@@ -353,6 +353,7 @@ impl RunningReceiver {
         let (stopping, stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
             let slots = Arc::new(Semaphore::new(limits.max_connections));
+            let mut full = false;
             loop {
                 let accepted = tokio::select! {
                     _ = &mut stop => break,
@@ -369,13 +370,19 @@ impl RunningReceiver {
                     }
                 };
                 let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
-                    tracing::warn!(
-                        max_connections = limits.max_connections,
-                        "feedback connection closed: too many open"
-                    );
+                    // Said once while full, not once per connection: a
+                    // flood would flood the log too.
+                    if !full {
+                        tracing::warn!(
+                            max_connections = limits.max_connections,
+                            "feedback connections closed on arrival: too many open"
+                        );
+                    }
+                    full = true;
                     drop(stream);
                     continue;
                 };
+                full = false;
                 let service = hyper_util::service::TowerToHyperService::new(router.clone());
                 let tls = tls.clone();
                 let stopped = stopped.clone();

@@ -11,6 +11,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use apsdesk::aps::Command;
@@ -22,6 +23,7 @@ use apsdesk::journal::store::{EntryRecord, OrderRecord};
 use apsdesk::journal::vocabulary::{EntryKind, OrderState};
 use apsdesk::sim::{FaultKind, FaultRule, SimConfig};
 use proptest::prelude::*;
+use rustls_pki_types::pem::PemObject as _;
 use sha2::Digest;
 use tempfile::TempDir;
 
@@ -114,10 +116,16 @@ struct Served {
 
 impl Served {
     fn start(extra: &[&str]) -> Served {
+        Served::start_with_env(extra, &[])
+    }
+
+    /// With more environment variables (the account's Apple Pay set).
+    fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> Served {
         let dir = TempDir::new().expect("temp dir");
         let db = dir.path().join("journal.sqlite3");
         let mut child =
             common::apsdesk_with(&SimConfig::default().credentials, "http://127.0.0.1:9")
+                .envs(env.iter().copied())
                 .args([
                     "feedback",
                     "serve",
@@ -848,4 +856,345 @@ fn a_wrong_certificate_file_is_named_and_nothing_listens() {
         "{error}"
     );
     assert!(!error.contains("PRIVATE KEY"), "{error}");
+}
+
+/// A man in the middle who repeats a key (empty copies are not signed) or
+/// adds an empty parameter: a repeated key is refused before the signature
+/// is looked at, and what is recorded is the signed parameters only, so the
+/// projection, the stored notification and `journal verify` agree.
+#[test]
+fn a_repeated_key_is_refused_and_an_added_empty_parameter_is_not_kept() {
+    let served = Served::start(&[]);
+    let genuine = form(&with_signature(
+        &knet_purchase("FB-DUPKEY-1"),
+        RESPONSE_PHRASE,
+    ));
+    let tampered = [
+        format!("amount=&customer_email=&{genuine}"),
+        format!("{genuine}&amount="),
+        format!("{genuine}&customer_name=x"),
+    ];
+    for body in &tampered {
+        assert_eq!(
+            served.post(Some("application/x-www-form-urlencoded"), body.clone()),
+            400,
+            "{body}"
+        );
+    }
+    let json_repeated = {
+        let body = json(&with_signature(
+            &knet_purchase("FB-DUPKEY-1"),
+            RESPONSE_PHRASE,
+        ));
+        format!("{{\"amount\":\"\",{}", &body[1..])
+    };
+    assert_eq!(served.post(Some("application/json"), json_repeated), 400);
+    assert!(served.order("FB-DUPKEY-1").is_none());
+    assert_eq!(served.all_entries(), 0);
+
+    // Empty parameters added to the genuine body: taken (APS's signature
+    // never covers an empty value), but not kept, and the genuine one after
+    // it is the same notification.
+    let padded = format!("{genuine}&foo=&customer_phone=");
+    assert_eq!(
+        served.post(Some("application/x-www-form-urlencoded"), padded),
+        200
+    );
+    assert_eq!(
+        served.post(Some("application/x-www-form-urlencoded"), genuine),
+        200
+    );
+    let entries = served.feedback_entries();
+    assert_eq!(entries.len(), 1);
+    assert!(
+        !entries[0].payload.contains("foo"),
+        "{}",
+        entries[0].payload
+    );
+    assert!(
+        !entries[0].payload.contains("customer_phone"),
+        "{}",
+        entries[0].payload
+    );
+    let order = served.order("FB-DUPKEY-1").expect("recorded");
+    assert_eq!(
+        (order.amount_minor, order.captured_minor, order.state),
+        (Some(12_500), 12_500, OrderState::Captured)
+    );
+    assert_eq!(order.customer_email.as_deref(), Some("amal@example.com"));
+    verify_is_clean(&served.db);
+    let (last, log) = served.stop_with_log();
+    assert!(
+        last.contains("1 recorded, 1 duplicates, 4 refused"),
+        "{last}"
+    );
+    assert!(log.contains("repeated_key"), "{log}");
+}
+
+/// The `host:port` of a served receiver.
+fn authority(served: &Served) -> String {
+    served
+        .url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("an address")
+        .to_owned()
+}
+
+/// How long until the peer closes `stream` (reading whatever it answers),
+/// and what it answered; panics after `limit`.
+fn closed_after(
+    mut stream: impl std::io::Read,
+    started: Instant,
+    limit: Duration,
+) -> (Duration, String) {
+    let mut answer = Vec::new();
+    let mut buffer = [0_u8; 1024];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => answer.extend_from_slice(&buffer[..read]),
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                assert!(started.elapsed() < limit, "still open after {limit:?}");
+            }
+            Err(_) => break,
+        }
+    }
+    (
+        started.elapsed(),
+        String::from_utf8_lossy(&answer).into_owned(),
+    )
+}
+
+fn connect(served: &Served) -> std::net::TcpStream {
+    let stream = std::net::TcpStream::connect(authority(served)).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("timeout");
+    stream
+}
+
+/// Slow and idle clients: partial headers, no request at all, a body that
+/// never comes whole, a body cut short, and more connections than allowed.
+#[test]
+fn slow_idle_and_excess_connections_are_closed() {
+    use std::io::Write as _;
+    let served = Served::start(&[
+        "--header-timeout-ms",
+        "600",
+        "--body-timeout-ms",
+        "600",
+        "--max-connections",
+        "3",
+    ]);
+    let limit = Duration::from_secs(5);
+
+    let started = Instant::now();
+    let mut partial = connect(&served);
+    partial
+        .write_all(b"POST /aps/feedback HTTP/1.1\r\nHost: x\r\nContent-Ty")
+        .expect("writes");
+    let idle = connect(&served);
+    let (partial_after, _) = closed_after(&partial, started, limit);
+    let (idle_after, _) = closed_after(&idle, started, limit);
+    assert!(
+        partial_after >= Duration::from_millis(500),
+        "{partial_after:?}"
+    );
+    assert!(idle_after >= Duration::from_millis(500), "{idle_after:?}");
+
+    // A body announced at 100 bytes of which 10 come: 408 in time.
+    let started = Instant::now();
+    let mut slow = connect(&served);
+    slow.write_all(
+        b"POST /aps/feedback HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\namount=100",
+    )
+    .expect("writes");
+    let (slow_after, answer) = closed_after(&slow, started, limit);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(slow_after >= Duration::from_millis(500), "{slow_after:?}");
+
+    // The same, the client closing its side after the 10 bytes.
+    let mut cut = connect(&served);
+    cut.write_all(
+        b"POST /aps/feedback HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\namount=100",
+    )
+    .expect("writes");
+    cut.shutdown(std::net::Shutdown::Write).expect("half close");
+    let _ = closed_after(&cut, Instant::now(), limit);
+
+    // Three connections held open: a fourth is closed at once, unanswered.
+    let held: Vec<_> = (0..3).map(|_| connect(&served)).collect();
+    std::thread::sleep(Duration::from_millis(100));
+    let started = Instant::now();
+    let mut excess = connect(&served);
+    let _ =
+        excess.write_all(b"POST /aps/feedback HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\na=1");
+    let (excess_after, answer) = closed_after(&excess, started, limit);
+    assert!(
+        excess_after < Duration::from_millis(400),
+        "{excess_after:?}"
+    );
+    assert_eq!(answer, "");
+    drop(held);
+    // Once they are gone, a notification is taken again.
+    std::thread::sleep(Duration::from_millis(800));
+    let pairs = with_signature(&knet_purchase("FB-SLOW-1"), RESPONSE_PHRASE);
+    assert_eq!(served.post_form(&pairs), 200);
+    let (last, log) = served.stop_with_log();
+    assert!(last.contains("1 recorded"), "{last}");
+    assert!(log.contains("body_timeout"), "{log}");
+    assert!(log.contains("incomplete_body"), "{log}");
+    assert!(!log.contains("too_large"), "{log}");
+    assert!(log.contains("too many open"), "{log}");
+}
+
+/// Over TLS, a client that finishes its handshake and then sends half its
+/// headers is closed in time too.
+#[test]
+fn over_tls_partial_headers_are_closed_in_time() {
+    use std::io::Write as _;
+    let certificate = fixture("feedback-tls-cert.pem");
+    let key = fixture("feedback-tls-key.pem");
+    let served = Served::start(&[
+        "--tls-cert",
+        certificate.to_str().expect("path"),
+        "--tls-key",
+        key.to_str().expect("path"),
+        "--header-timeout-ms",
+        "600",
+    ]);
+    let mut roots = rustls::RootCertStore::empty();
+    for certificate in
+        rustls_pki_types::CertificateDer::pem_file_iter(fixture("feedback-tls-ca.pem"))
+            .expect("CA file")
+    {
+        roots
+            .add(certificate.expect("a certificate"))
+            .expect("added");
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("versions")
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = rustls_pki_types::ServerName::try_from("127.0.0.1").expect("a name");
+    let client = rustls::ClientConnection::new(Arc::new(config), name).expect("client");
+    let stream = connect(&served);
+    let mut tls = rustls::StreamOwned::new(client, stream);
+    let started = Instant::now();
+    tls.write_all(b"POST /aps/feedback HTTP/1.1\r\nHost: x\r\nContent-Ty")
+        .expect("handshake and write");
+    assert!(!tls.conn.is_handshaking());
+    let (after, _) = closed_after(&mut tls, started, Duration::from_secs(5));
+    assert!(after >= Duration::from_millis(500), "{after:?}");
+}
+
+/// The `APSDESK_APPLE_PAY_*` variables of the simulator's Apple Pay set.
+fn apple_pay_env(apple_pay: &apsdesk::aps::client::Credentials) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "APSDESK_APPLE_PAY_ACCESS_CODE",
+            apple_pay.access_code.expose().to_owned(),
+        ),
+        (
+            "APSDESK_APPLE_PAY_REQUEST_PHRASE",
+            apple_pay.request_phrase.expose().to_owned(),
+        ),
+        (
+            "APSDESK_APPLE_PAY_RESPONSE_PHRASE",
+            apple_pay.response_phrase.expose().to_owned(),
+        ),
+        ("APSDESK_APPLE_PAY_SHA_TYPE", apple_pay.sha_type.to_string()),
+    ]
+}
+
+/// An Apple Pay payment and its capture: the simulator notifies them with
+/// the Apple Pay set's access code, signed with its response phrase, and the
+/// receiver of an account with that set records them. The same access code
+/// signed with the merchant's phrase is refused; so is an Apple Pay
+/// notification at a receiver whose account has no Apple Pay set.
+#[test]
+fn apple_pay_feedback_is_signed_with_the_apple_pay_set_and_recorded() {
+    let apple_pay = SimConfig::default().apple_pay;
+    let env = apple_pay_env(&apple_pay);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let served = Served::start_with_env(&[], &env);
+    let sim = served.runtime.block_on(common::start_sim());
+    sim.set_feedback_url(&served.url).expect("feedback URL");
+    let api = format!("{}/FortAPI/paymentApi", sim.base_url());
+    let send = |command: Command, operation: Params| {
+        let request = signed_request(&apple_pay, command, &operation, apsdesk::aps::Language::En);
+        served
+            .runtime
+            .block_on(async { served.http.post(&api).body(request.to_json()).send().await })
+            .expect("the simulator answers")
+            .status()
+            .as_u16()
+    };
+    let payment = common::card_payment("FB-AP-1", "10000", "KWD", common::APPROVE_CARD);
+    assert_eq!(send(Command::Authorization, payment), 200);
+    wait_for(
+        &served,
+        "the Apple Pay authorization's feedback",
+        |served| {
+            served
+                .order("FB-AP-1")
+                .is_some_and(|order| order.authorized_minor == 10_000)
+        },
+    );
+    let capture = common::pairs(&[
+        ("merchant_reference", "FB-AP-1"),
+        ("amount", "10000"),
+        ("currency", "KWD"),
+    ]);
+    assert_eq!(send(Command::Capture, capture), 200);
+    wait_for(&served, "the capture's feedback", |served| {
+        served.feedback_entries().len() == 2
+    });
+    let counts = sim.feedback_counts();
+    assert_eq!((counts.delivered, counts.given_up), (2, 0), "{counts:?}");
+    assert!(
+        served
+            .feedback_entries()
+            .iter()
+            .all(|entry| !entry.payload.contains(apple_pay.access_code.expose()))
+    );
+    verify_is_clean(&served.db);
+
+    // The Apple Pay access code with the merchant's signature: not APS's.
+    let mut forged = knet_purchase("FB-AP-2");
+    forged[2] = ("access_code", apple_pay.access_code.expose());
+    assert_eq!(
+        served.post_form(&with_signature(&forged, RESPONSE_PHRASE)),
+        400
+    );
+    assert!(served.order("FB-AP-2").is_none());
+    let (last, log) = served.stop_with_log();
+    assert!(
+        last.contains("2 recorded, 0 duplicates, 1 refused"),
+        "{last}"
+    );
+    assert!(log.contains("wrong_signature"), "{log}");
+
+    // An account without an Apple Pay set takes none of them.
+    let plain = Served::start(&[]);
+    let mut genuine = knet_purchase("FB-AP-3");
+    genuine[2] = ("access_code", apple_pay.access_code.expose());
+    assert_eq!(
+        plain.post_form(&with_signature(
+            &genuine,
+            apple_pay.response_phrase.expose()
+        )),
+        400
+    );
+    assert!(plain.order("FB-AP-3").is_none());
 }

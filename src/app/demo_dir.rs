@@ -6,13 +6,17 @@
 
 use std::path::{Path, PathBuf};
 
-/// The start of every demo folder's name; then the owner's pid and a time.
+/// The start of every demo folder's name; then the owner's pid, a time and a count.
 pub const PREFIX: &str = "apsdesk-demo-";
 
 /// A new demo folder's path under `base` (not created).
 pub fn new_path(base: &Path) -> PathBuf {
+    // Two demos of one process started in the same millisecond (the tests
+    // run in parallel threads) must not share a journal.
+    static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let count = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     base.join(format!(
-        "{PREFIX}{}-{}",
+        "{PREFIX}{}-{}-{count}",
         std::process::id(),
         jiff::Timestamp::now().as_millisecond()
     ))

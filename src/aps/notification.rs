@@ -6,7 +6,10 @@
 //! HTML form (`application/x-www-form-urlencoded`) or as JSON. It is checked
 //! like any response: the signature over the parameters **as received**
 //! (form-decoded, HTML entities kept, nothing trimmed), with the account's
-//! response phrase and SHA type. Then it must be about this account (its
+//! response phrase and SHA type — the Apple Pay set's when the notification
+//! carries that set's access code (a transaction made with it). A body that
+//! names a parameter twice is refused before that; parameters with an empty
+//! value (never signed) are dropped after it. Then it must be about this account (its
 //! `merchant_identifier`, and its `access_code` when it carries one) and name
 //! a payment (AUTHORIZATION, PURCHASE) or a maintenance operation (CAPTURE,
 //! REFUND, VOID_AUTHORIZATION) of a well-formed `merchant_reference`, with a
@@ -72,12 +75,23 @@ impl BodyFormat {
 pub enum Rejection {
     #[error("the body is larger than {MAX_BODY_BYTES} bytes")]
     TooLarge,
+    /// The connection ended or broke before the body it announced was whole.
+    #[error("the body ended before it was complete")]
+    IncompleteBody,
+    /// The body did not arrive whole within the receiver's time for one.
+    #[error("the body did not arrive in time")]
+    BodyTimeout,
     #[error("the body is not UTF-8 text")]
     NotText,
     #[error("the body is not a JSON object: {0}")]
     NotJson(ParseError),
     #[error("the body has no parameters")]
     Empty,
+    /// APS never sends a parameter twice; a copy added in transit could
+    /// differ from the signed one (an empty copy is not even signed), and
+    /// which of them is meant would be a guess.
+    #[error("a parameter appears more than once")]
+    RepeatedKey,
     #[error("the notification carries no signature")]
     MissingSignature,
     #[error("the signature does not match the response phrase and SHA type")]
@@ -97,7 +111,10 @@ impl Rejection {
     pub fn kind(&self) -> &'static str {
         match self {
             Rejection::TooLarge => "too_large",
+            Rejection::IncompleteBody => "incomplete_body",
+            Rejection::BodyTimeout => "body_timeout",
             Rejection::NotText | Rejection::NotJson(_) | Rejection::Empty => "malformed",
+            Rejection::RepeatedKey => "repeated_key",
             Rejection::MissingSignature => "missing_signature",
             Rejection::WrongSignature => "wrong_signature",
             Rejection::AnotherAccount | Rejection::AccessCodeDiffers => "another_account",
@@ -135,16 +152,24 @@ const NOTIFIED: [Command; 5] = [
     Command::VoidAuthorization,
 ];
 
-/// Reads a body into parameters as received.
+/// Reads a body into parameters as received. A body that names a parameter
+/// twice is refused here, before the signature is looked at.
 pub fn read(body: &[u8], format: BodyFormat) -> Result<Params, Rejection> {
     if body.len() > MAX_BODY_BYTES {
         return Err(Rejection::TooLarge);
     }
     let text = std::str::from_utf8(body).map_err(|_| Rejection::NotText)?;
     let params = match format {
-        BodyFormat::Json => Params::from_json(text).map_err(Rejection::NotJson)?,
+        BodyFormat::Json => Params::from_json(text).map_err(|error| match error {
+            ParseError::DuplicateKey(_) => Rejection::RepeatedKey,
+            ParseError::Json(_) | ParseError::NotAnObject => Rejection::NotJson(error),
+        })?,
         BodyFormat::Form => Params::from_form(text),
     };
+    let mut names = std::collections::HashSet::with_capacity(params.len());
+    if !params.iter().all(|(name, _)| names.insert(name)) {
+        return Err(Rejection::RepeatedKey);
+    }
     if params.is_empty() {
         return Err(Rejection::Empty);
     }
@@ -153,26 +178,37 @@ pub fn read(body: &[u8], format: BodyFormat) -> Result<Params, Rejection> {
 
 /// Checks a body's parameters against the account: signature first (nothing
 /// of an unsigned body is looked at further), then the account, then what
-/// the notification reports.
+/// the notification reports. Parameters with an empty value are dropped
+/// once the signature checks: APS's signature never covers them, so anyone
+/// on the way could have added them, and they say nothing.
 pub fn check(
-    mut params: Params,
+    params: &Params,
     format: BodyFormat,
     credentials: &Credentials,
+    apple_pay: Option<&Credentials>,
 ) -> Result<Notification, Rejection> {
-    match signature::check(
-        &params,
-        credentials.sha_type,
-        credentials.response_phrase.expose(),
-    ) {
+    // A transaction made with the Apple Pay set is notified with that set's
+    // access code and signed with its response phrase and SHA type. The
+    // access code only chooses the phrase to check with: it is signed, so a
+    // changed one fails the signature.
+    let signer = apple_pay
+        .filter(|set| {
+            params.text("access_code").is_some_and(|code| {
+                bool::from(code.as_bytes().ct_eq(set.access_code.expose().as_bytes()))
+            })
+        })
+        .unwrap_or(credentials);
+    match signature::check(params, signer.sha_type, signer.response_phrase.expose()) {
         SignatureCheck::Valid => {}
         SignatureCheck::Missing => return Err(Rejection::MissingSignature),
         SignatureCheck::Mismatch { .. } => return Err(Rejection::WrongSignature),
     }
+    let mut params = signed_only(params);
     if params.text("merchant_identifier") != Some(credentials.merchant_identifier.as_str()) {
         return Err(Rejection::AnotherAccount);
     }
     if let Some(code) = params.text("access_code") {
-        let ours = credentials.access_code.expose().as_bytes();
+        let ours = signer.access_code.expose().as_bytes();
         if !bool::from(code.as_bytes().ct_eq(ours)) {
             return Err(Rejection::AccessCodeDiffers);
         }
@@ -236,14 +272,36 @@ pub fn check(
     })
 }
 
-/// Reads and checks a posted body.
+/// The parameters without those whose value is empty text (unsigned).
+fn signed_only(params: &Params) -> Params {
+    let mut signed = Params::new();
+    for (name, value) in params {
+        if value.as_text() != Some("") {
+            signed.push_value(name, value.clone());
+        }
+    }
+    signed
+}
+
+/// Reads and checks a posted body, for an account without an Apple Pay set.
 pub fn receive(
     body: &[u8],
     content_type: Option<&str>,
     credentials: &Credentials,
 ) -> Result<Notification, Rejection> {
+    receive_for(body, content_type, credentials, None)
+}
+
+/// Reads and checks a posted body for an account with the merchant set
+/// `credentials` and, when it has one, an Apple Pay set.
+pub fn receive_for(
+    body: &[u8],
+    content_type: Option<&str>,
+    credentials: &Credentials,
+    apple_pay: Option<&Credentials>,
+) -> Result<Notification, Rejection> {
     let format = BodyFormat::detect(content_type, body);
-    check(read(body, format)?, format, credentials)
+    check(&read(body, format)?, format, credentials, apple_pay)
 }
 
 /// The parameters signed with the response phrase, as a form body: what APS

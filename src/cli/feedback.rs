@@ -14,7 +14,7 @@ use clap::{Args, Subcommand};
 
 use super::GlobalArgs;
 use super::context::{account, open_journal};
-use crate::feedback::{RateLimit, Receiver, RunningReceiver};
+use crate::feedback::{RateLimit, Receiver, RunningReceiver, ServeLimits};
 use crate::journal::Actor;
 
 #[derive(Debug, Args)]
@@ -46,6 +46,20 @@ pub struct ServeArgs {
     /// The private key (PEM) of --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Connections open at once at most; more are closed on arrival.
+    #[arg(long, default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_connections: u32,
+    /// Milliseconds a client has to send a request's headers (and, with
+    /// TLS, to finish its handshake). For tests: the default is the
+    /// production value.
+    #[arg(long, hide = true, default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_ms: u64,
+    /// Milliseconds a client has to send a request's body. For tests.
+    #[arg(long, hide = true, default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_ms: u64,
 }
 
 pub fn run(global: &GlobalArgs, args: &FeedbackArgs) -> anyhow::Result<ExitCode> {
@@ -73,15 +87,23 @@ fn run_serve(global: &GlobalArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> 
         environment: account.endpoint.environment(),
     };
     let per_second = f64::from(args.max_per_second);
-    let receiver = Arc::new(Receiver::new(
-        account.credentials,
-        actor,
-        Arc::new(Mutex::new(journal)),
-        RateLimit {
-            per_second,
-            burst: per_second * 4.0,
-        },
-    ));
+    let receiver = Arc::new(
+        Receiver::new(
+            account.credentials,
+            actor,
+            Arc::new(Mutex::new(journal)),
+            RateLimit {
+                per_second,
+                burst: per_second * 4.0,
+            },
+        )
+        .with_apple_pay(account.apple_pay)
+        .with_limits(ServeLimits {
+            header_read_timeout: std::time::Duration::from_millis(args.header_timeout_ms),
+            body_timeout: std::time::Duration::from_millis(args.body_timeout_ms),
+            max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        }),
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -8,13 +8,21 @@
 //! - `200` a notification recorded, or one recorded before (a duplicate
 //!   adds nothing);
 //! - `400` a body that is not a notification of this account: no or a wrong
-//!   signature, another merchant, not a payment or maintenance result,
-//!   malformed (counted and logged by kind, never with the body's values;
+//!   signature, another merchant, not a payment or maintenance result, a
+//!   parameter named twice, malformed, ended before its announced length
+//!   (counted and logged by kind, never with the body's values;
 //!   nothing recorded, no order created);
-//! - `413` a body over [`MAX_BODY_BYTES`]; `405` anything but POST;
+//! - `413` a body over [`MAX_BODY_BYTES`]; `408` a body not whole within
+//!   [`ServeLimits::body_timeout`]; `405` anything but POST;
 //! - `429` over the rate limit (a token bucket: APS retries later);
 //! - `503` the journal cannot write now (locked, key missing, disk): APS
 //!   tries again later.
+//!
+//! A connection that does not send a request's headers within
+//! [`ServeLimits::header_read_timeout`] (idle between requests included) is
+//! closed; beyond [`ServeLimits::max_connections`] open at once, a new
+//! connection is closed as soon as it is accepted: slow or idle clients
+//! cannot hold the process's file descriptors.
 //!
 //! What a notification may change is decided in `projection::apply_feedback`:
 //! never a total the desk learnt from APS itself, never an open operation.
@@ -22,15 +30,17 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt as _;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot, watch};
 
 use crate::aps::client::Credentials;
 pub use crate::aps::notification::MAX_BODY_BYTES;
@@ -82,6 +92,31 @@ impl Bucket {
     }
 }
 
+/// How long a client may take and how many may be connected at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServeLimits {
+    /// From a connection's start (or its previous answer) to the end of a
+    /// request's headers; for TLS, the handshake too.
+    pub header_read_timeout: Duration,
+    /// From the end of the headers to the end of the body.
+    pub body_timeout: Duration,
+    /// Connections open at once; more are closed on arrival.
+    pub max_connections: usize,
+}
+
+impl Default for ServeLimits {
+    /// A notification is a few hundred bytes that APS sends at once: ten
+    /// seconds is ample for each part; a few hundred connections is far
+    /// more than APS opens, far less than a process's descriptors.
+    fn default() -> Self {
+        ServeLimits {
+            header_read_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            max_connections: 512,
+        }
+    }
+}
+
 /// What the receiver has answered since it started.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -118,6 +153,7 @@ impl Received {
         match self {
             Received::Recorded { .. } | Received::Duplicate => StatusCode::OK,
             Received::Rejected(Rejection::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
+            Received::Rejected(Rejection::BodyTimeout) => StatusCode::REQUEST_TIMEOUT,
             Received::Rejected(_) => StatusCode::BAD_REQUEST,
             Received::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Received::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -129,10 +165,14 @@ impl Received {
 #[derive(Debug)]
 pub struct Receiver {
     credentials: Credentials,
+    /// The account's Apple Pay set, when it has one: its transactions'
+    /// notifications are signed with it.
+    apple_pay: Option<Credentials>,
     actor: Actor,
     journal: Arc<Mutex<Journal>>,
     counts: Mutex<Counts>,
     bucket: Mutex<Bucket>,
+    limits: ServeLimits,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -152,6 +192,7 @@ impl Receiver {
     ) -> Receiver {
         Receiver {
             credentials,
+            apple_pay: None,
             actor,
             journal,
             counts: Mutex::default(),
@@ -160,7 +201,23 @@ impl Receiver {
                 tokens: limit.burst,
                 at: Instant::now(),
             }),
+            limits: ServeLimits::default(),
         }
+    }
+
+    /// The same receiver, also taking the notifications of transactions made
+    /// with the account's Apple Pay set (`None`: it has none).
+    #[must_use]
+    pub fn with_apple_pay(mut self, apple_pay: Option<Credentials>) -> Receiver {
+        self.apple_pay = apple_pay;
+        self
+    }
+
+    /// The same receiver, served with `limits` instead of the defaults.
+    #[must_use]
+    pub fn with_limits(mut self, limits: ServeLimits) -> Receiver {
+        self.limits = limits;
+        self
     }
 
     pub fn counts(&self) -> Counts {
@@ -170,7 +227,12 @@ impl Receiver {
     /// Takes one posted body that arrived at `received_ms` (blocking: it
     /// writes the journal). The rate limit is the caller's ([`Receiver::admit`]).
     pub fn receive(&self, body: &[u8], content_type: Option<&str>, received_ms: i64) -> Received {
-        let received = match notification::receive(body, content_type, &self.credentials) {
+        let received = match notification::receive_for(
+            body,
+            content_type,
+            &self.credentials,
+            self.apple_pay.as_ref(),
+        ) {
             Err(rejection) => Received::Rejected(rejection),
             Ok(notification) => self.record(notification, received_ms),
         };
@@ -259,26 +321,7 @@ impl RunningReceiver {
         receiver: Arc<Receiver>,
         listen: SocketAddr,
     ) -> std::io::Result<RunningReceiver> {
-        let listener = TcpListener::bind(listen).await?;
-        let address = listener.local_addr()?;
-        let router = Router::new()
-            .fallback(take_notification)
-            .with_state(Arc::clone(&receiver));
-        let (shutdown, stop) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let server = axum::serve(listener, router).with_graceful_shutdown(async {
-                let _ = stop.await;
-            });
-            if let Err(error) = server.await {
-                tracing::error!("feedback receiver stopped: {error}");
-            }
-        });
-        Ok(RunningReceiver {
-            address,
-            receiver,
-            shutdown: Some(shutdown),
-            task: Some(task),
-        })
+        Self::serve(receiver, listen, None).await
     }
 
     /// Binds `listen` and serves every path over TLS with `tls` (see
@@ -288,42 +331,87 @@ impl RunningReceiver {
         listen: SocketAddr,
         tls: Arc<rustls::ServerConfig>,
     ) -> std::io::Result<RunningReceiver> {
+        Self::serve(receiver, listen, Some(tokio_rustls::TlsAcceptor::from(tls))).await
+    }
+
+    /// One accept loop for plain and TLS: each connection on its own task,
+    /// bounded in number and in time (`ServeLimits`). On shutdown, no new
+    /// connection is taken and open ones finish their request (for at most
+    /// the time a request may take).
+    async fn serve(
+        receiver: Arc<Receiver>,
+        listen: SocketAddr,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> std::io::Result<RunningReceiver> {
         let listener = TcpListener::bind(listen).await?;
         let address = listener.local_addr()?;
+        let limits = receiver.limits;
         let router = Router::new()
             .fallback(take_notification)
             .with_state(Arc::clone(&receiver));
-        let acceptor = tokio_rustls::TlsAcceptor::from(tls);
         let (shutdown, mut stop) = oneshot::channel::<()>();
+        let (stopping, stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
+            let slots = Arc::new(Semaphore::new(limits.max_connections));
+            let mut full = false;
             loop {
                 let accepted = tokio::select! {
                     _ = &mut stop => break,
                     accepted = listener.accept() => accepted,
                 };
-                let Ok((stream, _)) = accepted else {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(error) => {
+                        // Out of descriptors, most likely: give the open
+                        // connections time to end instead of spinning.
+                        tracing::warn!("feedback receiver cannot accept: {error}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+                    // Said once while full, not once per connection: a
+                    // flood would flood the log too.
+                    if !full {
+                        tracing::warn!(
+                            max_connections = limits.max_connections,
+                            "feedback connections closed on arrival: too many open"
+                        );
+                    }
+                    full = true;
+                    drop(stream);
                     continue;
                 };
-                let acceptor = acceptor.clone();
+                full = false;
                 let service = hyper_util::service::TowerToHyperService::new(router.clone());
+                let tls = tls.clone();
+                let stopped = stopped.clone();
                 tokio::spawn(async move {
-                    // A client that never finishes its handshake holds
-                    // nothing for long.
-                    let handshake = tokio::time::timeout(
-                        std::time::Duration::from_secs(10),
-                        acceptor.accept(stream),
-                    )
-                    .await;
-                    let Ok(Ok(tls)) = handshake else {
-                        return;
-                    };
-                    let connection = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(tls), service);
-                    if let Err(error) = connection.await {
-                        tracing::debug!("feedback connection: {error}");
+                    let _slot = slot;
+                    match tls {
+                        None => serve_connection(stream, service, limits, stopped).await,
+                        Some(acceptor) => {
+                            // A client that never finishes its handshake
+                            // holds nothing for long.
+                            let handshake = tokio::time::timeout(
+                                limits.header_read_timeout,
+                                acceptor.accept(stream),
+                            )
+                            .await;
+                            if let Ok(Ok(tls)) = handshake {
+                                serve_connection(tls, service, limits, stopped).await;
+                            }
+                        }
                     }
                 });
             }
+            let _ = stopping.send(true);
+            let all = u32::try_from(limits.max_connections).unwrap_or(u32::MAX);
+            let _ = tokio::time::timeout(
+                limits.header_read_timeout + limits.body_timeout,
+                slots.acquire_many(all),
+            )
+            .await;
         });
         Ok(RunningReceiver {
             address,
@@ -395,6 +483,54 @@ pub fn tls_config(
         .map_err(|error| format!("--tls-cert/--tls-key: {error}"))
 }
 
+/// Serves one connection's requests, its headers bounded in time by hyper
+/// (idle time between requests included), until the client closes, a
+/// timeout closes it, or the receiver stops (after the request in hand).
+async fn serve_connection<I>(
+    io: I,
+    service: hyper_util::service::TowerToHyperService<Router>,
+    limits: ServeLimits,
+    mut stopped: watch::Receiver<bool>,
+) where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    let connection = builder.serve_connection(hyper_util::rt::TokioIo::new(io), service);
+    tokio::pin!(connection);
+    let finished = tokio::select! {
+        finished = connection.as_mut() => finished,
+        _ = stopped.changed() => {
+            connection.as_mut().graceful_shutdown();
+            connection.await
+        }
+    };
+    if let Err(error) = finished {
+        tracing::debug!("feedback connection: {error}");
+    }
+}
+
+/// A request's body, at most [`MAX_BODY_BYTES`], whole within `within`.
+async fn read_body(body: Body, within: Duration) -> Result<Vec<u8>, Rejection> {
+    let reading = async {
+        let mut chunks = body.into_data_stream();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(|_| Rejection::IncompleteBody)?;
+            if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(Rejection::TooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    };
+    tokio::time::timeout(within, reading)
+        .await
+        .unwrap_or(Err(Rejection::BodyTimeout))
+}
+
 /// Every request, whatever its path: the merchant chooses the URL.
 async fn take_notification(
     State(taker): State<Arc<Receiver>>,
@@ -423,9 +559,9 @@ async fn take_notification(
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    let outcome = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Err(_) => {
-            let outcome = Received::Rejected(Rejection::TooLarge);
+    let outcome = match read_body(body, taker.limits.body_timeout).await {
+        Err(rejection) => {
+            let outcome = Received::Rejected(rejection);
             taker.count(&outcome);
             outcome
         }

@@ -169,7 +169,9 @@ pub enum FeedbackEffect {
 ///
 /// Feedback never fights the desk's evidence: it fills the descriptive fields
 /// (fort_id, payment option, customer name and email, masked card,
-/// authorization code, KNET/BENEFIT/OmanNet numbers), and records the
+/// authorization code, KNET/BENEFIT/OmanNet numbers) — a capture, refund or
+/// void notification only those still empty, a payment notification all but
+/// a known fort_id — and records the
 /// payment's own result and time if none with a time is known. Money moves
 /// only for a payment (AUTHORIZATION or PURCHASE) on an order that shows no
 /// money at all (nothing authorized, captured or refunded): the first news
@@ -213,7 +215,14 @@ pub fn apply_feedback(
         (&mut order.card_brand, "card_brand"),
         (&mut order.payment_link_id, "payment_link_id"),
     ] {
-        set_if_present(field, notification, name);
+        // A maintenance notification only fills what the journal does not
+        // know: the payment's identity is the payment's, and a signed but
+        // mismatched capture or refund notification must not rewrite it.
+        // Nor does a payment notification replace the transaction id the
+        // order already has.
+        if (is_payment && name != "fort_id") || field.is_none() {
+            set_if_present(field, notification, name);
+        }
     }
     let definite = matches!(class, OutcomeClass::Succeeded | OutcomeClass::Declined);
     if !is_payment || !definite {
@@ -588,6 +597,78 @@ mod tests {
             (declined.authorized_minor, declined.state),
             (0, OrderState::Declined)
         );
+    }
+
+    /// A maintenance notification fills what the journal does not know of
+    /// the order and changes nothing it knows; a payment notification never
+    /// replaces a known fort_id.
+    #[test]
+    fn feedback_never_replaces_the_identity_the_journal_knows() {
+        let mut known = order();
+        known.fort_id = Some("169000000000000001".to_owned());
+        known.payment_option = Some("VISA".to_owned());
+        known.masked_card = Some("400555******0001".to_owned());
+        known.authorized_minor = 10_000;
+        known.state = OrderState::Authorized;
+        let other = params(&[
+            ("command", "CAPTURE"),
+            ("merchant_reference", "A"),
+            ("fort_id", "169000000000000999"),
+            ("payment_option", "MASTERCARD"),
+            ("card_number", "512345******0008"),
+            ("card_brand", "MASTERCARD"),
+            ("response_code", "04000"),
+        ]);
+        for command in [
+            Command::Capture,
+            Command::Refund,
+            Command::VoidAuthorization,
+        ] {
+            let mut order = known.clone();
+            apply_feedback(&mut order, command, OutcomeClass::Succeeded, &other, 77);
+            assert_eq!(
+                (
+                    order.fort_id.as_deref(),
+                    order.payment_option.as_deref(),
+                    order.masked_card.as_deref()
+                ),
+                (
+                    Some("169000000000000001"),
+                    Some("VISA"),
+                    Some("400555******0001")
+                ),
+                "{command:?}"
+            );
+            // What was empty is filled.
+            assert_eq!(order.card_brand.as_deref(), Some("MASTERCARD"));
+        }
+        let mut paid = order();
+        paid.fort_id = Some("169000000000000001".to_owned());
+        let payment = params(&[
+            ("command", "PURCHASE"),
+            ("merchant_reference", "A"),
+            ("amount", "10000"),
+            ("currency", "KWD"),
+            ("fort_id", "169000000000000999"),
+            ("response_code", "14000"),
+        ]);
+        apply_feedback(
+            &mut paid,
+            Command::Purchase,
+            OutcomeClass::Succeeded,
+            &payment,
+            77,
+        );
+        assert_eq!(paid.fort_id.as_deref(), Some("169000000000000001"));
+        let mut blank = order();
+        apply_feedback(
+            &mut blank,
+            Command::Purchase,
+            OutcomeClass::Succeeded,
+            &payment,
+            77,
+        );
+        assert_eq!(blank.fort_id.as_deref(), Some("169000000000000999"));
     }
 
     #[test]

@@ -1064,8 +1064,12 @@ impl Journal {
         notification: &Notification,
         received_ms: i64,
     ) -> Result<FeedbackRecord> {
+        // What is projected is read back from what is stored, as `journal
+        // verify` reads it: the two can never disagree.
+        let stored = ParamsField::from_params(&notification.params);
+        let projected = stored.params();
         let payload = super::payload::write(&FeedbackPayload {
-            notification: ParamsField::from_params(&notification.params),
+            notification: stored,
             received_ms,
             fingerprint: notification.fingerprint.clone(),
             format: notification.format.as_str().to_owned(),
@@ -1122,13 +1126,16 @@ impl Journal {
                 payload: &payload,
             },
         )?;
-        let effect = super::projection::apply_feedback(
-            &mut order,
-            notification.command,
-            notification.class,
-            &notification.params,
-            received_ms,
-        );
+        let effect = match &projected {
+            Some(params) => super::projection::apply_feedback(
+                &mut order,
+                notification.command,
+                notification.class,
+                params,
+                received_ms,
+            ),
+            None => super::projection::FeedbackEffect::DetailsOnly,
+        };
         order.updated_ms = now_ms();
         write_order(&transaction, &order)?;
         transaction.commit()?;

@@ -1,5 +1,7 @@
 //! The simulator's transaction feedback: each notification the state makes
-//! (`SimState::take_notifications`) is signed with the response phrase and
+//! (`SimState::take_notifications`) is signed with the response phrase of the
+//! credential set its transaction was made with (the Apple Pay set's for an
+//! Apple Pay payment and its maintenance, as APS does) and
 //! posted as a form to the merchant's feedback URL, as APS does, tried again a
 //! few times while the answer is not `200`. Fault rules on notifications
 //! (`drop_notification`, `delay_notification`, `duplicate_notification`)
@@ -33,7 +35,6 @@ pub struct DeliveryCounts {
 pub struct FeedbackSender {
     url: String,
     client: reqwest::Client,
-    credentials: Credentials,
     retry_delay: Duration,
     delivered: AtomicU64,
     given_up: AtomicU64,
@@ -41,8 +42,8 @@ pub struct FeedbackSender {
 }
 
 impl FeedbackSender {
-    /// A sender to `url` (http or https), signing as `credentials`' account.
-    pub fn new(url: &str, credentials: Credentials) -> Result<FeedbackSender, String> {
+    /// A sender to `url` (http or https).
+    pub fn new(url: &str) -> Result<FeedbackSender, String> {
         let parsed = reqwest::Url::parse(url).map_err(|error| format!("{url}: {error}"))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(format!("{url}: the feedback URL must be http or https"));
@@ -55,7 +56,6 @@ impl FeedbackSender {
         Ok(FeedbackSender {
             url: url.to_owned(),
             client,
-            credentials,
             retry_delay: Duration::from_millis(250),
             delivered: AtomicU64::new(0),
             given_up: AtomicU64::new(0),
@@ -75,9 +75,15 @@ impl FeedbackSender {
         }
     }
 
-    /// Delivers one notification, with the fault a rule gave it.
-    pub async fn deliver(&self, notification: Params, fault: Option<FaultKind>) {
-        let body = form_body(&notification, &self.credentials);
+    /// Delivers one notification signed with `signing`, with the fault a
+    /// rule gave it.
+    pub async fn deliver(
+        &self,
+        notification: Params,
+        signing: &Credentials,
+        fault: Option<FaultKind>,
+    ) {
+        let body = form_body(&notification, signing);
         let times = match fault {
             Some(FaultKind::DropNotification) => {
                 self.dropped.fetch_add(1, Ordering::Relaxed);

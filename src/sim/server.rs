@@ -173,9 +173,10 @@ impl RunningSimulator {
     }
 
     /// Posts the transaction feedback of every payment and maintenance
-    /// operation from now on to `url`, signed with the response phrase.
+    /// operation from now on to `url`, signed with the response phrase of
+    /// the set the transaction was made with.
     pub fn set_feedback_url(&self, url: &str) -> Result<(), String> {
-        let sender = FeedbackSender::new(url, self.shared.credentials.clone())?;
+        let sender = FeedbackSender::new(url)?;
         *lock(&self.shared.feedback) = Some(Arc::new(sender));
         Ok(())
     }
@@ -400,15 +401,28 @@ async fn order_summary(
 /// Takes the state's new notifications and posts them (each with the fault
 /// a rule gives it), or drops them when no feedback URL is set.
 fn dispatch_notifications(shared: &Shared) {
-    let notifications = lock(&shared.state).take_notifications();
+    let notifications: Vec<(Params, Credentials)> = {
+        let mut state = lock(&shared.state);
+        state
+            .take_notifications()
+            .into_iter()
+            .map(|(notification, set)| {
+                let signing = state
+                    .credentials_of(set)
+                    .unwrap_or(&shared.credentials)
+                    .clone();
+                (notification, signing)
+            })
+            .collect()
+    };
     let Some(sender) = lock(&shared.feedback).clone() else {
         return;
     };
-    for notification in notifications {
+    for (notification, signing) in notifications {
         let fault = lock(&shared.faults).take_notification(notification.text("command"));
         let sender = Arc::clone(&sender);
         shared.runtime.spawn(async move {
-            sender.deliver(notification, fault).await;
+            sender.deliver(notification, &signing, fault).await;
         });
     }
 }

@@ -242,7 +242,8 @@ pub struct SimState {
     links: HashMap<String, SimLink>,
     next_id: u64,
     /// Transaction feedback not yet taken by the server (unsigned).
-    outbox: Vec<Params>,
+    /// Unsigned notifications, each with the set that signs it.
+    outbox: Vec<(Params, CredentialSet)>,
 }
 
 impl SimState {
@@ -353,7 +354,7 @@ impl SimState {
         let answer = self.answer(request, command, set, now);
         let response = respond(request, command, &answer, language);
         if let Some(command) = command {
-            self.notify(command, &response);
+            self.notify(command, &response, set);
         }
         (response, set)
     }
@@ -363,8 +364,10 @@ impl SimState {
     /// notified with its final result, as APS's notification feedback
     /// recovers it) and every applied capture, refund or void. The
     /// notification is the answer's parameters (card masked, access code as
-    /// APS echoes it); invalid requests are not notified.
-    fn notify(&mut self, command: Command, response: &Params) {
+    /// APS echoes it); invalid requests are not notified. It is signed with
+    /// `set`, the set the transaction was made with, whose access code it
+    /// carries.
+    fn notify(&mut self, command: Command, response: &Params, set: CredentialSet) {
         let (success, failure) = command.status_pair();
         let is_payment = matches!(command, Command::Authorization | Command::Purchase);
         let is_maintenance = matches!(
@@ -384,21 +387,27 @@ impl SimState {
             return;
         }
         notification.remove("signature");
-        self.outbox.push(notification);
+        self.outbox.push((notification, set));
     }
 
-    /// The notifications made since the last call, oldest first (unsigned).
-    pub fn take_notifications(&mut self) -> Vec<Params> {
+    /// The notifications made since the last call, oldest first (unsigned),
+    /// each with the credential set that must sign it (`credentials_of`).
+    pub fn take_notifications(&mut self) -> Vec<(Params, CredentialSet)> {
         std::mem::take(&mut self.outbox)
     }
 
     /// The notification of one step of an order's history, as APS would
-    /// have posted it then (the demo delivers its seeded history with them).
+    /// have posted it then (the demo delivers its seeded history with them):
+    /// with the access code of the order's set, which must sign it
+    /// (`SimOrder::credential_set`).
     pub fn history_notification(&self, order: &SimOrder, step: &HistoryEntry) -> Params {
+        let set = self
+            .credentials_of(order.credential_set())
+            .unwrap_or(&self.credentials);
         let mut notification = Params::new();
         notification.push("command", step.command.name());
         notification.push("merchant_identifier", &self.credentials.merchant_identifier);
-        notification.push("access_code", self.credentials.access_code.expose());
+        notification.push("access_code", set.access_code.expose());
         notification.push("merchant_reference", &order.merchant_reference);
         notification.push("language", "en");
         notification.push("fort_id", &order.fort_id);
@@ -1153,7 +1162,7 @@ impl SimState {
             && let Some(step) = order.history.first()
         {
             let notification = self.history_notification(order, step);
-            self.outbox.push(notification);
+            self.outbox.push((notification, order.credential_set()));
         }
         Ok(fort_id)
     }

@@ -13,7 +13,6 @@ use super::{
 };
 use crate::aps::client::Environment;
 use crate::aps::notification::form_body;
-use crate::aps::params::Params;
 use crate::feedback::{RateLimit, Receiver, RunningReceiver};
 use crate::journal::Actor;
 
@@ -64,14 +63,21 @@ impl Backend {
             references
         });
         // The demo account has an Apple Pay set, as its seeded Apple Pay orders need.
-        let apple_pay = client.with_credentials(simulator.apple_pay_credentials());
+        let apple_pay_credentials = simulator.apple_pay_credentials();
+        let apple_pay = client.with_credentials(apple_pay_credentials.clone());
+        // Each step signed as APS would: with the set its order was made
+        // with (the Apple Pay set's for an Apple Pay order).
         let history = simulator.with_state(|state| {
-            let mut history: Vec<(Params, i64)> = state
+            let state: &crate::sim::SimState = state;
+            let mut history: Vec<(String, i64)> = state
                 .orders()
                 .flat_map(|order| {
-                    order.history.iter().map(|step| {
+                    let signing = state
+                        .credentials_of(order.credential_set())
+                        .unwrap_or(state.credentials());
+                    order.history.iter().map(move |step| {
                         (
-                            state.history_notification(order, step),
+                            form_body(&state.history_notification(order, step), signing),
                             step.at.as_millisecond(),
                         )
                     })
@@ -90,26 +96,26 @@ impl Backend {
             Some(dir),
         );
         backend.set_apple_pay(apple_pay);
-        let receiver = Arc::new(Receiver::new(
-            credentials.clone(),
-            Actor {
-                operator: crate::feedback::OPERATOR.to_owned(),
-                profile: backend.session.profile.clone(),
-                environment: backend.session.environment,
-            },
-            Arc::clone(&backend.desk.journal),
-            RateLimit::default(),
-        ));
+        let receiver = Arc::new(
+            Receiver::new(
+                credentials.clone(),
+                Actor {
+                    operator: crate::feedback::OPERATOR.to_owned(),
+                    profile: backend.session.profile.clone(),
+                    environment: backend.session.environment,
+                },
+                Arc::clone(&backend.desk.journal),
+                RateLimit::default(),
+            )
+            .with_apple_pay(Some(apple_pay_credentials)),
+        );
         let running = runtime.block_on(RunningReceiver::start(receiver, "127.0.0.1:0".parse()?))?;
         if let Some(simulator) = &backend.simulator {
             simulator
                 .set_feedback_url(&running.url())
                 .map_err(anyhow::Error::msg)?;
         }
-        let bodies = history
-            .iter()
-            .map(|(notification, at_ms)| (form_body(notification, &credentials), *at_ms))
-            .collect();
+        let bodies = history;
         let receiver = Arc::clone(running.receiver());
         backend.feedback = Some(running);
         backend.load_demo(receiver, bodies, references);

@@ -84,7 +84,7 @@ fn the_demo_shows_customers_and_times_from_feedback() {
         .expect("verifies");
     assert!(report.is_clean(), "{:?}", report.findings);
     // Its timeline shows the feedback it came from.
-    harness.state().app().backend.load_detail(first.id);
+    app_harness::select(&mut harness, &first.merchant_reference);
     run_until(&mut harness, "the detail", |state| {
         state
             .app()

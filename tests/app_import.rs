@@ -84,11 +84,11 @@ fn a_search_that_misses_is_looked_up_at_aps_with_enter_and_opens_its_detail() {
         state.app().transactions.total == Some(0)
     });
     assert_eq!(sim(&harness).received(Command::CheckStatus), 0);
-    let search = harness.get_by_role(egui::accesskit::Role::TextInput);
+    let search = harness.get_by_label_contains("Search reference");
     search.focus();
     harness.step();
     harness
-        .get_by_role(egui::accesskit::Role::TextInput)
+        .get_by_label_contains("Search reference")
         .type_text("MISS-1");
     wait_for_label(&mut harness, "Look up MISS-1 at APS");
     assert!(

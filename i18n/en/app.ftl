@@ -18,7 +18,7 @@ theme = Theme
 theme-light = Light
 theme-dark = Dark
 
-search-hint = Search reference, fort_id, email, name, method, KNET ref…
+search-hint = Search reference, APS transaction number, email, name, method, KNET ref…
 filter-state = State
 filter-currency = Currency
 filter-any = Any

@@ -37,20 +37,7 @@ fn send_and_wait(
     harness: &mut Harness<'static, TestState>,
 ) -> apsdesk::app::results::OperationResult {
     harness.get_by_label("Send").click();
-    run_until(harness, "the result", |state| {
-        state
-            .app()
-            .dialog
-            .as_ref()
-            .is_some_and(|dialog| dialog.result.is_some())
-    });
-    harness
-        .state()
-        .app()
-        .dialog
-        .as_ref()
-        .and_then(|dialog| dialog.result.clone())
-        .expect("result")
+    app_harness::dialog_result(harness)
 }
 
 /// The label of a dialog's amount field for a KWD order.

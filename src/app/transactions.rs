@@ -1281,41 +1281,20 @@ fn detail_ui(
         let can_void =
             !blocked && order.state == OrderState::Authorized && order.captured_minor == 0;
         let reference = order.merchant_reference.clone();
-        if ui
-            .add_enabled(
-                can_capture,
-                egui::Button::new(widget_text(ui, &tr.text("action-capture"), rtl, false)),
-            )
-            .clicked()
-        {
-            commands.push(AppCommand::OpenDialog(
-                OperationKind::Capture,
-                Box::new(order.clone()),
-            ));
-        }
-        if ui
-            .add_enabled(
-                can_refund,
-                egui::Button::new(widget_text(ui, &tr.text("action-refund"), rtl, false)),
-            )
-            .clicked()
-        {
-            commands.push(AppCommand::OpenDialog(
-                OperationKind::Refund,
-                Box::new(order.clone()),
-            ));
-        }
-        if ui
-            .add_enabled(
-                can_void,
-                egui::Button::new(widget_text(ui, &tr.text("action-void"), rtl, false)),
-            )
-            .clicked()
-        {
-            commands.push(AppCommand::OpenDialog(
-                OperationKind::Void,
-                Box::new(order.clone()),
-            ));
+        for (kind, enabled, label_id) in [
+            (OperationKind::Capture, can_capture, "action-capture"),
+            (OperationKind::Refund, can_refund, "action-refund"),
+            (OperationKind::Void, can_void, "action-void"),
+        ] {
+            if ui
+                .add_enabled(
+                    enabled,
+                    egui::Button::new(widget_text(ui, &tr.text(label_id), rtl, false)),
+                )
+                .clicked()
+            {
+                commands.push(AppCommand::OpenDialog(kind, Box::new(order.clone())));
+            }
         }
         if ui
             .button(widget_text(ui, &tr.text("action-status"), rtl, false))

@@ -344,6 +344,23 @@ fn record_answer(
     at_ms: i64,
 ) {
     let response: Params = response.iter().copied().collect();
+    record_entries(journal, order_id, command, &response);
+    journal
+        .update_order(order_id, |order| {
+            projection::apply(order, command, OutcomeClass::Succeeded, &response, None);
+            projection::record_payment(order, command, OutcomeClass::Succeeded, &response, at_ms);
+        })
+        .expect("projected");
+}
+
+/// The request and its succeeded result, as entries only (no projection);
+/// returns the operation's id.
+fn record_entries(
+    journal: &mut Journal,
+    order_id: i64,
+    command: Command,
+    response: &Params,
+) -> i64 {
     let operation = journal
         .record_request(
             &actor(),
@@ -369,12 +386,7 @@ fn record_answer(
             },
         )
         .expect("result");
-    journal
-        .update_order(order_id, |order| {
-            projection::apply(order, command, OutcomeClass::Succeeded, &response, None);
-            projection::record_payment(order, command, OutcomeClass::Succeeded, &response, at_ms);
-        })
-        .expect("projected");
+    operation
 }
 
 fn knet_check_status() -> Vec<(&'static str, &'static str)> {
@@ -526,31 +538,10 @@ fn an_older_journal_gets_its_payments_from_the_recorded_answers() {
     let result_at = {
         let mut journal = Journal::open_at_version(&path, before_payments).expect("older");
         let order_id = journal.ensure_order(&actor(), "OLD-KNET").expect("order");
-        let operation = journal
-            .record_request(
-                &actor(),
-                order_id,
-                apsdesk::aps::Command::Purchase,
-                true,
-                &NewEntry {
-                    payload: "{}",
-                    ..NewEntry::default()
-                },
-            )
-            .expect("request");
-        journal
-            .record_result(
-                &actor(),
-                operation,
-                &NewEntry {
-                    outcome: Some(apsdesk::journal::vocabulary::EntryOutcome::Succeeded),
-                    response_code: Some("14000"),
-                    response_message: Some("Success"),
-                    payload: "{}",
-                    ..NewEntry::default()
-                },
-            )
-            .expect("result");
+        let answer: Params = [("response_code", "14000"), ("response_message", "Success")]
+            .into_iter()
+            .collect();
+        let operation = record_entries(&mut journal, order_id, Command::Purchase, &answer);
         journal.operation_entries(operation).expect("entries")[1].at_ms
     };
     let journal = Journal::open(&path).expect("migrated");

@@ -315,7 +315,7 @@ fn a_bulk_run_of_a_hundred_captures() {
     for reference in &references {
         assert_eq!(sim_totals(sim(&harness), reference).1, 2_500, "{reference}");
     }
-    let csv = apsdesk::app::bulk::results_csv(&bulk.rows);
+    let csv = apsdesk::app::bulk::results_csv(&bulk.rows, &harness.state().app().tr);
     assert_eq!(
         csv.lines()
             .filter(|line| line.contains("\"succeeded\""))

@@ -14,7 +14,7 @@ use super::AppCommand;
 use super::i18n::Tr;
 use super::results::OperationResult;
 use super::widgets::{label, widget_text};
-use crate::aps::{Language, OutcomeClass};
+use crate::aps::OutcomeClass;
 use crate::journal::store::OrderRecord;
 
 /// What a bulk run does to each row.
@@ -100,7 +100,7 @@ pub struct Interrupted {
 impl BulkScreen {
     /// Shows an interrupted run: the rows sent as done before the app
     /// closed, the others waiting on a preview, to be run or cancelled.
-    pub fn show_interrupted(&mut self, interrupted: &Interrupted, tr: &Tr) {
+    pub fn show_interrupted(&mut self, interrupted: &Interrupted) {
         if self.running {
             return;
         }
@@ -115,7 +115,7 @@ impl BulkScreen {
                 amount: row.amount.clone(),
                 currency: row.currency.clone(),
                 state: if *sent {
-                    RowState::Skipped(tr.text("bulk-sent-before-closing"))
+                    RowState::Skipped(SkipReason::SentBeforeClosing)
                 } else {
                     RowState::Waiting
                 },
@@ -133,7 +133,141 @@ pub enum RowState {
     Waiting,
     Running,
     Done(OperationResult),
-    Skipped(String),
+    Skipped(SkipReason),
+}
+
+/// Why a row is not sent: found when the input is read, when the preview
+/// is made, or when the run reaches the row. Said in the operator's
+/// language by [`super::explain::skip_reason`]; its [`SkipCode`] is what an
+/// exported results file carries, the same in every language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The line is not readable as CSV (a quote left open).
+    Unreadable {
+        line: usize,
+    },
+    /// More fields than a reference and an amount (often an amount written
+    /// with a thousands or decimal comma).
+    TooManyFields {
+        line: usize,
+        count: usize,
+    },
+    /// A field APS would refuse: the reference as read (`line` known), or
+    /// the capture or refund the row made when the run reached it.
+    InvalidFields {
+        line: Option<usize>,
+        errors: crate::aps::validate::FieldErrors,
+    },
+    /// An amount with separators, letters or a second decimal point.
+    AmountNotPlain {
+        line: usize,
+        amount: String,
+    },
+    /// A capture or refund row without an amount.
+    NoAmount,
+    /// The amount does not read in the order's currency (too many
+    /// decimals, zero, too large).
+    AmountInCurrency(crate::aps::money::AmountError),
+    /// The order's currency is not known here, so the preview could not
+    /// show what the row moves.
+    CurrencyUnknown,
+    NothingToCapture,
+    NothingToRefund,
+    /// Not in the journal, and APS's trusted answer to a status check
+    /// did not name the order either.
+    NotFoundAtAps,
+    /// Not in the journal, and the status check that would have found it
+    /// got no trusted answer: the row is not sent blind.
+    StatusNotAnswered,
+    /// The order's currency is not the one the preview showed.
+    CurrencyChanged,
+    /// Sent by a run the closing of the app cut short; its result is in
+    /// the journal.
+    SentBeforeClosing,
+    /// The operator cancelled the rest of the run.
+    Cancelled,
+}
+
+/// A [`SkipReason`] without its details: the stable code of an exported
+/// results file (`skip_reason` column) and the preview's count by reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SkipCode {
+    Unreadable,
+    TooManyFields,
+    InvalidFields,
+    AmountNotPlain,
+    NoAmount,
+    AmountInCurrency,
+    CurrencyUnknown,
+    NothingToCapture,
+    NothingToRefund,
+    NotFoundAtAps,
+    StatusNotAnswered,
+    CurrencyChanged,
+    SentBeforeClosing,
+    Cancelled,
+}
+
+impl SkipCode {
+    /// Every code, in the order the preview lists them.
+    pub const ALL: [SkipCode; 14] = [
+        SkipCode::Unreadable,
+        SkipCode::TooManyFields,
+        SkipCode::InvalidFields,
+        SkipCode::AmountNotPlain,
+        SkipCode::NoAmount,
+        SkipCode::AmountInCurrency,
+        SkipCode::CurrencyUnknown,
+        SkipCode::NothingToCapture,
+        SkipCode::NothingToRefund,
+        SkipCode::NotFoundAtAps,
+        SkipCode::StatusNotAnswered,
+        SkipCode::CurrencyChanged,
+        SkipCode::SentBeforeClosing,
+        SkipCode::Cancelled,
+    ];
+
+    /// The code as an exported file spells it; never translated, never
+    /// renamed (a merchant's scripts filter on it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipCode::Unreadable => "csv_unreadable",
+            SkipCode::TooManyFields => "too_many_fields",
+            SkipCode::InvalidFields => "invalid_field",
+            SkipCode::AmountNotPlain => "amount_not_plain",
+            SkipCode::NoAmount => "no_amount",
+            SkipCode::AmountInCurrency => "amount_invalid_in_currency",
+            SkipCode::CurrencyUnknown => "currency_unknown",
+            SkipCode::NothingToCapture => "nothing_to_capture",
+            SkipCode::NothingToRefund => "nothing_to_refund",
+            SkipCode::NotFoundAtAps => "not_found_at_aps",
+            SkipCode::StatusNotAnswered => "status_not_answered",
+            SkipCode::CurrencyChanged => "currency_changed",
+            SkipCode::SentBeforeClosing => "sent_before_closing",
+            SkipCode::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl SkipReason {
+    pub fn code(&self) -> SkipCode {
+        match self {
+            SkipReason::Unreadable { .. } => SkipCode::Unreadable,
+            SkipReason::TooManyFields { .. } => SkipCode::TooManyFields,
+            SkipReason::InvalidFields { .. } => SkipCode::InvalidFields,
+            SkipReason::AmountNotPlain { .. } => SkipCode::AmountNotPlain,
+            SkipReason::NoAmount => SkipCode::NoAmount,
+            SkipReason::AmountInCurrency(_) => SkipCode::AmountInCurrency,
+            SkipReason::CurrencyUnknown => SkipCode::CurrencyUnknown,
+            SkipReason::NothingToCapture => SkipCode::NothingToCapture,
+            SkipReason::NothingToRefund => SkipCode::NothingToRefund,
+            SkipReason::NotFoundAtAps => SkipCode::NotFoundAtAps,
+            SkipReason::StatusNotAnswered => SkipCode::StatusNotAnswered,
+            SkipReason::CurrencyChanged => SkipCode::CurrencyChanged,
+            SkipReason::SentBeforeClosing => SkipCode::SentBeforeClosing,
+            SkipReason::Cancelled => SkipCode::Cancelled,
+        }
+    }
 }
 
 /// Pause and cancel, shared with the running task.
@@ -184,6 +318,8 @@ pub struct Preview {
     pub totals: Vec<(crate::aps::Currency, u64)>,
     /// Rows that will not be sent.
     pub skipped: usize,
+    /// How many rows each reason skips, in [`SkipCode::ALL`]'s order.
+    pub skipped_by_reason: Vec<(SkipCode, usize)>,
 }
 
 impl Preview {
@@ -224,7 +360,11 @@ pub fn preview(rows: &[BulkRow]) -> Preview {
     use crate::aps::{Currency, Money};
     let mut totals: Vec<(Currency, u64)> = Vec::new();
     let mut count = 0;
+    let mut by_reason = std::collections::BTreeMap::<SkipCode, usize>::new();
     for row in rows {
+        if let RowState::Skipped(reason) = &row.state {
+            *by_reason.entry(reason.code()).or_default() += 1;
+        }
         if !matches!(row.state, RowState::Waiting) {
             continue;
         }
@@ -249,6 +389,7 @@ pub fn preview(rows: &[BulkRow]) -> Preview {
         count,
         totals,
         skipped: rows.len() - count,
+        skipped_by_reason: by_reason.into_iter().collect(),
     }
 }
 
@@ -268,8 +409,8 @@ pub struct BulkContext {
 /// the csv crate; a `merchant_reference[,amount]` header is skipped. A row that
 /// cannot be read exactly — an amount with a thousands separator or a decimal
 /// comma, too many fields, a reference APS would refuse — is kept as
-/// [`RowState::Skipped`] with a message naming the row, and never sent.
-pub fn parse_rows(text: &str, language: Language) -> Vec<BulkRow> {
+/// [`RowState::Skipped`] with its reason naming the row, and never sent.
+pub fn parse_rows(text: &str) -> Vec<BulkRow> {
     let delimiter = if text.contains('\t') {
         b'\t'
     } else if !text.contains(',') && text.contains(';') {
@@ -299,17 +440,17 @@ pub fn parse_rows(text: &str, language: Language) -> Vec<BulkRow> {
                 {
                     continue;
                 }
-                row_from_fields(line, &fields, language)
+                row_from_fields(line, &fields)
             }
-            Err(error) => BulkRow {
-                merchant_reference: String::new(),
-                amount: None,
-                currency: None,
-                state: RowState::Skipped({
-                    tracing::warn!("bulk row {line}: {error}");
-                    Tr::new(language).args("bulk-row-unreadable", &[("line", line.into())])
-                }),
-            },
+            Err(error) => {
+                tracing::warn!("bulk row {line}: {error}");
+                BulkRow {
+                    merchant_reference: String::new(),
+                    amount: None,
+                    currency: None,
+                    state: RowState::Skipped(SkipReason::Unreadable { line }),
+                }
+            }
         };
         rows.push(row);
     }
@@ -318,34 +459,25 @@ pub fn parse_rows(text: &str, language: Language) -> Vec<BulkRow> {
 
 /// One row's fields, checked: a reference APS accepts and an amount written
 /// only with digits and one decimal point.
-fn row_from_fields(line: usize, fields: &[&str], language: Language) -> BulkRow {
+fn row_from_fields(line: usize, fields: &[&str]) -> BulkRow {
     let reference = fields.first().copied().unwrap_or_default();
     let amount = fields.get(1).copied().filter(|amount| !amount.is_empty());
-    let tr = Tr::new(language);
     let problem = if fields.len() > 2 {
-        Some(tr.args(
-            "bulk-row-fields",
-            &[("line", line.into()), ("count", fields.len().into())],
-        ))
+        Some(SkipReason::TooManyFields {
+            line,
+            count: fields.len(),
+        })
     } else if let Err(error) = crate::aps::validate::merchant_reference(reference) {
-        Some(tr.args(
-            "bulk-row-problem",
-            &[
-                ("line", line.into()),
-                (
-                    "problem",
-                    super::forms::field_error_text(&tr, &error).into(),
-                ),
-            ],
-        ))
+        Some(SkipReason::InvalidFields {
+            line: Some(line),
+            errors: crate::aps::validate::FieldErrors(vec![error]),
+        })
     } else {
         amount
             .filter(|amount| !is_plain_amount(amount))
-            .map(|amount| {
-                tr.args(
-                    "bulk-row-amount",
-                    &[("line", line.into()), ("amount", amount.to_owned().into())],
-                )
+            .map(|amount| SkipReason::AmountNotPlain {
+                line,
+                amount: amount.to_owned(),
             })
     };
     BulkRow {
@@ -371,12 +503,16 @@ fn is_plain_amount(text: &str) -> bool {
     digits > 0 && points <= 1
 }
 
-/// The results as CSV (UTF-8), for the clipboard or a file.
-pub fn results_csv(rows: &[BulkRow]) -> String {
-    let mut out =
-        String::from("merchant_reference,amount,outcome,response_code,response_message,problem\n");
+/// The results as CSV (UTF-8), for the clipboard or a file: the problem
+/// column in the operator's language, and for a skipped row its reason's
+/// code (`skip_reason`, [`SkipCode::as_str`]), the same in every language,
+/// so that a file can be filtered by reason.
+pub fn results_csv(rows: &[BulkRow], tr: &Tr) -> String {
+    let mut out = String::from(
+        "merchant_reference,amount,outcome,response_code,response_message,problem,skip_reason\n",
+    );
     for row in rows {
-        let (outcome, code, message, problem) = match &row.state {
+        let (outcome, code, message, problem, skip_reason) = match &row.state {
             RowState::Done(result) => (
                 result
                     .class
@@ -389,18 +525,21 @@ pub fn results_csv(rows: &[BulkRow]) -> String {
                     .as_ref()
                     .map(ToString::to_string)
                     .unwrap_or_default(),
+                "",
             ),
             RowState::Skipped(why) => (
                 "skipped".to_owned(),
                 String::new(),
                 String::new(),
-                why.clone(),
+                super::explain::skip_reason(tr, why),
+                why.code().as_str(),
             ),
             RowState::Waiting | RowState::Running => (
                 "not_run".to_owned(),
                 String::new(),
                 String::new(),
                 String::new(),
+                "",
             ),
         };
         let quote = |field: &str| format!("\"{}\"", field.replace('"', "\"\""));
@@ -412,6 +551,7 @@ pub fn results_csv(rows: &[BulkRow]) -> String {
                 quote(&code),
                 quote(&message),
                 quote(&problem),
+                quote(skip_reason),
             ]
             .join(","),
         );
@@ -447,7 +587,7 @@ impl BulkScreen {
     /// Transactions; a money row without one, or without an amount, is
     /// skipped with why (it would otherwise move money the preview did not
     /// show).
-    fn prepare(&mut self, kind: BulkKind, context: &BulkContext, tr: &Tr) {
+    fn prepare(&mut self, kind: BulkKind, context: &BulkContext) {
         for row in &mut self.rows {
             if !matches!(row.state, RowState::Waiting) {
                 continue;
@@ -461,9 +601,9 @@ impl BulkScreen {
                 continue;
             }
             if row.amount.is_none() {
-                row.state = RowState::Skipped(tr.text("bulk-no-amount"));
+                row.state = RowState::Skipped(SkipReason::NoAmount);
             } else if row.currency.is_none() {
-                row.state = RowState::Skipped(tr.text("bulk-currency-unknown"));
+                row.state = RowState::Skipped(SkipReason::CurrencyUnknown);
             } else if let Some(error) = row
                 .currency
                 .as_deref()
@@ -473,7 +613,7 @@ impl BulkScreen {
                     crate::aps::Money::parse_major(amount, currency).err()
                 })
             {
-                row.state = RowState::Skipped(error.message(tr.language()));
+                row.state = RowState::Skipped(SkipReason::AmountInCurrency(error));
             }
         }
     }
@@ -481,7 +621,7 @@ impl BulkScreen {
     /// A run on the orders selected on Transactions: each with all that is
     /// left to capture or refund; an order with nothing left is skipped
     /// with why. Waits on its preview.
-    pub fn preview_selection(&mut self, kind: BulkKind, orders: &[OrderRecord], tr: &Tr) {
+    pub fn preview_selection(&mut self, kind: BulkKind, orders: &[OrderRecord]) {
         if self.running {
             return;
         }
@@ -508,12 +648,12 @@ impl BulkScreen {
                     ),
                     (Some(_), Some(_)) => (
                         None,
-                        RowState::Skipped(tr.text(match kind {
-                            BulkKind::Capture => "bulk-nothing-to-capture",
-                            BulkKind::Refund | BulkKind::Status => "bulk-nothing-to-refund",
-                        })),
+                        RowState::Skipped(match kind {
+                            BulkKind::Capture => SkipReason::NothingToCapture,
+                            BulkKind::Refund | BulkKind::Status => SkipReason::NothingToRefund,
+                        }),
                     ),
-                    (Some(_), None) => (None, RowState::Skipped(tr.text("bulk-currency-unknown"))),
+                    (Some(_), None) => (None, RowState::Skipped(SkipReason::CurrencyUnknown)),
                 };
                 BulkRow {
                     merchant_reference: order.merchant_reference.clone(),
@@ -581,6 +721,22 @@ impl BulkScreen {
                     tr.args("bulk-preview-skipped", &[("count", preview.skipped.into())]),
                     rtl,
                 );
+                // What is skipped, by reason: a slip (a column of amounts
+                // with commas, the wrong account's list) shows as one
+                // large count before anything is sent.
+                for (code, count) in &preview.skipped_by_reason {
+                    label(
+                        ui,
+                        tr.args(
+                            "bulk-preview-skipped-reason",
+                            &[
+                                ("count", (*count).into()),
+                                ("reason", super::explain::skip_code(tr, *code).into()),
+                            ],
+                        ),
+                        rtl,
+                    );
+                }
             }
             let ready = if typed_needed {
                 let caption = ui.label(widget_text(
@@ -702,8 +858,8 @@ impl BulkScreen {
                     )
                     .clicked()
                 {
-                    self.rows = parse_rows(&self.input, tr.language());
-                    self.prepare(kind, context, tr);
+                    self.rows = parse_rows(&self.input);
+                    self.prepare(kind, context);
                     self.kind = Some(kind);
                     // Every run waits on its preview.
                     self.confirming = Some(kind);
@@ -756,7 +912,7 @@ impl BulkScreen {
             {
                 commands.push(AppCommand::Copy {
                     what: tr.text("bulk-title"),
-                    value: results_csv(&self.rows),
+                    value: results_csv(&self.rows, tr),
                 });
             }
             if ui
@@ -780,7 +936,14 @@ impl BulkScreen {
                             label(ui, tr.text("bulk-running"), rtl);
                         }
                         RowState::Skipped(why) => {
-                            label(ui, format!("{}: {why}", tr.text("bulk-skipped")), rtl);
+                            label(
+                                ui,
+                                tr.args(
+                                    "bulk-skipped-because",
+                                    &[("why", super::explain::skip_reason(tr, why).into())],
+                                ),
+                                rtl,
+                            );
                         }
                         RowState::Done(result) => {
                             label(ui, super::explain::outcome_text(tr, result), rtl);
@@ -795,13 +958,11 @@ impl BulkScreen {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aps::Language;
 
     #[test]
     fn lines_and_csv_become_rows() {
-        let rows = parse_rows(
-            "merchant_reference,amount\nA-1, 12.500\n\"B-2\",3\nC-3\n\n",
-            Language::En,
-        );
+        let rows = parse_rows("merchant_reference,amount\nA-1, 12.500\n\"B-2\",3\nC-3\n\n");
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].merchant_reference, "A-1");
         assert_eq!(rows[0].amount.as_deref(), Some("12.500"));
@@ -811,21 +972,22 @@ mod tests {
             rows.iter()
                 .all(|row| matches!(row.state, RowState::Waiting))
         );
-        let csv = results_csv(&rows);
+        let csv = results_csv(&rows, &Tr::new(Language::En));
         assert!(csv.starts_with("merchant_reference,amount,outcome"));
         assert_eq!(csv.lines().count(), 4);
         assert!(csv.contains("\"A-1\",\"12.500\",\"not_run\""));
-        let semicolons = parse_rows("A-1;2.5\nB-2;3", Language::En);
+        let semicolons = parse_rows("A-1;2.5\nB-2;3");
         assert_eq!(semicolons[1].amount.as_deref(), Some("3"));
     }
 
     #[test]
     fn an_amount_that_cannot_be_read_exactly_is_an_error_naming_the_row() {
+        let en = Tr::new(Language::En);
         let skipped = |text: &str| -> Vec<String> {
-            parse_rows(text, Language::En)
+            parse_rows(text)
                 .into_iter()
                 .filter_map(|row| match row.state {
-                    RowState::Skipped(why) => Some(why),
+                    RowState::Skipped(why) => Some(super::super::explain::skip_reason(&en, &why)),
                     RowState::Waiting | RowState::Running | RowState::Done(_) => None,
                 })
                 .collect()
@@ -846,13 +1008,19 @@ mod tests {
         assert!(errors[0].contains("3 fields"), "{errors:?}");
         let errors = skipped("DEMO-4,1.000.5\nDEMO 5,1");
         assert_eq!(errors.len(), 2, "{errors:?}");
-        let arabic = parse_rows("DEMO-6,١٢٫٥", Language::Ar);
+        let arabic = parse_rows("DEMO-6,١٢٫٥");
         assert!(matches!(arabic[0].state, RowState::Waiting));
-        let errors: Vec<_> = parse_rows("DEMO-7,1,5", Language::Ar)
+        let errors: Vec<_> = parse_rows("DEMO-7,1,5")
             .into_iter()
-            .filter(|row| matches!(row.state, RowState::Skipped(_)))
+            .map(|row| row.state)
             .collect();
-        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            errors,
+            vec![RowState::Skipped(SkipReason::TooManyFields {
+                line: 1,
+                count: 3
+            })]
+        );
     }
 
     /// The preview counts only the rows that will be sent, sums them per
@@ -876,12 +1044,62 @@ mod tests {
             row("A", "1000.250", "KWD", RowState::Waiting),
             row("B", "234.25", "KWD", RowState::Waiting),
             row("C", "3", "SAR", RowState::Waiting),
-            row("D", "99", "KWD", RowState::Skipped("nothing left".into())),
+            row(
+                "D",
+                "99",
+                "KWD",
+                RowState::Skipped(SkipReason::NothingToRefund),
+            ),
+            row("E", "1", "KWD", RowState::Skipped(SkipReason::Cancelled)),
+            row(
+                "F",
+                "2",
+                "KWD",
+                RowState::Skipped(SkipReason::NothingToRefund),
+            ),
         ];
         let preview = preview(&rows);
         assert_eq!(preview.count, 3);
-        assert_eq!(preview.skipped, 1);
+        assert_eq!(preview.skipped, 3);
+        assert_eq!(
+            preview.skipped_by_reason,
+            vec![(SkipCode::NothingToRefund, 2), (SkipCode::Cancelled, 1)]
+        );
         assert_eq!(preview.totals, vec![(kwd, 1_234_500), (sar, 300)]);
         assert_eq!(preview.totals_text(), "1,234.500 KWD, 3.00 SAR");
+    }
+
+    /// [`SkipCode::ALL`] holds every code once (a new reason given a
+    /// position here must be added there too), and the codes an exported
+    /// file carries are distinct, lower-case words.
+    #[test]
+    fn every_skip_code_is_listed_once_with_a_distinct_spelling() {
+        let position = |code: SkipCode| match code {
+            SkipCode::Unreadable => 0,
+            SkipCode::TooManyFields => 1,
+            SkipCode::InvalidFields => 2,
+            SkipCode::AmountNotPlain => 3,
+            SkipCode::NoAmount => 4,
+            SkipCode::AmountInCurrency => 5,
+            SkipCode::CurrencyUnknown => 6,
+            SkipCode::NothingToCapture => 7,
+            SkipCode::NothingToRefund => 8,
+            SkipCode::NotFoundAtAps => 9,
+            SkipCode::StatusNotAnswered => 10,
+            SkipCode::CurrencyChanged => 11,
+            SkipCode::SentBeforeClosing => 12,
+            SkipCode::Cancelled => 13,
+        };
+        for (index, code) in SkipCode::ALL.iter().enumerate() {
+            assert_eq!(position(*code), index, "{code:?}");
+        }
+        let spellings: std::collections::BTreeSet<&str> =
+            SkipCode::ALL.iter().map(|code| code.as_str()).collect();
+        assert_eq!(spellings.len(), SkipCode::ALL.len());
+        assert!(
+            spellings
+                .iter()
+                .all(|spelling| { spelling.chars().all(|c| c.is_ascii_lowercase() || c == '_') })
+        );
     }
 }

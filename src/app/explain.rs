@@ -11,6 +11,7 @@
 use fluent_bundle::FluentValue;
 
 use super::backend::TaskError;
+use super::bulk::{SkipCode, SkipReason};
 use super::i18n::Tr;
 use super::results::{OperationResult, Problem};
 use crate::aps::client::{Failure, SendError};
@@ -520,6 +521,75 @@ pub fn profile_error(tr: &Tr, error: &crate::profiles::ProfileError) -> String {
             tr.text("task-profile")
         }
     }
+}
+
+/// Why a bulk row is not sent, with what names it (the row, the field, the
+/// amount as typed).
+pub fn skip_reason(tr: &Tr, reason: &SkipReason) -> String {
+    use crate::aps::validate::{FieldError, Problem as FieldProblem};
+    let fields = |errors: &crate::aps::validate::FieldErrors| {
+        errors
+            .0
+            .iter()
+            .map(|error| super::forms::field_error_text(tr, error))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    match reason {
+        SkipReason::Unreadable { line } => {
+            tr.args("bulk-row-unreadable", &[("line", (*line).into())])
+        }
+        SkipReason::TooManyFields { line, count } => tr.args(
+            "bulk-row-fields",
+            &[("line", (*line).into()), ("count", (*count).into())],
+        ),
+        SkipReason::InvalidFields {
+            line: Some(line),
+            errors,
+        } => tr.args(
+            "bulk-row-problem",
+            &[("line", (*line).into()), ("problem", fields(errors).into())],
+        ),
+        SkipReason::InvalidFields { line: None, errors } => fields(errors),
+        SkipReason::AmountNotPlain { line, amount } => tr.args(
+            "bulk-row-amount",
+            &[("line", (*line).into()), ("amount", amount.clone().into())],
+        ),
+        SkipReason::AmountInCurrency(error) => super::forms::field_error_text(
+            tr,
+            &FieldError::new("amount", FieldProblem::Amount(*error)),
+        ),
+        SkipReason::NoAmount
+        | SkipReason::CurrencyUnknown
+        | SkipReason::NothingToCapture
+        | SkipReason::NothingToRefund
+        | SkipReason::NotFoundAtAps
+        | SkipReason::StatusNotAnswered
+        | SkipReason::CurrencyChanged
+        | SkipReason::SentBeforeClosing
+        | SkipReason::Cancelled => skip_code(tr, reason.code()),
+    }
+}
+
+/// A kind of skip reason without its details: the preview's count by
+/// reason, and the whole text of the reasons that carry no details.
+pub fn skip_code(tr: &Tr, code: SkipCode) -> String {
+    tr.text(match code {
+        SkipCode::Unreadable => "bulk-skip-unreadable",
+        SkipCode::TooManyFields => "bulk-skip-too-many-fields",
+        SkipCode::InvalidFields => "bulk-skip-invalid-fields",
+        SkipCode::AmountNotPlain => "bulk-skip-amount-not-plain",
+        SkipCode::NoAmount => "bulk-no-amount",
+        SkipCode::AmountInCurrency => "bulk-skip-amount-in-currency",
+        SkipCode::CurrencyUnknown => "bulk-currency-unknown",
+        SkipCode::NothingToCapture => "bulk-nothing-to-capture",
+        SkipCode::NothingToRefund => "bulk-nothing-to-refund",
+        SkipCode::NotFoundAtAps => "bulk-skip-not-found-at-aps",
+        SkipCode::StatusNotAnswered => "bulk-skip-status-not-answered",
+        SkipCode::CurrencyChanged => "bulk-skip-currency-changed",
+        SkipCode::SentBeforeClosing => "bulk-sent-before-closing",
+        SkipCode::Cancelled => "bulk-skip-cancelled",
+    })
 }
 
 /// A background task's failure.

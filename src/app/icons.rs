@@ -24,6 +24,8 @@ pub enum Icon {
     Waiting,
     /// Unknown outcome: reconcile before anything else.
     Warning,
+    /// Delete (a saved view): a waste bin.
+    Delete,
 }
 
 /// The side of an icon, in points (the height of a line of body text).
@@ -100,6 +102,41 @@ pub fn paint(ui: &Ui, rect: Rect, icon: Icon, color: Color32) {
                 stroke,
             );
             painter.circle_filled(Pos2::new(c.x, c.y + r * 0.58), 1.1, color);
+        }
+        Icon::Delete => {
+            // The lid, its handle, then the bin narrowing to its foot, with
+            // two ribs.
+            let lid = c.y - r * 0.65;
+            painter.line_segment(
+                [
+                    Pos2::new(c.x - r * 0.85, lid),
+                    Pos2::new(c.x + r * 0.85, lid),
+                ],
+                stroke,
+            );
+            painter.line_segment(
+                [
+                    Pos2::new(c.x - r * 0.25, lid - r * 0.25),
+                    Pos2::new(c.x + r * 0.25, lid - r * 0.25),
+                ],
+                stroke,
+            );
+            let bin = vec![
+                Pos2::new(c.x - r * 0.65, lid),
+                Pos2::new(c.x - r * 0.45, c.y + r * 0.9),
+                Pos2::new(c.x + r * 0.45, c.y + r * 0.9),
+                Pos2::new(c.x + r * 0.65, lid),
+            ];
+            painter.add(Shape::line(bin, stroke));
+            for x in [-0.18, 0.18] {
+                painter.line_segment(
+                    [
+                        Pos2::new(c.x + r * x, c.y - r * 0.3),
+                        Pos2::new(c.x + r * x, c.y + r * 0.6),
+                    ],
+                    stroke,
+                );
+            }
         }
     }
 }

@@ -119,8 +119,11 @@ pub enum AppCommand {
     /// Bulk capture, refund or status on the orders selected on Transactions.
     BulkFromSelection(bulk::BulkKind),
     /// Saves the Transactions filters and sort under this name (the
-    /// profile's saved views).
+    /// profile's saved views), replacing a view of the same name: the
+    /// screen asked the operator first.
     SaveView(String),
+    /// Deletes the saved view of this name: the screen asked first.
+    DeleteView(String),
     /// Saves a bulk run's results (CSV) to a file.
     SaveBulkResults,
     CreateLink(Box<crate::aps::request::PaymentLink>),
@@ -261,6 +264,9 @@ pub struct DeskApp {
     /// Where the profiles' saved views are kept (the config folder's
     /// `views`); `None` keeps them for this session only (the demo).
     pub views_dir: Option<std::path::PathBuf>,
+    /// Where the open profile's views are kept now: being read, read from
+    /// their file, or this session's only.
+    pub views_store: views::ViewsStore,
 }
 
 impl std::fmt::Debug for DeskApp {
@@ -302,6 +308,7 @@ impl DeskApp {
             journal_lock: None,
             palette: palette::Palette::default(),
             views_dir: None,
+            views_store: views::ViewsStore::Session,
             settings,
             backend,
         };
@@ -335,9 +342,23 @@ impl DeskApp {
             .map(|dir| views::file_for(dir, &self.backend.session().profile))
     }
 
-    fn load_views(&self) {
-        if let Some(path) = self.views_file() {
+    /// Reads the open profile's views file; changes made meanwhile wait
+    /// for it.
+    fn load_views(&mut self) {
+        let path = self.views_file();
+        self.views_store = views::ViewsStore::loading(path.clone());
+        if let Some(path) = path {
             self.backend.load_views(path);
+        }
+    }
+
+    /// Shows the views after a change or a read, and writes them where the
+    /// store says.
+    fn show_views(&mut self, update: views::ViewsUpdate) {
+        self.transactions.views = update.views;
+        if let Some(path) = update.write_to {
+            self.backend
+                .save_views(path, self.transactions.views.clone());
         }
     }
 
@@ -396,6 +417,11 @@ impl DeskApp {
             PaletteAction::RecallView(name) => {
                 self.settings.screen = Screen::Transactions;
                 self.transactions.recall(name, &self.backend);
+            }
+            PaletteAction::DeleteView(name) => {
+                // The same question as the list's delete button asks.
+                self.settings.screen = Screen::Transactions;
+                self.transactions.ask_delete_view(name);
             }
             PaletteAction::Go(_)
             | PaletteAction::ExportCsv
@@ -468,7 +494,33 @@ impl DeskApp {
                     self.toast(ctx, text);
                 }
             }
-            TaskResult::Views(views) => self.transactions.views = views,
+            TaskResult::ViewsRead { path, read } => {
+                if let Some(update) = self.views_store.read(&path, &read) {
+                    self.show_views(update);
+                    match &read {
+                        views::ViewsRead::Read(_) => {}
+                        views::ViewsRead::SetAside { kept_as, detail } => {
+                            tracing::warn!("saved views set aside: {detail}");
+                            let text = self.tr.args(
+                                "views-set-aside",
+                                &[("path", kept_as.display().to_string().into())],
+                            );
+                            self.toast(ctx, text);
+                        }
+                        views::ViewsRead::Unreadable { detail } => {
+                            tracing::warn!("saved views unreadable: {detail}");
+                            let text = self.tr.args(
+                                "views-unreadable",
+                                &[("path", path.display().to_string().into())],
+                            );
+                            self.toast(ctx, text);
+                        }
+                    }
+                }
+            }
+            TaskResult::ViewsWritten(path) => {
+                tracing::debug!("saved views written to {}", path.display());
+            }
             TaskResult::Interrupted(None) => {}
             TaskResult::Interrupted(Some(interrupted)) => {
                 let sent = interrupted.sent.iter().filter(|sent| **sent).count();
@@ -479,7 +531,7 @@ impl DeskApp {
                         ("total", interrupted.sent.len().into()),
                     ],
                 );
-                self.bulk.show_interrupted(&interrupted, &self.tr);
+                self.bulk.show_interrupted(&interrupted);
                 self.settings.screen = Screen::Bulk;
                 self.toast(ctx, text);
             }
@@ -706,25 +758,45 @@ impl DeskApp {
                 }
             }
             AppCommand::SaveView(name) => {
+                let replaced = views::find(&self.transactions.views, &name).is_some();
                 let view = views::SavedView::new(&name, &self.transactions.filter);
-                self.transactions.views =
-                    views::with_view(std::mem::take(&mut self.transactions.views), view);
-                if let Some(path) = self.views_file() {
-                    self.backend
-                        .save_views(path, self.transactions.views.clone());
-                }
-                let text = self.tr.args("views-saved", &[("name", name.into())]);
+                let update = self.views_store.change(
+                    std::mem::take(&mut self.transactions.views),
+                    views::ViewChange::Save(view),
+                );
+                self.show_views(update);
+                let id = if replaced {
+                    "views-replaced"
+                } else {
+                    "views-saved"
+                };
+                let text = self.tr.args(id, &[("name", name.into())]);
+                self.toast(ctx, text);
+            }
+            AppCommand::DeleteView(name) => {
+                let Some(known) = views::find(&self.transactions.views, &name) else {
+                    return;
+                };
+                let shown_name = known.name.clone();
+                let update = self.views_store.change(
+                    std::mem::take(&mut self.transactions.views),
+                    views::ViewChange::Delete(name),
+                );
+                self.show_views(update);
+                let text = self
+                    .tr
+                    .args("views-deleted", &[("name", shown_name.into())]);
                 self.toast(ctx, text);
             }
             AppCommand::SaveBulkResults => {
                 self.backend.save_bulk_results(
-                    bulk::results_csv(&self.bulk.rows),
+                    bulk::results_csv(&self.bulk.rows, &self.tr),
                     std::sync::Arc::clone(&self.save_target),
                 );
             }
             AppCommand::BulkFromSelection(kind) => {
                 let orders: Vec<OrderRecord> = self.transactions.marked.values().cloned().collect();
-                self.bulk.preview_selection(kind, &orders, &self.tr);
+                self.bulk.preview_selection(kind, &orders);
                 self.settings.screen = Screen::Bulk;
             }
             AppCommand::RunBulk(kind) => {

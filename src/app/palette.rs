@@ -31,6 +31,8 @@ pub enum PaletteAction {
     SaveView,
     /// Recalls a saved view by its name.
     RecallView(String),
+    /// Asks to delete a saved view (the question is the list's own).
+    DeleteView(String),
 }
 
 /// One entry: its action, its name as shown, its English name, its shortcut.
@@ -117,7 +119,8 @@ fn fixed() -> Vec<(PaletteAction, &'static str, Option<&'static str>)> {
     ]
 }
 
-/// Every entry, named in the operator's language; the saved views last.
+/// Every entry, named in the operator's language; the saved views last,
+/// recalling each before deleting any (a name typed finds its recall first).
 pub fn entries(tr: &Tr, views: &[String]) -> Vec<Entry> {
     let english = Tr::new(Language::En);
     let mut entries: Vec<Entry> = fixed()
@@ -129,13 +132,22 @@ pub fn entries(tr: &Tr, views: &[String]) -> Vec<Entry> {
             shortcut,
         })
         .collect();
-    for view in views {
-        entries.push(Entry {
-            action: PaletteAction::RecallView(view.clone()),
-            name: tr.args("palette-recall-view", &[("name", view.clone().into())]),
-            english: english.args("palette-recall-view", &[("name", view.clone().into())]),
-            shortcut: None,
-        });
+    let for_views = [
+        (
+            PaletteAction::RecallView as fn(String) -> PaletteAction,
+            "palette-recall-view",
+        ),
+        (PaletteAction::DeleteView, "palette-delete-view"),
+    ];
+    for (action, id) in for_views {
+        for view in views {
+            entries.push(Entry {
+                action: action(view.clone()),
+                name: tr.args(id, &[("name", view.clone().into())]),
+                english: english.args(id, &[("name", view.clone().into())]),
+                shortcut: None,
+            });
+        }
     }
     entries
 }
@@ -280,7 +292,8 @@ pub fn command_for(action: &PaletteAction) -> Option<AppCommand> {
         | PaletteAction::StatusShown
         | PaletteAction::ToggleTheme
         | PaletteAction::SaveView
-        | PaletteAction::RecallView(_) => None,
+        | PaletteAction::RecallView(_)
+        | PaletteAction::DeleteView(_) => None,
     }
 }
 
@@ -328,5 +341,13 @@ mod tests {
             views.first().map(|entry| &entry.action),
             Some(&PaletteAction::RecallView("Late KNET".into()))
         );
+        // Deleting is found by its own words, in either language.
+        for tr in [&en, &ar] {
+            let views = matches(&entries(tr, &["Late KNET".into()]), "delete late");
+            assert_eq!(
+                views.first().map(|entry| &entry.action),
+                Some(&PaletteAction::DeleteView("Late KNET".into()))
+            );
+        }
     }
 }

@@ -12,6 +12,7 @@ use egui_extras::{Column, TableBuilder};
 use super::backend::{Backend, OrderDetail};
 use super::bulk::BulkKind;
 use super::i18n::Tr;
+use super::icons::{self, Icon};
 use super::views::SavedView;
 use super::widgets::{colored_text, label, row, state_color, widget_text};
 use super::{AppCommand, OperationKind};
@@ -60,6 +61,11 @@ pub struct TransactionsScreen {
     pub views: Vec<SavedView>,
     /// The name being typed for a new saved view, while naming one.
     pub naming_view: Option<String>,
+    /// A name typed that a view already has: replace it? (asked before
+    /// saving over it).
+    pub replacing_view: Option<String>,
+    /// The view the operator asked to delete: sure? (asked before deleting).
+    pub deleting_view: Option<String>,
     /// Whether Check status asks for the third-party response codes.
     pub third_party_codes_wanted: bool,
     /// The paper receipts are made for (Receipt… and Print…).
@@ -95,6 +101,23 @@ impl DateBound {
             DateBound::To => "filter-date-to",
         }
     }
+}
+
+/// A question with its confirming button (`confirm_id`) and Cancel:
+/// `Some(true)` confirmed, `Some(false)` cancelled, `None` not answered
+/// yet.
+fn confirm_ui(ui: &mut Ui, tr: &Tr, question: &str, confirm_id: &str) -> Option<bool> {
+    let rtl = tr.is_rtl();
+    label(ui, question, rtl);
+    if ui
+        .button(widget_text(ui, &tr.text(confirm_id), rtl, true))
+        .clicked()
+    {
+        return Some(true);
+    }
+    ui.button(widget_text(ui, &tr.text("action-cancel"), rtl, false))
+        .clicked()
+        .then_some(false)
 }
 
 /// How many orders "select all filtered" takes at most: a bulk run is
@@ -297,8 +320,18 @@ impl TransactionsScreen {
 
     /// Recalls a saved view by name.
     pub fn recall(&mut self, name: &str, backend: &Backend) {
-        if let Some(view) = self.views.iter().find(|view| view.name == name).cloned() {
+        if let Some(view) = super::views::find(&self.views, name).cloned() {
             self.apply_filter(&view.filter, backend);
+        }
+    }
+
+    /// Asks whether to delete the view named `name` (from the list's
+    /// button or the palette); nothing is deleted until the answer.
+    pub fn ask_delete_view(&mut self, name: &str) {
+        if let Some(view) = super::views::find(&self.views, name) {
+            self.deleting_view = Some(view.name.clone());
+            self.naming_view = None;
+            self.replacing_view = None;
         }
     }
 
@@ -740,8 +773,9 @@ impl TransactionsScreen {
         });
     }
 
-    /// The saved views: recall one, or name the current filters and sort
-    /// (in the selection's row).
+    /// The saved views: recall one, delete one (after asking), or name the
+    /// current filters and sort (asking before replacing a view of the same
+    /// name). In the selection's row.
     fn views_ui(
         &mut self,
         ui: &mut Ui,
@@ -750,63 +784,91 @@ impl TransactionsScreen {
         commands: &mut Vec<AppCommand>,
     ) {
         let rtl = tr.is_rtl();
-        {
-            let caption = ui.label(widget_text(ui, &tr.text("views-title"), rtl, false));
-            let mut recalled = None;
-            egui::ComboBox::from_id_salt("saved-views")
-                .selected_text(widget_text(ui, &tr.text("views-choose"), rtl, false))
-                .show_ui(ui, |ui| {
-                    for view in &self.views {
+        let caption = ui.label(widget_text(ui, &tr.text("views-title"), rtl, false));
+        let mut recalled = None;
+        let mut delete_asked = None;
+        egui::ComboBox::from_id_salt("saved-views")
+            .selected_text(widget_text(ui, &tr.text("views-choose"), rtl, false))
+            .show_ui(ui, |ui| {
+                for view in &self.views {
+                    row(ui, rtl, |ui| {
                         if ui
                             .selectable_label(false, widget_text(ui, &view.name, rtl, false))
                             .clicked()
                         {
                             recalled = Some(view.name.clone());
                         }
-                    }
-                })
-                .response
-                .labelled_by(caption.id);
-            if let Some(name) = recalled {
-                self.recall(&name, backend);
-            }
-            match &mut self.naming_view {
-                None => {
-                    if ui
-                        .button(widget_text(ui, &tr.text("views-save"), rtl, false))
-                        .clicked()
-                    {
-                        self.naming_view = Some(String::new());
-                    }
+                        let delete = tr.args("views-delete", &[("name", view.name.clone().into())]);
+                        if icons::button(ui, Icon::Delete, &delete).clicked() {
+                            delete_asked = Some(view.name.clone());
+                        }
+                    });
                 }
-                Some(name) => {
-                    let caption = ui.label(widget_text(ui, &tr.text("views-name"), rtl, false));
-                    let edit = ui
-                        .add(egui::TextEdit::singleline(name).desired_width(160.0))
-                        .labelled_by(caption.id);
-                    let entered =
-                        edit.lost_focus() && ui.input(|input| input.key_pressed(Key::Enter));
-                    let named = !name.trim().is_empty();
-                    let save = ui
-                        .add_enabled(
-                            named,
-                            egui::Button::new(widget_text(
-                                ui,
-                                &tr.text("views-save-named"),
-                                rtl,
-                                true,
-                            )),
-                        )
-                        .clicked();
-                    if named && (save || entered) {
-                        commands.push(AppCommand::SaveView(name.trim().to_owned()));
-                        self.naming_view = None;
-                    } else if ui
-                        .button(widget_text(ui, &tr.text("action-cancel"), rtl, false))
-                        .clicked()
-                    {
-                        self.naming_view = None;
+            })
+            .response
+            .labelled_by(caption.id);
+        if let Some(name) = recalled {
+            self.recall(&name, backend);
+        }
+        if let Some(name) = delete_asked {
+            self.ask_delete_view(&name);
+        }
+        if let Some(name) = self.deleting_view.clone() {
+            let question = tr.args("views-delete-ask", &[("name", name.clone().into())]);
+            if let Some(confirmed) = confirm_ui(ui, tr, &question, "views-delete-confirm") {
+                if confirmed {
+                    commands.push(AppCommand::DeleteView(name));
+                }
+                self.deleting_view = None;
+            }
+            return;
+        }
+        if let Some(name) = self.replacing_view.clone() {
+            let question = tr.args("views-replace-ask", &[("name", name.clone().into())]);
+            if let Some(confirmed) = confirm_ui(ui, tr, &question, "views-replace-confirm") {
+                if confirmed {
+                    commands.push(AppCommand::SaveView(name));
+                }
+                self.replacing_view = None;
+            }
+            return;
+        }
+        match &mut self.naming_view {
+            None => {
+                if ui
+                    .button(widget_text(ui, &tr.text("views-save"), rtl, false))
+                    .clicked()
+                {
+                    self.naming_view = Some(String::new());
+                }
+            }
+            Some(name) => {
+                let caption = ui.label(widget_text(ui, &tr.text("views-name"), rtl, false));
+                let edit = ui
+                    .add(egui::TextEdit::singleline(name).desired_width(160.0))
+                    .labelled_by(caption.id);
+                let entered = edit.lost_focus() && ui.input(|input| input.key_pressed(Key::Enter));
+                let named = !name.trim().is_empty();
+                let save = ui
+                    .add_enabled(
+                        named,
+                        egui::Button::new(widget_text(ui, &tr.text("views-save-named"), rtl, true)),
+                    )
+                    .clicked();
+                if named && (save || entered) {
+                    let name = name.trim().to_owned();
+                    // A view of that name is not saved over without asking.
+                    if super::views::find(&self.views, &name).is_some() {
+                        self.replacing_view = Some(name);
+                    } else {
+                        commands.push(AppCommand::SaveView(name));
                     }
+                    self.naming_view = None;
+                } else if ui
+                    .button(widget_text(ui, &tr.text("action-cancel"), rtl, false))
+                    .clicked()
+                {
+                    self.naming_view = None;
                 }
             }
         }

@@ -126,57 +126,11 @@ impl Backend {
             .unwrap_or_else(|error| TaskResult::Failed(TaskError::Stopped(error.to_string())))
         });
     }
-
-    /// The saved views in `path` (the profile's views file).
-    pub fn load_views(&self, path: PathBuf) {
-        self.spawn(async move {
-            tokio::task::spawn_blocking(move || {
-                let read = match std::fs::read_to_string(&path) {
-                    Ok(text) => {
-                        crate::app::views::from_toml(&text).map_err(|error| detail(&path, error))
-                    }
-                    Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-                    Err(error) => Err(detail(&path, error)),
-                };
-                match read {
-                    Ok(views) => TaskResult::Views(views),
-                    Err(detail) => TaskResult::Failed(TaskError::Views(detail)),
-                }
-            })
-            .await
-            .unwrap_or_else(|error| TaskResult::Failed(TaskError::Stopped(error.to_string())))
-        });
-    }
-
-    /// Writes the saved views to `path`.
-    pub fn save_views(&self, path: PathBuf, views: Vec<crate::app::views::SavedView>) {
-        self.spawn(async move {
-            tokio::task::spawn_blocking(move || {
-                // Whole, through a staged file renamed over the old one.
-                let write = || -> anyhow::Result<()> {
-                    let text = crate::app::views::to_toml(&views)?;
-                    if let Some(dir) = path.parent() {
-                        std::fs::create_dir_all(dir)?;
-                    }
-                    let staged = path.with_extension("toml.new");
-                    std::fs::write(&staged, text)?;
-                    std::fs::rename(&staged, &path)?;
-                    Ok(())
-                };
-                match write() {
-                    Ok(()) => TaskResult::Views(views),
-                    Err(error) => TaskResult::Failed(TaskError::Views(detail(&path, error))),
-                }
-            })
-            .await
-            .unwrap_or_else(|error| TaskResult::Failed(TaskError::Stopped(error.to_string())))
-        });
-    }
 }
 
 /// `path: error`, the log's detail of a typed task error (the operator reads
 /// the error's sentence instead).
-fn detail(path: &std::path::Path, error: impl std::fmt::Display) -> String {
+pub(super) fn detail(path: &std::path::Path, error: impl std::fmt::Display) -> String {
     // i18n-lint: not shown (the log's detail of a typed task error)
     format!("{}: {error:#}", path.display())
 }

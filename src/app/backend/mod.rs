@@ -27,6 +27,7 @@ mod imports;
 mod operations;
 mod profiles;
 mod reads;
+mod views;
 
 /// Who is working on which account, for the banner.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +88,7 @@ pub enum TaskError {
     NoDataDirectory,
     /// The journal's lock file could not be taken.
     JournalLock(String),
-    /// The profile's saved views could not be read or written.
+    /// The profile's saved views could not be written.
     Views(String),
     /// A bulk run's record beside the journal could not be written (the run
     /// did not start) or read back.
@@ -131,8 +132,13 @@ pub enum TaskResult {
     Detail(Box<OrderDetail>),
     /// A bulk run the closing of the app interrupted (`None`: there was none).
     Interrupted(Option<crate::app::bulk::Interrupted>),
-    /// The profile's saved views.
-    Views(Vec<crate::app::views::SavedView>),
+    /// The profile's saved views file, read (or set aside).
+    ViewsRead {
+        path: PathBuf,
+        read: crate::app::views::ViewsRead,
+    },
+    /// The profile's saved views were written to this file.
+    ViewsWritten(PathBuf),
     Operation(OperationResult),
     Reconciled(Vec<(i64, Resolution)>),
     Activity(Vec<EntryRecord>),

@@ -1,7 +1,7 @@
 //! Operations: every submission goes through the desk ([`Desk::submit`]);
 //! Bulk runs rows four at a time; reconciliation on demand and at start-up.
 
-use super::super::bulk::{Interrupted, RunRecord, RunRow};
+use super::super::bulk::{Interrupted, RunRecord, RunRow, SkipReason};
 use super::{
     Arc, Backend, BulkControl, BulkKind, CheckStatus, Desk, Language, Operation, RowState,
     TaskError, TaskResult, Ticket, operation_result,
@@ -87,10 +87,7 @@ impl Backend {
                             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                         }
                         if control.cancelled.load(std::sync::atomic::Ordering::Relaxed) {
-                            notify(
-                                row.index,
-                                RowState::Skipped(language.pick("cancelled", "أُلغي").to_owned()),
-                            );
+                            notify(row.index, RowState::Skipped(SkipReason::Cancelled));
                             return;
                         }
                         notify(row.index, RowState::Running);
@@ -192,19 +189,26 @@ impl Backend {
 /// preview showed is not sent.
 async fn bulk_row(desk: &Desk, kind: BulkKind, row: &RunRow) -> RowState {
     use crate::aps::request::{Capture, MaintenanceForm, Refund};
-    let language = desk.language;
+    use crate::aps::validate::FieldErrors;
     let reference = row.merchant_reference.as_str();
     let amount = row.amount.as_deref();
     let check = match CheckStatus::for_reference(reference) {
         Ok(check) => check,
-        Err(errors) => return RowState::Skipped(errors.message(language)),
+        Err(errors) => {
+            return RowState::Skipped(SkipReason::InvalidFields { line: None, errors });
+        }
     };
-    if kind == BulkKind::Status {
-        let report = desk.submit(Operation::CheckStatus(check)).await;
-        return RowState::Done(operation_result(report));
-    }
+    let build: fn(&MaintenanceForm) -> Result<Operation, FieldErrors> = match kind {
+        BulkKind::Status => {
+            let report = desk.submit(Operation::CheckStatus(check)).await;
+            return RowState::Done(operation_result(report));
+        }
+        BulkKind::Capture => |form| Capture::parse(form).map(Operation::Capture),
+        // The desk gives the refund its maintenance_reference.
+        BulkKind::Refund => |form| Refund::parse(form).map(Operation::Refund),
+    };
     let Some(amount) = amount else {
-        return RowState::Skipped(language.pick("no amount", "لا مبلغ").to_owned());
+        return RowState::Skipped(SkipReason::NoAmount);
     };
     let known = |desk: &Desk| {
         desk.journal
@@ -225,25 +229,29 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, row: &RunRow) -> RowState {
         known
     } else {
         // Not in the journal yet: its status check records it.
-        let _ = desk.run(&check).await;
+        let asked = desk.run(&check).await;
         let Some(known) = known(desk) else {
-            return RowState::Skipped(
-                language
-                    .pick("APS does not know this order", "لا تعرف APS هذا الطلب")
-                    .to_owned(),
-            );
+            // A trusted answer without the order says APS has none; no
+            // trusted answer says nothing either way.
+            let answered =
+                asked
+                    .as_ref()
+                    .is_ok_and(|report| match report.outcome.class {
+                        crate::aps::OutcomeClass::Succeeded
+                        | crate::aps::OutcomeClass::Declined => true,
+                        crate::aps::OutcomeClass::Uncertain
+                        | crate::aps::OutcomeClass::Untrusted => false,
+                    });
+            return RowState::Skipped(if answered {
+                SkipReason::NotFoundAtAps
+            } else {
+                SkipReason::StatusNotAnswered
+            });
         };
         known
     };
     if row.currency.as_ref() != Some(&currency) {
-        return RowState::Skipped(
-            language
-                .pick(
-                    "the order's currency is not the one the preview showed",
-                    "عملة الطلب ليست التي عرضتها المعاينة",
-                )
-                .to_owned(),
-        );
+        return RowState::Skipped(SkipReason::CurrencyChanged);
     }
     let form = MaintenanceForm {
         merchant_reference: reference.to_owned(),
@@ -252,14 +260,8 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, row: &RunRow) -> RowState {
         payment_option,
         ..MaintenanceForm::default()
     };
-    let operation = match kind {
-        BulkKind::Capture => Capture::parse(&form).map(Operation::Capture),
-        // The desk gives the refund its maintenance_reference.
-        BulkKind::Refund => Refund::parse(&form).map(Operation::Refund),
-        BulkKind::Status => return RowState::Skipped(String::new()),
-    };
-    match operation {
+    match build(&form) {
         Ok(operation) => RowState::Done(operation_result(desk.submit(operation).await)),
-        Err(errors) => RowState::Skipped(errors.message(language)),
+        Err(errors) => RowState::Skipped(SkipReason::InvalidFields { line: None, errors }),
     }
 }

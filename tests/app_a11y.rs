@@ -244,3 +244,49 @@ fn find_refund_and_print_from_the_keyboard_alone() {
     );
     drop(fixture);
 }
+
+/// The saved views' controls, in both languages: the list open (each view's
+/// delete button, an icon, named with the view), and the question asked
+/// before deleting.
+#[test]
+fn saved_views_delete_buttons_and_questions_are_named() {
+    for language in [Language::En, Language::Ar] {
+        let (_fixture, mut harness) = with_orders(&["AX-3"]);
+        if language == Language::Ar {
+            harness.get_by_label("العربية").click();
+            run_until(&mut harness, "Arabic", |state| {
+                state.app().tr.language() == language
+            });
+        }
+        // Views of this session only (no folder): nothing is written.
+        harness.state_mut().app_mut().transactions.views = vec![
+            apsdesk::app::views::SavedView::new("Late KNET", &Default::default()),
+            apsdesk::app::views::SavedView::new("كي نت المتأخرة", &Default::default()),
+        ];
+        settle(&mut harness);
+        let tr = apsdesk::app::i18n::Tr::new(language);
+        let shown = |text: String| apsdesk::app::widgets::visual_text(&text, tr.is_rtl());
+        harness
+            .get_by_role_and_label(Role::ComboBox, &shown(tr.text("views-title")))
+            .click();
+        settle(&mut harness);
+        // An icon button carries its words as written (logical order).
+        let delete = tr.args("views-delete", &[("name", "Late KNET".into())]);
+        harness.get_by_role_and_label(Role::Button, &delete);
+        let missing = unlabelled(&harness);
+        assert!(missing.is_empty(), "{language}, list open: {missing:?}");
+        harness.get_by_label(&delete).click();
+        settle(&mut harness);
+        harness.get_by_role_and_label(
+            Role::Button,
+            &shown(tr.text("views-delete-confirm")),
+        );
+        let missing = unlabelled(&harness);
+        assert!(missing.is_empty(), "{language}, question: {missing:?}");
+        assert_eq!(
+            harness.state().app().transactions.views.len(),
+            2,
+            "asked, not deleted"
+        );
+    }
+}

@@ -771,11 +771,13 @@ impl TransactionsScreen {
             ui.separator();
             self.views_ui(ui, tr, backend, commands);
         });
+        self.view_question_ui(ui, tr, commands);
     }
 
     /// The saved views: recall one, delete one (after asking), or name the
     /// current filters and sort (asking before replacing a view of the same
-    /// name). In the selection's row.
+    /// name). In the selection's row; the questions on a line of their own
+    /// ([`Self::view_question_ui`]).
     fn views_ui(
         &mut self,
         ui: &mut Ui,
@@ -813,24 +815,8 @@ impl TransactionsScreen {
         if let Some(name) = delete_asked {
             self.ask_delete_view(&name);
         }
-        if let Some(name) = self.deleting_view.clone() {
-            let question = tr.args("views-delete-ask", &[("name", name.clone().into())]);
-            if let Some(confirmed) = confirm_ui(ui, tr, &question, "views-delete-confirm") {
-                if confirmed {
-                    commands.push(AppCommand::DeleteView(name));
-                }
-                self.deleting_view = None;
-            }
-            return;
-        }
-        if let Some(name) = self.replacing_view.clone() {
-            let question = tr.args("views-replace-ask", &[("name", name.clone().into())]);
-            if let Some(confirmed) = confirm_ui(ui, tr, &question, "views-replace-confirm") {
-                if confirmed {
-                    commands.push(AppCommand::SaveView(name));
-                }
-                self.replacing_view = None;
-            }
+        if self.deleting_view.is_some() || self.replacing_view.is_some() {
+            // One thing at a time: the question below is answered first.
             return;
         }
         match &mut self.naming_view {
@@ -870,6 +856,35 @@ impl TransactionsScreen {
                 {
                     self.naming_view = None;
                 }
+            }
+        }
+    }
+
+    /// The question asked before a saved view is deleted or replaced, with
+    /// its answers, on a line of its own under the selection's row.
+    fn view_question_ui(&mut self, ui: &mut Ui, tr: &Tr, commands: &mut Vec<AppCommand>) {
+        let rtl = tr.is_rtl();
+        if let Some(name) = self.deleting_view.clone() {
+            let question = tr.args("views-delete-ask", &[("name", name.clone().into())]);
+            let answer = row(ui, rtl, |ui| {
+                confirm_ui(ui, tr, &question, "views-delete-confirm")
+            });
+            if let Some(confirmed) = answer {
+                if confirmed {
+                    commands.push(AppCommand::DeleteView(name));
+                }
+                self.deleting_view = None;
+            }
+        } else if let Some(name) = self.replacing_view.clone() {
+            let question = tr.args("views-replace-ask", &[("name", name.clone().into())]);
+            let answer = row(ui, rtl, |ui| {
+                confirm_ui(ui, tr, &question, "views-replace-confirm")
+            });
+            if let Some(confirmed) = answer {
+                if confirmed {
+                    commands.push(AppCommand::SaveView(name));
+                }
+                self.replacing_view = None;
             }
         }
     }

@@ -277,10 +277,7 @@ fn saved_views_delete_buttons_and_questions_are_named() {
         assert!(missing.is_empty(), "{language}, list open: {missing:?}");
         harness.get_by_label(&delete).click();
         settle(&mut harness);
-        harness.get_by_role_and_label(
-            Role::Button,
-            &shown(tr.text("views-delete-confirm")),
-        );
+        harness.get_by_role_and_label(Role::Button, &shown(tr.text("views-delete-confirm")));
         let missing = unlabelled(&harness);
         assert!(missing.is_empty(), "{language}, question: {missing:?}");
         assert_eq!(

@@ -270,3 +270,217 @@ fn every_screen_in_arabic_holds_no_english_word() {
         found.join("\n")
     );
 }
+
+/// One reason of each kind a bulk row is skipped for, with the details an
+/// operator would meet (a row number, a field APS refuses, an amount with a
+/// separator, an amount the currency cannot take).
+fn every_skip_reason() -> Vec<apsdesk::app::bulk::SkipReason> {
+    use apsdesk::app::bulk::SkipReason;
+    use apsdesk::aps::money::AmountError;
+    use apsdesk::aps::validate::{FieldErrors, merchant_reference};
+    let refused = |reference: &str| {
+        FieldErrors(vec![
+            merchant_reference(reference).expect_err("a reference APS refuses"),
+        ])
+    };
+    vec![
+        SkipReason::Unreadable { line: 3 },
+        SkipReason::TooManyFields { line: 4, count: 3 },
+        SkipReason::InvalidFields {
+            line: Some(5),
+            errors: refused("BAD REF!"),
+        },
+        SkipReason::InvalidFields {
+            line: None,
+            errors: refused(&"A".repeat(41)),
+        },
+        SkipReason::AmountNotPlain {
+            line: 6,
+            amount: "1,000.00".into(),
+        },
+        SkipReason::NoAmount,
+        SkipReason::AmountInCurrency(AmountError::TooManyDecimals {
+            currency: Currency::from_code("KWD").expect("KWD"),
+            max: 3,
+        }),
+        SkipReason::AmountInCurrency(AmountError::Zero),
+        SkipReason::CurrencyUnknown,
+        SkipReason::NothingToCapture,
+        SkipReason::NothingToRefund,
+        SkipReason::NotFoundAtAps,
+        SkipReason::StatusNotAnswered,
+        SkipReason::CurrencyChanged,
+        SkipReason::SentBeforeClosing,
+        SkipReason::Cancelled,
+    ]
+}
+
+/// Issue 15: every reason a bulk row is skipped for reads in English and in
+/// Arabic, the Arabic without an English word (this file's rule), both the
+/// row's whole reason and the preview's count by reason.
+#[test]
+fn every_skip_reason_reads_in_english_and_in_arabic() {
+    use apsdesk::app::bulk::SkipCode;
+    use apsdesk::app::explain::{skip_code, skip_reason};
+    use apsdesk::app::i18n::Tr;
+    let reasons = every_skip_reason();
+    // Every kind of reason is among them.
+    let codes: std::collections::BTreeSet<SkipCode> = reasons
+        .iter()
+        .map(apsdesk::app::bulk::SkipReason::code)
+        .collect();
+    assert_eq!(codes.len(), SkipCode::ALL.len(), "{codes:?}");
+    let (en, ar) = (Tr::new(Language::En), Tr::new(Language::Ar));
+    let mut texts: Vec<(String, String)> = reasons
+        .iter()
+        .map(|reason| (skip_reason(&en, reason), skip_reason(&ar, reason)))
+        .collect();
+    texts.extend(
+        SkipCode::ALL
+            .iter()
+            .map(|code| (skip_code(&en, *code), skip_code(&ar, *code))),
+    );
+    for (english, arabic) in &texts {
+        assert!(!english.trim().is_empty() && !arabic.trim().is_empty());
+        assert!(
+            english_words(arabic).is_empty(),
+            "English in the Arabic reason {arabic:?}: {:?}",
+            english_words(arabic)
+        );
+        assert!(
+            arabic
+                .chars()
+                .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+            "{arabic:?} is not Arabic"
+        );
+        assert!(!english_words(english).is_empty(), "{english:?} is English");
+        assert!(!english.contains("missing translation"), "{english}");
+    }
+    // The details are there, in both languages.
+    for tr in [&en, &ar] {
+        assert!(skip_reason(tr, &reasons[1]).contains('4'), "the row");
+        assert!(
+            skip_reason(tr, &reasons[4]).contains("1,000.00"),
+            "the amount"
+        );
+        assert!(skip_reason(tr, &reasons[6]).contains("KWD"), "the currency");
+    }
+}
+
+/// Issue 15: the results file carries each skipped row's reason as a code,
+/// the same whatever the operator's language, beside the reason in their
+/// words; rows sent or not run carry none.
+#[test]
+fn the_results_file_carries_the_skip_codes_in_any_language() {
+    use apsdesk::app::bulk::{BulkRow, RowState, results_csv};
+    use apsdesk::app::i18n::Tr;
+    let mut rows: Vec<BulkRow> = every_skip_reason()
+        .into_iter()
+        .enumerate()
+        .map(|(index, reason)| BulkRow {
+            merchant_reference: format!("SK-{index}"),
+            amount: Some("1.000".into()),
+            currency: Some("KWD".into()),
+            state: RowState::Skipped(reason),
+        })
+        .collect();
+    rows.push(BulkRow {
+        merchant_reference: "SK-waiting".into(),
+        amount: None,
+        currency: None,
+        state: RowState::Waiting,
+    });
+    // Column by name, as a merchant's script reads it.
+    let read = |language: Language| -> Vec<(String, String, String)> {
+        let csv = results_csv(&rows, &Tr::new(language));
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let headers = reader.headers().expect("headers").clone();
+        let column = |name: &str| {
+            headers
+                .iter()
+                .position(|header| header == name)
+                .unwrap_or_else(|| panic!("no column {name}"))
+        };
+        let (reference, problem, code) = (
+            column("merchant_reference"),
+            column("problem"),
+            column("skip_reason"),
+        );
+        reader
+            .records()
+            .map(|record| {
+                let record = record.expect("a record");
+                (
+                    record[reference].to_owned(),
+                    record[problem].to_owned(),
+                    record[code].to_owned(),
+                )
+            })
+            .collect()
+    };
+    let (english, arabic) = (read(Language::En), read(Language::Ar));
+    assert_eq!(english.len(), rows.len());
+    for ((row, (reference, en_problem, en_code)), (_, ar_problem, ar_code)) in
+        rows.iter().zip(&english).zip(&arabic)
+    {
+        assert_eq!(reference, &row.merchant_reference);
+        assert_eq!(en_code, ar_code, "the code is the language's neither");
+        match &row.state {
+            RowState::Skipped(reason) => {
+                assert_eq!(en_code, reason.code().as_str());
+                assert_ne!(en_problem, ar_problem, "the words are the operator's");
+                assert!(english_words(ar_problem).is_empty(), "{ar_problem}");
+            }
+            RowState::Waiting | RowState::Running | RowState::Done(_) => {
+                assert!(en_code.is_empty());
+            }
+        }
+    }
+    // Filtering by a code finds exactly the rows skipped for it.
+    let nothing_left: Vec<&String> = arabic
+        .iter()
+        .filter(|(_, _, code)| code == "nothing_to_refund")
+        .map(|(reference, _, _)| reference)
+        .collect();
+    assert_eq!(nothing_left.len(), 1);
+}
+
+/// Issue 15: the Bulk screen in Arabic — each row's reason and the
+/// preview's count by reason — holds no English word; in English the
+/// preview counts the rows skipped for each reason.
+#[test]
+fn the_bulk_preview_says_why_rows_are_skipped_in_the_operators_language() {
+    let input = "AR-5,1,000.00\nAR-5!,1\nAR-5,1.2.3\nAR-5\nUNLISTED-1,1\nAR-5,1.0001\nAR-5,2\n";
+    for language in [Language::En, Language::Ar] {
+        let (_fixture, mut harness) = with_orders(&["AR-5"]);
+        run_until(&mut harness, "the orders", |state| {
+            !state.app().transactions.rows.is_empty()
+        });
+        if language == Language::Ar {
+            to_arabic(&mut harness);
+        }
+        harness.state_mut().app_mut().settings.screen = apsdesk::app::Screen::Bulk;
+        app_harness::settle(&mut harness);
+        let tr = apsdesk::app::i18n::Tr::new(language);
+        let shown = |id: &str| apsdesk::app::widgets::visual_text(&tr.text(id), tr.is_rtl());
+        input.clone_into(&mut harness.state_mut().app_mut().bulk.input);
+        app_harness::settle(&mut harness);
+        harness.get_by_label(&shown("bulk-refund")).click();
+        run_until(&mut harness, "the preview", |state| {
+            state.app().bulk.confirming.is_some()
+        });
+        let rows = &harness.state().app().bulk.rows;
+        assert_eq!(rows.len(), 7);
+        let preview = apsdesk::app::bulk::preview(rows);
+        assert_eq!(preview.count, 1, "{rows:#?}");
+        assert_eq!(preview.skipped, 6);
+        assert_eq!(preview.skipped_by_reason.len(), 6, "one of each");
+        if language == Language::Ar {
+            assert_arabic(&harness, "the Bulk preview");
+        } else {
+            harness.get_by_label("1 × more fields than a reference and an amount");
+            harness.get_by_label("1 × no amount on this line");
+            harness.get_by_label_contains("skipped: row 2: Merchant reference");
+        }
+    }
+}

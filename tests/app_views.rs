@@ -23,10 +23,7 @@ fn started(dir: &Path) -> (app_harness::Fixture, Harness<'static, TestState>) {
     run_until(&mut harness, "the orders", |state| {
         !state.app().transactions.rows.is_empty()
     });
-    harness
-        .state_mut()
-        .app_mut()
-        .use_views_dir(dir.to_owned());
+    harness.state_mut().app_mut().use_views_dir(dir.to_owned());
     run_until(&mut harness, "the views read", |state| {
         !matches!(state.app().views_store, ViewsStore::Loading { .. })
     });
@@ -105,9 +102,7 @@ fn a_view_is_deleted_from_the_list_only_once_confirmed_and_stays_deleted() {
             ["Late AMEX", "KNET too"]
         );
         assert!(
-            harness
-                .query_by_label_contains("Delete the view")
-                .is_none(),
+            harness.query_by_label_contains("Delete the view").is_none(),
             "the question is gone"
         );
         assert_eq!(names(&on_disk(&file)), ["Late AMEX", "KNET too"]);
@@ -119,7 +114,9 @@ fn a_view_is_deleted_from_the_list_only_once_confirmed_and_stays_deleted() {
         settle(&mut harness);
         harness.get_by_label("Delete view “Late AMEX”").click();
         settle(&mut harness);
-        harness.get_by_role_and_label(Role::Button, "Delete").click();
+        harness
+            .get_by_role_and_label(Role::Button, "Delete")
+            .click();
         wait_for_file(&mut harness, &file, &["KNET too"]);
         assert_eq!(
             names(&harness.state().app().transactions.views),
@@ -168,7 +165,9 @@ fn a_view_is_deleted_from_the_palette_after_the_same_question() {
     );
     harness.get_by_label_contains("Delete the view “Everything”?");
     assert_eq!(harness.state().app().transactions.views.len(), 2);
-    harness.get_by_role_and_label(Role::Button, "Delete").click();
+    harness
+        .get_by_role_and_label(Role::Button, "Delete")
+        .click();
     wait_for_file(&mut harness, &file, &["Other"]);
     // A recall of the deleted view is no longer offered.
     let entries = apsdesk::app::palette::entries(
@@ -222,7 +221,9 @@ fn saving_under_an_existing_name_asks_before_replacing() {
     );
 
     save_view(&mut harness, "late amex");
-    harness.get_by_role_and_label(Role::Button, "Replace").click();
+    harness
+        .get_by_role_and_label(Role::Button, "Replace")
+        .click();
     wait_for_file(&mut harness, &file, &["late amex", "Second"]);
     let replaced = on_disk(&file);
     assert_eq!(replaced[0].filter.payment_options, vec!["KNET".to_owned()]);
@@ -243,10 +244,7 @@ fn saving_under_an_existing_name_asks_before_replacing() {
 fn a_corrupt_views_file_is_set_aside_and_the_operator_told() {
     for (language, bytes) in [
         (Language::En, b"views = [[[ \x00\xff not toml".to_vec()),
-        (
-            Language::Ar,
-            b"[[views]]\nname = \"Half a vi".to_vec(),
-        ),
+        (Language::Ar, b"[[views]]\nname = \"Half a vi".to_vec()),
     ] {
         let config = tempfile::TempDir::new().expect("config");
         let dir = config.path().join("views");
@@ -261,10 +259,7 @@ fn a_corrupt_views_file_is_set_aside_and_the_operator_told() {
                 state.app().tr.language() == Language::Ar
             });
         }
-        harness
-            .state_mut()
-            .app_mut()
-            .use_views_dir(dir.clone());
+        harness.state_mut().app_mut().use_views_dir(dir.clone());
         run_until(&mut harness, "the views read", |state| {
             matches!(state.app().views_store, ViewsStore::File(_))
         });
@@ -303,11 +298,7 @@ fn a_corrupt_views_file_is_set_aside_and_the_operator_told() {
 
         // The app goes on: a view saved now makes a good file.
         harness.state_mut().app_mut().settings.language = "en".into();
-        harness
-            .state_mut()
-            .app_mut()
-            .tr
-            .set_language(Language::En);
+        harness.state_mut().app_mut().tr.set_language(Language::En);
         settle(&mut harness);
         save_view(&mut harness, "Fresh");
         wait_for_file(&mut harness, &file, &["Fresh"]);

@@ -260,8 +260,14 @@ fn saved_views_delete_buttons_and_questions_are_named() {
         }
         // Views of this session only (no folder): nothing is written.
         harness.state_mut().app_mut().transactions.views = vec![
-            apsdesk::app::views::SavedView::new("Late KNET", &Default::default()),
-            apsdesk::app::views::SavedView::new("كي نت المتأخرة", &Default::default()),
+            apsdesk::app::views::SavedView::new(
+                "Late KNET",
+                &apsdesk::journal::OrderFilter::default(),
+            ),
+            apsdesk::app::views::SavedView::new(
+                "كي نت المتأخرة",
+                &apsdesk::journal::OrderFilter::default(),
+            ),
         ];
         settle(&mut harness);
         let tr = apsdesk::app::i18n::Tr::new(language);

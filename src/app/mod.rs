@@ -762,7 +762,7 @@ impl DeskApp {
                 let view = views::SavedView::new(&name, &self.transactions.filter);
                 let update = self.views_store.change(
                     std::mem::take(&mut self.transactions.views),
-                    views::ViewChange::Save(view),
+                    views::ViewChange::Save(Box::new(view)),
                 );
                 self.show_views(update);
                 let id = if replaced {

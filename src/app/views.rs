@@ -110,7 +110,7 @@ pub fn without_view(mut views: Vec<SavedView>, name: &str) -> Vec<SavedView> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ViewChange {
     /// Saved, new or replacing the one of the same name.
-    Save(SavedView),
+    Save(Box<SavedView>),
     Delete(String),
 }
 
@@ -118,7 +118,7 @@ impl ViewChange {
     /// `views` after this change.
     pub fn apply(&self, views: Vec<SavedView>) -> Vec<SavedView> {
         match self {
-            ViewChange::Save(view) => with_view(views, view.clone()),
+            ViewChange::Save(view) => with_view(views, (**view).clone()),
             ViewChange::Delete(name) => without_view(views, name),
         }
     }
@@ -288,7 +288,7 @@ mod tests {
         let mut store = ViewsStore::loading(Some(path.clone()));
         let update = store.change(
             Vec::new(),
-            ViewChange::Save(SavedView::new("New", &OrderFilter::default())),
+            ViewChange::Save(Box::new(SavedView::new("New", &OrderFilter::default()))),
         );
         assert_eq!(update.write_to, None, "not before the file is read");
         let update = store.change(update.views, ViewChange::Delete("Old".into()));
@@ -347,7 +347,7 @@ mod tests {
         let mut store = ViewsStore::loading(Some(path.clone()));
         store.change(
             Vec::new(),
-            ViewChange::Save(SavedView::new("Mine", &OrderFilter::default())),
+            ViewChange::Save(Box::new(SavedView::new("Mine", &OrderFilter::default()))),
         );
         let unreadable = ViewsRead::Unreadable {
             detail: "permission denied".into(),

@@ -71,14 +71,21 @@ fn filter_method(harness: &mut Harness<'static, TestState>, method: &str) {
     settle(harness);
 }
 
+/// A profile's views folder (not there yet) and the views file of the
+/// profile `test` in it; the folder lasts as long as the first.
+fn views_folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let config = tempfile::TempDir::new().expect("config");
+    let dir = config.path().join("views");
+    let file = views::file_for(&dir, "test");
+    (config, dir, file)
+}
+
 /// The list's delete button asks first: Cancel keeps the view (on screen
 /// and on disk), Delete removes it from both; a restart of the app finds
 /// only what is left.
 #[test]
 fn a_view_is_deleted_from_the_list_only_once_confirmed_and_stays_deleted() {
-    let config = tempfile::TempDir::new().expect("config");
-    let dir = config.path().join("views");
-    let file = views::file_for(&dir, "test");
+    let (_config, dir, file) = views_folder();
     {
         let (_fixture, mut harness) = started(&dir);
         filter_method(&mut harness, "AMEX");
@@ -148,9 +155,7 @@ fn a_view_is_deleted_from_the_list_only_once_confirmed_and_stays_deleted() {
 /// answer decides.
 #[test]
 fn a_view_is_deleted_from_the_palette_after_the_same_question() {
-    let config = tempfile::TempDir::new().expect("config");
-    let dir = config.path().join("views");
-    let file = views::file_for(&dir, "test");
+    let (_config, dir, file) = views_folder();
     let (_fixture, mut harness) = started(&dir);
     save_view(&mut harness, "Everything");
     save_view(&mut harness, "Other");
@@ -195,9 +200,7 @@ fn palette(harness: &mut Harness<'static, TestState>, query: &str) {
 /// keeps the old view, Replace puts the current filters in its place.
 #[test]
 fn saving_under_an_existing_name_asks_before_replacing() {
-    let config = tempfile::TempDir::new().expect("config");
-    let dir = config.path().join("views");
-    let file = views::file_for(&dir, "test");
+    let (_config, dir, file) = views_folder();
     let (_fixture, mut harness) = started(&dir);
     filter_method(&mut harness, "AMEX");
     save_view(&mut harness, "Late AMEX");
@@ -246,10 +249,8 @@ fn a_corrupt_views_file_is_set_aside_and_the_operator_told() {
         (Language::En, b"views = [[[ \x00\xff not toml".to_vec()),
         (Language::Ar, b"[[views]]\nname = \"Half a vi".to_vec()),
     ] {
-        let config = tempfile::TempDir::new().expect("config");
-        let dir = config.path().join("views");
+        let (_config, dir, file) = views_folder();
         std::fs::create_dir_all(&dir).expect("dir");
-        let file = views::file_for(&dir, "test");
         std::fs::write(&file, &bytes).expect("corrupt file");
 
         let (_fixture, mut harness) = with_orders(&["SV-1"]);

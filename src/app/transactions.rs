@@ -61,11 +61,8 @@ pub struct TransactionsScreen {
     pub views: Vec<SavedView>,
     /// The name being typed for a new saved view, while naming one.
     pub naming_view: Option<String>,
-    /// A name typed that a view already has: replace it? (asked before
-    /// saving over it).
-    pub replacing_view: Option<String>,
-    /// The view the operator asked to delete: sure? (asked before deleting).
-    pub deleting_view: Option<String>,
+    /// The question asked before a saved view is deleted or saved over.
+    pub view_question: Option<ViewQuestion>,
     /// Whether Check status asks for the third-party response codes.
     pub third_party_codes_wanted: bool,
     /// The paper receipts are made for (Receipt… and Print…).
@@ -101,6 +98,14 @@ impl DateBound {
             DateBound::To => "filter-date-to",
         }
     }
+}
+
+/// What is asked before a saved view is lost: deleting it, or saving the
+/// current filters over it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewQuestion {
+    Delete(String),
+    Replace(String),
 }
 
 /// A question with its confirming button (`confirm_id`) and Cancel:
@@ -329,9 +334,8 @@ impl TransactionsScreen {
     /// button or the palette); nothing is deleted until the answer.
     pub fn ask_delete_view(&mut self, name: &str) {
         if let Some(view) = super::views::find(&self.views, name) {
-            self.deleting_view = Some(view.name.clone());
+            self.view_question = Some(ViewQuestion::Delete(view.name.clone()));
             self.naming_view = None;
-            self.replacing_view = None;
         }
     }
 
@@ -815,7 +819,7 @@ impl TransactionsScreen {
         if let Some(name) = delete_asked {
             self.ask_delete_view(&name);
         }
-        if self.deleting_view.is_some() || self.replacing_view.is_some() {
+        if self.view_question.is_some() {
             // One thing at a time: the question below is answered first.
             return;
         }
@@ -845,7 +849,7 @@ impl TransactionsScreen {
                     let name = name.trim().to_owned();
                     // A view of that name is not saved over without asking.
                     if super::views::find(&self.views, &name).is_some() {
-                        self.replacing_view = Some(name);
+                        self.view_question = Some(ViewQuestion::Replace(name));
                     } else {
                         commands.push(AppCommand::SaveView(name));
                     }
@@ -863,29 +867,23 @@ impl TransactionsScreen {
     /// The question asked before a saved view is deleted or replaced, with
     /// its answers, on a line of its own under the selection's row.
     fn view_question_ui(&mut self, ui: &mut Ui, tr: &Tr, commands: &mut Vec<AppCommand>) {
-        let rtl = tr.is_rtl();
-        if let Some(name) = self.deleting_view.clone() {
-            let question = tr.args("views-delete-ask", &[("name", name.clone().into())]);
-            let answer = row(ui, rtl, |ui| {
-                confirm_ui(ui, tr, &question, "views-delete-confirm")
-            });
-            if let Some(confirmed) = answer {
-                if confirmed {
-                    commands.push(AppCommand::DeleteView(name));
-                }
-                self.deleting_view = None;
+        let Some(question) = self.view_question.clone() else {
+            return;
+        };
+        let (ask_id, confirm_id, name) = match &question {
+            ViewQuestion::Delete(name) => ("views-delete-ask", "views-delete-confirm", name),
+            ViewQuestion::Replace(name) => ("views-replace-ask", "views-replace-confirm", name),
+        };
+        let asked = tr.args(ask_id, &[("name", name.clone().into())]);
+        let answer = row(ui, tr.is_rtl(), |ui| confirm_ui(ui, tr, &asked, confirm_id));
+        if let Some(confirmed) = answer {
+            if confirmed {
+                commands.push(match question {
+                    ViewQuestion::Delete(name) => AppCommand::DeleteView(name),
+                    ViewQuestion::Replace(name) => AppCommand::SaveView(name),
+                });
             }
-        } else if let Some(name) = self.replacing_view.clone() {
-            let question = tr.args("views-replace-ask", &[("name", name.clone().into())]);
-            let answer = row(ui, rtl, |ui| {
-                confirm_ui(ui, tr, &question, "views-replace-confirm")
-            });
-            if let Some(confirmed) = answer {
-                if confirmed {
-                    commands.push(AppCommand::SaveView(name));
-                }
-                self.replacing_view = None;
-            }
+            self.view_question = None;
         }
     }
 

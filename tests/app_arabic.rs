@@ -307,6 +307,7 @@ fn every_skip_reason() -> Vec<apsdesk::app::bulk::SkipReason> {
         SkipReason::CurrencyUnknown,
         SkipReason::NothingToCapture,
         SkipReason::NothingToRefund,
+        SkipReason::WrongState(apsdesk::journal::vocabulary::OrderState::Voided),
         SkipReason::NotFoundAtAps,
         SkipReason::StatusNotAnswered,
         SkipReason::CurrencyChanged,

@@ -16,6 +16,7 @@ use super::results::OperationResult;
 use super::widgets::{label, widget_text};
 use crate::aps::OutcomeClass;
 use crate::journal::store::OrderRecord;
+use crate::journal::vocabulary::OrderState;
 
 /// What a bulk run does to each row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,6 +174,9 @@ pub enum SkipReason {
     CurrencyUnknown,
     NothingToCapture,
     NothingToRefund,
+    /// The order's state does not allow the operation (a capture of a
+    /// voided authorization).
+    WrongState(OrderState),
     /// Not in the journal, and APS's trusted answer to a status check
     /// did not name the order either.
     NotFoundAtAps,
@@ -201,6 +205,7 @@ pub enum SkipCode {
     CurrencyUnknown,
     NothingToCapture,
     NothingToRefund,
+    WrongState,
     NotFoundAtAps,
     StatusNotAnswered,
     CurrencyChanged,
@@ -210,7 +215,7 @@ pub enum SkipCode {
 
 impl SkipCode {
     /// Every code, in the order the preview lists them.
-    pub const ALL: [SkipCode; 14] = [
+    pub const ALL: [SkipCode; 15] = [
         SkipCode::Unreadable,
         SkipCode::TooManyFields,
         SkipCode::InvalidFields,
@@ -220,6 +225,7 @@ impl SkipCode {
         SkipCode::CurrencyUnknown,
         SkipCode::NothingToCapture,
         SkipCode::NothingToRefund,
+        SkipCode::WrongState,
         SkipCode::NotFoundAtAps,
         SkipCode::StatusNotAnswered,
         SkipCode::CurrencyChanged,
@@ -240,6 +246,7 @@ impl SkipCode {
             SkipCode::CurrencyUnknown => "currency_unknown",
             SkipCode::NothingToCapture => "nothing_to_capture",
             SkipCode::NothingToRefund => "nothing_to_refund",
+            SkipCode::WrongState => "wrong_state",
             SkipCode::NotFoundAtAps => "not_found_at_aps",
             SkipCode::StatusNotAnswered => "status_not_answered",
             SkipCode::CurrencyChanged => "currency_changed",
@@ -261,6 +268,7 @@ impl SkipReason {
             SkipReason::CurrencyUnknown => SkipCode::CurrencyUnknown,
             SkipReason::NothingToCapture => SkipCode::NothingToCapture,
             SkipReason::NothingToRefund => SkipCode::NothingToRefund,
+            SkipReason::WrongState(_) => SkipCode::WrongState,
             SkipReason::NotFoundAtAps => SkipCode::NotFoundAtAps,
             SkipReason::StatusNotAnswered => SkipCode::StatusNotAnswered,
             SkipReason::CurrencyChanged => SkipCode::CurrencyChanged,
@@ -637,8 +645,14 @@ impl BulkScreen {
                     .currency
                     .as_deref()
                     .and_then(crate::aps::Currency::from_code);
+                // A voided authorization keeps its authorized total, but
+                // nothing can be captured of it (the detail panel's rule).
+                let voided = kind == BulkKind::Capture && order.state == OrderState::Voided;
                 let (amount, state) = match (left, currency) {
                     (None, _) => (None, RowState::Waiting),
+                    (Some(_), _) if voided => {
+                        (None, RowState::Skipped(SkipReason::WrongState(order.state)))
+                    }
                     (Some(left), Some(currency)) if left > 0 => (
                         Some(crate::aps::money::format_minor_units(
                             left.unsigned_abs(),
@@ -1084,11 +1098,12 @@ mod tests {
             SkipCode::CurrencyUnknown => 6,
             SkipCode::NothingToCapture => 7,
             SkipCode::NothingToRefund => 8,
-            SkipCode::NotFoundAtAps => 9,
-            SkipCode::StatusNotAnswered => 10,
-            SkipCode::CurrencyChanged => 11,
-            SkipCode::SentBeforeClosing => 12,
-            SkipCode::Cancelled => 13,
+            SkipCode::WrongState => 9,
+            SkipCode::NotFoundAtAps => 10,
+            SkipCode::StatusNotAnswered => 11,
+            SkipCode::CurrencyChanged => 12,
+            SkipCode::SentBeforeClosing => 13,
+            SkipCode::Cancelled => 14,
         };
         for (index, code) in SkipCode::ALL.iter().enumerate() {
             assert_eq!(position(*code), index, "{code:?}");
@@ -1100,6 +1115,58 @@ mod tests {
             spellings
                 .iter()
                 .all(|spelling| { spelling.chars().all(|c| c.is_ascii_lowercase() || c == '_') })
+        );
+    }
+
+    /// The selection's preview skips, with why, what nothing can be done
+    /// to — nothing left, a voided authorization (which keeps its
+    /// authorized total), an unknown currency — and its total is only what
+    /// will be sent.
+    #[test]
+    fn the_selections_preview_skips_what_its_state_or_totals_rule_out() {
+        use crate::aps::client::Environment;
+        let order = |reference: &str, state: OrderState, authorized, captured, currency: &str| {
+            let mut order = OrderRecord::unknown(1, "shop", Environment::Simulator, reference, 0);
+            order.state = state;
+            order.authorized_minor = authorized;
+            order.captured_minor = captured;
+            order.currency = Some(currency.to_owned()).filter(|code| !code.is_empty());
+            order
+        };
+        let orders = [
+            order("OK-1", OrderState::Authorized, 10_000, 0, "KWD"),
+            order(
+                "PART-1",
+                OrderState::PartiallyCaptured,
+                10_000,
+                4_000,
+                "KWD",
+            ),
+            order("VOID-1", OrderState::Voided, 10_000, 0, "KWD"),
+            order("DONE-1", OrderState::Captured, 10_000, 10_000, "KWD"),
+            order("ODD-1", OrderState::Authorized, 10_000, 0, ""),
+        ];
+        let mut screen = BulkScreen::default();
+        screen.preview_selection(BulkKind::Capture, &orders);
+        let states: Vec<&RowState> = screen.rows.iter().map(|row| &row.state).collect();
+        assert_eq!(
+            states,
+            [
+                &RowState::Waiting,
+                &RowState::Waiting,
+                &RowState::Skipped(SkipReason::WrongState(OrderState::Voided)),
+                &RowState::Skipped(SkipReason::NothingToCapture),
+                &RowState::Skipped(SkipReason::CurrencyUnknown),
+            ]
+        );
+        let preview = preview(&screen.rows);
+        assert_eq!(preview.totals_text(), "16.000 KWD");
+        assert_eq!(preview.skipped, 3);
+        // A refund of the voided order: nothing was captured, nothing left.
+        screen.preview_selection(BulkKind::Refund, &orders[2..3]);
+        assert_eq!(
+            screen.rows[0].state,
+            RowState::Skipped(SkipReason::NothingToRefund)
         );
     }
 }

@@ -559,6 +559,10 @@ pub fn skip_reason(tr: &Tr, reason: &SkipReason) -> String {
             tr,
             &FieldError::new("amount", FieldProblem::Amount(*error)),
         ),
+        SkipReason::WrongState(state) => tr.args(
+            "bulk-skip-wrong-state-named",
+            &[("state", tr.text(&format!("state-{state}")).into())],
+        ),
         SkipReason::NoAmount
         | SkipReason::CurrencyUnknown
         | SkipReason::NothingToCapture
@@ -584,6 +588,7 @@ pub fn skip_code(tr: &Tr, code: SkipCode) -> String {
         SkipCode::CurrencyUnknown => "bulk-currency-unknown",
         SkipCode::NothingToCapture => "bulk-nothing-to-capture",
         SkipCode::NothingToRefund => "bulk-nothing-to-refund",
+        SkipCode::WrongState => "bulk-skip-wrong-state",
         SkipCode::NotFoundAtAps => "bulk-skip-not-found-at-aps",
         SkipCode::StatusNotAnswered => "bulk-skip-status-not-answered",
         SkipCode::CurrencyChanged => "bulk-skip-currency-changed",

@@ -9,6 +9,7 @@ use egui::{Color32, RichText, Ui};
 use super::AppCommand;
 use super::backend::{ImportPreview, TaskError};
 use super::explain;
+use super::forms::FormGrid;
 use super::i18n::Tr;
 use super::widgets::{colored_text, heading_text, label, row, widget_text};
 use crate::journal::export::format_time;
@@ -132,11 +133,10 @@ impl ImportScreen {
         }
         ui.label(widget_text(ui, &tr.text("import-columns"), rtl, true));
         let ignored = tr.text("import-ignored");
-        egui::Grid::new("import-columns")
-            .striped(true)
-            .show(ui, |ui| {
-                for (index, header) in preview.map.headers.iter().enumerate() {
-                    let caption = ui.label(RichText::new(header).monospace());
+        // Each column's name is the row's label, its field the drop-down.
+        FormGrid::new("import-columns", rtl).show(ui, |rows| {
+            for (index, header) in preview.map.headers.iter().enumerate() {
+                rows.row_with(RichText::new(header).monospace(), |ui, caption| {
                     let current = preview.map.fields[index];
                     let shown =
                         current.map_or_else(|| ignored.clone(), |field| field.name().to_owned());
@@ -160,7 +160,7 @@ impl ImportScreen {
                             }
                         })
                         .response
-                        .labelled_by(caption.id);
+                        .labelled_by(caption);
                     if let Some(field) = chosen
                         && field != current
                     {
@@ -169,9 +169,9 @@ impl ImportScreen {
                             mappings: ImportScreen::mappings_with(preview, Some((index, field))),
                         });
                     }
-                    ui.end_row();
-                }
-            });
+                });
+            }
+        });
         if let Some(error) = &preview.map_error {
             warning(ui, &error.message(tr.language()));
         }

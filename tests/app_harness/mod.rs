@@ -253,3 +253,14 @@ pub fn dialog_result(
         .and_then(|dialog| dialog.result.clone())
         .expect("the result")
 }
+
+/// Opens the drop-down labelled `label` and picks the entry that reads
+/// `word`, as an operator would.
+pub fn choose(harness: &mut Harness<'static, TestState>, label: &str, word: &str) {
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, label)
+        .click();
+    settle(harness);
+    harness.get_by_label(word).click();
+    settle(harness);
+}

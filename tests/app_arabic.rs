@@ -12,10 +12,10 @@
 //!   Latin letters;
 //! - it is the test's own data: the operator `tester`, the profile `test`;
 //! - it is the name of a format or an algorithm the operator must recognise
-//!   as written (`CSV`, `JSON`, `SHA`, `YYMM`), a value the operator types
-//!   into a field as it is (`sandbox`, `production`: the profile's
-//!   environment), or `English`, the language button, which names English
-//!   in English on purpose.
+//!   as written (`CSV`, `JSON`, `SHA`, `YYMM`), or `English`, the
+//!   language button, which names English in English on purpose. (The
+//!   profile's environment is chosen by its word, never typed as
+//!   `sandbox` or `production`.)
 //!
 //! egui's own accessible names of its built-in parts (`Resize panel`, the
 //! handle between two panels) are not the app's text and cannot be
@@ -43,17 +43,7 @@ const EGUI_OWN: [&str; 1] = ["Resize panel"];
 const DATA: [&str; 3] = ["tester", "test", "apsdeskdemo"];
 
 /// Names kept in Latin letters in Arabic text (see the module's rule).
-const FORMATS_AND_VALUES: [&str; 9] = [
-    "APS",
-    "CSV",
-    "JSON",
-    "SHA",
-    "YYMM",
-    "sandbox",
-    "production",
-    "English",
-    "KNET",
-];
+const FORMATS_AND_VALUES: [&str; 7] = ["APS", "CSV", "JSON", "SHA", "YYMM", "English", "KNET"];
 
 /// The English words in `text` (see the module's rule).
 fn english_words(text: &str) -> Vec<String> {
@@ -267,6 +257,59 @@ fn every_screen_in_arabic_holds_no_english_word() {
     assert!(
         found.is_empty(),
         "English on Arabic screens:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_forms_drop_downs_hold_no_english_word() {
+    let (_fixture, mut harness) = with_orders(&["AR-3"]);
+    to_arabic(&mut harness);
+    let mut found = Vec::new();
+    for (screen, captions) in [
+        (
+            apsdesk::app::Screen::Profiles,
+            vec!["profile-environment", "profile-sha-type"],
+        ),
+        (
+            apsdesk::app::Screen::Links,
+            vec![
+                "field-currency",
+                "field-notification",
+                "field-link-command",
+                "field-payment-option",
+            ],
+        ),
+        (apsdesk::app::Screen::Tokens, vec!["field-token-status"]),
+    ] {
+        harness.state_mut().app_mut().settings.screen = screen;
+        app_harness::settle(&mut harness);
+        for caption in captions {
+            // Each drop-down opened: every word it offers is on screen.
+            harness
+                .get_by_role_and_label(
+                    egui::accesskit::Role::ComboBox,
+                    &on_screen(&harness, caption),
+                )
+                .click();
+            app_harness::settle(&mut harness);
+            let offered = all_texts(&harness).len();
+            found.extend(
+                english_on_screen(&harness)
+                    .into_iter()
+                    .map(|(text, words)| format!("{screen:?} {caption}: {text:?} {words:?}")),
+            );
+            harness.key_press(egui::Key::Escape);
+            app_harness::settle(&mut harness);
+            assert!(
+                all_texts(&harness).len() < offered,
+                "{caption}: the open drop-down showed its entries"
+            );
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "English in the Arabic drop-downs:\n{}",
         found.join("\n")
     );
 }

@@ -106,4 +106,27 @@ fn main_screens_in_english_and_arabic() {
     harness.get_by_label("إلغاء الأمر").click();
     wait(&mut harness, &|app| app.dialog.is_none());
     harness.snapshot("transactions_ar");
+    // The forms read from the operator's side: the payment link's and the
+    // profile editor's labels on the right of their fields in Arabic.
+    harness
+        .state_mut()
+        .app
+        .as_mut()
+        .expect("app")
+        .settings
+        .screen = apsdesk::app::Screen::Links;
+    wait(&mut harness, &|_| true);
+    harness.snapshot("links_ar");
+    harness
+        .state_mut()
+        .app
+        .as_mut()
+        .expect("app")
+        .settings
+        .screen = apsdesk::app::Screen::Profiles;
+    wait(&mut harness, &|_| true);
+    harness.snapshot("profiles_ar");
+    harness.get_by_label("English").click();
+    wait(&mut harness, &|app| !app.tr.is_rtl());
+    harness.snapshot("profiles_en");
 }

@@ -335,3 +335,22 @@ impl FormRows<'_> {
         inner
     }
 }
+
+/// A text field's row of a [`FormGrid`]: the label of `field` (an APS
+/// parameter, named by [`label_id`]), the field, and its error under it.
+pub fn text_row(
+    rows: &mut FormRows<'_>,
+    tr: &Tr,
+    errors: Option<&FieldErrors>,
+    touched: &mut Touched,
+    field: &'static str,
+    value: &mut String,
+) {
+    rows.row(&tr.text(label_id(field)), |ui, caption| {
+        let response = ui
+            .add(egui::TextEdit::singleline(value).desired_width(260.0))
+            .labelled_by(caption);
+        touched.track(field, &response);
+        error_ui(ui, tr, errors, field, touched);
+    });
+}

@@ -132,24 +132,6 @@ impl LinksScreen {
         PaymentLink::parse(&form, jiff::Timestamp::now())
     }
 
-    /// A text field's row: its label, the field, its error under it.
-    fn field(
-        rows: &mut FormRows<'_>,
-        tr: &Tr,
-        errors: Option<&FieldErrors>,
-        touched: &mut Touched,
-        field: &'static str,
-        value: &mut String,
-    ) {
-        rows.row(&tr.text(forms::label_id(field)), |ui, caption| {
-            let response = ui
-                .add(egui::TextEdit::singleline(value).desired_width(260.0))
-                .labelled_by(caption);
-            touched.track(field, &response);
-            forms::error_ui(ui, tr, errors, field, touched);
-        });
-    }
-
     /// An optional text field's row: empty means absent.
     fn optional_field(
         rows: &mut FormRows<'_>,
@@ -160,7 +142,7 @@ impl LinksScreen {
         value: &mut Option<String>,
     ) {
         let mut text = value.clone().unwrap_or_default();
-        Self::field(rows, tr, errors, touched, field, &mut text);
+        forms::text_row(rows, tr, errors, touched, field, &mut text);
         *value = Some(text).filter(|text| !text.is_empty());
     }
 
@@ -190,7 +172,7 @@ impl LinksScreen {
         let form = &mut self.form;
         let expiry = &mut self.expiry;
         FormGrid::new("link-form", rtl).show(ui, |rows| {
-            Self::field(
+            forms::text_row(
                 rows,
                 tr,
                 errors,
@@ -198,7 +180,7 @@ impl LinksScreen {
                 "merchant_reference",
                 &mut form.merchant_reference,
             );
-            Self::field(rows, tr, errors, touched, "amount", &mut form.amount);
+            forms::text_row(rows, tr, errors, touched, "amount", &mut form.amount);
             Self::choice_row(rows, tr, errors, touched, "currency", |ui, caption| {
                 let choices = forms::currency_choices();
                 let mut currency = Currency::from_code(&form.currency);
@@ -218,7 +200,7 @@ impl LinksScreen {
                 }
                 changed
             });
-            Self::field(
+            forms::text_row(
                 rows,
                 tr,
                 errors,

@@ -63,25 +63,46 @@ impl TokensScreen {
         let touched = &mut self.touched;
         let form = &mut self.form;
         FormGrid::new("token-form", rtl).show(ui, |rows| {
-            let mut row =
-                |rows: &mut forms::FormRows<'_>, field: &'static str, value: &mut String| {
-                    rows.row(&tr.text(forms::label_id(field)), |ui, caption| {
-                        let response = ui
-                            .add(egui::TextEdit::singleline(value).desired_width(260.0))
-                            .labelled_by(caption);
-                        touched.track(field, &response);
-                        forms::error_ui(ui, tr, errors, field, touched);
-                    });
-                };
-            row(rows, "token_name", &mut form.token_name);
-            row(rows, "merchant_reference", &mut form.merchant_reference);
-            row(rows, "expiry_date", optional(&mut form.expiry_date));
-            row(
+            forms::text_row(
                 rows,
+                tr,
+                errors,
+                touched,
+                "token_name",
+                &mut form.token_name,
+            );
+            forms::text_row(
+                rows,
+                tr,
+                errors,
+                touched,
+                "merchant_reference",
+                &mut form.merchant_reference,
+            );
+            forms::text_row(
+                rows,
+                tr,
+                errors,
+                touched,
+                "expiry_date",
+                optional(&mut form.expiry_date),
+            );
+            forms::text_row(
+                rows,
+                tr,
+                errors,
+                touched,
                 "card_holder_name",
                 optional(&mut form.card_holder_name),
             );
-            row(rows, "new_token_name", optional(&mut form.new_token_name));
+            forms::text_row(
+                rows,
+                tr,
+                errors,
+                touched,
+                "new_token_name",
+                optional(&mut form.new_token_name),
+            );
             rows.row(&tr.text("field-token-status"), |ui, caption| {
                 let mut status = STATUSES
                     .iter()

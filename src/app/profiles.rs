@@ -67,7 +67,7 @@ pub const ENVIRONMENTS: [ClientEnvironment; 3] = [
 
 /// An environment's word in the form (a custom server, which only the
 /// command line makes, is named too: an edited profile may be one).
-fn environment_word(environment: &ClientEnvironment) -> &'static str {
+fn environment_word(environment: ClientEnvironment) -> &'static str {
     match environment {
         ClientEnvironment::Sandbox => "environment-choice-sandbox",
         ClientEnvironment::Production => "environment-choice-production",
@@ -78,7 +78,7 @@ fn environment_word(environment: &ClientEnvironment) -> &'static str {
 
 /// A SHA type's word: the APS back office's spelling, which the operator
 /// matches against it.
-fn sha_type_word(sha_type: &ShaType) -> &'static str {
+fn sha_type_word(sha_type: ShaType) -> &'static str {
     match sha_type {
         ShaType::Sha256 => "sha-type-sha256",
         ShaType::Sha512 => "sha-type-sha512",
@@ -359,7 +359,7 @@ impl ProfilesScreen {
                     caption,
                     &mut form.environment,
                     &ENVIRONMENTS,
-                    environment_word,
+                    |environment| environment_word(*environment),
                 ) {
                     touched.mark("environment");
                 }
@@ -392,7 +392,7 @@ impl ProfilesScreen {
                     caption,
                     &mut form.sha_type,
                     &ShaType::ALL,
-                    sha_type_word,
+                    |sha_type| sha_type_word(*sha_type),
                 ) {
                     touched.mark("sha_type");
                 }

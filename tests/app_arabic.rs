@@ -313,3 +313,72 @@ fn the_forms_drop_downs_hold_no_english_word() {
         found.join("\n")
     );
 }
+
+#[test]
+fn the_import_screen_names_fields_in_arabic() {
+    let (fixture, mut harness) = with_orders(&["AR-4"]);
+    to_arabic(&mut harness);
+    // The operator's own file, its columns named in Arabic, one row refused
+    // (its name holds digits: data, not English).
+    let file = fixture.dir.path().join("2026-11.csv");
+    std::fs::write(
+        &file,
+        "رقم الطلب,قيمة الطلب,العملة\nAR-4,10.000,KWD\nAR-5,1.2345,KWD\n",
+    )
+    .expect("written");
+    harness.state_mut().app_mut().settings.screen = apsdesk::app::Screen::Import;
+    harness.state_mut().app_mut().import.path_text = file.display().to_string();
+    app_harness::settle(&mut harness);
+    harness
+        .get_by_label(&on_screen(&harness, "import-open"))
+        .click();
+    run_until(&mut harness, "the preview", |state| {
+        state.app().import.preview.is_some()
+    });
+    // No column is the merchant reference yet: said in Arabic, by its word.
+    assert_arabic(&harness, "the unmapped preview");
+    let column = apsdesk::app::widgets::visual_text("رقم الطلب", true);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, &column)
+        .click();
+    app_harness::settle(&mut harness);
+    assert_arabic(&harness, "the fields offered");
+    harness
+        .get_by_label(&on_screen(&harness, "field-merchant-reference"))
+        .click();
+    run_until(&mut harness, "the mapped preview", |state| {
+        state
+            .app()
+            .import
+            .preview
+            .as_ref()
+            .is_some_and(|preview| preview.map_error.is_none())
+    });
+    // The amount's column chosen by its word too: one row is refused.
+    let column = apsdesk::app::widgets::visual_text("قيمة الطلب", true);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, &column)
+        .click();
+    app_harness::settle(&mut harness);
+    harness
+        .get_by_label(&on_screen(&harness, "field-amount"))
+        .click();
+    run_until(&mut harness, "the refused row", |state| {
+        state
+            .app()
+            .import
+            .preview
+            .as_ref()
+            .is_some_and(|preview| !preview.errors.is_empty())
+    });
+    // The refused row names its field in Arabic.
+    let tr = apsdesk::app::i18n::Tr::new(Language::Ar);
+    let field = tr.text("field-amount");
+    assert!(
+        all_texts(&harness).iter().any(|text| text
+            .contains(&apsdesk::app::widgets::visual_text(&field, true))
+            || text.contains(&field)),
+        "the refused row names the amount in Arabic"
+    );
+    assert_arabic(&harness, "the mapped preview");
+}

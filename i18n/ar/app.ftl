@@ -391,7 +391,7 @@ lookup-miss-none = لا يوجد طلب { $reference } في السجل.
 lookup-miss = ابحث عن { $reference } لدى APS
 nav-import = استيراد…
 import-title = استيراد الطلبات من ملف CSV
-import-explain = تقرير من APS أو ملف مُصدَّر من نظام طلباتك. لا تُعتمد مبالغ الملف على أنها مبالغ APS: يُستعلم عن كل طلب مستورد لدى APS (CHECK_STATUS)، وتؤخذ مبالغه من ذلك الرد.
+import-explain = تقرير من APS أو ملف مُصدَّر من نظام طلباتك. لا تُعتمد مبالغ الملف على أنها مبالغ APS: يُستعلم عن كل طلب مستورد لدى APS، وتؤخذ مبالغه من ذلك الرد.
 import-file = الملف
 import-open = فتح
 import-choose = اختيار…
@@ -469,3 +469,12 @@ sha-type-sha512 = SHA-512
 sha-type-hmac256 = HMAC-256
 sha-type-hmac512 = HMAC-512
 sha-type-legacy-sha128 = SHA-128 (للحسابات القديمة فقط)
+
+## Import: the journal's fields by their words (issue 15)
+import-field-fort-id = رقم المعاملة لدى APS
+import-field-transaction-date = تاريخ المعاملة
+import-no-reference = لا يحمل أي عمود { $field }: اختر «{ $field }» للعمود الذي يحمله.
+import-field-twice = اختير { $field } لعمودين ({ $first } و{ $second }): اجعل أحدهما «(مُتجاهَل)».
+import-no-header = لا يحتوي الملف على صف العناوين: يجب أن يسمّي سطره الأول الأعمدة.
+import-row-field-error = السطر { $line }: { $field }: { $problem }
+import-row-error = السطر { $line }: { $problem }

@@ -393,7 +393,7 @@ lookup-miss-none = No order { $reference } in the journal.
 lookup-miss = Look up { $reference } at APS
 nav-import = Import…
 import-title = Import orders from a CSV file
-import-explain = An APS report or your own order system's export. The file's amounts are never taken as APS's: each imported order is then checked with APS (CHECK_STATUS), and its money comes from that answer.
+import-explain = An APS report or your own order system's export. The file's amounts are never taken as APS's: each imported order is then checked with APS, and its money comes from that answer.
 import-file = File
 import-open = Open
 import-choose = Choose…
@@ -471,3 +471,12 @@ sha-type-sha512 = SHA-512
 sha-type-hmac256 = HMAC-256
 sha-type-hmac512 = HMAC-512
 sha-type-legacy-sha128 = SHA-128 (older accounts only)
+
+## Import: the journal's fields by their words (issue 15)
+import-field-fort-id = APS transaction number
+import-field-transaction-date = Transaction date
+import-no-reference = No column holds the { $field }: choose “{ $field }” for the column that does.
+import-field-twice = { $field } is chosen for two columns ({ $first } and { $second }): set one of them to “(ignored)”.
+import-no-header = The file has no header row: its first line must name the columns.
+import-row-field-error = line { $line }: { $field }: { $problem }
+import-row-error = line { $line }: { $problem }

@@ -147,7 +147,7 @@ pub fn error_ui(
 pub fn choice_ui<T: Clone + PartialEq>(
     ui: &mut Ui,
     tr: &Tr,
-    id_salt: &str,
+    id_salt: impl egui::AsIdSalt,
     caption: egui::Id,
     value: &mut T,
     choices: &[T],
@@ -163,7 +163,7 @@ pub fn choice_ui<T: Clone + PartialEq>(
 pub fn choice_shown_ui<T: Clone + PartialEq>(
     ui: &mut Ui,
     tr: &Tr,
-    id_salt: &str,
+    id_salt: impl egui::AsIdSalt,
     caption: egui::Id,
     value: &mut T,
     choices: &[T],

@@ -281,6 +281,7 @@ fn the_forms_drop_downs_hold_no_english_word() {
             ],
         ),
         (apsdesk::app::Screen::Tokens, vec!["field-token-status"]),
+        (apsdesk::app::Screen::Signature, vec!["signature-sha-type"]),
     ] {
         harness.state_mut().app_mut().settings.screen = screen;
         app_harness::settle(&mut harness);

@@ -10,9 +10,9 @@ use egui::Ui;
 
 use super::i18n::Tr;
 use super::widgets::colored_text;
-use crate::aps::Currency;
 use crate::aps::money::AmountError;
 use crate::aps::validate::{FieldError, FieldErrors, Problem};
+use crate::aps::{Currency, ShaType};
 
 /// The label (a Fluent id) of the form field that sets an APS parameter.
 pub fn label_id(field: &str) -> &'static str {
@@ -353,4 +353,16 @@ pub fn text_row(
         touched.track(field, &response);
         error_ui(ui, tr, errors, field, touched);
     });
+}
+
+/// A SHA type's word: the APS back office's spelling, which the operator
+/// matches against it.
+pub fn sha_type_word(sha_type: ShaType) -> &'static str {
+    match sha_type {
+        ShaType::Sha256 => "sha-type-sha256",
+        ShaType::Sha512 => "sha-type-sha512",
+        ShaType::Hmac256 => "sha-type-hmac256",
+        ShaType::Hmac512 => "sha-type-hmac512",
+        ShaType::LegacySha128 => "sha-type-legacy-sha128",
+    }
 }

@@ -76,18 +76,6 @@ fn environment_word(environment: ClientEnvironment) -> &'static str {
     }
 }
 
-/// A SHA type's word: the APS back office's spelling, which the operator
-/// matches against it.
-fn sha_type_word(sha_type: ShaType) -> &'static str {
-    match sha_type {
-        ShaType::Sha256 => "sha-type-sha256",
-        ShaType::Sha512 => "sha-type-sha512",
-        ShaType::Hmac256 => "sha-type-hmac256",
-        ShaType::Hmac512 => "sha-type-hmac512",
-        ShaType::LegacySha128 => "sha-type-legacy-sha128",
-    }
-}
-
 /// What the screen holds.
 #[derive(Debug, Default)]
 pub struct ProfilesScreen {
@@ -392,7 +380,7 @@ impl ProfilesScreen {
                     caption,
                     &mut form.sha_type,
                     &ShaType::ALL,
-                    |sha_type| sha_type_word(*sha_type),
+                    |sha_type| forms::sha_type_word(*sha_type),
                 ) {
                     touched.mark("sha_type");
                 }

@@ -11,7 +11,7 @@ use super::backend::{ImportPreview, TaskError};
 use super::explain;
 use super::forms::{self, FormGrid};
 use super::i18n::Tr;
-use super::widgets::{colored_text, heading_text, label, row, widget_text};
+use super::widgets::{colored_text, heading, label, row, widget_text};
 use crate::journal::export::format_time;
 use crate::journal::import::{ConfirmReport, ImportField, ImportOutcome, MapError, RowError};
 
@@ -131,7 +131,7 @@ impl ImportScreen {
 
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, commands: &mut Vec<AppCommand>) {
         let rtl = tr.is_rtl();
-        ui.label(heading_text(ui, &tr.text("import-title"), rtl));
+        heading(ui, &tr.text("import-title"), rtl);
         label(ui, tr.text("import-explain"), rtl);
         row(ui, rtl, |ui| {
             let caption = ui.label(widget_text(ui, &tr.text("import-file"), rtl, false));
@@ -216,6 +216,7 @@ impl ImportScreen {
                         caption,
                         &mut chosen,
                         &choices,
+                        // i18n-lint: not shown (a Fluent id)
                         |field| field.map_or("import-ignored", field_word),
                     );
                     if chosen != current {

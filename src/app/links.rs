@@ -165,7 +165,7 @@ impl LinksScreen {
 
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, commands: &mut Vec<AppCommand>) {
         let rtl = tr.is_rtl();
-        ui.label(heading_text(ui, &tr.text("links-title"), rtl));
+        widgets::heading(ui, &tr.text("links-title"), rtl);
         let validated = self.validated();
         let errors = validated.as_ref().err();
         let touched = &mut self.touched;
@@ -329,7 +329,7 @@ impl LinksScreen {
             }
         });
         ui.separator();
-        ui.horizontal(|ui| {
+        widgets::row(ui, rtl, |ui| {
             ui.label(heading_text(ui, &tr.text("links-list"), rtl));
             if ui
                 .button(widget_text(ui, &tr.text("links-refresh"), rtl, false))

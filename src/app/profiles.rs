@@ -13,7 +13,7 @@ use egui::Ui;
 use super::AppCommand;
 use super::forms::{self, FormGrid, FormRows, Touched};
 use super::i18n::Tr;
-use super::widgets::{heading_text, label, row as widgets_row, widget_text};
+use super::widgets::{heading, label, row as widgets_row, widget_text};
 use crate::aps::client::Environment as ClientEnvironment;
 use crate::aps::{Language, Secret, ShaType};
 use crate::profiles::{Environment, Profile, ProfileError, ProfileSecrets, ReceiptDetails};
@@ -274,9 +274,9 @@ impl ProfilesScreen {
 
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, active: &str, commands: &mut Vec<AppCommand>) {
         let rtl = tr.is_rtl();
-        ui.label(heading_text(ui, &tr.text("profiles-title"), rtl));
+        heading(ui, &tr.text("profiles-title"), rtl);
         if self.profiles.is_empty() {
-            label(ui, tr.text("profiles-none"), rtl);
+            widgets_row(ui, rtl, |ui| label(ui, tr.text("profiles-none"), rtl));
         }
         egui::Grid::new("profiles").striped(true).show(ui, |ui| {
             for profile in &self.profiles {
@@ -323,7 +323,7 @@ impl ProfilesScreen {
             }
         });
         ui.separator();
-        ui.label(heading_text(ui, &tr.text("profile-add"), rtl));
+        heading(ui, &tr.text("profile-add"), rtl);
         let secret_ids = SecretField::ALL.map(|field| (field, self.secret_field_id(field)));
         let language = tr.language();
         let problems = self.form.checked(language).err().unwrap_or_default();

@@ -7,7 +7,7 @@ use super::AppCommand;
 use super::forms::{self, FormGrid, Touched};
 use super::i18n::Tr;
 use super::results::OperationResult;
-use super::widgets::{self, heading_text, label, widget_text};
+use super::widgets::{self, label, widget_text};
 use crate::aps::request::{UpdateToken, UpdateTokenForm};
 
 /// What the screen holds.
@@ -57,7 +57,7 @@ impl TokensScreen {
 
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, commands: &mut Vec<AppCommand>) {
         let rtl = tr.is_rtl();
-        ui.label(heading_text(ui, &tr.text("tokens-title"), rtl));
+        widgets::heading(ui, &tr.text("tokens-title"), rtl);
         let validated = self.validated();
         let errors = validated.as_ref().err();
         let touched = &mut self.touched;
@@ -145,7 +145,8 @@ impl TokensScreen {
             }
         });
         if let Some(result) = &self.result {
-            label(ui, super::explain::outcome_text(tr, result), rtl);
+            let text = super::explain::outcome_text(tr, result);
+            widgets::row(ui, rtl, |ui| label(ui, text, rtl));
         }
     }
 }

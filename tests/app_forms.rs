@@ -613,3 +613,20 @@ fn a_link_is_sent_in_the_currency_chosen_from_the_list() {
     assert_eq!(link.currency.as_deref(), Some("SAR"));
     assert_eq!(link.amount_minor, Some(725), "SAR's two decimals");
 }
+
+#[test]
+fn the_signature_tool_takes_its_sha_type_from_the_same_words() {
+    let (_fixture, mut harness) = with_orders(&["FM-11"]);
+    run_until(&mut harness, "the app", |_| true);
+    show_screen(&mut harness, Screen::Signature);
+    choose(&mut harness, "SHA type", "SHA-128 (older accounts only)");
+    assert_eq!(
+        harness.state().app().signature.sha_type,
+        Some(ShaType::LegacySha128)
+    );
+    choose(&mut harness, "SHA type", "HMAC-512");
+    assert_eq!(
+        harness.state().app().signature.sha_type,
+        Some(ShaType::Hmac512)
+    );
+}

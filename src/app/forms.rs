@@ -257,9 +257,13 @@ impl FormGrid {
             })
             .inner;
         if remembered.is_none_or(|width| (width - widest_label).abs() > 0.5) {
-            // The column was narrower than a label: lay out again with the
-            // new width before the operator sees the ragged frame.
+            // The column was narrower than a label (a form's first frame,
+            // or the other language): lay out again with the new width
+            // before this pass is shown, as `egui::Grid` does; a repaint
+            // too, should egui decline another pass.
             ui.ctx().data_mut(|data| data.insert_temp(id, widest_label));
+            ui.ctx()
+                .request_discard("the form's label column changed width");
             ui.ctx().request_repaint();
         }
         inner

@@ -356,14 +356,12 @@ fn the_import_screen_names_fields_in_arabic() {
             .is_some_and(|preview| preview.map_error.is_none())
     });
     // The amount's column chosen by its word too: one row is refused.
-    let column = apsdesk::app::widgets::visual_text("قيمة الطلب", true);
-    harness
-        .get_by_role_and_label(egui::accesskit::Role::ComboBox, &column)
-        .click();
-    app_harness::settle(&mut harness);
-    harness
-        .get_by_label(&on_screen(&harness, "field-amount"))
-        .click();
+    let amount = on_screen(&harness, "field-amount");
+    app_harness::choose(
+        &mut harness,
+        &apsdesk::app::widgets::visual_text("قيمة الطلب", true),
+        &amount,
+    );
     run_until(&mut harness, "the refused row", |state| {
         state
             .app()

@@ -536,10 +536,7 @@ fn a_profile_takes_its_environment_and_sha_type_from_words() {
         ("SHA request phrase", "REQUEST-LIVE"),
         ("SHA response phrase", "RESPONSE-LIVE"),
     ] {
-        harness.get_by_label(field).click();
-        settle(&mut harness);
-        harness.get_by_label(field).type_text(text);
-        settle(&mut harness);
+        app_harness::type_blind(&mut harness, field, text);
     }
     harness.get_by_label("Save to the keyring").click();
     run_until(&mut harness, "the saved profile", |state| {

@@ -264,3 +264,12 @@ pub fn choose(harness: &mut Harness<'static, TestState>, label: &str, word: &str
     harness.get_by_label(word).click();
     settle(harness);
 }
+
+/// Clicks into the field labelled `label` and types `text`, without reading
+/// it back (a password field shows dots).
+pub fn type_blind(harness: &mut Harness<'static, TestState>, label: &str, text: &str) {
+    harness.get_by_label(label).click();
+    settle(harness);
+    harness.get_by_label(label).type_text(text);
+    settle(harness);
+}

@@ -269,7 +269,11 @@ fn the_forms_drop_downs_hold_no_english_word() {
     for (screen, captions) in [
         (
             apsdesk::app::Screen::Profiles,
-            vec!["profile-environment", "profile-sha-type"],
+            vec![
+                "profile-environment",
+                "profile-sha-type",
+                "profile-time-zone",
+            ],
         ),
         (
             apsdesk::app::Screen::Links,

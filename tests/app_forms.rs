@@ -497,12 +497,23 @@ fn profiles_screen(harness: &mut Harness<'static, TestState>, config: &Path) {
 }
 
 #[test]
-fn a_profile_takes_its_environment_and_sha_type_from_words() {
+fn a_profile_takes_its_environment_sha_type_and_time_zone_from_words() {
     let (_fixture, mut harness) = with_orders(&["FM-8"]);
     let config = tempfile::TempDir::new().expect("config dir");
     profiles_screen(&mut harness, config.path());
     // No error before anything was typed.
     assert!(harness.query_by_label_contains("Profile name:").is_none());
+    // A time zone not in the list is typed, and checked, by its IANA name.
+    choose(&mut harness, "Time zone", "Another time zone…");
+    type_into(&mut harness, "Time zone (its IANA name)", "Mars/Olympus");
+    settle(&mut harness);
+    harness.get_by_label_contains("Time zone: type an IANA time zone");
+    choose(&mut harness, "Time zone", "Kuwait");
+    assert!(
+        harness
+            .query_by_label("Time zone (its IANA name)")
+            .is_none()
+    );
     // Send on the empty form: each field's error by its label, nothing saved.
     harness.get_by_label("Save to the keyring").click();
     settle(&mut harness);
@@ -555,6 +566,7 @@ fn a_profile_takes_its_environment_and_sha_type_from_words() {
         apsdesk::profiles::Environment::Production
     );
     assert_eq!(saved.sha_type, "HMAC-512", "the dashboard's spelling");
+    assert_eq!(saved.receipt.time_zone, "Asia/Kuwait");
     assert!(
         file.contains("HMAC-512") && file.contains("production"),
         "{file}"

@@ -335,7 +335,7 @@ profile-fix-environment = اختر وجهة الطلبات: بيئة الاخت�
 profile-fix-name = استخدم من 1 إلى 64 حرفاً أو رقماً أو مسافة أو - _ .
 profile-fix-merchant-identifier = اكتب المعرّف من لوحة تحكم APS (من 1 إلى 20 حرفاً)
 profile-fix-sha-type = اختر SHA-256 أو SHA-512 أو HMAC-256 أو HMAC-512 أو SHA-128 كما في لوحة تحكم APS
-profile-fix-time-zone = اكتب منطقة زمنية مثل Asia/Kuwait أو اتركها فارغة
+profile-fix-time-zone = اكتب اسم منطقة زمنية من قاعدة IANA مثل Europe/London أو اختر واحدة من القائمة
 profile-fix-other = تحقق من هذه القيمة
 profile-unknown = لا يوجد ملف شخصي باسم { $name }.
 profile-exists = يوجد ملف شخصي باسم { $name } من قبل.
@@ -478,3 +478,17 @@ import-field-twice = اختير { $field } لعمودين ({ $first } و{ $secon
 import-no-header = لا يحتوي الملف على صف العناوين: يجب أن يسمّي سطره الأول الأعمدة.
 import-row-field-error = السطر { $line }: { $field }: { $problem }
 import-row-error = السطر { $line }: { $problem }
+
+## Profile form: the receipts' time zone by its words (issue 15)
+profile-time-zone-other = المنطقة الزمنية (اسمها الدولي)
+time-zone-utc = التوقيت العالمي المنسّق (بلا منطقة)
+time-zone-other = منطقة زمنية أخرى…
+time-zone-kuwait = الكويت
+time-zone-riyadh = السعودية (الرياض)
+time-zone-dubai = الإمارات العربية المتحدة (دبي)
+time-zone-bahrain = البحرين
+time-zone-qatar = قطر
+time-zone-muscat = عُمان (مسقط)
+time-zone-cairo = مصر (القاهرة)
+time-zone-amman = الأردن (عمّان)
+time-zone-beirut = لبنان (بيروت)

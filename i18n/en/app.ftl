@@ -337,7 +337,7 @@ profile-fix-environment = choose where the requests go: the sandbox, production 
 profile-fix-name = use 1 to 64 letters, digits, spaces, - _ or .
 profile-fix-merchant-identifier = type the identifier from the APS back office (1 to 20 characters)
 profile-fix-sha-type = choose SHA-256, SHA-512, HMAC-256, HMAC-512 or SHA-128, as set in the APS back office
-profile-fix-time-zone = type a time zone such as Asia/Kuwait, or leave it empty
+profile-fix-time-zone = type an IANA time zone such as Europe/London, or choose one from the list
 profile-fix-other = check this value
 profile-unknown = There is no profile named { $name }.
 profile-exists = A profile named { $name } already exists.
@@ -480,3 +480,17 @@ import-field-twice = { $field } is chosen for two columns ({ $first } and { $sec
 import-no-header = The file has no header row: its first line must name the columns.
 import-row-field-error = line { $line }: { $field }: { $problem }
 import-row-error = line { $line }: { $problem }
+
+## Profile form: the receipts' time zone by its words (issue 15)
+profile-time-zone-other = Time zone (its IANA name)
+time-zone-utc = UTC (none set)
+time-zone-other = Another time zone…
+time-zone-kuwait = Kuwait
+time-zone-riyadh = Saudi Arabia (Riyadh)
+time-zone-dubai = United Arab Emirates (Dubai)
+time-zone-bahrain = Bahrain
+time-zone-qatar = Qatar
+time-zone-muscat = Oman (Muscat)
+time-zone-cairo = Egypt (Cairo)
+time-zone-amman = Jordan (Amman)
+time-zone-beirut = Lebanon (Beirut)

@@ -158,6 +158,9 @@ pub fn choice_ui<T: Clone + PartialEq>(
     })
 }
 
+/// The most a drop-down's list takes before it scrolls, in points.
+const CHOICES_HEIGHT: f32 = 420.0;
+
 /// [`choice_ui`] for values that are shown as they are written in both
 /// languages (currency codes): `shown` gives each one's text.
 pub fn choice_shown_ui<T: Clone + PartialEq>(
@@ -174,6 +177,9 @@ pub fn choice_shown_ui<T: Clone + PartialEq>(
     let selected = super::widgets::widget_text(ui, &shown(value), rtl, false);
     egui::ComboBox::from_id_salt(id_salt)
         .selected_text(selected)
+        // Room for a dozen words without scrolling (egui's default shows
+        // about six of these); a long list (the currencies) scrolls.
+        .height(CHOICES_HEIGHT)
         .show_ui(ui, |ui| {
             for choice in choices {
                 let text = super::widgets::widget_text(ui, &shown(choice), rtl, false);

@@ -33,6 +33,9 @@ pub struct ProfileForm {
     pub response_phrase: String,
     pub name_en: String,
     pub name_ar: String,
+    /// The receipts' time zone: one of the region's by its word, or another
+    /// typed as its IANA name (`time_zone`).
+    pub time_zone_choice: TimeZoneChoice,
     pub time_zone: String,
     /// Which fields' errors are shown yet.
     pub touched: Touched,
@@ -52,8 +55,77 @@ impl Default for ProfileForm {
             response_phrase: String::new(),
             name_en: String::new(),
             name_ar: String::new(),
+            time_zone_choice: TimeZoneChoice::Utc,
             time_zone: String::new(),
             touched: Touched::default(),
+        }
+    }
+}
+
+/// The time zone printed on a profile's receipts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeZoneChoice {
+    /// None set: receipts are in UTC.
+    Utc,
+    /// One of the region's: its IANA name and its word (a Fluent id).
+    Zone {
+        name: &'static str,
+        word: &'static str,
+    },
+    /// Another, typed as its IANA name.
+    Other,
+}
+
+/// The time zones offered by their words: those of the countries APS
+/// serves, then UTC and any other.
+pub const TIME_ZONES: [TimeZoneChoice; 11] = [
+    TimeZoneChoice::Zone {
+        name: "Asia/Kuwait",
+        word: "time-zone-kuwait",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Riyadh",
+        word: "time-zone-riyadh",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Dubai",
+        word: "time-zone-dubai",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Bahrain",
+        word: "time-zone-bahrain",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Qatar",
+        word: "time-zone-qatar",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Muscat",
+        word: "time-zone-muscat",
+    },
+    TimeZoneChoice::Zone {
+        name: "Africa/Cairo",
+        word: "time-zone-cairo",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Amman",
+        word: "time-zone-amman",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Beirut",
+        word: "time-zone-beirut",
+    },
+    TimeZoneChoice::Utc,
+    TimeZoneChoice::Other,
+];
+
+impl TimeZoneChoice {
+    /// Its word (a Fluent id).
+    fn word(self) -> &'static str {
+        match self {
+            TimeZoneChoice::Utc => "time-zone-utc",
+            TimeZoneChoice::Other => "time-zone-other",
+            TimeZoneChoice::Zone { word, .. } => word,
         }
     }
 }
@@ -170,7 +242,11 @@ impl ProfileForm {
             receipt: ReceiptDetails {
                 name_en: self.name_en.clone(),
                 name_ar: self.name_ar.clone(),
-                time_zone: self.time_zone.trim().to_owned(),
+                time_zone: match self.time_zone_choice {
+                    TimeZoneChoice::Utc => String::new(),
+                    TimeZoneChoice::Zone { name, .. } => name.to_owned(),
+                    TimeZoneChoice::Other => self.time_zone.trim().to_owned(),
+                },
                 ..ReceiptDetails::default()
             },
             timeout_secs: None,
@@ -414,15 +490,30 @@ impl ProfilesScreen {
                 "name_ar",
                 &mut form.name_ar,
             );
-            text_row(
-                rows,
-                tr,
-                &problems,
-                &mut touched,
-                "profile-time-zone",
-                "time_zone",
-                &mut form.time_zone,
-            );
+            rows.row(&tr.text("profile-time-zone"), |ui, caption| {
+                if forms::choice_ui(
+                    ui,
+                    tr,
+                    "profile-time-zone",
+                    caption,
+                    &mut form.time_zone_choice,
+                    &TIME_ZONES,
+                    |choice| choice.word(),
+                ) {
+                    touched.mark("time_zone");
+                }
+            });
+            if form.time_zone_choice == TimeZoneChoice::Other {
+                text_row(
+                    rows,
+                    tr,
+                    &problems,
+                    &mut touched,
+                    "profile-time-zone-other",
+                    "time_zone",
+                    &mut form.time_zone,
+                );
+            }
         });
         form.touched = touched;
         let mut retire = false;

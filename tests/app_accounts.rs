@@ -272,15 +272,7 @@ fn a_saved_secret_cannot_be_brought_back_by_undo_nor_is_kept_on_disk() {
     next_launch.memory_mut(|memory| *memory = restored);
     assert!(egui::text_edit::TextEditState::load(&next_launch, access_id).is_none());
 
-    harness.get_by_label("Save to the keyring").click();
-    run_until(&mut harness, "the saved profile", |state| {
-        state
-            .app()
-            .profiles
-            .profiles
-            .iter()
-            .any(|profile| profile.name == "kw-undo")
-    });
+    app_harness::save_profile(&mut harness, "kw-undo");
     assert!(harness.state().app().profiles.form.access_code.is_empty());
     // Undo as egui sees it from a keyboard here: Ctrl+Z in the focused field
     // (egui-winit sets `ctrl` and `command` together off macOS); kittest's

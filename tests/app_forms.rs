@@ -549,15 +549,7 @@ fn a_profile_takes_its_environment_sha_type_and_time_zone_from_words() {
     ] {
         app_harness::type_blind(&mut harness, field, text);
     }
-    harness.get_by_label("Save to the keyring").click();
-    run_until(&mut harness, "the saved profile", |state| {
-        state
-            .app()
-            .profiles
-            .profiles
-            .iter()
-            .any(|profile| profile.name == "kw-live")
-    });
+    app_harness::save_profile(&mut harness, "kw-live");
     // As saved to the file, read back by the store.
     let file = std::fs::read_to_string(config.path().join("profiles.toml")).expect("profiles file");
     let saved = &harness.state().app().profiles.profiles[0];
@@ -609,16 +601,7 @@ fn a_link_is_sent_in_the_currency_chosen_from_the_list() {
         // An error the typing cleared leaves on the next frame.
         settle(&mut harness);
     }
-    harness.get_by_label("Send").click();
-    run_until(&mut harness, "the link in the list", |state| {
-        state
-            .app()
-            .links
-            .links
-            .iter()
-            .any(|link| link.merchant_reference == "PL-SAR")
-    });
-    let link = harness.state().app().links.links[0].clone();
+    let link = app_harness::send_link(&mut harness, "PL-SAR");
     assert_eq!(link.currency.as_deref(), Some("SAR"));
     assert_eq!(link.amount_minor, Some(725), "SAR's two decimals");
 }

@@ -502,17 +502,21 @@ fn a_profile_is_added_tested_and_used_without_showing_its_secrets() {
     run_until(&mut harness, "the profiles screen", |state| {
         state.app().settings.screen == apsdesk::app::Screen::Profiles
     });
+    // The environment is chosen by its word; the simulator's address then
+    // has a field of its own.
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Environment")
+        .click();
+    settle(&mut harness);
+    harness.get_by_label("Simulator on this computer").click();
+    settle(&mut harness);
     for (field, text) in [
         ("Profile name", "kw-sim"),
-        (
-            "Environment (sandbox, production or the simulator's URL)",
-            url.as_str(),
-        ),
+        ("Simulator address", url.as_str()),
         (
             "Merchant identifier",
             credentials.merchant_identifier.as_str(),
         ),
-        ("SHA type", "SHA-256"),
         ("Access code", credentials.access_code.expose()),
         ("SHA request phrase", credentials.request_phrase.expose()),
         ("SHA response phrase", credentials.response_phrase.expose()),

@@ -239,12 +239,10 @@ fn a_saved_secret_cannot_be_brought_back_by_undo_nor_is_kept_on_disk() {
         state.app().settings.screen == Screen::Profiles
     });
     let url = sim(&harness).base_url();
+    app_harness::choose(&mut harness, "Environment", "Simulator on this computer");
     for (field, text) in [
         ("Profile name", "kw-undo"),
-        (
-            "Environment (sandbox, production or the simulator's URL)",
-            url.as_str(),
-        ),
+        ("Simulator address", url.as_str()),
         ("Merchant identifier", "MID-UNDO"),
         ("Access code", "ACCESS-SECRET-UNDO"),
         ("SHA request phrase", "REQUEST-SECRET-UNDO"),
@@ -274,15 +272,7 @@ fn a_saved_secret_cannot_be_brought_back_by_undo_nor_is_kept_on_disk() {
     next_launch.memory_mut(|memory| *memory = restored);
     assert!(egui::text_edit::TextEditState::load(&next_launch, access_id).is_none());
 
-    harness.get_by_label("Save to the keyring").click();
-    run_until(&mut harness, "the saved profile", |state| {
-        state
-            .app()
-            .profiles
-            .profiles
-            .iter()
-            .any(|profile| profile.name == "kw-undo")
-    });
+    app_harness::save_profile(&mut harness, "kw-undo");
     assert!(harness.state().app().profiles.form.access_code.is_empty());
     // Undo as egui sees it from a keyboard here: Ctrl+Z in the focused field
     // (egui-winit sets `ctrl` and `command` together off macOS); kittest's
@@ -302,13 +292,13 @@ fn a_saved_secret_cannot_be_brought_back_by_undo_nor_is_kept_on_disk() {
     }
     // The same keys do undo in an ordinary field: the presses above reached
     // egui's undo, which found nothing to bring back.
-    type_into(&mut harness, "SHA type", "SHA-512");
+    type_into(&mut harness, "Merchant name (English)", "Gulf Shop");
     for _ in 0..8 {
         harness.step();
     }
-    assert_eq!(harness.state().app().profiles.form.sha_type, "SHA-512");
+    assert_eq!(harness.state().app().profiles.form.name_en, "Gulf Shop");
     undo(&mut harness);
-    assert_eq!(harness.state().app().profiles.form.sha_type, "");
+    assert_eq!(harness.state().app().profiles.form.name_en, "");
 }
 
 /// Ctrl+Z in the focused field, with the modifiers egui-winit reports for it

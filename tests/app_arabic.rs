@@ -12,10 +12,10 @@
 //!   Latin letters;
 //! - it is the test's own data: the operator `tester`, the profile `test`;
 //! - it is the name of a format or an algorithm the operator must recognise
-//!   as written (`CSV`, `JSON`, `SHA`, `YYMM`), a value the operator types
-//!   into a field as it is (`sandbox`, `production`: the profile's
-//!   environment), or `English`, the language button, which names English
-//!   in English on purpose.
+//!   as written (`CSV`, `JSON`, `SHA`, `YYMM`), or `English`, the
+//!   language button, which names English in English on purpose. (The
+//!   profile's environment is chosen by its word, never typed as
+//!   `sandbox` or `production`.)
 //!
 //! egui's own accessible names of its built-in parts (`Resize panel`, the
 //! handle between two panels) are not the app's text and cannot be
@@ -43,17 +43,7 @@ const EGUI_OWN: [&str; 1] = ["Resize panel"];
 const DATA: [&str; 3] = ["tester", "test", "apsdeskdemo"];
 
 /// Names kept in Latin letters in Arabic text (see the module's rule).
-const FORMATS_AND_VALUES: [&str; 9] = [
-    "APS",
-    "CSV",
-    "JSON",
-    "SHA",
-    "YYMM",
-    "sandbox",
-    "production",
-    "English",
-    "KNET",
-];
+const FORMATS_AND_VALUES: [&str; 7] = ["APS", "CSV", "JSON", "SHA", "YYMM", "English", "KNET"];
 
 /// The English words in `text` (see the module's rule).
 fn english_words(text: &str) -> Vec<String> {
@@ -484,4 +474,129 @@ fn the_bulk_preview_says_why_rows_are_skipped_in_the_operators_language() {
             harness.get_by_label_contains("skipped: row 2: Merchant reference");
         }
     }
+}
+
+#[test]
+fn the_forms_drop_downs_hold_no_english_word() {
+    let (_fixture, mut harness) = with_orders(&["AR-3"]);
+    to_arabic(&mut harness);
+    let mut found = Vec::new();
+    for (screen, captions) in [
+        (
+            apsdesk::app::Screen::Profiles,
+            vec![
+                "profile-environment",
+                "profile-sha-type",
+                "profile-time-zone",
+            ],
+        ),
+        (
+            apsdesk::app::Screen::Links,
+            vec![
+                "field-currency",
+                "field-notification",
+                "field-link-command",
+                "field-payment-option",
+            ],
+        ),
+        (apsdesk::app::Screen::Tokens, vec!["field-token-status"]),
+        (apsdesk::app::Screen::Signature, vec!["signature-sha-type"]),
+    ] {
+        harness.state_mut().app_mut().settings.screen = screen;
+        app_harness::settle(&mut harness);
+        for caption in captions {
+            // Each drop-down opened: every word it offers is on screen.
+            harness
+                .get_by_role_and_label(
+                    egui::accesskit::Role::ComboBox,
+                    &on_screen(&harness, caption),
+                )
+                .click();
+            app_harness::settle(&mut harness);
+            let offered = all_texts(&harness).len();
+            found.extend(
+                english_on_screen(&harness)
+                    .into_iter()
+                    .map(|(text, words)| format!("{screen:?} {caption}: {text:?} {words:?}")),
+            );
+            harness.key_press(egui::Key::Escape);
+            app_harness::settle(&mut harness);
+            assert!(
+                all_texts(&harness).len() < offered,
+                "{caption}: the open drop-down showed its entries"
+            );
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "English in the Arabic drop-downs:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_import_screen_names_fields_in_arabic() {
+    let (fixture, mut harness) = with_orders(&["AR-4"]);
+    to_arabic(&mut harness);
+    // The operator's own file, its columns named in Arabic, one row refused
+    // (its name holds digits: data, not English).
+    let file = fixture.dir.path().join("2026-11.csv");
+    std::fs::write(
+        &file,
+        "رقم الطلب,قيمة الطلب,العملة\nAR-4,10.000,KWD\nAR-5,1.2345,KWD\n",
+    )
+    .expect("written");
+    harness.state_mut().app_mut().settings.screen = apsdesk::app::Screen::Import;
+    harness.state_mut().app_mut().import.path_text = file.display().to_string();
+    app_harness::settle(&mut harness);
+    harness
+        .get_by_label(&on_screen(&harness, "import-open"))
+        .click();
+    run_until(&mut harness, "the preview", |state| {
+        state.app().import.preview.is_some()
+    });
+    // No column is the merchant reference yet: said in Arabic, by its word.
+    assert_arabic(&harness, "the unmapped preview");
+    let column = apsdesk::app::widgets::visual_text("رقم الطلب", true);
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, &column)
+        .click();
+    app_harness::settle(&mut harness);
+    assert_arabic(&harness, "the fields offered");
+    harness
+        .get_by_label(&on_screen(&harness, "field-merchant-reference"))
+        .click();
+    run_until(&mut harness, "the mapped preview", |state| {
+        state
+            .app()
+            .import
+            .preview
+            .as_ref()
+            .is_some_and(|preview| preview.map_error.is_none())
+    });
+    // The amount's column chosen by its word too: one row is refused.
+    let amount = on_screen(&harness, "field-amount");
+    app_harness::choose(
+        &mut harness,
+        &apsdesk::app::widgets::visual_text("قيمة الطلب", true),
+        &amount,
+    );
+    run_until(&mut harness, "the refused row", |state| {
+        state
+            .app()
+            .import
+            .preview
+            .as_ref()
+            .is_some_and(|preview| !preview.errors.is_empty())
+    });
+    // The refused row names its field in Arabic.
+    let tr = apsdesk::app::i18n::Tr::new(Language::Ar);
+    let field = tr.text("field-amount");
+    assert!(
+        all_texts(&harness).iter().any(|text| text
+            .contains(&apsdesk::app::widgets::visual_text(&field, true))
+            || text.contains(&field)),
+        "the refused row names the amount in Arabic"
+    );
+    assert_arabic(&harness, "the mapped preview");
 }

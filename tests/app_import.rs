@@ -165,10 +165,13 @@ fn the_import_screen_previews_maps_refuses_by_line_and_confirms_with_aps() {
     run_until(&mut harness, "the preview", |state| {
         state.app().import.preview.is_some()
     });
-    // "Order No" is not a reporting API name: nothing can be imported yet.
+    // "Order No" is not a reporting API name: nothing can be imported yet,
+    // and the screen says which field to choose, by its word.
     assert!(
         harness
-            .query_by_label_contains("no column is mapped to merchant_reference")
+            .query_by_label_contains(
+                "No column holds the Merchant reference: choose “Merchant reference”"
+            )
             .is_some()
     );
     assert!(harness.query_by_label("IMP-2").is_some(), "the first rows");
@@ -176,7 +179,7 @@ fn the_import_screen_previews_maps_refuses_by_line_and_confirms_with_aps() {
         .get_by_role_and_label(egui::accesskit::Role::ComboBox, "Order No")
         .click();
     settle(&mut harness);
-    harness.get_by_label("merchant_reference").click();
+    harness.get_by_label("Merchant reference").click();
     run_until(&mut harness, "the mapped preview", |state| {
         state
             .app()
@@ -187,7 +190,7 @@ fn the_import_screen_previews_maps_refuses_by_line_and_confirms_with_aps() {
     });
     assert!(
         harness
-            .query_by_label("line 3: amount: KWD takes at most 3 decimals")
+            .query_by_label("line 3: Amount: KWD takes at most 3 decimals")
             .is_some()
     );
     assert!(

@@ -106,4 +106,23 @@ fn main_screens_in_english_and_arabic() {
     harness.get_by_label("إلغاء الأمر").click();
     wait(&mut harness, &|app| app.dialog.is_none());
     harness.snapshot("transactions_ar");
+    // The forms read from the operator's side: the payment link's and the
+    // profile editor's labels on the right of their fields in Arabic.
+    let show = |harness: &mut Harness<'_, State>, screen| {
+        harness
+            .state_mut()
+            .app
+            .as_mut()
+            .expect("app")
+            .settings
+            .screen = screen;
+        wait(harness, &|_| true);
+    };
+    show(&mut harness, apsdesk::app::Screen::Links);
+    harness.snapshot("links_ar");
+    show(&mut harness, apsdesk::app::Screen::Profiles);
+    harness.snapshot("profiles_ar");
+    harness.get_by_label("English").click();
+    wait(&mut harness, &|app| !app.tr.is_rtl());
+    harness.snapshot("profiles_en");
 }

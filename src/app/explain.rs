@@ -494,6 +494,11 @@ pub fn profile_field(tr: &Tr, field: &str) -> String {
         ),
         "sha_type" => ("profile-sha-type", "profile-fix-sha-type"),
         "time_zone" => ("profile-time-zone", "profile-fix-time-zone"),
+        "simulator_url" => ("profile-simulator-url", "profile-fix-simulator-url"),
+        // The keyring takes no empty secret.
+        "access_code" => ("profile-access-code", "form-missing"),
+        "request_phrase" => ("profile-request-phrase", "form-missing"),
+        "response_phrase" => ("profile-response-phrase", "form-missing"),
         // Fields the form does not set (language, Apple Pay's set).
         _ => ("field-other", "profile-fix-other"),
     };

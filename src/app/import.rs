@@ -9,10 +9,11 @@ use egui::{Color32, RichText, Ui};
 use super::AppCommand;
 use super::backend::{ImportPreview, TaskError};
 use super::explain;
+use super::forms::{self, FormGrid};
 use super::i18n::Tr;
-use super::widgets::{colored_text, heading_text, label, row, widget_text};
+use super::widgets::{colored_text, heading, label, row, widget_text};
 use crate::journal::export::format_time;
-use crate::journal::import::{ConfirmReport, ImportField, ImportOutcome};
+use crate::journal::import::{ConfirmReport, ImportField, ImportOutcome, MapError, RowError};
 
 /// Refused rows listed on screen (the count says how many there are).
 const ERRORS_SHOWN: usize = 50;
@@ -29,6 +30,73 @@ pub struct ImportScreen {
     /// Confirmations with APS so far.
     pub progress: Option<(usize, usize)>,
     pub confirmed: Option<Result<ConfirmReport, TaskError>>,
+}
+
+/// A journal field's word (a Fluent id): what the operator reads where
+/// the reporting API has a parameter name.
+fn field_word(field: ImportField) -> &'static str {
+    match field {
+        ImportField::MerchantReference => "field-merchant-reference",
+        ImportField::FortId => "import-field-fort-id",
+        ImportField::CustomerName => "field-customer-name",
+        ImportField::CustomerEmail => "field-customer-email",
+        ImportField::Amount => "field-amount",
+        ImportField::Currency => "field-currency",
+        ImportField::PaymentOption => "field-payment-option",
+        ImportField::TransactionDate => "import-field-transaction-date",
+        ImportField::AuthorizationCode => "detail-authorization-code",
+        ImportField::KnetRefNumber => "detail-knet-ref",
+        ImportField::ThirdPartyTransactionNumber => "detail-third-party",
+    }
+}
+
+/// Why the columns cannot be imported as mapped, with the fields named by
+/// their words (the library's text speaks of the command line's `--map`).
+fn map_error_text(tr: &Tr, error: &MapError) -> String {
+    match error {
+        MapError::NoReference => tr.args(
+            "import-no-reference",
+            &[(
+                "field",
+                tr.text(field_word(ImportField::MerchantReference)).into(),
+            )],
+        ),
+        MapError::FieldTwice(field, first, second) => tr.args(
+            "import-field-twice",
+            &[
+                ("field", tr.text(field_word(*field)).into()),
+                ("first", first.clone().into()),
+                ("second", second.clone().into()),
+            ],
+        ),
+        MapError::NoHeader => tr.text("import-no-header"),
+        // The command line's mistakes (the screen's mapping is chosen from
+        // the file's own columns and the fields' list); and a header that
+        // cannot be read, whose reason is the CSV reader's.
+        MapError::Malformed(_)
+        | MapError::UnknownColumn(_)
+        | MapError::UnknownField(_)
+        | MapError::BadHeader(_) => error.message(tr.language()),
+    }
+}
+
+/// A refused row: its line, the field by its word, and what is wrong.
+fn row_error_text(tr: &Tr, error: &RowError) -> String {
+    let problem = error.problem.message(tr.language());
+    match error.field {
+        Some(field) => tr.args(
+            "import-row-field-error",
+            &[
+                ("line", error.line.into()),
+                ("field", tr.text(field_word(field)).into()),
+                ("problem", problem.into()),
+            ],
+        ),
+        None => tr.args(
+            "import-row-error",
+            &[("line", error.line.into()), ("problem", problem.into())],
+        ),
+    }
 }
 
 impl ImportScreen {
@@ -63,7 +131,7 @@ impl ImportScreen {
 
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, commands: &mut Vec<AppCommand>) {
         let rtl = tr.is_rtl();
-        ui.label(heading_text(ui, &tr.text("import-title"), rtl));
+        heading(ui, &tr.text("import-title"), rtl);
         label(ui, tr.text("import-explain"), rtl);
         row(ui, rtl, |ui| {
             let caption = ui.label(widget_text(ui, &tr.text("import-file"), rtl, false));
@@ -131,49 +199,37 @@ impl ImportScreen {
             warning(ui, &text);
         }
         ui.label(widget_text(ui, &tr.text("import-columns"), rtl, true));
-        let ignored = tr.text("import-ignored");
-        egui::Grid::new("import-columns")
-            .striped(true)
-            .show(ui, |ui| {
-                for (index, header) in preview.map.headers.iter().enumerate() {
-                    let caption = ui.label(RichText::new(header).monospace());
+        // A column holds one of the journal's fields, or none.
+        let choices: Vec<Option<ImportField>> = std::iter::once(None)
+            .chain(ImportField::ALL.into_iter().map(Some))
+            .collect();
+        // Each column's name is the row's label, its field the drop-down.
+        FormGrid::new("import-columns", rtl).show(ui, |rows| {
+            for (index, header) in preview.map.headers.iter().enumerate() {
+                rows.row_with(RichText::new(header).monospace(), |ui, caption| {
                     let current = preview.map.fields[index];
-                    let shown =
-                        current.map_or_else(|| ignored.clone(), |field| field.name().to_owned());
-                    let mut chosen = None;
-                    egui::ComboBox::from_id_salt(("import-column", index))
-                        .selected_text(shown)
-                        .show_ui(ui, |ui| {
-                            if ui
-                                .selectable_label(current.is_none(), ignored.clone())
-                                .clicked()
-                            {
-                                chosen = Some(None);
-                            }
-                            for field in ImportField::ALL {
-                                if ui
-                                    .selectable_label(current == Some(field), field.name())
-                                    .clicked()
-                                {
-                                    chosen = Some(Some(field));
-                                }
-                            }
-                        })
-                        .response
-                        .labelled_by(caption.id);
-                    if let Some(field) = chosen
-                        && field != current
-                    {
+                    let mut chosen = current;
+                    forms::choice_ui(
+                        ui,
+                        tr,
+                        ("import-column", index),
+                        caption,
+                        &mut chosen,
+                        &choices,
+                        // i18n-lint: not shown (a Fluent id)
+                        |field| field.map_or("import-ignored", field_word),
+                    );
+                    if chosen != current {
                         commands.push(AppCommand::PreviewImport {
                             path: preview.path.clone(),
-                            mappings: ImportScreen::mappings_with(preview, Some((index, field))),
+                            mappings: ImportScreen::mappings_with(preview, Some((index, chosen))),
                         });
                     }
-                    ui.end_row();
-                }
-            });
+                });
+            }
+        });
         if let Some(error) = &preview.map_error {
-            warning(ui, &error.message(tr.language()));
+            warning(ui, &map_error_text(tr, error));
         }
         ui.label(widget_text(ui, &tr.text("import-first-rows"), rtl, true));
         egui::Grid::new("import-rows").striped(true).show(ui, |ui| {
@@ -202,7 +258,7 @@ impl ImportScreen {
             );
         }
         for error in preview.errors.iter().take(ERRORS_SHOWN) {
-            warning(ui, &error.message(tr.language()));
+            warning(ui, &row_error_text(tr, error));
         }
         let ready = preview.map_error.is_none()
             && preview.importable > 0

@@ -5,10 +5,11 @@
 use egui::{Color32, RichText, Ui, Vec2};
 
 use super::AppCommand;
-use super::forms::{self, Touched};
+use super::forms::{self, FormGrid, FormRows, Touched};
 use super::i18n::Tr;
 use super::transactions::money;
-use super::widgets::{heading_text, label, widget_text};
+use super::widgets::{self, heading_text, label, widget_text};
+use crate::aps::Currency;
 use crate::aps::request::{PAYMENT_OPTIONS, PaymentLink, PaymentLinkForm};
 use crate::aps::validate::FieldErrors;
 use crate::journal::store::OrderRecord;
@@ -131,197 +132,204 @@ impl LinksScreen {
         PaymentLink::parse(&form, jiff::Timestamp::now())
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn field(
-        ui: &mut Ui,
+    /// An optional text field's row: empty means absent.
+    fn optional_field(
+        rows: &mut FormRows<'_>,
         tr: &Tr,
         errors: Option<&FieldErrors>,
         touched: &mut Touched,
-        label_id: &str,
         field: &'static str,
-        value: &mut String,
+        value: &mut Option<String>,
     ) {
-        let rtl = tr.is_rtl();
-        let caption = ui.label(widget_text(ui, &tr.text(label_id), rtl, false));
-        let response = ui
-            .add(egui::TextEdit::singleline(value).desired_width(260.0))
-            .labelled_by(caption.id);
-        touched.track(field, &response);
-        forms::error_ui(ui, tr, errors, field, touched);
-        ui.end_row();
+        let mut text = value.clone().unwrap_or_default();
+        forms::text_row(rows, tr, errors, touched, field, &mut text);
+        *value = Some(text).filter(|text| !text.is_empty());
+    }
+
+    /// A drop-down's row; `changed` tells whether the operator chose.
+    fn choice_row(
+        rows: &mut FormRows<'_>,
+        tr: &Tr,
+        errors: Option<&FieldErrors>,
+        touched: &mut Touched,
+        field: &'static str,
+        choose: impl FnOnce(&mut Ui, egui::Id) -> bool,
+    ) {
+        rows.row(&tr.text(forms::label_id(field)), |ui, caption| {
+            if choose(ui, caption) {
+                touched.mark(field);
+            }
+            forms::error_ui(ui, tr, errors, field, touched);
+        });
     }
 
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, commands: &mut Vec<AppCommand>) {
         let rtl = tr.is_rtl();
-        ui.label(heading_text(ui, &tr.text("links-title"), rtl));
+        widgets::heading(ui, &tr.text("links-title"), rtl);
         let validated = self.validated();
         let errors = validated.as_ref().err();
-        egui::Grid::new("link-form").num_columns(3).show(ui, |ui| {
-            Self::field(
-                ui,
+        let touched = &mut self.touched;
+        let form = &mut self.form;
+        let expiry = &mut self.expiry;
+        FormGrid::new("link-form", rtl).show(ui, |rows| {
+            forms::text_row(
+                rows,
                 tr,
                 errors,
-                &mut self.touched,
-                "field-merchant-reference",
+                touched,
                 "merchant_reference",
-                &mut self.form.merchant_reference,
+                &mut form.merchant_reference,
             );
-            Self::field(
-                ui,
-                tr,
-                errors,
-                &mut self.touched,
-                "field-amount",
-                "amount",
-                &mut self.form.amount,
-            );
-            Self::field(
-                ui,
-                tr,
-                errors,
-                &mut self.touched,
-                "field-currency",
-                "currency",
-                &mut self.form.currency,
-            );
-            Self::field(
-                ui,
-                tr,
-                errors,
-                &mut self.touched,
-                "field-customer-email",
-                "customer_email",
-                &mut self.form.customer_email,
-            );
-            let caption = ui.label(widget_text(ui, &tr.text("field-expiry"), rtl, false));
-            ui.add(
-                // No calendar emoji: the bundled fonts do not draw it.
-                egui_extras::DatePickerButton::new(&mut self.expiry).show_icon(false),
-            )
-            .labelled_by(caption.id);
-            ui.end_row();
-            let caption = ui.label(widget_text(ui, &tr.text("field-notification"), rtl, false));
-            let mut notification = as_choice(&self.form.notification_type, &NOTIFICATIONS);
-            if forms::choice_ui(
-                ui,
-                tr,
-                "link-notification",
-                caption.id,
-                &mut notification,
-                &NOTIFICATIONS,
-                notification_word,
-            ) {
-                self.touched.mark("notification_type");
-            }
-            notification.clone_into(&mut self.form.notification_type);
-            forms::error_ui(ui, tr, errors, "notification_type", &self.touched);
-            ui.end_row();
-            let caption = ui.label(widget_text(ui, &tr.text("field-link-command"), rtl, false));
-            let mut command = as_choice(
-                self.form.link_command.as_deref().unwrap_or_default(),
-                &LINK_COMMANDS,
-            );
-            if forms::choice_ui(
-                ui,
-                tr,
-                "link-command",
-                caption.id,
-                &mut command,
-                &LINK_COMMANDS,
-                link_command_word,
-            ) {
-                self.touched.mark("link_command");
-            }
-            self.form.link_command = Some(command.to_owned());
-            forms::error_ui(ui, tr, errors, "link_command", &self.touched);
-            ui.end_row();
-            let caption = ui.label(widget_text(
-                ui,
-                &tr.text("field-payment-option"),
-                rtl,
-                false,
-            ));
-            let options: Vec<Option<&'static str>> = std::iter::once(None)
-                .chain(PAYMENT_OPTIONS.iter().copied().map(Some))
-                .collect();
-            let mut option = PAYMENT_OPTIONS
-                .iter()
-                .copied()
-                .find(|known| self.form.payment_option.as_deref() == Some(*known));
-            if forms::choice_ui(
-                ui,
-                tr,
-                "link-payment-option",
-                caption.id,
-                &mut option,
-                &options,
-                |value| payment_option_word(*value),
-            ) {
-                self.touched.mark("payment_option");
-            }
-            self.form.payment_option = option.map(str::to_owned);
-            forms::error_ui(ui, tr, errors, "payment_option", &self.touched);
-            ui.end_row();
-            let mut name = self.form.customer_name.clone().unwrap_or_default();
-            Self::field(
-                ui,
-                tr,
-                errors,
-                &mut self.touched,
-                "field-customer-name",
-                "customer_name",
-                &mut name,
-            );
-            self.form.customer_name = Some(name).filter(|name| !name.is_empty());
-            let mut phone = self.form.customer_phone.clone().unwrap_or_default();
-            Self::field(
-                ui,
-                tr,
-                errors,
-                &mut self.touched,
-                "field-customer-phone",
-                "customer_phone",
-                &mut phone,
-            );
-            self.form.customer_phone = Some(phone).filter(|phone| !phone.is_empty());
-            let mut return_url = self.form.return_url.clone().unwrap_or_default();
-            Self::field(
-                ui,
-                tr,
-                errors,
-                &mut self.touched,
-                "field-return-url",
-                "return_url",
-                &mut return_url,
-            );
-            self.form.return_url = Some(return_url).filter(|url| !url.is_empty());
-            let mut description = self.form.order_description.clone().unwrap_or_default();
-            Self::field(
-                ui,
-                tr,
-                errors,
-                &mut self.touched,
-                "field-description",
-                "order_description",
-                &mut description,
-            );
-            self.form.order_description = Some(description).filter(|text| !text.is_empty());
-        });
-        // Always clickable: pressing it on a form with errors shows them all.
-        if ui
-            .button(widget_text(ui, &tr.text("action-send"), rtl, true))
-            .clicked()
-        {
-            match validated {
-                Ok(link) => {
-                    commands.push(AppCommand::CreateLink(Box::new(link)));
-                    self.touched.clear();
+            forms::text_row(rows, tr, errors, touched, "amount", &mut form.amount);
+            Self::choice_row(rows, tr, errors, touched, "currency", |ui, caption| {
+                let choices = forms::currency_choices();
+                let mut currency = Currency::from_code(&form.currency);
+                let options: Vec<Option<Currency>> = choices.into_iter().map(Some).collect();
+                let changed = forms::choice_shown_ui(
+                    ui,
+                    tr,
+                    "link-currency",
+                    caption,
+                    &mut currency,
+                    &options,
+                    // An ISO code reads the same in both languages.
+                    |currency| currency.map(Currency::code).unwrap_or_default().to_owned(),
+                );
+                if let Some(currency) = currency {
+                    currency.code().clone_into(&mut form.currency);
                 }
-                Err(_) => self.touched.submit(),
+                changed
+            });
+            forms::text_row(
+                rows,
+                tr,
+                errors,
+                touched,
+                "customer_email",
+                &mut form.customer_email,
+            );
+            rows.row(&tr.text("field-expiry"), |ui, caption| {
+                ui.add(
+                    // No calendar emoji: the bundled fonts do not draw it.
+                    egui_extras::DatePickerButton::new(expiry).show_icon(false),
+                )
+                .labelled_by(caption);
+            });
+            Self::choice_row(
+                rows,
+                tr,
+                errors,
+                touched,
+                "notification_type",
+                |ui, caption| {
+                    let mut notification = as_choice(&form.notification_type, &NOTIFICATIONS);
+                    let changed = forms::choice_ui(
+                        ui,
+                        tr,
+                        "link-notification",
+                        caption,
+                        &mut notification,
+                        &NOTIFICATIONS,
+                        notification_word,
+                    );
+                    notification.clone_into(&mut form.notification_type);
+                    changed
+                },
+            );
+            Self::choice_row(rows, tr, errors, touched, "link_command", |ui, caption| {
+                let mut command = as_choice(
+                    form.link_command.as_deref().unwrap_or_default(),
+                    &LINK_COMMANDS,
+                );
+                let changed = forms::choice_ui(
+                    ui,
+                    tr,
+                    "link-command",
+                    caption,
+                    &mut command,
+                    &LINK_COMMANDS,
+                    link_command_word,
+                );
+                form.link_command = Some(command.to_owned());
+                changed
+            });
+            Self::choice_row(
+                rows,
+                tr,
+                errors,
+                touched,
+                "payment_option",
+                |ui, caption| {
+                    let options: Vec<Option<&'static str>> = std::iter::once(None)
+                        .chain(PAYMENT_OPTIONS.iter().copied().map(Some))
+                        .collect();
+                    let mut option = PAYMENT_OPTIONS
+                        .iter()
+                        .copied()
+                        .find(|known| form.payment_option.as_deref() == Some(*known));
+                    let changed = forms::choice_ui(
+                        ui,
+                        tr,
+                        "link-payment-option",
+                        caption,
+                        &mut option,
+                        &options,
+                        |value| payment_option_word(*value),
+                    );
+                    form.payment_option = option.map(str::to_owned);
+                    changed
+                },
+            );
+            Self::optional_field(
+                rows,
+                tr,
+                errors,
+                touched,
+                "customer_name",
+                &mut form.customer_name,
+            );
+            Self::optional_field(
+                rows,
+                tr,
+                errors,
+                touched,
+                "customer_phone",
+                &mut form.customer_phone,
+            );
+            Self::optional_field(
+                rows,
+                tr,
+                errors,
+                touched,
+                "return_url",
+                &mut form.return_url,
+            );
+            Self::optional_field(
+                rows,
+                tr,
+                errors,
+                touched,
+                "order_description",
+                &mut form.order_description,
+            );
+        });
+        widgets::row(ui, rtl, |ui| {
+            // Always clickable: pressing it on a form with errors shows them all.
+            if ui
+                .button(widget_text(ui, &tr.text("action-send"), rtl, true))
+                .clicked()
+            {
+                match validated {
+                    Ok(link) => {
+                        commands.push(AppCommand::CreateLink(Box::new(link)));
+                        self.touched.clear();
+                    }
+                    Err(_) => self.touched.submit(),
+                }
             }
-        }
+        });
         ui.separator();
-        ui.horizontal(|ui| {
+        widgets::row(ui, rtl, |ui| {
             ui.label(heading_text(ui, &tr.text("links-list"), rtl));
             if ui
                 .button(widget_text(ui, &tr.text("links-refresh"), rtl, false))

@@ -6,7 +6,7 @@
 use egui::{Align, Layout, RichText, Ui};
 
 use super::backend::Backend;
-use super::forms::{self, Touched};
+use super::forms::{self, FormGrid, FormRows, Touched};
 use super::i18n::Tr;
 use super::results::OperationResult;
 use super::transactions::{CaptureWindow, capture_window, capture_window_text};
@@ -18,6 +18,9 @@ use crate::aps::validate::FieldErrors;
 use crate::aps::{Currency, OutcomeClass};
 use crate::journal::desk::{Operation, Ticket};
 use crate::journal::store::OrderRecord;
+
+/// The width of the dialog's text fields (the amount's is narrower).
+const FIELD_WIDTH: f32 = 220.0;
 
 /// An open operation dialog.
 #[derive(Debug)]
@@ -205,66 +208,66 @@ impl OperationDialog {
             self.touched.mark("amount");
         }
         let editable = !self.pending && self.result.is_none();
-        if self.kind != OperationKind::Void {
-            let caption = ui.label(widget_text(
-                ui,
-                &format!("{} · {currency}", tr.text("field-amount")),
-                rtl,
-                false,
-            ));
-            let response = ui
-                .add_enabled(
-                    editable,
-                    egui::TextEdit::singleline(&mut self.amount).desired_width(160.0),
-                )
-                .labelled_by(caption.id);
-            self.touched.track("amount", &response);
-            if std::mem::take(&mut self.focus_first_field) {
-                response.request_focus();
-            }
-            forms::error_ui(ui, tr, errors, "amount", &self.touched);
-        }
-        let caption = ui.label(widget_text(ui, &tr.text("field-description"), rtl, false));
-        let response = ui
-            .add_enabled(editable, egui::TextEdit::singleline(&mut self.description))
-            .labelled_by(caption.id);
-        self.touched.track("order_description", &response);
-        if std::mem::take(&mut self.focus_first_field) {
-            response.request_focus();
-        }
-        forms::error_ui(ui, tr, errors, "order_description", &self.touched);
         let document_label = match self.kind {
             OperationKind::Capture => Some("field-invoice-number"),
             OperationKind::Refund => Some("field-credit-note-number"),
             OperationKind::Void => None,
         };
-        if let Some(label_id) = document_label {
-            let caption = ui.label(widget_text(ui, &tr.text(label_id), rtl, false));
-            let response = ui
-                .add_enabled(
-                    editable,
-                    egui::TextEdit::singleline(&mut self.document_number),
-                )
-                .labelled_by(caption.id);
-            self.touched.track("document_number", &response);
-            forms::error_ui(ui, tr, errors, "document_number", &self.touched);
-        }
-        if self.kind == OperationKind::Refund {
-            let caption = ui.label(widget_text(
-                ui,
-                &tr.text("field-maintenance-reference"),
-                rtl,
-                false,
-            ));
-            let response = ui
-                .add_enabled(
-                    editable,
-                    egui::TextEdit::singleline(&mut self.maintenance_reference),
-                )
-                .labelled_by(caption.id);
-            self.touched.track("maintenance_reference", &response);
-            forms::error_ui(ui, tr, errors, "maintenance_reference", &self.touched);
-        }
+        let kind = self.kind;
+        let touched = &mut self.touched;
+        let focus_first_field = &mut self.focus_first_field;
+        // One text field's row: the field, the keyboard focus on the first
+        // frame for the first of them, its error under it.
+        let mut field_row = |rows: &mut FormRows<'_>,
+                             caption: &str,
+                             field: &'static str,
+                             value: &mut String,
+                             width: f32| {
+            rows.row(caption, |ui, caption| {
+                let response = ui
+                    .add_enabled(
+                        editable,
+                        egui::TextEdit::singleline(value).desired_width(width),
+                    )
+                    .labelled_by(caption);
+                touched.track(field, &response);
+                if std::mem::take(focus_first_field) {
+                    response.request_focus();
+                }
+                forms::error_ui(ui, tr, errors, field, touched);
+            });
+        };
+        FormGrid::new("operation-form", rtl).show(ui, |rows| {
+            if kind != OperationKind::Void {
+                let caption = format!("{} · {currency}", tr.text("field-amount"));
+                field_row(rows, &caption, "amount", &mut self.amount, 160.0);
+            }
+            field_row(
+                rows,
+                &tr.text("field-description"),
+                "order_description",
+                &mut self.description,
+                FIELD_WIDTH,
+            );
+            if let Some(label_id) = document_label {
+                field_row(
+                    rows,
+                    &tr.text(label_id),
+                    "document_number",
+                    &mut self.document_number,
+                    FIELD_WIDTH,
+                );
+            }
+            if kind == OperationKind::Refund {
+                field_row(
+                    rows,
+                    &tr.text("field-maintenance-reference"),
+                    "maintenance_reference",
+                    &mut self.maintenance_reference,
+                    FIELD_WIDTH,
+                );
+            }
+        });
         // Exactly what will be sent (access code masked, signature computed).
         let desk = backend.desk();
         let signer = match (self.signing, &desk.apple_pay) {

@@ -11,24 +11,141 @@
 use egui::Ui;
 
 use super::AppCommand;
+use super::forms::{self, FormGrid, FormRows, Touched};
 use super::i18n::Tr;
-use super::widgets::{heading_text, label, row as widgets_row, widget_text};
-use crate::aps::Secret;
-use crate::profiles::{Environment, Profile, ProfileSecrets, ReceiptDetails};
+use super::widgets::{heading, label, row as widgets_row, widget_text};
+use crate::aps::client::Environment as ClientEnvironment;
+use crate::aps::{Language, Secret, ShaType};
+use crate::profiles::{Environment, Profile, ProfileError, ProfileSecrets, ReceiptDetails};
 
 /// The add-a-profile form; the secrets live here only until Save.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ProfileForm {
     pub name: String,
-    pub environment: String,
+    /// Where requests go: sandbox, production or the simulator (whose
+    /// address is `simulator_url`); a custom server is the command line's.
+    pub environment: ClientEnvironment,
+    pub simulator_url: String,
     pub merchant_identifier: String,
-    pub sha_type: String,
+    pub sha_type: ShaType,
     pub access_code: String,
     pub request_phrase: String,
     pub response_phrase: String,
     pub name_en: String,
     pub name_ar: String,
+    /// The receipts' time zone: one of the region's by its word, or another
+    /// typed as its IANA name (`time_zone`).
+    pub time_zone_choice: TimeZoneChoice,
     pub time_zone: String,
+    /// Which fields' errors are shown yet.
+    pub touched: Touched,
+}
+
+impl Default for ProfileForm {
+    fn default() -> ProfileForm {
+        ProfileForm {
+            name: String::new(),
+            environment: ClientEnvironment::Sandbox,
+            simulator_url: String::new(),
+            merchant_identifier: String::new(),
+            // What the APS back office proposes for a new account.
+            sha_type: ShaType::Sha256,
+            access_code: String::new(),
+            request_phrase: String::new(),
+            response_phrase: String::new(),
+            name_en: String::new(),
+            name_ar: String::new(),
+            time_zone_choice: TimeZoneChoice::Utc,
+            time_zone: String::new(),
+            touched: Touched::default(),
+        }
+    }
+}
+
+/// The time zone printed on a profile's receipts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeZoneChoice {
+    /// None set: receipts are in UTC.
+    Utc,
+    /// One of the region's: its IANA name and its word (a Fluent id).
+    Zone {
+        name: &'static str,
+        word: &'static str,
+    },
+    /// Another, typed as its IANA name.
+    Other,
+}
+
+/// The time zones offered by their words: those of the countries APS
+/// serves, then UTC and any other.
+pub const TIME_ZONES: [TimeZoneChoice; 11] = [
+    TimeZoneChoice::Zone {
+        name: "Asia/Kuwait",
+        word: "time-zone-kuwait",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Riyadh",
+        word: "time-zone-riyadh",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Dubai",
+        word: "time-zone-dubai",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Bahrain",
+        word: "time-zone-bahrain",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Qatar",
+        word: "time-zone-qatar",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Muscat",
+        word: "time-zone-muscat",
+    },
+    TimeZoneChoice::Zone {
+        name: "Africa/Cairo",
+        word: "time-zone-cairo",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Amman",
+        word: "time-zone-amman",
+    },
+    TimeZoneChoice::Zone {
+        name: "Asia/Beirut",
+        word: "time-zone-beirut",
+    },
+    TimeZoneChoice::Utc,
+    TimeZoneChoice::Other,
+];
+
+impl TimeZoneChoice {
+    /// Its word (a Fluent id).
+    fn word(self) -> &'static str {
+        match self {
+            TimeZoneChoice::Utc => "time-zone-utc",
+            TimeZoneChoice::Other => "time-zone-other",
+            TimeZoneChoice::Zone { word, .. } => word,
+        }
+    }
+}
+
+/// The environments the form offers, in this order.
+pub const ENVIRONMENTS: [ClientEnvironment; 3] = [
+    ClientEnvironment::Sandbox,
+    ClientEnvironment::Production,
+    ClientEnvironment::Simulator,
+];
+
+/// An environment's word in the form (a custom server, which only the
+/// command line makes, is named too: an edited profile may be one).
+fn environment_word(environment: ClientEnvironment) -> &'static str {
+    match environment {
+        ClientEnvironment::Sandbox => "environment-choice-sandbox",
+        ClientEnvironment::Production => "environment-choice-production",
+        ClientEnvironment::Simulator => "environment-choice-simulator",
+        ClientEnvironment::Custom => "title-custom",
+    }
 }
 
 /// What the screen holds.
@@ -67,6 +184,23 @@ impl SecretField {
         }
     }
 
+    /// The field's name, as the store's errors name it.
+    fn name(self) -> &'static str {
+        match self {
+            SecretField::AccessCode => "access_code",
+            SecretField::RequestPhrase => "request_phrase",
+            SecretField::ResponsePhrase => "response_phrase",
+        }
+    }
+
+    fn text(self, form: &ProfileForm) -> &str {
+        match self {
+            SecretField::AccessCode => &form.access_code,
+            SecretField::RequestPhrase => &form.request_phrase,
+            SecretField::ResponsePhrase => &form.response_phrase,
+        }
+    }
+
     fn value(self, form: &mut ProfileForm) -> &mut String {
         match self {
             SecretField::AccessCode => &mut form.access_code,
@@ -77,34 +211,73 @@ impl SecretField {
 }
 
 impl ProfileForm {
-    /// The profile and its secrets, clearing the secrets from the form.
-    fn take(&mut self, tr: &super::i18n::Tr) -> Result<(Profile, ProfileSecrets), String> {
-        let language = tr.language().as_str();
-        let environment = Environment::parse(&self.environment)
-            .ok_or_else(|| super::explain::profile_field(tr, "environment"))?;
+    /// The profile the form describes, or every field it gets wrong (by the
+    /// field's name: `name`, `simulator_url`, `access_code`, ...).
+    fn checked(&self, language: Language) -> Result<Profile, Vec<&'static str>> {
+        let mut problems = Vec::new();
+        let environment = match self.environment {
+            ClientEnvironment::Sandbox => Environment::Sandbox,
+            ClientEnvironment::Production => Environment::Production,
+            ClientEnvironment::Simulator | ClientEnvironment::Custom => {
+                match Environment::parse(self.simulator_url.trim()) {
+                    Some(simulator @ Environment::Simulator { .. }) => simulator,
+                    Some(
+                        Environment::Sandbox | Environment::Production | Environment::Custom { .. },
+                    )
+                    | None => {
+                        problems.push("simulator_url");
+                        Environment::Sandbox
+                    }
+                }
+            }
+        };
         let profile = Profile {
             id: None,
             name: self.name.trim().to_owned(),
             environment,
             merchant_identifier: self.merchant_identifier.trim().to_owned(),
-            sha_type: if self.sha_type.trim().is_empty() {
-                "SHA-256".to_owned()
-            } else {
-                self.sha_type.trim().to_owned()
-            },
+            sha_type: self.sha_type.dashboard_name().to_owned(),
             apple_pay: None,
-            language: language.to_owned(),
+            language: language.as_str().to_owned(),
             receipt: ReceiptDetails {
                 name_en: self.name_en.clone(),
                 name_ar: self.name_ar.clone(),
-                time_zone: self.time_zone.trim().to_owned(),
+                time_zone: match self.time_zone_choice {
+                    TimeZoneChoice::Utc => String::new(),
+                    TimeZoneChoice::Zone { name, .. } => name.to_owned(),
+                    TimeZoneChoice::Other => self.time_zone.trim().to_owned(),
+                },
                 ..ReceiptDetails::default()
             },
             timeout_secs: None,
         };
-        profile
-            .validate()
-            .map_err(|error| super::explain::profile_error(tr, &error))?;
+        for problem in profile.problems() {
+            match problem {
+                ProfileError::Invalid { field, .. } => problems.push(field),
+                ProfileError::Keyring { .. }
+                | ProfileError::Unknown(_)
+                | ProfileError::Exists(_)
+                | ProfileError::MissingSecret { .. }
+                | ProfileError::File { .. } => {}
+            }
+        }
+        // The keyring refuses an empty secret: say so before the form
+        // lets the others go.
+        for field in SecretField::ALL {
+            if field.text(self).trim().is_empty() {
+                problems.push(field.name());
+            }
+        }
+        if problems.is_empty() {
+            Ok(profile)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The profile and its secrets, clearing the secrets from the form.
+    fn take(&mut self, language: Language) -> Result<(Profile, ProfileSecrets), Vec<&'static str>> {
+        let profile = self.checked(language)?;
         let secrets = ProfileSecrets {
             access_code: Secret::new(std::mem::take(&mut self.access_code)),
             request_phrase: Secret::new(std::mem::take(&mut self.request_phrase)),
@@ -112,6 +285,46 @@ impl ProfileForm {
             apple_pay: None,
         };
         Ok((profile, secrets))
+    }
+}
+
+/// A text field's row: its label, the field, its error under it.
+fn text_row(
+    rows: &mut FormRows<'_>,
+    tr: &Tr,
+    problems: &[&'static str],
+    touched: &mut Touched,
+    label_id: &str,
+    field: &'static str,
+    value: &mut String,
+) {
+    rows.row(&tr.text(label_id), |ui, caption| {
+        let response = ui
+            .add(egui::TextEdit::singleline(value).desired_width(280.0))
+            .labelled_by(caption);
+        touched.track(field, &response);
+        profile_error_ui(ui, tr, problems, field, touched);
+    });
+}
+
+/// The error about `field` under it, once it was touched or the form sent.
+fn profile_error_ui(
+    ui: &mut Ui,
+    tr: &Tr,
+    problems: &[&'static str],
+    field: &'static str,
+    touched: &Touched,
+) {
+    if touched.shows(field) && problems.contains(&field) {
+        let color = ui.visuals().error_fg_color;
+        let text = super::explain::profile_field(tr, field);
+        ui.label(super::widgets::colored_text(
+            ui,
+            &text,
+            tr.is_rtl(),
+            false,
+            color,
+        ));
     }
 }
 
@@ -137,9 +350,9 @@ impl ProfilesScreen {
 
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, active: &str, commands: &mut Vec<AppCommand>) {
         let rtl = tr.is_rtl();
-        ui.label(heading_text(ui, &tr.text("profiles-title"), rtl));
+        heading(ui, &tr.text("profiles-title"), rtl);
         if self.profiles.is_empty() {
-            label(ui, tr.text("profiles-none"), rtl);
+            widgets_row(ui, rtl, |ui| label(ui, tr.text("profiles-none"), rtl));
         }
         egui::Grid::new("profiles").striped(true).show(ui, |ui| {
             for profile in &self.profiles {
@@ -186,52 +399,138 @@ impl ProfilesScreen {
             }
         });
         ui.separator();
-        ui.label(heading_text(ui, &tr.text("profile-add"), rtl));
+        heading(ui, &tr.text("profile-add"), rtl);
         let secret_ids = SecretField::ALL.map(|field| (field, self.secret_field_id(field)));
+        let language = tr.language();
+        let problems = self.form.checked(language).err().unwrap_or_default();
         let form = &mut self.form;
-        egui::Grid::new("profile-form")
-            .num_columns(2)
-            .show(ui, |ui| {
-                let row = |ui: &mut Ui, id: &str, value: &mut String| {
-                    let caption = ui.label(widget_text(ui, &tr.text(id), rtl, false));
-                    ui.add(egui::TextEdit::singleline(value).desired_width(280.0))
-                        .labelled_by(caption.id);
-                    ui.end_row();
-                };
-                row(ui, "profile-name", &mut form.name);
-                row(ui, "profile-environment", &mut form.environment);
-                row(
+        let mut touched = std::mem::take(&mut form.touched);
+        FormGrid::new("profile-form", rtl).show(ui, |rows| {
+            text_row(
+                rows,
+                tr,
+                &problems,
+                &mut touched,
+                "profile-name",
+                "name",
+                &mut form.name,
+            );
+            rows.row(&tr.text("profile-environment"), |ui, caption| {
+                if forms::choice_ui(
                     ui,
-                    "profile-merchant-identifier",
-                    &mut form.merchant_identifier,
+                    tr,
+                    "profile-environment",
+                    caption,
+                    &mut form.environment,
+                    &ENVIRONMENTS,
+                    |environment| environment_word(*environment),
+                ) {
+                    touched.mark("environment");
+                }
+            });
+            if form.environment == ClientEnvironment::Simulator {
+                text_row(
+                    rows,
+                    tr,
+                    &problems,
+                    &mut touched,
+                    "profile-simulator-url",
+                    "simulator_url",
+                    &mut form.simulator_url,
                 );
-                row(ui, "profile-sha-type", &mut form.sha_type);
-                for (field, id) in secret_ids {
-                    let caption = ui.label(widget_text(ui, &tr.text(field.label_id()), rtl, false));
+            }
+            text_row(
+                rows,
+                tr,
+                &problems,
+                &mut touched,
+                "profile-merchant-identifier",
+                "merchant_identifier",
+                &mut form.merchant_identifier,
+            );
+            rows.row(&tr.text("profile-sha-type"), |ui, caption| {
+                if forms::choice_ui(
+                    ui,
+                    tr,
+                    "profile-sha-type",
+                    caption,
+                    &mut form.sha_type,
+                    &ShaType::ALL,
+                    |sha_type| forms::sha_type_word(*sha_type),
+                ) {
+                    touched.mark("sha_type");
+                }
+            });
+            for (field, id) in secret_ids {
+                rows.row(&tr.text(field.label_id()), |ui, caption| {
                     let edit = egui::TextEdit::singleline(field.value(form))
                         .password(true)
                         .desired_width(280.0);
-                    super::widgets::ephemeral_text_edit(ui, edit, id, false)
-                        .labelled_by(caption.id);
-                    ui.end_row();
+                    let response = super::widgets::ephemeral_text_edit(ui, edit, id, false)
+                        .labelled_by(caption);
+                    touched.track(field.name(), &response);
+                    profile_error_ui(ui, tr, &problems, field.name(), &touched);
+                });
+            }
+            text_row(
+                rows,
+                tr,
+                &problems,
+                &mut touched,
+                "profile-name-en",
+                "name_en",
+                &mut form.name_en,
+            );
+            text_row(
+                rows,
+                tr,
+                &problems,
+                &mut touched,
+                "profile-name-ar",
+                "name_ar",
+                &mut form.name_ar,
+            );
+            rows.row(&tr.text("profile-time-zone"), |ui, caption| {
+                if forms::choice_ui(
+                    ui,
+                    tr,
+                    "profile-time-zone",
+                    caption,
+                    &mut form.time_zone_choice,
+                    &TIME_ZONES,
+                    |choice| choice.word(),
+                ) {
+                    touched.mark("time_zone");
                 }
-                row(ui, "profile-name-en", &mut form.name_en);
-                row(ui, "profile-name-ar", &mut form.name_ar);
-                row(ui, "profile-time-zone", &mut form.time_zone);
             });
+            if form.time_zone_choice == TimeZoneChoice::Other {
+                text_row(
+                    rows,
+                    tr,
+                    &problems,
+                    &mut touched,
+                    "profile-time-zone-other",
+                    "time_zone",
+                    &mut form.time_zone,
+                );
+            }
+        });
+        form.touched = touched;
         let mut retire = false;
         widgets_row(ui, rtl, |ui| {
             if ui
                 .button(widget_text(ui, &tr.text("profile-save"), rtl, true))
                 .clicked()
             {
-                match form.take(tr) {
+                match form.take(language) {
                     Ok((profile, secrets)) => {
                         self.error = None;
                         retire = true;
+                        form.touched.clear();
                         commands.push(AppCommand::SaveProfile(Box::new((profile, secrets))));
                     }
-                    Err(error) => self.error = Some(error),
+                    // Every error shows, each under its field.
+                    Err(_) => form.touched.submit(),
                 }
             }
             if ui

@@ -154,19 +154,17 @@ impl SignatureScreen {
         let sha_type = *self.sha_type.get_or_insert(credentials.sha_type);
         ui.horizontal(|ui| {
             let caption = ui.label(widget_text(ui, &tr.text("signature-sha-type"), rtl, false));
-            egui::ComboBox::from_id_salt("signature-sha")
-                .selected_text(sha_type.to_string())
-                .show_ui(ui, |ui| {
-                    for candidate in ShaType::ALL {
-                        ui.selectable_value(
-                            &mut self.sha_type,
-                            Some(candidate),
-                            candidate.to_string(),
-                        );
-                    }
-                })
-                .response
-                .labelled_by(caption.id);
+            let mut chosen = sha_type;
+            super::forms::choice_ui(
+                ui,
+                tr,
+                "signature-sha",
+                caption.id,
+                &mut chosen,
+                &ShaType::ALL,
+                |sha_type| super::forms::sha_type_word(*sha_type),
+            );
+            self.sha_type = Some(chosen);
             ui.label(widget_text(
                 ui,
                 &tr.text("signature-phrase-from"),

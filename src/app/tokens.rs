@@ -4,10 +4,10 @@
 use egui::Ui;
 
 use super::AppCommand;
-use super::forms::{self, Touched};
+use super::forms::{self, FormGrid, Touched};
 use super::i18n::Tr;
 use super::results::OperationResult;
-use super::widgets::{heading_text, label, widget_text};
+use super::widgets::{self, label, widget_text};
 use crate::aps::request::{UpdateToken, UpdateTokenForm};
 
 /// What the screen holds.
@@ -57,88 +57,96 @@ impl TokensScreen {
 
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, commands: &mut Vec<AppCommand>) {
         let rtl = tr.is_rtl();
-        ui.label(heading_text(ui, &tr.text("tokens-title"), rtl));
+        widgets::heading(ui, &tr.text("tokens-title"), rtl);
         let validated = self.validated();
         let errors = validated.as_ref().err();
         let touched = &mut self.touched;
-        egui::Grid::new("token-form").num_columns(3).show(ui, |ui| {
-            let mut row = |ui: &mut Ui, label_id: &str, field: &'static str, value: &mut String| {
-                let caption = ui.label(widget_text(ui, &tr.text(label_id), rtl, false));
-                let response = ui
-                    .add(egui::TextEdit::singleline(value).desired_width(260.0))
-                    .labelled_by(caption.id);
-                touched.track(field, &response);
-                forms::error_ui(ui, tr, errors, field, touched);
-                ui.end_row();
-            };
-            row(
-                ui,
-                "field-token-name",
-                "token_name",
-                &mut self.form.token_name,
-            );
-            row(
-                ui,
-                "field-merchant-reference",
-                "merchant_reference",
-                &mut self.form.merchant_reference,
-            );
-            row(
-                ui,
-                "field-token-expiry",
-                "expiry_date",
-                optional(&mut self.form.expiry_date),
-            );
-            row(
-                ui,
-                "field-card-holder",
-                "card_holder_name",
-                optional(&mut self.form.card_holder_name),
-            );
-            row(
-                ui,
-                "field-new-token-name",
-                "new_token_name",
-                optional(&mut self.form.new_token_name),
-            );
-            let caption = ui.label(widget_text(ui, &tr.text("field-token-status"), rtl, false));
-            let mut status = STATUSES
-                .iter()
-                .copied()
-                .find(|known| *known == self.form.token_status.as_deref())
-                .unwrap_or(None);
-            forms::choice_ui(
-                ui,
+        let form = &mut self.form;
+        FormGrid::new("token-form", rtl).show(ui, |rows| {
+            forms::text_row(
+                rows,
                 tr,
-                "token-status",
-                caption.id,
-                &mut status,
-                &STATUSES,
-                |value| status_word(*value),
+                errors,
+                touched,
+                "token_name",
+                &mut form.token_name,
             );
-            self.form.token_status = status.map(str::to_owned);
-            ui.end_row();
-        });
-        // Clickable with errors: pressing it shows them all.
-        if ui
-            .add_enabled(
-                !self.pending,
-                egui::Button::new(widget_text(ui, &tr.text("action-send"), rtl, true)),
-            )
-            .clicked()
-        {
-            match validated {
-                Ok(update) => {
-                    self.pending = true;
-                    self.result = None;
-                    self.touched.clear();
-                    commands.push(AppCommand::UpdateToken(Box::new(update)));
+            forms::text_row(
+                rows,
+                tr,
+                errors,
+                touched,
+                "merchant_reference",
+                &mut form.merchant_reference,
+            );
+            forms::text_row(
+                rows,
+                tr,
+                errors,
+                touched,
+                "expiry_date",
+                optional(&mut form.expiry_date),
+            );
+            forms::text_row(
+                rows,
+                tr,
+                errors,
+                touched,
+                "card_holder_name",
+                optional(&mut form.card_holder_name),
+            );
+            forms::text_row(
+                rows,
+                tr,
+                errors,
+                touched,
+                "new_token_name",
+                optional(&mut form.new_token_name),
+            );
+            rows.row(&tr.text("field-token-status"), |ui, caption| {
+                let mut status = STATUSES
+                    .iter()
+                    .copied()
+                    .find(|known| *known == form.token_status.as_deref())
+                    .unwrap_or(None);
+                if forms::choice_ui(
+                    ui,
+                    tr,
+                    "token-status",
+                    caption,
+                    &mut status,
+                    &STATUSES,
+                    |value| status_word(*value),
+                ) {
+                    touched.mark("token_status");
                 }
-                Err(_) => self.touched.submit(),
+                form.token_status = status.map(str::to_owned);
+                forms::error_ui(ui, tr, errors, "token_status", touched);
+            });
+        });
+        widgets::row(ui, rtl, |ui| {
+            // Clickable with errors: pressing it shows them all.
+            if ui
+                .add_enabled(
+                    !self.pending,
+                    egui::Button::new(widget_text(ui, &tr.text("action-send"), rtl, true)),
+                )
+                .clicked()
+            {
+                match validated {
+                    Ok(update) => {
+                        self.pending = true;
+                        self.result = None;
+                        self.touched.clear();
+                        commands.push(AppCommand::UpdateToken(Box::new(update)));
+                    }
+                    Err(_) => self.touched.submit(),
+                }
             }
-        }
+        });
         if let Some(result) = &self.result {
-            label(ui, super::explain::outcome_text(tr, result), rtl);
+            let text = super::explain::outcome_text(tr, result);
+            widgets::row(ui, rtl, |ui| label(ui, text, rtl));
         }
     }
 }

@@ -250,9 +250,8 @@ fn filter_states() -> impl Iterator<Item = OrderState> {
         | OrderState::NotFound => true,
     })
 }
-const CURRENCIES: [&str; 9] = [
-    "KWD", "SAR", "AED", "BHD", "QAR", "OMR", "EGP", "JOD", "USD",
-];
+/// The currencies the filter offers: the region's.
+const CURRENCIES: [&str; 9] = super::forms::REGION_CURRENCIES;
 /// The payment methods offered by the filter: APS's cards and local methods.
 const METHODS: [&str; 10] = [
     "VISA",

@@ -189,6 +189,15 @@ pub fn row<R>(ui: &mut Ui, right_to_left: bool, add: impl FnOnce(&mut Ui) -> R) 
         .inner
 }
 
+/// A screen's heading on the reading side: the left in English, the right
+/// in Arabic, as the screen's forms (`forms::FormGrid`).
+pub fn heading(ui: &mut Ui, text: &str, right_to_left: bool) -> egui::Response {
+    row(ui, right_to_left, |ui| {
+        let text = heading_text(ui, text, right_to_left);
+        ui.label(text)
+    })
+}
+
 /// The colour of an order state's badge.
 pub fn state_color(state: OrderState, dark: bool) -> Color32 {
     let (light, dark_variant) = match state {

@@ -245,8 +245,18 @@ impl Profile {
         )
     }
 
-    /// Checks the fields a person typed.
+    /// Checks the fields a person typed; the first problem found.
     pub fn validate(&self) -> Result<(), ProfileError> {
+        match self.problems().into_iter().next() {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        }
+    }
+
+    /// Every field a person typed wrong, each once (a form shows them all
+    /// at once, each under its field).
+    pub fn problems(&self) -> Vec<ProfileError> {
+        let mut problems = Vec::new();
         let name_ok = !self.name.is_empty()
             && self.name.len() <= 64
             && self
@@ -254,36 +264,40 @@ impl Profile {
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ' '));
         if !name_ok {
-            return Err(ProfileError::invalid(
+            problems.push(ProfileError::invalid(
                 "name",
                 "1 to 64 letters, digits, spaces, '-', '_' or '.'",
             ));
         }
         if self.merchant_identifier.trim().is_empty() || self.merchant_identifier.len() > 20 {
-            return Err(ProfileError::invalid(
+            problems.push(ProfileError::invalid(
                 "merchant_identifier",
                 "1 to 20 characters",
             ));
         }
-        self.sha_type()?;
-        if let Some(apple_pay) = &self.apple_pay {
-            apple_pay
-                .sha_type
-                .parse::<ShaType>()
-                .map_err(|_| ProfileError::invalid("apple_pay_sha_type", "not a SHA type"))?;
+        if let Err(problem) = self.sha_type() {
+            problems.push(problem);
+        }
+        if let Some(apple_pay) = &self.apple_pay
+            && apple_pay.sha_type.parse::<ShaType>().is_err()
+        {
+            problems.push(ProfileError::invalid(
+                "apple_pay_sha_type",
+                "not a SHA type",
+            ));
         }
         if self.language.parse::<Language>().is_err() {
-            return Err(ProfileError::invalid("language", "en or ar"));
+            problems.push(ProfileError::invalid("language", "en or ar"));
         }
         if !self.receipt.time_zone.is_empty()
             && jiff::tz::TimeZone::get(&self.receipt.time_zone).is_err()
         {
-            return Err(ProfileError::invalid(
+            problems.push(ProfileError::invalid(
                 "time_zone",
                 "an IANA time zone such as Asia/Kuwait",
             ));
         }
-        Ok(())
+        problems
     }
 
     pub fn sha_type(&self) -> Result<ShaType, ProfileError> {

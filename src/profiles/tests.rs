@@ -262,6 +262,33 @@ fn validation_names_the_field() {
 }
 
 #[test]
+fn every_wrong_field_is_named_at_once_and_validate_reports_the_first() {
+    let mut bad = profile("bad/name");
+    bad.merchant_identifier = String::new();
+    bad.sha_type = "MD5".into();
+    bad.receipt.time_zone = "Mars/Olympus".into();
+    let fields: Vec<&str> = bad
+        .problems()
+        .iter()
+        .map(|problem| match problem {
+            ProfileError::Invalid { field, .. } => *field,
+            other => panic!("not a field's problem: {other}"),
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        ["name", "merchant_identifier", "sha_type", "time_zone"]
+    );
+    assert!(
+        bad.validate()
+            .expect_err("bad")
+            .to_string()
+            .starts_with("name")
+    );
+    assert!(profile("ok").problems().is_empty());
+}
+
+#[test]
 fn export_and_import_carry_no_secrets() {
     let (_dir, store, _vault) = new_store();
     store.save(&profile("a"), &secrets(), false).expect("saved");

@@ -253,3 +253,63 @@ pub fn dialog_result(
         .and_then(|dialog| dialog.result.clone())
         .expect("the result")
 }
+
+/// Opens the drop-down labelled `label` and picks the entry that reads
+/// `word`, as an operator would.
+pub fn choose(harness: &mut Harness<'static, TestState>, label: &str, word: &str) {
+    harness
+        .get_by_role_and_label(egui::accesskit::Role::ComboBox, label)
+        .click();
+    settle(harness);
+    harness.get_by_label(word).click();
+    settle(harness);
+}
+
+/// Clicks into the field labelled `label` and types `text`, without reading
+/// it back (a password field shows dots).
+pub fn type_blind(harness: &mut Harness<'static, TestState>, label: &str, text: &str) {
+    harness.get_by_label(label).click();
+    settle(harness);
+    harness.get_by_label(label).type_text(text);
+    settle(harness);
+}
+
+/// Presses the profile form's Save and waits for `name` in the list of
+/// saved profiles.
+pub fn save_profile(harness: &mut Harness<'static, TestState>, name: &str) {
+    harness.get_by_label("Save to the keyring").click();
+    run_until(harness, "the saved profile", |state| {
+        state
+            .app()
+            .profiles
+            .profiles
+            .iter()
+            .any(|profile| profile.name == name)
+    });
+}
+
+/// Presses the link form's Send and waits for the link `reference` in the
+/// list; returns it as the journal recorded it.
+pub fn send_link(
+    harness: &mut Harness<'static, TestState>,
+    reference: &str,
+) -> apsdesk::journal::store::OrderRecord {
+    harness.get_by_label("Send").click();
+    run_until(harness, "the link in the list", |state| {
+        state
+            .app()
+            .links
+            .links
+            .iter()
+            .any(|link| link.merchant_reference == reference)
+    });
+    harness
+        .state()
+        .app()
+        .links
+        .links
+        .iter()
+        .find(|link| link.merchant_reference == reference)
+        .cloned()
+        .expect("the link")
+}

@@ -93,8 +93,36 @@ impl From<RecordedKind> for BulkKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interrupted {
     pub record: RunRecord,
-    /// For each row of the record, whether its request was journaled.
-    pub sent: Vec<bool>,
+    /// For each row of the record, what the journal says of it.
+    pub fates: Vec<RowFate>,
+}
+
+/// One row of an interrupted run, as the journal tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowFate {
+    /// No request of the run's kind on the order since the run started.
+    NotSent,
+    /// Sent, and its outcome is known (answered, or settled since).
+    Answered,
+    /// Sent, and still open: no answer came, or one that proves nothing.
+    /// Reconciliation settles it from APS's status; it is never sent again.
+    Unanswered,
+}
+
+impl Interrupted {
+    /// How many rows had been sent, and how many of those are still open.
+    pub fn sent_and_unanswered(&self) -> (usize, usize) {
+        let count = |wanted: &[RowFate]| {
+            self.fates
+                .iter()
+                .filter(|fate| wanted.contains(fate))
+                .count()
+        };
+        (
+            count(&[RowFate::Answered, RowFate::Unanswered]),
+            count(&[RowFate::Unanswered]),
+        )
+    }
 }
 
 impl BulkScreen {
@@ -109,15 +137,17 @@ impl BulkScreen {
             .record
             .rows
             .iter()
-            .zip(&interrupted.sent)
-            .map(|(row, sent)| BulkRow {
+            .zip(&interrupted.fates)
+            .map(|(row, fate)| BulkRow {
                 merchant_reference: row.merchant_reference.clone(),
                 amount: row.amount.clone(),
                 currency: row.currency.clone(),
-                state: if *sent {
-                    RowState::Skipped(tr.text("bulk-sent-before-closing"))
-                } else {
-                    RowState::Waiting
+                state: match fate {
+                    RowFate::NotSent => RowState::Waiting,
+                    RowFate::Answered => RowState::Skipped(tr.text("bulk-sent-before-closing")),
+                    RowFate::Unanswered => {
+                        RowState::Skipped(tr.text("bulk-unanswered-before-closing"))
+                    }
                 },
             })
             .collect();
@@ -156,7 +186,15 @@ pub struct BulkScreen {
     /// the operator types the total shown.
     pub confirming: Option<BulkKind>,
     pub confirmation: String,
+    /// When (egui's clock, seconds) the run was confirmed: Pause and Cancel
+    /// take clicks only [`START_GUARD_SECONDS`] later.
+    pub started_at: f64,
 }
+
+/// Longer than a double click (egui's is 0.3 s): the second click of a
+/// double click on Confirm, landing on the run's Cancel in its place, is
+/// not taken.
+pub const START_GUARD_SECONDS: f64 = 0.5;
 
 impl BulkKind {
     pub fn moves_money(self) -> bool {
@@ -476,6 +514,15 @@ impl BulkScreen {
                 row.state = RowState::Skipped(error.message(tr.language()));
             }
         }
+        // One order, one row: a repeated line (or a list pasted under
+        // another) would send the order again.
+        let mut seen = std::collections::HashSet::new();
+        for row in &mut self.rows {
+            if matches!(row.state, RowState::Waiting) && !seen.insert(row.merchant_reference.clone())
+            {
+                row.state = RowState::Skipped(tr.text("bulk-row-repeated"));
+            }
+        }
     }
 
     /// A run on the orders selected on Transactions: each with all that is
@@ -606,6 +653,7 @@ impl BulkScreen {
                     )
                     .clicked()
                 {
+                    self.started_at = ui.input(|input| input.time);
                     self.start(kind, commands);
                 }
                 if ui
@@ -731,9 +779,18 @@ impl BulkScreen {
         ui.horizontal(|ui| {
             let paused = self.control.paused.load(Ordering::Relaxed);
             let pause_id = if paused { "bulk-resume" } else { "bulk-pause" };
+            // These buttons take the place of the preview's Confirm as the
+            // run starts: the second click of a double click on Confirm
+            // would land on them. They wait a moment before taking clicks.
+            let since_start = ui.input(|input| input.time) - self.started_at;
+            let controls = self.running && since_start >= START_GUARD_SECONDS;
+            if self.running && !controls {
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs_f64(START_GUARD_SECONDS));
+            }
             if ui
                 .add_enabled(
-                    self.running,
+                    controls,
                     egui::Button::new(widget_text(ui, &tr.text(pause_id), rtl, false)),
                 )
                 .clicked()
@@ -742,7 +799,7 @@ impl BulkScreen {
             }
             if ui
                 .add_enabled(
-                    self.running,
+                    controls,
                     egui::Button::new(widget_text(ui, &tr.text("bulk-cancel"), rtl, false)),
                 )
                 .clicked()

@@ -469,14 +469,18 @@ impl DeskApp {
                 }
             }
             TaskResult::Views(views) => self.transactions.views = views,
+            TaskResult::SelectionForBulk { kind, orders } => {
+                self.bulk.preview_selection(kind, &orders, &self.tr);
+            }
             TaskResult::Interrupted(None) => {}
             TaskResult::Interrupted(Some(interrupted)) => {
-                let sent = interrupted.sent.iter().filter(|sent| **sent).count();
+                let (sent, unanswered) = interrupted.sent_and_unanswered();
                 let text = self.tr.args(
                     "bulk-interrupted",
                     &[
                         ("sent", sent.into()),
-                        ("total", interrupted.sent.len().into()),
+                        ("unanswered", unanswered.into()),
+                        ("total", interrupted.fates.len().into()),
                     ],
                 );
                 self.bulk.show_interrupted(&interrupted, &self.tr);
@@ -723,8 +727,10 @@ impl DeskApp {
                 );
             }
             AppCommand::BulkFromSelection(kind) => {
-                let orders: Vec<OrderRecord> = self.transactions.marked.values().cloned().collect();
-                self.bulk.preview_selection(kind, &orders, &self.tr);
+                // Previewed as the journal holds the orders now, not as
+                // they were when clicked.
+                let ids = self.transactions.marked.keys().copied().collect();
+                self.backend.load_selection_for_bulk(kind, ids);
                 self.settings.screen = Screen::Bulk;
             }
             AppCommand::RunBulk(kind) => {

@@ -167,11 +167,30 @@ pub fn over_with(
     with_apple_pay: bool,
     before: impl FnOnce(&tokio::runtime::Runtime, &apsdesk::journal::Desk, &std::path::Path),
 ) -> (Fixture, Harness<'static, TestState>) {
+    over_in(
+        runtime,
+        sim,
+        references,
+        with_apple_pay,
+        apsdesk::aps::client::Environment::Simulator,
+        before,
+    )
+}
+
+/// [`over_with`], the account in `environment` (a production account still
+/// talks to the test's simulator: what changes is what the app asks first).
+pub fn over_in(
+    runtime: tokio::runtime::Runtime,
+    sim: apsdesk::sim::RunningSimulator,
+    references: &[&str],
+    with_apple_pay: bool,
+    environment: apsdesk::aps::client::Environment,
+    before: impl FnOnce(&tokio::runtime::Runtime, &apsdesk::journal::Desk, &std::path::Path),
+) -> (Fixture, Harness<'static, TestState>) {
     use std::sync::{Arc, Mutex};
 
     use apsdesk::app::backend::Session;
     use apsdesk::aps::Language;
-    use apsdesk::aps::client::Environment;
     use apsdesk::journal::{Actor, Desk, Journal};
 
     let dir = tempfile::TempDir::new().expect("temp dir");
@@ -183,7 +202,7 @@ pub fn over_with(
         Actor {
             operator: "tester".into(),
             profile: "test".into(),
-            environment: Environment::Simulator,
+            environment,
         },
         Language::En,
     );
@@ -196,7 +215,7 @@ pub fn over_with(
         .expect("lock");
     let session = Session {
         profile: "test".into(),
-        environment: Environment::Simulator,
+        environment,
         operator: "tester".into(),
         demo: false,
         receipt: apsdesk::profiles::ReceiptDetails {

@@ -129,6 +129,11 @@ pub enum TaskResult {
         complete: bool,
     },
     Detail(Box<OrderDetail>),
+    /// The selected orders read again for a bulk run's preview.
+    SelectionForBulk {
+        kind: BulkKind,
+        orders: Vec<OrderRecord>,
+    },
     /// A bulk run the closing of the app interrupted (`None`: there was none).
     Interrupted(Option<crate::app::bulk::Interrupted>),
     /// The profile's saved views.

@@ -1,7 +1,7 @@
 //! Operations: every submission goes through the desk ([`Desk::submit`]);
 //! Bulk runs rows four at a time; reconciliation on demand and at start-up.
 
-use super::super::bulk::{Interrupted, RunRecord, RunRow};
+use super::super::bulk::{Interrupted, RowFate, RunRecord, RunRow};
 use super::{
     Arc, Backend, BulkControl, BulkKind, CheckStatus, Desk, Language, Operation, RowState,
     TaskError, TaskResult, Ticket, operation_result,
@@ -106,6 +106,25 @@ impl Backend {
         });
     }
 
+    /// The selected orders as the journal holds them now, for a bulk run's
+    /// preview: a selection keeps each order as it was when clicked, and it
+    /// may have changed since (a capture from its dialog, a status check,
+    /// feedback), so the preview would show, and the run ask APS for, more
+    /// than is left. An order no longer in the journal is left out.
+    pub fn load_selection_for_bulk(&self, kind: BulkKind, order_ids: Vec<i64>) {
+        self.spawn_journal(move |journal| {
+            let mut orders = Vec::with_capacity(order_ids.len());
+            for id in order_ids {
+                match journal.order(id) {
+                    Ok(Some(order)) => orders.push(order),
+                    Ok(None) => {}
+                    Err(error) => return TaskResult::Failed(TaskError::Journal(error.to_string())),
+                }
+            }
+            TaskResult::SelectionForBulk { kind, orders }
+        });
+    }
+
     /// Where a running bulk run is recorded: beside the journal.
     fn bulk_run_path(&self) -> Option<std::path::PathBuf> {
         let journal = self.desk.journal.lock().ok()?;
@@ -138,27 +157,46 @@ impl Backend {
                 BulkKind::Refund => crate::aps::Command::Refund,
                 BulkKind::Status => crate::aps::Command::CheckStatus,
             };
-            let sent = record
+            // A row was sent if its request is in the journal; it is
+            // unanswered while that operation is still open (reconciliation,
+            // started alongside, settles it from APS's status).
+            // What cannot be read is not offered again: it may have been sent.
+            let fate = |reference: &str| -> RowFate {
+                let order = match journal.order_by_reference(&actor, reference) {
+                    Ok(Some(order)) => order,
+                    // A row is recorded with its order before it is sent.
+                    Ok(None) => return RowFate::NotSent,
+                    Err(_) => return RowFate::Unanswered,
+                };
+                let Ok(entries) = journal.order_entries(order.id) else {
+                    return RowFate::Unanswered;
+                };
+                let Some(request) = entries.iter().rfind(|entry| {
+                    entry.entry == crate::journal::vocabulary::EntryKind::Request
+                        && entry.command == command
+                        && entry.at_ms >= record.started_ms
+                }) else {
+                    return RowFate::NotSent;
+                };
+                match journal.open_operations_for(order.id) {
+                    Ok(open)
+                        if !open
+                            .iter()
+                            .any(|operation| operation.operation_id == request.operation_id) =>
+                    {
+                        RowFate::Answered
+                    }
+                    Ok(_) | Err(_) => RowFate::Unanswered,
+                }
+            };
+            let fates = record
                 .rows
                 .iter()
-                .map(|row| {
-                    journal
-                        .order_by_reference(&actor, &row.merchant_reference)
-                        .ok()
-                        .flatten()
-                        .and_then(|order| journal.order_entries(order.id).ok())
-                        .is_some_and(|entries| {
-                            entries.iter().any(|entry| {
-                                entry.entry == crate::journal::vocabulary::EntryKind::Request
-                                    && entry.command == command
-                                    && entry.at_ms >= record.started_ms
-                            })
-                        })
-                })
+                .map(|row| fate(&row.merchant_reference))
                 .collect();
             // Reported once: the screen now holds what is left.
             let _ = std::fs::remove_file(&path);
-            TaskResult::Interrupted(Some(Interrupted { record, sent }))
+            TaskResult::Interrupted(Some(Interrupted { record, fates }))
         });
     }
 

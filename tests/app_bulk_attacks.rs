@@ -1,0 +1,521 @@
+//! Issue 15's bulk runs attacked as an unlucky operator or an attacker would:
+//! a selection that changed after it was made, an order listed twice,
+//! Confirm pressed twice, the production total typed wrong, a run cut short
+//! with a row left unanswered, a corrupt run record, another desk refunding
+//! between the preview and the start. Each test asserts what the simulator
+//! itself received and moved, not what apsdesk says.
+
+mod app_harness;
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use app_harness::{TestState, run_until, select, settle, sim, type_into};
+use apsdesk::app::Screen;
+use apsdesk::app::bulk::{RecordedKind, RowState, RunRecord, RunRow};
+use apsdesk::aps::client::Environment;
+use apsdesk::aps::request::{Capture, MaintenanceForm, Refund};
+use apsdesk::aps::{Command, Language, OutcomeClass};
+use apsdesk::journal::desk::Operation;
+use apsdesk::journal::{Actor, Desk, Journal};
+use apsdesk::sim::{FaultKind, FaultRule};
+use common::sim_totals;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+const INPUT: &str = "Merchant references, or CSV lines of merchant_reference,amount";
+const RECORD: &str = "journal.sqlite3.bulk-run.json";
+
+fn open_bulk(harness: &mut Harness<'static, TestState>) {
+    harness.get_by_label("Bulk").click();
+    run_until(harness, "the bulk screen", |state| {
+        state.app().settings.screen == Screen::Bulk
+    });
+}
+
+fn paste(harness: &mut Harness<'static, TestState>, text: &str) {
+    harness.get_by_label(INPUT).click();
+    settle(harness);
+    harness.get_by_label(INPUT).type_text(text);
+    settle(harness);
+}
+
+/// Waits until every one of the `rows` rows is finished and the run is over.
+fn run_finished(harness: &mut Harness<'static, TestState>, rows: usize) {
+    run_until(harness, "the run to finish", |state| {
+        let (done, total) = state.app().bulk.progress();
+        total == rows && done == rows && !state.app().bulk.running
+    });
+}
+
+fn row_states(harness: &Harness<'static, TestState>) -> Vec<RowState> {
+    harness
+        .state()
+        .app()
+        .bulk
+        .rows
+        .iter()
+        .map(|row| row.state.clone())
+        .collect()
+}
+
+/// Opens the Capture or Refund dialog of the order shown, types `amount`
+/// (KWD), sends it and closes the dialog.
+fn operate(harness: &mut Harness<'static, TestState>, button: &str, amount: &str) {
+    harness.get_by_label(button).click();
+    run_until(harness, "the dialog", |state| state.app().dialog.is_some());
+    type_into(harness, "Amount · KWD", amount);
+    harness.step();
+    harness.get_by_label("Send").click();
+    let result = app_harness::dialog_result(harness);
+    assert_eq!(result.class, Some(OutcomeClass::Succeeded), "{result:?}");
+    harness.get_by_label("Close").click();
+    run_until(harness, "the dialog to close", |state| {
+        state.app().dialog.is_none()
+    });
+}
+
+/// The selection was made, then the order changed (a partial capture from
+/// its dialog): the preview shows what is left now, and the run moves
+/// exactly that — APS is never asked for more than the order has left.
+#[test]
+fn a_selection_changed_after_it_was_made_is_previewed_as_it_is_now() {
+    let (_fixture, mut harness) = app_harness::with_orders(&["SS-1"]);
+    // The click selects the order (for Bulk) and shows it.
+    select(&mut harness, "SS-1");
+    assert_eq!(harness.state().app().transactions.marked.len(), 1);
+    operate(&mut harness, "Capture…", "4");
+    run_until(&mut harness, "the list after the capture", |state| {
+        state
+            .app()
+            .transactions
+            .rows
+            .iter()
+            .any(|order| order.captured_minor == 4_000)
+    });
+    harness.get_by_label("Capture selected…").click();
+    run_until(&mut harness, "the preview", |state| {
+        state.app().settings.screen == Screen::Bulk && !state.app().bulk.rows.is_empty()
+    });
+    let preview = apsdesk::app::bulk::preview(&harness.state().app().bulk.rows);
+    assert_eq!(
+        preview.totals_text(),
+        "6.000 KWD",
+        "the preview shows what is left now"
+    );
+    harness.get_by_label("Confirm and start").click();
+    run_finished(&mut harness, 1);
+    assert_eq!(sim(&harness).received(Command::Capture), 2);
+    assert_eq!(sim_totals(sim(&harness), "SS-1").1, 10_000);
+}
+
+/// The preview was shown, then the order changed before Start (a partial
+/// capture from its dialog, as another operator's feedback or status check
+/// would change it): the run never moves more than the preview showed, nor
+/// more than the order has left.
+#[test]
+fn an_order_changed_between_the_preview_and_the_start_never_moves_more() {
+    let (_fixture, mut harness) = app_harness::with_orders(&["PS-1", "PS-2"]);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    harness.get_by_label("Select all filtered").click();
+    run_until(&mut harness, "both selected", |state| {
+        state.app().transactions.marked.len() == 2
+    });
+    harness.get_by_label("Capture selected…").click();
+    run_until(&mut harness, "the preview", |state| {
+        state.app().bulk.confirming.is_some()
+    });
+    let preview = apsdesk::app::bulk::preview(&harness.state().app().bulk.rows);
+    assert_eq!(preview.totals_text(), "20.000 KWD");
+    // Meanwhile, on Transactions, 4.000 of PS-1 is captured.
+    harness.get_by_label("Transactions").click();
+    settle(&mut harness);
+    select(&mut harness, "PS-1");
+    operate(&mut harness, "Capture…", "4");
+    open_bulk(&mut harness);
+    harness.get_by_label("Confirm and start").click();
+    run_finished(&mut harness, 2);
+    let (authorized, captured, _) = sim_totals(sim(&harness), "PS-1");
+    assert!(captured <= authorized, "{captured} of {authorized}");
+    let moved_by_bulk = sim_totals(sim(&harness), "PS-1").1 - 4_000
+        + sim_totals(sim(&harness), "PS-2").1;
+    let previewed: u64 = preview.totals.iter().map(|(_, minor)| *minor).sum();
+    assert!(moved_by_bulk <= previewed, "{moved_by_bulk} > {previewed}");
+    assert_eq!(sim_totals(sim(&harness), "PS-2").1, 10_000);
+}
+
+/// One order on several lines (a pasted list that repeats a line, or a
+/// selection pasted under a list): it is sent once, the repeats are skipped
+/// with why, and the preview counts it once.
+#[test]
+fn the_same_order_twice_in_one_run_is_previewed_and_sent_once() {
+    let (_fixture, mut harness) = app_harness::with_orders(&["DU-1", "DU-2"]);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    open_bulk(&mut harness);
+    paste(
+        &mut harness,
+        "DU-1,1.000\nDU-2,1.000\nDU-1,1.000\nDU-1,1.000\nDU-2,1.000\nDU-1,1.000\n",
+    );
+    harness.get_by_label("Capture all").click();
+    settle(&mut harness);
+    let preview = apsdesk::app::bulk::preview(&harness.state().app().bulk.rows);
+    assert_eq!(preview.count, 2, "{:?}", row_states(&harness));
+    assert_eq!(preview.totals_text(), "2.000 KWD");
+    harness.get_by_label_contains("2 orders, totalling 2.000 KWD");
+    for state in &row_states(&harness)[2..] {
+        assert!(
+            matches!(state, RowState::Skipped(why) if why.contains("earlier row")),
+            "{state:?}"
+        );
+    }
+    harness.get_by_label("Confirm and start").click();
+    run_finished(&mut harness, 6);
+    assert_eq!(sim(&harness).received(Command::Capture), 2);
+    assert_eq!(sim_totals(sim(&harness), "DU-1").1, 1_000);
+    assert_eq!(sim_totals(sim(&harness), "DU-2").1, 1_000);
+}
+
+/// Confirm clicked twice in one frame, then Enter held on it, then the run
+/// buttons and the selection's tried while the run is going: one run, each
+/// row sent once.
+#[test]
+fn start_pressed_twice_and_enter_held_start_one_run() {
+    let (_fixture, mut harness) = app_harness::with_orders(&["DS-1", "DS-2"]);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    sim(&harness).inject(FaultRule {
+        command: Some(Command::Capture.name().to_owned()),
+        kind: FaultKind::Latency { millis: 700 },
+        times: Some(2),
+    });
+    open_bulk(&mut harness);
+    paste(&mut harness, "DS-1,1.000\nDS-2,1.000\n");
+    harness.get_by_label("Capture all").click();
+    settle(&mut harness);
+    let confirm = harness.get_by_label("Confirm and start");
+    eprintln!("DEBUG confirm id {:?}", egui_kittest::kittest::NodeT::accesskit_node(&confirm).id());
+    confirm.focus();
+    confirm.click();
+    confirm.click();
+    harness.step();
+    eprintln!("DEBUG cancel id {:?}", egui_kittest::kittest::NodeT::accesskit_node(&harness.get_by_label("Cancel the rest")).id());
+    eprintln!("DEBUG pause id {:?}", egui_kittest::kittest::NodeT::accesskit_node(&harness.get_by_label("Pause")).id());
+    for round in 0..10 {
+        let focused = harness.ctx.memory(|memory| memory.focused());
+        let cancelled = harness.state().app().bulk.control.cancelled.load(std::sync::atomic::Ordering::Relaxed);
+        eprintln!("DEBUG round {round} focused {focused:?} cancelled {cancelled} texts {:?}", harness.query_all(egui_kittest::kittest::by().predicate(|n| n.is_focused())).map(|n| format!("{:?}", egui_kittest::kittest::NodeT::accesskit_node(&n).label())).collect::<Vec<_>>());
+        harness.key_press(egui::Key::Enter);
+        harness.step();
+    }
+    assert!(harness.state().app().bulk.running);
+    // While it runs: a second run on the same text, and one on the selection.
+    for label in ["Capture all", "Refund all"] {
+        harness.get_by_label(label).click();
+        harness.step();
+    }
+    // The palette's "capture the selection" reaches the same place.
+    let listed = harness.state().app().transactions.rows.clone();
+    let tr = apsdesk::app::i18n::Tr::new(Language::En);
+    harness
+        .state_mut()
+        .app_mut()
+        .bulk
+        .preview_selection(apsdesk::app::bulk::BulkKind::Capture, &listed, &tr);
+    assert!(
+        harness.state().app().bulk.confirming.is_none(),
+        "no preview opens over a running run"
+    );
+    run_finished(&mut harness, 2);
+    for _ in 0..20 {
+        harness.step();
+    }
+    assert_eq!(
+        sim(&harness).received(Command::Capture),
+        2,
+        "{:?}",
+        row_states(&harness)
+    );
+    assert_eq!(sim_totals(sim(&harness), "DS-1").1, 1_000);
+    assert_eq!(sim_totals(sim(&harness), "DS-2").1, 1_000);
+}
+
+/// Production, two currencies: only the exact totals shown start the run —
+/// not one currency's alone, not the other order, not other digits, not a
+/// value equal in number but written otherwise; the exact text pasted with
+/// spaces around does.
+#[test]
+fn production_starts_only_on_the_exact_totals_of_every_currency() {
+    let runtime = common::runtime();
+    let simulator = runtime.block_on(common::start_sim());
+    common::authorize_in_sim(&simulator, "TP-1", "1234500", "KWD");
+    common::authorize_in_sim(&simulator, "TP-2", "300", "SAR");
+    let (_fixture, mut harness) = app_harness::over_in(
+        runtime,
+        simulator,
+        &["TP-1", "TP-2"],
+        false,
+        Environment::Production,
+        |_, _, _| {},
+    );
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    harness.get_by_label("Select all filtered").click();
+    run_until(&mut harness, "both selected", |state| {
+        state.app().transactions.marked.len() == 2
+    });
+    harness.get_by_label("Capture selected…").click();
+    run_until(&mut harness, "the preview", |state| {
+        state.app().bulk.confirming.is_some()
+    });
+    let totals = apsdesk::app::bulk::preview(&harness.state().app().bulk.rows).totals_text();
+    let (first, second) = if totals.starts_with("1,234") {
+        ("1,234.500 KWD", "3.00 SAR")
+    } else {
+        ("3.00 SAR", "1,234.500 KWD")
+    };
+    assert_eq!(totals, format!("{first}, {second}"));
+    let prompt = format!("Production: type the total shown ({totals}) to start");
+    for wrong in [
+        first.to_owned(),
+        second.to_owned(),
+        format!("{second}, {first}"),
+        format!("{first}, {second}, 0.001 KWD"),
+        "1234.5 KWD, 3 SAR".to_owned(),
+        "1,234.5 KWD, 3.00 SAR".to_owned(),
+        "3 SAR, 1234.500 KWD".to_owned(),
+        "١٬٢٣٤٫٥٠٠ KWD، ٣٫٠٠ SAR".to_owned(),
+        "1,234.600 KWD, 3.00 SAR".to_owned(),
+        "1,234.500 USD, 3.00 SAR".to_owned(),
+        format!("{first}; {second}"),
+        totals.to_lowercase(),
+    ] {
+        harness.state_mut().app_mut().bulk.confirmation.clear();
+        type_into(&mut harness, &prompt, &wrong);
+        harness.get_by_label("Confirm and start").click();
+        harness.key_press(egui::Key::Enter);
+        settle(&mut harness);
+        assert!(
+            !harness.state().app().bulk.running,
+            "{wrong:?} starts nothing"
+        );
+    }
+    for _ in 0..10 {
+        harness.step();
+    }
+    assert_eq!(sim(&harness).received(Command::Capture), 0);
+    harness.state_mut().app_mut().bulk.confirmation.clear();
+    type_into(&mut harness, &prompt, &format!("  {totals}  "));
+    harness.get_by_label("Confirm and start").click();
+    run_finished(&mut harness, 2);
+    assert_eq!(sim(&harness).received(Command::Capture), 2);
+    assert_eq!(sim_totals(sim(&harness), "TP-1").1, 1_234_500);
+    assert_eq!(sim_totals(sim(&harness), "TP-2").1, 300);
+}
+
+/// Sandbox: the preview is shown, but no total is asked for.
+#[test]
+fn a_sandbox_run_previews_without_asking_for_the_total() {
+    let runtime = common::runtime();
+    let simulator = runtime.block_on(common::start_sim());
+    common::authorize_in_sim(&simulator, "SB-1", "10000", "KWD");
+    let (_fixture, mut harness) = app_harness::over_in(
+        runtime,
+        simulator,
+        &["SB-1"],
+        false,
+        Environment::Sandbox,
+        |_, _, _| {},
+    );
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 1
+    });
+    open_bulk(&mut harness);
+    paste(&mut harness, "SB-1,2.000");
+    harness.get_by_label("Capture all").click();
+    settle(&mut harness);
+    harness.get_by_label_contains("1 order, totalling 2.000 KWD");
+    assert!(
+        harness
+            .query_by_label_contains("type the total shown")
+            .is_none()
+    );
+    assert_eq!(sim(&harness).received(Command::Capture), 0);
+    harness.get_by_label("Confirm and start").click();
+    run_finished(&mut harness, 1);
+    assert_eq!(sim_totals(sim(&harness), "SB-1").1, 2_000);
+}
+
+fn capture(reference: &str, amount: &str) -> Operation {
+    let form = MaintenanceForm {
+        merchant_reference: reference.into(),
+        amount: amount.into(),
+        currency: "KWD".into(),
+        ..Default::default()
+    };
+    Operation::Capture(Capture::parse(&form).expect("capture"))
+}
+
+/// The record an earlier session wrote as its capture run of 2.000 KWD on
+/// each of `references` started.
+fn write_record(dir: &std::path::Path, references: &[&str]) {
+    let record = RunRecord {
+        kind: RecordedKind::Capture,
+        operator: "tester".into(),
+        started_ms: jiff::Timestamp::now().as_millisecond() - 1,
+        rows: references
+            .iter()
+            .enumerate()
+            .map(|(index, reference)| RunRow {
+                index,
+                merchant_reference: (*reference).to_owned(),
+                amount: Some("2.000".into()),
+                currency: Some("KWD".into()),
+            })
+            .collect(),
+    };
+    std::fs::write(dir.join(RECORD), serde_json::to_vec(&record).expect("json")).expect("record");
+}
+
+/// The app closed mid-run: one row answered, one sent but never answered
+/// (the connection dropped after APS applied it), one never started. The
+/// next start tells the three apart, sends none of the first two again,
+/// and leaves the unanswered one to be settled from APS's status.
+#[test]
+fn an_interrupted_run_tells_answered_unanswered_and_unsent_rows_apart() {
+    let references = ["IC-1", "IC-2", "IC-3"];
+    let runtime = common::runtime();
+    let simulator = runtime.block_on(common::start_sim());
+    for reference in references {
+        common::authorize_in_sim(&simulator, reference, "10000", "KWD");
+    }
+    // The first capture sent (IC-1's) is applied, and its answer lost.
+    simulator.inject(FaultRule::once(Command::Capture, FaultKind::DropAfterApply));
+    let (_fixture, mut harness) =
+        app_harness::over_with(runtime, simulator, &references, false, |runtime, desk, dir| {
+            write_record(dir, &references);
+            runtime.block_on(desk.submit(capture("IC-1", "2.000")));
+            let answered = runtime.block_on(desk.submit(capture("IC-2", "2.000")));
+            assert!(answered.result.is_ok(), "{answered:?}");
+        });
+    run_until(&mut harness, "the interrupted run", |state| {
+        state.app().settings.screen == Screen::Bulk && state.app().bulk.rows.len() == 3
+    });
+    harness.get_by_label_contains("2 of 3 rows had been sent (1 without an answer");
+    let states = row_states(&harness);
+    assert!(
+        matches!(&states[0], RowState::Skipped(why) if why.contains("without an answer")),
+        "{states:?}"
+    );
+    assert!(
+        matches!(&states[1], RowState::Skipped(why) if why.contains("answered")
+            && !why.contains("without an answer")),
+        "{states:?}"
+    );
+    assert_eq!(states[2], RowState::Waiting);
+    assert_eq!(sim(&harness).received(Command::Capture), 2);
+    harness.get_by_label_contains("1 order, totalling 2.000 KWD");
+    harness.get_by_label("Confirm and start").click();
+    run_finished(&mut harness, 3);
+    for _ in 0..20 {
+        harness.step();
+    }
+    assert_eq!(sim(&harness).received(Command::Capture), 3);
+    for reference in references {
+        assert_eq!(sim_totals(sim(&harness), reference).1, 2_000, "{reference}");
+    }
+}
+
+/// A run record that is empty, cut short or garbage does not stop the app:
+/// the operator is told, the record is kept for whoever looks, and nothing
+/// is sent.
+#[test]
+fn a_corrupt_run_record_is_reported_and_stops_nothing() {
+    for bytes in [
+        b"".as_slice(),
+        b"{\"kind\":\"capture\",\"operator\":\"tes".as_slice(),
+        b"\x00\xff\xfe not json".as_slice(),
+        b"{\"kind\":\"transfer\",\"operator\":\"x\",\"started_ms\":0,\"rows\":[]}".as_slice(),
+    ] {
+        let runtime = common::runtime();
+        let simulator = runtime.block_on(common::start_sim());
+        common::authorize_in_sim(&simulator, "CR-1", "10000", "KWD");
+        let (fixture, mut harness) =
+            app_harness::over_with(runtime, simulator, &["CR-1"], false, |_, _, dir| {
+                std::fs::write(dir.join(RECORD), bytes).expect("record");
+            });
+        run_until(&mut harness, "the toast", |state| {
+            state
+                .app()
+                .toast_texts()
+                .iter()
+                .any(|text| text.contains("record of a bulk run"))
+        });
+        run_until(&mut harness, "the orders", |state| {
+            state.app().transactions.rows.len() == 1
+        });
+        assert!(fixture.dir.path().join(RECORD).exists(), "kept: {bytes:?}");
+        // The app goes on: a capture from the dialog works.
+        select(&mut harness, "CR-1");
+        operate(&mut harness, "Capture…", "1");
+        assert_eq!(sim(&harness).received(Command::Capture), 1);
+        assert_eq!(sim_totals(sim(&harness), "CR-1").1, 1_000);
+    }
+}
+
+/// "Refund the rest" previewed, then another desk (its own journal, the
+/// same account) refunds part before Start: the order is never refunded
+/// beyond what was captured.
+#[test]
+fn another_desk_refunding_between_preview_and_start_never_refunds_beyond_the_capture() {
+    let (fixture, mut harness) = app_harness::with_orders(&["OD-1"]);
+    select(&mut harness, "OD-1");
+    operate(&mut harness, "Capture…", "10");
+    run_until(&mut harness, "the list after the capture", |state| {
+        state
+            .app()
+            .transactions
+            .rows
+            .iter()
+            .any(|order| order.captured_minor == 10_000)
+    });
+    harness.get_by_label("Refund selected…").click();
+    run_until(&mut harness, "the preview", |state| {
+        state.app().bulk.confirming.is_some()
+    });
+    harness.get_by_label_contains("1 order, totalling 10.000 KWD");
+    // The other desk.
+    let other_dir = tempfile::TempDir::new().expect("dir");
+    let other = Desk::new(
+        Arc::new(Mutex::new(
+            Journal::open(&other_dir.path().join("other.sqlite3")).expect("journal"),
+        )),
+        common::client(sim(&harness)),
+        Actor {
+            operator: "other".into(),
+            profile: "test".into(),
+            environment: Environment::Simulator,
+        },
+        Language::En,
+    );
+    let form = MaintenanceForm {
+        merchant_reference: "OD-1".into(),
+        amount: "4.000".into(),
+        currency: "KWD".into(),
+        ..Default::default()
+    };
+    let refund = Operation::Refund(Refund::parse(&form).expect("refund"));
+    let report = fixture.runtime.block_on(other.submit(refund));
+    assert!(report.result.is_ok(), "{report:?}");
+    assert_eq!(sim_totals(sim(&harness), "OD-1").2, 4_000);
+    harness.get_by_label("Confirm and start").click();
+    run_finished(&mut harness, 1);
+    let (_, captured, refunded) = sim_totals(sim(&harness), "OD-1");
+    assert!(refunded <= captured, "{refunded} of {captured}");
+    assert_eq!(refunded, 4_000, "the rest as previewed is more than is left");
+}

@@ -139,8 +139,8 @@ fn an_order_changed_between_the_preview_and_the_start_never_moves_more() {
     run_finished(&mut harness, 2);
     let (authorized, captured, _) = sim_totals(sim(&harness), "PS-1");
     assert!(captured <= authorized, "{captured} of {authorized}");
-    let moved_by_bulk = sim_totals(sim(&harness), "PS-1").1 - 4_000
-        + sim_totals(sim(&harness), "PS-2").1;
+    let moved_by_bulk =
+        sim_totals(sim(&harness), "PS-1").1 - 4_000 + sim_totals(sim(&harness), "PS-2").1;
     let previewed: u64 = preview.totals.iter().map(|(_, minor)| *minor).sum();
     assert!(moved_by_bulk <= previewed, "{moved_by_bulk} > {previewed}");
     assert_eq!(sim_totals(sim(&harness), "PS-2").1, 10_000);
@@ -190,7 +190,7 @@ fn start_pressed_twice_and_enter_held_start_one_run() {
     });
     sim(&harness).inject(FaultRule {
         command: Some(Command::Capture.name().to_owned()),
-        kind: FaultKind::Latency { millis: 700 },
+        kind: FaultKind::Latency { millis: 1_200 },
         times: Some(2),
     });
     open_bulk(&mut harness);
@@ -198,21 +198,30 @@ fn start_pressed_twice_and_enter_held_start_one_run() {
     harness.get_by_label("Capture all").click();
     settle(&mut harness);
     let confirm = harness.get_by_label("Confirm and start");
-    eprintln!("DEBUG confirm id {:?}", egui_kittest::kittest::NodeT::accesskit_node(&confirm).id());
     confirm.focus();
     confirm.click();
     confirm.click();
     harness.step();
-    eprintln!("DEBUG cancel id {:?}", egui_kittest::kittest::NodeT::accesskit_node(&harness.get_by_label("Cancel the rest")).id());
-    eprintln!("DEBUG pause id {:?}", egui_kittest::kittest::NodeT::accesskit_node(&harness.get_by_label("Pause")).id());
-    for round in 0..10 {
-        let focused = harness.ctx.memory(|memory| memory.focused());
-        let cancelled = harness.state().app().bulk.control.cancelled.load(std::sync::atomic::Ordering::Relaxed);
-        eprintln!("DEBUG round {round} focused {focused:?} cancelled {cancelled} texts {:?}", harness.query_all(egui_kittest::kittest::by().predicate(|n| n.is_focused())).map(|n| format!("{:?}", egui_kittest::kittest::NodeT::accesskit_node(&n).label())).collect::<Vec<_>>());
+    for _ in 0..10 {
         harness.key_press(egui::Key::Enter);
         harness.step();
     }
     assert!(harness.state().app().bulk.running);
+    assert!(
+        !harness
+            .state()
+            .app()
+            .bulk
+            .control
+            .cancelled
+            .load(std::sync::atomic::Ordering::Relaxed),
+        "the second click of the double click did not cancel the run"
+    );
+    // A moment later, Cancel takes clicks again.
+    assert!(
+        !egui_kittest::kittest::NodeT::accesskit_node(&harness.get_by_label("Cancel the rest"))
+            .is_disabled()
+    );
     // While it runs: a second run on the same text, and one on the selection.
     for label in ["Capture all", "Refund all"] {
         harness.get_by_label(label).click();
@@ -221,11 +230,11 @@ fn start_pressed_twice_and_enter_held_start_one_run() {
     // The palette's "capture the selection" reaches the same place.
     let listed = harness.state().app().transactions.rows.clone();
     let tr = apsdesk::app::i18n::Tr::new(Language::En);
-    harness
-        .state_mut()
-        .app_mut()
-        .bulk
-        .preview_selection(apsdesk::app::bulk::BulkKind::Capture, &listed, &tr);
+    harness.state_mut().app_mut().bulk.preview_selection(
+        apsdesk::app::bulk::BulkKind::Capture,
+        &listed,
+        &tr,
+    );
     assert!(
         harness.state().app().bulk.confirming.is_none(),
         "no preview opens over a running run"
@@ -396,13 +405,18 @@ fn an_interrupted_run_tells_answered_unanswered_and_unsent_rows_apart() {
     }
     // The first capture sent (IC-1's) is applied, and its answer lost.
     simulator.inject(FaultRule::once(Command::Capture, FaultKind::DropAfterApply));
-    let (_fixture, mut harness) =
-        app_harness::over_with(runtime, simulator, &references, false, |runtime, desk, dir| {
+    let (_fixture, mut harness) = app_harness::over_with(
+        runtime,
+        simulator,
+        &references,
+        false,
+        |runtime, desk, dir| {
             write_record(dir, &references);
             runtime.block_on(desk.submit(capture("IC-1", "2.000")));
             let answered = runtime.block_on(desk.submit(capture("IC-2", "2.000")));
             assert!(answered.result.is_ok(), "{answered:?}");
-        });
+        },
+    );
     run_until(&mut harness, "the interrupted run", |state| {
         state.app().settings.screen == Screen::Bulk && state.app().bulk.rows.len() == 3
     });
@@ -517,5 +531,8 @@ fn another_desk_refunding_between_preview_and_start_never_refunds_beyond_the_cap
     run_finished(&mut harness, 1);
     let (_, captured, refunded) = sim_totals(sim(&harness), "OD-1");
     assert!(refunded <= captured, "{refunded} of {captured}");
-    assert_eq!(refunded, 4_000, "the rest as previewed is more than is left");
+    assert_eq!(
+        refunded, 4_000,
+        "the rest as previewed is more than is left"
+    );
 }

@@ -518,7 +518,8 @@ impl BulkScreen {
         // another) would send the order again.
         let mut seen = std::collections::HashSet::new();
         for row in &mut self.rows {
-            if matches!(row.state, RowState::Waiting) && !seen.insert(row.merchant_reference.clone())
+            if matches!(row.state, RowState::Waiting)
+                && !seen.insert(row.merchant_reference.clone())
             {
                 row.state = RowState::Skipped(tr.text("bulk-row-repeated"));
             }

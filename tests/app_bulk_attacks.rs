@@ -536,3 +536,249 @@ fn another_desk_refunding_between_preview_and_start_never_refunds_beyond_the_cap
         "the rest as previewed is more than is left"
     );
 }
+
+/// Records `references` (looked up in `sim`) in the journal at `path`.
+fn record_orders(
+    runtime: &tokio::runtime::Runtime,
+    path: &std::path::Path,
+    sim: &apsdesk::sim::RunningSimulator,
+    references: &[String],
+) {
+    let desk = Desk::new(
+        Arc::new(Mutex::new(Journal::open(path).expect("journal"))),
+        common::client(sim),
+        Actor {
+            operator: "tester".into(),
+            profile: "test".into(),
+            environment: Environment::Simulator,
+        },
+        Language::En,
+    );
+    runtime.block_on(desk.lookup(references.to_vec(), 4, |_, _| {}));
+}
+
+/// The app over the journal at `path`, on `runtime`, talking to the
+/// simulator through `client`; the simulator stays with the caller, so it
+/// outlives the app.
+fn app_on(
+    runtime: &tokio::runtime::Runtime,
+    path: &std::path::Path,
+    client: apsdesk::aps::client::Client,
+) -> Harness<'static, TestState> {
+    let session = apsdesk::app::backend::Session {
+        profile: "test".into(),
+        environment: Environment::Simulator,
+        operator: "tester".into(),
+        demo: false,
+        receipt: apsdesk::profiles::ReceiptDetails::default(),
+    };
+    let journal = Journal::open(path).expect("journal");
+    let backend = apsdesk::app::backend::Backend::with_desk(
+        runtime.handle(),
+        journal,
+        client,
+        session,
+        None,
+        None,
+    );
+    app_harness::harness(backend)
+}
+
+/// The app really closed mid-run — its window and every task of its
+/// runtime gone while four captures were at APS, applied and unanswered,
+/// and two rows not started. The next start reports the four as sent
+/// without an answer (left open: no evidence yet, no guess) and offers the
+/// two; none of the four is sent again, and each order moves once.
+#[test]
+fn closing_the_app_mid_run_loses_no_row_and_sends_none_twice() {
+    let references: Vec<String> = (1..=6).map(|index| format!("KC-{index}")).collect();
+    let sim_runtime = common::runtime();
+    let simulator = sim_runtime.block_on(common::start_sim());
+    for reference in &references {
+        common::authorize_in_sim(&simulator, reference, "10000", "KWD");
+    }
+    let dir = tempfile::TempDir::new().expect("dir");
+    let path = dir.path().join("journal.sqlite3");
+    record_orders(&sim_runtime, &path, &simulator, &references);
+    // Four captures are applied, then answered only after the app is gone.
+    simulator.inject(FaultRule {
+        command: Some(Command::Capture.name().to_owned()),
+        kind: FaultKind::HangAfterApply { millis: 5_000 },
+        times: Some(4),
+    });
+    let first_runtime = common::runtime();
+    {
+        let mut harness = app_on(&first_runtime, &path, common::client(&simulator));
+        run_until(&mut harness, "the orders", |state| {
+            state.app().transactions.rows.len() == 6
+        });
+        open_bulk(&mut harness);
+        let lines: String = references
+            .iter()
+            .map(|reference| format!("{reference},2.000\n"))
+            .collect();
+        paste(&mut harness, &lines);
+        harness.get_by_label("Capture all").click();
+        settle(&mut harness);
+        harness.get_by_label("Confirm and start").click();
+        run_until(&mut harness, "four captures applied at APS", |_| {
+            references
+                .iter()
+                .filter(|reference| sim_totals(&simulator, reference).1 == 2_000)
+                .count()
+                == 4
+        });
+        assert!(dir.path().join(RECORD).exists());
+    }
+    // The window closed; the process's tasks die where they are.
+    first_runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    assert_eq!(simulator.received(Command::Capture), 4);
+
+    let second_runtime = common::runtime();
+    let mut harness = app_on(&second_runtime, &path, common::client(&simulator));
+    run_until(&mut harness, "the interrupted run", |state| {
+        state.app().settings.screen == Screen::Bulk && state.app().bulk.rows.len() == 6
+    });
+    // Told apart from the journal while reconciliation (started alongside)
+    // may already have settled some: sent, never offered again.
+    harness.get_by_label_contains("4 of 6 rows had been sent");
+    let states = row_states(&harness);
+    let unanswered = states
+        .iter()
+        .filter(|state| matches!(state, RowState::Skipped(why) if why.contains("sent before apsdesk closed")))
+        .count();
+    let waiting = states
+        .iter()
+        .filter(|state| **state == RowState::Waiting)
+        .count();
+    assert_eq!((unanswered, waiting), (4, 2), "{states:?}");
+    // Reconciliation at start-up settles the four from APS's status: the
+    // totals moved by exactly each capture, so each was applied.
+    run_until(&mut harness, "the four settled", |_| {
+        Journal::open(&path)
+            .expect("journal")
+            .open_operations()
+            .expect("open operations")
+            .is_empty()
+    });
+    let journal = Journal::open(&path).expect("journal");
+    let applied = journal
+        .orders_page(&apsdesk::journal::OrderFilter::default(), None, 10)
+        .expect("orders")
+        .rows
+        .iter()
+        .filter(|order| {
+            journal
+                .order_entries(order.id)
+                .expect("entries")
+                .iter()
+                .any(|entry| {
+                    entry.entry == apsdesk::journal::vocabulary::EntryKind::Resolution
+                        && entry.outcome == Some(apsdesk::journal::vocabulary::EntryOutcome::Applied)
+                })
+        })
+        .count();
+    assert_eq!(applied, 4);
+    harness.get_by_label_contains("2 orders, totalling 4.000 KWD");
+    harness.get_by_label("Confirm and start").click();
+    run_finished(&mut harness, 6);
+    for _ in 0..20 {
+        harness.step();
+    }
+    assert_eq!(simulator.received(Command::Capture), 6);
+    for reference in &references {
+        assert_eq!(sim_totals(&simulator, reference).1, 2_000, "{reference}");
+    }
+}
+
+/// A profile switch asked for while a run goes: refused until it ends, so
+/// the run's rows stay on screen and its record beside the journal is not
+/// taken over by another run.
+#[test]
+fn switching_profile_while_a_run_goes_waits_for_it() {
+    let (fixture, mut harness) = app_harness::with_orders(&["SW-1", "SW-2"]);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    let config = tempfile::TempDir::new().expect("config dir");
+    let vault = apsdesk::profiles::vault::Vault::with_store(
+        keyring_core::mock::Store::new().expect("mock store"),
+    );
+    let store = apsdesk::profiles::ProfileStore::new(config.path(), vault);
+    let credentials = sim(&harness).credentials();
+    let url = sim(&harness).base_url();
+    store
+        .save(
+            &apsdesk::profiles::Profile {
+                id: None,
+                name: "other".into(),
+                environment: apsdesk::profiles::Environment::parse(&url).expect("url"),
+                merchant_identifier: credentials.merchant_identifier.clone(),
+                sha_type: "SHA-256".into(),
+                apple_pay: None,
+                language: "en".into(),
+                receipt: apsdesk::profiles::ReceiptDetails::default(),
+                timeout_secs: None,
+            },
+            &apsdesk::profiles::ProfileSecrets {
+                access_code: credentials.access_code.clone(),
+                request_phrase: credentials.request_phrase.clone(),
+                response_phrase: credentials.response_phrase.clone(),
+                apple_pay: None,
+            },
+            false,
+        )
+        .expect("saved");
+    harness.state().app().backend.set_profile_store(store);
+    harness.state_mut().app_mut().journal_for_profiles =
+        Some(fixture.dir.path().join("journal.sqlite3"));
+    sim(&harness).inject(FaultRule {
+        command: Some(Command::Capture.name().to_owned()),
+        kind: FaultKind::Latency { millis: 1_200 },
+        times: Some(2),
+    });
+    open_bulk(&mut harness);
+    paste(&mut harness, "SW-1,1.000\nSW-2,1.000\n");
+    harness.get_by_label("Capture all").click();
+    settle(&mut harness);
+    harness.get_by_label("Confirm and start").click();
+    settle(&mut harness);
+    assert!(harness.state().app().bulk.running);
+    harness.get_by_label("Profiles").click();
+    run_until(&mut harness, "the profiles", |state| {
+        !state.app().profiles.profiles.is_empty()
+    });
+    harness.get_by_label("Use").click();
+    settle(&mut harness);
+    assert!(
+        harness
+            .state()
+            .app()
+            .toast_texts()
+            .iter()
+            .any(|text| text.contains("bulk run")),
+        "{:?}",
+        harness.state().app().toast_texts()
+    );
+    for _ in 0..30 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert_eq!(harness.state().app().backend.session().profile, "test");
+    run_finished(&mut harness, 2);
+    for state in row_states(&harness) {
+        assert!(
+            matches!(&state, RowState::Done(result) if result.class == Some(OutcomeClass::Succeeded)),
+            "{state:?}"
+        );
+    }
+    run_until(&mut harness, "the record removed", |_| {
+        !fixture.dir.path().join(RECORD).exists()
+    });
+    assert_eq!(sim(&harness).received(Command::Capture), 2);
+    // Once it ended, the switch goes through.
+    harness.get_by_label("Use").click();
+    run_until(&mut harness, "the switch", |state| {
+        state.app().backend.session().profile == "other"
+    });
+}

@@ -457,5 +457,6 @@ views-saved = حُفظ العرض «{ $name }»
 bulk-sent-before-closing = أُرسل قبل إغلاق apsdesk وجاء رده (أو سُوّي بعدها): نتيجته في سجل الطلب
 bulk-unanswered-before-closing = أُرسل قبل إغلاق apsdesk دون أن يصل رده: لن يُرسل مرة أخرى، ويسوّيه apsdesk من حالته لدى APS (انظر السجل)
 bulk-row-repeated = الطلب نفسه في سطر سابق: ترسل العملية المجمعة كل طلب مرة واحدة
+profile-switch-bulk-running = عملية مجمعة جارية: انتظر انتهاءها (أو ألغِ الباقي) قبل تبديل الملف.
 bulk-interrupted = انقطعت عملية مجمعة عند إغلاق apsdesk: أُرسل { $sent } من { $total } سطراً ({ $unanswered } دون رد: لن يُرسل مرة أخرى، ويُسوّى من حالته لدى APS). تعرض شاشة العمليات المجمعة الباقي لتشغيله أو إلغائه.
 bulk-save-results = احفظ النتائج بصيغة CSV…

@@ -459,5 +459,6 @@ views-saved = View “{ $name }” saved
 bulk-sent-before-closing = sent before apsdesk closed, and answered (or settled since): its result is in the order's timeline
 bulk-unanswered-before-closing = sent before apsdesk closed, without an answer: it is never sent again; apsdesk settles it from APS's status (see Activity)
 bulk-row-repeated = the same order as an earlier row: a run sends each order once
+profile-switch-bulk-running = A bulk run is going: wait for it to finish (or cancel the rest) before switching profile.
 bulk-interrupted = A bulk run was cut short when apsdesk closed: { $sent } of { $total } rows had been sent ({ $unanswered } without an answer: never sent again, settled from APS's status). Bulk shows the rest, to run or cancel.
 bulk-save-results = Save results as CSV…

@@ -520,6 +520,11 @@ impl DeskApp {
                 self.profiles.reset_form(ctx);
                 self.backend.load_profiles();
             }
+            TaskResult::Switched(_) if self.bulk.running => {
+                // A run started while the switch was being prepared.
+                let text = self.tr.text("profile-switch-bulk-running");
+                self.toast(ctx, text);
+            }
             TaskResult::Switched(backend) => {
                 let name = backend.session().profile.clone();
                 backend.set_repaint(ctx);
@@ -810,6 +815,12 @@ impl DeskApp {
             AppCommand::SaveProfile(boxed) => {
                 let (profile, secrets) = *boxed;
                 self.backend.save_profile(profile, secrets);
+            }
+            AppCommand::UseProfile(_) if self.bulk.running => {
+                // The run would go on unseen under the other account, and
+                // the next run would take over its record.
+                let text = self.tr.text("profile-switch-bulk-running");
+                self.toast(ctx, text);
             }
             AppCommand::UseProfile(name) => {
                 if let Some(journal) = self.journal_for_profiles.clone() {

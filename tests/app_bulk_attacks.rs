@@ -613,10 +613,7 @@ fn closing_the_app_mid_run_loses_no_row_and_sends_none_twice() {
             state.app().transactions.rows.len() == 6
         });
         open_bulk(&mut harness);
-        let lines: String = references
-            .iter()
-            .map(|reference| format!("{reference},2.000\n"))
-            .collect();
+        let lines = references.join(",2.000\n") + ",2.000\n";
         paste(&mut harness, &lines);
         harness.get_by_label("Capture all").click();
         settle(&mut harness);
@@ -674,7 +671,8 @@ fn closing_the_app_mid_run_loses_no_row_and_sends_none_twice() {
                 .iter()
                 .any(|entry| {
                     entry.entry == apsdesk::journal::vocabulary::EntryKind::Resolution
-                        && entry.outcome == Some(apsdesk::journal::vocabulary::EntryOutcome::Applied)
+                        && entry.outcome
+                            == Some(apsdesk::journal::vocabulary::EntryOutcome::Applied)
                 })
         })
         .count();

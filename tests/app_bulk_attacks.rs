@@ -636,13 +636,13 @@ fn closing_the_app_mid_run_loses_no_row_and_sends_none_twice() {
     run_until(&mut harness, "the interrupted run", |state| {
         state.app().settings.screen == Screen::Bulk && state.app().bulk.rows.len() == 6
     });
-    // Told apart from the journal while reconciliation (started alongside)
-    // may already have settled some: sent, never offered again.
-    harness.get_by_label_contains("4 of 6 rows had been sent");
+    harness.get_by_label_contains("4 of 6 rows had been sent (4 without an answer");
     let states = row_states(&harness);
     let unanswered = states
         .iter()
-        .filter(|state| matches!(state, RowState::Skipped(why) if why.contains("sent before apsdesk closed")))
+        .filter(
+            |state| matches!(state, RowState::Skipped(why) if why.contains("without an answer")),
+        )
         .count();
     let waiting = states
         .iter()

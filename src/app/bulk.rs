@@ -102,10 +102,10 @@ pub struct Interrupted {
 pub enum RowFate {
     /// No request of the run's kind on the order since the run started.
     NotSent,
-    /// Sent, and its outcome is known (answered, or settled since).
+    /// Sent, and APS's trusted answer to it is in the journal.
     Answered,
-    /// Sent, and still open: no answer came, or one that proves nothing.
-    /// Reconciliation settles it from APS's status; it is never sent again.
+    /// Sent, and no answer came, or one that proves nothing: it is never
+    /// sent again; reconciliation settles it from APS's status.
     Unanswered,
 }
 

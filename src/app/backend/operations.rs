@@ -157,11 +157,13 @@ impl Backend {
                 BulkKind::Refund => crate::aps::Command::Refund,
                 BulkKind::Status => crate::aps::Command::CheckStatus,
             };
-            // A row was sent if its request is in the journal; it is
-            // unanswered while that operation is still open (reconciliation,
-            // started alongside, settles it from APS's status).
-            // What cannot be read is not offered again: it may have been sent.
+            // A row was sent if its request is in the journal; it was
+            // answered if APS's trusted answer to it is there too. Told from
+            // the send alone, so reconciliation (started alongside) does
+            // not change the report; what cannot be read is not offered
+            // again: it may have been sent.
             let fate = |reference: &str| -> RowFate {
+                use crate::journal::vocabulary::{EntryKind, EntryOutcome};
                 let order = match journal.order_by_reference(&actor, reference) {
                     Ok(Some(order)) => order,
                     // A row is recorded with its order before it is sent.
@@ -172,21 +174,27 @@ impl Backend {
                     return RowFate::Unanswered;
                 };
                 let Some(request) = entries.iter().rfind(|entry| {
-                    entry.entry == crate::journal::vocabulary::EntryKind::Request
+                    entry.entry == EntryKind::Request
                         && entry.command == command
                         && entry.at_ms >= record.started_ms
                 }) else {
                     return RowFate::NotSent;
                 };
-                match journal.open_operations_for(order.id) {
-                    Ok(open)
-                        if !open
-                            .iter()
-                            .any(|operation| operation.operation_id == request.operation_id) =>
-                    {
-                        RowFate::Answered
-                    }
-                    Ok(_) | Err(_) => RowFate::Unanswered,
+                let result = entries.iter().find(|entry| {
+                    entry.entry == EntryKind::Result && entry.operation_id == request.operation_id
+                });
+                match result.and_then(|entry| entry.outcome) {
+                    Some(EntryOutcome::Succeeded | EntryOutcome::Declined) => RowFate::Answered,
+                    // It provably never left.
+                    Some(EntryOutcome::NotSent) => RowFate::NotSent,
+                    Some(
+                        EntryOutcome::Uncertain
+                        | EntryOutcome::Untrusted
+                        | EntryOutcome::Applied
+                        | EntryOutcome::NotApplied
+                        | EntryOutcome::Unresolved,
+                    )
+                    | None => RowFate::Unanswered,
                 }
             };
             let fates = record

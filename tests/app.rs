@@ -1049,6 +1049,7 @@ fn a_bulk_run_interrupted_by_closing_the_app_is_reported_at_the_next_start() {
         let record = RunRecord {
             kind: RecordedKind::Capture,
             operator: "tester".into(),
+            profile: "test".into(),
             started_ms: jiff::Timestamp::now().as_millisecond() - 1,
             rows: references
                 .iter()

@@ -376,6 +376,7 @@ fn write_record(dir: &std::path::Path, references: &[&str]) {
     let record = RunRecord {
         kind: RecordedKind::Capture,
         operator: "tester".into(),
+        profile: "test".into(),
         started_ms: jiff::Timestamp::now().as_millisecond() - 1,
         rows: references
             .iter()
@@ -584,11 +585,53 @@ fn app_on(
     app_harness::harness(backend)
 }
 
+/// Saves a profile `name` on the test's simulator in a fresh profile store
+/// (keyring mocked) and lets the app switch to it over the fixture's
+/// journal; the returned folder holds the store.
+fn profile_named(
+    harness: &mut Harness<'static, TestState>,
+    name: &str,
+    dir: &tempfile::TempDir,
+) -> tempfile::TempDir {
+    let config = tempfile::TempDir::new().expect("config dir");
+    let vault = apsdesk::profiles::vault::Vault::with_store(
+        keyring_core::mock::Store::new().expect("mock store"),
+    );
+    let store = apsdesk::profiles::ProfileStore::new(config.path(), vault);
+    let credentials = sim(harness).credentials();
+    let url = sim(harness).base_url();
+    store
+        .save(
+            &apsdesk::profiles::Profile {
+                id: None,
+                name: name.into(),
+                environment: apsdesk::profiles::Environment::parse(&url).expect("url"),
+                merchant_identifier: credentials.merchant_identifier.clone(),
+                sha_type: "SHA-256".into(),
+                apple_pay: None,
+                language: "en".into(),
+                receipt: apsdesk::profiles::ReceiptDetails::default(),
+                timeout_secs: None,
+            },
+            &apsdesk::profiles::ProfileSecrets {
+                access_code: credentials.access_code.clone(),
+                request_phrase: credentials.request_phrase.clone(),
+                response_phrase: credentials.response_phrase.clone(),
+                apple_pay: None,
+            },
+            false,
+        )
+        .expect("saved");
+    harness.state().app().backend.set_profile_store(store);
+    harness.state_mut().app_mut().journal_for_profiles = Some(dir.path().join("journal.sqlite3"));
+    config
+}
+
 /// The app really closed mid-run — its window and every task of its
 /// runtime gone while four captures were at APS, applied and unanswered,
 /// and two rows not started. The next start reports the four as sent
-/// without an answer (left open: no evidence yet, no guess) and offers the
-/// two; none of the four is sent again, and each order moves once.
+/// without an answer and offers the two; reconciliation settles the four
+/// from APS's totals; none is sent again, and each order moves once.
 #[test]
 fn closing_the_app_mid_run_loses_no_row_and_sends_none_twice() {
     let references: Vec<String> = (1..=6).map(|index| format!("KC-{index}")).collect();
@@ -698,38 +741,7 @@ fn switching_profile_while_a_run_goes_waits_for_it() {
     run_until(&mut harness, "the orders", |state| {
         state.app().transactions.rows.len() == 2
     });
-    let config = tempfile::TempDir::new().expect("config dir");
-    let vault = apsdesk::profiles::vault::Vault::with_store(
-        keyring_core::mock::Store::new().expect("mock store"),
-    );
-    let store = apsdesk::profiles::ProfileStore::new(config.path(), vault);
-    let credentials = sim(&harness).credentials();
-    let url = sim(&harness).base_url();
-    store
-        .save(
-            &apsdesk::profiles::Profile {
-                id: None,
-                name: "other".into(),
-                environment: apsdesk::profiles::Environment::parse(&url).expect("url"),
-                merchant_identifier: credentials.merchant_identifier.clone(),
-                sha_type: "SHA-256".into(),
-                apple_pay: None,
-                language: "en".into(),
-                receipt: apsdesk::profiles::ReceiptDetails::default(),
-                timeout_secs: None,
-            },
-            &apsdesk::profiles::ProfileSecrets {
-                access_code: credentials.access_code.clone(),
-                request_phrase: credentials.request_phrase.clone(),
-                response_phrase: credentials.response_phrase.clone(),
-                apple_pay: None,
-            },
-            false,
-        )
-        .expect("saved");
-    harness.state().app().backend.set_profile_store(store);
-    harness.state_mut().app_mut().journal_for_profiles =
-        Some(fixture.dir.path().join("journal.sqlite3"));
+    let _config = profile_named(&mut harness, "other", &fixture.dir);
     sim(&harness).inject(FaultRule {
         command: Some(Command::Capture.name().to_owned()),
         kind: FaultKind::Latency { millis: 1_200 },
@@ -779,4 +791,131 @@ fn switching_profile_while_a_run_goes_waits_for_it() {
     run_until(&mut harness, "the switch", |state| {
         state.app().backend.session().profile == "other"
     });
+}
+
+/// A run cut short under another profile (the journal holds every
+/// profile's orders, and two accounts may use the same references): the
+/// next start under this profile does not offer its rows here, where they
+/// would move this account's orders, nor deletes its record: that profile
+/// is told when it is opened.
+#[test]
+fn a_run_cut_short_under_another_profile_is_not_offered_under_this_one() {
+    let runtime = common::runtime();
+    let simulator = runtime.block_on(common::start_sim());
+    common::authorize_in_sim(&simulator, "XA-1", "10000", "KWD");
+    let (fixture, mut harness) =
+        app_harness::over_with(runtime, simulator, &["XA-1"], false, |_, _, dir| {
+            // What a session of profile "other" wrote as its run started.
+            let record = serde_json::json!({
+                "kind": "capture",
+                "operator": "tester",
+                "profile": "other",
+                "environment": "simulator",
+                "started_ms": jiff::Timestamp::now().as_millisecond() - 1,
+                "rows": [{
+                    "index": 0,
+                    "merchant_reference": "XA-1",
+                    "amount": "2.000",
+                    "currency": "KWD",
+                }],
+            });
+            std::fs::write(dir.join(RECORD), record.to_string()).expect("record");
+        });
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 1
+    });
+    for _ in 0..8 {
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+    assert!(
+        harness.state().app().bulk.rows.is_empty(),
+        "{:?}",
+        row_states(&harness)
+    );
+    assert!(
+        harness
+            .state()
+            .app()
+            .toast_texts()
+            .iter()
+            .any(|text| text.contains("profile other")),
+        "{:?}",
+        harness.state().app().toast_texts()
+    );
+    let kept = std::fs::read(fixture.dir.path().join(RECORD)).expect("kept");
+    // A run of this profile would take the record's place: it waits until
+    // that profile has seen its run.
+    open_bulk(&mut harness);
+    paste(&mut harness, "XA-1,1.000");
+    harness.get_by_label("Capture all").click();
+    settle(&mut harness);
+    harness.get_by_label("Confirm and start").click();
+    run_until(&mut harness, "the run refused", |state| {
+        !state.app().bulk.running && state.app().bulk.confirming.is_some()
+    });
+    assert!(
+        harness
+            .state()
+            .app()
+            .toast_texts()
+            .iter()
+            .any(|text| text.contains("profile other")),
+        "{:?}",
+        harness.state().app().toast_texts()
+    );
+    assert_eq!(
+        std::fs::read(fixture.dir.path().join(RECORD)).expect("kept"),
+        kept
+    );
+    assert_eq!(sim(&harness).received(Command::Capture), 0);
+    // Opening that profile reports its run.
+    let _config = profile_named(&mut harness, "other", &fixture.dir);
+    harness.get_by_label("Profiles").click();
+    run_until(&mut harness, "the profiles", |state| {
+        !state.app().profiles.profiles.is_empty()
+    });
+    harness.get_by_label("Use").click();
+    run_until(&mut harness, "its run reported", |state| {
+        state.app().backend.session().profile == "other"
+            && state.app().bulk.rows.len() == 1
+            && state.app().settings.screen == Screen::Bulk
+    });
+    assert!(!fixture.dir.path().join(RECORD).exists());
+    assert_eq!(row_states(&harness), [RowState::Waiting]);
+}
+
+/// The run's record cannot be written (the folder is read-only, the disk
+/// full): the run does not start, and the screen says so and offers the
+/// preview again — it is not left "running" with nothing running.
+#[test]
+fn a_run_whose_record_cannot_be_written_does_not_start_and_does_not_hang() {
+    let (fixture, mut harness) = app_harness::with_orders(&["UW-1"]);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 1
+    });
+    // A folder where the record goes: writing it fails.
+    let record = fixture.dir.path().join(RECORD);
+    std::fs::create_dir(&record).expect("in the way");
+    open_bulk(&mut harness);
+    paste(&mut harness, "UW-1,1.000");
+    harness.get_by_label("Capture all").click();
+    settle(&mut harness);
+    harness.get_by_label("Confirm and start").click();
+    run_until(&mut harness, "the run not started", |state| {
+        state
+            .app()
+            .toast_texts()
+            .iter()
+            .any(|text| text.contains("record of a bulk run"))
+    });
+    settle(&mut harness);
+    assert!(!harness.state().app().bulk.running);
+    assert_eq!(row_states(&harness), [RowState::Waiting]);
+    assert_eq!(sim(&harness).received(Command::Capture), 0);
+    // The folder fixed, the same preview starts it.
+    std::fs::remove_dir(&record).expect("removed");
+    harness.get_by_label("Confirm and start").click();
+    run_finished(&mut harness, 1);
+    assert_eq!(sim_totals(sim(&harness), "UW-1").1, 1_000);
 }

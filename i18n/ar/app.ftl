@@ -458,5 +458,7 @@ bulk-sent-before-closing = أُرسل قبل إغلاق apsdesk وجاء رده:
 bulk-unanswered-before-closing = أُرسل قبل إغلاق apsdesk دون أن يصل رده: لن يُرسل مرة أخرى، ويسوّيه apsdesk من حالته لدى APS (انظر السجل)
 bulk-row-repeated = الطلب نفسه في سطر سابق: ترسل العملية المجمعة كل طلب مرة واحدة
 profile-switch-bulk-running = عملية مجمعة جارية: انتظر انتهاءها (أو ألغِ الباقي) قبل تبديل الملف.
+task-bulk-record-of-profile = انقطعت عملية مجمعة للملف { $profile } عند إغلاق apsdesk ولم تُعرض عليه بعد: افتح ذلك الملف أولاً (سجلها محفوظ بجانب السجل). لم يُرسل شيء.
+bulk-interrupted-elsewhere = انقطعت عملية مجمعة للملف { $profile } عند إغلاق apsdesk: افتح ذلك الملف لترى الأسطر التي أُرسلت ولتشغيل الباقي أو إلغائه.
 bulk-interrupted = انقطعت عملية مجمعة عند إغلاق apsdesk: أُرسل { $sent } من { $total } سطراً ({ $unanswered } دون رد: لن يُرسل مرة أخرى، ويُسوّى من حالته لدى APS). تعرض شاشة العمليات المجمعة الباقي لتشغيله أو إلغائه.
 bulk-save-results = احفظ النتائج بصيغة CSV…

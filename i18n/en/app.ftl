@@ -460,5 +460,7 @@ bulk-sent-before-closing = sent before apsdesk closed, and answered: its result 
 bulk-unanswered-before-closing = sent before apsdesk closed, without an answer: it is never sent again; apsdesk settles it from APS's status (see Activity)
 bulk-row-repeated = the same order as an earlier row: a run sends each order once
 profile-switch-bulk-running = A bulk run is going: wait for it to finish (or cancel the rest) before switching profile.
+task-bulk-record-of-profile = A bulk run of profile { $profile } was cut short when apsdesk closed and has not been reported there yet: open that profile first (its record is kept beside the journal). Nothing was sent.
+bulk-interrupted-elsewhere = A bulk run of profile { $profile } was cut short when apsdesk closed: open that profile to see which rows were sent and run or cancel the rest.
 bulk-interrupted = A bulk run was cut short when apsdesk closed: { $sent } of { $total } rows had been sent ({ $unanswered } without an answer: never sent again, settled from APS's status). Bulk shows the rest, to run or cancel.
 bulk-save-results = Save results as CSV…

@@ -55,6 +55,11 @@ pub struct RunRow {
 pub struct RunRecord {
     pub kind: RecordedKind,
     pub operator: String,
+    /// The profile the run was made under: only that profile is shown it
+    /// (the journal holds every profile's orders, and two accounts may use
+    /// the same references). Empty in records written before it was kept.
+    #[serde(default)]
+    pub profile: String,
     pub started_ms: i64,
     pub rows: Vec<RunRow>,
 }
@@ -667,6 +672,17 @@ impl BulkScreen {
                 }
             });
         });
+    }
+
+    /// The run did not start (its record could not be written): nothing
+    /// was sent, and the preview waits again.
+    pub fn not_started(&mut self) {
+        if !self.running {
+            return;
+        }
+        self.running = false;
+        self.confirming = self.kind;
+        self.confirmation.clear();
     }
 
     /// A row finished (or started).

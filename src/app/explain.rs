@@ -544,6 +544,10 @@ pub fn task_error(tr: &Tr, error: &TaskError) -> String {
         TaskError::Import(_) => tr.text("task-import"),
         TaskError::Views(_) => tr.text("task-views"),
         TaskError::BulkRecord(_) => tr.text("task-bulk-record"),
+        TaskError::BulkRecordOfProfile(profile) => tr.args(
+            "task-bulk-record-of-profile",
+            &[("profile", profile.clone().into())],
+        ),
         TaskError::ConfirmImports(_) => tr.text("task-confirm-imports"),
         TaskError::NotInJournal(reference) => tr.args(
             "task-not-in-journal",
@@ -668,6 +672,7 @@ mod tests {
             TaskError::Import("locked".to_owned()),
             TaskError::Views("denied".to_owned()),
             TaskError::BulkRecord("full".to_owned()),
+            TaskError::BulkRecordOfProfile("other".to_owned()),
             TaskError::ConfirmImports("offline".to_owned()),
         ] {
             texts.push(task_error(&tr, &error));

@@ -472,6 +472,18 @@ impl DeskApp {
             TaskResult::SelectionForBulk { kind, orders } => {
                 self.bulk.preview_selection(kind, &orders, &self.tr);
             }
+            TaskResult::BulkNotStarted(error) => {
+                tracing::warn!("a bulk run did not start: {error:?}");
+                self.bulk.not_started();
+                let text = explain::task_error(&self.tr, &error);
+                self.toast(ctx, text);
+            }
+            TaskResult::InterruptedElsewhere(profile) => {
+                let text = self
+                    .tr
+                    .args("bulk-interrupted-elsewhere", &[("profile", profile.into())]);
+                self.toast(ctx, text);
+            }
             TaskResult::Interrupted(None) => {}
             TaskResult::Interrupted(Some(interrupted)) => {
                 let (sent, unanswered) = interrupted.sent_and_unanswered();
@@ -538,6 +550,8 @@ impl DeskApp {
                 self.activity = ActivityScreen::default();
                 self.transactions.reload(&self.backend);
                 self.backend.reconcile_at_startup();
+                // A run cut short under this profile, kept while another was open.
+                self.backend.find_interrupted_run();
                 self.demo_progress = None;
                 // The views are the profile's own.
                 self.load_views();

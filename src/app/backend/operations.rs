@@ -58,20 +58,27 @@ impl Backend {
         let record = RunRecord {
             kind: kind.into(),
             operator: self.session.operator.clone(),
+            profile: self.session.profile.clone(),
             started_ms: jiff::Timestamp::now().as_millisecond(),
             rows: rows.clone(),
         };
         let failed = self.sender.clone();
         self.runtime.spawn(async move {
-            // The run is on record before its first row is sent.
+            // The run is on record before its first row is sent, and never
+            // in the place of another profile's run not yet seen there.
             if let Some(path) = &record_path {
+                if let Some(other) = other_profiles_record(path, &record.profile) {
+                    let error = TaskError::BulkRecordOfProfile(other);
+                    let _ = failed.send(TaskResult::BulkNotStarted(error));
+                    return;
+                }
                 let written = serde_json::to_vec_pretty(&record)
                     .map_err(std::io::Error::other)
                     .and_then(|bytes| crate::journal::files::write_private(path, &bytes));
                 if let Err(error) = written {
                     // i18n-lint: not shown (the log's detail of TaskError::BulkRecord)
                     let detail = format!("{}: {error}", path.display());
-                    let _ = failed.send(TaskResult::Failed(TaskError::BulkRecord(detail)));
+                    let _ = failed.send(TaskResult::BulkNotStarted(TaskError::BulkRecord(detail)));
                     return;
                 }
             }
@@ -152,6 +159,10 @@ impl Backend {
                     return TaskResult::Failed(TaskError::BulkRecord(detail));
                 }
             };
+            if !record.profile.is_empty() && record.profile != actor.profile {
+                // Kept for that profile: its rows are not this account's.
+                return TaskResult::InterruptedElsewhere(record.profile);
+            }
             let command = match BulkKind::from(record.kind) {
                 BulkKind::Capture => crate::aps::Command::Capture,
                 BulkKind::Refund => crate::aps::Command::Refund,
@@ -230,6 +241,15 @@ impl Backend {
     pub fn reconcile_at_startup(&self) {
         self.reconcile(None);
     }
+}
+
+/// The profile of the run recorded at `path` when it is not `profile`'s (a
+/// run cut short there, not yet reported to it); a record that cannot be
+/// read is reported at start-up, and a run's own write replaces it.
+fn other_profiles_record(path: &std::path::Path, profile: &str) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let record: RunRecord = serde_json::from_slice(&bytes).ok()?;
+    (!record.profile.is_empty() && record.profile != profile).then_some(record.profile)
 }
 
 /// One bulk row: the amount and the currency the preview showed; the method

@@ -919,3 +919,59 @@ fn a_run_whose_record_cannot_be_written_does_not_start_and_does_not_hang() {
     run_finished(&mut harness, 1);
     assert_eq!(sim_totals(sim(&harness), "UW-1").1, 1_000);
 }
+
+/// Two desks (two installations, each its own journal) select the same
+/// orders and capture all that is left at the same moment: APS's totals
+/// decide, so each order is captured once, never beyond its authorization.
+#[test]
+fn two_desks_capturing_all_that_is_left_of_the_same_orders_capture_each_once() {
+    let references: Vec<String> = (1..=3).map(|index| format!("TD-{index}")).collect();
+    let runtime = common::runtime();
+    let simulator = runtime.block_on(common::start_sim());
+    for reference in &references {
+        common::authorize_in_sim(&simulator, reference, "10000", "KWD");
+    }
+    let dirs = [
+        tempfile::TempDir::new().expect("dir"),
+        tempfile::TempDir::new().expect("dir"),
+    ];
+    let mut desks: Vec<Harness<'static, TestState>> = dirs
+        .iter()
+        .map(|dir| {
+            let path = dir.path().join("journal.sqlite3");
+            record_orders(&runtime, &path, &simulator, &references);
+            app_on(&runtime, &path, common::client(&simulator))
+        })
+        .collect();
+    for harness in &mut desks {
+        run_until(harness, "the orders", |state| {
+            state.app().transactions.rows.len() == 3
+        });
+        harness.get_by_label("Select all filtered").click();
+        run_until(harness, "all selected", |state| {
+            state.app().transactions.marked.len() == 3
+        });
+        harness.get_by_label("Capture selected…").click();
+        run_until(harness, "the preview", |state| {
+            state.app().bulk.confirming.is_some()
+        });
+        harness.get_by_label_contains("3 orders, totalling 30.000 KWD");
+    }
+    for harness in &mut desks {
+        harness.get_by_label("Confirm and start").click();
+    }
+    for harness in &mut desks {
+        run_finished(harness, 3);
+    }
+    for reference in &references {
+        assert_eq!(sim_totals(&simulator, reference).1, 10_000, "{reference}");
+    }
+    let succeeded: usize = desks
+        .iter()
+        .flat_map(row_states)
+        .filter(|state| {
+            matches!(state, RowState::Done(result) if result.class == Some(OutcomeClass::Succeeded))
+        })
+        .count();
+    assert_eq!(succeeded, 3);
+}

@@ -1041,32 +1041,11 @@ fn a_saved_view_is_kept_in_the_profiles_config_and_recalled_from_the_palette() {
 /// the rest, which can be run then, never sending a row twice.
 #[test]
 fn a_bulk_run_interrupted_by_closing_the_app_is_reported_at_the_next_start() {
-    use apsdesk::app::bulk::{RecordedKind, RunRecord, RunRow};
     let references = ["IR-1", "IR-2", "IR-3"];
     let (fixture, mut harness) = app_with_orders_and(&references, |runtime, desk, dir| {
         // The earlier session recorded its run, then sent the first row
         // before the window closed.
-        let record = RunRecord {
-            kind: RecordedKind::Capture,
-            operator: "tester".into(),
-            profile: "test".into(),
-            started_ms: jiff::Timestamp::now().as_millisecond() - 1,
-            rows: references
-                .iter()
-                .enumerate()
-                .map(|(index, reference)| RunRow {
-                    index,
-                    merchant_reference: (*reference).to_owned(),
-                    amount: Some("2.000".into()),
-                    currency: Some("KWD".into()),
-                })
-                .collect(),
-        };
-        std::fs::write(
-            dir.join("journal.sqlite3.bulk-run.json"),
-            serde_json::to_vec(&record).expect("json"),
-        )
-        .expect("record");
+        app_harness::write_run_record(dir, &references);
         let form = apsdesk::aps::request::MaintenanceForm {
             merchant_reference: "IR-1".into(),
             amount: "2.000".into(),

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use app_harness::{TestState, run_until, select, settle, sim, type_into};
 use apsdesk::app::Screen;
-use apsdesk::app::bulk::{RecordedKind, RowState, RunRecord, RunRow};
+use apsdesk::app::bulk::RowState;
 use apsdesk::aps::client::Environment;
 use apsdesk::aps::request::{Capture, MaintenanceForm, Refund};
 use apsdesk::aps::{Command, Language, OutcomeClass};
@@ -40,12 +40,55 @@ fn paste(harness: &mut Harness<'static, TestState>, text: &str) {
     settle(harness);
 }
 
+fn orders_listed(harness: &mut Harness<'static, TestState>, count: usize) {
+    run_until(harness, "the orders", |state| {
+        state.app().transactions.rows.len() == count
+    });
+}
+
+fn select_all_filtered(harness: &mut Harness<'static, TestState>, count: usize) {
+    harness.get_by_label("Select all filtered").click();
+    run_until(harness, "all selected", |state| {
+        state.app().transactions.marked.len() == count
+    });
+}
+
+/// Clicks "Capture selected…" or "Refund selected…" and waits for its preview.
+fn on_selection(harness: &mut Harness<'static, TestState>, button: &str) {
+    harness.get_by_label(button).click();
+    run_until(harness, "the preview", |state| {
+        state.app().bulk.confirming.is_some()
+    });
+}
+
+/// Waits until the list shows an order with `minor` captured.
+fn listed_with_captured(harness: &mut Harness<'static, TestState>, minor: i64) {
+    run_until(harness, "the list after the capture", |state| {
+        state
+            .app()
+            .transactions
+            .rows
+            .iter()
+            .any(|order| order.captured_minor == minor)
+    });
+}
+
 /// Waits until every one of the `rows` rows is finished and the run is over.
 fn run_finished(harness: &mut Harness<'static, TestState>, rows: usize) {
     run_until(harness, "the run to finish", |state| {
         let (done, total) = state.app().bulk.progress();
         total == rows && done == rows && !state.app().bulk.running
     });
+}
+
+/// Whether a toast on screen says `needle`.
+fn toasted(harness: &Harness<'static, TestState>, needle: &str) -> bool {
+    harness
+        .state()
+        .app()
+        .toast_texts()
+        .iter()
+        .any(|text| text.contains(needle))
 }
 
 fn row_states(harness: &Harness<'static, TestState>) -> Vec<RowState> {
@@ -85,14 +128,7 @@ fn a_selection_changed_after_it_was_made_is_previewed_as_it_is_now() {
     select(&mut harness, "SS-1");
     assert_eq!(harness.state().app().transactions.marked.len(), 1);
     operate(&mut harness, "Capture…", "4");
-    run_until(&mut harness, "the list after the capture", |state| {
-        state
-            .app()
-            .transactions
-            .rows
-            .iter()
-            .any(|order| order.captured_minor == 4_000)
-    });
+    listed_with_captured(&mut harness, 4_000);
     harness.get_by_label("Capture selected…").click();
     run_until(&mut harness, "the preview", |state| {
         state.app().settings.screen == Screen::Bulk && !state.app().bulk.rows.is_empty()
@@ -116,17 +152,9 @@ fn a_selection_changed_after_it_was_made_is_previewed_as_it_is_now() {
 #[test]
 fn an_order_changed_between_the_preview_and_the_start_never_moves_more() {
     let (_fixture, mut harness) = app_harness::with_orders(&["PS-1", "PS-2"]);
-    run_until(&mut harness, "the orders", |state| {
-        state.app().transactions.rows.len() == 2
-    });
-    harness.get_by_label("Select all filtered").click();
-    run_until(&mut harness, "both selected", |state| {
-        state.app().transactions.marked.len() == 2
-    });
-    harness.get_by_label("Capture selected…").click();
-    run_until(&mut harness, "the preview", |state| {
-        state.app().bulk.confirming.is_some()
-    });
+    orders_listed(&mut harness, 2);
+    select_all_filtered(&mut harness, 2);
+    on_selection(&mut harness, "Capture selected…");
     let preview = apsdesk::app::bulk::preview(&harness.state().app().bulk.rows);
     assert_eq!(preview.totals_text(), "20.000 KWD");
     // Meanwhile, on Transactions, 4.000 of PS-1 is captured.
@@ -152,9 +180,7 @@ fn an_order_changed_between_the_preview_and_the_start_never_moves_more() {
 #[test]
 fn the_same_order_twice_in_one_run_is_previewed_and_sent_once() {
     let (_fixture, mut harness) = app_harness::with_orders(&["DU-1", "DU-2"]);
-    run_until(&mut harness, "the orders", |state| {
-        state.app().transactions.rows.len() == 2
-    });
+    orders_listed(&mut harness, 2);
     open_bulk(&mut harness);
     paste(
         &mut harness,
@@ -185,9 +211,7 @@ fn the_same_order_twice_in_one_run_is_previewed_and_sent_once() {
 #[test]
 fn start_pressed_twice_and_enter_held_start_one_run() {
     let (_fixture, mut harness) = app_harness::with_orders(&["DS-1", "DS-2"]);
-    run_until(&mut harness, "the orders", |state| {
-        state.app().transactions.rows.len() == 2
-    });
+    orders_listed(&mut harness, 2);
     sim(&harness).inject(FaultRule {
         command: Some(Command::Capture.name().to_owned()),
         kind: FaultKind::Latency { millis: 1_200 },
@@ -253,35 +277,41 @@ fn start_pressed_twice_and_enter_held_start_one_run() {
     assert_eq!(sim_totals(sim(&harness), "DS-2").1, 1_000);
 }
 
+/// The app on an account in `environment`, over a simulator holding an
+/// authorized order for each `(reference, minor units, currency)`.
+fn app_in(
+    environment: Environment,
+    orders: &[(&str, &str, &str)],
+) -> (app_harness::Fixture, Harness<'static, TestState>) {
+    let runtime = common::runtime();
+    let simulator = runtime.block_on(common::start_sim());
+    for (reference, minor, currency) in orders {
+        common::authorize_in_sim(&simulator, reference, minor, currency);
+    }
+    let references: Vec<&str> = orders.iter().map(|(reference, _, _)| *reference).collect();
+    app_harness::over_in(
+        runtime,
+        simulator,
+        &references,
+        false,
+        environment,
+        |_, _, _| {},
+    )
+}
+
 /// Production, two currencies: only the exact totals shown start the run —
 /// not one currency's alone, not the other order, not other digits, not a
 /// value equal in number but written otherwise; the exact text pasted with
 /// spaces around does.
 #[test]
 fn production_starts_only_on_the_exact_totals_of_every_currency() {
-    let runtime = common::runtime();
-    let simulator = runtime.block_on(common::start_sim());
-    common::authorize_in_sim(&simulator, "TP-1", "1234500", "KWD");
-    common::authorize_in_sim(&simulator, "TP-2", "300", "SAR");
-    let (_fixture, mut harness) = app_harness::over_in(
-        runtime,
-        simulator,
-        &["TP-1", "TP-2"],
-        false,
+    let (_fixture, mut harness) = app_in(
         Environment::Production,
-        |_, _, _| {},
+        &[("TP-1", "1234500", "KWD"), ("TP-2", "300", "SAR")],
     );
-    run_until(&mut harness, "the orders", |state| {
-        state.app().transactions.rows.len() == 2
-    });
-    harness.get_by_label("Select all filtered").click();
-    run_until(&mut harness, "both selected", |state| {
-        state.app().transactions.marked.len() == 2
-    });
-    harness.get_by_label("Capture selected…").click();
-    run_until(&mut harness, "the preview", |state| {
-        state.app().bulk.confirming.is_some()
-    });
+    orders_listed(&mut harness, 2);
+    select_all_filtered(&mut harness, 2);
+    on_selection(&mut harness, "Capture selected…");
     let totals = apsdesk::app::bulk::preview(&harness.state().app().bulk.rows).totals_text();
     let (first, second) = if totals.starts_with("1,234") {
         ("1,234.500 KWD", "3.00 SAR")
@@ -330,20 +360,8 @@ fn production_starts_only_on_the_exact_totals_of_every_currency() {
 /// Sandbox: the preview is shown, but no total is asked for.
 #[test]
 fn a_sandbox_run_previews_without_asking_for_the_total() {
-    let runtime = common::runtime();
-    let simulator = runtime.block_on(common::start_sim());
-    common::authorize_in_sim(&simulator, "SB-1", "10000", "KWD");
-    let (_fixture, mut harness) = app_harness::over_in(
-        runtime,
-        simulator,
-        &["SB-1"],
-        false,
-        Environment::Sandbox,
-        |_, _, _| {},
-    );
-    run_until(&mut harness, "the orders", |state| {
-        state.app().transactions.rows.len() == 1
-    });
+    let (_fixture, mut harness) = app_in(Environment::Sandbox, &[("SB-1", "10000", "KWD")]);
+    orders_listed(&mut harness, 1);
     open_bulk(&mut harness);
     paste(&mut harness, "SB-1,2.000");
     harness.get_by_label("Capture all").click();
@@ -370,28 +388,6 @@ fn capture(reference: &str, amount: &str) -> Operation {
     Operation::Capture(Capture::parse(&form).expect("capture"))
 }
 
-/// The record an earlier session wrote as its capture run of 2.000 KWD on
-/// each of `references` started.
-fn write_record(dir: &std::path::Path, references: &[&str]) {
-    let record = RunRecord {
-        kind: RecordedKind::Capture,
-        operator: "tester".into(),
-        profile: "test".into(),
-        started_ms: jiff::Timestamp::now().as_millisecond() - 1,
-        rows: references
-            .iter()
-            .enumerate()
-            .map(|(index, reference)| RunRow {
-                index,
-                merchant_reference: (*reference).to_owned(),
-                amount: Some("2.000".into()),
-                currency: Some("KWD".into()),
-            })
-            .collect(),
-    };
-    std::fs::write(dir.join(RECORD), serde_json::to_vec(&record).expect("json")).expect("record");
-}
-
 /// The app closed mid-run: one row answered, one sent but never answered
 /// (the connection dropped after APS applied it), one never started. The
 /// next start tells the three apart, sends none of the first two again,
@@ -412,7 +408,7 @@ fn an_interrupted_run_tells_answered_unanswered_and_unsent_rows_apart() {
         &references,
         false,
         |runtime, desk, dir| {
-            write_record(dir, &references);
+            app_harness::write_run_record(dir, &references);
             runtime.block_on(desk.submit(capture("IC-1", "2.000")));
             let answered = runtime.block_on(desk.submit(capture("IC-2", "2.000")));
             assert!(answered.result.is_ok(), "{answered:?}");
@@ -471,9 +467,7 @@ fn a_corrupt_run_record_is_reported_and_stops_nothing() {
                 .iter()
                 .any(|text| text.contains("record of a bulk run"))
         });
-        run_until(&mut harness, "the orders", |state| {
-            state.app().transactions.rows.len() == 1
-        });
+        orders_listed(&mut harness, 1);
         assert!(fixture.dir.path().join(RECORD).exists(), "kept: {bytes:?}");
         // The app goes on: a capture from the dialog works.
         select(&mut harness, "CR-1");
@@ -491,18 +485,8 @@ fn another_desk_refunding_between_preview_and_start_never_refunds_beyond_the_cap
     let (fixture, mut harness) = app_harness::with_orders(&["OD-1"]);
     select(&mut harness, "OD-1");
     operate(&mut harness, "Capture…", "10");
-    run_until(&mut harness, "the list after the capture", |state| {
-        state
-            .app()
-            .transactions
-            .rows
-            .iter()
-            .any(|order| order.captured_minor == 10_000)
-    });
-    harness.get_by_label("Refund selected…").click();
-    run_until(&mut harness, "the preview", |state| {
-        state.app().bulk.confirming.is_some()
-    });
+    listed_with_captured(&mut harness, 10_000);
+    on_selection(&mut harness, "Refund selected…");
     harness.get_by_label_contains("1 order, totalling 10.000 KWD");
     // The other desk.
     let other_dir = tempfile::TempDir::new().expect("dir");
@@ -585,48 +569,6 @@ fn app_on(
     app_harness::harness(backend)
 }
 
-/// Saves a profile `name` on the test's simulator in a fresh profile store
-/// (keyring mocked) and lets the app switch to it over the fixture's
-/// journal; the returned folder holds the store.
-fn profile_named(
-    harness: &mut Harness<'static, TestState>,
-    name: &str,
-    dir: &tempfile::TempDir,
-) -> tempfile::TempDir {
-    let config = tempfile::TempDir::new().expect("config dir");
-    let vault = apsdesk::profiles::vault::Vault::with_store(
-        keyring_core::mock::Store::new().expect("mock store"),
-    );
-    let store = apsdesk::profiles::ProfileStore::new(config.path(), vault);
-    let credentials = sim(harness).credentials();
-    let url = sim(harness).base_url();
-    store
-        .save(
-            &apsdesk::profiles::Profile {
-                id: None,
-                name: name.into(),
-                environment: apsdesk::profiles::Environment::parse(&url).expect("url"),
-                merchant_identifier: credentials.merchant_identifier.clone(),
-                sha_type: "SHA-256".into(),
-                apple_pay: None,
-                language: "en".into(),
-                receipt: apsdesk::profiles::ReceiptDetails::default(),
-                timeout_secs: None,
-            },
-            &apsdesk::profiles::ProfileSecrets {
-                access_code: credentials.access_code.clone(),
-                request_phrase: credentials.request_phrase.clone(),
-                response_phrase: credentials.response_phrase.clone(),
-                apple_pay: None,
-            },
-            false,
-        )
-        .expect("saved");
-    harness.state().app().backend.set_profile_store(store);
-    harness.state_mut().app_mut().journal_for_profiles = Some(dir.path().join("journal.sqlite3"));
-    config
-}
-
 /// The app really closed mid-run — its window and every task of its
 /// runtime gone while four captures were at APS, applied and unanswered,
 /// and two rows not started. The next start reports the four as sent
@@ -652,9 +594,7 @@ fn closing_the_app_mid_run_loses_no_row_and_sends_none_twice() {
     let first_runtime = common::runtime();
     {
         let mut harness = app_on(&first_runtime, &path, common::client(&simulator));
-        run_until(&mut harness, "the orders", |state| {
-            state.app().transactions.rows.len() == 6
-        });
+        orders_listed(&mut harness, 6);
         open_bulk(&mut harness);
         let lines = references.join(",2.000\n") + ",2.000\n";
         paste(&mut harness, &lines);
@@ -738,10 +678,12 @@ fn closing_the_app_mid_run_loses_no_row_and_sends_none_twice() {
 #[test]
 fn switching_profile_while_a_run_goes_waits_for_it() {
     let (fixture, mut harness) = app_harness::with_orders(&["SW-1", "SW-2"]);
-    run_until(&mut harness, "the orders", |state| {
-        state.app().transactions.rows.len() == 2
-    });
-    let _config = profile_named(&mut harness, "other", &fixture.dir);
+    orders_listed(&mut harness, 2);
+    let _config = app_harness::profile_on_sim(
+        &mut harness,
+        "other",
+        &fixture.dir.path().join("journal.sqlite3"),
+    );
     sim(&harness).inject(FaultRule {
         command: Some(Command::Capture.name().to_owned()),
         kind: FaultKind::Latency { millis: 1_200 },
@@ -761,12 +703,7 @@ fn switching_profile_while_a_run_goes_waits_for_it() {
     harness.get_by_label("Use").click();
     settle(&mut harness);
     assert!(
-        harness
-            .state()
-            .app()
-            .toast_texts()
-            .iter()
-            .any(|text| text.contains("bulk run")),
+        toasted(&harness, "bulk run"),
         "{:?}",
         harness.state().app().toast_texts()
     );
@@ -821,9 +758,7 @@ fn a_run_cut_short_under_another_profile_is_not_offered_under_this_one() {
             });
             std::fs::write(dir.join(RECORD), record.to_string()).expect("record");
         });
-    run_until(&mut harness, "the orders", |state| {
-        state.app().transactions.rows.len() == 1
-    });
+    orders_listed(&mut harness, 1);
     for _ in 0..8 {
         harness.step();
         std::thread::sleep(std::time::Duration::from_millis(30));
@@ -834,12 +769,7 @@ fn a_run_cut_short_under_another_profile_is_not_offered_under_this_one() {
         row_states(&harness)
     );
     assert!(
-        harness
-            .state()
-            .app()
-            .toast_texts()
-            .iter()
-            .any(|text| text.contains("profile other")),
+        toasted(&harness, "profile other"),
         "{:?}",
         harness.state().app().toast_texts()
     );
@@ -855,12 +785,7 @@ fn a_run_cut_short_under_another_profile_is_not_offered_under_this_one() {
         !state.app().bulk.running && state.app().bulk.confirming.is_some()
     });
     assert!(
-        harness
-            .state()
-            .app()
-            .toast_texts()
-            .iter()
-            .any(|text| text.contains("profile other")),
+        toasted(&harness, "profile other"),
         "{:?}",
         harness.state().app().toast_texts()
     );
@@ -870,7 +795,11 @@ fn a_run_cut_short_under_another_profile_is_not_offered_under_this_one() {
     );
     assert_eq!(sim(&harness).received(Command::Capture), 0);
     // Opening that profile reports its run.
-    let _config = profile_named(&mut harness, "other", &fixture.dir);
+    let _config = app_harness::profile_on_sim(
+        &mut harness,
+        "other",
+        &fixture.dir.path().join("journal.sqlite3"),
+    );
     harness.get_by_label("Profiles").click();
     run_until(&mut harness, "the profiles", |state| {
         !state.app().profiles.profiles.is_empty()
@@ -891,9 +820,7 @@ fn a_run_cut_short_under_another_profile_is_not_offered_under_this_one() {
 #[test]
 fn a_run_whose_record_cannot_be_written_does_not_start_and_does_not_hang() {
     let (fixture, mut harness) = app_harness::with_orders(&["UW-1"]);
-    run_until(&mut harness, "the orders", |state| {
-        state.app().transactions.rows.len() == 1
-    });
+    orders_listed(&mut harness, 1);
     // A folder where the record goes: writing it fails.
     let record = fixture.dir.path().join(RECORD);
     std::fs::create_dir(&record).expect("in the way");
@@ -944,17 +871,9 @@ fn two_desks_capturing_all_that_is_left_of_the_same_orders_capture_each_once() {
         })
         .collect();
     for harness in &mut desks {
-        run_until(harness, "the orders", |state| {
-            state.app().transactions.rows.len() == 3
-        });
-        harness.get_by_label("Select all filtered").click();
-        run_until(harness, "all selected", |state| {
-            state.app().transactions.marked.len() == 3
-        });
-        harness.get_by_label("Capture selected…").click();
-        run_until(harness, "the preview", |state| {
-            state.app().bulk.confirming.is_some()
-        });
+        orders_listed(harness, 3);
+        select_all_filtered(harness, 3);
+        on_selection(harness, "Capture selected…");
         harness.get_by_label_contains("3 orders, totalling 30.000 KWD");
     }
     for harness in &mut desks {

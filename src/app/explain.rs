@@ -672,7 +672,7 @@ mod tests {
             TaskError::Import("locked".to_owned()),
             TaskError::Views("denied".to_owned()),
             TaskError::BulkRecord("full".to_owned()),
-            TaskError::BulkRecordOfProfile("other".to_owned()),
+            TaskError::BulkRecordOfProfile("P-1".to_owned()),
             TaskError::ConfirmImports("offline".to_owned()),
         ] {
             texts.push(task_error(&tr, &error));

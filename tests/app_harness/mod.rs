@@ -272,3 +272,71 @@ pub fn dialog_result(
         .and_then(|dialog| dialog.result.clone())
         .expect("the result")
 }
+
+/// Saves a profile `name` on the test's simulator in a fresh profile store
+/// (keyring mocked) and lets the app switch to it over `journal`; the
+/// returned folder holds the store.
+pub fn profile_on_sim(
+    harness: &mut Harness<'static, TestState>,
+    name: &str,
+    journal: &std::path::Path,
+) -> tempfile::TempDir {
+    let config = tempfile::TempDir::new().expect("config dir");
+    let vault = apsdesk::profiles::vault::Vault::with_store(
+        keyring_core::mock::Store::new().expect("mock store"),
+    );
+    let store = apsdesk::profiles::ProfileStore::new(config.path(), vault);
+    let credentials = sim(harness).credentials();
+    let url = sim(harness).base_url();
+    store
+        .save(
+            &apsdesk::profiles::Profile {
+                id: None,
+                name: name.into(),
+                environment: apsdesk::profiles::Environment::parse(&url).expect("url"),
+                merchant_identifier: credentials.merchant_identifier.clone(),
+                sha_type: "SHA-256".into(),
+                apple_pay: None,
+                language: "en".into(),
+                receipt: apsdesk::profiles::ReceiptDetails::default(),
+                timeout_secs: None,
+            },
+            &apsdesk::profiles::ProfileSecrets {
+                access_code: credentials.access_code.clone(),
+                request_phrase: credentials.request_phrase.clone(),
+                response_phrase: credentials.response_phrase.clone(),
+                apple_pay: None,
+            },
+            false,
+        )
+        .expect("saved");
+    harness.state().app().backend.set_profile_store(store);
+    harness.state_mut().app_mut().journal_for_profiles = Some(journal.to_owned());
+    config
+}
+
+/// The record an earlier session wrote as its capture run of 2.000 KWD on
+/// each of `references` started.
+pub fn write_run_record(dir: &std::path::Path, references: &[&str]) {
+    let record = apsdesk::app::bulk::RunRecord {
+        kind: apsdesk::app::bulk::RecordedKind::Capture,
+        operator: "tester".into(),
+        profile: "test".into(),
+        started_ms: jiff::Timestamp::now().as_millisecond() - 1,
+        rows: references
+            .iter()
+            .enumerate()
+            .map(|(index, reference)| apsdesk::app::bulk::RunRow {
+                index,
+                merchant_reference: (*reference).to_owned(),
+                amount: Some("2.000".into()),
+                currency: Some("KWD".into()),
+            })
+            .collect(),
+    };
+    std::fs::write(
+        dir.join("journal.sqlite3.bulk-run.json"),
+        serde_json::to_vec(&record).expect("json"),
+    )
+    .expect("record");
+}

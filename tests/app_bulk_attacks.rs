@@ -894,3 +894,48 @@ fn two_desks_capturing_all_that_is_left_of_the_same_orders_capture_each_once() {
         .count();
     assert_eq!(succeeded, 3);
 }
+
+/// Click, Shift-click, Ctrl-click, then Capture selected: exactly the
+/// selected orders move at APS, the others not at all.
+#[test]
+fn a_bulk_run_on_a_shift_and_ctrl_click_selection_moves_only_those_orders() {
+    let references = ["SC-1", "SC-2", "SC-3", "SC-4", "SC-5"];
+    let (_fixture, mut harness) = app_harness::with_orders(&references);
+    orders_listed(&mut harness, 5);
+    let rows: Vec<String> = harness
+        .state()
+        .app()
+        .transactions
+        .rows
+        .iter()
+        .map(|order| order.merchant_reference.clone())
+        .collect();
+    harness.get_by_label(&rows[0]).click();
+    settle(&mut harness);
+    harness
+        .get_by_label(&rows[3])
+        .click_modifiers(egui::Modifiers::SHIFT);
+    settle(&mut harness);
+    harness
+        .get_by_label(&rows[1])
+        .click_modifiers(egui::Modifiers::COMMAND);
+    settle(&mut harness);
+    assert_eq!(harness.state().app().transactions.marked.len(), 3);
+    on_selection(&mut harness, "Capture selected…");
+    harness.get_by_label_contains("3 orders, totalling 30.000 KWD");
+    harness.get_by_label("Confirm and start").click();
+    run_finished(&mut harness, 3);
+    for (index, reference) in rows.iter().enumerate() {
+        let expected = if [0, 2, 3].contains(&index) {
+            10_000
+        } else {
+            0
+        };
+        assert_eq!(
+            sim_totals(sim(&harness), reference).1,
+            expected,
+            "{reference}"
+        );
+    }
+    assert_eq!(sim(&harness).received(Command::Capture), 3);
+}

@@ -939,3 +939,34 @@ fn a_bulk_run_on_a_shift_and_ctrl_click_selection_moves_only_those_orders() {
     }
     assert_eq!(sim(&harness).received(Command::Capture), 3);
 }
+
+/// A voided authorization in the selection: "capture all that is left"
+/// skips it, saying why, and the preview's total leaves it out — it is not
+/// asked of APS.
+#[test]
+fn a_voided_order_in_the_selection_is_skipped_not_previewed_as_capturable() {
+    let (_fixture, mut harness) = app_harness::with_orders(&["VO-1", "VO-2"]);
+    select(&mut harness, "VO-1");
+    harness.get_by_label("Void…").click();
+    run_until(&mut harness, "the dialog", |state| {
+        state.app().dialog.is_some()
+    });
+    harness.get_by_label("Send").click();
+    let result = app_harness::dialog_result(&mut harness);
+    assert_eq!(result.class, Some(OutcomeClass::Succeeded), "{result:?}");
+    harness.get_by_label("Close").click();
+    settle(&mut harness);
+    select_all_filtered(&mut harness, 2);
+    on_selection(&mut harness, "Capture selected…");
+    let preview = apsdesk::app::bulk::preview(&harness.state().app().bulk.rows);
+    assert_eq!(
+        (preview.count, preview.totals_text()),
+        (1, "10.000 KWD".to_owned()),
+        "{:?}",
+        row_states(&harness)
+    );
+    harness.get_by_label("Confirm and start").click();
+    run_finished(&mut harness, 2);
+    assert_eq!(sim(&harness).received(Command::Capture), 1);
+    assert_eq!(sim_totals(sim(&harness), "VO-2").1, 10_000);
+}

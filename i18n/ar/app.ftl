@@ -428,6 +428,7 @@ select-all-too-many = أكثر من { $limit } طلب يطابق: ضيّق ال�
 bulk-currency-unknown = العملة غير معروفة هنا: اعرض الطلب في المعاملات (أو تحقق من حالته) أولاً
 bulk-nothing-to-capture = لم يبقَ ما يُستحصل
 bulk-nothing-to-refund = لم يبقَ ما يُسترد
+bulk-voided = أُلغي التفويض: لا شيء يمكن استحصاله
 bulk-preview = { $account }: { $action } — { $count ->
     [one] طلب واحد
    *[other] { $count } طلبات

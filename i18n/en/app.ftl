@@ -430,6 +430,7 @@ select-all-too-many = More than { $limit } orders match: narrow the filters to s
 bulk-currency-unknown = currency not known here: list the order on Transactions (or check its status) first
 bulk-nothing-to-capture = nothing left to capture
 bulk-nothing-to-refund = nothing left to refund
+bulk-voided = voided: nothing can be captured
 bulk-preview = { $account }: { $action } — { $count ->
     [one] 1 order
    *[other] { $count } orders

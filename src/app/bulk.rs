@@ -550,7 +550,12 @@ impl BulkScreen {
                     .currency
                     .as_deref()
                     .and_then(crate::aps::Currency::from_code);
+                // A voided authorization keeps its amounts, and none of it
+                // can be captured.
+                let voided = kind == BulkKind::Capture
+                    && order.state == crate::journal::vocabulary::OrderState::Voided;
                 let (amount, state) = match (left, currency) {
+                    _ if voided => (None, RowState::Skipped(tr.text("bulk-voided"))),
                     (None, _) => (None, RowState::Waiting),
                     (Some(left), Some(currency)) if left > 0 => (
                         Some(crate::aps::money::format_minor_units(

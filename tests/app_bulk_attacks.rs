@@ -146,9 +146,10 @@ fn a_selection_changed_after_it_was_made_is_previewed_as_it_is_now() {
 }
 
 /// The preview was shown, then the order changed before Start (a partial
-/// capture from its dialog, as another operator's feedback or status check
-/// would change it): the run never moves more than the preview showed, nor
-/// more than the order has left.
+/// capture from its dialog, as a status check would change it): the run
+/// never moves more than the preview showed, nor asks APS for more than
+/// the order has left — that row is refused, saying what is left, and the
+/// others go.
 #[test]
 fn an_order_changed_between_the_preview_and_the_start_never_moves_more() {
     let (_fixture, mut harness) = app_harness::with_orders(&["PS-1", "PS-2"]);
@@ -172,6 +173,20 @@ fn an_order_changed_between_the_preview_and_the_start_never_moves_more() {
     let previewed: u64 = preview.totals.iter().map(|(_, minor)| *minor).sum();
     assert!(moved_by_bulk <= previewed, "{moved_by_bulk} > {previewed}");
     assert_eq!(sim_totals(sim(&harness), "PS-2").1, 10_000);
+    // The dialog's capture and PS-2's: none asked beyond what was left.
+    assert_eq!(sim(&harness).received(Command::Capture), 2);
+    let refused = harness
+        .state()
+        .app()
+        .bulk
+        .rows
+        .iter()
+        .find(|row| row.merchant_reference == "PS-1")
+        .map(|row| row.state.clone());
+    assert!(
+        matches!(&refused, Some(RowState::Skipped(why)) if why.contains("6.000 KWD")),
+        "{refused:?}"
+    );
 }
 
 /// One order on several lines (a pasted list that repeats a line, or a

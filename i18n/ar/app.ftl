@@ -429,6 +429,7 @@ bulk-currency-unknown = العملة غير معروفة هنا: اعرض الط
 bulk-nothing-to-capture = لم يبقَ ما يُستحصل
 bulk-nothing-to-refund = لم يبقَ ما يُسترد
 bulk-voided = أُلغي التفويض: لا شيء يمكن استحصاله
+bulk-more-than-left = أكثر مما بقي الآن ({ $left }): تغيّر الطلب بعد المعاينة؛ اعرض المعاينة من جديد
 bulk-preview = { $account }: { $action } — { $count ->
     [one] طلب واحد
    *[other] { $count } طلبات

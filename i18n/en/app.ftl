@@ -431,6 +431,7 @@ bulk-currency-unknown = currency not known here: list the order on Transactions 
 bulk-nothing-to-capture = nothing left to capture
 bulk-nothing-to-refund = nothing left to refund
 bulk-voided = voided: nothing can be captured
+bulk-more-than-left = more than is left now ({ $left }): the order changed since the preview; preview again
 bulk-preview = { $account }: { $action } — { $count ->
     [one] 1 order
    *[other] { $count } orders

@@ -311,6 +311,21 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, row: &RunRow) -> RowState {
                 .to_owned(),
         );
     }
+    // The order may have changed since the preview (a capture from its
+    // dialog, a status check): what the journal knows is left bounds the row.
+    if let Some(left) = left_in_journal(desk, reference, kind)
+        && let Some(currency) = crate::aps::Currency::from_code(&currency)
+        && crate::aps::Money::parse_major(amount, currency)
+            .is_ok_and(|money| money.minor_units() > left)
+    {
+        let left = format!(
+            "{} {}",
+            crate::aps::money::format_minor_units(left, currency),
+            currency.code()
+        );
+        let tr = super::super::i18n::Tr::new(language);
+        return RowState::Skipped(tr.args("bulk-more-than-left", &[("left", left.into())]));
+    }
     let form = MaintenanceForm {
         merchant_reference: reference.to_owned(),
         amount: amount.to_owned(),
@@ -328,4 +343,27 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, row: &RunRow) -> RowState {
         Ok(operation) => RowState::Done(operation_result(desk.submit(operation).await)),
         Err(errors) => RowState::Skipped(errors.message(language)),
     }
+}
+
+/// What the journal says is left to capture or refund of an order now, in
+/// minor units; `None` while it does not know the order's money (not yet
+/// answered for), when APS alone can say.
+fn left_in_journal(desk: &Desk, reference: &str, kind: BulkKind) -> Option<u64> {
+    use crate::journal::vocabulary::OrderState;
+    let order = desk
+        .journal
+        .lock()
+        .ok()?
+        .order_by_reference(&desk.actor, reference)
+        .ok()??;
+    if order.state == OrderState::Unknown {
+        return None;
+    }
+    let left = match kind {
+        BulkKind::Capture if order.state == OrderState::Voided => 0,
+        BulkKind::Capture => order.authorized_minor - order.captured_minor,
+        BulkKind::Refund => order.captured_minor - order.refunded_minor,
+        BulkKind::Status => return None,
+    };
+    Some(u64::try_from(left).unwrap_or(0))
 }

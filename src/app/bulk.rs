@@ -115,7 +115,7 @@ pub enum RowFate {
 }
 
 impl Interrupted {
-    /// How many rows had been sent, and how many of those are still open.
+    /// How many rows had been sent, and how many of those got no answer.
     pub fn sent_and_unanswered(&self) -> (usize, usize) {
         let count = |wanted: &[RowFate]| {
             self.fates

@@ -330,8 +330,9 @@ fn two_bulk_rows_on_one_order_never_both_move_money() {
     run_until(&mut harness, "the orders", |state| {
         !state.app().transactions.rows.is_empty()
     });
-    // The first capture waits at APS; the second row, on the same order,
-    // starts meanwhile (bulk runs four rows at a time).
+    // The first capture waits at APS; were the second row on the same order
+    // sent, it would start meanwhile (bulk runs four rows at a time). The
+    // preview skips it: a run sends each order once.
     sim(&harness).inject(FaultRule::once(
         Command::Capture,
         FaultKind::Latency { millis: 1_500 },
@@ -348,39 +349,26 @@ fn two_bulk_rows_on_one_order_never_both_move_money() {
     settle(&mut harness);
     harness.get_by_label("Capture all").click();
     settle(&mut harness);
+    harness.get_by_label_contains("1 order, totalling 1.000 KWD");
     harness.get_by_label("Confirm and start").click();
     run_until(&mut harness, "both rows", |state| {
         let (done, total) = state.app().bulk.progress();
         total == 2 && done == 2
     });
-    let results: Vec<_> = harness
-        .state()
-        .app()
-        .bulk
-        .rows
-        .iter()
-        .map(|row| match &row.state {
-            apsdesk::app::bulk::RowState::Done(result) => result.clone(),
-            other => panic!("{other:?}"),
-        })
-        .collect();
-    let sent: Vec<_> = results
-        .iter()
-        .filter(|result| result.class.is_some())
-        .collect();
-    let refused: Vec<_> = results
-        .iter()
-        .filter(|result| result.class.is_none())
-        .collect();
-    assert_eq!(sent.len(), 1, "{results:?}");
-    assert_eq!(sent[0].class, Some(OutcomeClass::Succeeded));
-    assert_eq!(refused.len(), 1, "{results:?}");
+    let rows = &harness.state().app().bulk.rows;
+    assert!(
+        matches!(&rows[0].state, apsdesk::app::bulk::RowState::Done(result)
+            if result.class == Some(OutcomeClass::Succeeded)),
+        "{:?}",
+        rows[0].state
+    );
     assert!(
         matches!(
-            refused[0].problem.as_deref(),
-            Some(apsdesk::app::results::Problem::InFlight(holder)) if holder.operator == "tester"
+            &rows[1].state,
+            apsdesk::app::bulk::RowState::Skipped(apsdesk::app::bulk::SkipReason::RepeatedOrder)
         ),
-        "{results:?}"
+        "{:?}",
+        rows[1].state
     );
     assert_eq!(sim(&harness).received(Command::Capture), 1);
     assert_eq!(sim_totals(sim(&harness), "BL-1").1, 1_000);
@@ -1059,31 +1047,11 @@ fn a_saved_view_is_kept_in_the_profiles_config_and_recalled_from_the_palette() {
 /// the rest, which can be run then, never sending a row twice.
 #[test]
 fn a_bulk_run_interrupted_by_closing_the_app_is_reported_at_the_next_start() {
-    use apsdesk::app::bulk::{RecordedKind, RunRecord, RunRow};
     let references = ["IR-1", "IR-2", "IR-3"];
     let (fixture, mut harness) = app_with_orders_and(&references, |runtime, desk, dir| {
         // The earlier session recorded its run, then sent the first row
         // before the window closed.
-        let record = RunRecord {
-            kind: RecordedKind::Capture,
-            operator: "tester".into(),
-            started_ms: jiff::Timestamp::now().as_millisecond() - 1,
-            rows: references
-                .iter()
-                .enumerate()
-                .map(|(index, reference)| RunRow {
-                    index,
-                    merchant_reference: (*reference).to_owned(),
-                    amount: Some("2.000".into()),
-                    currency: Some("KWD".into()),
-                })
-                .collect(),
-        };
-        std::fs::write(
-            dir.join("journal.sqlite3.bulk-run.json"),
-            serde_json::to_vec(&record).expect("json"),
-        )
-        .expect("record");
+        app_harness::write_run_record(dir, &references);
         let form = apsdesk::aps::request::MaintenanceForm {
             merchant_reference: "IR-1".into(),
             amount: "2.000".into(),

@@ -179,34 +179,7 @@ fn one_accounts_orders_are_never_listed_exported_or_acted_on_under_another() {
     assert!(harness.state().app().transactions.detail.is_none());
 
     // Switching profile switches the scope.
-    let config = tempfile::TempDir::new().expect("config dir");
-    let store = mock_store(config.path());
-    let credentials = sim(&harness).credentials();
-    let url = sim(&harness).base_url();
-    store
-        .save(
-            &apsdesk::profiles::Profile {
-                id: None,
-                name: "sim-a".into(),
-                environment: apsdesk::profiles::Environment::parse(&url).expect("url"),
-                merchant_identifier: credentials.merchant_identifier.clone(),
-                sha_type: "SHA-256".into(),
-                apple_pay: None,
-                language: "en".into(),
-                receipt: apsdesk::profiles::ReceiptDetails::default(),
-                timeout_secs: None,
-            },
-            &apsdesk::profiles::ProfileSecrets {
-                access_code: credentials.access_code.clone(),
-                request_phrase: credentials.request_phrase.clone(),
-                response_phrase: credentials.response_phrase.clone(),
-                apple_pay: None,
-            },
-            false,
-        )
-        .expect("saved");
-    harness.state().app().backend.set_profile_store(store);
-    harness.state_mut().app_mut().journal_for_profiles = Some(fixture.journal());
+    let _config = app_harness::profile_on_sim(&mut harness, "sim-a", &fixture.journal());
     harness.get_by_label("Profiles").click();
     run_until(&mut harness, "the profiles", |state| {
         !state.app().profiles.profiles.is_empty()

@@ -301,7 +301,13 @@ fn every_skip_reason() -> Vec<apsdesk::app::bulk::SkipReason> {
         SkipReason::NotFoundAtAps,
         SkipReason::StatusNotAnswered,
         SkipReason::CurrencyChanged,
+        SkipReason::RepeatedOrder,
+        SkipReason::MoreThanLeft {
+            left_minor: 6_000,
+            currency: Currency::from_code("KWD").expect("KWD"),
+        },
         SkipReason::SentBeforeClosing,
+        SkipReason::UnansweredBeforeClosing,
         SkipReason::Cancelled,
     ]
 }
@@ -355,6 +361,10 @@ fn every_skip_reason_reads_in_english_and_in_arabic() {
             "the amount"
         );
         assert!(skip_reason(tr, &reasons[6]).contains("KWD"), "the currency");
+        assert!(
+            skip_reason(tr, &reasons[16]).contains("6.000 KWD"),
+            "what is left"
+        );
     }
 }
 

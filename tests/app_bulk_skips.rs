@@ -33,6 +33,7 @@ fn rerun(
     let record = RunRecord {
         kind: RecordedKind::Capture,
         operator: "tester".into(),
+        profile: "test".into(),
         started_ms: jiff::Timestamp::now().as_millisecond() - 1,
         rows: rows
             .iter()
@@ -68,14 +69,7 @@ fn rerun(
 }
 
 fn states(harness: &Harness<'static, TestState>) -> Vec<RowState> {
-    harness
-        .state()
-        .app()
-        .bulk
-        .rows
-        .iter()
-        .map(|row| row.state.clone())
-        .collect()
+    app_harness::bulk_states(harness)
 }
 
 #[test]

@@ -429,6 +429,8 @@ select-all-too-many = More than { $limit } orders match: narrow the filters to s
 bulk-currency-unknown = currency not known here: list the order on Transactions (or check its status) first
 bulk-nothing-to-capture = nothing left to capture
 bulk-nothing-to-refund = nothing left to refund
+bulk-skip-more-than-left = more than is left now: the order changed since the preview
+bulk-more-than-left = more than is left now ({ $left }): the order changed since the preview; preview again
 bulk-preview = { $account }: { $action } — { $count ->
     [one] 1 order
    *[other] { $count } orders
@@ -478,8 +480,13 @@ views-replace-confirm = Replace
 views-set-aside = The saved views file could not be read. It was kept, unchanged, as { $path }; this profile starts with no saved views.
 views-unreadable = The saved views file { $path } could not be read nor moved aside: it is left as it is, and views saved now last this session only.
 palette-delete-view = Delete view: { $name }
-bulk-sent-before-closing = sent before apsdesk closed: its result is in the order's timeline
-bulk-interrupted = A bulk run was cut short when apsdesk closed: { $sent } of { $total } rows had been sent. Bulk shows the rest, to run or cancel.
+bulk-sent-before-closing = sent before apsdesk closed, and answered: its result is in the order's timeline
+bulk-unanswered-before-closing = sent before apsdesk closed, without an answer: it is never sent again; apsdesk settles it from APS's status (see Activity)
+bulk-row-repeated = the same order as an earlier row: a run sends each order once
+profile-switch-bulk-running = A bulk run is going: wait for it to finish (or cancel the rest) before switching profile.
+task-bulk-record-of-profile = A bulk run of profile { $profile } was cut short when apsdesk closed and has not been reported there yet: open that profile first (its record is kept beside the journal). Nothing was sent.
+bulk-interrupted-elsewhere = A bulk run of profile { $profile } was cut short when apsdesk closed: open that profile to see which rows were sent and run or cancel the rest.
+bulk-interrupted = A bulk run was cut short when apsdesk closed: { $sent } of { $total } rows had been sent ({ $unanswered } without an answer: never sent again, settled from APS's status). Bulk shows the rest, to run or cancel.
 bulk-save-results = Save results as CSV…
 
 ## Profile form: closed choices (issue 15)

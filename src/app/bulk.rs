@@ -56,6 +56,11 @@ pub struct RunRow {
 pub struct RunRecord {
     pub kind: RecordedKind,
     pub operator: String,
+    /// The profile the run was made under: only that profile is shown it
+    /// (the journal holds every profile's orders, and two accounts may use
+    /// the same references). Empty in records written before it was kept.
+    #[serde(default)]
+    pub profile: String,
     pub started_ms: i64,
     pub rows: Vec<RunRow>,
 }
@@ -94,8 +99,36 @@ impl From<RecordedKind> for BulkKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interrupted {
     pub record: RunRecord,
-    /// For each row of the record, whether its request was journaled.
-    pub sent: Vec<bool>,
+    /// For each row of the record, what the journal says of it.
+    pub fates: Vec<RowFate>,
+}
+
+/// One row of an interrupted run, as the journal tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowFate {
+    /// No request of the run's kind on the order since the run started.
+    NotSent,
+    /// Sent, and APS's trusted answer to it is in the journal.
+    Answered,
+    /// Sent, and no answer came, or one that proves nothing: it is never
+    /// sent again; reconciliation settles it from APS's status.
+    Unanswered,
+}
+
+impl Interrupted {
+    /// How many rows had been sent, and how many of those got no answer.
+    pub fn sent_and_unanswered(&self) -> (usize, usize) {
+        let count = |wanted: &[RowFate]| {
+            self.fates
+                .iter()
+                .filter(|fate| wanted.contains(fate))
+                .count()
+        };
+        (
+            count(&[RowFate::Answered, RowFate::Unanswered]),
+            count(&[RowFate::Unanswered]),
+        )
+    }
 }
 
 impl BulkScreen {
@@ -110,15 +143,15 @@ impl BulkScreen {
             .record
             .rows
             .iter()
-            .zip(&interrupted.sent)
-            .map(|(row, sent)| BulkRow {
+            .zip(&interrupted.fates)
+            .map(|(row, fate)| BulkRow {
                 merchant_reference: row.merchant_reference.clone(),
                 amount: row.amount.clone(),
                 currency: row.currency.clone(),
-                state: if *sent {
-                    RowState::Skipped(SkipReason::SentBeforeClosing)
-                } else {
-                    RowState::Waiting
+                state: match fate {
+                    RowFate::NotSent => RowState::Waiting,
+                    RowFate::Answered => RowState::Skipped(SkipReason::SentBeforeClosing),
+                    RowFate::Unanswered => RowState::Skipped(SkipReason::UnansweredBeforeClosing),
                 },
             })
             .collect();
@@ -185,9 +218,20 @@ pub enum SkipReason {
     StatusNotAnswered,
     /// The order's currency is not the one the preview showed.
     CurrencyChanged,
-    /// Sent by a run the closing of the app cut short; its result is in
-    /// the journal.
+    /// The same order as an earlier row: a run sends each order once.
+    RepeatedOrder,
+    /// The row asks more than the journal knows is left of the order now
+    /// (it changed since the preview): what is left, in minor units.
+    MoreThanLeft {
+        left_minor: u64,
+        currency: crate::aps::Currency,
+    },
+    /// Sent by a run the closing of the app cut short, and answered; its
+    /// result is in the journal.
     SentBeforeClosing,
+    /// Sent by a run the closing of the app cut short, without a trusted
+    /// answer: never sent again, settled from APS's status.
+    UnansweredBeforeClosing,
     /// The operator cancelled the rest of the run.
     Cancelled,
 }
@@ -209,13 +253,16 @@ pub enum SkipCode {
     NotFoundAtAps,
     StatusNotAnswered,
     CurrencyChanged,
+    RepeatedOrder,
+    MoreThanLeft,
     SentBeforeClosing,
+    UnansweredBeforeClosing,
     Cancelled,
 }
 
 impl SkipCode {
     /// Every code, in the order the preview lists them.
-    pub const ALL: [SkipCode; 15] = [
+    pub const ALL: [SkipCode; 18] = [
         SkipCode::Unreadable,
         SkipCode::TooManyFields,
         SkipCode::InvalidFields,
@@ -229,7 +276,10 @@ impl SkipCode {
         SkipCode::NotFoundAtAps,
         SkipCode::StatusNotAnswered,
         SkipCode::CurrencyChanged,
+        SkipCode::RepeatedOrder,
+        SkipCode::MoreThanLeft,
         SkipCode::SentBeforeClosing,
+        SkipCode::UnansweredBeforeClosing,
         SkipCode::Cancelled,
     ];
 
@@ -250,7 +300,10 @@ impl SkipCode {
             SkipCode::NotFoundAtAps => "not_found_at_aps",
             SkipCode::StatusNotAnswered => "status_not_answered",
             SkipCode::CurrencyChanged => "currency_changed",
+            SkipCode::RepeatedOrder => "repeated_order",
+            SkipCode::MoreThanLeft => "more_than_left",
             SkipCode::SentBeforeClosing => "sent_before_closing",
+            SkipCode::UnansweredBeforeClosing => "unanswered_before_closing",
             SkipCode::Cancelled => "cancelled",
         }
     }
@@ -272,7 +325,10 @@ impl SkipReason {
             SkipReason::NotFoundAtAps => SkipCode::NotFoundAtAps,
             SkipReason::StatusNotAnswered => SkipCode::StatusNotAnswered,
             SkipReason::CurrencyChanged => SkipCode::CurrencyChanged,
+            SkipReason::RepeatedOrder => SkipCode::RepeatedOrder,
+            SkipReason::MoreThanLeft { .. } => SkipCode::MoreThanLeft,
             SkipReason::SentBeforeClosing => SkipCode::SentBeforeClosing,
+            SkipReason::UnansweredBeforeClosing => SkipCode::UnansweredBeforeClosing,
             SkipReason::Cancelled => SkipCode::Cancelled,
         }
     }
@@ -298,7 +354,15 @@ pub struct BulkScreen {
     /// the operator types the total shown.
     pub confirming: Option<BulkKind>,
     pub confirmation: String,
+    /// When (egui's clock, seconds) the run was confirmed: Pause and Cancel
+    /// take clicks only [`START_GUARD_SECONDS`] later.
+    pub started_at: f64,
 }
+
+/// Longer than a double click (egui's is 0.3 s): the second click of a
+/// double click on Confirm, landing on the run's Cancel in its place, is
+/// not taken.
+pub const START_GUARD_SECONDS: f64 = 0.5;
 
 impl BulkKind {
     pub fn moves_money(self) -> bool {
@@ -624,6 +688,16 @@ impl BulkScreen {
                 row.state = RowState::Skipped(SkipReason::AmountInCurrency(error));
             }
         }
+        // One order, one row: a repeated line (or a list pasted under
+        // another) would send the order again.
+        let mut seen = std::collections::HashSet::new();
+        for row in &mut self.rows {
+            if matches!(row.state, RowState::Waiting)
+                && !seen.insert(row.merchant_reference.clone())
+            {
+                row.state = RowState::Skipped(SkipReason::RepeatedOrder);
+            }
+        }
     }
 
     /// A run on the orders selected on Transactions: each with all that is
@@ -776,6 +850,7 @@ impl BulkScreen {
                     )
                     .clicked()
                 {
+                    self.started_at = ui.input(|input| input.time);
                     self.start(kind, commands);
                 }
                 if ui
@@ -788,6 +863,17 @@ impl BulkScreen {
                 }
             });
         });
+    }
+
+    /// The run did not start (its record could not be written): nothing
+    /// was sent, and the preview waits again.
+    pub fn not_started(&mut self) {
+        if !self.running {
+            return;
+        }
+        self.running = false;
+        self.confirming = self.kind;
+        self.confirmation.clear();
     }
 
     /// A row finished (or started).
@@ -901,9 +987,18 @@ impl BulkScreen {
         ui.horizontal(|ui| {
             let paused = self.control.paused.load(Ordering::Relaxed);
             let pause_id = if paused { "bulk-resume" } else { "bulk-pause" };
+            // These buttons take the place of the preview's Confirm as the
+            // run starts: the second click of a double click on Confirm
+            // would land on them. They wait a moment before taking clicks.
+            let since_start = ui.input(|input| input.time) - self.started_at;
+            let controls = self.running && since_start >= START_GUARD_SECONDS;
+            if self.running && !controls {
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs_f64(START_GUARD_SECONDS));
+            }
             if ui
                 .add_enabled(
-                    self.running,
+                    controls,
                     egui::Button::new(widget_text(ui, &tr.text(pause_id), rtl, false)),
                 )
                 .clicked()
@@ -912,7 +1007,7 @@ impl BulkScreen {
             }
             if ui
                 .add_enabled(
-                    self.running,
+                    controls,
                     egui::Button::new(widget_text(ui, &tr.text("bulk-cancel"), rtl, false)),
                 )
                 .clicked()
@@ -1102,8 +1197,11 @@ mod tests {
             SkipCode::NotFoundAtAps => 10,
             SkipCode::StatusNotAnswered => 11,
             SkipCode::CurrencyChanged => 12,
-            SkipCode::SentBeforeClosing => 13,
-            SkipCode::Cancelled => 14,
+            SkipCode::RepeatedOrder => 13,
+            SkipCode::MoreThanLeft => 14,
+            SkipCode::SentBeforeClosing => 15,
+            SkipCode::UnansweredBeforeClosing => 16,
+            SkipCode::Cancelled => 17,
         };
         for (index, code) in SkipCode::ALL.iter().enumerate() {
             assert_eq!(position(*code), index, "{code:?}");

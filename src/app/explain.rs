@@ -568,6 +568,21 @@ pub fn skip_reason(tr: &Tr, reason: &SkipReason) -> String {
             "bulk-skip-wrong-state-named",
             &[("state", tr.text(&format!("state-{state}")).into())],
         ),
+        SkipReason::MoreThanLeft {
+            left_minor,
+            currency,
+        } => tr.args(
+            "bulk-more-than-left",
+            &[(
+                "left",
+                format!(
+                    "{} {}",
+                    crate::aps::money::format_minor_units(*left_minor, *currency),
+                    currency.code()
+                )
+                .into(),
+            )],
+        ),
         SkipReason::NoAmount
         | SkipReason::CurrencyUnknown
         | SkipReason::NothingToCapture
@@ -575,7 +590,9 @@ pub fn skip_reason(tr: &Tr, reason: &SkipReason) -> String {
         | SkipReason::NotFoundAtAps
         | SkipReason::StatusNotAnswered
         | SkipReason::CurrencyChanged
+        | SkipReason::RepeatedOrder
         | SkipReason::SentBeforeClosing
+        | SkipReason::UnansweredBeforeClosing
         | SkipReason::Cancelled => skip_code(tr, reason.code()),
     }
 }
@@ -597,7 +614,10 @@ pub fn skip_code(tr: &Tr, code: SkipCode) -> String {
         SkipCode::NotFoundAtAps => "bulk-skip-not-found-at-aps",
         SkipCode::StatusNotAnswered => "bulk-skip-status-not-answered",
         SkipCode::CurrencyChanged => "bulk-skip-currency-changed",
+        SkipCode::RepeatedOrder => "bulk-row-repeated",
+        SkipCode::MoreThanLeft => "bulk-skip-more-than-left",
         SkipCode::SentBeforeClosing => "bulk-sent-before-closing",
+        SkipCode::UnansweredBeforeClosing => "bulk-unanswered-before-closing",
         SkipCode::Cancelled => "bulk-skip-cancelled",
     })
 }
@@ -624,6 +644,10 @@ pub fn task_error(tr: &Tr, error: &TaskError) -> String {
         TaskError::Import(_) => tr.text("task-import"),
         TaskError::Views(_) => tr.text("task-views"),
         TaskError::BulkRecord(_) => tr.text("task-bulk-record"),
+        TaskError::BulkRecordOfProfile(profile) => tr.args(
+            "task-bulk-record-of-profile",
+            &[("profile", profile.clone().into())],
+        ),
         TaskError::ConfirmImports(_) => tr.text("task-confirm-imports"),
         TaskError::NotInJournal(reference) => tr.args(
             "task-not-in-journal",
@@ -748,6 +772,7 @@ mod tests {
             TaskError::Import("locked".to_owned()),
             TaskError::Views("denied".to_owned()),
             TaskError::BulkRecord("full".to_owned()),
+            TaskError::BulkRecordOfProfile("P-1".to_owned()),
             TaskError::ConfirmImports("offline".to_owned()),
         ] {
             texts.push(task_error(&tr, &error));

@@ -521,14 +521,30 @@ impl DeskApp {
             TaskResult::ViewsWritten(path) => {
                 tracing::debug!("saved views written to {}", path.display());
             }
+            TaskResult::SelectionForBulk { kind, orders } => {
+                self.bulk.preview_selection(kind, &orders);
+            }
+            TaskResult::BulkNotStarted(error) => {
+                tracing::warn!("a bulk run did not start: {error:?}");
+                self.bulk.not_started();
+                let text = explain::task_error(&self.tr, &error);
+                self.toast(ctx, text);
+            }
+            TaskResult::InterruptedElsewhere(profile) => {
+                let text = self
+                    .tr
+                    .args("bulk-interrupted-elsewhere", &[("profile", profile.into())]);
+                self.toast(ctx, text);
+            }
             TaskResult::Interrupted(None) => {}
             TaskResult::Interrupted(Some(interrupted)) => {
-                let sent = interrupted.sent.iter().filter(|sent| **sent).count();
+                let (sent, unanswered) = interrupted.sent_and_unanswered();
                 let text = self.tr.args(
                     "bulk-interrupted",
                     &[
                         ("sent", sent.into()),
-                        ("total", interrupted.sent.len().into()),
+                        ("unanswered", unanswered.into()),
+                        ("total", interrupted.fates.len().into()),
                     ],
                 );
                 self.bulk.show_interrupted(&interrupted);
@@ -568,6 +584,11 @@ impl DeskApp {
                 self.profiles.reset_form(ctx);
                 self.backend.load_profiles();
             }
+            TaskResult::Switched(_) if self.bulk.running => {
+                // A run started while the switch was being prepared.
+                let text = self.tr.text("profile-switch-bulk-running");
+                self.toast(ctx, text);
+            }
             TaskResult::Switched(backend) => {
                 let name = backend.session().profile.clone();
                 backend.set_repaint(ctx);
@@ -581,6 +602,8 @@ impl DeskApp {
                 self.activity = ActivityScreen::default();
                 self.transactions.reload(&self.backend);
                 self.backend.reconcile_at_startup();
+                // A run cut short under this profile, kept while another was open.
+                self.backend.find_interrupted_run();
                 self.demo_progress = None;
                 // The views are the profile's own.
                 self.load_views();
@@ -795,8 +818,10 @@ impl DeskApp {
                 );
             }
             AppCommand::BulkFromSelection(kind) => {
-                let orders: Vec<OrderRecord> = self.transactions.marked.values().cloned().collect();
-                self.bulk.preview_selection(kind, &orders);
+                // Previewed as the journal holds the orders now, not as
+                // they were when clicked.
+                let ids = self.transactions.marked.keys().copied().collect();
+                self.backend.load_selection_for_bulk(kind, ids);
                 self.settings.screen = Screen::Bulk;
             }
             AppCommand::RunBulk(kind) => {
@@ -876,6 +901,12 @@ impl DeskApp {
             AppCommand::SaveProfile(boxed) => {
                 let (profile, secrets) = *boxed;
                 self.backend.save_profile(profile, secrets);
+            }
+            AppCommand::UseProfile(_) if self.bulk.running => {
+                // The run would go on unseen under the other account, and
+                // the next run would take over its record.
+                let text = self.tr.text("profile-switch-bulk-running");
+                self.toast(ctx, text);
             }
             AppCommand::UseProfile(name) => {
                 if let Some(journal) = self.journal_for_profiles.clone() {

@@ -167,11 +167,30 @@ pub fn over_with(
     with_apple_pay: bool,
     before: impl FnOnce(&tokio::runtime::Runtime, &apsdesk::journal::Desk, &std::path::Path),
 ) -> (Fixture, Harness<'static, TestState>) {
+    over_in(
+        runtime,
+        sim,
+        references,
+        with_apple_pay,
+        apsdesk::aps::client::Environment::Simulator,
+        before,
+    )
+}
+
+/// [`over_with`], the account in `environment` (a production account still
+/// talks to the test's simulator: what changes is what the app asks first).
+pub fn over_in(
+    runtime: tokio::runtime::Runtime,
+    sim: apsdesk::sim::RunningSimulator,
+    references: &[&str],
+    with_apple_pay: bool,
+    environment: apsdesk::aps::client::Environment,
+    before: impl FnOnce(&tokio::runtime::Runtime, &apsdesk::journal::Desk, &std::path::Path),
+) -> (Fixture, Harness<'static, TestState>) {
     use std::sync::{Arc, Mutex};
 
     use apsdesk::app::backend::Session;
     use apsdesk::aps::Language;
-    use apsdesk::aps::client::Environment;
     use apsdesk::journal::{Actor, Desk, Journal};
 
     let dir = tempfile::TempDir::new().expect("temp dir");
@@ -183,7 +202,7 @@ pub fn over_with(
         Actor {
             operator: "tester".into(),
             profile: "test".into(),
-            environment: Environment::Simulator,
+            environment,
         },
         Language::En,
     );
@@ -196,7 +215,7 @@ pub fn over_with(
         .expect("lock");
     let session = Session {
         profile: "test".into(),
-        environment: Environment::Simulator,
+        environment,
         operator: "tester".into(),
         demo: false,
         receipt: apsdesk::profiles::ReceiptDetails {
@@ -312,4 +331,84 @@ pub fn send_link(
         .find(|link| link.merchant_reference == reference)
         .cloned()
         .expect("the link")
+}
+
+/// Saves a profile `name` on the test's simulator in a fresh profile store
+/// (keyring mocked) and lets the app switch to it over `journal`; the
+/// returned folder holds the store.
+pub fn profile_on_sim(
+    harness: &mut Harness<'static, TestState>,
+    name: &str,
+    journal: &std::path::Path,
+) -> tempfile::TempDir {
+    let config = tempfile::TempDir::new().expect("config dir");
+    let vault = apsdesk::profiles::vault::Vault::with_store(
+        keyring_core::mock::Store::new().expect("mock store"),
+    );
+    let store = apsdesk::profiles::ProfileStore::new(config.path(), vault);
+    let credentials = sim(harness).credentials();
+    let url = sim(harness).base_url();
+    store
+        .save(
+            &apsdesk::profiles::Profile {
+                id: None,
+                name: name.into(),
+                environment: apsdesk::profiles::Environment::parse(&url).expect("url"),
+                merchant_identifier: credentials.merchant_identifier.clone(),
+                sha_type: "SHA-256".into(),
+                apple_pay: None,
+                language: "en".into(),
+                receipt: apsdesk::profiles::ReceiptDetails::default(),
+                timeout_secs: None,
+            },
+            &apsdesk::profiles::ProfileSecrets {
+                access_code: credentials.access_code.clone(),
+                request_phrase: credentials.request_phrase.clone(),
+                response_phrase: credentials.response_phrase.clone(),
+                apple_pay: None,
+            },
+            false,
+        )
+        .expect("saved");
+    harness.state().app().backend.set_profile_store(store);
+    harness.state_mut().app_mut().journal_for_profiles = Some(journal.to_owned());
+    config
+}
+
+/// The record an earlier session wrote as its capture run of 2.000 KWD on
+/// each of `references` started.
+pub fn write_run_record(dir: &std::path::Path, references: &[&str]) {
+    let record = apsdesk::app::bulk::RunRecord {
+        kind: apsdesk::app::bulk::RecordedKind::Capture,
+        operator: "tester".into(),
+        profile: "test".into(),
+        started_ms: jiff::Timestamp::now().as_millisecond() - 1,
+        rows: references
+            .iter()
+            .enumerate()
+            .map(|(index, reference)| apsdesk::app::bulk::RunRow {
+                index,
+                merchant_reference: (*reference).to_owned(),
+                amount: Some("2.000".into()),
+                currency: Some("KWD".into()),
+            })
+            .collect(),
+    };
+    std::fs::write(
+        dir.join("journal.sqlite3.bulk-run.json"),
+        serde_json::to_vec(&record).expect("json"),
+    )
+    .expect("record");
+}
+
+/// Where each row of the Bulk screen is, in order.
+pub fn bulk_states(harness: &Harness<'static, TestState>) -> Vec<apsdesk::app::bulk::RowState> {
+    harness
+        .state()
+        .app()
+        .bulk
+        .rows
+        .iter()
+        .map(|row| row.state.clone())
+        .collect()
 }

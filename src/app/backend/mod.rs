@@ -93,6 +93,9 @@ pub enum TaskError {
     /// A bulk run's record beside the journal could not be written (the run
     /// did not start) or read back.
     BulkRecord(String),
+    /// A run of this profile would take the place of the record of another
+    /// profile's run, cut short and not yet seen there (the profile named).
+    BulkRecordOfProfile(String),
     /// A file's rows could not be recorded (nothing was).
     Import(String),
     /// Imported orders could not be confirmed with APS now (they stay pending).
@@ -130,6 +133,16 @@ pub enum TaskResult {
         complete: bool,
     },
     Detail(Box<OrderDetail>),
+    /// The selected orders read again for a bulk run's preview.
+    SelectionForBulk {
+        kind: BulkKind,
+        orders: Vec<OrderRecord>,
+    },
+    /// A bulk run did not start: nothing was sent (why).
+    BulkNotStarted(TaskError),
+    /// A bulk run the closing of the app cut short under another profile
+    /// (named): reported when that profile is open.
+    InterruptedElsewhere(String),
     /// A bulk run the closing of the app interrupted (`None`: there was none).
     Interrupted(Option<crate::app::bulk::Interrupted>),
     /// The profile's saved views file, read (or set aside).

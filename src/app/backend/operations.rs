@@ -1,7 +1,7 @@
 //! Operations: every submission goes through the desk ([`Desk::submit`]);
 //! Bulk runs rows four at a time; reconciliation on demand and at start-up.
 
-use super::super::bulk::{Interrupted, RunRecord, RunRow, SkipReason};
+use super::super::bulk::{Interrupted, RowFate, RunRecord, RunRow, SkipReason};
 use super::{
     Arc, Backend, BulkControl, BulkKind, CheckStatus, Desk, Language, Operation, RowState,
     TaskError, TaskResult, Ticket, operation_result,
@@ -58,20 +58,27 @@ impl Backend {
         let record = RunRecord {
             kind: kind.into(),
             operator: self.session.operator.clone(),
+            profile: self.session.profile.clone(),
             started_ms: jiff::Timestamp::now().as_millisecond(),
             rows: rows.clone(),
         };
         let failed = self.sender.clone();
         self.runtime.spawn(async move {
-            // The run is on record before its first row is sent.
+            // The run is on record before its first row is sent, and never
+            // in the place of another profile's run not yet seen there.
             if let Some(path) = &record_path {
+                if let Some(other) = other_profiles_record(path, &record.profile) {
+                    let error = TaskError::BulkRecordOfProfile(other);
+                    let _ = failed.send(TaskResult::BulkNotStarted(error));
+                    return;
+                }
                 let written = serde_json::to_vec_pretty(&record)
                     .map_err(std::io::Error::other)
                     .and_then(|bytes| crate::journal::files::write_private(path, &bytes));
                 if let Err(error) = written {
                     // i18n-lint: not shown (the log's detail of TaskError::BulkRecord)
                     let detail = format!("{}: {error}", path.display());
-                    let _ = failed.send(TaskResult::Failed(TaskError::BulkRecord(detail)));
+                    let _ = failed.send(TaskResult::BulkNotStarted(TaskError::BulkRecord(detail)));
                     return;
                 }
             }
@@ -103,6 +110,25 @@ impl Backend {
         });
     }
 
+    /// The selected orders as the journal holds them now, for a bulk run's
+    /// preview: a selection keeps each order as it was when clicked, and it
+    /// may have changed since (a capture from its dialog, a status check,
+    /// feedback), so the preview would show, and the run ask APS for, more
+    /// than is left. An order no longer in the journal is left out.
+    pub fn load_selection_for_bulk(&self, kind: BulkKind, order_ids: Vec<i64>) {
+        self.spawn_journal(move |journal| {
+            let mut orders = Vec::with_capacity(order_ids.len());
+            for id in order_ids {
+                match journal.order(id) {
+                    Ok(Some(order)) => orders.push(order),
+                    Ok(None) => {}
+                    Err(error) => return TaskResult::Failed(TaskError::Journal(error.to_string())),
+                }
+            }
+            TaskResult::SelectionForBulk { kind, orders }
+        });
+    }
+
     /// Where a running bulk run is recorded: beside the journal.
     fn bulk_run_path(&self) -> Option<std::path::PathBuf> {
         let journal = self.desk.journal.lock().ok()?;
@@ -130,32 +156,63 @@ impl Backend {
                     return TaskResult::Failed(TaskError::BulkRecord(detail));
                 }
             };
+            if !record.profile.is_empty() && record.profile != actor.profile {
+                // Kept for that profile: its rows are not this account's.
+                return TaskResult::InterruptedElsewhere(record.profile);
+            }
             let command = match BulkKind::from(record.kind) {
                 BulkKind::Capture => crate::aps::Command::Capture,
                 BulkKind::Refund => crate::aps::Command::Refund,
                 BulkKind::Status => crate::aps::Command::CheckStatus,
             };
-            let sent = record
+            // A row was sent if its request is in the journal; it was
+            // answered if APS's trusted answer to it is there too. Told from
+            // the send alone, so reconciliation (started alongside) does
+            // not change the report; what cannot be read is not offered
+            // again: it may have been sent.
+            let fate = |reference: &str| -> RowFate {
+                use crate::journal::vocabulary::{EntryKind, EntryOutcome};
+                let order = match journal.order_by_reference(&actor, reference) {
+                    Ok(Some(order)) => order,
+                    // A row is recorded with its order before it is sent.
+                    Ok(None) => return RowFate::NotSent,
+                    Err(_) => return RowFate::Unanswered,
+                };
+                let Ok(entries) = journal.order_entries(order.id) else {
+                    return RowFate::Unanswered;
+                };
+                let Some(request) = entries.iter().rfind(|entry| {
+                    entry.entry == EntryKind::Request
+                        && entry.command == command
+                        && entry.at_ms >= record.started_ms
+                }) else {
+                    return RowFate::NotSent;
+                };
+                let result = entries.iter().find(|entry| {
+                    entry.entry == EntryKind::Result && entry.operation_id == request.operation_id
+                });
+                match result.and_then(|entry| entry.outcome) {
+                    Some(EntryOutcome::Succeeded | EntryOutcome::Declined) => RowFate::Answered,
+                    // It provably never left.
+                    Some(EntryOutcome::NotSent) => RowFate::NotSent,
+                    Some(
+                        EntryOutcome::Uncertain
+                        | EntryOutcome::Untrusted
+                        | EntryOutcome::Applied
+                        | EntryOutcome::NotApplied
+                        | EntryOutcome::Unresolved,
+                    )
+                    | None => RowFate::Unanswered,
+                }
+            };
+            let fates = record
                 .rows
                 .iter()
-                .map(|row| {
-                    journal
-                        .order_by_reference(&actor, &row.merchant_reference)
-                        .ok()
-                        .flatten()
-                        .and_then(|order| journal.order_entries(order.id).ok())
-                        .is_some_and(|entries| {
-                            entries.iter().any(|entry| {
-                                entry.entry == crate::journal::vocabulary::EntryKind::Request
-                                    && entry.command == command
-                                    && entry.at_ms >= record.started_ms
-                            })
-                        })
-                })
+                .map(|row| fate(&row.merchant_reference))
                 .collect();
             // Reported once: the screen now holds what is left.
             let _ = std::fs::remove_file(&path);
-            TaskResult::Interrupted(Some(Interrupted { record, sent }))
+            TaskResult::Interrupted(Some(Interrupted { record, fates }))
         });
     }
 
@@ -181,6 +238,15 @@ impl Backend {
     pub fn reconcile_at_startup(&self) {
         self.reconcile(None);
     }
+}
+
+/// The profile of the run recorded at `path` when it is not `profile`'s (a
+/// run cut short there, not yet reported to it); a record that cannot be
+/// read is reported at start-up, and a run's own write replaces it.
+fn other_profiles_record(path: &std::path::Path, profile: &str) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let record: RunRecord = serde_json::from_slice(&bytes).ok()?;
+    (!record.profile.is_empty() && record.profile != profile).then_some(record.profile)
 }
 
 /// One bulk row: the amount and the currency the preview showed; the method
@@ -253,6 +319,18 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, row: &RunRow) -> RowState {
     if row.currency.as_ref() != Some(&currency) {
         return RowState::Skipped(SkipReason::CurrencyChanged);
     }
+    // The order may have changed since the preview (a capture from its
+    // dialog, a status check): what the journal knows is left bounds the row.
+    if let Some(left) = left_in_journal(desk, reference, kind)
+        && let Some(currency) = crate::aps::Currency::from_code(&currency)
+        && crate::aps::Money::parse_major(amount, currency)
+            .is_ok_and(|money| money.minor_units() > left)
+    {
+        return RowState::Skipped(SkipReason::MoreThanLeft {
+            left_minor: left,
+            currency,
+        });
+    }
     let form = MaintenanceForm {
         merchant_reference: reference.to_owned(),
         amount: amount.to_owned(),
@@ -264,4 +342,27 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, row: &RunRow) -> RowState {
         Ok(operation) => RowState::Done(operation_result(desk.submit(operation).await)),
         Err(errors) => RowState::Skipped(SkipReason::InvalidFields { line: None, errors }),
     }
+}
+
+/// What the journal says is left to capture or refund of an order now, in
+/// minor units; `None` while it does not know the order's money (not yet
+/// answered for), when APS alone can say.
+fn left_in_journal(desk: &Desk, reference: &str, kind: BulkKind) -> Option<u64> {
+    use crate::journal::vocabulary::OrderState;
+    let order = desk
+        .journal
+        .lock()
+        .ok()?
+        .order_by_reference(&desk.actor, reference)
+        .ok()??;
+    if order.state == OrderState::Unknown {
+        return None;
+    }
+    let left = match kind {
+        BulkKind::Capture if order.state == OrderState::Voided => 0,
+        BulkKind::Capture => order.authorized_minor - order.captured_minor,
+        BulkKind::Refund => order.captured_minor - order.refunded_minor,
+        BulkKind::Status => return None,
+    };
+    Some(u64::try_from(left).unwrap_or(0))
 }

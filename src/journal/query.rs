@@ -224,13 +224,15 @@ enum Driver {
 }
 
 impl Driver {
-    fn index(self) -> Option<&'static str> {
+    fn index(self) -> &'static str {
         match self {
-            Driver::Browse => Some("orders_browse"),
-            Driver::BrowseAmount => Some("orders_browse_amount"),
-            Driver::Expiring => Some("orders_state_paid"),
-            Driver::Links => Some("orders_link"),
-            Driver::Text => None,
+            Driver::Browse => "orders_browse",
+            Driver::BrowseAmount => "orders_browse_amount",
+            Driver::Expiring => "orders_state_paid",
+            Driver::Links => "orders_link",
+            // The matches come from the full-text index in id order; each
+            // is checked in this index rather than in its row.
+            Driver::Text => "orders_by_id",
         }
     }
 
@@ -295,6 +297,54 @@ fn keyset_sql(
         format!("({key}, id) {comparison} (?{key_slot}, ?{id_slot})"),
         direction,
     )
+}
+
+/// Where a walk of the sort order starts and ends: the keyset condition
+/// after `after`, and a range on the sort column itself when a filter bounds
+/// it (dates when sorted by date, amounts by amount), so that the walk
+/// starts where the matches are. Their values are bound after `values`.
+fn walk_range(
+    filter: &OrderFilter,
+    after: Option<&Cursor>,
+    mut values: Vec<Value>,
+) -> (String, String, &'static str, Vec<Value>) {
+    let key = filter.sort.key_sql();
+    let (keyset, direction) = keyset_sql(filter, after, &mut values);
+    let mut bounds = Conditions {
+        terms: Vec::new(),
+        values,
+    };
+    match filter.sort {
+        SortColumn::Created => {
+            if let Some(from) = filter.created_from_ms {
+                bounds.compare(key, ">=", Value::Integer(from));
+            }
+            if let Some(to) = filter.created_to_ms {
+                bounds.compare(key, "<", Value::Integer(to));
+            }
+        }
+        SortColumn::Amount => {
+            if let Some((min, max)) = filter.amount_bounds() {
+                bounds.compare(key, ">=", Value::Integer(min));
+                if let Some(max) = max {
+                    bounds.compare(key, "<=", Value::Integer(max));
+                }
+            }
+        }
+        SortColumn::Updated
+        | SortColumn::MerchantReference
+        | SortColumn::FortId
+        | SortColumn::Authorized
+        | SortColumn::Captured
+        | SortColumn::Refunded
+        | SortColumn::State
+        | SortColumn::PaymentOption
+        | SortColumn::Currency
+        | SortColumn::CustomerName
+        | SortColumn::CustomerEmail
+        | SortColumn::ResponseCode => {}
+    }
+    (keyset, bounds.sql(), direction, bounds.values)
 }
 
 /// Cuts the extra row fetched to learn whether another page follows.
@@ -431,10 +481,14 @@ impl OrderFilter {
                 Form::Seek(_) | Form::Hidden => format!("+{column}"),
             }
         };
-        if let Some(query) = fts_query(&self.text) {
-            let slot = conditions.bind(Value::Text(query));
+        if fts_query(&self.text).is_some() {
+            // Gathered by `Journal::gather_text_matches` before any query
+            // that uses these conditions: the full-text index is asked once
+            // per page, not once per statement (a search's set of matches is
+            // otherwise built again by each of the count, the walk and the
+            // read), and SQLite checks membership in the table's own b-tree.
             conditions.terms.push(format!(
-                "{} IN (SELECT rowid FROM orders_fts WHERE orders_fts MATCH {slot})",
+                "{} IN (SELECT id FROM temp.text_matches)",
                 hide("id")
             ));
         }
@@ -599,6 +653,12 @@ impl Journal {
         }
         let facets = self.facets()?;
         let counts = self.driver_counts(filter, &facets)?;
+        if counts.matches_at_most == Some(0) {
+            return Ok(Page {
+                rows: Vec::new(),
+                next: None,
+            });
+        }
         let fetch = i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX);
         let plan = choose_plan(
             filter,
@@ -672,18 +732,8 @@ impl Journal {
         }
         let few = self.few_entries;
         let mut counts = Vec::new();
-        if let Some(query) = fts_query(&filter.text) {
-            let mut statement = self.connection().prepare_cached(&format!(
-                "SELECT count(*) FROM (SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?1 \
-                 LIMIT {few})"
-            ))?;
-            let matches: i64 = statement.query_row([query], |row| row.get(0))?;
-            counts.push((Driver::Text, matches));
-        }
         for driver in drivers {
-            let Some(index) = driver.index() else {
-                continue;
-            };
+            let index = driver.index();
             let conditions = filter.seek_conditions(driver, facets);
             let sql = format!(
                 "SELECT count(*) FROM (SELECT 1 FROM orders INDEXED BY {index} WHERE {} \
@@ -697,6 +747,17 @@ impl Journal {
                 })?;
             counts.push((driver, entries));
         }
+        // An index that holds none of the filter's orders settles it: the
+        // free text (the dearest part) is not even looked up.
+        if counts.iter().any(|(_, entries)| *entries == 0) {
+            return Ok(Counts {
+                entries: counts,
+                matches_at_most: Some(0),
+            });
+        }
+        if let Some(matches) = self.gather_text_matches(filter)? {
+            counts.insert(0, (Driver::Text, matches));
+        }
         // Broad text and broad filters may still match few orders together:
         // counted in the browse index with the text (its matches gathered
         // once), so that a walk that could not find a page is not tried.
@@ -707,7 +768,9 @@ impl Journal {
             .iter()
             .any(|(driver, entries)| *driver == Driver::Browse && *entries >= few);
         let mut matches_at_most = None;
-        if text_is_broad && browse_is_broad {
+        // Where the sort has a walk index, a walk that finds too few costs
+        // a few milliseconds, less than this count (tens): it is not made.
+        if text_is_broad && browse_is_broad && walk_index(filter.sort).is_none() {
             let conditions = filter.conditions(Form::Seek(Driver::Browse), Some(facets));
             let sql = format!(
                 "SELECT count(*) FROM (SELECT 1 FROM orders INDEXED BY orders_browse WHERE {} \
@@ -725,6 +788,28 @@ impl Journal {
             entries: counts,
             matches_at_most,
         })
+    }
+
+    /// Puts the orders whose fields match the filter's free text into the
+    /// connection's temporary table `text_matches` (in memory, emptied
+    /// first), where the filter's conditions find them; how many there are,
+    /// or `None` when the filter has no free text. Every query of a page
+    /// that carries the text runs after this.
+    fn gather_text_matches(&self, filter: &OrderFilter) -> Result<Option<i64>> {
+        let Some(query) = fts_query(&filter.text) else {
+            return Ok(None);
+        };
+        let connection = self.connection();
+        connection.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS text_matches (id INTEGER PRIMARY KEY); \
+             DELETE FROM temp.text_matches;",
+        )?;
+        let mut statement = connection.prepare_cached(
+            "INSERT INTO temp.text_matches (id) \
+             SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?1",
+        )?;
+        let matches = statement.execute([query])?;
+        Ok(Some(i64::try_from(matches).unwrap_or(i64::MAX)))
     }
 
     /// About how many orders the journal holds (the highest id: ids are
@@ -748,10 +833,7 @@ impl Journal {
     ) -> Result<Page> {
         let (from, conditions) = match driver {
             Some((driver, facets)) => {
-                let from = match driver.index() {
-                    Some(index) => format!("orders INDEXED BY {index}"),
-                    None => "orders".to_owned(),
-                };
+                let from = format!("orders INDEXED BY {}", driver.index());
                 let facets = match driver {
                     Driver::Browse | Driver::BrowseAmount => Some(facets),
                     Driver::Expiring | Driver::Text | Driver::Links => None,
@@ -795,48 +877,54 @@ impl Journal {
     ) -> Result<Option<Page>> {
         let conditions = filter.conditions(Form::Hidden, None);
         let where_sql = conditions.sql();
-        let mut values = conditions.values;
         let key = filter.sort.key_sql();
-        let (keyset, direction) = keyset_sql(filter, after, &mut values);
-        let mut bounds = Conditions {
-            terms: Vec::new(),
-            values,
-        };
-        match filter.sort {
-            SortColumn::Created => {
-                if let Some(from) = filter.created_from_ms {
-                    bounds.compare(key, ">=", Value::Integer(from));
-                }
-                if let Some(to) = filter.created_to_ms {
-                    bounds.compare(key, "<", Value::Integer(to));
-                }
-            }
-            SortColumn::Amount => {
-                if let Some((min, max)) = filter.amount_bounds() {
-                    bounds.compare(key, ">=", Value::Integer(min));
-                    if let Some(max) = max {
-                        bounds.compare(key, "<=", Value::Integer(max));
-                    }
-                }
-            }
-            SortColumn::Updated
-            | SortColumn::MerchantReference
-            | SortColumn::FortId
-            | SortColumn::Authorized
-            | SortColumn::Captured
-            | SortColumn::Refunded
-            | SortColumn::State
-            | SortColumn::PaymentOption
-            | SortColumn::Currency
-            | SortColumn::CustomerName
-            | SortColumn::CustomerEmail
-            | SortColumn::ResponseCode => {}
-        }
-        let range = bounds.sql();
-        let values = bounds.values;
+        let (keyset, range, direction, values) = walk_range(filter, after, conditions.values);
         let fetch = limit.saturating_add(1);
         let window = fetch.saturating_mul(WINDOW_PER_ROW);
         let columns = qualified_columns();
+        if let Some(walk) = walk_index(filter.sort) {
+            // The walk reads only its index (every filtered column is in
+            // it); the first `fetch` entries that pass are the page, and
+            // only their rows are read. `walk` is a co-routine (a LIMIT
+            // subquery under a WHERE is never flattened): it yields in sort
+            // order and stops when the page is full.
+            let sql = format!(
+                "WITH walk AS ( \
+                     SELECT id, {key} AS wkey, environment, profile, currency, payment_option, \
+                         state, created_ms, amount_minor, payment_at_ms, authorized_minor, \
+                         captured_minor, payment_link_id \
+                     FROM orders INDEXED BY {walk} WHERE {keyset} AND {range} \
+                     ORDER BY {key} {direction}, id {direction} LIMIT {window}), \
+                 hits (hid, hkey) AS MATERIALIZED ( \
+                     SELECT id, wkey FROM walk WHERE {where_sql} LIMIT {fetch}) \
+                 SELECT {columns} FROM hits CROSS JOIN orders AS o ON o.id = hits.hid \
+                 ORDER BY hits.hkey {direction}, hits.hid {direction}"
+            );
+            let mut statement = self.connection().prepare_cached(&sql)?;
+            let names = OrderColumns::of(&statement)?;
+            let rows: Vec<OrderRecord> = statement
+                .query_map(rusqlite::params_from_iter(values.iter()), |row| {
+                    OrderRecord::read(row, &|name| names.at(name))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            if rows.len() == fetch {
+                return Ok(Some(page_of(filter, rows, limit)));
+            }
+            if rows.is_empty() {
+                return Ok(None);
+            }
+            // Fewer than a page: whole only if the walk reached the end of
+            // the range before the window's end.
+            let (keyset, range, _, values) = walk_range(filter, after, Vec::new());
+            let mut statement = self.connection().prepare_cached(&format!(
+                "SELECT count(*) FROM (SELECT 1 FROM orders INDEXED BY {walk} \
+                 WHERE {keyset} AND {range} LIMIT {window})"
+            ))?;
+            let walked: i64 =
+                statement.query_row(rusqlite::params_from_iter(values), |row| row.get(0))?;
+            let whole = usize::try_from(walked).unwrap_or(usize::MAX) < window;
+            return Ok(whole.then(|| page_of(filter, rows, limit)));
+        }
         // The window's count follows the order's columns.
         let count_index = ORDER_COLUMNS.split(',').count();
         // CROSS JOIN keeps the window as the outer loop: each of its rows is
@@ -886,6 +974,9 @@ impl Journal {
         } else {
             let facets = self.facets()?;
             let counts = self.driver_counts(filter, &facets)?;
+            if counts.matches_at_most == Some(0) {
+                return Ok(0);
+            }
             // Counting reads every match: the driver that covers the fewest.
             let driver = counts
                 .entries
@@ -897,10 +988,7 @@ impl Journal {
                     )
                 })
                 .map_or(Driver::Browse, |(driver, _)| *driver);
-            let from = match driver.index() {
-                Some(index) => format!("orders INDEXED BY {index}"),
-                None => "orders".to_owned(),
-            };
+            let from = format!("orders INDEXED BY {}", driver.index());
             let facets = match driver {
                 Driver::Browse | Driver::BrowseAmount => Some(&facets),
                 Driver::Expiring | Driver::Text | Driver::Links => None,
@@ -950,7 +1038,8 @@ const LOOK_UP: i64 = 20;
 struct Counts {
     /// Each driver and the entries its seeks cover (up to `few`).
     entries: Vec<(Driver, i64)>,
-    /// The matches counted with every condition, when that was needed.
+    /// The matches counted with every condition, when that was needed;
+    /// `Some(0)` too when an index holds none of the filter's orders.
     matches_at_most: Option<i64>,
 }
 
@@ -980,6 +1069,38 @@ fn sort_is_covered(sort: SortColumn) -> bool {
         | SortColumn::CustomerName
         | SortColumn::CustomerEmail
         | SortColumn::ResponseCode => false,
+    }
+}
+
+/// The index that walks this sort order with every filtered column in it
+/// (schema `WALKS`): a walk checks each entry there instead of reading its
+/// row. `None`: the sort's own `(key, id)` index, each row looked up.
+fn walk_index(sort: SortColumn) -> Option<&'static str> {
+    match sort {
+        SortColumn::Created => Some("orders_walk_created"),
+        SortColumn::Amount => Some("orders_walk_amount"),
+        SortColumn::CustomerName => Some("orders_walk_customer"),
+        SortColumn::Updated
+        | SortColumn::MerchantReference
+        | SortColumn::FortId
+        | SortColumn::Authorized
+        | SortColumn::Captured
+        | SortColumn::Refunded
+        | SortColumn::State
+        | SortColumn::PaymentOption
+        | SortColumn::Currency
+        | SortColumn::CustomerEmail
+        | SortColumn::ResponseCode => None,
+    }
+}
+
+/// What walking one row of the sort order costs: an entry of its walk
+/// index, or a row looked up.
+fn walk_step(sort: SortColumn) -> i64 {
+    if walk_index(sort).is_some() {
+        1
+    } else {
+        LOOK_UP
     }
 }
 
@@ -1018,7 +1139,10 @@ fn choose_plan(filter: &OrderFilter, counts: &Counts, few: i64, fetch: i64, orde
         .min()
         .unwrap_or(orders)
         .max(1);
-    let window_cost = LOOK_UP.saturating_mul(fetch).saturating_mul(orders) / matches_at_most;
+    let window_cost = walk_step(filter.sort)
+        .saturating_mul(fetch)
+        .saturating_mul(orders)
+        / matches_at_most;
     let driver_cost = if best.1 >= few {
         i64::MAX
     } else {

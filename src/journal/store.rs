@@ -838,6 +838,9 @@ impl Journal {
         connection.pragma_update(None, "foreign_keys", "ON")?;
         // A bounded page cache: memory does not grow with the journal.
         connection.pragma_update(None, "cache_size", -16_000)?;
+        // The free text's matches are gathered once per page into a temporary
+        // table (`query.rs`): in memory, never a file beside the journal.
+        connection.pragma_update(None, "temp_store", "MEMORY")?;
         Ok(())
     }
 

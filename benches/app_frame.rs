@@ -144,6 +144,61 @@ fn transactions_frame_while_scrolling(bencher: divan::Bencher) {
     assert!(!app.transactions.rows.is_empty());
 }
 
+/// The same with the issue-15 rows in use: a method filter and free text
+/// (KNET orders of customers named أحمد, about 3,300 at 1,000,000 orders),
+/// sorted by amount, and every filtered order selected (under the
+/// select-all limit of 5,000), so that each drawn row also draws its
+/// selection.
+#[divan::bench(sample_count = 200)]
+fn filtered_selected_frame_while_scrolling(bencher: divan::Bencher) {
+    let runtime = runtime();
+    let ctx = egui::Context::default();
+    let mut app = app(&ctx, &runtime);
+    wait_for_rows(&ctx, &mut app);
+    let filter = apsdesk::journal::OrderFilter {
+        text: "أحمد".into(),
+        payment_options: vec!["KNET".into()],
+        sort: apsdesk::journal::SortColumn::Amount,
+        ..apsdesk::journal::OrderFilter::default()
+    };
+    // As a saved view with its search text would open.
+    app.transactions = apsdesk::app::transactions::TransactionsScreen::with_filter(filter);
+    app.transactions.reload(&app.backend);
+    wait_for_rows(&ctx, &mut app);
+    app.transactions.select_all(&app.backend);
+    let started = Instant::now();
+    while app.transactions.marked.is_empty() {
+        frame(&ctx, &mut app, Vec::new());
+        assert!(started.elapsed() < Duration::from_secs(60), "no selection");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    frame(
+        &ctx,
+        &mut app,
+        vec![egui::Event::PointerMoved(egui::pos2(300.0, 400.0))],
+    );
+    bencher.bench_local(|| {
+        frame(
+            &ctx,
+            &mut app,
+            vec![egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, -78.0),
+                modifiers: egui::Modifiers::NONE,
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Wheel,
+            }],
+        );
+    });
+    assert!(
+        app.transactions
+            .rows
+            .iter()
+            .all(|order| order.payment_option.as_deref() == Some("KNET")),
+        "the filter held"
+    );
+}
+
 /// Building the app and laying out its first frame (the window's own start
 /// is not included: see the README for the launch measured under Xvfb).
 #[divan::bench(sample_count = 10)]

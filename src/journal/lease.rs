@@ -216,6 +216,29 @@ pub(super) fn lease_of(
         .optional()
 }
 
+/// The leases held on the other orders of the journal with this order's
+/// environment and merchant reference (under other profiles).
+fn twin_leases(
+    connection: &rusqlite::Connection,
+    order_id: i64,
+) -> rusqlite::Result<Vec<LeaseHolder>> {
+    let columns = HOLDER_COLUMNS
+        .split(", ")
+        .map(|column| format!("lease.{column}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {columns} FROM orders AS this \
+         JOIN orders AS twin ON twin.merchant_reference = this.merchant_reference \
+             AND twin.environment = this.environment AND twin.id <> this.id \
+         JOIN order_leases AS lease ON lease.order_id = twin.id \
+         WHERE this.id = ?1"
+    ))?;
+    statement
+        .query_map([order_id], holder_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+}
+
 /// The leases of a journal's connection whose holders may still be working.
 pub(super) fn live_leases_in(
     connection: &rusqlite::Connection,
@@ -250,6 +273,17 @@ impl Journal {
             && holder.is_alive(now, policy)
         {
             return Ok(Err(holder));
+        }
+        // The same APS order may be in the journal twice: two profiles of
+        // one merchant account each keep their own row for a reference. A
+        // live lease on a twin (same environment and reference) holds this
+        // one too, so that two profiles cannot send for one order at once.
+        // Two accounts that happen to use the same reference only wait for
+        // each other for the seconds a submission takes.
+        for holder in twin_leases(&transaction, order_id)? {
+            if holder.owner != claim.owner && holder.is_alive(now, policy) {
+                return Ok(Err(holder));
+            }
         }
         transaction.execute(
             "INSERT OR REPLACE INTO order_leases
@@ -302,6 +336,7 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aps::client::Environment;
 
     fn holder(heartbeat_ms: i64, pid: u32, host: String) -> LeaseHolder {
         LeaseHolder {
@@ -334,6 +369,60 @@ mod tests {
             assert!(!holder(1_000, u32::MAX, this_host()).is_alive(2_000, &policy));
             assert!(holder(1_000, 1, this_host()).is_alive(999_999, &policy));
         }
+    }
+
+    /// Two profiles of one account on one journal: the same reference in
+    /// the same environment is two order rows, and one lease holds both.
+    #[test]
+    fn a_lease_holds_the_same_order_under_another_profile() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("opens");
+        let actor = |profile: &str, environment: Environment| crate::journal::Actor {
+            operator: "o".into(),
+            profile: profile.into(),
+            environment,
+        };
+        let first = journal
+            .ensure_order(&actor("kw-1", Environment::Production), "ORDER-7")
+            .expect("order");
+        let twin = journal
+            .ensure_order(&actor("kw-2", Environment::Production), "ORDER-7")
+            .expect("order");
+        let sandbox = journal
+            .ensure_order(&actor("kw-3", Environment::Sandbox), "ORDER-7")
+            .expect("order");
+        assert_ne!(first, twin);
+        let policy = LeasePolicy::default();
+        let live = LiveSubmission::new("desk-a");
+        let claim = |owner: &str| LeaseClaim {
+            owner: owner.into(),
+            operator: "o".into(),
+            pid: std::process::id(),
+            host: this_host(),
+            purpose: "capture 1.000 KWD".into(),
+        };
+        journal
+            .acquire_lease(first, &claim("desk-a"), &policy)
+            .expect("journal")
+            .expect("free");
+        let held = journal
+            .acquire_lease(twin, &claim("desk-b"), &policy)
+            .expect("journal");
+        assert_eq!(
+            held.map_err(|holder| holder.owner),
+            Err("desk-a".to_owned())
+        );
+        // Another environment is another order at APS.
+        journal
+            .acquire_lease(sandbox, &claim("desk-c"), &policy)
+            .expect("journal")
+            .expect("another environment is free");
+        journal.release_lease(first, "desk-a").expect("released");
+        drop(live);
+        journal
+            .acquire_lease(twin, &claim("desk-b"), &policy)
+            .expect("journal")
+            .expect("free once released");
     }
 
     #[test]

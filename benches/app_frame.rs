@@ -114,23 +114,18 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-/// One frame while the table scrolls down by three rows' worth.
-#[divan::bench(sample_count = 200)]
-fn transactions_frame_while_scrolling(bencher: divan::Bencher) {
-    let runtime = runtime();
-    let ctx = egui::Context::default();
-    let mut app = app(&ctx, &runtime);
-    wait_for_rows(&ctx, &mut app);
-    // Hover the table so that wheel events scroll it.
+/// Hovers the table (so that wheel events scroll it), then times one frame
+/// per wheel step of three rows.
+fn scroll_frames(bencher: divan::Bencher, ctx: &egui::Context, app: &mut DeskApp) {
     frame(
-        &ctx,
-        &mut app,
+        ctx,
+        app,
         vec![egui::Event::PointerMoved(egui::pos2(300.0, 400.0))],
     );
     bencher.bench_local(|| {
         frame(
-            &ctx,
-            &mut app,
+            ctx,
+            app,
             vec![egui::Event::MouseWheel {
                 unit: egui::MouseWheelUnit::Point,
                 delta: egui::vec2(0.0, -78.0),
@@ -140,6 +135,16 @@ fn transactions_frame_while_scrolling(bencher: divan::Bencher) {
             }],
         );
     });
+}
+
+/// One frame while the table scrolls down by three rows' worth.
+#[divan::bench(sample_count = 200)]
+fn transactions_frame_while_scrolling(bencher: divan::Bencher) {
+    let runtime = runtime();
+    let ctx = egui::Context::default();
+    let mut app = app(&ctx, &runtime);
+    wait_for_rows(&ctx, &mut app);
+    scroll_frames(bencher, &ctx, &mut app);
     // It really scrolled: more pages were asked for as the bottom came near.
     assert!(!app.transactions.rows.is_empty());
 }
@@ -172,24 +177,7 @@ fn filtered_selected_frame_while_scrolling(bencher: divan::Bencher) {
         assert!(started.elapsed() < Duration::from_mins(1), "no selection");
         std::thread::sleep(Duration::from_millis(5));
     }
-    frame(
-        &ctx,
-        &mut app,
-        vec![egui::Event::PointerMoved(egui::pos2(300.0, 400.0))],
-    );
-    bencher.bench_local(|| {
-        frame(
-            &ctx,
-            &mut app,
-            vec![egui::Event::MouseWheel {
-                unit: egui::MouseWheelUnit::Point,
-                delta: egui::vec2(0.0, -78.0),
-                modifiers: egui::Modifiers::NONE,
-                phase: egui::TouchPhase::Move,
-                source: egui::MouseWheelSource::Wheel,
-            }],
-        );
-    });
+    scroll_frames(bencher, &ctx, &mut app);
     assert!(
         app.transactions
             .rows

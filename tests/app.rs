@@ -1101,3 +1101,46 @@ fn a_bulk_run_interrupted_by_closing_the_app_is_reported_at_the_next_start() {
         "a finished run leaves no record"
     );
 }
+
+/// A click anywhere on a row selects its order: on the state, the amount or
+/// the date as much as on the reference (the cells' text once took the click
+/// and nothing was selected). Tried in both directions of the table.
+#[test]
+fn a_click_on_any_cell_of_a_row_selects_its_order() {
+    for arabic in [false, true] {
+        let (_fixture, mut harness) = app_with_orders(&["CELL-1", "CELL-2"]);
+        if arabic {
+            harness.get_by_label("العربية").click();
+        }
+        app_harness::run_until(&mut harness, "the orders", |state| {
+            state.app().transactions.rows.len() == 2
+        });
+        harness.run();
+        let reference = harness.get_by_label("CELL-2").rect();
+        // Into the row, two columns away from the reference, on a cell's text.
+        let x = if arabic {
+            reference.left() - 260.0
+        } else {
+            reference.right() + 260.0
+        };
+        let point = egui::pos2(x, reference.center().y);
+        harness.event(egui::Event::PointerMoved(point));
+        for pressed in [true, false] {
+            harness.event(egui::Event::PointerButton {
+                pos: point,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+            harness.step();
+        }
+        app_harness::run_until(&mut harness, "the clicked order's detail", |state| {
+            state
+                .app()
+                .transactions
+                .detail
+                .as_ref()
+                .is_some_and(|detail| detail.order.merchant_reference == "CELL-2")
+        });
+    }
+}

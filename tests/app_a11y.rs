@@ -235,6 +235,19 @@ fn find_refund_and_print_from_the_keyboard_alone() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::P);
     let receipt = out.path().join("receipt-KB-2.pdf");
     run_until(&mut harness, "the receipt", |_| receipt.exists());
+    // Captured and refunded in full: Capture… and Refund… are greyed out,
+    // and their shortcuts open no dialog either (they once did, and a
+    // capture went to APS).
+    for (key, why) in [
+        (egui::Key::C, "nothing left to capture"),
+        (egui::Key::R, "nothing left to refund"),
+    ] {
+        harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, key);
+        run_until(&mut harness, why, |state| {
+            state.app().toast_texts().iter().any(|text| text == why)
+        });
+        assert!(harness.state().app().dialog.is_none(), "{why}: no dialog");
+    }
     let sim = app_harness::sim(&harness);
     assert_eq!(common::sim_totals(sim, "KB-2"), (10_000, 10_000, 10_000));
     assert_eq!(

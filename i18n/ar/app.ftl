@@ -35,7 +35,21 @@ orders-count = { $count ->
 loading-more = جارٍ التحميل…
 
 col-reference = المرجع
-capture-window-open = عمر التفويض { $age } يوم، تنتهي مهلة تحصيله بعد { $left } يوم
+capture-window-open = عمر التفويض { $age ->
+        [zero] أقل من يوم
+        [one] يوم واحد
+        [two] يومان
+        [few] { $age } أيام
+        [many] { $age } يوماً
+       *[other] { $age } يوم
+    }، تنتهي مهلة تحصيله بعد { $left ->
+        [zero] أقل من يوم
+        [one] يوم واحد
+        [two] يومين
+        [few] { $left } أيام
+        [many] { $left } يوماً
+       *[other] { $left } يوم
+    }
 capture-window-passed = انقضت مهلة التحصيل، سترفضه APS
 capture-window-unknown = وقت التفويض غير معروف، فلا تُحسب مهلة التحصيل
 col-created = التاريخ

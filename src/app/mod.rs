@@ -716,6 +716,11 @@ impl DeskApp {
     fn apply_command(&mut self, ctx: &egui::Context, command: AppCommand) {
         match command {
             AppCommand::OpenDialog(kind, order) => {
+                if let Some(reason) = transactions::operation_refused(kind, &order) {
+                    let text = explain::skip_reason(&self.tr, &reason);
+                    self.commands.push(AppCommand::Toast(text));
+                    return;
+                }
                 let mut dialog = OperationDialog::new(kind, *order);
                 // What the journal knows of the order's wallet decides the
                 // credential set the preview signs with, as the desk will.

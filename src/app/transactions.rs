@@ -10,7 +10,7 @@ use egui::{Align, Key, Layout, RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use super::backend::{Backend, OrderDetail};
-use super::bulk::BulkKind;
+use super::bulk::{BulkKind, SkipReason};
 use super::i18n::Tr;
 use super::icons::{self, Icon};
 use super::views::SavedView;
@@ -1045,6 +1045,10 @@ impl TransactionsScreen {
         let mut clicked_row = None;
         let mut wants_more = false;
         let row_count = self.rows.len();
+        // A row is clicked anywhere: its cells' text is not selectable (a
+        // selectable label takes the click, and a click on a date or an
+        // amount selected nothing). Copying is the detail panel's buttons.
+        ui.style_mut().interaction.selectable_labels = false;
         let table = TableBuilder::new(ui)
             // Column widths are remembered by position: one table per direction.
             .id_salt(if rtl { "orders-rtl" } else { "orders-ltr" })
@@ -1270,6 +1274,27 @@ fn field_ui(
 
 /// Check status of an order: the plain check, or one that asks for the
 /// third-party response codes, sent through the desk like any operation.
+/// Why the order's state refuses `kind` now, or `None` when it allows it:
+/// the detail panel's buttons and every other way to open an operation's
+/// dialog (the palette, its shortcuts) ask this one question, so that a
+/// greyed-out Capture… cannot be reached from the keyboard. (An operation
+/// still open on the order is refused by the desk itself, before sending.)
+pub fn operation_refused(kind: OperationKind, order: &OrderRecord) -> Option<SkipReason> {
+    match kind {
+        OperationKind::Capture if order.state == OrderState::Voided => {
+            Some(SkipReason::WrongState(order.state))
+        }
+        OperationKind::Capture => {
+            (order.authorized_minor <= order.captured_minor).then_some(SkipReason::NothingToCapture)
+        }
+        OperationKind::Refund => {
+            (order.captured_minor <= order.refunded_minor).then_some(SkipReason::NothingToRefund)
+        }
+        OperationKind::Void => (order.state != OrderState::Authorized || order.captured_minor != 0)
+            .then_some(SkipReason::WrongState(order.state)),
+    }
+}
+
 fn status_command(reference: String, third_party_codes: bool) -> AppCommand {
     if !third_party_codes {
         return AppCommand::CheckStatus(reference);
@@ -1348,12 +1373,10 @@ fn detail_ui(
     // without scrolling; a blocked order offers reconciliation.
     ui.horizontal_wrapped(|ui| {
         let blocked = !detail.open.is_empty();
-        let can_capture = !blocked
-            && order.authorized_minor > order.captured_minor
-            && order.state != OrderState::Voided;
-        let can_refund = !blocked && order.captured_minor > order.refunded_minor;
-        let can_void =
-            !blocked && order.state == OrderState::Authorized && order.captured_minor == 0;
+        let allowed = |kind| !blocked && operation_refused(kind, order).is_none();
+        let can_capture = allowed(OperationKind::Capture);
+        let can_refund = allowed(OperationKind::Refund);
+        let can_void = allowed(OperationKind::Void);
         let reference = order.merchant_reference.clone();
         for (kind, enabled, label_id) in [
             (OperationKind::Capture, can_capture, "action-capture"),
@@ -1597,7 +1620,17 @@ mod tests {
         let ar = Tr::new(Language::Ar);
         let (text, _) =
             capture_window_text(&ar, capture_window(&authorized, at(5, 2)).expect("open"));
-        assert!(text.contains('2') && !text.contains("expires"), "{text}");
+        // Arabic counts: "5 أيام", and two days in the dual, "يومين".
+        assert!(
+            text.contains('5') && text.contains("أيام") && text.contains("بعد يومين"),
+            "{text}"
+        );
+        let (text, _) =
+            capture_window_text(&ar, capture_window(&authorized, at(1, 6)).expect("open"));
+        assert!(
+            text.contains("يوم واحد") && text.contains("6 أيام") && !text.contains("6 يوم"),
+            "{text}"
+        );
         let mut unknown = authorized.clone();
         unknown.payment.time = None;
         assert_eq!(

@@ -125,6 +125,8 @@ pub fn entries(tr: &Tr, views: &[String]) -> Vec<Entry> {
     let english = Tr::new(Language::En);
     let mut entries: Vec<Entry> = fixed()
         .into_iter()
+        // The language already in use is not offered.
+        .filter(|(action, _, _)| *action != PaletteAction::Language(tr.language()))
         .map(|(action, id, shortcut)| Entry {
             action,
             name: tr.text(id),
@@ -307,6 +309,19 @@ mod tests {
         assert!(score("xyz", "Refund selected…").is_none());
         assert!(score("bulk", "Bulk").unwrap_or(0) > score("bulk", "Be ultra luck").unwrap_or(0));
         let en = Tr::new(Language::En);
+        // The other language is offered, never the one in use.
+        let languages = |tr: &Tr| -> Vec<PaletteAction> {
+            entries(tr, &[])
+                .into_iter()
+                .map(|entry| entry.action)
+                .filter(|action| matches!(action, PaletteAction::Language(_)))
+                .collect()
+        };
+        assert_eq!(languages(&en), [PaletteAction::Language(Language::Ar)]);
+        assert_eq!(
+            languages(&Tr::new(Language::Ar)),
+            [PaletteAction::Language(Language::En)]
+        );
         let found = matches(&entries(&en, &[]), "exp csv");
         assert_eq!(
             found.first().map(|entry| &entry.action),

@@ -310,3 +310,28 @@ fn a_corrupt_views_file_is_set_aside_and_the_operator_told() {
         );
     }
 }
+
+/// Naming a view happens on a line of its own: in the selection's row its
+/// field, Save and Cancel ran past the window's edge and pushed the detail
+/// panel off it.
+#[test]
+fn a_view_is_named_on_a_line_of_its_own() {
+    let dir = tempfile::TempDir::new().expect("views dir");
+    let (_fixture, mut harness) = started(dir.path());
+    let row_bottom = harness.get_by_label("Select all filtered").rect().bottom();
+    harness.get_by_label("Save view…").click();
+    settle(&mut harness);
+    let field = harness.get_by_label("View name").rect();
+    assert!(
+        field.top() >= row_bottom,
+        "the name is below the selection's row ({field:?}, row ends at {row_bottom})"
+    );
+    let screen = harness.ctx.content_rect();
+    for button in ["Cancel", "Select all filtered"] {
+        let rect = harness.get_by_label(button).rect();
+        assert!(
+            screen.contains_rect(rect),
+            "{button} within the window: {rect:?}"
+        );
+    }
+}

@@ -772,22 +772,18 @@ impl TransactionsScreen {
                 }
             }
             ui.separator();
-            self.views_ui(ui, tr, backend, commands);
+            self.views_ui(ui, tr, backend);
         });
+        self.view_naming_ui(ui, tr, commands);
         self.view_question_ui(ui, tr, commands);
     }
 
     /// The saved views: recall one, delete one (after asking), or name the
     /// current filters and sort (asking before replacing a view of the same
-    /// name). In the selection's row; the questions on a line of their own
-    /// ([`Self::view_question_ui`]).
-    fn views_ui(
-        &mut self,
-        ui: &mut Ui,
-        tr: &Tr,
-        backend: &Backend,
-        commands: &mut Vec<AppCommand>,
-    ) {
+    /// name). In the selection's row; the name being typed and the questions
+    /// on lines of their own ([`Self::view_naming_ui`],
+    /// [`Self::view_question_ui`]).
+    fn views_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend) {
         let rtl = tr.is_rtl();
         let caption = ui.label(widget_text(ui, &tr.text("views-title"), rtl, false));
         let mut recalled = None;
@@ -822,44 +818,62 @@ impl TransactionsScreen {
             // One thing at a time: the question below is answered first.
             return;
         }
-        match &mut self.naming_view {
-            None => {
-                if ui
-                    .button(widget_text(ui, &tr.text("views-save"), rtl, false))
-                    .clicked()
-                {
-                    self.naming_view = Some(String::new());
-                }
+        // While a view is named, its name is asked on a line of its own
+        // ([`Self::view_naming_ui`]): in this row the field and its buttons
+        // pushed the detail panel off the window.
+        if self.naming_view.is_none()
+            && ui
+                .button(widget_text(ui, &tr.text("views-save"), rtl, false))
+                .clicked()
+        {
+            self.naming_view = Some(String::new());
+        }
+    }
+
+    /// The name of a view being saved, with Save and Cancel, on a line of
+    /// its own under the selection's row.
+    fn view_naming_ui(&mut self, ui: &mut Ui, tr: &Tr, commands: &mut Vec<AppCommand>) {
+        if self.view_question.is_some() {
+            return;
+        }
+        let Some(mut name) = self.naming_view.take() else {
+            return;
+        };
+        let rtl = tr.is_rtl();
+        let mut still_naming = true;
+        let mut chosen = None;
+        row(ui, rtl, |ui| {
+            let caption = ui.label(widget_text(ui, &tr.text("views-name"), rtl, false));
+            let edit = ui
+                .add(egui::TextEdit::singleline(&mut name).desired_width(160.0))
+                .labelled_by(caption.id);
+            let entered = edit.lost_focus() && ui.input(|input| input.key_pressed(Key::Enter));
+            let named = !name.trim().is_empty();
+            let save = ui
+                .add_enabled(
+                    named,
+                    egui::Button::new(widget_text(ui, &tr.text("views-save-named"), rtl, true)),
+                )
+                .clicked();
+            if named && (save || entered) {
+                chosen = Some(name.trim().to_owned());
+                still_naming = false;
+            } else if ui
+                .button(widget_text(ui, &tr.text("action-cancel"), rtl, false))
+                .clicked()
+            {
+                still_naming = false;
             }
-            Some(name) => {
-                let caption = ui.label(widget_text(ui, &tr.text("views-name"), rtl, false));
-                let edit = ui
-                    .add(egui::TextEdit::singleline(name).desired_width(160.0))
-                    .labelled_by(caption.id);
-                let entered = edit.lost_focus() && ui.input(|input| input.key_pressed(Key::Enter));
-                let named = !name.trim().is_empty();
-                let save = ui
-                    .add_enabled(
-                        named,
-                        egui::Button::new(widget_text(ui, &tr.text("views-save-named"), rtl, true)),
-                    )
-                    .clicked();
-                if named && (save || entered) {
-                    let name = name.trim().to_owned();
-                    // A view of that name is not saved over without asking.
-                    if super::views::find(&self.views, &name).is_some() {
-                        self.view_question = Some(ViewQuestion::Replace(name));
-                    } else {
-                        commands.push(AppCommand::SaveView(name));
-                    }
-                    self.naming_view = None;
-                } else if ui
-                    .button(widget_text(ui, &tr.text("action-cancel"), rtl, false))
-                    .clicked()
-                {
-                    self.naming_view = None;
-                }
+        });
+        if let Some(name) = chosen {
+            // A view of that name is not saved over without asking.
+            if super::views::find(&self.views, &name).is_some() {
+                self.view_question = Some(ViewQuestion::Replace(name));
+            } else {
+                commands.push(AppCommand::SaveView(name));
             }
+        } else if still_naming {
+            self.naming_view = Some(name);
         }
     }
 

@@ -294,6 +294,57 @@ fn seed_list_export_backup_from_the_command_line() {
         "largest first: {amounts:?}"
     );
 
+    // The table's date is the payment's time when known (as the app's),
+    // the journal's first sight only when not, marked and explained: an
+    // order known from a status check only (CHECK_STATUS does not say when
+    // it was paid) beside the seeded ones, whose payment times are known.
+    authorize_in_sim(&harness.sim, "STAR-1", "10000", "KWD");
+    let output = harness.run(&[
+        "status",
+        "--merchant-reference",
+        "STAR-1",
+        "--credentials-from-env",
+        "--db",
+        db,
+    ]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let listed = |json: bool| {
+        let mut args = vec!["orders", "list", "--db", db, "--limit", "20"];
+        if json {
+            args.push("--json");
+        }
+        stdout(&harness.run(&args))
+    };
+    let table = listed(false);
+    let short = |ms: i64| {
+        apsdesk::journal::export::format_time(ms)
+            .replace('T', " ")
+            .trim_end_matches('Z')
+            .to_owned()
+    };
+    let mut marked = 0;
+    for row in listed(true).lines() {
+        let row: serde_json::Value = serde_json::from_str(row).expect("JSON line");
+        let reference = row["merchant_reference"].as_str().expect("reference");
+        let line = table
+            .lines()
+            .find(|line| line.starts_with(reference))
+            .expect("listed");
+        match row["payment"]["time"]["at_ms"].as_i64() {
+            Some(paid) => assert!(line.contains(&format!("{} ", short(paid))), "{line}"),
+            None => {
+                marked += 1;
+                let created = row["created_ms"].as_i64().expect("created");
+                assert!(line.contains(&format!("{}*", short(created))), "{line}");
+            }
+        }
+    }
+    assert!(marked > 0 && marked < 20, "both kinds listed:\n{table}");
+    assert!(
+        table.contains("* when this journal first saw the order"),
+        "{table}"
+    );
+
     let output = harness.run(&["orders", "list", "--db", db, "--state", "nonsense"]);
     assert_eq!(code(&output), 2);
     assert!(stderr(&output).contains("--state"));

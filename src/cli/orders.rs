@@ -118,6 +118,14 @@ fn amount(order: &OrderRecord, minor: i64) -> String {
     format_amount(minor, order.currency.as_deref())
 }
 
+/// A time as `YYYY-MM-DD HH:MM:SS` (UTC).
+fn short_time(ms: i64) -> String {
+    format_time(ms)
+        .replace('T', " ")
+        .trim_end_matches('Z')
+        .to_owned()
+}
+
 fn list(
     global: &GlobalArgs,
     args: &FilterArgs,
@@ -137,25 +145,33 @@ fn list(
     }
     writeln!(
         out,
-        "{:<20} {:<20} {:<19} {:<12} {:<4} {:>12} {:>12} {:>12}  customer",
+        "{:<20} {:<20} {:<20} {:<12} {:<4} {:>12} {:>12} {:>12}  customer",
         "merchant_reference",
         "state",
-        "created (UTC)",
+        "date (UTC)",
         "option",
         "cur",
         "amount",
         "captured",
         "refunded"
     )?;
+    let mut recorded_only = false;
     for order in &page.rows {
+        // The payment's own time when a source knew it (as the app's date
+        // column); otherwise when this journal first saw the order, marked.
+        let date = if let Some(time) = order.payment.time {
+            format!("{} ", short_time(time.at_ms))
+        } else {
+            recorded_only = true;
+            format!("{}*", short_time(order.created_ms))
+        };
         writeln!(
             out,
-            "{:<20} {:<20} {:<19} {:<12} {:<4} {:>12} {:>12} {:>12}  {}",
+            "{:<20} {:<20} {:<20} {:<12} {:<4} {:>12} {:>12} {:>12}  {}",
             order.merchant_reference,
-            order.state,
-            format_time(order.created_ms)
-                .replace('T', " ")
-                .trim_end_matches('Z'),
+            // As text: the state's Display ignores the column's width.
+            order.state.as_str(),
+            date,
             order.payment_option.as_deref().unwrap_or("-"),
             order.currency.as_deref().unwrap_or("-"),
             order
@@ -165,6 +181,12 @@ fn list(
             amount(order, order.captured_minor),
             amount(order, order.refunded_minor),
             order.customer_name.as_deref().unwrap_or_default(),
+        )?;
+    }
+    if recorded_only {
+        writeln!(
+            out,
+            "* when this journal first saw the order: its payment time is not known yet"
         )?;
     }
     if page.next.is_some() {

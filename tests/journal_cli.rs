@@ -330,13 +330,12 @@ fn seed_list_export_backup_from_the_command_line() {
             .lines()
             .find(|line| line.starts_with(reference))
             .expect("listed");
-        match row["payment"]["time"]["at_ms"].as_i64() {
-            Some(paid) => assert!(line.contains(&format!("{} ", short(paid))), "{line}"),
-            None => {
-                marked += 1;
-                let created = row["created_ms"].as_i64().expect("created");
-                assert!(line.contains(&format!("{}*", short(created))), "{line}");
-            }
+        if let Some(paid) = row["payment"]["time"]["at_ms"].as_i64() {
+            assert!(line.contains(&format!("{} ", short(paid))), "{line}");
+        } else {
+            marked += 1;
+            let created = row["created_ms"].as_i64().expect("created");
+            assert!(line.contains(&format!("{}*", short(created))), "{line}");
         }
     }
     assert!(marked > 0 && marked < 20, "both kinds listed:\n{table}");

@@ -75,6 +75,7 @@ pub fn field_error_text(tr: &Tr, error: &FieldError) -> String {
         | Problem::VisaLastDecimal { .. }
         | Problem::MethodCurrency { .. }
         | Problem::AlreadyUsed { .. }
+        | Problem::MoreThanLeft { .. }
         | Problem::ApplePayCredentialsMissing => error.problem_text(tr.language()),
     };
     tr.args(

@@ -14,7 +14,7 @@ use super::widgets::{colored_text, label, widget_text};
 use super::{AppCommand, OperationKind, SubmitOrigin};
 use crate::aps::money::format_minor_units;
 use crate::aps::request::{Capture, MaintenanceForm, Refund, VoidAuthorization};
-use crate::aps::validate::FieldErrors;
+use crate::aps::validate::{FieldError, FieldErrors, Problem};
 use crate::aps::{Currency, OutcomeClass};
 use crate::journal::desk::{Operation, Ticket};
 use crate::journal::store::OrderRecord;
@@ -110,11 +110,35 @@ impl OperationDialog {
 
     fn validate(&self) -> Result<Validated, FieldErrors> {
         let form = self.form();
-        match self.kind {
+        let validated = match self.kind {
             OperationKind::Capture => Capture::parse(&form).map(Validated::Capture),
             OperationKind::Refund => Refund::parse(&form).map(Validated::Refund),
             OperationKind::Void => VoidAuthorization::parse(&form).map(Validated::Void),
+        }?;
+        // More than the journal knows is left is refused here, named on the
+        // amount, rather than sent for APS to decline.
+        let (amount, left) = match &validated {
+            Validated::Capture(capture) => (
+                capture.amount,
+                self.order.authorized_minor - self.order.captured_minor,
+            ),
+            Validated::Refund(refund) => (
+                refund.amount,
+                self.order.captured_minor - self.order.refunded_minor,
+            ),
+            Validated::Void(_) => return Ok(validated),
+        };
+        let left_minor = u64::try_from(left).unwrap_or(0);
+        if amount.minor_units() > left_minor {
+            return Err(FieldErrors(vec![FieldError::new(
+                "amount",
+                Problem::MoreThanLeft {
+                    left_minor,
+                    currency: amount.currency(),
+                },
+            )]));
         }
+        Ok(validated)
     }
 
     fn title_id(&self) -> &'static str {

@@ -70,6 +70,12 @@ pub enum Problem {
     /// The order was paid with Apple Pay and the account has no Apple Pay
     /// credential set to sign its maintenance with.
     ApplePayCredentialsMissing,
+    /// A capture or refund of more than the order has left for it (APS
+    /// would decline it; the dialog says so before anything is sent).
+    MoreThanLeft {
+        left_minor: u64,
+        currency: Currency,
+    },
 }
 
 /// A named character set, so that messages can say what is allowed.
@@ -196,6 +202,13 @@ impl FieldError {
             Problem::PurchaseOnly { method } => {
                 format!("must be PURCHASE: {method} is a local method, paid by purchase only")
             }
+            Problem::MoreThanLeft {
+                left_minor,
+                currency,
+            } => format!(
+                "is more than the order has left ({} {currency})",
+                super::money::format_minor_units(*left_minor, *currency)
+            ),
             Problem::MethodCurrency { method, currency } => {
                 format!("must be {currency}: {method} pays only in {currency}")
             }
@@ -237,6 +250,13 @@ impl FieldError {
                     nearest(*below, *above, "أو")
                 )
             }
+            Problem::MoreThanLeft {
+                left_minor,
+                currency,
+            } => format!(
+                "أكثر مما بقي في الطلب ({} {currency})",
+                super::money::format_minor_units(*left_minor, *currency)
+            ),
             Problem::PurchaseOnly { method } => {
                 format!("يجب أن يكون PURCHASE: وسيلة الدفع المحلية {method} لا تقبل إلا الشراء")
             }

@@ -1,0 +1,134 @@
+//! The screens outside the forms read from the operator's side: in Arabic
+//! a screen's title and the first of a row of buttons sit on the right,
+//! what follows them to their left; in English the reverse. Amounts keep
+//! their currency beside them in either language.
+
+mod app_harness;
+mod common;
+
+use app_harness::{TestState, over, run_until, settle};
+use apsdesk::app::Screen;
+use apsdesk::aps::Language;
+use egui::Rect;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// What the operator reads for the message `id` in the app's language.
+fn shown(harness: &Harness<'static, TestState>, id: &str) -> String {
+    let tr = &harness.state().app().tr;
+    apsdesk::app::widgets::visual_text(&tr.text(id), tr.is_rtl())
+}
+
+/// Where the widget `label` is on the screen; the screen's own when the
+/// navigation holds the same word (it comes first).
+fn rect_of(harness: &Harness<'static, TestState>, label: &str) -> Rect {
+    harness
+        .query_all_by_label(label)
+        .last()
+        .unwrap_or_else(|| panic!("{label:?} on screen"))
+        .rect()
+}
+
+fn label_of(node: &egui_kittest::Node<'_>) -> String {
+    let node = egui_kittest::kittest::NodeT::accesskit_node(node);
+    node.label().or_else(|| node.value()).unwrap_or_default()
+}
+
+/// `first` comes before `then` in a row read from the operator's side.
+fn assert_before(harness: &Harness<'static, TestState>, what: &str, first: Rect, then: Rect) {
+    if harness.state().app().tr.is_rtl() {
+        assert!(
+            first.left() >= then.right() - 0.5,
+            "{what}: in Arabic the first is on the right: {first:?}, {then:?}"
+        );
+    } else {
+        assert!(
+            first.right() <= then.left() + 0.5,
+            "{what}: in English the first is on the left: {first:?}, {then:?}"
+        );
+    }
+}
+
+/// `above` and `below` start on the same edge: the operator's side.
+fn assert_same_side(harness: &Harness<'static, TestState>, what: &str, above: Rect, below: Rect) {
+    let gap = if harness.state().app().tr.is_rtl() {
+        (above.right() - below.right()).abs()
+    } else {
+        (above.left() - below.left()).abs()
+    };
+    assert!(
+        gap < 1.0,
+        "{what}: aligned on the reading side: {above:?}, {below:?}"
+    );
+}
+
+/// The app over a simulator holding an authorized KWD order and an
+/// authorized USD order, in `language`.
+fn two_currencies(language: Language) -> (app_harness::Fixture, Harness<'static, TestState>) {
+    let runtime = common::runtime();
+    let sim = runtime.block_on(common::start_sim());
+    common::authorize_in_sim(&sim, "RT-KWD", "10000", "KWD");
+    common::authorize_in_sim(&sim, "RT-USD", "1200", "USD");
+    let (fixture, mut harness) = over(runtime, sim, &["RT-KWD", "RT-USD"], false);
+    run_until(&mut harness, "the orders", |state| {
+        state.app().transactions.rows.len() == 2
+    });
+    if language == Language::Ar {
+        harness.get_by_label("العربية").click();
+        run_until(&mut harness, "Arabic", |state| {
+            state.app().tr.language() == Language::Ar
+        });
+    }
+    (fixture, harness)
+}
+
+/// The Bulk screen reads from the side, and its preview's totals keep each
+/// amount beside its currency, in the order typed to confirm.
+#[test]
+fn the_bulk_screen_reads_from_the_side_and_keeps_amounts_by_their_currency() {
+    for language in [Language::En, Language::Ar] {
+        let (_fixture, mut harness) = two_currencies(language);
+        harness.state_mut().app_mut().settings.screen = Screen::Bulk;
+        settle(&mut harness);
+        "RT-KWD,4.000\nRT-USD,3.50\n".clone_into(&mut harness.state_mut().app_mut().bulk.input);
+        settle(&mut harness);
+        let title = rect_of(&harness, &shown(&harness, "bulk-title"));
+        let selection = rect_of(&harness, &shown(&harness, "bulk-use-selection"));
+        let csv = rect_of(&harness, &shown(&harness, "bulk-load-csv"));
+        assert_same_side(&harness, "Bulk's title and buttons", title, selection);
+        assert_before(&harness, "Bulk's buttons", selection, csv);
+        harness
+            .get_by_label(&shown(&harness, "bulk-capture"))
+            .click();
+        run_until(&mut harness, "the preview", |state| {
+            state.app().bulk.confirming.is_some()
+        });
+        let preview = apsdesk::app::bulk::preview(&harness.state().app().bulk.rows);
+        assert_eq!(preview.totals_text(), "4.000 KWD, 3.50 USD");
+        let (text, line) = harness
+            .query_all(
+                egui_kittest::kittest::by()
+                    .include_labels()
+                    .predicate(|_| true),
+            )
+            .find(|node| {
+                let label = label_of(node);
+                label.contains("KWD") && label.contains("USD")
+            })
+            .map(|node| (label_of(&node), node.rect()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "the preview's totals line: {:?}",
+                    app_harness::all_texts(&harness)
+                )
+            });
+        assert!(
+            text.contains("4.000 KWD, 3.50 USD"),
+            "{language:?}: each amount beside its currency, as typed: {text:?}"
+        );
+        let confirm = rect_of(&harness, &shown(&harness, "bulk-confirm"));
+        let cancel = rect_of(&harness, &shown(&harness, "action-cancel"));
+        assert_same_side(&harness, "the preview and its buttons", line, confirm);
+        assert_before(&harness, "the preview's buttons", confirm, cancel);
+    }
+}

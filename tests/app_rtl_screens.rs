@@ -132,3 +132,51 @@ fn the_bulk_screen_reads_from_the_side_and_keeps_amounts_by_their_currency() {
         assert_before(&harness, "the preview's buttons", confirm, cancel);
     }
 }
+
+/// The app with an order listed, in `language`.
+fn one_order(language: Language) -> (app_harness::Fixture, Harness<'static, TestState>) {
+    let (fixture, mut harness) = app_harness::with_orders(&["RT-1"]);
+    run_until(&mut harness, "the orders", |state| {
+        !state.app().transactions.rows.is_empty()
+    });
+    if language == Language::Ar {
+        harness.get_by_label("العربية").click();
+        run_until(&mut harness, "Arabic", |state| {
+            state.app().tr.language() == Language::Ar
+        });
+    }
+    (fixture, harness)
+}
+
+/// The command palette's title and entries start on the reading side.
+#[test]
+fn the_command_palette_reads_from_the_side() {
+    for language in [Language::En, Language::Ar] {
+        let (_fixture, mut harness) = one_order(language);
+        harness.state_mut().app_mut().palette.open = true;
+        settle(&mut harness);
+        let tr = apsdesk::app::i18n::Tr::new(language);
+        let first = apsdesk::app::palette::matches(&apsdesk::app::palette::entries(&tr, &[]), "")
+            .into_iter()
+            .next()
+            .expect("an entry");
+        let text = match first.shortcut {
+            Some(shortcut) => format!("{}   {shortcut}", first.name),
+            None => first.name.clone(),
+        };
+        let item = rect_of(
+            &harness,
+            &apsdesk::app::widgets::visual_text(&text, tr.is_rtl()),
+        );
+        let title = harness
+            .query_all_by_label(&shown(&harness, "palette-title"))
+            .map(|node| node.rect())
+            .min_by(|a, b| a.width().total_cmp(&b.width()))
+            .expect("the palette's title");
+        assert_same_side(&harness, "the palette's title and first entry", title, item);
+        assert!(
+            (title.width() - item.width()).abs() > 1.0,
+            "the test tells the sides apart: {title:?}, {item:?}"
+        );
+    }
+}

@@ -169,7 +169,11 @@ fn the_command_palette_reads_from_the_side() {
             &apsdesk::app::widgets::visual_text(&text, tr.is_rtl()),
         );
         let title = harness
-            .query_all_by_label(&shown(&harness, "palette-title"))
+            .query_all(
+                egui_kittest::kittest::by()
+                    .label(&shown(&harness, "palette-title"))
+                    .include_labels(),
+            )
             .map(|node| node.rect())
             .min_by(|a, b| a.width().total_cmp(&b.width()))
             .expect("the palette's title");

@@ -184,3 +184,39 @@ fn the_command_palette_reads_from_the_side() {
         );
     }
 }
+
+/// Where the text `label` is drawn (a label, not a button); the screen's
+/// own when the navigation holds the same word.
+fn text_rect(harness: &Harness<'static, TestState>, label: &str) -> Rect {
+    harness
+        .query_all(egui_kittest::kittest::by().label(label).include_labels())
+        .last()
+        .unwrap_or_else(|| panic!("{label:?} on screen"))
+        .rect()
+}
+
+/// The Activity screen: the title before its buttons, the Time column
+/// first, from the reading side.
+#[test]
+fn the_activity_screen_reads_from_the_side() {
+    for language in [Language::En, Language::Ar] {
+        let (_fixture, mut harness) = one_order(language);
+        harness.state_mut().app_mut().settings.screen = Screen::Activity;
+        settle(&mut harness);
+        harness.get_by_label(&shown(&harness, "refresh")).click();
+        run_until(&mut harness, "the operations", |state| {
+            !state.app().activity.entries.is_empty()
+        });
+        let title = text_rect(&harness, &shown(&harness, "activity-title"));
+        let refresh = rect_of(&harness, &shown(&harness, "refresh"));
+        assert_before(&harness, "Activity's title and button", title, refresh);
+        let time = text_rect(&harness, &shown(&harness, "activity-time"));
+        let operator = text_rect(&harness, &shown(&harness, "activity-operator"));
+        let code = text_rect(&harness, &shown(&harness, "activity-code"));
+        assert_before(&harness, "Activity's columns", time, operator);
+        assert_before(&harness, "Activity's columns", operator, code);
+        // The operator's name sits under its column's title.
+        let tester = text_rect(&harness, "tester");
+        assert_same_side(&harness, "the operator column", operator, tester);
+    }
+}

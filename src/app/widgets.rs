@@ -241,7 +241,13 @@ fn paragraph(
     font: &FontId,
     color: Color32,
 ) -> egui::Response {
-    let job = wrapped_bidi_job(ui, text, right_to_left, font, color, ui.available_width());
+    // Where egui would not wrap (a table's cell), neither does this.
+    let width = if ui.wrap_mode() == egui::TextWrapMode::Wrap {
+        ui.available_width()
+    } else {
+        f32::INFINITY
+    };
+    let job = wrapped_bidi_job(ui, text, right_to_left, font, color, width);
     let halign = job.halign;
     ui.add(
         egui::Label::new(job)

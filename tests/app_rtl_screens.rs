@@ -220,3 +220,41 @@ fn the_activity_screen_reads_from_the_side() {
         assert_same_side(&harness, "the operator column", operator, tester);
     }
 }
+
+/// The About box: its title and the licences' headers laid out for the
+/// language (the Arabic word apart from the app's name, the licence's name
+/// after the colon), its text and button on the reading side.
+#[test]
+fn the_about_box_reads_from_the_side() {
+    for language in [Language::En, Language::Ar] {
+        let (_fixture, mut harness) = one_order(language);
+        harness.state_mut().app_mut().about_open = true;
+        settle(&mut harness);
+        let rtl = language == Language::Ar;
+        let tr = apsdesk::app::i18n::Tr::new(language);
+        let visual = |text: &str| apsdesk::app::widgets::visual_text(text, rtl);
+        text_rect(&harness, &visual(&tr.text("about-title")));
+        for spdx in ["MIT", "Apache-2.0", "OFL-1.1"] {
+            let header = tr.args("about-licence-text", &[("licence", spdx.into())]);
+            harness.get_by_label(&visual(&header));
+        }
+        let version = tr.args(
+            "about-version",
+            &[("version", apsdesk::app::about::VERSION.into())],
+        );
+        let version = text_rect(&harness, &visual(&version));
+        // A paragraph that may take two lines: found by a name it holds.
+        let fonts = harness
+            .query_all(
+                egui_kittest::kittest::by()
+                    .include_labels()
+                    .predicate(|_| true),
+            )
+            .find(|node| label_of(node).contains("Noto Sans Arabic"))
+            .expect("the fonts' paragraph")
+            .rect();
+        let close = rect_of(&harness, &visual(&tr.text("about-close")));
+        assert_same_side(&harness, "About's version and text", version, fonts);
+        assert_same_side(&harness, "About's version and button", version, close);
+    }
+}

@@ -441,6 +441,36 @@ mod tests {
     }
 
     #[test]
+    fn a_long_arabic_line_is_broken_in_reading_order() {
+        let text = "مكتب خلفي على سطح المكتب لتجار خدمات الدفع من أمازون.";
+        let words: Vec<&str> = text.split(' ').collect();
+        let ctx = egui::Context::default();
+        install_fonts(&ctx);
+        let mut lines = Vec::new();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let job = wrapped_bidi_job(ui, text, true, &font, Color32::WHITE, 120.0);
+            lines = job.text.split('\n').map(str::to_owned).collect();
+        });
+        output.textures_delta.clear();
+        assert!(lines.len() > 2, "{lines:?}");
+        // Each line is the next words in reading order, laid out on its
+        // own: the first words on the first line, never pushed below.
+        let mut next = 0;
+        for line in &lines {
+            let taken = (next + 1..=words.len())
+                .find(|end| visual_text(&words[next..*end].join(" "), true) == *line)
+                .unwrap_or_else(|| panic!("{line:?} is the words after {next}: {lines:?}"));
+            next = taken;
+        }
+        assert_eq!(next, words.len(), "every word, once: {lines:?}");
+        assert!(
+            visual_text(&words[..2].join(" "), true).len() <= lines[0].len(),
+            "the first line holds more than one word: {lines:?}"
+        );
+    }
+
+    #[test]
     fn an_amount_in_a_left_to_right_unit_stays_before_its_currency() {
         let totals = ltr_unit("493.990 KWD, 12.00 USD", true);
         let line = format!("بإجمالي {totals}.");

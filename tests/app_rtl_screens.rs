@@ -258,3 +258,30 @@ fn the_about_box_reads_from_the_side() {
         assert_same_side(&harness, "About's version and button", version, close);
     }
 }
+
+/// The Signature tool: its title and its row of controls from the reading
+/// side.
+#[test]
+fn the_signature_tool_reads_from_the_side() {
+    for language in [Language::En, Language::Ar] {
+        let (_fixture, mut harness) = one_order(language);
+        harness.state_mut().app_mut().settings.screen = Screen::Signature;
+        settle(&mut harness);
+        let title = text_rect(&harness, &shown(&harness, "signature-title"));
+        // The caption, not the drop-down it names (which comes after it).
+        let sha = harness
+            .query_all(
+                egui_kittest::kittest::by()
+                    .label(&shown(&harness, "signature-sha-type"))
+                    .include_labels(),
+            )
+            .next()
+            .expect("the SHA type's caption")
+            .rect();
+        let request = rect_of(&harness, &shown(&harness, "signature-request-phrase"));
+        let response = rect_of(&harness, &shown(&harness, "signature-response-phrase"));
+        assert_same_side(&harness, "the tool's title and controls", title, sha);
+        assert_before(&harness, "the tool's controls", sha, request);
+        assert_before(&harness, "the tool's controls", request, response);
+    }
+}

@@ -241,13 +241,12 @@ fn paragraph(
     font: &FontId,
     color: Color32,
 ) -> egui::Response {
-    // Where egui would not wrap (a table's cell), neither does this.
-    let width = if ui.wrap_mode() == egui::TextWrapMode::Wrap {
-        ui.available_width()
-    } else {
-        f32::INFINITY
-    };
-    let job = wrapped_bidi_job(ui, text, right_to_left, font, color, width);
+    // Where egui would not wrap (a table's cell truncates), the line is
+    // left to egui's own mode.
+    if ui.wrap_mode() != egui::TextWrapMode::Wrap {
+        return ui.label(bidi_job(text, right_to_left, font, color));
+    }
+    let job = wrapped_bidi_job(ui, text, right_to_left, font, color, ui.available_width());
     let halign = job.halign;
     ui.add(
         egui::Label::new(job)

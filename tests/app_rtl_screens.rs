@@ -285,3 +285,23 @@ fn the_signature_tool_reads_from_the_side() {
         assert_before(&harness, "the tool's controls", request, response);
     }
 }
+
+/// The profiles' list: the name first and the buttons in reading order.
+#[test]
+fn the_profiles_list_reads_from_the_side() {
+    for language in [Language::En, Language::Ar] {
+        let (fixture, mut harness) = one_order(language);
+        let journal = fixture.dir.path().join("journal.sqlite3");
+        let _config = app_harness::profile_on_sim(&mut harness, "sim-a", &journal);
+        harness.state_mut().app_mut().settings.screen = Screen::Profiles;
+        harness.state().app().backend.load_profiles();
+        run_until(&mut harness, "the profiles", |state| {
+            !state.app().profiles.profiles.is_empty()
+        });
+        let name = text_rect(&harness, "sim-a");
+        let test = rect_of(&harness, &shown(&harness, "profile-test"));
+        let remove = rect_of(&harness, &shown(&harness, "profile-remove"));
+        assert_before(&harness, "a profile's row", name, test);
+        assert_before(&harness, "a profile's buttons", test, remove);
+    }
+}

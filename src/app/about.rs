@@ -21,7 +21,8 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub fn show(ctx: &egui::Context, tr: &Tr, open: &mut bool) {
     let rtl = tr.is_rtl();
     let mut close = false;
-    egui::Window::new(tr.text("about-title"))
+    let title = about_title(ctx, tr);
+    egui::Window::new(title)
         .id(egui::Id::unique("about"))
         .open(open)
         .collapsible(false)
@@ -30,33 +31,35 @@ pub fn show(ctx: &egui::Context, tr: &Tr, open: &mut bool) {
         .resizable(true)
         .default_width(520.0)
         .show(ctx, |ui| {
-            ui.label(widgets::heading_text(
-                ui,
-                &tr.args("about-version", &[("version", VERSION.into())]),
-                rtl,
-            ));
-            for id in [
-                "about-description",
-                "about-licence",
-                "about-fonts",
-                "about-third-party",
-            ] {
-                widgets::label(ui, tr.text(id), rtl);
-            }
-            ui.separator();
-            texts_ui(ui, tr);
-            ui.separator();
-            if ui
-                .button(widgets::widget_text(
+            widgets::column(ui, rtl, |ui| {
+                widgets::heading(
                     ui,
-                    &tr.text("about-close"),
+                    &tr.args("about-version", &[("version", VERSION.into())]),
                     rtl,
-                    false,
-                ))
-                .clicked()
-            {
-                close = true;
-            }
+                );
+                for id in [
+                    "about-description",
+                    "about-licence",
+                    "about-fonts",
+                    "about-third-party",
+                ] {
+                    widgets::label(ui, tr.text(id), rtl);
+                }
+                ui.separator();
+                texts_ui(ui, tr);
+                ui.separator();
+                if ui
+                    .button(widgets::widget_text(
+                        ui,
+                        &tr.text("about-close"),
+                        rtl,
+                        false,
+                    ))
+                    .clicked()
+                {
+                    close = true;
+                }
+            });
         });
     if close {
         *open = false;
@@ -66,6 +69,7 @@ pub fn show(ctx: &egui::Context, tr: &Tr, open: &mut bool) {
 fn texts_ui(ui: &mut Ui, tr: &Tr) {
     for (spdx, text) in LICENCES {
         let title = tr.args("about-licence-text", &[("licence", spdx.into())]);
+        let title = widgets::widget_text(ui, &title, tr.is_rtl(), false);
         egui::CollapsingHeader::new(title)
             .id_salt(spdx)
             .show(ui, |ui| {
@@ -76,5 +80,22 @@ fn texts_ui(ui: &mut Ui, tr: &Tr) {
                         ui.label(egui::RichText::new(text).monospace().small());
                     });
             });
+    }
+}
+
+/// The window's title, laid out for the operator's language.
+fn about_title(ctx: &egui::Context, tr: &Tr) -> egui::WidgetText {
+    let text = tr.text("about-title");
+    if widgets::has_arabic(&text) {
+        let font = egui::TextStyle::Heading.resolve(&ctx.global_style());
+        let color = ctx.global_style().visuals.strong_text_color();
+        egui::WidgetText::LayoutJob(std::sync::Arc::new(widgets::bidi_job(
+            &text,
+            tr.is_rtl(),
+            &font,
+            color,
+        )))
+    } else {
+        text.into()
     }
 }

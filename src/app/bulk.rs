@@ -13,7 +13,7 @@ use egui::{RichText, Ui};
 use super::AppCommand;
 use super::i18n::Tr;
 use super::results::OperationResult;
-use super::widgets::{label, widget_text};
+use super::widgets::{column, heading, label, row, widget_text};
 use crate::aps::OutcomeClass;
 use crate::journal::store::OrderRecord;
 use crate::journal::vocabulary::OrderState;
@@ -781,6 +781,9 @@ impl BulkScreen {
         let action = tr.text(kind.action_id());
         let preview = preview(&self.rows);
         let totals = preview.totals_text();
+        // Shown as one left-to-right block in Arabic: each amount beside its
+        // currency, in the order the operator types them to confirm.
+        let shown_totals = super::widgets::ltr_unit(&totals, rtl);
         let typed_needed = context.production && kind.moves_money();
         let warn = if typed_needed {
             ui.visuals().error_fg_color
@@ -788,79 +791,80 @@ impl BulkScreen {
             ui.visuals().text_color()
         };
         ui.group(|ui| {
-            ui.label(super::widgets::colored_text(
-                ui,
-                &tr.args(
-                    "bulk-preview",
-                    &[
-                        ("account", context.account.clone().into()),
-                        ("action", action.into()),
-                        ("count", preview.count.into()),
-                        ("totals", totals.clone().into()),
-                    ],
-                ),
-                rtl,
-                true,
-                warn,
-            ));
-            if preview.skipped > 0 {
-                label(
+            super::widgets::column(ui, rtl, |ui| {
+                super::widgets::colored_label(
                     ui,
-                    tr.args("bulk-preview-skipped", &[("count", preview.skipped.into())]),
+                    &tr.args(
+                        "bulk-preview",
+                        &[
+                            ("account", context.account.clone().into()),
+                            ("action", action.into()),
+                            ("count", preview.count.into()),
+                            ("totals", shown_totals.clone().into()),
+                        ],
+                    ),
                     rtl,
+                    true,
+                    warn,
                 );
-                // What is skipped, by reason: a slip (a column of amounts
-                // with commas, the wrong account's list) shows as one
-                // large count before anything is sent.
-                for (code, count) in &preview.skipped_by_reason {
+                if preview.skipped > 0 {
                     label(
                         ui,
+                        tr.args("bulk-preview-skipped", &[("count", preview.skipped.into())]),
+                        rtl,
+                    );
+                    // What is skipped, by reason: a slip (a column of amounts
+                    // with commas, the wrong account's list) shows as one
+                    // large count before anything is sent.
+                    for (code, count) in &preview.skipped_by_reason {
+                        label(
+                            ui,
+                            tr.args(
+                                "bulk-preview-skipped-reason",
+                                &[
+                                    ("count", (*count).into()),
+                                    ("reason", super::explain::skip_code(tr, *code).into()),
+                                ],
+                            ),
+                            rtl,
+                        );
+                    }
+                }
+                let ready = if typed_needed {
+                    let caption = label(
+                        ui,
                         tr.args(
-                            "bulk-preview-skipped-reason",
-                            &[
-                                ("count", (*count).into()),
-                                ("reason", super::explain::skip_code(tr, *code).into()),
-                            ],
+                            "bulk-confirm-type-total",
+                            &[("totals", shown_totals.clone().into())],
                         ),
                         rtl,
                     );
-                }
-            }
-            let ready = if typed_needed {
-                let caption = ui.label(widget_text(
-                    ui,
-                    &tr.args(
-                        "bulk-confirm-type-total",
-                        &[("totals", totals.clone().into())],
-                    ),
-                    rtl,
-                    false,
-                ));
-                ui.add(egui::TextEdit::singleline(&mut self.confirmation).desired_width(240.0))
-                    .labelled_by(caption.id);
-                self.confirmation.trim() == totals
-            } else {
-                true
-            };
-            ui.horizontal(|ui| {
-                if ui
-                    .add_enabled(
-                        ready && preview.count > 0,
-                        egui::Button::new(widget_text(ui, &tr.text("bulk-confirm"), rtl, true)),
-                    )
-                    .clicked()
-                {
-                    self.started_at = ui.input(|input| input.time);
-                    self.start(kind, commands);
-                }
-                if ui
-                    .button(widget_text(ui, &tr.text("action-cancel"), rtl, false))
-                    .clicked()
-                {
-                    self.confirming = None;
-                    self.confirmation.clear();
-                    self.rows.clear();
-                }
+                    ui.add(egui::TextEdit::singleline(&mut self.confirmation).desired_width(240.0))
+                        .labelled_by(caption.id);
+                    self.confirmation.trim() == totals
+                } else {
+                    true
+                };
+                row(ui, rtl, |ui| {
+                    if ui
+                        .add_enabled(
+                            ready && preview.count > 0,
+                            egui::Button::new(widget_text(ui, &tr.text("bulk-confirm"), rtl, true)),
+                        )
+                        .clicked()
+                    {
+                        self.started_at = ui.input(|input| input.time);
+                        self.start(kind, commands);
+                    }
+                    if ui
+                        .button(widget_text(ui, &tr.text("action-cancel"), rtl, false))
+                        .clicked()
+                    {
+                        self.confirming = None;
+                        self.confirmation.clear();
+                        self.rows.clear();
+                    }
+                });
             });
         });
     }
@@ -895,17 +899,25 @@ impl BulkScreen {
         commands: &mut Vec<AppCommand>,
     ) {
         let rtl = tr.is_rtl();
-        ui.label(super::widgets::heading_text(
-            ui,
-            &tr.text("bulk-title"),
-            rtl,
-        ));
+        column(ui, rtl, |ui| self.body_ui(ui, tr, context, commands));
+    }
+
+    /// The screen, each widget under the one before from the reading side.
+    fn body_ui(
+        &mut self,
+        ui: &mut Ui,
+        tr: &Tr,
+        context: &BulkContext,
+        commands: &mut Vec<AppCommand>,
+    ) {
+        let rtl = tr.is_rtl();
+        heading(ui, &tr.text("bulk-title"), rtl);
         label(
             ui,
             tr.args("bulk-scope", &[("account", context.account.clone().into())]),
             rtl,
         );
-        let caption = ui.label(widget_text(ui, &tr.text("bulk-input"), rtl, false));
+        let caption = label(ui, tr.text("bulk-input"), rtl);
         let idle = !self.running && self.confirming.is_none();
         // A long paste scrolls inside its box instead of pushing the buttons
         // off the screen.
@@ -922,7 +934,7 @@ impl BulkScreen {
                 )
                 .labelled_by(caption.id);
             });
-        ui.horizontal(|ui| {
+        row(ui, rtl, |ui| {
             if ui
                 .add_enabled(
                     idle,
@@ -984,7 +996,7 @@ impl BulkScreen {
             "bulk-progress",
             &[("done", done.into()), ("total", total.into())],
         )));
-        ui.horizontal(|ui| {
+        row(ui, rtl, |ui| {
             let paused = self.control.paused.load(Ordering::Relaxed);
             let pause_id = if paused { "bulk-resume" } else { "bulk-pause" };
             // These buttons take the place of the preview's Confirm as the
@@ -1033,11 +1045,11 @@ impl BulkScreen {
         });
         ui.separator();
         egui::ScrollArea::vertical().show_rows(ui, 20.0, self.rows.len(), |ui, range| {
-            for row in &self.rows[range] {
-                ui.horizontal(|ui| {
-                    ui.label(RichText::new(&row.merchant_reference).monospace());
-                    ui.label(row.amount.clone().unwrap_or_default());
-                    match &row.state {
+            for bulk_row in &self.rows[range] {
+                row(ui, rtl, |ui| {
+                    ui.label(RichText::new(&bulk_row.merchant_reference).monospace());
+                    ui.label(bulk_row.amount.clone().unwrap_or_default());
+                    match &bulk_row.state {
                         RowState::Waiting => {
                             label(ui, tr.text("bulk-waiting"), rtl);
                         }

@@ -10,7 +10,7 @@ use egui::{Key, Ui};
 
 use super::bulk::BulkKind;
 use super::i18n::Tr;
-use super::widgets::{label, widget_text};
+use super::widgets::{column, label, widget_text};
 use super::{AppCommand, Screen};
 use crate::aps::Language;
 
@@ -238,37 +238,39 @@ impl Palette {
             .anchor(egui::Align2::CENTER_TOP, [0.0, 60.0])
             .fixed_size([480.0, 0.0])
             .show(ctx, |ui: &mut Ui| {
-                let caption = ui.label(widget_text(ui, &tr.text("palette-title"), rtl, true));
-                let edit = ui
-                    .add(
-                        egui::TextEdit::singleline(&mut self.query)
-                            .hint_text(widget_text(ui, &tr.text("palette-hint"), rtl, false))
-                            .desired_width(f32::INFINITY),
-                    )
-                    .labelled_by(caption.id);
-                edit.request_focus();
-                if edit.changed() {
-                    self.highlighted = 0;
-                }
-                ui.separator();
-                if found.is_empty() {
-                    label(ui, tr.text("palette-nothing"), rtl);
-                }
-                for (index, entry) in found.iter().take(12).enumerate() {
-                    let text = match entry.shortcut {
-                        Some(shortcut) => format!("{}   {shortcut}", entry.name),
-                        None => entry.name.clone(),
-                    };
-                    if ui
-                        .selectable_label(
-                            index == self.highlighted,
-                            widget_text(ui, &text, rtl, false),
+                column(ui, rtl, |ui| {
+                    let caption = ui.label(widget_text(ui, &tr.text("palette-title"), rtl, true));
+                    let edit = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut self.query)
+                                .hint_text(widget_text(ui, &tr.text("palette-hint"), rtl, false))
+                                .desired_width(f32::INFINITY),
                         )
-                        .clicked()
-                    {
-                        chosen = Some(entry.action.clone());
+                        .labelled_by(caption.id);
+                    edit.request_focus();
+                    if edit.changed() {
+                        self.highlighted = 0;
                     }
-                }
+                    ui.separator();
+                    if found.is_empty() {
+                        label(ui, tr.text("palette-nothing"), rtl);
+                    }
+                    for (index, entry) in found.iter().take(12).enumerate() {
+                        let text = match entry.shortcut {
+                            Some(shortcut) => format!("{}   {shortcut}", entry.name),
+                            None => entry.name.clone(),
+                        };
+                        if ui
+                            .selectable_label(
+                                index == self.highlighted,
+                                widget_text(ui, &text, rtl, false),
+                            )
+                            .clicked()
+                        {
+                            chosen = Some(entry.action.clone());
+                        }
+                    }
+                });
             });
         if chosen.is_some() || close {
             self.open = false;

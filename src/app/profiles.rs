@@ -8,7 +8,8 @@
 //! (egui keys a field's state and undo history by its id, and clearing the
 //! text leaves both in place).
 
-use egui::Ui;
+use egui::{Align, Layout, Ui};
+use egui_extras::{Column, TableBuilder};
 
 use super::AppCommand;
 use super::forms::{self, FormGrid, FormRows, Touched};
@@ -17,6 +18,28 @@ use super::widgets::{heading, label, row as widgets_row, widget_text};
 use crate::aps::client::Environment as ClientEnvironment;
 use crate::aps::{Language, Secret, ShaType};
 use crate::profiles::{Environment, Profile, ProfileError, ProfileSecrets, ReceiptDetails};
+
+/// A column of the profiles' list, in reading order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProfileColumn {
+    Name,
+    Environment,
+    Merchant,
+    ShaType,
+    Actions,
+    Verdict,
+}
+
+impl ProfileColumn {
+    const ALL: [ProfileColumn; 6] = [
+        ProfileColumn::Name,
+        ProfileColumn::Environment,
+        ProfileColumn::Merchant,
+        ProfileColumn::ShaType,
+        ProfileColumn::Actions,
+        ProfileColumn::Verdict,
+    ];
+}
 
 /// The add-a-profile form; the secrets live here only until Save.
 #[derive(Debug)]
@@ -348,56 +371,103 @@ impl ProfilesScreen {
         self.secret_generation += 1;
     }
 
+    /// The saved profiles, one a row, the name first from the reading side
+    /// (a table per direction, as Transactions).
+    fn list_ui(&self, ui: &mut Ui, tr: &Tr, active: &str, commands: &mut Vec<AppCommand>) {
+        if self.profiles.is_empty() {
+            return;
+        }
+        let rtl = tr.is_rtl();
+        let mut columns = ProfileColumn::ALL;
+        if rtl {
+            columns.reverse();
+        }
+        let table = TableBuilder::new(ui)
+            .id_salt(if rtl { "profiles-rtl" } else { "profiles-ltr" })
+            .striped(true)
+            .vscroll(false)
+            .cell_layout(if rtl {
+                Layout::right_to_left(Align::Center)
+            } else {
+                Layout::left_to_right(Align::Center)
+            });
+        let table = columns.iter().fold(table, |table, column| match column {
+            ProfileColumn::Name
+            | ProfileColumn::Environment
+            | ProfileColumn::Merchant
+            | ProfileColumn::ShaType => table.column(Column::auto().at_least(60.0)),
+            ProfileColumn::Actions => table.column(Column::auto()),
+            ProfileColumn::Verdict => table.column(Column::remainder().at_least(60.0)),
+        });
+        table.body(|body| {
+            body.rows(28.0, self.profiles.len(), |mut table_row| {
+                let profile = &self.profiles[table_row.index()];
+                for column in columns {
+                    table_row.col(|ui| match column {
+                        ProfileColumn::Name => {
+                            // The profile in use is shown strong (no symbol glyph needed).
+                            let name = egui::RichText::new(&profile.name);
+                            ui.label(if profile.name == active {
+                                name.strong().underline()
+                            } else {
+                                name
+                            });
+                        }
+                        ProfileColumn::Environment => {
+                            let environment = tr.text(match &profile.environment {
+                                Environment::Production => "title-production",
+                                Environment::Sandbox => "title-sandbox",
+                                Environment::Simulator { .. } => "title-simulator",
+                                Environment::Custom { .. } => "title-custom",
+                            });
+                            label(ui, environment, rtl);
+                        }
+                        ProfileColumn::Merchant => {
+                            ui.label(&profile.merchant_identifier);
+                        }
+                        ProfileColumn::ShaType => {
+                            ui.label(&profile.sha_type);
+                        }
+                        ProfileColumn::Actions => {
+                            if ui
+                                .button(widget_text(ui, &tr.text("profile-test"), rtl, false))
+                                .clicked()
+                            {
+                                commands.push(AppCommand::TestProfile(profile.name.clone()));
+                            }
+                            if ui
+                                .button(widget_text(ui, &tr.text("profile-use"), rtl, false))
+                                .clicked()
+                            {
+                                commands.push(AppCommand::UseProfile(profile.name.clone()));
+                            }
+                            if ui
+                                .button(widget_text(ui, &tr.text("profile-remove"), rtl, false))
+                                .clicked()
+                            {
+                                commands.push(AppCommand::RemoveProfile(profile.name.clone()));
+                            }
+                        }
+                        ProfileColumn::Verdict => {
+                            if let Some((_, verdict)) =
+                                self.verdicts.iter().find(|(name, _)| name == &profile.name)
+                            {
+                                label(ui, verdict, rtl);
+                            }
+                        }
+                    });
+                }
+            });
+        });
+    }
+
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, active: &str, commands: &mut Vec<AppCommand>) {
         let rtl = tr.is_rtl();
         heading(ui, &tr.text("profiles-title"), rtl);
         if self.profiles.is_empty() {
             widgets_row(ui, rtl, |ui| label(ui, tr.text("profiles-none"), rtl));
         }
-        egui::Grid::new("profiles").striped(true).show(ui, |ui| {
-            for profile in &self.profiles {
-                // The profile in use is shown strong (no symbol glyph needed).
-                let name = egui::RichText::new(&profile.name);
-                ui.label(if profile.name == active {
-                    name.strong().underline()
-                } else {
-                    name
-                });
-                let environment = tr.text(match &profile.environment {
-                    Environment::Production => "title-production",
-                    Environment::Sandbox => "title-sandbox",
-                    Environment::Simulator { .. } => "title-simulator",
-                    Environment::Custom { .. } => "title-custom",
-                });
-                label(ui, environment, rtl);
-                ui.label(&profile.merchant_identifier);
-                ui.label(&profile.sha_type);
-                if ui
-                    .button(widget_text(ui, &tr.text("profile-test"), rtl, false))
-                    .clicked()
-                {
-                    commands.push(AppCommand::TestProfile(profile.name.clone()));
-                }
-                if ui
-                    .button(widget_text(ui, &tr.text("profile-use"), rtl, false))
-                    .clicked()
-                {
-                    commands.push(AppCommand::UseProfile(profile.name.clone()));
-                }
-                if ui
-                    .button(widget_text(ui, &tr.text("profile-remove"), rtl, false))
-                    .clicked()
-                {
-                    commands.push(AppCommand::RemoveProfile(profile.name.clone()));
-                }
-                if let Some((_, verdict)) =
-                    self.verdicts.iter().find(|(name, _)| name == &profile.name)
-                {
-                    label(ui, verdict, rtl);
-                }
-                ui.end_row();
-            }
-        });
+        self.list_ui(ui, tr, active, commands);
         ui.separator();
         heading(ui, &tr.text("profile-add"), rtl);
         let secret_ids = SecretField::ALL.map(|field| (field, self.secret_field_id(field)));

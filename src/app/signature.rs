@@ -9,7 +9,7 @@
 use egui::{RichText, Ui};
 
 use super::i18n::Tr;
-use super::widgets::{colored_text, heading_text, label, widget_text};
+use super::widgets::{colored_text, column, heading, label, row, widget_text};
 use crate::aps::ShaType;
 use crate::aps::client::Credentials;
 use crate::aps::params::{Params, drop_final_newline};
@@ -150,9 +150,15 @@ fn verdict_ui(ui: &mut Ui, tr: &Tr, verdict: Verdict) {
 impl SignatureScreen {
     pub fn ui(&mut self, ui: &mut Ui, tr: &Tr, credentials: &Credentials) {
         let rtl = tr.is_rtl();
-        ui.label(heading_text(ui, &tr.text("signature-title"), rtl));
+        column(ui, rtl, |ui| self.body_ui(ui, tr, credentials));
+    }
+
+    /// The screen, each widget under the one before from the reading side.
+    fn body_ui(&mut self, ui: &mut Ui, tr: &Tr, credentials: &Credentials) {
+        let rtl = tr.is_rtl();
+        heading(ui, &tr.text("signature-title"), rtl);
         let sha_type = *self.sha_type.get_or_insert(credentials.sha_type);
-        ui.horizontal(|ui| {
+        row(ui, rtl, |ui| {
             let caption = ui.label(widget_text(ui, &tr.text("signature-sha-type"), rtl, false));
             let mut chosen = sha_type;
             super::forms::choice_ui(
@@ -199,7 +205,11 @@ impl SignatureScreen {
         match compute(&self.input, sha_type, self.mode, credentials) {
             Ok(computed) => {
                 ui.label(widget_text(ui, &tr.text("signature-string"), rtl, true));
-                ui.label(RichText::new(computed.string_to_sign()).monospace().small());
+                // Protocol text, read left to right in either language.
+                ui.add(
+                    egui::Label::new(RichText::new(computed.string_to_sign()).monospace().small())
+                        .halign(egui::Align::LEFT),
+                );
                 match computed {
                     Computed::Signed {
                         signature, check, ..

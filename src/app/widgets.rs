@@ -52,6 +52,106 @@ pub fn bidi_job(text: &str, right_to_left: bool, font: &FontId, color: Color32) 
     job
 }
 
+/// `text` broken into lines of at most `width` points in reading order,
+/// each line then laid out in visual order by [`bidi_job`]. egui wraps a
+/// job after it is in visual order: a long Arabic line would lose its
+/// first words (drawn rightmost) to the next line, and an amount could be
+/// cut from its currency. The lines are aligned on the reading side.
+pub fn wrapped_bidi_job(
+    ui: &Ui,
+    text: &str,
+    right_to_left: bool,
+    font: &FontId,
+    color: Color32,
+    width: f32,
+) -> LayoutJob {
+    let line_width = |line: &str| {
+        let job = bidi_job(line, right_to_left, font, color);
+        ui.fonts_mut(|fonts| fonts.layout_job(job)).size().x
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in unbreakable_words(text) {
+        let candidate = if current.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{current} {word}")
+        };
+        if !current.is_empty() && line_width(&candidate) > width {
+            lines.push(std::mem::replace(&mut current, word.to_owned()));
+        } else {
+            current = candidate;
+        }
+    }
+    lines.push(current);
+    let mut job = LayoutJob::default();
+    for (index, line) in lines.iter().enumerate() {
+        if index > 0 {
+            let start = job.text.len();
+            job.text.push('\n');
+            job.sections.push(LayoutSection {
+                leading_space: 0.0,
+                byte_range: egui::text::ByteIndex(start)..egui::text::ByteIndex(job.text.len()),
+                format: TextFormat::simple(font.clone(), color),
+            });
+        }
+        let line_job = bidi_job(line, right_to_left, font, color);
+        let offset = job.text.len();
+        job.text.push_str(&line_job.text);
+        job.sections
+            .extend(line_job.sections.into_iter().map(|section| LayoutSection {
+                byte_range: egui::text::ByteIndex(section.byte_range.start.0 + offset)
+                    ..egui::text::ByteIndex(section.byte_range.end.0 + offset),
+                ..section
+            }));
+    }
+    job.halign = if right_to_left {
+        egui::Align::RIGHT
+    } else {
+        egui::Align::LEFT
+    };
+    job
+}
+
+/// The words of `text` between its spaces, a [`ltr_unit`] kept whole.
+fn unbreakable_words(text: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut depth = 0_usize;
+    let mut start = 0;
+    for (index, c) in text.char_indices() {
+        match c {
+            LRI => depth += 1,
+            PDI => depth = depth.saturating_sub(1),
+            ' ' if depth == 0 => {
+                words.push(&text[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    words.push(&text[start..]);
+    words
+}
+
+/// Left-to-right isolate: what it opens is laid out as one left-to-right
+/// block, whatever surrounds it.
+const LRI: char = '\u{2066}';
+/// Pop directional isolate: closes [`LRI`].
+const PDI: char = '\u{2069}';
+
+/// `text` (amounts with their currencies, a list of them) kept as one
+/// left-to-right block inside a right-to-left line: without it the bidi
+/// algorithm takes the digits after an Arabic word as Arabic numbers and
+/// puts the first amount on the far side of its currency code. The marks
+/// are read by [`bidi_job`] and never drawn; English text is left as is.
+pub fn ltr_unit(text: &str, right_to_left: bool) -> String {
+    if right_to_left {
+        format!("{LRI}{text}{PDI}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// `text` as [`bidi_job`] lays it out, runs in visual order: the text a
 /// mixed Arabic label carries in the accessibility tree (egui takes a
 /// label's accessible name from its laid-out text).
@@ -69,6 +169,18 @@ pub fn visual_text(text: &str, right_to_left: bool) -> String {
 /// name, the brackets around a word — is handed over reversed, its brackets
 /// mirrored, as the bidi algorithm would draw it.
 fn drawn(run: &crate::text::bidi::VisualRun<'_>) -> String {
+    // The isolates' marks steer the layout and are not drawn (epaint would
+    // draw them as boxes).
+    let is_mark = |c: char| matches!(c, '\u{2066}'..='\u{2069}');
+    if run.text.contains(is_mark) {
+        let text: String = run.text.chars().filter(|c| !is_mark(*c)).collect();
+        let unmarked = crate::text::bidi::VisualRun {
+            text: &text,
+            right_to_left: run.right_to_left,
+            face: run.face,
+        };
+        return drawn(&unmarked);
+    }
     let punctuation_only = !run.text.chars().any(char::is_alphanumeric);
     if run.right_to_left && punctuation_only {
         run.text
@@ -112,11 +224,55 @@ pub fn label(ui: &mut Ui, text: impl AsRef<str>, right_to_left: bool) -> egui::R
     if has_arabic(text) {
         let font = egui::TextStyle::Body.resolve(ui.style());
         let color = ui.visuals().text_color();
-        ui.label(bidi_job(text, right_to_left, &font, color))
+        paragraph(ui, text, right_to_left, &font, color)
     } else {
         // Not wrapped: in a right-to-left row egui would break a value such
         // as "455701******8902" into pieces placed from the right.
         ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))
+    }
+}
+
+/// Arabic `text` as a label broken into lines in reading order
+/// ([`wrapped_bidi_job`]) to the width left.
+fn paragraph(
+    ui: &mut Ui,
+    text: &str,
+    right_to_left: bool,
+    font: &FontId,
+    color: Color32,
+) -> egui::Response {
+    // Where egui would not wrap (a table's cell truncates), the line is
+    // left to egui's own mode.
+    if ui.wrap_mode() != egui::TextWrapMode::Wrap {
+        return ui.label(bidi_job(text, right_to_left, font, color));
+    }
+    let job = wrapped_bidi_job(ui, text, right_to_left, font, color, ui.available_width());
+    let halign = job.halign;
+    ui.add(
+        egui::Label::new(job)
+            .wrap_mode(egui::TextWrapMode::Extend)
+            .halign(halign),
+    )
+}
+
+/// A label in a colour of its own (bold when `strong`), broken into lines
+/// in reading order when it holds Arabic.
+pub fn colored_label(
+    ui: &mut Ui,
+    text: &str,
+    right_to_left: bool,
+    strong: bool,
+    color: Color32,
+) -> egui::Response {
+    if has_arabic(text) {
+        let mut font = egui::TextStyle::Button.resolve(ui.style());
+        if strong {
+            font.size += 1.0;
+        }
+        paragraph(ui, text, right_to_left, &font, color)
+    } else {
+        let text = colored_text(ui, text, right_to_left, strong, color);
+        ui.label(text)
     }
 }
 
@@ -187,6 +343,17 @@ pub fn row<R>(ui: &mut Ui, right_to_left: bool, add: impl FnOnce(&mut Ui) -> R) 
     let height = ui.spacing().interact_size.y;
     ui.allocate_ui_with_layout(egui::vec2(ui.available_width(), height), layout, add)
         .inner
+}
+
+/// A screen's body from the reading side: each widget under the one
+/// before, against the left edge in English and the right in Arabic.
+pub fn column<R>(ui: &mut Ui, right_to_left: bool, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let align = if right_to_left {
+        egui::Align::Max
+    } else {
+        egui::Align::Min
+    };
+    ui.with_layout(egui::Layout::top_down(align), add).inner
 }
 
 /// A screen's heading on the reading side: the left in English, the right
@@ -270,5 +437,47 @@ mod tests {
             "KWD 12.500 :المبلغ"
         );
         assert_eq!(visual_text("Refund (KT-1)", false), "Refund (KT-1)");
+    }
+
+    #[test]
+    fn a_long_arabic_line_is_broken_in_reading_order() {
+        let text = "مكتب خلفي على سطح المكتب لتجار خدمات الدفع من أمازون.";
+        let words: Vec<&str> = text.split(' ').collect();
+        let ctx = egui::Context::default();
+        install_fonts(&ctx);
+        let mut lines = Vec::new();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let job = wrapped_bidi_job(ui, text, true, &font, Color32::WHITE, 120.0);
+            lines = job.text.split('\n').map(str::to_owned).collect();
+        });
+        output.textures_delta.clear();
+        assert!(lines.len() > 2, "{lines:?}");
+        // Each line is the next words in reading order, laid out on its
+        // own: the first words on the first line, never pushed below.
+        let mut next = 0;
+        for line in &lines {
+            let taken = (next + 1..=words.len())
+                .find(|end| visual_text(&words[next..*end].join(" "), true) == *line)
+                .unwrap_or_else(|| panic!("{line:?} is the words after {next}: {lines:?}"));
+            next = taken;
+        }
+        assert_eq!(next, words.len(), "every word, once: {lines:?}");
+        assert!(
+            visual_text(&words[..2].join(" "), true).len() <= lines[0].len(),
+            "the first line holds more than one word: {lines:?}"
+        );
+    }
+
+    #[test]
+    fn an_amount_in_a_left_to_right_unit_stays_before_its_currency() {
+        let totals = ltr_unit("493.990 KWD, 12.00 USD", true);
+        let line = format!("بإجمالي {totals}.");
+        // The totals read left to right as typed, the full stop at the
+        // line's end on the left (the space stays in the Arabic run).
+        assert_eq!(visual_text(&line, true), ".493.990 KWD, 12.00 USDبإجمالي ");
+        // A line is never broken inside the unit.
+        assert_eq!(unbreakable_words(&line), ["بإجمالي", &format!("{totals}.")]);
+        assert_eq!(ltr_unit("1.000 KWD", false), "1.000 KWD");
     }
 }

@@ -73,12 +73,7 @@ fn two_currencies(language: Language) -> (app_harness::Fixture, Harness<'static,
     run_until(&mut harness, "the orders", |state| {
         state.app().transactions.rows.len() == 2
     });
-    if language == Language::Ar {
-        harness.get_by_label("العربية").click();
-        run_until(&mut harness, "Arabic", |state| {
-            state.app().tr.language() == Language::Ar
-        });
-    }
+    in_language(&mut harness, language);
     (fixture, harness)
 }
 
@@ -128,18 +123,24 @@ fn the_bulk_screen_reads_from_the_side_and_keeps_amounts_by_their_currency() {
     }
 }
 
+/// Switches to `language` by its button, as the operator does (the app
+/// starts in English).
+fn in_language(harness: &mut Harness<'static, TestState>, language: Language) {
+    if language == Language::Ar {
+        harness.get_by_label("العربية").click();
+        run_until(harness, "Arabic", |state| {
+            state.app().tr.language() == Language::Ar
+        });
+    }
+}
+
 /// The app with an order listed, in `language`.
 fn one_order(language: Language) -> (app_harness::Fixture, Harness<'static, TestState>) {
     let (fixture, mut harness) = app_harness::with_orders(&["RT-1"]);
     run_until(&mut harness, "the orders", |state| {
         !state.app().transactions.rows.is_empty()
     });
-    if language == Language::Ar {
-        harness.get_by_label("العربية").click();
-        run_until(&mut harness, "Arabic", |state| {
-            state.app().tr.language() == Language::Ar
-        });
-    }
+    in_language(&mut harness, language);
     (fixture, harness)
 }
 

@@ -316,12 +316,7 @@ fn seed_list_export_backup_from_the_command_line() {
         stdout(&harness.run(&args))
     };
     let table = listed(false);
-    let short = |ms: i64| {
-        apsdesk::journal::export::format_time(ms)
-            .replace('T', " ")
-            .trim_end_matches('Z')
-            .to_owned()
-    };
+    let short = apsdesk::journal::export::format_time_short;
     let mut marked = 0;
     for row in listed(true).lines() {
         let row: serde_json::Value = serde_json::from_str(row).expect("JSON line");

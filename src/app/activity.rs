@@ -8,7 +8,7 @@ use super::AppCommand;
 use super::explain;
 use super::i18n::Tr;
 use super::widgets::{colored_label, column, heading_text, label, row, widget_text};
-use crate::journal::export::format_time;
+use crate::journal::export::format_time_short;
 use crate::journal::store::EntryRecord;
 use crate::journal::verify::VerifyReport;
 
@@ -198,10 +198,7 @@ impl ActivityScreen {
                 let code = entry.response_code.as_deref();
                 let answer = explain::code_text(tr, code, entry.response_message.as_deref());
                 Some(ActivityRow {
-                    time: format_time(entry.at_ms)
-                        .replace('T', " ")
-                        .trim_end_matches('Z')
-                        .to_owned(),
+                    time: format_time_short(entry.at_ms),
                     operator: entry.operator.clone(),
                     command,
                     outcome,

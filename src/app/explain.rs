@@ -110,10 +110,7 @@ pub fn code_text(tr: &Tr, code: Option<&str>, recorded: Option<&str>) -> String 
 /// One line of an order's timeline: the operation's number, when, what kind
 /// of entry, which command (with its amount), what came of it and APS's code.
 pub fn timeline_line(tr: &Tr, entry: &EntryRecord, amount: &str) -> String {
-    let time = crate::journal::export::format_time(entry.at_ms)
-        .replace('T', " ")
-        .trim_end_matches('Z')
-        .to_owned();
+    let time = crate::journal::export::format_time_short(entry.at_ms);
     let outcome = entry
         .outcome
         .map(|outcome| entry_outcome(tr, outcome))

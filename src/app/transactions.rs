@@ -16,7 +16,7 @@ use super::icons::{self, Icon};
 use super::views::SavedView;
 use super::widgets::{colored_text, label, row, state_color, widget_text};
 use super::{AppCommand, OperationKind};
-use crate::journal::export::{format_amount, format_time};
+use crate::journal::export::{format_amount, format_time_short};
 use crate::journal::query::Cursor;
 use crate::journal::query::day_start_ms;
 use crate::journal::store::OrderRecord;
@@ -153,17 +153,12 @@ pub enum OrderDate {
 
 /// The date column: the payment's time when known, else "recorded …".
 pub fn order_date(tr: &Tr, order: &OrderRecord) -> OrderDate {
-    let short = |ms: i64| {
-        format_time(ms)
-            .replace('T', " ")
-            .trim_end_matches('Z')
-            .to_owned()
-    };
     match order.payment.time {
-        Some(time) => OrderDate::Transaction(short(time.at_ms)),
-        None => OrderDate::Recorded(
-            tr.args("date-recorded", &[("time", short(order.created_ms).into())]),
-        ),
+        Some(time) => OrderDate::Transaction(format_time_short(time.at_ms)),
+        None => OrderDate::Recorded(tr.args(
+            "date-recorded",
+            &[("time", format_time_short(order.created_ms).into())],
+        )),
     }
 }
 
@@ -1185,12 +1180,7 @@ impl TransactionsScreen {
                                 ui.label(order.customer_email.clone().unwrap_or_default());
                             }
                             SortColumn::Updated => {
-                                ui.label(
-                                    format_time(order.updated_ms)
-                                        .replace('T', " ")
-                                        .trim_end_matches('Z')
-                                        .to_owned(),
-                                );
+                                ui.label(format_time_short(order.updated_ms));
                             }
                             SortColumn::FortId => {
                                 ui.label(

@@ -15,7 +15,7 @@ use super::exit;
 use super::filters::FilterArgs;
 use super::progress::Progress;
 use crate::journal::desk::references_from_text;
-use crate::journal::export::{export_csv, format_amount, format_time};
+use crate::journal::export::{export_csv, format_amount, format_time, format_time_short};
 use crate::journal::import::ImportPayload;
 use crate::journal::store::{EntryRecord, OrderRecord};
 use crate::journal::vocabulary::{EntryKind, EntryOutcome};
@@ -118,14 +118,6 @@ fn amount(order: &OrderRecord, minor: i64) -> String {
     format_amount(minor, order.currency.as_deref())
 }
 
-/// A time as `YYYY-MM-DD HH:MM:SS` (UTC).
-fn short_time(ms: i64) -> String {
-    format_time(ms)
-        .replace('T', " ")
-        .trim_end_matches('Z')
-        .to_owned()
-}
-
 fn list(
     global: &GlobalArgs,
     args: &FilterArgs,
@@ -160,10 +152,10 @@ fn list(
         // The payment's own time when a source knew it (as the app's date
         // column); otherwise when this journal first saw the order, marked.
         let date = if let Some(time) = order.payment.time {
-            format!("{} ", short_time(time.at_ms))
+            format!("{} ", format_time_short(time.at_ms))
         } else {
             recorded_only = true;
-            format!("{}*", short_time(order.created_ms))
+            format!("{}*", format_time_short(order.created_ms))
         };
         writeln!(
             out,

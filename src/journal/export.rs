@@ -55,6 +55,14 @@ pub fn format_time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A time as people read it in a list: `2026-11-30 14:05:09` (UTC, no `T`
+/// or `Z`), the app's and the command line's one spelling.
+pub fn format_time_short(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|time| time.strftime("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
 /// A cell that Excel or LibreOffice would evaluate (`=`, `+`, `@`, a `-` that
 /// is not a number) gets a leading apostrophe: an export must not be a way to
 /// run a formula on the operator's machine.

@@ -10,10 +10,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use egui::{RichText, Ui};
 
-use super::AppCommand;
 use super::i18n::Tr;
 use super::results::OperationResult;
+use super::transactions::{left_for, operation_refused};
 use super::widgets::{column, heading, label, row, widget_text};
+use super::{AppCommand, OperationKind};
 use crate::aps::OutcomeClass;
 use crate::journal::store::OrderRecord;
 use crate::journal::vocabulary::OrderState;
@@ -710,38 +711,33 @@ impl BulkScreen {
         self.rows = orders
             .iter()
             .map(|order| {
-                let left = match kind {
-                    BulkKind::Capture => Some(order.authorized_minor - order.captured_minor),
-                    BulkKind::Refund => Some(order.captured_minor - order.refunded_minor),
+                let operation = match kind {
+                    BulkKind::Capture => Some(OperationKind::Capture),
+                    BulkKind::Refund => Some(OperationKind::Refund),
                     BulkKind::Status => None,
                 };
                 let currency = order
                     .currency
                     .as_deref()
                     .and_then(crate::aps::Currency::from_code);
-                // A voided authorization keeps its authorized total, but
-                // nothing can be captured of it (the detail panel's rule).
-                let voided = kind == BulkKind::Capture && order.state == OrderState::Voided;
-                let (amount, state) = match (left, currency) {
-                    (None, _) => (None, RowState::Waiting),
-                    (Some(_), _) if voided => {
-                        (None, RowState::Skipped(SkipReason::WrongState(order.state)))
+                // The detail panel's rule (`operation_refused`): a voided
+                // authorization keeps its authorized total, but nothing can
+                // be captured of it; an order with nothing left is skipped.
+                let refused = operation.and_then(|operation| operation_refused(operation, order));
+                let (amount, state) = match (operation, refused, currency) {
+                    (None, _, _) => (None, RowState::Waiting),
+                    (Some(_), Some(reason @ SkipReason::WrongState(_)), _) => {
+                        (None, RowState::Skipped(reason))
                     }
-                    (Some(left), Some(currency)) if left > 0 => (
+                    (Some(_), _, None) => (None, RowState::Skipped(SkipReason::CurrencyUnknown)),
+                    (Some(_), Some(reason), Some(_)) => (None, RowState::Skipped(reason)),
+                    (Some(operation), None, Some(currency)) => (
                         Some(crate::aps::money::format_minor_units(
-                            left.unsigned_abs(),
+                            left_for(operation, order).unsigned_abs(),
                             currency,
                         )),
                         RowState::Waiting,
                     ),
-                    (Some(_), Some(_)) => (
-                        None,
-                        RowState::Skipped(match kind {
-                            BulkKind::Capture => SkipReason::NothingToCapture,
-                            BulkKind::Refund | BulkKind::Status => SkipReason::NothingToRefund,
-                        }),
-                    ),
-                    (Some(_), None) => (None, RowState::Skipped(SkipReason::CurrencyUnknown)),
                 };
                 BulkRow {
                     merchant_reference: order.merchant_reference.clone(),

@@ -9,7 +9,7 @@ use super::backend::Backend;
 use super::forms::{self, FormGrid, FormRows, Touched};
 use super::i18n::Tr;
 use super::results::OperationResult;
-use super::transactions::{CaptureWindow, capture_window, capture_window_text};
+use super::transactions::{CaptureWindow, capture_window, capture_window_text, left_for};
 use super::widgets::{colored_text, label, widget_text};
 use super::{AppCommand, OperationKind, SubmitOrigin};
 use crate::aps::money::format_minor_units;
@@ -60,11 +60,7 @@ enum Validated {
 impl OperationDialog {
     /// A dialog for `order`, the amount prefilled with what remains.
     pub fn new(kind: OperationKind, order: OrderRecord) -> OperationDialog {
-        let remaining = match kind {
-            OperationKind::Capture => order.authorized_minor - order.captured_minor,
-            OperationKind::Refund => order.captured_minor - order.refunded_minor,
-            OperationKind::Void => 0,
-        };
+        let remaining = left_for(kind, &order);
         let amount = match (
             u64::try_from(remaining),
             order.currency.as_deref().and_then(Currency::from_code),
@@ -117,18 +113,12 @@ impl OperationDialog {
         }?;
         // More than the journal knows is left is refused here, named on the
         // amount, rather than sent for APS to decline.
-        let (amount, left) = match &validated {
-            Validated::Capture(capture) => (
-                capture.amount,
-                self.order.authorized_minor - self.order.captured_minor,
-            ),
-            Validated::Refund(refund) => (
-                refund.amount,
-                self.order.captured_minor - self.order.refunded_minor,
-            ),
+        let amount = match &validated {
+            Validated::Capture(capture) => capture.amount,
+            Validated::Refund(refund) => refund.amount,
             Validated::Void(_) => return Ok(validated),
         };
-        let left_minor = u64::try_from(left).unwrap_or(0);
+        let left_minor = u64::try_from(left_for(self.kind, &self.order)).unwrap_or(0);
         if amount.minor_units() > left_minor {
             return Err(FieldErrors(vec![FieldError::new(
                 "amount",

@@ -1289,13 +1289,23 @@ pub fn operation_refused(kind: OperationKind, order: &OrderRecord) -> Option<Ski
             Some(SkipReason::WrongState(order.state))
         }
         OperationKind::Capture => {
-            (order.authorized_minor <= order.captured_minor).then_some(SkipReason::NothingToCapture)
+            (left_for(kind, order) <= 0).then_some(SkipReason::NothingToCapture)
         }
         OperationKind::Refund => {
-            (order.captured_minor <= order.refunded_minor).then_some(SkipReason::NothingToRefund)
+            (left_for(kind, order) <= 0).then_some(SkipReason::NothingToRefund)
         }
         OperationKind::Void => (order.state != OrderState::Authorized || order.captured_minor != 0)
             .then_some(SkipReason::WrongState(order.state)),
+    }
+}
+
+/// What the journal knows is left for `kind`, in minor units: to capture of
+/// the authorization, to refund of the captures (a void moves no amount).
+pub fn left_for(kind: OperationKind, order: &OrderRecord) -> i64 {
+    match kind {
+        OperationKind::Capture => order.authorized_minor - order.captured_minor,
+        OperationKind::Refund => order.captured_minor - order.refunded_minor,
+        OperationKind::Void => 0,
     }
 }
 

@@ -42,8 +42,11 @@ pub fn journal_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
 
 pub fn open_journal(global: &GlobalArgs) -> anyhow::Result<Journal> {
     let path = journal_path(global)?;
-    Journal::open_with(&path, &journal_keys())
-        .with_context(|| format!("opening the journal {}", path.display()))
+    let journal = Journal::open_with(&path, &journal_keys())
+        .with_context(|| format!("opening the journal {}", path.display()))?;
+    // A command runs once and exits: a small page cache (see why there).
+    journal.size_cache_for_one_command()?;
+    Ok(journal)
 }
 
 /// Where the journal's chain key lives: the OS keyring. Without one (no

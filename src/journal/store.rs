@@ -139,6 +139,15 @@ pub struct OrderRecord {
     pub payment: PaymentResult,
 }
 
+/// SQLite's page cache for a process that stays open (the app), in KiB:
+/// what it reads again while the operator works stays in memory, and the
+/// memory does not grow with the journal.
+pub const LASTING_PAGE_CACHE_KIB: i64 = 16_000;
+
+/// The page cache of a one-command process, in KiB (SQLite's default):
+/// see [`Journal::size_cache_for_one_command`].
+pub const ONE_COMMAND_PAGE_CACHE_KIB: i64 = 2_000;
+
 /// The columns of `orders`, in [`OrderRecord`] order.
 pub const ORDER_COLUMNS: &str = "id, profile, environment, merchant_reference, fort_id, kind, \
     payment_option, card_brand, masked_card, currency, amount_minor, authorized_minor, \
@@ -837,10 +846,11 @@ impl Journal {
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         // A bounded page cache: memory does not grow with the journal.
-        connection.pragma_update(None, "cache_size", -16_000)?;
-        // The free text's matches are gathered once per page into a temporary
-        // table (`query.rs`): in memory, never a file beside the journal.
+        connection.pragma_update(None, "cache_size", -LASTING_PAGE_CACHE_KIB)?;
+        // What a query sorts or gathers on the way (the free text's matches
+        // as rows, `query.rs`) stays in memory, never a file beside the journal.
         connection.pragma_update(None, "temp_store", "MEMORY")?;
+        super::query::register_functions(connection)?;
         Ok(())
     }
 
@@ -860,6 +870,19 @@ impl Journal {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Sizes SQLite's page cache for a process that runs one command and
+    /// exits (the command line): [`ONE_COMMAND_PAGE_CACHE_KIB`] instead of
+    /// the app's [`LASTING_PAGE_CACHE_KIB`]. A cache pays when pages are read
+    /// again; one command reads most pages once, and each page of a larger
+    /// cache is fresh memory the system must hand over (a page fault, some
+    /// microseconds): on the 1,000,000-order journal a search that reads
+    /// 6,000 index pages took 20 ms longer with the larger cache.
+    pub fn size_cache_for_one_command(&self) -> Result<()> {
+        self.connection
+            .pragma_update(None, "cache_size", -ONE_COMMAND_PAGE_CACHE_KIB)?;
+        Ok(())
     }
 
     pub fn connection(&self) -> &Connection {

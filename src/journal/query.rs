@@ -342,7 +342,7 @@ impl Driver {
 /// does not choose one of them lists them all, so that the column is a set
 /// of seeks into the browse indexes rather than a scan (an explicit
 /// skip-scan).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Facets {
     environments: Vec<String>,
     profiles: Vec<String>,
@@ -779,6 +779,14 @@ impl Journal {
         self.few_entries = entries;
     }
 
+    /// Sets from how many free-text matches a read through them is split
+    /// between two connections (default [`SPLIT_TEXT_READ_AT`]): tests make
+    /// it small, so that a small journal's searches are split too.
+    #[doc(hidden)]
+    pub fn set_split_text_read_at(&mut self, matches: usize) {
+        self.split_text_read_at = matches;
+    }
+
     /// The values present in the journal's equality columns (a few index
     /// seeks each: the next value after the last one found).
     fn facets(&self) -> Result<Facets> {
@@ -987,7 +995,8 @@ impl Journal {
 
     /// The page read through a driver's index (or, for no filter, along the
     /// sort order): the matches' ids and sort keys found and sorted first,
-    /// then only the page's rows read.
+    /// then only the page's rows read. Many free-text matches read one by
+    /// one are read in two halves at once ([`Journal::read_text_in_halves`]).
     fn page_through(
         &self,
         filter: &OrderFilter,
@@ -996,38 +1005,81 @@ impl Journal {
         after: Option<&Cursor>,
         limit: usize,
     ) -> Result<Page> {
-        let (from, conditions) = match driver {
-            Some((driver, facets)) => {
-                let from = format!("orders INDEXED BY {}", driver.index());
-                let facets = match driver {
-                    Driver::Browse | Driver::BrowseAmount => Some(facets),
-                    Driver::Expiring | Driver::Text | Driver::Links => None,
-                };
-                (from, filter.conditions(Form::Seek(driver), facets, text))
-            }
-            None => ("orders".to_owned(), Conditions::default()),
-        };
-        let where_sql = conditions.sql();
-        let mut values = conditions.values;
-        let key = filter.sort.key_sql();
-        let (keyset, direction) = keyset_sql(filter, after, &mut values);
-        let fetch = limit.saturating_add(1);
-        let columns = qualified_columns();
-        let sql = format!(
-            "WITH page (pid, pkey) AS MATERIALIZED ( \
-                 SELECT id, {key} FROM {from} WHERE ({where_sql}) AND {keyset} \
-                 ORDER BY {key} {direction}, id {direction} LIMIT {fetch}) \
-             SELECT {columns} FROM page CROSS JOIN orders AS o ON o.id = page.pid \
-             ORDER BY page.pkey {direction}, page.pid {direction}"
-        );
-        let mut statement = self.connection().prepare_cached(&sql)?;
-        let columns = OrderColumns::of(&statement)?;
-        let rows: Vec<OrderRecord> = statement
-            .query_map(rusqlite::params_from_iter(values), |row| {
-                OrderRecord::read(row, &|name| columns.at(name))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        if let (Some((Driver::Text, _)), Some(text)) = (driver, text)
+            && text.ids.len() >= self.split_text_read_at
+            && self.connection().is_autocommit()
+        {
+            let rows = self.read_text_in_halves(filter, text, after, limit)?;
+            return Ok(page_of(filter, rows, limit));
+        }
+        let rows = read_through(self.connection(), filter, driver, text, after, limit)?;
         Ok(page_of(filter, rows, limit))
+    }
+
+    /// The first `limit + 1` matches read through the free text's matches,
+    /// each half of them on its own connection and thread, merged. Each
+    /// match is a look-up of a few microseconds, most of it waiting for a
+    /// page of the file: two cores halve it. The second connection reads
+    /// the journal as committed when it opens, a moment after this one (only
+    /// asked when this connection has no transaction open, so that nothing
+    /// written here is missed); should it fail to open, this connection
+    /// reads both halves.
+    fn read_text_in_halves(
+        &self,
+        filter: &OrderFilter,
+        text: &TextMatches,
+        after: Option<&Cursor>,
+        limit: usize,
+    ) -> Result<Vec<OrderRecord>> {
+        let middle = text.ids.len() / 2;
+        let [first, second] = [&text.ids[..middle], &text.ids[middle..]].map(|ids| TextMatches {
+            ids: ids.to_vec(),
+            bitmap: Vec::new(),
+        });
+        let path = self.path().to_owned();
+        let cache_size: i64 = self
+            .connection()
+            .pragma_query_value(None, "cache_size", |row| row.get(0))?;
+        let (first_rows, second_rows) = std::thread::scope(|scope| {
+            let helper = scope.spawn(|| -> Result<Vec<OrderRecord>> {
+                let reader = open_reader(&path, cache_size)?;
+                read_through(
+                    &reader,
+                    filter,
+                    Some((Driver::Text, &Facets::default())),
+                    Some(&second),
+                    after,
+                    limit,
+                )
+            });
+            let first_rows = read_through(
+                self.connection(),
+                filter,
+                Some((Driver::Text, &Facets::default())),
+                Some(&first),
+                after,
+                limit,
+            );
+            let second_rows = match helper.join() {
+                Ok(Ok(rows)) => Ok(rows),
+                Ok(Err(error)) => {
+                    tracing::debug!("a second reader of the journal: {error}; reading here");
+                    read_through(
+                        self.connection(),
+                        filter,
+                        Some((Driver::Text, &Facets::default())),
+                        Some(&second),
+                        after,
+                        limit,
+                    )
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            (first_rows, second_rows)
+        });
+        let mut rows = merged(filter, first_rows?, second_rows?);
+        rows.truncate(limit.saturating_add(1));
+        Ok(rows)
     }
 
     /// The page from the next [`WINDOW_PER_ROW`] × `limit` rows in sort
@@ -1197,6 +1249,119 @@ impl Journal {
     }
 }
 
+/// Up to `limit + 1` matches in sort order, read through a driver's index
+/// on `connection` (or, for no filter, along the sort order): the matches'
+/// ids and sort keys found and sorted first, then only their rows read.
+fn read_through(
+    connection: &rusqlite::Connection,
+    filter: &OrderFilter,
+    driver: Option<(Driver, &Facets)>,
+    text: Option<&TextMatches>,
+    after: Option<&Cursor>,
+    limit: usize,
+) -> Result<Vec<OrderRecord>> {
+    let (from, conditions) = match driver {
+        Some((driver, facets)) => {
+            let from = format!("orders INDEXED BY {}", driver.index());
+            let facets = match driver {
+                Driver::Browse | Driver::BrowseAmount => Some(facets),
+                Driver::Expiring | Driver::Text | Driver::Links => None,
+            };
+            (from, filter.conditions(Form::Seek(driver), facets, text))
+        }
+        None => ("orders".to_owned(), Conditions::default()),
+    };
+    let where_sql = conditions.sql();
+    let mut values = conditions.values;
+    let key = filter.sort.key_sql();
+    let (keyset, direction) = keyset_sql(filter, after, &mut values);
+    let fetch = limit.saturating_add(1);
+    let columns = qualified_columns();
+    let sql = format!(
+        "WITH page (pid, pkey) AS MATERIALIZED ( \
+             SELECT id, {key} FROM {from} WHERE ({where_sql}) AND {keyset} \
+             ORDER BY {key} {direction}, id {direction} LIMIT {fetch}) \
+         SELECT {columns} FROM page CROSS JOIN orders AS o ON o.id = page.pid \
+         ORDER BY page.pkey {direction}, page.pid {direction}"
+    );
+    let mut statement = connection.prepare_cached(&sql)?;
+    let columns = OrderColumns::of(&statement)?;
+    let rows = statement
+        .query_map(rusqlite::params_from_iter(values), |row| {
+            OrderRecord::read(row, &|name| columns.at(name))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// From this many free-text matches read one by one, two connections read
+/// half each: below it, opening the second costs about what it saves.
+pub(crate) const SPLIT_TEXT_READ_AT: usize = 2_000;
+
+/// A read-only connection to the journal at `path`, set up to read as the
+/// journal's own connection does (its page cache size, temporary storage
+/// in memory, the query functions).
+fn open_reader(path: &std::path::Path, cache_size: i64) -> Result<rusqlite::Connection> {
+    use rusqlite::OpenFlags;
+    let connection = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    connection.pragma_update(None, "cache_size", cache_size)?;
+    connection.pragma_update(None, "temp_store", "MEMORY")?;
+    register_functions(&connection)?;
+    Ok(connection)
+}
+
+/// Two lists each in the filter's sort order, as one.
+fn merged(
+    filter: &OrderFilter,
+    first: Vec<OrderRecord>,
+    second: Vec<OrderRecord>,
+) -> Vec<OrderRecord> {
+    let mut rows = Vec::with_capacity(first.len() + second.len());
+    let mut first = first.into_iter().peekable();
+    let mut second = second.into_iter().peekable();
+    loop {
+        let take_first = match (first.peek(), second.peek()) {
+            (Some(a), Some(b)) => sort_order(filter, a, b) == std::cmp::Ordering::Less,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => return rows,
+        };
+        rows.extend(if take_first {
+            first.next()
+        } else {
+            second.next()
+        });
+    }
+}
+
+/// Where `a` stands against `b` in the filter's sort order: by key, then
+/// id, in the filter's direction. Keys compare as SQLite compares them
+/// (numbers before text, text by its UTF-8 bytes).
+fn sort_order(filter: &OrderFilter, a: &OrderRecord, b: &OrderRecord) -> std::cmp::Ordering {
+    let rank = |value: &Value| match value {
+        Value::Null => 0,
+        Value::Integer(_) | Value::Real(_) => 1,
+        Value::Text(_) => 2,
+        Value::Blob(_) => 3,
+    };
+    let (key_a, key_b) = (filter.sort.key_of(a), filter.sort.key_of(b));
+    let by_key = match (&key_a, &key_b) {
+        (Value::Integer(x), Value::Integer(y)) => x.cmp(y),
+        (Value::Text(x), Value::Text(y)) => x.as_str().cmp(y.as_str()),
+        _ => rank(&key_a).cmp(&rank(&key_b)),
+    };
+    let order = by_key.then(a.id.cmp(&b.id));
+    if filter.descending {
+        order.reverse()
+    } else {
+        order
+    }
+}
+
 /// What looking a row up costs, in index entries checked: measured on the
 /// 1,000,000-order journal, an order's row is a random page of a file
 /// mostly made of journal entries (about 5 µs), an index entry about 0.2 µs.
@@ -1355,23 +1520,8 @@ fn choose_plan(filter: &OrderFilter, counts: &Counts, few: i64, fetch: i64, orde
 /// Whether `rows` are in the filter's sort order: by key, then id, each
 /// strictly after the one before.
 fn in_sort_order(filter: &OrderFilter, rows: &[OrderRecord]) -> bool {
-    use std::cmp::Ordering;
-    let key_order = |a: &Value, b: &Value| match (a, b) {
-        (Value::Integer(a), Value::Integer(b)) => Some(a.cmp(b)),
-        // SQLite's BINARY collation: the UTF-8 bytes, as `str` compares.
-        (Value::Text(a), Value::Text(b)) => Some(a.as_str().cmp(b.as_str())),
-        _ => None,
-    };
-    rows.windows(2).all(|pair| {
-        let order = key_order(&filter.sort.key_of(&pair[0]), &filter.sort.key_of(&pair[1]))
-            .map(|order| order.then(pair[0].id.cmp(&pair[1].id)));
-        let wanted = if filter.descending {
-            Ordering::Greater
-        } else {
-            Ordering::Less
-        };
-        order == Some(wanted)
-    })
+    rows.windows(2)
+        .all(|pair| sort_order(filter, &pair[0], &pair[1]) == std::cmp::Ordering::Less)
 }
 
 /// The order's columns, read from the table aliased `o`.

@@ -397,6 +397,9 @@ pub struct Journal {
     /// Up to how many index entries a filter's matches are read through an
     /// index rather than along the sort order (`query.rs`).
     pub(crate) few_entries: i64,
+    /// From how many free-text matches a read through them is split
+    /// between two connections (`query.rs`).
+    pub(crate) split_text_read_at: usize,
 }
 
 /// Why a journal whose keying was removed is refused.
@@ -835,6 +838,7 @@ impl Journal {
             key_problem: None,
             keying_removed: false,
             few_entries: super::query::FEW_ENTRIES,
+            split_text_read_at: super::query::SPLIT_TEXT_READ_AT,
         })
     }
 
@@ -865,6 +869,7 @@ impl Journal {
             key_problem: None,
             keying_removed: false,
             few_entries: super::query::FEW_ENTRIES,
+            split_text_read_at: super::query::SPLIT_TEXT_READ_AT,
         })
     }
 

@@ -328,3 +328,96 @@ fn free_text_finds_the_payment_method_in_a_migrated_journal() {
     let report = journal.verify().expect("verify");
     assert!(report.is_clean(), "{:?}", report.findings);
 }
+
+/// A search whose matches are read in two halves (the second on its own
+/// connection) finds what one connection finds, and still does when the
+/// second connection cannot open (here: the journal's file was renamed
+/// under it; the journal's own connection keeps its open file).
+#[cfg(unix)]
+#[test]
+fn a_search_read_in_halves_agrees_with_one_read_even_without_a_second_connection() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut journal = synthetic_journal(&dir, 600);
+    // Few matches among many orders and pages of 50, so that the text's
+    // matches are read one by one (a walk of the sort order would cost
+    // more).
+    let mut filters = Vec::new();
+    for text in ["visa", "khalid", "knet"] {
+        for state in [
+            OrderState::Refunded,
+            OrderState::Voided,
+            OrderState::Captured,
+        ] {
+            for sort in [
+                SortColumn::CustomerName,
+                SortColumn::Amount,
+                SortColumn::Created,
+            ] {
+                filters.push(OrderFilter {
+                    text: text.to_owned(),
+                    states: vec![state],
+                    sort,
+                    ..OrderFilter::default()
+                });
+            }
+        }
+    }
+    let read = |journal: &mut Journal, split_text_read_at: usize| -> Vec<Vec<i64>> {
+        journal.set_split_text_read_at(split_text_read_at);
+        filters
+            .iter()
+            .map(|filter| all_pages(journal, filter, 50))
+            .collect()
+    };
+    let read_once = |journal: &mut Journal| read(journal, usize::MAX);
+    let read_in_halves = |journal: &mut Journal| read(journal, 2);
+    let once = read_once(&mut journal);
+    assert!(
+        once.iter().filter(|ids| ids.len() > 2).count() > filters.len() / 2,
+        "most searches find several orders: {once:?}"
+    );
+    assert_eq!(read_in_halves(&mut journal), once);
+    std::fs::rename(
+        dir.path().join("journal.sqlite3"),
+        dir.path().join("moved.sqlite3"),
+    )
+    .expect("renamed");
+    assert_eq!(read_in_halves(&mut journal), once);
+}
+
+/// Inside a transaction, a search reads what the transaction wrote: the
+/// second connection (which would see only what was committed) is not
+/// asked.
+#[test]
+fn a_search_inside_a_transaction_reads_the_transaction() {
+    let dir = TempDir::new().expect("temp dir");
+    let mut journal = synthetic_journal(&dir, 300);
+    journal.set_split_text_read_at(2);
+    journal
+        .connection()
+        .execute_batch(
+            "BEGIN; \
+             UPDATE orders SET customer_name = 'Zuhair Qadri ' || id WHERE id IN (3, 150, 299);",
+        )
+        .expect("written, not committed");
+    let filter = OrderFilter {
+        text: "zuhair".into(),
+        sort: SortColumn::CustomerName,
+        ..OrderFilter::default()
+    };
+    let names: Vec<String> = journal
+        .orders_page(&filter, None, 50)
+        .expect("page")
+        .rows
+        .iter()
+        .map(|order| order.customer_name.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        names,
+        ["Zuhair Qadri 150", "Zuhair Qadri 299", "Zuhair Qadri 3"]
+    );
+    journal
+        .connection()
+        .execute_batch("ROLLBACK")
+        .expect("rolled back");
+}

@@ -949,19 +949,13 @@ impl Journal {
         }
         let all = text.ids.len();
         let exact = all <= TEXT_SAMPLE;
-        let sample = if exact {
-            TextMatches {
-                ids: text.ids.clone(),
-                bitmap: Vec::new(),
-            }
+        let sample = TextMatches::from_ids(if exact {
+            text.ids.clone()
         } else {
-            TextMatches {
-                ids: (0..TEXT_SAMPLE)
-                    .map(|at| text.ids[at * all / TEXT_SAMPLE])
-                    .collect(),
-                bitmap: Vec::new(),
-            }
-        };
+            (0..TEXT_SAMPLE)
+                .map(|at| text.ids[at * all / TEXT_SAMPLE])
+                .collect()
+        });
         let conditions = others.conditions(Form::Seek(Driver::Text), None, Some(&sample));
         let sql = format!(
             "SELECT count(*) FROM orders INDEXED BY {} WHERE {}",
@@ -1032,10 +1026,8 @@ impl Journal {
         limit: usize,
     ) -> Result<Vec<OrderRecord>> {
         let middle = text.ids.len() / 2;
-        let [first, second] = [&text.ids[..middle], &text.ids[middle..]].map(|ids| TextMatches {
-            ids: ids.to_vec(),
-            bitmap: Vec::new(),
-        });
+        let [first, second] = [&text.ids[..middle], &text.ids[middle..]]
+            .map(|ids| TextMatches::from_ids(ids.to_vec()));
         let path = self.path().to_owned();
         let cache_size: i64 = self
             .connection()

@@ -1529,6 +1529,29 @@ fn qualified_columns() -> String {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// `text_match` answers exactly "is this id one of the matches", for
+        /// ids in the bitmap, past its end and below zero.
+        #[test]
+        fn text_match_is_membership(
+            ids in proptest::collection::btree_set(0_i64..5_000, 0..200),
+            probes in proptest::collection::vec(-20_i64..6_000, 1..100),
+        ) {
+            let connection = rusqlite::Connection::open_in_memory().expect("opens");
+            register_functions(&connection).expect("registered");
+            let matches = TextMatches::from_ids(ids.iter().copied().collect());
+            let mut statement = connection
+                .prepare(&format!("SELECT {TEXT_MATCH}(?1, ?2)"))
+                .expect("prepared");
+            for probe in probes.iter().copied().chain(ids.iter().copied()) {
+                let found: bool = statement
+                    .query_row(rusqlite::params![matches.bitmap, probe], |row| row.get(0))
+                    .expect("answered");
+                proptest::prop_assert_eq!(found, ids.contains(&probe), "id {}", probe);
+            }
+        }
+    }
+
     #[test]
     fn typed_text_becomes_quoted_prefix_terms() {
         assert_eq!(

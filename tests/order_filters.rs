@@ -421,3 +421,80 @@ fn a_search_inside_a_transaction_reads_the_transaction() {
         .execute_batch("ROLLBACK")
         .expect("rolled back");
 }
+
+/// The filters' tags inside the full-text index (state, currency, method)
+/// follow the order: a state changed after the order was indexed is what a
+/// search with a state filter finds. And what the operator types never
+/// reaches them, not even typed with the tags' private-use mark.
+#[test]
+fn filter_tags_follow_the_order_and_typed_words_never_reach_them() {
+    let dir = TempDir::new().expect("temp dir");
+    let journal = synthetic_journal(&dir, 300);
+    let everything = journal
+        .orders_page(&OrderFilter::default(), None, 1_000)
+        .expect("all")
+        .rows;
+    let order = everything
+        .iter()
+        .find(|order| order.state == OrderState::Captured && order.customer_name.is_some())
+        .expect("a captured order with a name");
+    let name = order.customer_name.clone().expect("named");
+    let first_word = name.split_whitespace().next().expect("a word").to_owned();
+    let search = |states: Vec<OrderState>| -> Vec<i64> {
+        let filter = OrderFilter {
+            text: first_word.clone(),
+            states,
+            ..OrderFilter::default()
+        };
+        all_pages(&journal, &filter, 50)
+    };
+    assert!(search(vec![OrderState::Captured]).contains(&order.id));
+    assert!(!search(vec![OrderState::Voided]).contains(&order.id));
+    journal
+        .connection()
+        .execute(
+            "UPDATE orders SET state = 'voided', currency = 'OMR' WHERE id = ?1",
+            [order.id],
+        )
+        .expect("state changed");
+    assert!(search(vec![OrderState::Voided]).contains(&order.id));
+    assert!(!search(vec![OrderState::Captured]).contains(&order.id));
+    let in_omr = OrderFilter {
+        text: first_word.clone(),
+        currency: Some("OMR".into()),
+        ..OrderFilter::default()
+    };
+    assert!(all_pages(&journal, &in_omr, 50).contains(&order.id));
+
+    // The tags' own spelling finds only what the orders' fields hold; typed
+    // with the tags' private-use mark, the mark is dropped.
+    let search_text = |typed: &str| -> Vec<i64> {
+        let filter = OrderFilter {
+            text: typed.into(),
+            ..OrderFilter::default()
+        };
+        let mut ids = all_pages(&journal, &filter, 50);
+        ids.sort_unstable();
+        ids
+    };
+    for typed in ["stcaptured", "stpartiallycaptured", "cuomr", "pmvisa"] {
+        let filter = OrderFilter {
+            text: typed.into(),
+            ..OrderFilter::default()
+        };
+        let mut expected: Vec<i64> = everything
+            .iter()
+            .filter(|order| matches(&filter, order))
+            .map(|order| order.id)
+            .collect();
+        expected.sort_unstable();
+        assert_eq!(search_text(typed), expected, "{typed:?}");
+        assert_eq!(
+            search_text(&format!("\u{E000}{typed}")),
+            expected,
+            "{typed:?}"
+        );
+    }
+    assert_eq!(search_text("\u{E000}st"), search_text("st"));
+    assert_eq!(search_text("\u{E000}"), search_text(""));
+}

@@ -170,15 +170,35 @@ pub struct Page {
 
 /// Turns what the operator typed into an FTS5 query: each word quoted (so
 /// that `-`, `:` or `"` in a reference are not query syntax) and matched as a
-/// prefix. `None` when nothing searchable was typed.
+/// prefix. Private-use characters are dropped, so that typed words never
+/// reach the filter tags (they begin with [`TAG_MARK`]). `None` when nothing
+/// searchable was typed.
 pub fn fts_query(text: &str) -> Option<String> {
     let terms: Vec<String> = text
         .split_whitespace()
-        .map(|word| word.replace('"', ""))
+        .map(|word| {
+            word.chars()
+                .filter(|character| *character != '"' && !is_private_use(*character))
+                .collect::<String>()
+        })
         .filter(|word| word.chars().any(char::is_alphanumeric))
         .map(|word| format!("\"{word}\"*"))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// The character every filter tag of the full-text index begins with
+/// (`schema::FILTER_TAGS`): U+E000, of the private-use area, which FTS5's
+/// `unicode61` keeps in tokens and no one types.
+const TAG_MARK: char = '\u{E000}';
+
+/// Whether `character` is of Unicode's private-use areas (nothing an
+/// operator types; the filter tags' mark is one).
+fn is_private_use(character: char) -> bool {
+    matches!(
+        character,
+        '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{FFFFD}' | '\u{100000}'..='\u{10FFFD}'
+    )
 }
 
 /// The orders whose fields match a filter's free text, asked of the
@@ -699,6 +719,42 @@ impl OrderFilter {
         }
     }
 
+    /// The filter's state, currency and methods as the full-text index's
+    /// filter tags (`schema::FILTER_TAGS`), for the words' search to
+    /// intersect: each column an OR of its values' tokens, the columns
+    /// joined by AND. The tags only narrow the search (every condition is
+    /// still checked on the rows), so a value the tags cannot spell exactly
+    /// (anything but ASCII letters, digits and `_`) leaves its column out.
+    /// `None`: no column to narrow by.
+    fn tag_terms(&self) -> Option<String> {
+        let spell = |prefix: &str, value: &str| -> Option<String> {
+            let spellable = !value.is_empty()
+                && value
+                    .chars()
+                    .all(|character| character.is_ascii_alphanumeric() || character == '_');
+            spellable.then(|| {
+                let token = value.replace('_', "").to_ascii_lowercase();
+                format!("\"{TAG_MARK}{prefix}{token}\"")
+            })
+        };
+        let any_of = |prefix: &str, values: &[String]| -> Option<String> {
+            let terms = values
+                .iter()
+                .map(|value| spell(prefix, value))
+                .collect::<Option<Vec<String>>>()?;
+            (!terms.is_empty()).then(|| format!("({})", terms.join(" OR ")))
+        };
+        let mut columns = Vec::new();
+        if let Some(states) = self.wanted_states() {
+            columns.extend(any_of("st", &states));
+        }
+        if let Some(currency) = &self.currency {
+            columns.extend(any_of("cu", std::slice::from_ref(currency)));
+        }
+        columns.extend(any_of("pm", &self.payment_options));
+        (!columns.is_empty()).then(|| columns.join(" AND "))
+    }
+
     fn wanted_states_as_states(&self) -> Vec<OrderState> {
         match self.wanted_states() {
             Some(names) => names
@@ -921,11 +977,16 @@ impl Journal {
     }
 
     /// The orders whose fields match the filter's free text, asked of the
-    /// full-text index (`None` when the filter has no free text). Every
-    /// query of a page that carries the text uses these.
+    /// full-text index and narrowed there by the filter's tags
+    /// ([`OrderFilter::tag_terms`]); `None` when the filter has no free text.
+    /// Every query of a page that carries the text uses these.
     fn gather_text_matches(&self, filter: &OrderFilter) -> Result<Option<TextMatches>> {
-        let Some(query) = fts_query(&filter.text) else {
+        let Some(words) = fts_query(&filter.text) else {
             return Ok(None);
+        };
+        let query = match filter.tag_terms() {
+            Some(tags) => format!("({words}) AND {tags}"),
+            None => words,
         };
         let mut statement = self.connection().prepare_cached(
             "SELECT rowid FROM orders_fts WHERE orders_fts MATCH ?1 ORDER BY rowid",

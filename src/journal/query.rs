@@ -933,7 +933,7 @@ impl Journal {
             match self.sample_text_matches(filter, text)? {
                 Sampled::Exact(matches) => matches_at_most = Some(matches),
                 Sampled::About(matches) => estimated_matches = Some(matches),
-                Sampled::TextOnly => {}
+                Sampled::TextOnly | Sampled::Unneeded => {}
             }
         }
         // Broad text and broad filters may still match few orders together:
@@ -999,7 +999,8 @@ impl Journal {
 
     /// How many of the text's matches the filter's other conditions let
     /// through: counted when the text matches at most [`TEXT_SAMPLE`]
-    /// orders, else estimated from that many spread evenly over them.
+    /// orders, else estimated from that many spread evenly over them — when
+    /// the estimate can change the plan.
     fn sample_text_matches(&self, filter: &OrderFilter, text: &TextMatches) -> Result<Sampled> {
         let others = OrderFilter {
             text: String::new(),
@@ -1010,6 +1011,12 @@ impl Journal {
         }
         let all = text.ids.len();
         let exact = all <= TEXT_SAMPLE;
+        // With fewer matches than one in WINDOW_PER_ROW orders, no walk can
+        // fill a page whatever the sample says: it would only cost look-ups.
+        let window = i64::try_from(WINDOW_PER_ROW).unwrap_or(i64::MAX);
+        if !exact && text.len().saturating_mul(window) < self.order_count()? {
+            return Ok(Sampled::Unneeded);
+        }
         let sample = TextMatches::from_ids(if exact {
             text.ids.clone()
         } else {
@@ -1443,6 +1450,8 @@ enum Sampled {
     About(i64),
     /// The filter is only its free text: every match passes.
     TextOnly,
+    /// Not sampled: the text's own count already rules a walk out.
+    Unneeded,
 }
 
 /// How many of the free text's matches are checked against the other

@@ -40,13 +40,20 @@ pub fn journal_path(global: &GlobalArgs) -> anyhow::Result<PathBuf> {
     }
 }
 
+/// The journal for a command that reads or writes and exits: with a page
+/// cache sized for one command (see `size_cache_for_one_command`).
 pub fn open_journal(global: &GlobalArgs) -> anyhow::Result<Journal> {
-    let path = journal_path(global)?;
-    let journal = Journal::open_with(&path, &journal_keys())
-        .with_context(|| format!("opening the journal {}", path.display()))?;
-    // A command runs once and exits: a small page cache (see why there).
+    let journal = open_journal_to_stay(global)?;
     journal.size_cache_for_one_command()?;
     Ok(journal)
+}
+
+/// The journal for a command that keeps it open and reads pages again (the
+/// feedback receiver, a seed of millions of orders): the app's page cache.
+pub fn open_journal_to_stay(global: &GlobalArgs) -> anyhow::Result<Journal> {
+    let path = journal_path(global)?;
+    Journal::open_with(&path, &journal_keys())
+        .with_context(|| format!("opening the journal {}", path.display()))
 }
 
 /// Where the journal's chain key lives: the OS keyring. Without one (no

@@ -13,7 +13,7 @@ use anyhow::Context as _;
 use clap::{Args, Subcommand};
 
 use super::GlobalArgs;
-use super::context::{account, open_journal};
+use super::context::{account, open_journal_to_stay};
 use crate::feedback::{RateLimit, Receiver, RunningReceiver, ServeLimits};
 use crate::journal::Actor;
 
@@ -77,7 +77,7 @@ fn run_serve(global: &GlobalArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> 
         _ => None,
     };
     let account = account(global)?;
-    let journal = open_journal(global)?;
+    let journal = open_journal_to_stay(global)?;
     if let Some(problem) = journal.key_problem() {
         tracing::warn!("the journal has no chain key: {problem}");
     }

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use super::GlobalArgs;
-use super::context::{desk, journal_keys, journal_path, open_journal, runtime};
+use super::context::{
+    desk, journal_keys, journal_path, open_journal, open_journal_to_stay, runtime,
+};
 use super::exit;
 use crate::journal::desk::Resolution;
 use crate::journal::restore::RestoreOptions;
@@ -140,7 +142,7 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
             Ok(exit::code(exit::SUCCEEDED))
         }
         JournalCommand::Seed { orders } => {
-            let mut journal = open_journal(global)?;
+            let mut journal = open_journal_to_stay(global)?;
             let spec = SeedSpec {
                 orders: *orders,
                 profile: global

@@ -416,23 +416,25 @@ DROP INDEX IF EXISTS orders_sort_customer_name;
 ";
 
 /// An order's filter tags (`FILTER_TAGS`) from the row named `$row`: its
-/// state, currency and payment method, each one full-text token behind a
+/// state, currency and payment method, each one full-text token: a
 /// character no one types (U+E000, private use: a token character to FTS5's
-/// `unicode61`, removed from typed text by `query::fts_query`), lower case,
-/// underscores dropped — `\u{e000}stpartiallycaptured \u{e000}cukwd
-/// \u{e000}pmknet`. `query.rs` spells the same tokens for a filter.
+/// `unicode61`, removed from typed text by `query::fts_query`), a two-letter
+/// column, and the value's bytes in hexadecimal — one token whatever the
+/// value holds (a `_` or a space would split it), the same bytes for the
+/// same value (`\u{e000}cu4B5744` for KWD, `\u{e000}pm` for no method).
+/// `query.rs` spells the same tokens for a filter (`tag_terms`).
 macro_rules! filter_tags {
     ($row:literal) => {
         concat!(
-            "char(57344) || 'st' || replace(",
+            "char(57344) || 'st' || hex(",
             $row,
-            ".state, '_', '') || ' ' || ",
-            "char(57344) || 'cu' || lower(ifnull(",
+            ".state) || ' ' || ",
+            "char(57344) || 'cu' || hex(ifnull(",
             $row,
             ".currency, '')) || ' ' || ",
-            "char(57344) || 'pm' || lower(replace(ifnull(",
+            "char(57344) || 'pm' || hex(ifnull(",
             $row,
-            ".payment_option, ''), '_', ''))"
+            ".payment_option, ''))"
         )
     };
 }

@@ -48,6 +48,8 @@ pub enum JournalError {
     CardNumberInPayload,
     #[error("no operation {0} in the journal")]
     UnknownOperation(i64),
+    #[error("a second connection to the journal's file found another journal there")]
+    NotTheSameJournal,
     #[error("this desk's hold on the order lapsed and another desk took it over: nothing was sent")]
     LeaseLost,
     #[error(

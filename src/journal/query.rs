@@ -1097,44 +1097,27 @@ impl Journal {
         let cache_size: i64 = self
             .connection()
             .pragma_query_value(None, "cache_size", |row| row.get(0))?;
-        let (first_rows, second_rows) = std::thread::scope(|scope| {
-            let helper = scope.spawn(|| -> Result<Vec<OrderRecord>> {
-                let reader = open_reader(&path, cache_size)?;
-                // The file at the path is this journal (not one restored in
-                // its place since it was opened).
-                let reader_id = super::verify::read_identity(&reader)?.journal_id;
-                if reader_id != journal_id {
-                    return Err(super::JournalError::NotTheSameJournal);
-                }
-                read_through(
-                    &reader,
-                    filter,
-                    Some((Driver::Text, &Facets::default())),
-                    Some(&second),
-                    after,
-                    limit,
-                )
-            });
-            let first_rows = read_through(
-                self.connection(),
+        let read_half = |connection: &rusqlite::Connection, half: &TextMatches| {
+            read_through(
+                connection,
                 filter,
                 Some((Driver::Text, &Facets::default())),
-                Some(&first),
+                Some(half),
                 after,
                 limit,
-            );
+            )
+        };
+        let (first_rows, second_rows) = std::thread::scope(|scope| {
+            let helper = scope.spawn(|| -> Result<Vec<OrderRecord>> {
+                let reader = open_reader(&path, &journal_id, cache_size)?;
+                read_half(&reader, &second)
+            });
+            let first_rows = read_half(self.connection(), &first);
             let second_rows = match helper.join() {
                 Ok(Ok(rows)) => Ok(rows),
                 Ok(Err(error)) => {
                     tracing::debug!("a second reader of the journal: {error}; reading here");
-                    read_through(
-                        self.connection(),
-                        filter,
-                        Some((Driver::Text, &Facets::default())),
-                        Some(&second),
-                        after,
-                        limit,
-                    )
+                    read_half(self.connection(), &second)
                 }
                 Err(panic) => std::panic::resume_unwind(panic),
             };
@@ -1363,8 +1346,13 @@ pub(crate) const SPLIT_TEXT_READ_AT: usize = 2_000;
 
 /// A read-only connection to the journal at `path`, set up to read as the
 /// journal's own connection does (its page cache size, temporary storage
-/// in memory, the query functions).
-fn open_reader(path: &std::path::Path, cache_size: i64) -> Result<rusqlite::Connection> {
+/// in memory, the query functions); refused when the file there is not the
+/// journal `journal_id` (one restored in its place since it was opened).
+fn open_reader(
+    path: &std::path::Path,
+    journal_id: &str,
+    cache_size: i64,
+) -> Result<rusqlite::Connection> {
     use rusqlite::OpenFlags;
     let connection = rusqlite::Connection::open_with_flags(
         path,
@@ -1374,6 +1362,9 @@ fn open_reader(path: &std::path::Path, cache_size: i64) -> Result<rusqlite::Conn
     connection.pragma_update(None, "cache_size", cache_size)?;
     connection.pragma_update(None, "temp_store", "MEMORY")?;
     register_functions(&connection)?;
+    if super::verify::read_identity(&connection)?.journal_id != journal_id {
+        return Err(super::JournalError::NotTheSameJournal);
+    }
     Ok(connection)
 }
 

@@ -36,7 +36,9 @@ fn app_with_orders_and(
 fn send_and_wait(
     harness: &mut Harness<'static, TestState>,
 ) -> apsdesk::app::results::OperationResult {
-    harness.get_by_label("Send").click();
+    harness
+        .get_by_label(&app_harness::send_label(harness))
+        .click();
     app_harness::dialog_result(harness)
 }
 
@@ -138,7 +140,9 @@ fn an_invalid_amount_is_explained_and_nothing_is_sent() {
     type_into(&mut harness, AMOUNT_KWD, "1.2345");
     harness.step();
     harness.get_by_label_contains("3 decimal");
-    harness.get_by_label("Send").click();
+    harness
+        .get_by_label(&app_harness::send_label(&harness))
+        .click();
     harness.step();
     assert!(
         !harness
@@ -1143,7 +1147,9 @@ fn a_refund_beyond_what_was_captured_is_refused_before_sending() {
     );
     // (VISA in KWD: the last decimal must be 0, so 4.010 is the next amount.)
     type_into(&mut harness, AMOUNT_KWD, "4.010");
-    harness.get_by_label("Send").click();
+    harness
+        .get_by_label(&app_harness::send_label(&harness))
+        .click();
     app_harness::settle(&mut harness);
     let texts = app_harness::all_texts(&harness);
     assert!(

@@ -176,7 +176,8 @@ fn tab_to(harness: &mut Harness<'static, TestState>, label: &str) {
 fn operate_by_keys(harness: &mut Harness<'static, TestState>, key: egui::Key) {
     harness.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, key);
     run_until(harness, "the dialog", |state| state.app().dialog.is_some());
-    tab_to(harness, "Send");
+    let send = app_harness::send_label(harness);
+    tab_to(harness, &send);
     harness.key_press(egui::Key::Enter);
     let result = app_harness::dialog_result(harness);
     assert_eq!(result.class, Some(apsdesk::aps::OutcomeClass::Succeeded));

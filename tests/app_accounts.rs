@@ -342,7 +342,9 @@ fn production_void_and_bulk_wait_for_a_typed_confirmation() {
         state.app().dialog.is_some()
     });
     harness.get_by_label_contains("Production account: prod-b");
-    harness.get_by_label("Send").click();
+    harness
+        .get_by_label(&app_harness::send_label(&harness))
+        .click();
     settle(&mut harness);
     assert!(
         !harness
@@ -360,7 +362,9 @@ fn production_void_and_bulk_wait_for_a_typed_confirmation() {
         "Type the merchant reference (B-1) to confirm the void",
         "B-1",
     );
-    harness.get_by_label("Send").click();
+    harness
+        .get_by_label(&app_harness::send_label(&harness))
+        .click();
     run_until(&mut harness, "the void", |state| {
         state
             .app()

@@ -196,7 +196,7 @@ fn capture_uncertain(harness: &mut Harness<'static, TestState>) {
         .click();
     run_until(harness, "the dialog", |state| state.app().dialog.is_some());
     harness
-        .get_by_label(&on_screen(harness, "action-send"))
+        .get_by_label(&app_harness::send_label(harness))
         .click();
     let result = app_harness::dialog_result(harness);
     assert_eq!(result.class, Some(OutcomeClass::Uncertain));
@@ -306,6 +306,10 @@ fn every_skip_reason() -> Vec<apsdesk::app::bulk::SkipReason> {
             left_minor: 6_000,
             currency: Currency::from_code("KWD").expect("KWD"),
         },
+        SkipReason::ChangedSincePreview {
+            left_minor: 6_000,
+            currency: Currency::from_code("KWD").expect("KWD"),
+        },
         SkipReason::SentBeforeClosing,
         SkipReason::UnansweredBeforeClosing,
         SkipReason::Cancelled,
@@ -382,6 +386,7 @@ fn the_results_file_carries_the_skip_codes_in_any_language() {
             merchant_reference: format!("SK-{index}"),
             amount: Some("1.000".into()),
             currency: Some("KWD".into()),
+            left_at_preview: None,
             state: RowState::Skipped(reason),
         })
         .collect();
@@ -389,6 +394,7 @@ fn the_results_file_carries_the_skip_codes_in_any_language() {
         merchant_reference: "SK-waiting".into(),
         amount: None,
         currency: None,
+        left_at_preview: None,
         state: RowState::Waiting,
     });
     // Column by name, as a merchant's script reads it.

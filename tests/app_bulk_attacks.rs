@@ -102,7 +102,9 @@ fn operate(harness: &mut Harness<'static, TestState>, button: &str, amount: &str
     run_until(harness, "the dialog", |state| state.app().dialog.is_some());
     type_into(harness, "Amount · KWD", amount);
     harness.step();
-    harness.get_by_label("Send").click();
+    harness
+        .get_by_label(&app_harness::send_label(harness))
+        .click();
     let result = app_harness::dialog_result(harness);
     assert_eq!(result.class, Some(OutcomeClass::Succeeded), "{result:?}");
     harness.get_by_label("Close").click();
@@ -176,8 +178,10 @@ fn an_order_changed_between_the_preview_and_the_start_never_moves_more() {
         .iter()
         .find(|row| row.merchant_reference == "PS-1")
         .map(|row| row.state.clone());
+    // It did change since the preview (10.000 was left then), so the row
+    // says so, with what is left now.
     let Some(RowState::Skipped(
-        why @ SkipReason::MoreThanLeft {
+        why @ SkipReason::ChangedSincePreview {
             left_minor: 6_000, ..
         },
     )) = &refused
@@ -185,9 +189,10 @@ fn an_order_changed_between_the_preview_and_the_start_never_moves_more() {
         panic!("{refused:?}");
     };
     let tr = apsdesk::app::i18n::Tr::new(Language::En);
+    let said = apsdesk::app::explain::skip_reason(&tr, why);
     assert!(
-        apsdesk::app::explain::skip_reason(&tr, why).contains("(6.000 KWD)"),
-        "{refused:?}"
+        said.contains("changed since the preview") && said.contains("6.000 KWD is left now"),
+        "{said}"
     );
 }
 
@@ -972,7 +977,9 @@ fn a_voided_order_in_the_selection_is_skipped_not_previewed_as_capturable() {
     run_until(&mut harness, "the dialog", |state| {
         state.app().dialog.is_some()
     });
-    harness.get_by_label("Send").click();
+    harness
+        .get_by_label(&app_harness::send_label(&harness))
+        .click();
     let result = app_harness::dialog_result(&mut harness);
     assert_eq!(result.class, Some(OutcomeClass::Succeeded), "{result:?}");
     harness.get_by_label("Close").click();

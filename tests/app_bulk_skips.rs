@@ -43,6 +43,7 @@ fn rerun(
                 merchant_reference: (*reference).to_owned(),
                 amount: Some("2.000".into()),
                 currency: Some((*currency).to_owned()),
+                left_at_preview: None,
             })
             .collect(),
     };

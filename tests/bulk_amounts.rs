@@ -39,6 +39,7 @@ fn previewed(amount: &str, currency: &str) -> Option<u64> {
         merchant_reference: "BA-1".into(),
         amount: Some(amount.into()),
         currency: Some(currency.into()),
+        left_at_preview: None,
         state: RowState::Waiting,
     };
     preview(&[row]).totals.first().map(|(_, minor)| *minor)

@@ -99,7 +99,18 @@ field-amount = المبلغ
 field-currency = العملة
 field-description = وصف الطلب
 field-maintenance-reference = مرجع العملية
-will-send = سيتم إرسال
+will-send = التفاصيل التقنية (ما سيُرسل)
+dialog-send-capture = تحصيل { $amount }
+dialog-send-refund = استرداد { $amount }
+dialog-send-void = إبطال تفويض بمبلغ { $amount }
+dialog-order = الطلب { $reference } · العميل: { $customer }
+dialog-customer-unknown = غير معروف
+dialog-left-capture = المتبقي للتحصيل: { $left }
+dialog-left-capture-after = المتبقي للتحصيل: { $left } الآن، و{ $after } بعد هذا التحصيل
+dialog-left-refund = المتبقي للاسترداد: { $left }
+dialog-left-refund-after = المتبقي للاسترداد: { $left } الآن، و{ $after } بعد هذا الاسترداد
+dialog-void-releases = يُحرِّر التفويض بمبلغ { $amount }: لن يمكن تحصيل أي جزء منه بعد ذلك.
+dialog-void-final = لا يمكن التراجع عن هذا. لتحصيل الدفعة بعد الإبطال يجب أن يدفع العميل من جديد.
 confirm-production = هذه بيئة الإنتاج. اكتب المبلغ ({ $amount }) للتأكيد
 confirm-mismatch = المبلغ المكتوب غير مطابق.
 sending = جارٍ الإرسال…
@@ -136,6 +147,13 @@ activity-operator = المشغل
 activity-command = الأمر
 activity-outcome = النتيجة
 activity-code = الرمز
+activity-order = الطلب
+activity-amount = المبلغ
+activity-copy-csv = انسخ بصيغة CSV
+activity-filter-hint = المشغّل أو الطلب أو النتيجة
+activity-sent-no-answer = أُرسلت، ولم يُسجَّل رد
+activity-empty = لا عمليات على هذا الحساب بعد: تظهر هنا عمليات التحصيل والاسترداد والإبطال والتحقق من الحالة عند إرسالها.
+activity-empty-filtered = لا عملية تطابق التصفية: امسحها لترى الكل.
 activity-time = الوقت
 
 signature-title = أداة التوقيع
@@ -342,6 +360,7 @@ task-not-in-journal = لا يوجد طلب { $reference } في سجل هذا ا�
 # Forms (issue 15).
 form-field-error = { $field }: { $problem }
 form-missing = حقل مطلوب: املأه
+form-more-than-left = أكثر مما بقي في الطلب ({ $left })
 form-purchase-only = { $method } لا تُدفع إلا بالشراء: اختر «{ $purchase }»
 field-other = حقل
 profile-fix-environment = اختر وجهة الطلبات: بيئة الاختبار أو بيئة الإنتاج أو المحاكي
@@ -432,6 +451,12 @@ selection-count = { $count ->
     [one] طلب واحد محدد
    *[other] { $count } طلبات محددة
 }
+selection-count-hidden = { $count } محدد، منها { $hidden } تخفيها التصفية: تُطبَّق الإجراءات على الـ { $shown } الظاهرة فقط
+selection-hidden-left-out = { $hidden ->
+    [one] طلب محدد واحد تخفيه التصفية لم يُشمل.
+    [two] طلبان محددان تخفيهما التصفية لم يُشملا.
+   *[other] { $hidden } طلبات محددة تخفيها التصفية لم تُشمل.
+}
 select-all-filtered = حدّد كل الطلبات المصفّاة
 select-none = ألغِ التحديد
 selection-capture = استحصل المحدد…
@@ -441,8 +466,10 @@ select-all-too-many = أكثر من { $limit } طلب يطابق: ضيّق ال�
 bulk-currency-unknown = العملة غير معروفة هنا: اعرض الطلب في المعاملات (أو تحقق من حالته) أولاً
 bulk-nothing-to-capture = لم يبقَ ما يُستحصل
 bulk-nothing-to-refund = لم يبقَ ما يُسترد
-bulk-skip-more-than-left = أكثر مما بقي الآن: تغيّر الطلب بعد المعاينة
-bulk-more-than-left = أكثر مما بقي الآن ({ $left }): تغيّر الطلب بعد المعاينة؛ اعرض المعاينة من جديد
+bulk-skip-more-than-left = أكثر مما بقي من الطلب
+bulk-skip-changed-since-preview = تغيّر الطلب بعد المعاينة: المبلغ أكثر مما بقي الآن
+bulk-more-than-left = أكثر مما بقي من الطلب (بقي { $left }): غيّر المبلغ أو احذف السطر
+bulk-changed-since-preview = تغيّر الطلب بعد المعاينة: بقي الآن { $left }؛ اعرض المعاينة من جديد
 bulk-preview = { $account }: { $action } — { $count ->
     [one] طلب واحد
    *[other] { $count } طلبات

@@ -87,7 +87,18 @@ field-amount = Amount
 field-currency = Currency
 field-description = Order description
 field-maintenance-reference = Maintenance reference
-will-send = Will be sent
+will-send = Technical details (what will be sent)
+dialog-send-capture = Capture { $amount }
+dialog-send-refund = Refund { $amount }
+dialog-send-void = Void the authorization of { $amount }
+dialog-order = Order { $reference } · Customer: { $customer }
+dialog-customer-unknown = not known
+dialog-left-capture = Left to capture: { $left }
+dialog-left-capture-after = Left to capture: { $left } now, { $after } after this capture
+dialog-left-refund = Left to refund: { $left }
+dialog-left-refund-after = Left to refund: { $left } now, { $after } after this refund
+dialog-void-releases = Releases the authorization of { $amount }: nothing of it can be captured afterwards.
+dialog-void-final = This cannot be undone. To take the payment after a void, the customer must pay again.
 confirm-production = This is production. Type the amount ({ $amount }) to confirm
 confirm-mismatch = The amount typed does not match.
 sending = Sending…
@@ -124,6 +135,13 @@ activity-operator = Operator
 activity-command = Command
 activity-outcome = Outcome
 activity-code = Code
+activity-order = Order
+activity-amount = Amount
+activity-copy-csv = Copy as CSV
+activity-filter-hint = Operator, order or result
+activity-sent-no-answer = sent, no answer recorded
+activity-empty = No operations on this account yet: captures, refunds, voids and status checks appear here as they are sent.
+activity-empty-filtered = No operation matches the filter: clear it to see them all.
 activity-time = Time
 
 signature-title = Signature tool
@@ -330,6 +348,7 @@ task-not-in-journal = No order { $reference } in this account's journal.
 # Forms (issue 15).
 form-field-error = { $field }: { $problem }
 form-missing = required: fill it in
+form-more-than-left = is more than the order has left ({ $left })
 form-purchase-only = { $method } is paid by purchase only: choose “{ $purchase }”
 field-other = Field
 profile-fix-environment = choose where the requests go: the sandbox, production or the simulator
@@ -420,6 +439,11 @@ selection-count = { $count ->
     [one] 1 selected
    *[other] { $count } selected
 }
+selection-count-hidden = { $count } selected, { $hidden } hidden by the filter: actions take the { $shown } shown
+selection-hidden-left-out = { $hidden ->
+    [one] 1 selected order the filter hides is left out.
+   *[other] { $hidden } selected orders the filter hides are left out.
+}
 select-all-filtered = Select all filtered
 select-none = Clear selection
 selection-capture = Capture selected…
@@ -429,8 +453,10 @@ select-all-too-many = More than { $limit } orders match: narrow the filters to s
 bulk-currency-unknown = currency not known here: list the order on Transactions (or check its status) first
 bulk-nothing-to-capture = nothing left to capture
 bulk-nothing-to-refund = nothing left to refund
-bulk-skip-more-than-left = more than is left now: the order changed since the preview
-bulk-more-than-left = more than is left now ({ $left }): the order changed since the preview; preview again
+bulk-skip-more-than-left = more than the order has left
+bulk-skip-changed-since-preview = the order changed since the preview: more than is left now
+bulk-more-than-left = more than the order has left ({ $left } left): change the amount, or leave the row out
+bulk-changed-since-preview = the order changed since the preview: { $left } is left now; preview again
 bulk-preview = { $account }: { $action } — { $count ->
     [one] 1 order
    *[other] { $count } orders

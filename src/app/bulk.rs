@@ -12,7 +12,7 @@ use egui::{RichText, Ui};
 
 use super::i18n::Tr;
 use super::results::OperationResult;
-use super::transactions::{left_for, operation_refused};
+use super::transactions::{amount_refused, left_for, operation_refused};
 use super::widgets::{column, heading, label, row, widget_text};
 use super::{AppCommand, OperationKind};
 use crate::aps::OutcomeClass;
@@ -36,6 +36,10 @@ pub struct BulkRow {
     /// The order's currency as the preview knew it: a money row is sent
     /// only in this currency, so that the run moves what the preview showed.
     pub currency: Option<String>,
+    /// What the journal said was left for the row's operation when the
+    /// preview checked it (minor units): the run says "the order changed
+    /// since the preview" only when what is left then differs.
+    pub left_at_preview: Option<u64>,
     pub state: RowState,
 }
 
@@ -47,6 +51,9 @@ pub struct RunRow {
     pub merchant_reference: String,
     pub amount: Option<String>,
     pub currency: Option<String>,
+    /// [`BulkRow::left_at_preview`] (absent in records of older versions).
+    #[serde(default)]
+    pub left_at_preview: Option<u64>,
 }
 
 /// A money run as it starts, kept beside the journal until it finishes
@@ -149,6 +156,7 @@ impl BulkScreen {
                 merchant_reference: row.merchant_reference.clone(),
                 amount: row.amount.clone(),
                 currency: row.currency.clone(),
+                left_at_preview: row.left_at_preview,
                 state: match fate {
                     RowFate::NotSent => RowState::Waiting,
                     RowFate::Answered => RowState::Skipped(SkipReason::SentBeforeClosing),
@@ -221,9 +229,16 @@ pub enum SkipReason {
     CurrencyChanged,
     /// The same order as an earlier row: a run sends each order once.
     RepeatedOrder,
-    /// The row asks more than the journal knows is left of the order now
-    /// (it changed since the preview): what is left, in minor units.
+    /// The row asks more than the journal knows is left of the order:
+    /// what is left, in minor units.
     MoreThanLeft {
+        left_minor: u64,
+        currency: crate::aps::Currency,
+    },
+    /// The order changed between the preview and the run (a capture from
+    /// its dialog, another desk's refund seen by a status check), so that
+    /// the row now asks more than is left: what is left now.
+    ChangedSincePreview {
         left_minor: u64,
         currency: crate::aps::Currency,
     },
@@ -256,6 +271,7 @@ pub enum SkipCode {
     CurrencyChanged,
     RepeatedOrder,
     MoreThanLeft,
+    ChangedSincePreview,
     SentBeforeClosing,
     UnansweredBeforeClosing,
     Cancelled,
@@ -263,7 +279,7 @@ pub enum SkipCode {
 
 impl SkipCode {
     /// Every code, in the order the preview lists them.
-    pub const ALL: [SkipCode; 18] = [
+    pub const ALL: [SkipCode; 19] = [
         SkipCode::Unreadable,
         SkipCode::TooManyFields,
         SkipCode::InvalidFields,
@@ -279,6 +295,7 @@ impl SkipCode {
         SkipCode::CurrencyChanged,
         SkipCode::RepeatedOrder,
         SkipCode::MoreThanLeft,
+        SkipCode::ChangedSincePreview,
         SkipCode::SentBeforeClosing,
         SkipCode::UnansweredBeforeClosing,
         SkipCode::Cancelled,
@@ -303,6 +320,7 @@ impl SkipCode {
             SkipCode::CurrencyChanged => "currency_changed",
             SkipCode::RepeatedOrder => "repeated_order",
             SkipCode::MoreThanLeft => "more_than_left",
+            SkipCode::ChangedSincePreview => "changed_since_preview",
             SkipCode::SentBeforeClosing => "sent_before_closing",
             SkipCode::UnansweredBeforeClosing => "unanswered_before_closing",
             SkipCode::Cancelled => "cancelled",
@@ -328,6 +346,7 @@ impl SkipReason {
             SkipReason::CurrencyChanged => SkipCode::CurrencyChanged,
             SkipReason::RepeatedOrder => SkipCode::RepeatedOrder,
             SkipReason::MoreThanLeft { .. } => SkipCode::MoreThanLeft,
+            SkipReason::ChangedSincePreview { .. } => SkipCode::ChangedSincePreview,
             SkipReason::SentBeforeClosing => SkipCode::SentBeforeClosing,
             SkipReason::UnansweredBeforeClosing => SkipCode::UnansweredBeforeClosing,
             SkipReason::Cancelled => SkipCode::Cancelled,
@@ -358,6 +377,10 @@ pub struct BulkScreen {
     /// When (egui's clock, seconds) the run was confirmed: Pause and Cancel
     /// take clicks only [`START_GUARD_SECONDS`] later.
     pub started_at: f64,
+    /// The references "Use the listed orders" put in the input: while the
+    /// input is still exactly that, a money run takes each listed order
+    /// with what is left for it, as a selection's run does.
+    pub listed_input: Option<String>,
 }
 
 /// Longer than a double click (egui's is 0.3 s): the second click of a
@@ -370,6 +393,15 @@ impl BulkKind {
         match self {
             BulkKind::Capture | BulkKind::Refund => true,
             BulkKind::Status => false,
+        }
+    }
+
+    /// The single operation each row of a money run is.
+    pub fn operation(self) -> Option<OperationKind> {
+        match self {
+            BulkKind::Capture => Some(OperationKind::Capture),
+            BulkKind::Refund => Some(OperationKind::Refund),
+            BulkKind::Status => None,
         }
     }
 
@@ -473,8 +505,47 @@ pub struct BulkContext {
     /// The profile, merchant identifier and environment, for the operator.
     pub account: String,
     pub production: bool,
-    /// Merchant reference and currency of each listed order.
-    pub listed: Vec<(String, Option<String>)>,
+    /// The orders listed on Transactions, as the list last read them from
+    /// the journal (reloaded after every operation).
+    pub listed: Vec<OrderRecord>,
+}
+
+/// A row per order, each with all that is left for `kind` (nothing for a
+/// status check); an order that allows nothing is skipped with why, by the
+/// detail panel's rule (`operation_refused`: a voided authorization keeps
+/// its authorized total, but nothing can be captured of it).
+fn rows_with_what_is_left(kind: BulkKind, orders: &[OrderRecord]) -> Vec<BulkRow> {
+    orders
+        .iter()
+        .map(|order| {
+            let operation = kind.operation();
+            let currency = order
+                .currency
+                .as_deref()
+                .and_then(crate::aps::Currency::from_code);
+            let refused = operation.and_then(|operation| operation_refused(operation, order));
+            let left = operation.map(|operation| left_for(operation, order).max(0).unsigned_abs());
+            let (amount, state) = match (operation, refused, currency) {
+                (None, _, _) => (None, RowState::Waiting),
+                (Some(_), Some(reason @ SkipReason::WrongState(_)), _) => {
+                    (None, RowState::Skipped(reason))
+                }
+                (Some(_), _, None) => (None, RowState::Skipped(SkipReason::CurrencyUnknown)),
+                (Some(_), Some(reason), Some(_)) => (None, RowState::Skipped(reason)),
+                (Some(_), None, Some(currency)) => (
+                    left.map(|left| crate::aps::money::format_minor_units(left, currency)),
+                    RowState::Waiting,
+                ),
+            };
+            BulkRow {
+                merchant_reference: order.merchant_reference.clone(),
+                amount,
+                currency: order.currency.clone(),
+                left_at_preview: left,
+                state,
+            }
+        })
+        .collect()
 }
 
 /// Parses pasted lines or a CSV: `REF`, or `REF,AMOUNT` (tab- or
@@ -521,6 +592,7 @@ pub fn parse_rows(text: &str) -> Vec<BulkRow> {
                     merchant_reference: String::new(),
                     amount: None,
                     currency: None,
+                    left_at_preview: None,
                     state: RowState::Skipped(SkipReason::Unreadable { line }),
                 }
             }
@@ -557,6 +629,7 @@ fn row_from_fields(line: usize, fields: &[&str]) -> BulkRow {
         merchant_reference: reference.to_owned(),
         amount: amount.map(str::to_owned),
         currency: None,
+        left_at_preview: None,
         state: problem.map_or(RowState::Waiting, RowState::Skipped),
     }
 }
@@ -656,37 +729,53 @@ impl BulkScreen {
         commands.push(AppCommand::RunBulk(kind));
     }
 
-    /// Gives each pasted row its currency from the orders listed on
-    /// Transactions; a money row without one, or without an amount, is
-    /// skipped with why (it would otherwise move money the preview did not
-    /// show).
+    /// Checks each pasted row against its order as listed on Transactions,
+    /// with the rule of the dialogs and the run ([`amount_refused`]): its
+    /// currency, its state, and no more than is left. A row that cannot go
+    /// is skipped with why, so that the preview's total is only what will
+    /// be sent. A money row without an amount, or on an order not listed
+    /// (its currency unknown here), is skipped too.
     fn prepare(&mut self, kind: BulkKind, context: &BulkContext) {
         for row in &mut self.rows {
             if !matches!(row.state, RowState::Waiting) {
                 continue;
             }
-            row.currency = context
+            let order = context
                 .listed
                 .iter()
-                .find(|(reference, _)| reference == &row.merchant_reference)
-                .and_then(|(_, currency)| currency.clone());
-            if !kind.moves_money() {
+                .find(|order| order.merchant_reference == row.merchant_reference);
+            row.currency = order.and_then(|order| order.currency.clone());
+            let Some(operation) = kind.operation() else {
                 continue;
-            }
-            if row.amount.is_none() {
+            };
+            let Some(order) = order.filter(|_| row.currency.is_some()) else {
+                row.state = RowState::Skipped(if row.amount.is_none() {
+                    SkipReason::NoAmount
+                } else {
+                    SkipReason::CurrencyUnknown
+                });
+                continue;
+            };
+            row.left_at_preview = u64::try_from(left_for(operation, order)).ok();
+            let Some(amount) = row.amount.as_deref() else {
                 row.state = RowState::Skipped(SkipReason::NoAmount);
-            } else if row.currency.is_none() {
-                row.state = RowState::Skipped(SkipReason::CurrencyUnknown);
-            } else if let Some(error) = row
+                continue;
+            };
+            let Some(currency) = row
                 .currency
                 .as_deref()
                 .and_then(crate::aps::Currency::from_code)
-                .zip(row.amount.as_deref())
-                .and_then(|(currency, amount)| {
-                    crate::aps::Money::parse_major(amount, currency).err()
-                })
-            {
-                row.state = RowState::Skipped(SkipReason::AmountInCurrency(error));
+            else {
+                row.state = RowState::Skipped(SkipReason::CurrencyUnknown);
+                continue;
+            };
+            match crate::aps::Money::parse_major(amount, currency) {
+                Err(error) => row.state = RowState::Skipped(SkipReason::AmountInCurrency(error)),
+                Ok(money) => {
+                    if let Some(reason) = amount_refused(operation, order, money.minor_units()) {
+                        row.state = RowState::Skipped(reason);
+                    }
+                }
             }
         }
         // One order, one row: a repeated line (or a list pasted under
@@ -708,45 +797,7 @@ impl BulkScreen {
         if self.running {
             return;
         }
-        self.rows = orders
-            .iter()
-            .map(|order| {
-                let operation = match kind {
-                    BulkKind::Capture => Some(OperationKind::Capture),
-                    BulkKind::Refund => Some(OperationKind::Refund),
-                    BulkKind::Status => None,
-                };
-                let currency = order
-                    .currency
-                    .as_deref()
-                    .and_then(crate::aps::Currency::from_code);
-                // The detail panel's rule (`operation_refused`): a voided
-                // authorization keeps its authorized total, but nothing can
-                // be captured of it; an order with nothing left is skipped.
-                let refused = operation.and_then(|operation| operation_refused(operation, order));
-                let (amount, state) = match (operation, refused, currency) {
-                    (None, _, _) => (None, RowState::Waiting),
-                    (Some(_), Some(reason @ SkipReason::WrongState(_)), _) => {
-                        (None, RowState::Skipped(reason))
-                    }
-                    (Some(_), _, None) => (None, RowState::Skipped(SkipReason::CurrencyUnknown)),
-                    (Some(_), Some(reason), Some(_)) => (None, RowState::Skipped(reason)),
-                    (Some(operation), None, Some(currency)) => (
-                        Some(crate::aps::money::format_minor_units(
-                            left_for(operation, order).unsigned_abs(),
-                            currency,
-                        )),
-                        RowState::Waiting,
-                    ),
-                };
-                BulkRow {
-                    merchant_reference: order.merchant_reference.clone(),
-                    amount,
-                    currency: order.currency.clone(),
-                    state,
-                }
-            })
-            .collect();
+        self.rows = rows_with_what_is_left(kind, orders);
         self.input = self
             .rows
             .iter()
@@ -756,6 +807,7 @@ impl BulkScreen {
             })
             .collect::<Vec<_>>()
             .join("\n");
+        self.listed_input = None;
         self.kind = Some(kind);
         self.confirming = Some(kind);
         self.confirmation.clear();
@@ -941,9 +993,10 @@ impl BulkScreen {
                 self.input = context
                     .listed
                     .iter()
-                    .map(|(reference, _)| reference.as_str())
+                    .map(|order| order.merchant_reference.as_str())
                     .collect::<Vec<_>>()
                     .join("\n");
+                self.listed_input = Some(self.input.clone());
             }
             if ui
                 .add_enabled(
@@ -966,8 +1019,15 @@ impl BulkScreen {
                     )
                     .clicked()
                 {
-                    self.rows = parse_rows(&self.input);
-                    self.prepare(kind, context);
+                    if self.listed_input.as_deref() == Some(self.input.as_str()) {
+                        // The listed orders, each with what is left for
+                        // this operation.
+                        self.rows = rows_with_what_is_left(kind, &context.listed);
+                    } else {
+                        self.listed_input = None;
+                        self.rows = parse_rows(&self.input);
+                        self.prepare(kind, context);
+                    }
                     self.kind = Some(kind);
                     // Every run waits on its preview.
                     self.confirming = Some(kind);
@@ -988,9 +1048,16 @@ impl BulkScreen {
         } else {
             done as f32 / total as f32
         };
-        ui.add(egui::ProgressBar::new(fraction).text(tr.args(
-            "bulk-progress",
-            &[("done", done.into()), ("total", total.into())],
+        // Through the bidi helper: drawn as plain text, Arabic put the
+        // numbers in reverse ("اكتمل 002 من 002").
+        ui.add(egui::ProgressBar::new(fraction).text(widget_text(
+            ui,
+            &tr.args(
+                "bulk-progress",
+                &[("done", done.into()), ("total", total.into())],
+            ),
+            rtl,
+            false,
         )));
         row(ui, rtl, |ui| {
             let paused = self.control.paused.load(Ordering::Relaxed);
@@ -1155,6 +1222,7 @@ mod tests {
             merchant_reference: reference.into(),
             amount: Some(amount.into()),
             currency: Some(currency.into()),
+            left_at_preview: None,
             state,
         };
         let rows = vec![
@@ -1207,9 +1275,10 @@ mod tests {
             SkipCode::CurrencyChanged => 12,
             SkipCode::RepeatedOrder => 13,
             SkipCode::MoreThanLeft => 14,
-            SkipCode::SentBeforeClosing => 15,
-            SkipCode::UnansweredBeforeClosing => 16,
-            SkipCode::Cancelled => 17,
+            SkipCode::ChangedSincePreview => 15,
+            SkipCode::SentBeforeClosing => 16,
+            SkipCode::UnansweredBeforeClosing => 17,
+            SkipCode::Cancelled => 18,
         };
         for (index, code) in SkipCode::ALL.iter().enumerate() {
             assert_eq!(position(*code), index, "{code:?}");

@@ -570,15 +570,14 @@ pub fn skip_reason(tr: &Tr, reason: &SkipReason) -> String {
             currency,
         } => tr.args(
             "bulk-more-than-left",
-            &[(
-                "left",
-                format!(
-                    "{} {}",
-                    crate::aps::money::format_minor_units(*left_minor, *currency),
-                    currency.code()
-                )
-                .into(),
-            )],
+            &[("left", amount_in(tr, *left_minor, *currency).into())],
+        ),
+        SkipReason::ChangedSincePreview {
+            left_minor,
+            currency,
+        } => tr.args(
+            "bulk-changed-since-preview",
+            &[("left", amount_in(tr, *left_minor, *currency).into())],
         ),
         SkipReason::NoAmount
         | SkipReason::CurrencyUnknown
@@ -592,6 +591,19 @@ pub fn skip_reason(tr: &Tr, reason: &SkipReason) -> String {
         | SkipReason::UnansweredBeforeClosing
         | SkipReason::Cancelled => skip_code(tr, reason.code()),
     }
+}
+
+/// An amount with its currency code, kept as one left-to-right block in
+/// an Arabic sentence.
+fn amount_in(tr: &Tr, minor: u64, currency: crate::aps::Currency) -> String {
+    super::widgets::ltr_unit(
+        &format!(
+            "{} {}",
+            crate::aps::money::format_minor_units(minor, currency),
+            currency.code()
+        ),
+        tr.is_rtl(),
+    )
 }
 
 /// A kind of skip reason without its details: the preview's count by
@@ -613,6 +625,7 @@ pub fn skip_code(tr: &Tr, code: SkipCode) -> String {
         SkipCode::CurrencyChanged => "bulk-skip-currency-changed",
         SkipCode::RepeatedOrder => "bulk-row-repeated",
         SkipCode::MoreThanLeft => "bulk-skip-more-than-left",
+        SkipCode::ChangedSincePreview => "bulk-skip-changed-since-preview",
         SkipCode::SentBeforeClosing => "bulk-sent-before-closing",
         SkipCode::UnansweredBeforeClosing => "bulk-unanswered-before-closing",
         SkipCode::Cancelled => "bulk-skip-cancelled",

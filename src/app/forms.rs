@@ -53,6 +53,24 @@ pub fn field_error_text(tr: &Tr, error: &FieldError) -> String {
             ],
         ),
         Problem::Missing | Problem::Amount(AmountError::Empty) => tr.text("form-missing"),
+        // Said here, the amount with its currency a placeable (an isolate
+        // in Arabic): the core's sentence put the code before the number
+        // in Arabic ("(KWD 393.870)").
+        Problem::MoreThanLeft {
+            left_minor,
+            currency,
+        } => tr.args(
+            "form-more-than-left",
+            &[(
+                "left",
+                format!(
+                    "{} {}",
+                    crate::aps::money::format_minor_units(*left_minor, *currency),
+                    currency.code()
+                )
+                .into(),
+            )],
+        ),
         Problem::TooLong { .. }
         | Problem::Charset { .. }
         | Problem::NotOneOf { .. }
@@ -75,7 +93,6 @@ pub fn field_error_text(tr: &Tr, error: &FieldError) -> String {
         | Problem::VisaLastDecimal { .. }
         | Problem::MethodCurrency { .. }
         | Problem::AlreadyUsed { .. }
-        | Problem::MoreThanLeft { .. }
         | Problem::ApplePayCredentialsMissing => error.problem_text(tr.language()),
     };
     tr.args(
@@ -124,7 +141,10 @@ impl Touched {
     }
 }
 
-/// The error about `field` beside it, once it was touched or submitted.
+/// The error about `field` under it, once it was touched or submitted. Its
+/// line is kept free while there is none, so that an error appearing as
+/// the operator types moves nothing under the pointer (a click meant for
+/// the next field landed on the one below it).
 pub fn error_ui(
     ui: &mut Ui,
     tr: &Tr,
@@ -132,13 +152,19 @@ pub fn error_ui(
     field: &'static str,
     touched: &Touched,
 ) {
-    if !touched.shows(field) {
-        return;
-    }
-    if let Some(error) = errors.and_then(|errors| errors.for_field(field)) {
-        let color = ui.visuals().error_fg_color;
-        let text = field_error_text(tr, error);
-        ui.label(colored_text(ui, &text, tr.is_rtl(), false, color));
+    let shown = errors
+        .and_then(|errors| errors.for_field(field))
+        .filter(|_| touched.shows(field));
+    match shown {
+        Some(error) => {
+            let color = ui.visuals().error_fg_color;
+            let text = field_error_text(tr, error);
+            ui.label(colored_text(ui, &text, tr.is_rtl(), false, color));
+        }
+        None => {
+            let line = ui.text_style_height(&egui::TextStyle::Body);
+            ui.allocate_space(egui::vec2(0.0, line));
+        }
     }
 }
 
@@ -375,5 +401,30 @@ pub fn sha_type_word(sha_type: ShaType) -> &'static str {
         ShaType::Hmac256 => "sha-type-hmac256",
         ShaType::Hmac512 => "sha-type-hmac512",
         ShaType::LegacySha128 => "sha-type-legacy-sha128",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 24, point 4: an amount in an Arabic field error reads as it
+    /// is written, number then code ("393.870 KWD"), never "KWD 393.870".
+    #[test]
+    fn an_amount_in_an_arabic_field_error_keeps_its_order() {
+        use crate::aps::Language;
+        let kwd = Currency::from_code("KWD").expect("KWD");
+        let error = FieldError::new(
+            "amount",
+            Problem::MoreThanLeft {
+                left_minor: 393_870,
+                currency: kwd,
+            },
+        );
+        let text = field_error_text(&Tr::new(Language::Ar), &error);
+        let shown = super::super::widgets::visual_text(&text, true);
+        assert!(shown.contains("393.870 KWD"), "{shown}");
+        let english = field_error_text(&Tr::new(Language::En), &error);
+        assert!(english.contains("393.870 KWD"), "{english}");
     }
 }

@@ -31,9 +31,13 @@ impl std::fmt::Debug for Tr {
 fn bundle(language: Language, source: &str) -> FluentBundle<FluentResource> {
     let id: LanguageIdentifier = language.as_str().parse().unwrap_or_default();
     let mut bundle = FluentBundle::new(vec![id]);
-    // No Unicode isolation marks: egui would draw them as boxes, and the
-    // bidi helper orders mixed text itself.
-    bundle.set_use_isolating(false);
+    // In Arabic every placeable (a number, an amount, a date, a reference)
+    // is wrapped in Unicode's first-strong isolates: the bidi helper then
+    // lays each out as one block in its own direction, so that "2 of 200"
+    // never reads "002 من 002" and "393.870 KWD" stays whole, in every
+    // sentence of every screen. The marks steer the layout and are never
+    // drawn (`widgets::bidi_job` drops them). English needs none.
+    bundle.set_use_isolating(language == Language::Ar);
     let resource =
         FluentResource::try_new(source.to_owned()).unwrap_or_else(|(resource, errors)| {
             tracing::error!("{language} translations have errors: {errors:?}");
@@ -132,14 +136,51 @@ mod tests {
         let tr = Tr::new(Language::Ar);
         assert_eq!(tr.args("orders-count", &[("count", 0.into())]), "لا طلبات");
         assert_eq!(tr.args("orders-count", &[("count", 2.into())]), "طلبان");
-        assert_eq!(tr.args("orders-count", &[("count", 5.into())]), "5 طلبات");
-        assert_eq!(tr.args("orders-count", &[("count", 11.into())]), "11 طلباً");
-        assert_eq!(tr.args("orders-count", &[("count", 100.into())]), "100 طلب");
+        assert_eq!(
+            tr.args("orders-count", &[("count", 5.into())]),
+            "\u{2068}5\u{2069} طلبات"
+        );
+        assert_eq!(
+            tr.args("orders-count", &[("count", 11.into())]),
+            "\u{2068}11\u{2069} طلباً"
+        );
+        assert_eq!(
+            tr.args("orders-count", &[("count", 100.into())]),
+            "\u{2068}100\u{2069} طلب"
+        );
         let english = Tr::new(Language::En);
         assert_eq!(
             english.args("orders-count", &[("count", 1.into())]),
             "1 order"
         );
         assert_eq!(english.text("no-such-id"), "no-such-id");
+    }
+
+    /// Issue 24, point 4: in an Arabic sentence the numbers keep their
+    /// order — "2 of 200" laid out right to left reads 2 … 200 from the
+    /// right, never "002 من 002" — because every placeable is an isolate.
+    #[test]
+    fn numbers_in_an_arabic_sentence_keep_their_order() {
+        let tr = Tr::new(Language::Ar);
+        let text = tr.args(
+            "bulk-progress",
+            &[("done", 2.into()), ("total", 200.into())],
+        );
+        assert!(text.contains("\u{2068}2\u{2069}") && text.contains("\u{2068}200\u{2069}"));
+        let shown = crate::app::widgets::visual_text(&text, true);
+        assert!(!shown.contains("002"), "{shown}");
+        // Right to left: the total (read last) is drawn leftmost.
+        let (done, total) = (
+            shown.rfind('2').expect("2"),
+            shown.find("200").expect("200"),
+        );
+        assert!(total < done, "{shown}");
+        // English has no marks at all.
+        let en = Tr::new(Language::En);
+        let text = en.args(
+            "bulk-progress",
+            &[("done", 2.into()), ("total", 200.into())],
+        );
+        assert!(!text.contains(['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}']));
     }
 }

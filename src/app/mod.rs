@@ -483,9 +483,7 @@ impl DeskApp {
                 rows,
                 complete,
             } => {
-                if complete {
-                    self.transactions.all_matching_arrived(generation, rows);
-                } else {
+                if !complete && self.transactions.selecting_all {
                     self.transactions.selecting_all = false;
                     let text = self.tr.args(
                         "select-all-too-many",
@@ -493,6 +491,8 @@ impl DeskApp {
                     );
                     self.toast(ctx, text);
                 }
+                self.transactions
+                    .matching_arrived(generation, rows, complete);
             }
             TaskResult::ViewsRead { path, read } => {
                 if let Some(update) = self.views_store.read(&path, &read) {
@@ -825,8 +825,17 @@ impl DeskApp {
             AppCommand::BulkFromSelection(kind) => {
                 // Previewed as the journal holds the orders now, not as
                 // they were when clicked.
-                let ids = self.transactions.marked.keys().copied().collect();
-                self.backend.load_selection_for_bulk(kind, ids);
+                // Only the selected orders the list shows: one the filter
+                // hides is left out, and the operator told so.
+                let seen = self.transactions.selection();
+                if seen.hidden > 0 {
+                    let text = self.tr.args(
+                        "selection-hidden-left-out",
+                        &[("hidden", seen.hidden.into())],
+                    );
+                    self.toast(ctx, text);
+                }
+                self.backend.load_selection_for_bulk(kind, seen.shown);
                 self.settings.screen = Screen::Bulk;
             }
             AppCommand::RunBulk(kind) => {
@@ -842,6 +851,7 @@ impl DeskApp {
                         merchant_reference: row.merchant_reference.clone(),
                         amount: row.amount.clone(),
                         currency: row.currency.clone(),
+                        left_at_preview: row.left_at_preview,
                     })
                     .collect();
                 self.backend
@@ -1002,12 +1012,7 @@ impl DeskApp {
                 let context = bulk::BulkContext {
                     account: self.account_label(),
                     production: self.backend.session().is_production(),
-                    listed: self
-                        .transactions
-                        .rows
-                        .iter()
-                        .map(|order| (order.merchant_reference.clone(), order.currency.clone()))
-                        .collect(),
+                    listed: self.transactions.rows.clone(),
                 };
                 self.bulk.ui(ui, &self.tr, &context, &mut commands);
             }

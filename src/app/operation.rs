@@ -195,11 +195,8 @@ impl OperationDialog {
         let rtl = tr.is_rtl();
         let language = tr.language();
         let currency = self.order.currency.clone().unwrap_or_default();
-        ui.label(
-            RichText::new(&self.order.merchant_reference)
-                .monospace()
-                .strong(),
-        );
+        let validated = self.validate();
+        self.money_summary_ui(ui, tr, validated.as_ref().ok());
         if self.kind == OperationKind::Capture {
             // The guide's 5-7 day window: warn before a late capture.
             let now_ms = jiff::Timestamp::now().as_millisecond();
@@ -216,7 +213,6 @@ impl OperationDialog {
                 ));
             }
         }
-        let validated = self.validate();
         let errors = validated.as_ref().err();
         if self.amount != self.prefilled_amount {
             self.touched.mark("amount");
@@ -307,9 +303,11 @@ impl OperationDialog {
                 Validated::Refund(request) => signer.preview(request, language),
                 Validated::Void(request) => signer.preview(request, language),
             };
+            // Closed until asked for: the parameters and the signature are
+            // for whoever checks the integration, not the operator's choice.
             egui::CollapsingHeader::new(widget_text(ui, &tr.text("will-send"), rtl, false))
                 .id_salt("will-send")
-                .default_open(true)
+                .default_open(false)
                 .show(ui, |ui| {
                     for (name, value) in &preview {
                         let text = value
@@ -359,7 +357,7 @@ impl OperationDialog {
             if ui
                 .add_enabled(
                     can_send,
-                    egui::Button::new(widget_text(ui, &tr.text("action-send"), rtl, true)),
+                    egui::Button::new(widget_text(ui, &self.confirm_label(tr), rtl, true)),
                 )
                 .clicked()
             {
@@ -415,6 +413,119 @@ impl OperationDialog {
             }
         });
         keep_open
+    }
+
+    /// The amount this dialog's request moves, with its currency, once it
+    /// is valid (a void: the authorization it releases).
+    fn moved(&self, validated: Option<&Validated>) -> Option<(u64, Currency)> {
+        match validated? {
+            Validated::Capture(capture) => {
+                Some((capture.amount.minor_units(), capture.amount.currency()))
+            }
+            Validated::Refund(refund) => {
+                Some((refund.amount.minor_units(), refund.amount.currency()))
+            }
+            Validated::Void(_) => {
+                let currency = self
+                    .order
+                    .currency
+                    .as_deref()
+                    .and_then(Currency::from_code)?;
+                let authorized = u64::try_from(self.order.authorized_minor).ok()?;
+                Some((authorized, currency))
+            }
+        }
+    }
+
+    /// The send button's words: the action and the amount it moves
+    /// ("Capture 40.000 KWD"), or the action alone while the amount is not
+    /// valid.
+    pub fn confirm_label(&self, tr: &Tr) -> String {
+        let validated = self.validate();
+        let amount = self
+            .moved(validated.as_ref().ok())
+            .map(|(minor, currency)| {
+                super::widgets::ltr_unit(&money_text(minor, currency), tr.is_rtl())
+            });
+        let (with_amount, without) = match self.kind {
+            OperationKind::Capture => ("dialog-send-capture", "dialog-capture"),
+            OperationKind::Refund => ("dialog-send-refund", "dialog-refund"),
+            OperationKind::Void => ("dialog-send-void", "dialog-void"),
+        };
+        match amount {
+            Some(amount) => tr.args(with_amount, &[("amount", amount.into())]),
+            None => tr.text(without),
+        }
+    }
+
+    /// What the operator decides on, before any field: the order and its
+    /// customer, what is left before and after this operation, and for a
+    /// void the authorization it releases and that it cannot be undone.
+    fn money_summary_ui(&self, ui: &mut Ui, tr: &Tr, validated: Option<&Validated>) {
+        let rtl = tr.is_rtl();
+        let unit = |minor: u64, currency: Currency| {
+            super::widgets::ltr_unit(&money_text(minor, currency), rtl)
+        };
+        let order_line = tr.args(
+            "dialog-order",
+            &[
+                (
+                    "reference",
+                    super::widgets::ltr_unit(&self.order.merchant_reference, rtl).into(),
+                ),
+                (
+                    "customer",
+                    self.order
+                        .customer_name
+                        .clone()
+                        .filter(|name| !name.trim().is_empty())
+                        .unwrap_or_else(|| tr.text("dialog-customer-unknown"))
+                        .into(),
+                ),
+            ],
+        );
+        ui.label(widget_text(ui, &order_line, rtl, true));
+        let Some(currency) = self.order.currency.as_deref().and_then(Currency::from_code) else {
+            return;
+        };
+        let left = u64::try_from(left_for(self.kind, &self.order)).unwrap_or(0);
+        let moved = self.moved(validated);
+        let line = match self.kind {
+            OperationKind::Capture | OperationKind::Refund => {
+                let (before_id, after_id) = if self.kind == OperationKind::Capture {
+                    ("dialog-left-capture", "dialog-left-capture-after")
+                } else {
+                    ("dialog-left-refund", "dialog-left-refund-after")
+                };
+                match moved {
+                    Some((minor, _)) if minor <= left => tr.args(
+                        after_id,
+                        &[
+                            ("left", unit(left, currency).into()),
+                            ("after", unit(left - minor, currency).into()),
+                        ],
+                    ),
+                    Some(_) | None => tr.args(before_id, &[("left", unit(left, currency).into())]),
+                }
+            }
+            OperationKind::Void => {
+                let authorized = u64::try_from(self.order.authorized_minor).unwrap_or(0);
+                tr.args(
+                    "dialog-void-releases",
+                    &[("amount", unit(authorized, currency).into())],
+                )
+            }
+        };
+        ui.label(widget_text(ui, &line, rtl, false));
+        if self.kind == OperationKind::Void {
+            ui.label(colored_text(
+                ui,
+                &tr.text("dialog-void-final"),
+                rtl,
+                true,
+                ui.visuals().error_fg_color,
+            ));
+        }
     }
 
     /// The typed confirmation of production; whether it matches.
@@ -482,6 +593,15 @@ impl Validated {
             Validated::Refund(request) => Operation::Refund(request),
         }
     }
+}
+
+/// An amount in its currency's decimals, with the code: `40.000 KWD`.
+fn money_text(minor: u64, currency: Currency) -> String {
+    format!(
+        "{} {}",
+        format_minor_units(minor, currency),
+        currency.code()
+    )
 }
 
 /// The outcome class, the code and APS's message.

@@ -49,9 +49,16 @@ pub struct TransactionsScreen {
     pub amount_max_text: String,
     /// The amount bounds could not be read: why, in the operator's words.
     pub amount_error: Option<String>,
-    /// The next page to arrive answers a changed filter: the selection keeps
-    /// only the orders it lists.
+    /// The next page to arrive answers a changed filter: the detail panel
+    /// keeps its order only if the list shows it.
     prune_selection: bool,
+    /// The generation of the rows on screen (`rows`): the list the
+    /// operator sees until the next query's first page replaces it.
+    shown_generation: u64,
+    /// Every order the journal says the current query matches (up to
+    /// [`SELECT_ALL_LIMIT`]), read after each new query while something is
+    /// selected: with the rows on screen, what the list shows, loaded or not.
+    matching: Option<Matching>,
     /// "Select all filtered" is loading the matching orders.
     pub selecting_all: bool,
     /// The date range as picked (days, UTC), `None` for an open end.
@@ -98,6 +105,25 @@ impl DateBound {
             DateBound::To => "filter-date-to",
         }
     }
+}
+
+/// The orders a query matches, as the journal said (for one generation).
+#[derive(Debug, Clone, Default)]
+struct Matching {
+    generation: u64,
+    ids: std::collections::HashSet<i64>,
+    /// All of them (not cut at the limit).
+    complete: bool,
+}
+
+/// The selection as the operator sees it: what an action on it acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectionView {
+    /// The selected orders the list shows (in the list or further down it).
+    pub shown: Vec<i64>,
+    /// Selected orders the filter now hides (or that the journal has not
+    /// yet said it still lists): never acted on.
+    pub hidden: usize,
 }
 
 /// What is asked before a saved view is lost: deleting it, or saving the
@@ -333,9 +359,12 @@ impl TransactionsScreen {
         }
     }
 
-    /// Every filter back to "any" (the sort stays).
+    /// Every filter back to "any", the search included (the sort stays).
     pub fn clear_filters(&mut self, backend: &Backend) {
+        // The applied search too, not only the box: a search left applied
+        // behind an empty box listed nothing until Refresh.
         self.search_text.clear();
+        self.filter.text.clear();
         let cleared = OrderFilter {
             sort: self.filter.sort,
             descending: self.filter.descending,
@@ -363,10 +392,71 @@ impl TransactionsScreen {
         // The backend scopes every query too; here so that the filter shown
         // and exported says which account it is.
         self.filter = backend.scoped(std::mem::take(&mut self.filter));
+        let generation = self.begin_query();
+        backend.load_page(generation, self.filter.clone(), None, false);
+        backend.count(generation, self.filter.clone());
+        // A selection may reach past the first page: the journal says which
+        // of it the new query still lists (the rest leaves the selection).
+        if !self.marked.is_empty() {
+            backend.load_all_matching(generation, self.filter.clone(), SELECT_ALL_LIMIT);
+        }
+    }
+
+    /// A new query starts: its generation. (The rows on screen stay until
+    /// its first page arrives.)
+    pub fn begin_query(&mut self) -> u64 {
         self.generation += 1;
         self.loading = true;
-        backend.load_page(self.generation, self.filter.clone(), None, false);
-        backend.count(self.generation, self.filter.clone());
+        self.generation
+    }
+
+    /// Whether the list shows the order `id`: on screen now, or matched by
+    /// the query whose rows are on screen.
+    fn shows(&self, id: i64) -> bool {
+        self.rows.iter().any(|order| order.id == id)
+            || self.matching.as_ref().is_some_and(|matching| {
+                matching.generation == self.shown_generation && matching.ids.contains(&id)
+            })
+    }
+
+    /// The selection as seen: the selected orders the list shows, and how
+    /// many selected orders it hides. Every action on the selection (Bulk's
+    /// capture, refund, status) takes [`SelectionView::shown`] only.
+    pub fn selection(&self) -> SelectionView {
+        let listed: std::collections::HashSet<i64> =
+            self.rows.iter().map(|order| order.id).collect();
+        let matching = self
+            .matching
+            .as_ref()
+            .filter(|matching| matching.generation == self.shown_generation);
+        let (shown, hidden): (Vec<i64>, Vec<i64>) = self.marked.keys().partition(|id| {
+            listed.contains(id) || matching.is_some_and(|matching| matching.ids.contains(id))
+        });
+        SelectionView {
+            shown,
+            hidden: hidden.len(),
+        }
+    }
+
+    /// Once the journal has said everything the query on screen matches
+    /// (its last page arrived, or all its matches), the orders it does not
+    /// match leave the selection.
+    fn settle_selection(&mut self) {
+        let whole_list = self.next.is_none() && !self.loading;
+        let all_matches = self.matching.as_ref().is_some_and(|matching| {
+            matching.generation == self.shown_generation && matching.complete
+        });
+        if whole_list || all_matches {
+            let shown: std::collections::HashSet<i64> =
+                self.selection().shown.into_iter().collect();
+            self.marked.retain(|id, _| shown.contains(id));
+        }
+        // The selected rows as the list now holds them.
+        for order in &self.rows {
+            if let Some(marked) = self.marked.get_mut(&order.id) {
+                marked.clone_from(order);
+            }
+        }
     }
 
     pub fn page_arrived(
@@ -383,35 +473,48 @@ impl TransactionsScreen {
             self.rows.extend(rows);
         } else {
             self.rows = rows;
+            self.shown_generation = generation;
+            self.anchor = None;
         }
         self.next = next;
         self.loading = false;
         if std::mem::take(&mut self.prune_selection) {
-            self.prune_to_listed();
+            self.prune_detail();
         }
+        self.settle_selection();
     }
 
-    /// Drops from the selection, and from the detail panel, the orders the
-    /// list no longer shows: a filter that hides the shown order clears it.
-    fn prune_to_listed(&mut self) {
-        let listed: std::collections::HashSet<i64> =
-            self.rows.iter().map(|order| order.id).collect();
-        self.marked.retain(|id, _| listed.contains(id));
-        if self.selected.is_some_and(|id| !listed.contains(&id)) {
+    /// A filter that hides the order the detail panel shows clears the
+    /// panel (a reload after an operation keeps it: its order just changed).
+    fn prune_detail(&mut self) {
+        if self.selected.is_some_and(|id| !self.shows(id)) {
             self.selected = None;
             self.detail = None;
         }
-        self.anchor = None;
     }
 
-    /// "Select all filtered": the matching orders arrived (at most
-    /// [`SELECT_ALL_LIMIT`]).
-    pub fn all_matching_arrived(&mut self, generation: u64, rows: Vec<OrderRecord>) {
+    /// The orders the query of `generation` matches arrived (`complete`:
+    /// all of them). "Select all filtered" selects them; otherwise they tell
+    /// which of the selection the list still shows.
+    pub fn matching_arrived(&mut self, generation: u64, rows: Vec<OrderRecord>, complete: bool) {
         if generation != self.generation {
             return;
         }
-        self.selecting_all = false;
-        self.marked = rows.into_iter().map(|order| (order.id, order)).collect();
+        if self.selecting_all && complete {
+            self.selecting_all = false;
+            self.marked = rows.iter().map(|order| (order.id, order.clone())).collect();
+        }
+        self.matching = Some(Matching {
+            generation,
+            ids: rows.iter().map(|order| order.id).collect(),
+            complete,
+        });
+        for order in rows {
+            if let Some(marked) = self.marked.get_mut(&order.id) {
+                *marked = order;
+            }
+        }
+        self.settle_selection();
     }
 
     /// A click on the row at `index`, as the modifiers held say.
@@ -727,12 +830,23 @@ impl TransactionsScreen {
         commands: &mut Vec<AppCommand>,
     ) {
         let rtl = tr.is_rtl();
+        let seen = self.selection();
         row(ui, rtl, |ui| {
-            label(
-                ui,
-                tr.args("selection-count", &[("count", self.marked.len().into())]),
-                rtl,
-            );
+            // Said before any action: an order the filter hides is
+            // selected but never acted on.
+            let count = if seen.hidden == 0 {
+                tr.args("selection-count", &[("count", seen.shown.len().into())])
+            } else {
+                tr.args(
+                    "selection-count-hidden",
+                    &[
+                        ("count", self.marked.len().into()),
+                        ("hidden", seen.hidden.into()),
+                        ("shown", seen.shown.len().into()),
+                    ],
+                )
+            };
+            label(ui, count, rtl);
             if ui
                 .add_enabled(
                     !self.selecting_all,
@@ -758,7 +872,7 @@ impl TransactionsScreen {
             ] {
                 if ui
                     .add_enabled(
-                        !self.marked.is_empty(),
+                        !seen.shown.is_empty(),
                         egui::Button::new(widget_text(ui, &tr.text(id), rtl, false)),
                     )
                     .clicked()
@@ -939,7 +1053,15 @@ impl TransactionsScreen {
                     }
                 });
             });
-        egui::CentralPanel::default().show(ui, |ui| self.table_ui(ui, tr, backend));
+        // A window too narrow for every column scrolls the table sideways
+        // rather than eliding an amount; in Arabic it starts from the right,
+        // where the table's first column is.
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::horizontal()
+                .id_salt("orders-sideways")
+                .stick_to_right(tr.is_rtl())
+                .show(ui, |ui| self.table_ui(ui, tr, backend));
+        });
     }
 
     /// The reference searched for, when the journal has no order for it:
@@ -1068,16 +1190,21 @@ impl TransactionsScreen {
             } else {
                 Layout::left_to_right(Align::Center)
             });
-        // Widths that always fit the panel: the date and the reference have their
-        // width, the other
-        // columns share the rest (a fixed sum ran past the panel's edge).
+        // Money and states are never cut: their columns are as wide as
+        // their widest cell (an amount with its currency, a state's badge in
+        // either language); the customer's name takes what is left, and a
+        // window too narrow for them all scrolls the table sideways.
         let table = columns.iter().fold(table, |table, (column, _)| {
             if *column == SortColumn::Created {
                 table.column(Column::exact(135.0).clip(true))
             } else if *column == SortColumn::MerchantReference {
                 table.column(Column::exact(118.0).clip(true))
+            } else if is_money_column(*column) {
+                table.column(Column::auto().at_least(80.0).resizable(false))
+            } else if *column == SortColumn::CustomerName {
+                table.column(Column::remainder().at_least(80.0).clip(true))
             } else {
-                table.column(Column::remainder().at_least(50.0).clip(true))
+                table.column(Column::auto().at_least(50.0))
             }
         });
         table
@@ -1156,22 +1283,21 @@ impl TransactionsScreen {
                             SortColumn::PaymentOption => {
                                 ui.label(order.payment_option.clone().unwrap_or_default());
                             }
-                            SortColumn::Amount => {
-                                ui.label(
-                                    order
-                                        .amount_minor
-                                        .map(|amount| money(amount, currency))
-                                        .unwrap_or_default(),
-                                );
-                            }
+                            SortColumn::Amount => amount_cell(
+                                ui,
+                                order
+                                    .amount_minor
+                                    .map(|amount| money(amount, currency))
+                                    .unwrap_or_default(),
+                            ),
                             SortColumn::Captured => {
-                                ui.label(money(order.captured_minor, currency));
+                                amount_cell(ui, money(order.captured_minor, currency))
                             }
                             SortColumn::Refunded => {
-                                ui.label(money(order.refunded_minor, currency));
+                                amount_cell(ui, money(order.refunded_minor, currency))
                             }
                             SortColumn::Authorized => {
-                                ui.label(money(order.authorized_minor, currency));
+                                amount_cell(ui, money(order.authorized_minor, currency))
                             }
                             SortColumn::CustomerName => {
                                 label(ui, order.customer_name.clone().unwrap_or_default(), rtl);
@@ -1299,6 +1425,34 @@ pub fn operation_refused(kind: OperationKind, order: &OrderRecord) -> Option<Ski
     }
 }
 
+/// Why `minor` units of `kind` cannot go on `order` as the journal holds
+/// it, or `None` when they can: the state's rule ([`operation_refused`]),
+/// then no more than is left ([`left_for`]). One rule for the operation
+/// dialogs, Bulk's preview and each Bulk row as the run reaches it, so
+/// that what a preview counts is what the run would send.
+pub fn amount_refused(kind: OperationKind, order: &OrderRecord, minor: u64) -> Option<SkipReason> {
+    if let Some(reason) = operation_refused(kind, order) {
+        return Some(reason);
+    }
+    let Some(currency) = order
+        .currency
+        .as_deref()
+        .and_then(crate::aps::Currency::from_code)
+    else {
+        return Some(SkipReason::CurrencyUnknown);
+    };
+    let left_minor = u64::try_from(left_for(kind, order)).unwrap_or(0);
+    match kind {
+        OperationKind::Void => None,
+        OperationKind::Capture | OperationKind::Refund => {
+            (minor > left_minor).then_some(SkipReason::MoreThanLeft {
+                left_minor,
+                currency,
+            })
+        }
+    }
+}
+
 /// What the journal knows is left for `kind`, in minor units: to capture of
 /// the authorization, to refund of the captures (a void moves no amount).
 pub fn left_for(kind: OperationKind, order: &OrderRecord) -> i64 {
@@ -1307,6 +1461,34 @@ pub fn left_for(kind: OperationKind, order: &OrderRecord) -> i64 {
         OperationKind::Refund => order.captured_minor - order.refunded_minor,
         OperationKind::Void => 0,
     }
+}
+
+/// Whether `column` shows an amount (right-aligned, sized to fit).
+fn is_money_column(column: SortColumn) -> bool {
+    match column {
+        SortColumn::Amount
+        | SortColumn::Captured
+        | SortColumn::Refunded
+        | SortColumn::Authorized => true,
+        SortColumn::Created
+        | SortColumn::Updated
+        | SortColumn::MerchantReference
+        | SortColumn::FortId
+        | SortColumn::State
+        | SortColumn::PaymentOption
+        | SortColumn::Currency
+        | SortColumn::CustomerName
+        | SortColumn::CustomerEmail
+        | SortColumn::ResponseCode => false,
+    }
+}
+
+/// An amount with its currency in a table cell: right-aligned in either
+/// language, so that the digits of a column line up, and never elided.
+fn amount_cell(ui: &mut Ui, text: String) {
+    ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
+        ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
+    });
 }
 
 fn status_command(reference: String, third_party_codes: bool) -> AppCommand {
@@ -1655,6 +1837,165 @@ mod tests {
         captured.state = crate::journal::vocabulary::OrderState::Captured;
         captured.captured_minor = 10_000;
         assert_eq!(capture_window(&captured, at(1, 0)), None);
+    }
+
+    /// Issue 24, point 1: whatever the filter, the selection and the order
+    /// in which the journal's answers arrive (pages, the check of the
+    /// selection), and whatever changed in the journal since the selection
+    /// was made (another desk's capture: an order leaves the filter), an
+    /// action on the selection takes only orders the list shows. Once the
+    /// journal has answered, what it does not list has left the selection.
+    #[test]
+    fn an_action_on_the_selection_takes_only_orders_the_list_shows() {
+        use crate::journal::synthetic::{SeedSpec, seed};
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+        use std::collections::HashSet;
+        let dir = tempfile::TempDir::new().expect("dir");
+        let mut journal =
+            crate::journal::Journal::open(&dir.path().join("journal.sqlite3")).expect("journal");
+        let spec = SeedSpec {
+            orders: 90,
+            profile: "p".into(),
+            environment: crate::aps::client::Environment::Simulator,
+            now_ms: 1_796_000_000_000,
+        };
+        seed(&mut journal, &spec, |_, _| {}).expect("seed");
+        let states = [
+            OrderState::Authorized,
+            OrderState::PartiallyCaptured,
+            OrderState::Captured,
+            OrderState::PartiallyRefunded,
+            OrderState::Refunded,
+            OrderState::Voided,
+            OrderState::Declined,
+        ];
+        let truth = |journal: &crate::journal::Journal, filter: &OrderFilter| -> HashSet<i64> {
+            journal
+                .orders_page(filter, None, 10_000)
+                .expect("all")
+                .rows
+                .iter()
+                .map(|order| order.id)
+                .collect()
+        };
+        // A filter (states, a currency), the rows clicked, the orders another
+        // desk changes meanwhile, the page size, how many pages arrive, the
+        // check's limit, whether the check arrives before the first page.
+        let case = (
+            prop::collection::vec(any::<bool>(), states.len()),
+            prop::option::of(prop::sample::select(vec!["KWD", "SAR", "AED"])),
+            prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+            prop::collection::vec(any::<prop::sample::Index>(), 0..8),
+            1_usize..40,
+            1_usize..4,
+            prop::sample::select(vec![5_usize, 30, 10_000]),
+            any::<bool>(),
+        );
+        let mut runner = TestRunner::new(Config {
+            cases: 96,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let journal = std::cell::RefCell::new(journal);
+        runner
+            .run(
+                &case,
+                |(wanted, currency, clicks, changes, page, pages, limit, check_first)| {
+                    let journal = &mut *journal.borrow_mut();
+                    let filter = OrderFilter {
+                        states: states
+                            .iter()
+                            .zip(&wanted)
+                            .filter(|(_, on)| **on)
+                            .map(|(state, _)| *state)
+                            .collect(),
+                        currency: currency.map(str::to_owned),
+                        ..OrderFilter::default()
+                    };
+                    let mut screen = TransactionsScreen::default();
+                    // The list as first shown, and the rows clicked in it.
+                    let generation = screen.begin_query();
+                    let first = journal.orders_page(&filter, None, 10_000).expect("page");
+                    screen.page_arrived(generation, first.rows, None, false);
+                    for click in &clicks {
+                        if screen.rows.is_empty() {
+                            break;
+                        }
+                        let order = click.get(&screen.rows).clone();
+                        screen.marked.insert(order.id, order);
+                    }
+                    // Another desk moves some orders (all of them captured or
+                    // voided), and the list is read again.
+                    let all: Vec<i64> = journal
+                        .orders_page(&OrderFilter::default(), None, 10_000)
+                        .expect("all")
+                        .rows
+                        .iter()
+                        .map(|order| order.id)
+                        .collect();
+                    for (turn, change) in changes.iter().enumerate() {
+                        let id = *change.get(&all);
+                        let state = if turn % 2 == 0 { "captured" } else { "voided" };
+                        journal
+                            .connection()
+                            .execute(
+                                "UPDATE orders SET state = ?1 WHERE id = ?2",
+                                rusqlite::params![state, id],
+                            )
+                            .expect("update");
+                    }
+                    let now = truth(journal, &filter);
+                    let generation = screen.begin_query();
+                    let check = journal.orders_page(&filter, None, limit).expect("check");
+                    let mut after = None;
+                    let mut arrivals = Vec::new();
+                    for index in 0..pages {
+                        let got = journal
+                            .orders_page(&filter, after.as_ref(), page)
+                            .expect("page");
+                        after.clone_from(&got.next);
+                        arrivals.push((got, index > 0));
+                        if after.is_none() {
+                            break;
+                        }
+                    }
+                    let listed_before: HashSet<i64> =
+                        screen.rows.iter().map(|order| order.id).collect();
+                    let deliver_check = |screen: &mut TransactionsScreen| {
+                        screen.matching_arrived(
+                            generation,
+                            check.rows.clone(),
+                            check.next.is_none(),
+                        );
+                    };
+                    if check_first {
+                        deliver_check(&mut screen);
+                        // The old list is still on screen: nothing outside it.
+                        let shown: HashSet<i64> = screen.selection().shown.into_iter().collect();
+                        prop_assert!(shown.is_subset(&listed_before), "{shown:?}");
+                    }
+                    for (got, append) in arrivals {
+                        screen.page_arrived(generation, got.rows, got.next, append);
+                        let shown: HashSet<i64> = screen.selection().shown.into_iter().collect();
+                        prop_assert!(shown.is_subset(&now), "shown {shown:?} listed {now:?}");
+                    }
+                    if !check_first {
+                        deliver_check(&mut screen);
+                    }
+                    let seen = screen.selection();
+                    let shown: HashSet<i64> = seen.shown.iter().copied().collect();
+                    prop_assert!(shown.is_subset(&now), "shown {shown:?} listed {now:?}");
+                    // Every selected order is either shown or counted hidden.
+                    prop_assert_eq!(seen.shown.len() + seen.hidden, screen.marked.len());
+                    // The journal said all it lists: nothing hidden is kept.
+                    if check.next.is_none() || screen.next.is_none() {
+                        prop_assert_eq!(seen.hidden, 0);
+                    }
+                    Ok(())
+                },
+            )
+            .expect("an action's rows are among the rows listed");
     }
 
     /// Issue 12: the date column shows the payment's time, and the journal's

@@ -307,6 +307,19 @@ pub fn save_profile(harness: &mut Harness<'static, TestState>, name: &str) {
     });
 }
 
+/// The open operation dialog's send button as the operator reads it: the
+/// action and the amount ("Capture 4.000 KWD"), laid out as on screen in
+/// Arabic.
+pub fn send_label(harness: &Harness<'static, TestState>) -> String {
+    let app = harness.state().app();
+    let label = app
+        .dialog
+        .as_ref()
+        .expect("an operation dialog")
+        .confirm_label(&app.tr);
+    apsdesk::app::widgets::visual_text(&label, app.tr.is_rtl())
+}
+
 /// Presses the link form's Send and waits for the link `reference` in the
 /// list; returns it as the journal recorded it.
 pub fn send_link(
@@ -391,6 +404,7 @@ pub fn write_run_record(dir: &std::path::Path, references: &[&str]) {
                 merchant_reference: (*reference).to_owned(),
                 amount: Some("2.000".into()),
                 currency: Some("KWD".into()),
+                left_at_preview: None,
             })
             .collect(),
     };

@@ -154,7 +154,7 @@ pub enum TaskResult {
     ViewsWritten(PathBuf),
     Operation(OperationResult),
     Reconciled(Vec<(i64, Resolution)>),
-    Activity(Vec<EntryRecord>),
+    Activity(Vec<super::activity::OperationLine>),
     /// What `journal verify` found (chain, anchor, derived state).
     Chain(VerifyReport),
     BulkRow {

@@ -2,6 +2,7 @@
 //! Bulk runs rows four at a time; reconciliation on demand and at start-up.
 
 use super::super::bulk::{Interrupted, RowFate, RunRecord, RunRow, SkipReason};
+use super::super::transactions::amount_refused;
 use super::{
     Arc, Backend, BulkControl, BulkKind, CheckStatus, Desk, Language, Operation, RowState,
     TaskError, TaskResult, Ticket, operation_result,
@@ -320,16 +321,10 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, row: &RunRow) -> RowState {
         return RowState::Skipped(SkipReason::CurrencyChanged);
     }
     // The order may have changed since the preview (a capture from its
-    // dialog, a status check): what the journal knows is left bounds the row.
-    if let Some(left) = left_in_journal(desk, reference, kind)
-        && let Some(currency) = crate::aps::Currency::from_code(&currency)
-        && crate::aps::Money::parse_major(amount, currency)
-            .is_ok_and(|money| money.minor_units() > left)
-    {
-        return RowState::Skipped(SkipReason::MoreThanLeft {
-            left_minor: left,
-            currency,
-        });
+    // dialog, a status check): the journal's order now bounds the row, by
+    // the preview's own rule.
+    if let Some(reason) = refused_now(desk, reference, kind, amount, &currency, row) {
+        return RowState::Skipped(reason);
     }
     let form = MaintenanceForm {
         merchant_reference: reference.to_owned(),
@@ -344,11 +339,21 @@ async fn bulk_row(desk: &Desk, kind: BulkKind, row: &RunRow) -> RowState {
     }
 }
 
-/// What the journal says is left to capture or refund of an order now, in
-/// minor units; `None` while it does not know the order's money (not yet
-/// answered for), when APS alone can say.
-fn left_in_journal(desk: &Desk, reference: &str, kind: BulkKind) -> Option<u64> {
+/// Why the row cannot go on its order as the journal holds it now, by the
+/// rule the preview applied ([`amount_refused`]); `None` while the journal
+/// does not know the order's money (not yet answered for), when APS alone
+/// can say. "More than is left" is said to be a change since the preview
+/// only when what is left differs from what the preview saw.
+fn refused_now(
+    desk: &Desk,
+    reference: &str,
+    kind: BulkKind,
+    amount: &str,
+    currency: &str,
+    row: &RunRow,
+) -> Option<SkipReason> {
     use crate::journal::vocabulary::OrderState;
+    let operation = kind.operation()?;
     let order = desk
         .journal
         .lock()
@@ -358,11 +363,21 @@ fn left_in_journal(desk: &Desk, reference: &str, kind: BulkKind) -> Option<u64> 
     if order.state == OrderState::Unknown {
         return None;
     }
-    let left = match kind {
-        BulkKind::Capture if order.state == OrderState::Voided => 0,
-        BulkKind::Capture => order.authorized_minor - order.captured_minor,
-        BulkKind::Refund => order.captured_minor - order.refunded_minor,
-        BulkKind::Status => return None,
-    };
-    Some(u64::try_from(left).unwrap_or(0))
+    let currency = crate::aps::Currency::from_code(currency)?;
+    // An amount that does not read is refused by the request's own parse.
+    let minor = crate::aps::Money::parse_major(amount, currency)
+        .ok()?
+        .minor_units();
+    match amount_refused(operation, &order, minor)? {
+        SkipReason::MoreThanLeft {
+            left_minor,
+            currency,
+        } if row.left_at_preview.is_some_and(|seen| seen != left_minor) => {
+            Some(SkipReason::ChangedSincePreview {
+                left_minor,
+                currency,
+            })
+        }
+        reason => Some(reason),
+    }
 }

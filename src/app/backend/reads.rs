@@ -90,7 +90,24 @@ impl Backend {
                 entries.retain(|entry| {
                     entry.profile == session.profile && entry.environment == session.environment
                 });
-                TaskResult::Activity(entries)
+                // Each order's reference read once.
+                let mut references = std::collections::HashMap::new();
+                for entry in &entries {
+                    if let std::collections::hash_map::Entry::Vacant(slot) =
+                        references.entry(entry.order_id)
+                    {
+                        let reference = journal
+                            .order(entry.order_id)
+                            .ok()
+                            .flatten()
+                            .map(|order| order.merchant_reference);
+                        slot.insert(reference);
+                    }
+                }
+                let lines = super::super::activity::operation_lines(&entries, |id| {
+                    references.get(&id).cloned().flatten()
+                });
+                TaskResult::Activity(lines)
             }
             Err(error) => TaskResult::Failed(TaskError::Journal(error.to_string())),
         });

@@ -270,8 +270,8 @@ detail-acquirer-response-code = رمز استجابة البنك المستحو�
 detail-acquirer-response-message = رسالة البنك المستحوذ
 
 # Issue 15: receipts at the counter
-field-invoice-number = رقم الفاتورة، اختياري ويُطبع على الإيصال
-field-credit-note-number = رقم إشعار الدائن، اختياري ويُطبع على الإيصال
+field-invoice-number = رقم الفاتورة (اختياري)
+field-credit-note-number = رقم إشعار دائن (اختياري)
 action-print = طباعة…
 action-print-receipt = طباعة الإيصال…
 paper-a4 = A4

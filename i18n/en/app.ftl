@@ -258,8 +258,8 @@ detail-acquirer-response-code = Acquirer response code
 detail-acquirer-response-message = Acquirer response message
 
 # Issue 15: receipts at the counter
-field-invoice-number = Invoice number (optional, printed on the receipt)
-field-credit-note-number = Credit note number (optional, printed on the receipt)
+field-invoice-number = Invoice number (optional)
+field-credit-note-number = Credit note number (optional)
 action-print = Print…
 action-print-receipt = Print receipt…
 paper-a4 = A4

@@ -155,15 +155,23 @@ pub fn error_ui(
     let shown = errors
         .and_then(|errors| errors.for_field(field))
         .filter(|_| touched.shows(field));
+    // Two lines: what most errors take beside a field (a longer one still
+    // pushes, rather than be cut).
+    let spacing = ui.spacing().item_spacing.y;
+    let reserved = 2.0 * ui.text_style_height(&egui::TextStyle::Body) + spacing;
     match shown {
         Some(error) => {
             let color = ui.visuals().error_fg_color;
             let text = field_error_text(tr, error);
-            ui.label(colored_text(ui, &text, tr.is_rtl(), false, color));
+            let drawn = ui.label(colored_text(ui, &text, tr.is_rtl(), false, color));
+            // The rest of the slot (the space added brings its own spacing).
+            let rest = reserved - drawn.rect.height() - spacing;
+            if rest > 0.0 {
+                ui.add_space(rest);
+            }
         }
         None => {
-            let line = ui.text_style_height(&egui::TextStyle::Body);
-            ui.allocate_space(egui::vec2(0.0, line));
+            ui.allocate_space(egui::vec2(0.0, reserved));
         }
     }
 }

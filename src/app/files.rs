@@ -70,6 +70,19 @@ pub fn open_with_os(path: &Path) -> std::io::Result<()> {
         std::process::Command::new("xdg-open")
     };
     let mut child = command.arg(path).spawn()?;
+    // An opener that finds no viewer gives up at once (xdg-open exits 3):
+    // that is told apart from a viewer still starting, so that Print… can
+    // say where the file is instead of claiming it was opened.
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_millis(500) {
+        match child.try_wait()? {
+            Some(status) if !status.success() => {
+                return Err(std::io::Error::other(format!("{status}"))); // i18n-lint: not shown (the log's detail)
+            }
+            Some(_) => return Ok(()),
+            None => std::thread::sleep(std::time::Duration::from_millis(25)),
+        }
+    }
     std::thread::Builder::new()
         .name("apsdesk-opener".to_owned())
         .spawn(move || {

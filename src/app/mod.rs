@@ -553,6 +553,13 @@ impl DeskApp {
             }
             TaskResult::Detail(detail) => self.transactions.detail_arrived(*detail),
             TaskResult::Links(links) => self.links.links = links,
+            TaskResult::SavedNotOpened(path) => {
+                let text = self.tr.args(
+                    "toast-saved-not-opened",
+                    &[("path", path.display().to_string().into())],
+                );
+                self.toast(ctx, text);
+            }
             TaskResult::Saved(path) => {
                 let text = self.tr.args(
                     "toast-saved",

@@ -1057,6 +1057,12 @@ impl TransactionsScreen {
         // rather than eliding an amount; in Arabic it starts from the right,
         // where the table's first column is.
         egui::CentralPanel::default().show(ui, |ui| {
+            if self.rows.is_empty() && !self.loading {
+                // Said, not a blank table: why the list is empty, and the
+                // way out.
+                self.empty_ui(ui, tr, backend);
+                return;
+            }
             egui::ScrollArea::horizontal()
                 .id_salt("orders-sideways")
                 .stick_to_right(tr.is_rtl())
@@ -1139,6 +1145,38 @@ impl TransactionsScreen {
         if self.selected == Some(detail.order.id) {
             self.detail = Some(detail);
         }
+    }
+
+    /// An empty list says why: no order matches the filters (with the way
+    /// to clear them), or the account has none yet.
+    fn empty_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend) {
+        let rtl = tr.is_rtl();
+        let unfiltered = OrderFilter {
+            sort: self.filter.sort,
+            descending: self.filter.descending,
+            profile: self.filter.profile.clone(),
+            environment: self.filter.environment,
+            now_ms: self.filter.now_ms,
+            ..OrderFilter::default()
+        };
+        super::widgets::column(ui, rtl, |ui| {
+            if self.filter == unfiltered {
+                label(ui, tr.text("orders-empty"), rtl);
+            } else {
+                label(ui, tr.text("orders-empty-filtered"), rtl);
+                if ui
+                    .button(widget_text(
+                        ui,
+                        &tr.text("palette-clear-filters"),
+                        rtl,
+                        false,
+                    ))
+                    .clicked()
+                {
+                    self.clear_filters(backend);
+                }
+            }
+        });
     }
 
     fn table_ui(&mut self, ui: &mut Ui, tr: &Tr, backend: &Backend) {
@@ -1510,7 +1548,22 @@ struct DetailChoices<'a> {
     receipt_paper: &'a mut crate::receipt::Layout,
 }
 
+/// The detail panel, each part under the one before from the reading side
+/// (mirrored whole in Arabic: heading, actions, choices and sections).
 fn detail_ui(
+    ui: &mut Ui,
+    tr: &Tr,
+    detail: &OrderDetail,
+    choices: DetailChoices<'_>,
+    commands: &mut Vec<AppCommand>,
+) {
+    let rtl = tr.is_rtl();
+    super::widgets::column(ui, rtl, |ui| {
+        detail_body_ui(ui, tr, detail, choices, commands);
+    });
+}
+
+fn detail_body_ui(
     ui: &mut Ui,
     tr: &Tr,
     detail: &OrderDetail,
@@ -1525,7 +1578,9 @@ fn detail_ui(
     let order = &detail.order;
     let currency = order.currency.as_deref();
     let dark = ui.visuals().dark_mode;
-    ui.heading(RichText::new(&order.merchant_reference).monospace());
+    row(ui, rtl, |ui| {
+        ui.heading(RichText::new(&order.merchant_reference).monospace());
+    });
     row(ui, rtl, |ui| {
         let color = state_color(order.state, dark);
         super::icons::show(ui, super::icons::for_state(order.state), color);
@@ -1567,7 +1622,12 @@ fn detail_ui(
     }
     // The actions that apply to this state, first, so that they are in view
     // without scrolling; a blocked order offers reconciliation.
-    ui.horizontal_wrapped(|ui| {
+    let actions = if rtl {
+        Layout::right_to_left(Align::Center).with_main_wrap(true)
+    } else {
+        Layout::left_to_right(Align::Center).with_main_wrap(true)
+    };
+    ui.with_layout(actions, |ui| {
         let blocked = !detail.open.is_empty();
         let allowed = |kind| !blocked && operation_refused(kind, order).is_none();
         let can_capture = allowed(OperationKind::Capture);
@@ -1617,10 +1677,21 @@ fn detail_ui(
     });
     // What Check status asks for, under the actions (a checkbox among the
     // buttons would move them as its text changes length).
-    ui.checkbox(
-        third_party_codes_wanted,
-        widget_text(ui, &tr.text("action-status-third-party"), rtl, false),
-    );
+    if rtl {
+        // The box on the reading side, its words after it (egui draws a
+        // checkbox's box on the left of its text).
+        row(ui, rtl, |ui| {
+            let words = tr.text("action-status-third-party");
+            let response = ui.checkbox(third_party_codes_wanted, "");
+            super::widgets::name_for(ui, &response, &words);
+            ui.label(widget_text(ui, &words, rtl, false));
+        });
+    } else {
+        ui.checkbox(
+            third_party_codes_wanted,
+            widget_text(ui, &tr.text("action-status-third-party"), rtl, false),
+        );
+    }
     row(ui, rtl, |ui| {
         if ui
             .button(widget_text(ui, &tr.text("action-print"), rtl, false))
@@ -1737,8 +1808,13 @@ fn detail_ui(
             .map(|minor| format!(" {}", money(minor, entry.currency.as_deref().or(currency))))
             .unwrap_or_default();
         let line = super::explain::timeline_line(tr, entry, &amount);
-        // Wrapped: a long timeline line must not widen the panel.
-        ui.add(egui::Label::new(widget_text(ui, &line, rtl, false)).wrap());
+        // Wrapped in reading order, from the reading side (a long line must
+        // not widen the panel; its date and time stay together).
+        if rtl {
+            label(ui, &line, rtl);
+        } else {
+            ui.add(egui::Label::new(widget_text(ui, &line, rtl, false)).wrap());
+        }
     }
     if let Some(raw) = detail
         .entries

@@ -120,7 +120,9 @@ fn unbreakable_words(text: &str) -> Vec<&str> {
     let mut start = 0;
     for (index, c) in text.char_indices() {
         match c {
-            LRI => depth += 1,
+            // Any isolate (Fluent's first-strong ones around a placeable
+            // included): a date and its time stay on one line.
+            LRI | RLI | FSI => depth += 1,
             PDI => depth = depth.saturating_sub(1),
             ' ' if depth == 0 => {
                 words.push(&text[start..index]);
@@ -136,6 +138,10 @@ fn unbreakable_words(text: &str) -> Vec<&str> {
 /// Left-to-right isolate: what it opens is laid out as one left-to-right
 /// block, whatever surrounds it.
 const LRI: char = '\u{2066}';
+/// Right-to-left isolate.
+const RLI: char = '\u{2067}';
+/// First-strong isolate: what Fluent wraps each Arabic placeable in.
+const FSI: char = '\u{2068}';
 /// Pop directional isolate: closes [`LRI`].
 const PDI: char = '\u{2069}';
 

@@ -17,7 +17,8 @@ impl Backend {
         let merchant = self.session.receipt.clone();
         let session = self.session.clone();
         self.spawn_journal(move |journal| {
-            let work = || -> anyhow::Result<Option<PathBuf>> {
+            // The path written, and whether the OS opened it when asked to.
+            let work = || -> anyhow::Result<Option<(PathBuf, bool)>> {
                 let order = journal
                     .order(order_id)?
                     .filter(|order| Backend::in_scope(&session, order))
@@ -34,13 +35,18 @@ impl Backend {
                     return Ok(None);
                 };
                 crate::journal::files::write_private(&path, &pdf)?;
-                if target.opens_saved_files() {
-                    crate::app::files::open_with_os(&path)?;
+                if target.opens_saved_files()
+                    && let Err(error) = crate::app::files::open_with_os(&path)
+                {
+                    // Written: only the viewer is missing.
+                    tracing::warn!(path = %path.display(), %error, "no program opened the receipt");
+                    return Ok(Some((path, false)));
                 }
-                Ok(Some(path))
+                Ok(Some((path, true)))
             };
             match work() {
-                Ok(Some(path)) => TaskResult::Saved(path),
+                Ok(Some((path, true))) => TaskResult::Saved(path),
+                Ok(Some((path, false))) => TaskResult::SavedNotOpened(path),
                 Ok(None) => TaskResult::Failed(TaskError::NotSaved),
                 Err(error) => TaskResult::Failed(TaskError::Receipt(format!("{error:#}"))),
             }

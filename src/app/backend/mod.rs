@@ -163,6 +163,8 @@ pub enum TaskResult {
     },
     Links(Vec<OrderRecord>),
     Saved(PathBuf),
+    /// Written, but no program could open it (Print… without a PDF viewer).
+    SavedNotOpened(PathBuf),
     BulkInput(String),
     Profiles(Result<Vec<crate::profiles::Profile>, TaskError>),
     ProfileTested {

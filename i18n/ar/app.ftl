@@ -102,6 +102,7 @@ field-currency = العملة
 field-description = وصف الطلب
 field-maintenance-reference = مرجع العملية
 will-send = التفاصيل التقنية (ما سيُرسل)
+dialog-title = { $operation } · الطلب { $reference }
 dialog-send-capture = تحصيل { $amount }
 dialog-send-refund = استرداد { $amount }
 dialog-send-void = إبطال تفويض بمبلغ { $amount }

@@ -90,6 +90,7 @@ field-currency = Currency
 field-description = Order description
 field-maintenance-reference = Maintenance reference
 will-send = Technical details (what will be sent)
+dialog-title = { $operation } · order { $reference }
 dialog-send-capture = Capture { $amount }
 dialog-send-refund = Refund { $amount }
 dialog-send-void = Void the authorization of { $amount }

@@ -85,17 +85,5 @@ fn texts_ui(ui: &mut Ui, tr: &Tr) {
 
 /// The window's title, laid out for the operator's language.
 fn about_title(ctx: &egui::Context, tr: &Tr) -> egui::WidgetText {
-    let text = tr.text("about-title");
-    if widgets::has_arabic(&text) {
-        let font = egui::TextStyle::Heading.resolve(&ctx.global_style());
-        let color = ctx.global_style().visuals.strong_text_color();
-        egui::WidgetText::LayoutJob(std::sync::Arc::new(widgets::bidi_job(
-            &text,
-            tr.is_rtl(),
-            &font,
-            color,
-        )))
-    } else {
-        text.into()
-    }
+    widgets::window_title(ctx, &tr.text("about-title"), tr.is_rtl())
 }

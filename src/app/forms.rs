@@ -141,10 +141,7 @@ impl Touched {
     }
 }
 
-/// The error about `field` under it, once it was touched or submitted. Its
-/// line is kept free while there is none, so that an error appearing as
-/// the operator types moves nothing under the pointer (a click meant for
-/// the next field landed on the one below it).
+/// The error about `field` under it, once it was touched or submitted.
 pub fn error_ui(
     ui: &mut Ui,
     tr: &Tr,
@@ -152,14 +149,28 @@ pub fn error_ui(
     field: &'static str,
     touched: &Touched,
 ) {
-    let shown = errors
-        .and_then(|errors| errors.for_field(field))
-        .filter(|_| touched.shows(field));
-    // Two lines: what most errors take beside a field (a longer one still
-    // pushes, rather than be cut).
+    if let Some(error) = shown_error(errors, field, touched) {
+        let color = ui.visuals().error_fg_color;
+        let text = field_error_text(tr, error);
+        ui.label(colored_text(ui, &text, tr.is_rtl(), false, color));
+    }
+}
+
+/// [`error_ui`] in a slot kept free while there is no error, so that an
+/// error appearing as the operator types moves nothing under the pointer
+/// (a money dialog: a click meant for one field landed on the next). Two
+/// lines, what an error takes beside a field; a longer one still pushes,
+/// rather than be cut.
+pub fn error_slot_ui(
+    ui: &mut Ui,
+    tr: &Tr,
+    errors: Option<&FieldErrors>,
+    field: &'static str,
+    touched: &Touched,
+) {
     let spacing = ui.spacing().item_spacing.y;
     let reserved = 2.0 * ui.text_style_height(&egui::TextStyle::Body) + spacing;
-    match shown {
+    match shown_error(errors, field, touched) {
         Some(error) => {
             let color = ui.visuals().error_fg_color;
             let text = field_error_text(tr, error);
@@ -174,6 +185,17 @@ pub fn error_ui(
             ui.allocate_space(egui::vec2(0.0, reserved));
         }
     }
+}
+
+/// The error about `field` once the operator may see it.
+fn shown_error<'a>(
+    errors: Option<&'a FieldErrors>,
+    field: &'static str,
+    touched: &Touched,
+) -> Option<&'a FieldError> {
+    errors
+        .and_then(|errors| errors.for_field(field))
+        .filter(|_| touched.shows(field))
 }
 
 /// A drop-down over a closed list: each value shown by its word in the

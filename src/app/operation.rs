@@ -158,8 +158,15 @@ impl OperationDialog {
     ) -> bool {
         let rtl = tr.is_rtl();
         let mut keep_open = true;
-        let title = tr.text(self.title_id());
-        egui::Window::new(title.clone())
+        // The operation and its order, in the title bar too.
+        let title = tr.args(
+            "dialog-title",
+            &[
+                ("operation", tr.text(self.title_id()).into()),
+                ("reference", self.order.merchant_reference.clone().into()),
+            ],
+        );
+        egui::Window::new(super::widgets::window_title(ctx, &title, rtl))
             .id(egui::Id::unique("operation-dialog"))
             .collapsible(false)
             .resizable(false)
@@ -244,7 +251,7 @@ impl OperationDialog {
                 if std::mem::take(focus_first_field) {
                     response.request_focus();
                 }
-                forms::error_ui(ui, tr, errors, field, touched);
+                forms::error_slot_ui(ui, tr, errors, field, touched);
             });
         };
         FormGrid::new("operation-form", rtl).show(ui, |rows| {

@@ -302,6 +302,18 @@ pub fn widget_text(ui: &Ui, text: &str, right_to_left: bool, strong: bool) -> Wi
     }
 }
 
+/// A window's title laid out for the operator's language (a title bar is
+/// drawn from the context's style, before any `Ui`).
+pub fn window_title(ctx: &egui::Context, text: &str, right_to_left: bool) -> WidgetText {
+    if has_arabic(text) {
+        let font = egui::TextStyle::Heading.resolve(&ctx.global_style());
+        let color = ctx.global_style().visuals.strong_text_color();
+        WidgetText::LayoutJob(Arc::new(bidi_job(text, right_to_left, &font, color)))
+    } else {
+        text.into()
+    }
+}
+
 /// Like [`widget_text`], in a colour of its own.
 pub fn colored_text(
     ui: &Ui,

@@ -1262,6 +1262,12 @@ pub enum Launch {
 
 /// Opens the window. Returns when it closes.
 pub fn run(launch: Launch) -> anyhow::Result<()> {
+    run_in(launch, None)
+}
+
+/// [`run`], the window in `language` when one was asked for (`--lang`),
+/// whatever language the window last had.
+pub fn run_in(launch: Launch, language: Option<crate::aps::Language>) -> anyhow::Result<()> {
     LAUNCHED.get_or_init(std::time::Instant::now);
     // One window per journal, checked before the keyring or the journal is
     // touched (the demo's journal is its own).
@@ -1311,7 +1317,11 @@ pub fn run(launch: Launch) -> anyhow::Result<()> {
         &mut |creation| {
             let (backend, journal_lock) = parts.take()?;
             let is_demo = backend.session().demo;
-            let mut app = DeskApp::new(backend, stored_settings(creation), &creation.egui_ctx);
+            let mut settings = stored_settings(creation);
+            if let Some(language) = language {
+                language.as_str().clone_into(&mut settings.language);
+            }
+            let mut app = DeskApp::new(backend, settings, &creation.egui_ctx);
             app.journal_lock = journal_lock;
             // The demo's views last the session; a profile's are kept in the
             // config folder.

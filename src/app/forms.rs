@@ -158,18 +158,21 @@ pub fn error_ui(
 
 /// [`error_ui`] in a slot kept free while there is no error, so that an
 /// error appearing as the operator types moves nothing under the pointer
-/// (a money dialog: a click meant for one field landed on the next). Two
-/// lines, what an error takes beside a field; a longer one still pushes,
-/// rather than be cut.
+/// (a money dialog: a click meant for one field landed on the next).
+/// `lines` high: what an error of that field takes beside it (the amount's,
+/// which appears as it is typed, two); a longer one still pushes, rather
+/// than be cut.
 pub fn error_slot_ui(
     ui: &mut Ui,
     tr: &Tr,
     errors: Option<&FieldErrors>,
     field: &'static str,
     touched: &Touched,
+    lines: u8,
 ) {
     let spacing = ui.spacing().item_spacing.y;
-    let reserved = 2.0 * ui.text_style_height(&egui::TextStyle::Body) + spacing;
+    let line = ui.text_style_height(&egui::TextStyle::Body);
+    let reserved = f32::from(lines) * line + f32::from(lines.saturating_sub(1)) * spacing;
     match shown_error(errors, field, touched) {
         Some(error) => {
             let color = ui.visuals().error_fg_color;

@@ -251,7 +251,8 @@ impl OperationDialog {
                 if std::mem::take(focus_first_field) {
                     response.request_focus();
                 }
-                forms::error_slot_ui(ui, tr, errors, field, touched);
+                let lines = if field == "amount" { 2 } else { 1 };
+                forms::error_slot_ui(ui, tr, errors, field, touched, lines);
             });
         };
         FormGrid::new("operation-form", rtl).show(ui, |rows| {

@@ -76,6 +76,12 @@ pub struct TransactionsScreen {
     pub receipt_paper: crate::receipt::Layout,
     /// A look-up on a search's miss, and the reference it will open.
     pub miss: MissLookup,
+    /// The direction the table was last scrolled for (a change shows it
+    /// from its first column again: the right in Arabic).
+    sideways_rtl: Option<bool>,
+    sideways_frames: u8,
+    /// How far the table scrolls sideways (its width past the panel's).
+    sideways_end: f32,
 }
 
 /// A search for a reference the journal does not have offers to look it
@@ -1063,10 +1069,22 @@ impl TransactionsScreen {
                 self.empty_ui(ui, tr, backend);
                 return;
             }
-            egui::ScrollArea::horizontal()
-                .id_salt("orders-sideways")
-                .stick_to_right(tr.is_rtl())
-                .show(ui, |ui| self.table_ui(ui, tr, backend));
+            let mut sideways = egui::ScrollArea::horizontal().id_salt("orders-sideways");
+            if self.sideways_rtl != Some(tr.is_rtl()) {
+                // A new direction: the table shown from its first column,
+                // held for a few frames while its columns find their widths.
+                self.sideways_rtl = Some(tr.is_rtl());
+                self.sideways_frames = 3;
+            }
+            if self.sideways_frames > 0 {
+                self.sideways_frames -= 1;
+                ui.ctx().request_repaint();
+                // The far end as the last frame measured it.
+                let offset = if tr.is_rtl() { self.sideways_end } else { 0.0 };
+                sideways = sideways.horizontal_scroll_offset(offset);
+            }
+            let shown = sideways.show(ui, |ui| self.table_ui(ui, tr, backend));
+            self.sideways_end = (shown.content_size.x - shown.inner_rect.width()).max(0.0);
         });
     }
 

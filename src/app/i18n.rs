@@ -175,6 +175,18 @@ mod tests {
             shown.find("200").expect("200"),
         );
         assert!(total < done, "{shown}");
+        // An amount with its currency, inside a sentence, reads number then
+        // code (the dialogs' "left before and after").
+        let unit = |text: &str| crate::app::widgets::ltr_unit(text, true);
+        let line = tr.args(
+            "dialog-left-capture-after",
+            &[("left", unit("312.01 USD").into()), ("after", unit("0.00 USD").into())],
+        );
+        let shown = crate::app::widgets::visual_text(&line, true);
+        assert!(
+            shown.contains("312.01 USD") && shown.contains("0.00 USD"),
+            "{shown:?} from {line:?}"
+        );
         // English has no marks at all.
         let en = Tr::new(Language::En);
         let text = en.args(

@@ -180,7 +180,10 @@ mod tests {
         let unit = |text: &str| crate::app::widgets::ltr_unit(text, true);
         let line = tr.args(
             "dialog-left-capture-after",
-            &[("left", unit("312.01 USD").into()), ("after", unit("0.00 USD").into())],
+            &[
+                ("left", unit("312.01 USD").into()),
+                ("after", unit("0.00 USD").into()),
+            ],
         );
         let shown = crate::app::widgets::visual_text(&line, true);
         assert!(

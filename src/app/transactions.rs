@@ -14,7 +14,7 @@ use super::bulk::{BulkKind, SkipReason};
 use super::i18n::Tr;
 use super::icons::{self, Icon};
 use super::views::SavedView;
-use super::widgets::{colored_text, label, row, state_color, widget_text};
+use super::widgets::{colored_text, has_arabic, label, row, state_color, widget_text};
 use super::{AppCommand, OperationKind};
 use crate::journal::export::{format_amount, format_time_short};
 use crate::journal::query::Cursor;
@@ -625,7 +625,7 @@ impl TransactionsScreen {
         commands: &mut Vec<AppCommand>,
     ) {
         let rtl = tr.is_rtl();
-        row(ui, rtl, |ui| {
+        super::widgets::wrapped_row(ui, rtl, |ui| {
             // Not saved with the window: what was searched (names, emails)
             // stays in this session.
             let search_edit = egui::TextEdit::singleline(&mut self.search_text)
@@ -737,7 +737,7 @@ impl TransactionsScreen {
         let rtl = tr.is_rtl();
         let any = tr.text("filter-any");
         let mut changed = false;
-        row(ui, rtl, |ui| {
+        super::widgets::wrapped_row(ui, rtl, |ui| {
             let method_caption = ui.label(widget_text(ui, &tr.text("filter-method"), rtl, false));
             let method_label = self
                 .filter
@@ -837,7 +837,7 @@ impl TransactionsScreen {
     ) {
         let rtl = tr.is_rtl();
         let seen = self.selection();
-        row(ui, rtl, |ui| {
+        super::widgets::wrapped_row(ui, rtl, |ui| {
             // Said before any action: an order the filter hides is
             // selected but never acted on.
             let count = if seen.hidden == 0 {
@@ -1636,7 +1636,13 @@ fn detail_body_ui(
         } else {
             ui.visuals().text_color()
         };
-        ui.label(colored_text(ui, &text, rtl, warn, color));
+        // Wrapped (in reading order in Arabic): at 1024 points the panel is
+        // narrower than the line.
+        if has_arabic(&text) {
+            super::widgets::colored_label(ui, &text, rtl, warn, color);
+        } else {
+            ui.add(egui::Label::new(colored_text(ui, &text, rtl, warn, color)).wrap());
+        }
     }
     // The actions that apply to this state, first, so that they are in view
     // without scrolling; a blocked order offers reconciliation.

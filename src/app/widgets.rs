@@ -363,6 +363,21 @@ pub fn row<R>(ui: &mut Ui, right_to_left: bool, add: impl FnOnce(&mut Ui) -> R) 
         .inner
 }
 
+/// [`row`] that continues on the next line when the window is too narrow
+/// for it (the filter bar at 1024 points), instead of running past the
+/// window's edge and pushing the panels beside it off the screen.
+pub fn wrapped_row<R>(ui: &mut Ui, right_to_left: bool, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let layout = if right_to_left {
+        egui::Layout::right_to_left(egui::Align::Center)
+    } else {
+        egui::Layout::left_to_right(egui::Align::Center)
+    }
+    .with_main_wrap(true);
+    let height = ui.spacing().interact_size.y;
+    ui.allocate_ui_with_layout(egui::vec2(ui.available_width(), height), layout, add)
+        .inner
+}
+
 /// A screen's body from the reading side: each widget under the one
 /// before, against the left edge in English and the right in Arabic.
 pub fn column<R>(ui: &mut Ui, right_to_left: bool, add: impl FnOnce(&mut Ui) -> R) -> R {

@@ -399,12 +399,18 @@ pub fn drift(tr: &Tr, drift: &crate::journal::drift::Drift) -> String {
             ],
         )
     };
+    let crate::journal::drift::Drift {
+        merchant_reference,
+        aps,
+        journal: known,
+        ..
+    } = drift;
     tr.args(
         "problem-drift",
         &[
-            ("reference", drift.merchant_reference.clone().into()),
-            ("aps", figures(&drift.aps).into()),
-            ("journal", figures(&drift.journal).into()),
+            ("reference", merchant_reference.clone().into()),
+            ("aps", figures(aps).into()),
+            ("journal", figures(known).into()),
         ],
     )
 }

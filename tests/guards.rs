@@ -320,7 +320,7 @@ fn a_negative_amount_is_named_as_amount_and_nothing_is_sent() {
     let sim = runtime.block_on(common::start_sim());
     let dir = TempDir::new().expect("temp dir");
     let db = dir.path().join("journal.sqlite3");
-    common::authorize_in_sim(&sim, "NEG-1", "100.000", "KWD");
+    common::authorize_in_sim(&sim, "NEG-1", "100000", "KWD");
     let before = common::sim_totals(&sim, "NEG-1");
     let operation = |args: &[&str], lang: &str| {
         common::apsdesk_with(&sim.credentials(), &sim.base_url())

@@ -162,7 +162,7 @@ fn if_exists(overwrite: bool) -> IfExists {
 
 /// A refused output said on the command line: the guard's sentence (it names
 /// the file), and for a file that exists, how to replace it.
-fn output_refused(error: OutputError, flag: &str) -> anyhow::Error {
+fn output_refused(error: &OutputError, flag: &str) -> anyhow::Error {
     match error {
         OutputError::Exists { .. } => {
             anyhow::anyhow!(

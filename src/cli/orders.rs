@@ -373,12 +373,12 @@ fn export(
     for path in [out, anchor_path.as_path()] {
         guard
             .check(path, if_exists)
-            .map_err(|error| super::output_refused(error, "--out"))?;
+            .map_err(|error| super::output_refused(&error, "--out"))?;
     }
     // Private (0600): an export is customer data, wherever it is written.
     let file = guard
         .create(out, if_exists)
-        .map_err(|error| super::output_refused(error, "--out"))?;
+        .map_err(|error| super::output_refused(&error, "--out"))?;
     let mut writer = BufWriter::new(file);
     let count = export_csv(&journal, &filter, &mut writer)?;
     let file = writer

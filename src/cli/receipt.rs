@@ -142,7 +142,7 @@ pub fn run(global: &GlobalArgs, args: &ReceiptArgs) -> anyhow::Result<ExitCode> 
     let written = journal
         .output_guard()
         .write(&args.out, &bytes, super::if_exists(args.overwrite))
-        .map_err(|error| super::output_refused(error, "--out"))?;
+        .map_err(|error| super::output_refused(&error, "--out"))?;
     println!("{} ({} bytes)", written.display(), bytes.len());
     Ok(exit::code(exit::SUCCEEDED))
 }

@@ -9,9 +9,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use app_harness::{run_until, select};
 use apsdesk::journal::output::IfExists;
 use apsdesk::receipt::SaveTarget;
-use app_harness::{run_until, select};
 use egui_kittest::kittest::Queryable;
 
 /// A save dialog whose operator picked `path` and said "replace".
@@ -60,13 +60,18 @@ fn the_save_dialog_never_writes_over_the_journal_or_its_anchor() {
     harness.get_by_label("Export CSV…").click();
     let anchor_shown = anchor.display().to_string();
     run_until(&mut harness, "the export refused", |state| {
-        state.app().toast_texts().iter().any(|text| {
-            text.contains(&anchor_shown) && text.contains("the journal's anchor")
-        })
+        state
+            .app()
+            .toast_texts()
+            .iter()
+            .any(|text| text.contains(&anchor_shown) && text.contains("the journal's anchor"))
     });
 
     let journal_bytes = std::fs::read(&journal).expect("journal");
-    assert!(journal_bytes.starts_with(b"SQLite format 3\0"), "still a journal");
+    assert!(
+        journal_bytes.starts_with(b"SQLite format 3\0"),
+        "still a journal"
+    );
     assert_eq!(entries(&journal), recorded, "every entry kept");
     assert!(
         std::fs::read(&anchor).is_ok_and(|bytes| bytes == anchored),

@@ -255,8 +255,13 @@ impl ColumnMap {
     }
 }
 
+/// The file without its byte-order mark (Excel writes one).
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes)
+}
+
 fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let bytes = without_bom(bytes);
     csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -388,21 +393,68 @@ pub struct Parsed {
     pub errors: Vec<RowError>,
 }
 
+/// The lines of a file as an editor numbers them, whatever ends them: `\n`
+/// (Unix), `\r\n` (Windows, Excel) or `\r` alone (old Macs), inside a
+/// quoted cell too. The CSV reader's own count sees only `\n`, and it counts
+/// a row's `\r\n` as the start of the next row, which named the line before
+/// the bad one in files from Excel.
+struct LineStarts {
+    /// The byte offset where each line starts (line 1 at 0).
+    starts: Vec<usize>,
+}
+
+impl LineStarts {
+    /// `bytes` as the reader reads them (without the byte-order mark).
+    fn of(bytes: &[u8]) -> LineStarts {
+        let mut starts = vec![0];
+        for (index, byte) in bytes.iter().enumerate() {
+            let ends_line = match byte {
+                b'\n' => true,
+                b'\r' => bytes.get(index + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if ends_line {
+                starts.push(index + 1);
+            }
+        }
+        LineStarts { starts }
+    }
+
+    /// The line of the row the reader says starts at `offset`: the line
+    /// endings before it (the previous row's, blank lines) are skipped first.
+    fn line_of(&self, bytes: &[u8], offset: u64) -> u64 {
+        let mut at = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        while bytes
+            .get(at)
+            .is_some_and(|byte| matches!(byte, b'\r' | b'\n'))
+        {
+            at += 1;
+        }
+        u64::try_from(self.starts.partition_point(|start| *start <= at)).unwrap_or(u64::MAX)
+    }
+}
+
 /// Reads every data row of `bytes` with `map` (which must pass
-/// [`ColumnMap::check`]).
+/// [`ColumnMap::check`]). Each row is named by the line it starts on, as an
+/// editor numbers the file (see [`LineStarts`]).
 pub fn parse(bytes: &[u8], map: &ColumnMap) -> Parsed {
     let mut parsed = Parsed::default();
     let mut first_seen: HashMap<String, u64> = HashMap::new();
+    let body = without_bom(bytes);
+    let lines = LineStarts::of(body);
+    let line_of = |position: &csv::Position| lines.line_of(body, position.byte());
     let mut reader = reader(bytes);
     let mut record = csv::ByteRecord::new();
     loop {
-        let line = reader.position().line();
+        let line = line_of(reader.position());
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(error) => {
                 parsed.errors.push(RowError {
-                    line: error.position().map_or(line, csv::Position::line),
+                    line: error.position().map_or(line, line_of),
                     field: None,
                     problem: RowProblem::Unreadable(error.to_string()),
                 });
@@ -413,7 +465,7 @@ pub fn parse(bytes: &[u8], map: &ColumnMap) -> Parsed {
                 continue;
             }
         }
-        let line = record.position().map_or(line, csv::Position::line);
+        let line = record.position().map_or(line, line_of);
         if record
             .iter()
             .all(|cell| cell.iter().all(u8::is_ascii_whitespace))

@@ -44,6 +44,9 @@ pub enum JournalError {
     Sql(#[from] rusqlite::Error),
     #[error("journal: {0}")]
     Io(#[from] std::io::Error),
+    /// A file apsdesk was asked to write was refused or failed (it names the file).
+    #[error(transparent)]
+    Output(#[from] super::output::OutputError),
     #[error("refused to record a payload that holds a full card number")]
     CardNumberInPayload,
     #[error("no operation {0} in the journal")]
@@ -1462,9 +1465,28 @@ impl Journal {
 
     /// Writes a consistent copy of the journal to `destination` while it is in
     /// use (`VACUUM INTO`), private, with the anchor of what it holds inside
-    /// it (`backup_anchor`) and beside it (`<destination>.anchor`). The
-    /// destination must not exist.
+    /// it (`backup_anchor`) and beside it (`<destination>.anchor`). Neither
+    /// may exist, nor be one of the journal's own files
+    /// ([`OutputGuard`](super::output::OutputGuard)).
     pub fn backup(&self, destination: &Path) -> Result<()> {
+        use super::output::IfExists;
+        let guard = self.output_guard();
+        guard.check(destination, IfExists::Refuse)?;
+        guard.check(&Anchor::path_for(destination), IfExists::Refuse)?;
+        self.copy_into(destination)
+    }
+
+    /// The guard for files written at the operator's word while this journal
+    /// is open: never over its own files.
+    #[must_use]
+    pub fn output_guard(&self) -> super::output::OutputGuard {
+        super::output::OutputGuard::for_journal(&self.path)
+    }
+
+    /// [`Journal::backup`]'s copy, also a restore's copy of the journal it
+    /// replaces (`<journal>.before-restore-<time>`, one of the journal's own
+    /// names, hence unguarded). The destination must not exist.
+    pub(super) fn copy_into(&self, destination: &Path) -> Result<()> {
         if destination.exists() {
             return Err(JournalError::Io(std::io::Error::new(
                 std::io::ErrorKind::AlreadyExists,
@@ -1495,7 +1517,14 @@ impl Journal {
     /// that entry, and `journal verify` of a journal cut below it says so when
     /// given this anchor. A trailing row in the CSV itself would break strict
     /// CSV readers, hence the file beside it.
-    pub fn anchor_export(&self, export: &Path) -> Result<PathBuf> {
+    ///
+    /// The anchor goes through the output guard as its export did
+    /// (`if_exists`): callers check both paths before writing the export.
+    pub fn anchor_export(
+        &self,
+        export: &Path,
+        if_exists: super::output::IfExists,
+    ) -> Result<PathBuf> {
         let (entries, last_hash) = chain_head(&self.connection)?;
         let anchor = Anchor::new(
             &self.identity.journal_id,
@@ -1505,8 +1534,9 @@ impl Journal {
             self.hasher.key.as_ref(),
         );
         let path = Anchor::path_for(export);
-        anchor.write(&path)?;
-        Ok(path)
+        Ok(self
+            .output_guard()
+            .write(&path, anchor.to_json().as_bytes(), if_exists)?)
     }
 
     /// Anchors a fresh backup: inside it and beside it.

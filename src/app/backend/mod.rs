@@ -82,6 +82,12 @@ pub enum TaskError {
     },
     Receipt(String),
     Export(String),
+    /// The output guard refused the file: one of the journal's own, or one
+    /// that exists where nothing may be replaced. Nothing was written.
+    OutputRefused {
+        path: PathBuf,
+        why: crate::journal::output::Refusal,
+    },
     /// The profile store or the keyring failed.
     Profile(String),
     Reconcile(String),

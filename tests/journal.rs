@@ -32,6 +32,7 @@ fn actor() -> Actor {
     Actor {
         operator: "amal".into(),
         profile: "demo".into(),
+        account: apsdesk::sim::config::DEMO_MERCHANT_IDENTIFIER.into(),
         environment: apsdesk::aps::client::Environment::Simulator,
     }
 }

@@ -483,9 +483,9 @@ impl SyntheticOrder {
                 payment_option, card_brand, masked_card, currency, amount_minor, authorized_minor,
                 captured_minor, refunded_minor, state, customer_email, customer_name,
                 authorization_code, knet_ref_number, third_party_transaction_number,
-                last_response_code, created_ms, updated_ms)
+                last_response_code, created_ms, updated_ms, account)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21, ?21)",
+                ?18, ?19, ?20, ?21, ?21, 'synthetic')",
         )?;
         statement.execute(params![
             spec.profile,
@@ -518,6 +518,7 @@ impl SyntheticOrder {
         let mut request = json!({
             "command": operation.command,
             "access_code": "********",
+            // The account of every synthetic order (`insert` records it).
             "merchant_identifier": "synthetic",
             "merchant_reference": self.reference,
             "language": "en",

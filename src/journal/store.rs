@@ -61,6 +61,14 @@ pub enum JournalError {
         why: String,
     },
     #[error(
+        "the key of journal {journal_id} is not in this computer's keyring: this journal was made on another computer, or this computer's keyring was reset. Import its key with `apsdesk journal key import FILE` (a file made on the computer that has it with `apsdesk journal key export --out FILE`), or, if the key is lost, continue the journal as a new keyed segment with `apsdesk journal key new-segment`. Until then the journal can be read and verified up to entry {last_checkable}, and nothing is recorded"
+    )]
+    ChainKeyNotOnThisComputer {
+        journal_id: String,
+        /// The last entry verify can check without the key.
+        last_checkable: i64,
+    },
+    #[error(
         "the order {reference} of this journal belongs to another account than {account} although it was made by profile {profile}: the profile now points at another merchant identifier; use a profile of the order's account"
     )]
     ReferenceOfAnotherAccount {
@@ -418,6 +426,10 @@ pub struct Journal {
 }
 
 /// Why a journal whose keying was removed is refused.
+/// Why a keyed journal has no key when the keyring answered and has none
+/// for it: see [`JournalError::ChainKeyNotOnThisComputer`].
+pub(super) const KEY_NOT_ON_THIS_COMPUTER: &str = "the key of this journal is not in this computer's keyring: it was made on another computer, or the keyring was reset (import its key with `apsdesk journal key import FILE`)";
+
 const KEYING_REMOVED: &str = "the keyring holds a key for this journal, and the journal records no keyed entries: its record of keying was removed (run `apsdesk journal verify`; restore a verified backup)";
 
 /// The platform's place for the journal, e.g.
@@ -804,7 +816,7 @@ impl Journal {
         match keys.find(&self.identity.journal_id) {
             KeyLookup::Found(key) => Some(key),
             KeyLookup::Absent => {
-                self.key_problem = Some("the keyring has no key for this journal".to_owned());
+                self.key_problem = Some(KEY_NOT_ON_THIS_COMPUTER.to_owned());
                 None
             }
             KeyLookup::Unavailable(why) => {
@@ -898,6 +910,15 @@ impl Journal {
         prev_hash: &str,
         fields: &EntryFields<'_>,
     ) -> Result<String> {
+        if key_problem == Some(KEY_NOT_ON_THIS_COMPUTER) && hasher.key.is_none() {
+            if let Some(hash) = hasher.hash(prev_hash, fields) {
+                return Ok(hash);
+            }
+            return Err(JournalError::ChainKeyNotOnThisComputer {
+                journal_id: identity.journal_id.clone(),
+                last_checkable: identity.keyed_from_seq.unwrap_or(1) - 1,
+            });
+        }
         hasher
             .hash(prev_hash, fields)
             .ok_or_else(|| JournalError::ChainKeyMissing {

@@ -61,7 +61,7 @@ pub enum JournalError {
         why: String,
     },
     #[error(
-        "the key of journal {journal_id} is not in this computer's keyring: this journal was made on another computer, or this computer's keyring was reset. Import its key with `apsdesk journal key import FILE` (a file made on the computer that has it with `apsdesk journal key export --out FILE`), or, if the key is lost, continue the journal as a new keyed segment with `apsdesk journal key new-segment`. Until then the journal can be read and verified up to entry {last_checkable}, and nothing is recorded"
+        "the key of journal {journal_id} is not in this computer's keyring: this journal was made on another computer, or this computer's keyring was reset. Import its key with `apsdesk journal key import FILE` (a file made with `apsdesk journal key export --out FILE` on the computer that has it). Until then the journal can be read, and verified up to entry {last_checkable}; nothing was recorded"
     )]
     ChainKeyNotOnThisComputer {
         journal_id: String,

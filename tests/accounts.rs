@@ -215,9 +215,15 @@ fn a_journal_with_two_rows_for_one_order_opens_with_the_older_as_the_order() {
         .iter()
         .map(|open| open.operation_id)
         .collect();
-    assert_eq!(blocking, open_b.to_vec(), "B's open capture blocks the order too");
     assert_eq!(
-        journal.ensure_order(&actor("shop-c"), "OLD-2").expect("order"),
+        blocking,
+        open_b.to_vec(),
+        "B's open capture blocks the order too"
+    );
+    assert_eq!(
+        journal
+            .ensure_order(&actor("shop-c"), "OLD-2")
+            .expect("order"),
         row_c,
         "adopted, not made again"
     );
@@ -238,13 +244,18 @@ fn a_journal_with_two_rows_for_one_order_opens_with_the_older_as_the_order() {
             .is_err(),
         "one lease for the order"
     );
-    journal.release_lease(row_b, &holder.owner).expect("released");
+    journal
+        .release_lease(row_b, &holder.owner)
+        .expect("released");
 
     let entries_after: i64 = journal
         .connection()
         .query_row("SELECT count(*) FROM entries", [], |row| row.get(0))
         .expect("counts");
-    assert_eq!(entries_before, entries_after, "no entry written or rewritten");
+    assert_eq!(
+        entries_before, entries_after,
+        "no entry written or rewritten"
+    );
     let report = journal.verify().expect("verifies");
     assert!(report.is_clean(), "{:?}", report.findings);
 }

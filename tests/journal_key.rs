@@ -77,7 +77,10 @@ fn on_a_new_pc_the_journal_says_why_it_is_read_only_and_its_imported_key_makes_i
     // On the new PC: readable, verifiable up to the keyed part, not writable,
     // and the refusal says what happened and what to do.
     let mut journal = Journal::open_with(&path, &new_keys).expect("opens read-only");
-    assert_eq!(journal.orders_by_reference("OLD-1").expect("reads").len(), 1);
+    assert_eq!(
+        journal.orders_by_reference("OLD-1").expect("reads").len(),
+        1
+    );
     let refused = write(&mut journal, "NEW-1").expect_err("no key, no write");
     let said = refused.to_string();
     assert!(
@@ -105,7 +108,9 @@ fn on_a_new_pc_the_journal_says_why_it_is_read_only_and_its_imported_key_makes_i
     // On the old PC: the key exported under a passphrase. The file holds no
     // byte of the key.
     let on_old_pc = Journal::open_with(&path, &old_keys).expect("opens");
-    let file = on_old_pc.export_key(&passphrase(), LIGHT).expect("exported");
+    let file = on_old_pc
+        .export_key(&passphrase(), LIGHT)
+        .expect("exported");
     let KeyLookup::Found(key) = old_keys.find(&journal_id) else {
         panic!("the old PC holds the key");
     };
@@ -120,7 +125,11 @@ fn on_a_new_pc_the_journal_says_why_it_is_read_only_and_its_imported_key_makes_i
 
     // A wrong passphrase imports nothing.
     assert!(matches!(
-        journal.import_key(&new_keys, &file, &Secret::new("a long passphrase the desk typo'd")),
+        journal.import_key(
+            &new_keys,
+            &file,
+            &Secret::new("a long passphrase the desk typo'd")
+        ),
         Err(KeyTransferError::WrongPassphraseOrDamaged)
     ));
     assert!(matches!(new_keys.find(&journal_id), KeyLookup::Absent));

@@ -129,7 +129,9 @@ pub enum KeyTransferError {
         "this key file has layout version {0}, which this apsdesk does not know: upgrade apsdesk"
     )]
     UnknownVersion(u32),
-    #[error("the key file asks the passphrase function for more than it may (memory, passes or lanes)")]
+    #[error(
+        "the key file asks the passphrase function for more than it may (memory, passes or lanes)"
+    )]
     CostOutOfBounds,
     #[error("wrong passphrase, or the key file was changed: nothing was imported")]
     WrongPassphraseOrDamaged,
@@ -157,24 +159,15 @@ pub enum KeyTransferError {
 }
 
 /// The passphrase's key: Argon2id over the passphrase and salt.
-fn derive(
-    passphrase: &Secret,
-    salt: &[u8],
-    cost: KdfCost,
-) -> Result<[u8; 32], KeyTransferError> {
+fn derive(passphrase: &Secret, salt: &[u8], cost: KdfCost) -> Result<[u8; 32], KeyTransferError> {
     if cost.memory_kib > MAX_MEMORY_KIB
         || cost.iterations > MAX_ITERATIONS
         || cost.parallelism > MAX_PARALLELISM
     {
         return Err(KeyTransferError::CostOutOfBounds);
     }
-    let params = Params::new(
-        cost.memory_kib,
-        cost.iterations,
-        cost.parallelism,
-        Some(32),
-    )
-    .map_err(|_| KeyTransferError::CostOutOfBounds)?;
+    let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, Some(32))
+        .map_err(|_| KeyTransferError::CostOutOfBounds)?;
     let mut derived = [0_u8; 32];
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(passphrase.expose().as_bytes(), salt, &mut derived)
@@ -268,7 +261,11 @@ pub enum KeyImported {
 impl Journal {
     /// This journal's chain key sealed under `passphrase` (the text of a key
     /// file; the caller writes it, privately, where the operator said).
-    pub fn export_key(&self, passphrase: &Secret, cost: KdfCost) -> Result<String, KeyTransferError> {
+    pub fn export_key(
+        &self,
+        passphrase: &Secret,
+        cost: KdfCost,
+    ) -> Result<String, KeyTransferError> {
         let identity = self.identity();
         if identity.keyed_from_seq.is_none() {
             return Err(KeyTransferError::NotKeyed);

@@ -589,14 +589,6 @@ UPDATE OR REPLACE order_leases SET order_id = (
     SELECT a.order_id FROM order_aliases AS a WHERE a.alias_id = order_leases.order_id)
 WHERE order_id IN (SELECT alias_id FROM order_aliases);
 CREATE UNIQUE INDEX orders_account_reference ON orders (account, environment, merchant_reference);
-CREATE TABLE account_profiles (
-    account TEXT NOT NULL,
-    environment TEXT NOT NULL,
-    profile TEXT NOT NULL,
-    PRIMARY KEY (account, environment, profile)
-) WITHOUT ROWID;
-INSERT OR IGNORE INTO account_profiles (account, environment, profile)
-SELECT DISTINCT account, environment, profile FROM orders WHERE account IS NOT NULL;
 ";
 
 /// The PID namespace of a lease's holder (issue 22): `/proc` answers for

@@ -686,12 +686,6 @@ pub(super) fn ensure_order_in(
         ])?;
     connection
         .prepare_cached(
-            "INSERT OR IGNORE INTO account_profiles (account, environment, profile)
-             VALUES (?1, ?2, ?3)",
-        )?
-        .execute(params![actor.account, actor.environment, actor.profile])?;
-    connection
-        .prepare_cached(
             "SELECT id FROM orders WHERE account = ?1 AND environment = ?2 AND merchant_reference = ?3",
         )?
         .query_row(

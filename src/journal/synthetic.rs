@@ -173,8 +173,17 @@ pub fn seed(
     // Hashed like every entry of this journal (keyed when it is).
     let hasher = journal.hasher().clone();
     let identity = journal.identity().clone();
+    // Why there is no key, if there is none: the refusal names it (a key
+    // that is not on this computer is not "unlock the keyring").
+    let key_problem = journal.key_problem().map(str::to_owned);
     let hash = |prev_hash: &str, fields: &EntryFields<'_>| {
-        Journal::entry_hash(&hasher, &identity, None, prev_hash, fields)
+        Journal::entry_hash(
+            &hasher,
+            &identity,
+            key_problem.as_deref(),
+            prev_hash,
+            fields,
+        )
     };
     while report.orders < spec.orders {
         let batch_end = (report.orders + BATCH).min(spec.orders);

@@ -225,6 +225,7 @@ fn a_journal_on_a_new_pc_takes_its_key_from_a_passphrase_sealed_file() {
     let envs = [
         ("APSDESK_DB", db.to_str().expect("path")),
         ("KEYFILE", key_file.to_str().expect("path")),
+        ("WORK", work.path().to_str().expect("path")),
     ];
 
     let output = in_keyring_session(
@@ -260,8 +261,8 @@ fn a_journal_on_a_new_pc_takes_its_key_from_a_passphrase_sealed_file() {
 
     let output = in_keyring_session(
         second_pc.path(),
-        r#"if "$APSDESK" journal seed --orders 1 2>refused.txt; then echo "wrote without its key"; exit 1; fi
-        cat refused.txt
+        r#"if "$APSDESK" journal seed --orders 1 2>"$WORK/refused.txt"; then echo "wrote without its key"; exit 1; fi
+        cat "$WORK/refused.txt"
         if printf 'the desk passphrase?\n' | "$APSDESK" journal key import "$KEYFILE"; then echo "wrong passphrase imported"; exit 1; else echo "wrong passphrase refused: $?"; fi
         printf 'the desk passphrase\n' | "$APSDESK" journal key import "$KEYFILE"
         "$APSDESK" journal seed --orders 1

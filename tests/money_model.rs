@@ -157,6 +157,7 @@ fn desk(sim: &RunningSimulator, db: &Path, index: usize) -> Desk {
     let actor = Actor {
         operator: format!("desk-{index}"),
         profile: format!("env:{}", sim.credentials().merchant_identifier),
+        account: sim.credentials().merchant_identifier,
         environment: apsdesk::aps::client::Environment::Simulator,
     };
     let mut desk = Desk::new(Arc::new(Mutex::new(journal)), client, actor, Language::En);

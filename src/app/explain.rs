@@ -827,6 +827,7 @@ mod tests {
             operation_id: Some(3),
             acquired_ms: 0,
             heartbeat_ms: 0,
+            pid_namespace: None,
         };
         let mut texts: Vec<String> = every_reason()
             .iter()

@@ -12,6 +12,7 @@ pub mod feedback;
 pub mod filters;
 pub mod import;
 pub mod journal;
+pub mod journal_key;
 pub mod ops;
 pub mod orders;
 pub mod profile;

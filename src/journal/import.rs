@@ -620,14 +620,15 @@ pub enum ImportOutcome {
 /// An imported row's order: created with the file's descriptive fields, or,
 /// when the journal knows it, filled where it knows nothing — never a value
 /// it has (APS's or an earlier import's), never money. One statement, so a
-/// new order's row (and its search index) is written once.
+/// new order's row (and its search index) is written once. The order is the
+/// account's (`schema::ACCOUNTS`), whichever of its profiles imports.
 const ORDER_UPSERT: &str = "INSERT INTO orders (profile, environment, merchant_reference, state,
         created_ms, updated_ms, fort_id, customer_name, customer_email, payment_option,
         authorization_code, knet_ref_number, third_party_transaction_number, payment_at_ms,
-        payment_at_source)
+        payment_at_source, account)
     VALUES (?1, ?2, ?3, 'unknown', ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-        CASE WHEN ?12 IS NULL THEN NULL ELSE 'import' END)
-    ON CONFLICT (profile, environment, merchant_reference) DO UPDATE SET
+        CASE WHEN ?12 IS NULL THEN NULL ELSE 'import' END, ?13)
+    ON CONFLICT (account, environment, merchant_reference) DO UPDATE SET
         fort_id = coalesce(orders.fort_id, excluded.fort_id),
         customer_name = coalesce(orders.customer_name, excluded.customer_name),
         customer_email = coalesce(orders.customer_email, excluded.customer_email),
@@ -672,6 +673,7 @@ pub fn record(
              ON CONFLICT (order_id) DO NOTHING",
         )?;
         for row in &parsed.rows {
+            super::store::adopt_order(&transaction, actor, &row.merchant_reference)?;
             let order_id: i64 = upsert.query_row(
                 params![
                     actor.profile,
@@ -686,6 +688,7 @@ pub fn record(
                     row.value(ImportField::KnetRefNumber),
                     row.value(ImportField::ThirdPartyTransactionNumber),
                     row.transaction_at_ms,
+                    actor.account,
                 ],
                 |found| found.get(0),
             )?;
@@ -841,10 +844,10 @@ impl Journal {
         let mut statement = self.connection().prepare_cached(
             "SELECT p.order_id, o.merchant_reference FROM import_pending p
              JOIN orders o ON o.id = p.order_id
-             WHERE o.profile = ?1 AND o.environment = ?2
+             WHERE o.account = ?1 AND o.environment = ?2
              ORDER BY p.import_seq",
         )?;
-        let rows = statement.query_map(params![actor.profile, actor.environment], |row| {
+        let rows = statement.query_map(params![actor.account, actor.environment], |row| {
             Ok(PendingConfirmation {
                 order_id: row.get(0)?,
                 merchant_reference: row.get(1)?,
@@ -1054,6 +1057,7 @@ mod tests {
         let actor = Actor {
             operator: "amal".into(),
             profile: "p".into(),
+            account: "acct".into(),
             environment: crate::aps::client::Environment::Simulator,
         };
         let text = "merchant_reference,customer_name,amount,currency,transaction_date\n\

@@ -43,6 +43,7 @@ pub mod export;
 pub mod files;
 pub mod import;
 pub mod key;
+pub mod key_transfer;
 pub mod lease;
 pub mod output;
 pub mod payload;

@@ -259,6 +259,7 @@ impl Backend {
         let actor = Actor {
             operator: session.operator.clone(),
             profile: session.profile.clone(),
+            account: client.credentials().merchant_identifier.clone(),
             environment: session.environment,
         };
         let desk = Desk::new(Arc::new(Mutex::new(journal)), client, actor, Language::En);

@@ -32,6 +32,7 @@ fn actor() -> Actor {
     Actor {
         operator: "amal".into(),
         profile: "demo".into(),
+        account: apsdesk::sim::config::DEMO_MERCHANT_IDENTIFIER.into(),
         environment: apsdesk::aps::client::Environment::Simulator,
     }
 }
@@ -142,22 +143,25 @@ async fn partial_capture_refund_and_status_are_recorded_with_their_totals() {
 }
 
 #[tokio::test]
-async fn a_refund_beyond_the_captured_amount_is_declined_and_moves_nothing() {
+async fn a_refund_beyond_the_captured_amount_is_refused_on_aps_figures_and_moves_nothing() {
     let sim = start_sim().await;
     let dir = TempDir::new().expect("temp dir");
     let desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
     authorize_in_sim(&sim, "J-2", "10000", "KWD");
     desk.run(&capture("J-2", "2.000")).await.expect("sent");
-    let report = desk.run(&refund("J-2", "2.010")).await.expect("sent");
-    assert_eq!(report.outcome.class, OutcomeClass::Declined);
-    assert_eq!(report.outcome.response_code(), Some("00048"));
-    let order = report.order.expect("recorded");
-    assert_eq!(order.refunded_minor, 0);
-    assert_eq!(order.last_response_code.as_deref(), Some("00048"));
+    // The baseline says 2.000 is captured: 2.010 is refused before sending.
+    match desk.run(&refund("J-2", "2.010")).await {
+        Err(RunError::Invalid(errors)) => {
+            assert_eq!(errors.0[0].field, "amount", "{errors:?}");
+        }
+        other => panic!("expected a refusal naming amount, got {other:?}"),
+    }
+    assert_eq!(sim.received(Command::Refund), 0, "nothing was sent");
+    assert_eq!(sim_totals(&sim, "J-2"), (10000, 2000, 0));
     assert_eq!(
         open_count(&desk),
         0,
-        "a definite decline does not block the order"
+        "a refusal before sending does not block the order"
     );
 }
 
@@ -837,8 +841,18 @@ fn a_version_1_journal_is_migrated_with_its_records() {
     {
         let mut journal = Journal::open_at_version(&path, 1).expect("v1");
         assert_eq!(journal.schema_version().expect("version"), 1);
-        let order_id = journal.ensure_order(&actor(), "OLD-1").expect("order");
-        // Written as version 1 wrote it: `update_order` knows only today's columns.
+        // Written as version 1 wrote it: `ensure_order` and `update_order`
+        // know only today's columns.
+        let order_id: i64 = journal
+            .connection()
+            .query_row(
+                "INSERT INTO orders (profile, environment, merchant_reference, state, created_ms,
+                    updated_ms)
+                 VALUES ('demo', 'simulator', 'OLD-1', 'unknown', 1, 1) RETURNING id",
+                [],
+                |row| row.get(0),
+            )
+            .expect("order");
         journal
             .connection()
             .execute(
@@ -871,6 +885,18 @@ fn a_version_1_journal_is_migrated_with_its_records() {
     );
     let report = journal.verify().expect("verify");
     assert!(report.is_clean(), "{:?}", report.findings);
+    // No entry names its account: the profile's row is adopted by the
+    // profile's first desk, not made again.
+    let mut journal = journal;
+    let adopted = journal.ensure_order(&actor(), "OLD-1").expect("order");
+    assert_eq!(journal.orders_by_reference("OLD-1").expect("read").len(), 1);
+    assert_eq!(
+        journal
+            .order(adopted)
+            .expect("read")
+            .map(|order| order.profile),
+        Some("demo".into())
+    );
     // Version 2 indexes the third-party number: the old order is found by it.
     for text in ["5550001112223334", "OLD-1", "مريم"] {
         let filter = OrderFilter {

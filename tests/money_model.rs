@@ -157,6 +157,7 @@ fn desk(sim: &RunningSimulator, db: &Path, index: usize) -> Desk {
     let actor = Actor {
         operator: format!("desk-{index}"),
         profile: format!("env:{}", sim.credentials().merchant_identifier),
+        account: sim.credentials().merchant_identifier,
         environment: apsdesk::aps::client::Environment::Simulator,
     };
     let mut desk = Desk::new(Arc::new(Mutex::new(journal)), client, actor, Language::En);
@@ -332,7 +333,10 @@ fn check_invariants(sim: &RunningSimulator, db: &Path) -> Result<(), TestCaseErr
                     // APS's news of an operation (the model sends no
                     // feedback, and feedback settles nothing), and imported
                     // rows (the model imports nothing).
-                    EntryKind::Feedback | EntryKind::Imported => {}
+                    EntryKind::Feedback
+                    | EntryKind::Imported
+                    | EntryKind::Drift
+                    | EntryKind::Acknowledgement => {}
                 }
             }
         }

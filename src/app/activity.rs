@@ -25,6 +25,10 @@ pub struct OperationLine {
     /// The order's merchant reference (empty when the order is not known).
     pub reference: String,
     pub command: Command,
+    /// What its first entry was: a request the desk sent, or something the
+    /// journal recorded of its own (feedback, an import, a drift, its
+    /// acknowledgement).
+    pub kind: EntryKind,
     pub operator: String,
     pub amount_minor: Option<i64>,
     pub currency: Option<String>,
@@ -53,6 +57,7 @@ pub fn operation_lines(
                 operation_id: entry.operation_id,
                 reference: reference(entry.order_id).unwrap_or_default(),
                 command: entry.command,
+                kind: entry.entry,
                 operator: entry.operator.clone(),
                 amount_minor: None,
                 currency: None,
@@ -65,7 +70,11 @@ pub fn operation_lines(
         });
         let line = &mut lines[index];
         match entry.entry {
-            EntryKind::Request | EntryKind::Imported | EntryKind::Feedback => {
+            EntryKind::Request
+            | EntryKind::Imported
+            | EntryKind::Feedback
+            | EntryKind::Drift
+            | EntryKind::Acknowledgement => {
                 line.amount_minor = entry.amount_minor.or(line.amount_minor);
                 line.currency = entry.currency.clone().or(line.currency.take());
             }
@@ -294,10 +303,19 @@ impl ActivityScreen {
         self.entries
             .iter()
             .filter_map(|line| {
-                let outcome = line.outcome.map_or_else(
-                    || tr.text("activity-sent-no-answer"),
-                    |outcome| explain::entry_outcome(tr, outcome),
-                );
+                let outcome = match (line.outcome, line.kind) {
+                    (Some(outcome), _) => explain::entry_outcome(tr, outcome),
+                    (None, EntryKind::Request) => tr.text("activity-sent-no-answer"),
+                    (
+                        None,
+                        kind @ (EntryKind::Result
+                        | EntryKind::Resolution
+                        | EntryKind::Imported
+                        | EntryKind::Feedback
+                        | EntryKind::Drift
+                        | EntryKind::Acknowledgement),
+                    ) => explain::entry_kind(tr, kind),
+                };
                 let command = explain::command(tr, line.command);
                 let haystack = [
                     line.operator.as_str(),

@@ -93,6 +93,9 @@ pub fn field_error_text(tr: &Tr, error: &FieldError) -> String {
         | Problem::VisaLastDecimal { .. }
         | Problem::MethodCurrency { .. }
         | Problem::AlreadyUsed { .. }
+        | Problem::OrderVoided
+        | Problem::OtherCurrency { .. }
+        | Problem::VoidAfterCapture
         | Problem::ApplePayCredentialsMissing => error.problem_text(tr.language()),
     };
     tr.args(

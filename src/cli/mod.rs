@@ -12,6 +12,7 @@ pub mod feedback;
 pub mod filters;
 pub mod import;
 pub mod journal;
+pub mod journal_key;
 pub mod ops;
 pub mod orders;
 pub mod profile;
@@ -26,6 +27,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::aps::Language;
+use crate::journal::output::{IfExists, OutputError};
 
 /// A desktop back office for Amazon Payment Services (APS, formerly PayFort).
 #[derive(Debug, Parser)]
@@ -105,6 +107,10 @@ pub enum CliCommand {
     Void(ops::VoidArgs),
     /// Check an order's status and record it.
     Status(ops::StatusArgs),
+    /// Acknowledge that APS's figures for an order differ from the
+    /// journal's (exit code 7), after checking the order: its money
+    /// commands may go again.
+    Acknowledge(ops::AcknowledgeArgs),
     /// Saved card tokens.
     Token(ops::TokenArgs),
     /// Payment links.
@@ -142,10 +148,36 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         CliCommand::Refund(args) => ops::refund(&global, &args),
         CliCommand::Void(args) => ops::void(&global, &args),
         CliCommand::Status(args) => ops::status(&global, &args),
+        CliCommand::Acknowledge(args) => ops::acknowledge(&global, &args),
         CliCommand::Token(args) => ops::token(&global, &args),
         CliCommand::Link(args) => ops::link(&global, &args),
         CliCommand::Profile(args) => profile::run(&global, &args),
         CliCommand::Receipt(args) => receipt::run(&global, &args),
         CliCommand::Feedback(args) => feedback::run(&global, &args),
+    }
+}
+
+/// What `--overwrite` says to the output guard.
+fn if_exists(overwrite: bool) -> IfExists {
+    if overwrite {
+        IfExists::Replace
+    } else {
+        IfExists::Refuse
+    }
+}
+
+/// A refused output said on the command line: the guard's sentence (it names
+/// the file), and for a file that exists, how to replace it.
+fn output_refused(error: &OutputError, flag: &str) -> anyhow::Error {
+    match error {
+        OutputError::Exists { .. } => {
+            anyhow::anyhow!(
+                "{flag}: {error}; choose another name, or add --overwrite to replace it"
+            )
+        }
+        OutputError::JournalsOwn { .. }
+        | OutputError::SameFileAsJournals { .. }
+        | OutputError::NoFreeName { .. }
+        | OutputError::Io { .. } => anyhow::anyhow!("{flag}: {error}"),
     }
 }

@@ -43,11 +43,13 @@ use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
 
+use super::clock::{Clock, SystemClock};
+use super::drift::{self, Drift, DriftPayload};
 use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy, LiveSubmission};
 use super::payload::{self, ParamsField, RequestPayload, ResolutionPayload, ResultPayload};
 use super::projection;
 use super::seam::JournalStore;
-use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, OrderRecord};
+use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, Observation, OrderRecord};
 use super::vocabulary::{EntryKind, EntryOutcome};
 use crate::aps::client::{
     APPLE_PAY_WALLET, Client, CredentialSet, Environment, Failure, Outcome, SendError,
@@ -56,7 +58,7 @@ use crate::aps::request::{
     ApsRequest, Capture, CheckPaymentLinkStatus, CheckStatus, PaymentLink, Refund, UpdateToken,
     VoidAuthorization,
 };
-use crate::aps::response::CheckStatusResponse;
+use crate::aps::response::{CheckStatusResponse, FromParams};
 use crate::aps::validate::{FieldError, FieldErrors, Problem};
 use crate::aps::{Command, Language, OutcomeClass};
 
@@ -155,6 +157,10 @@ pub enum RunError {
         class: Option<OutcomeClass>,
         reason: NoEvidence,
     },
+    /// APS's figures for the order differ from the journal's and no
+    /// operator has acknowledged it: nothing was sent.
+    #[error("{0}")]
+    Drift(Box<Drift>),
     #[error(transparent)]
     NotSent(#[from] SendError),
     /// The journal failed before the request was recorded: nothing was sent.
@@ -303,8 +309,30 @@ pub enum Unsettled {
         "no answer was received and APS may still be working on it: the totals prove nothing for another {seconds} s"
     )]
     MayStillBeAtAps { seconds: u64 },
+    /// The totals moved by the operation's amount, but the order has a drift
+    /// no operator acknowledged: somebody else moves money on it, so the
+    /// movement cannot be told to be this operation's.
+    #[error(
+        "the totals moved by the operation's amount, but APS's figures for the order already differed from the journal's (drift entry {drift_seq}, not acknowledged): the movement may not be this operation's; check the order and acknowledge the drift, then reconcile again"
+    )]
+    Ambiguous { drift_seq: i64 },
+    /// The wall clock stands behind the journal and the request was sent in
+    /// another boot (or without a step-proof reading): how long APS has had
+    /// cannot be told.
+    #[error(
+        "this computer's clock stands {behind_ms} ms behind the journal's last entry: how long APS has had the request cannot be told; correct the clock and reconcile again"
+    )]
+    ClockBehind { behind_ms: i64 },
     #[error(transparent)]
     NoEvidence(NoEvidence),
+}
+
+/// When a reconcile's status check was asked, on both clocks.
+struct Asked {
+    wall_ms: i64,
+    monotonic: Option<super::clock::MonotonicReading>,
+    /// The newest entry of the order, on the journal's wall clock.
+    latest_entry_ms: i64,
 }
 
 impl Resolution {
@@ -348,6 +376,12 @@ pub struct Baseline {
     /// before it was kept).
     #[serde(default)]
     pub last_status: Option<String>,
+    /// The order's currency, as APS says it (absent in older baselines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The order's payment option (VISA, MASTERCARD, KNET...), as APS says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_option: Option<String>,
 }
 
 impl Baseline {
@@ -367,6 +401,8 @@ impl Baseline {
             voided: response.transaction_status.as_deref() == Some("08"),
             found: true,
             last_status: response.transaction_status.clone(),
+            currency: response.currency.map(|currency| currency.code().to_owned()),
+            payment_option: response.payment_option.clone(),
         })
     }
 }
@@ -463,6 +499,8 @@ pub struct Desk<S: JournalStore = Journal> {
     /// After a request's own timeout, how much longer APS is given to finish
     /// a request that got no answer before it may be concluded "not applied".
     pub settle_grace: Duration,
+    /// Where the desk reads the time (see [`super::clock`]).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl<S: JournalStore> Clone for Desk<S> {
@@ -475,6 +513,7 @@ impl<S: JournalStore> Clone for Desk<S> {
             language: self.language,
             lease: self.lease,
             settle_grace: self.settle_grace,
+            clock: Arc::clone(&self.clock),
         }
     }
 }
@@ -515,6 +554,7 @@ impl<S: JournalStore> Desk<S> {
             language,
             lease: LeasePolicy::default(),
             settle_grace: DEFAULT_SETTLE_GRACE,
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -673,9 +713,84 @@ impl<S: JournalStore> Desk<S> {
                 request = &chosen;
             }
         }
+        // Somebody moved money this journal did not see: nothing goes until
+        // an operator has looked (before the baseline, and after it, which
+        // may be the read that sees it).
+        self.refuse_on_drift(order_id)?;
         let baseline = self.baseline(reference).await?;
+        self.refuse_on_drift(order_id)?;
+        // What APS just said of the order decides what it can still take:
+        // one check here, for every path that sends money.
+        drift::refused_by_aps(request.command(), request.amount(), &baseline)
+            .map_err(RunError::Invalid)?;
         self.send_recorded(request, order_id, Some(baseline), Some(lease_owner))
             .await
+    }
+
+    /// `Err(RunError::Drift)` while the order has a drift no operator acknowledged.
+    fn refuse_on_drift(&self, order_id: i64) -> Result<(), RunError> {
+        match self
+            .unacknowledged_drift(order_id)
+            .map_err(RunError::JournalBeforeSending)?
+        {
+            Some(drift) => Err(RunError::Drift(Box::new(drift))),
+            None => Ok(()),
+        }
+    }
+
+    /// The order's drift that no operator has acknowledged yet, if any.
+    pub fn unacknowledged_drift(&self, order_id: i64) -> Result<Option<Drift>, JournalError> {
+        let journal = lock(&self.journal);
+        let entries = journal.order_entries(order_id)?;
+        let Some(entry) = drift::unacknowledged(&entries) else {
+            return Ok(None);
+        };
+        let seen: DriftPayload = payload::read(&entry.payload);
+        let merchant_reference = journal
+            .order(order_id)?
+            .map(|order| order.merchant_reference)
+            .unwrap_or_default();
+        Ok(Some(Drift {
+            order_id,
+            merchant_reference,
+            seq: entry.seq,
+            journal: seen.journal,
+            aps: seen.aps,
+        }))
+    }
+
+    /// Records that the operator has seen the order's drift (with what they
+    /// said of it): money commands on it may go again, each after its own
+    /// baseline. `Ok(None)` when the order has no drift to acknowledge.
+    pub fn acknowledge_drift(
+        &self,
+        merchant_reference: &str,
+        note: Option<&str>,
+    ) -> Result<Option<i64>, JournalError> {
+        let Some(order) =
+            lock(&self.journal).order_by_reference(&self.actor, merchant_reference)?
+        else {
+            return Ok(None);
+        };
+        let Some(drift) = self.unacknowledged_drift(order.id)? else {
+            return Ok(None);
+        };
+        let payload = payload::write(&drift::AcknowledgementPayload {
+            drift_seq: drift.seq,
+            note: note.map(str::to_owned),
+        });
+        lock(&self.journal)
+            .record_observation(
+                &self.actor,
+                order.id,
+                Observation::Acknowledgement,
+                None,
+                &NewEntry {
+                    payload: &payload,
+                    ..NewEntry::default()
+                },
+            )
+            .map(Some)
     }
 
     /// Records the request (pending), sends it, records the result.
@@ -709,6 +824,8 @@ impl<S: JournalStore> Desk<S> {
                 u64::try_from(self.client.options().request_timeout.as_millis())
                     .unwrap_or(u64::MAX),
             ),
+            sent_wall_ms: Some(self.clock.wall_ms()),
+            sent_clock: self.clock.monotonic(),
         });
         let entry = NewEntry {
             amount_minor: amount,
@@ -717,6 +834,12 @@ impl<S: JournalStore> Desk<S> {
             payload: &payload,
             ..NewEntry::default()
         };
+        // The answer must be about this order: beyond what the request
+        // carries, the fort_id the journal already knows of it.
+        let known_fort_id = lock(&self.journal)
+            .order(order_id)
+            .map_err(RunError::JournalBeforeSending)?
+            .and_then(|order| order.fort_id);
         let recorded = match lease_owner {
             Some(owner) => lock(&self.journal).record_leased_request(
                 &self.actor,
@@ -734,7 +857,12 @@ impl<S: JournalStore> Desk<S> {
             ),
         };
         let operation_id = recorded.map_err(RunError::JournalBeforeSending)?;
-        let outcome = match client.send(request, self.language).await {
+        let known: Vec<(&'static str, &str)> = known_fort_id
+            .as_deref()
+            .map(|fort_id| ("fort_id", fort_id))
+            .into_iter()
+            .collect();
+        let outcome = match client.send_known(request, self.language, &known).await {
             Ok(outcome) => outcome,
             Err(error) => {
                 let payload = payload::write(&ResultPayload {
@@ -797,6 +925,45 @@ impl<S: JournalStore> Desk<S> {
     ) -> Result<Option<OrderRecord>, RunError> {
         let payload = outcome_payload(outcome);
         let mut journal = lock(&self.journal);
+        // Anything recorded about money on the order since this request was
+        // (another operation's request, answer or settlement) is newer than
+        // what a read answers.
+        let entries = journal.order_entries(order_id)?;
+        let latest_money_entry = entries
+            .iter()
+            .filter(|entry| entry.operation_id != operation_id && entry.command.moves_money())
+            .map(|entry| entry.seq)
+            .max()
+            .unwrap_or(0);
+        let stale = projection::read_is_stale(command, operation_id, latest_money_entry);
+        // A status answer that disagrees with what the journal knew, with
+        // nothing open here to explain it, is a drift: recorded before the
+        // answer is projected over the row, so that no crash between the
+        // two can leave the row updated and the drift unrecorded.
+        if command == Command::CheckStatus
+            && !stale
+            && let Some(response) = outcome.trusted_response()
+            && let Ok(status) = Baseline::from_status(&CheckStatusResponse::from_params(response))
+            && journal.open_operations_for(order_id)?.is_empty()
+            && let Some(order) = journal.order(order_id)?
+            && let Some((known, aps)) = drift::compare(&order, &status)
+        {
+            let payload = payload::write(&DriftPayload {
+                journal: known,
+                aps,
+                check_status_operation_id: operation_id,
+            });
+            journal.record_observation(
+                &self.actor,
+                order_id,
+                Observation::Drift,
+                Some(operation_id),
+                &NewEntry {
+                    payload: &payload,
+                    ..NewEntry::default()
+                },
+            )?;
+        }
         journal.record_result(
             &self.actor,
             operation_id,
@@ -808,18 +975,8 @@ impl<S: JournalStore> Desk<S> {
                 ..NewEntry::default()
             },
         )?;
-        // Anything recorded about money on the order since this request was
-        // (another operation's request, answer or settlement) is newer than
-        // what a read answers.
-        let latest_money_entry = journal
-            .order_entries(order_id)?
-            .iter()
-            .filter(|entry| entry.operation_id != operation_id && entry.command.moves_money())
-            .map(|entry| entry.seq)
-            .max()
-            .unwrap_or(0);
         if let Some(response) = outcome.trusted_response()
-            && !projection::read_is_stale(command, operation_id, latest_money_entry)
+            && !stale
         {
             journal.update_order(order_id, &mut |order| {
                 projection::apply(order, command, outcome.class, response, amount);
@@ -955,7 +1112,7 @@ impl<S: JournalStore> Desk<S> {
         // Only the account and environment the request went to can say what
         // became of it.
         let sent_to = payload.endpoint.as_deref();
-        if request.profile != self.actor.profile
+        if !self.is_this_account(request)
             || request.environment != self.actor.environment
             || sent_to.is_some_and(|url| url != self.client.url())
         {
@@ -975,7 +1132,16 @@ impl<S: JournalStore> Desk<S> {
         // When the status check is asked, not when it is answered: totals read
         // before APS had to be done with the operation prove nothing, however
         // late they arrive.
-        let asked_at_ms = super::store::now_ms();
+        let asked = Asked {
+            wall_ms: self.clock.wall_ms(),
+            monotonic: self.clock.monotonic(),
+            latest_entry_ms: lock(&self.journal)
+                .order_entries(request.order_id)?
+                .iter()
+                .map(|entry| entry.at_ms)
+                .max()
+                .unwrap_or(i64::MIN),
+        };
         let (check_operation, after) = self.status_evidence(&order.merchant_reference).await?;
         let after = match after {
             Ok(after) => after,
@@ -992,12 +1158,23 @@ impl<S: JournalStore> Desk<S> {
         if !resolution.is_settled() {
             return Ok(resolution);
         }
-        if resolution == Resolution::NotApplied
-            && let Some(wait) = self.still_possibly_at_aps(request, &payload, asked_at_ms)
+        if resolution == Resolution::Applied
+            && let Some(drift) = self.unacknowledged_drift(request.order_id)?
         {
-            return Ok(Resolution::Unresolved(Unsettled::MayStillBeAtAps {
-                seconds: wait.as_secs().max(1),
+            return Ok(Resolution::Unresolved(Unsettled::Ambiguous {
+                drift_seq: drift.seq,
             }));
+        }
+        if resolution == Resolution::NotApplied {
+            match self.still_possibly_at_aps(request, &payload, &asked) {
+                Ok(None) => {}
+                Ok(Some(wait)) => {
+                    return Ok(Resolution::Unresolved(Unsettled::MayStillBeAtAps {
+                        seconds: wait.as_secs().max(1),
+                    }));
+                }
+                Err(reason) => return Ok(Resolution::Unresolved(reason)),
+            }
         }
         let evidence = payload::write(&ResolutionPayload {
             conclusion: Some(resolution.outcome()),
@@ -1019,33 +1196,68 @@ impl<S: JournalStore> Desk<S> {
     /// time left until APS must have finished with it: the sender's own
     /// timeout plus a grace, from when it was recorded. Before that, unmoved
     /// totals are not evidence that it did not happen.
+    ///
+    /// The time is measured on the step-proof clock when the request's
+    /// reading is of this boot (a wall-clock step then changes nothing);
+    /// otherwise on the wall clock, which is refused when it stands behind
+    /// the order's last entry (it was set back, so how much time has passed
+    /// cannot be told).
     fn still_possibly_at_aps(
         &self,
         request: &EntryRecord,
         payload: &RequestPayload,
-        asked_at_ms: i64,
-    ) -> Option<Duration> {
+        asked: &Asked,
+    ) -> Result<Option<Duration>, Unsettled> {
         let timeout_ms = payload.timeout_ms.unwrap_or_else(|| {
             u64::try_from(self.client.options().request_timeout.as_millis()).unwrap_or(u64::MAX)
         });
         let grace_ms = u64::try_from(self.settle_grace.as_millis()).unwrap_or(u64::MAX);
-        let deadline = request
-            .at_ms
-            .saturating_add(i64::try_from(timeout_ms.saturating_add(grace_ms)).unwrap_or(i64::MAX));
-        let left = deadline.saturating_sub(asked_at_ms);
-        (left > 0).then(|| Duration::from_millis(u64::try_from(left).unwrap_or(0)))
+        let needed = Duration::from_millis(timeout_ms.saturating_add(grace_ms));
+        let same_boot = match (&payload.sent_clock, &asked.monotonic) {
+            (Some(sent), Some(now)) => now.since(sent),
+            (Some(_) | None, None) | (None, Some(_)) => None,
+        };
+        let elapsed = if let Some(elapsed) = same_boot {
+            elapsed
+        } else {
+            if asked.wall_ms < asked.latest_entry_ms {
+                return Err(Unsettled::ClockBehind {
+                    behind_ms: asked.latest_entry_ms - asked.wall_ms,
+                });
+            }
+            let sent_ms = payload.sent_wall_ms.unwrap_or(request.at_ms);
+            Duration::from_millis(u64::try_from(asked.wall_ms - sent_ms).unwrap_or(0))
+        };
+        Ok(needed.checked_sub(elapsed).filter(|left| !left.is_zero()))
+    }
+
+    /// Whether `request` was sent for this desk's account: the merchant
+    /// identifier it was signed for (recorded in its payload), whichever
+    /// profile sent it; the profile's name for a request whose payload does
+    /// not say.
+    fn is_this_account(&self, request: &EntryRecord) -> bool {
+        let sent: RequestPayload = payload::read(&request.payload);
+        let account = sent
+            .request
+            .params()
+            .and_then(|params| params.non_empty("merchant_identifier").map(str::to_owned));
+        match account {
+            Some(account) => account == self.actor.account,
+            None => request.profile == self.actor.profile,
+        }
     }
 
     /// Settles every open operation of this desk's account (run at start-up).
     /// Returns each operation with what became of it.
     pub async fn reconcile_all(&self) -> Result<Vec<(i64, Resolution)>, RunError> {
-        // Only this account's operations: another profile's orders can only
-        // be checked with that profile's credentials.
+        // Only this account's operations (whichever of its profiles sent
+        // them): another account's orders can only be checked with its
+        // credentials.
         let open: Vec<_> = lock(&self.journal)
             .open_operations()?
             .into_iter()
             .filter(|operation| {
-                operation.request.profile == self.actor.profile
+                self.is_this_account(&operation.request)
                     && operation.request.environment == self.actor.environment
             })
             .collect();
@@ -1307,6 +1519,8 @@ mod tests {
             voided,
             found: true,
             last_status: Some(if voided { "08" } else { "04" }.to_owned()),
+            currency: Some("USD".to_owned()),
+            payment_option: None,
         }
     }
 

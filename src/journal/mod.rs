@@ -10,6 +10,8 @@
 //! - [`restore`]: replacing the journal with a verified backup, atomically,
 //!   keeping the replaced one.
 //! - [`files`]: private files (`0600` in `0700` directories).
+//! - [`output`]: [`output::OutputGuard`], the one way a file is written where
+//!   the operator said: never over the journal's files, never over a file unasked.
 //! - [`seam`]: [`seam::JournalStore`], what the desk needs of a journal
 //!   (SQLite today, PostgreSQL next).
 //! - [`store`]: [`Journal`], the database: orders, append-only entries, open
@@ -21,6 +23,9 @@
 //! - [`payment`]: a payment's own result and time, apart from later checks.
 //! - [`query`]: filters, free-text search, sorting and keyset paging.
 //! - [`export`]: streamed CSV of any filtered view.
+//! - [`clock`]: the wall clock and a clock no wall-clock step moves.
+//! - [`drift`]: APS's figures against the journal's, and what APS's figures
+//!   allow before money moves.
 //! - [`desk`]: [`Desk`], the one path by which operations are sent: pending
 //!   before sending, blocked while uncertain, reconciled by CHECK_STATUS.
 //! - [`synthetic`]: realistic synthetic journals for benchmarks and demos.
@@ -31,12 +36,16 @@
 
 pub mod anchor;
 pub mod chain;
+pub mod clock;
 pub mod desk;
+pub mod drift;
 pub mod export;
 pub mod files;
 pub mod import;
 pub mod key;
+pub mod key_transfer;
 pub mod lease;
+pub mod output;
 pub mod payload;
 pub mod payment;
 pub mod projection;

@@ -1347,13 +1347,13 @@ impl TransactionsScreen {
                                     .unwrap_or_default(),
                             ),
                             SortColumn::Captured => {
-                                amount_cell(ui, money(order.captured_minor, currency))
+                                amount_cell(ui, money(order.captured_minor, currency));
                             }
                             SortColumn::Refunded => {
-                                amount_cell(ui, money(order.refunded_minor, currency))
+                                amount_cell(ui, money(order.refunded_minor, currency));
                             }
                             SortColumn::Authorized => {
-                                amount_cell(ui, money(order.authorized_minor, currency))
+                                amount_cell(ui, money(order.authorized_minor, currency));
                             }
                             SortColumn::CustomerName => {
                                 label(ui, order.customer_name.clone().unwrap_or_default(), rtl);

@@ -382,16 +382,17 @@ fn refused_now(
     let minor = crate::aps::Money::parse_major(amount, currency)
         .ok()?
         .minor_units();
-    match amount_refused(operation, &order, minor)? {
-        SkipReason::MoreThanLeft {
+    let reason = amount_refused(operation, &order, minor)?;
+    if let SkipReason::MoreThanLeft {
+        left_minor,
+        currency,
+    } = reason
+        && row.left_at_preview.is_some_and(|seen| seen != left_minor)
+    {
+        return Some(SkipReason::ChangedSincePreview {
             left_minor,
             currency,
-        } if row.left_at_preview.is_some_and(|seen| seen != left_minor) => {
-            Some(SkipReason::ChangedSincePreview {
-                left_minor,
-                currency,
-            })
-        }
-        reason => Some(reason),
+        });
     }
+    Some(reason)
 }

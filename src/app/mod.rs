@@ -1098,13 +1098,17 @@ impl DeskApp {
             Environment::Custom => "title-custom",
             Environment::Simulator => "title-simulator",
         });
-        self.tr.args(
-            "window-title",
-            &[
-                ("profile", session.profile.clone().into()),
-                ("environment", environment.into()),
-            ],
-        )
+        // Without the isolates' marks: the window manager lays out the
+        // title itself, and some draw the marks as boxes.
+        self.tr
+            .args(
+                "window-title",
+                &[
+                    ("profile", session.profile.clone().into()),
+                    ("environment", environment.into()),
+                ],
+            )
+            .replace(['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'], "")
     }
 
     /// Keyboard shortcuts for the frequent actions on the selected order.

@@ -18,8 +18,10 @@ use apsdesk::aps::client::{Client, ClientOptions, Environment};
 use apsdesk::aps::request::ApsRequest;
 use apsdesk::aps::request::{Capture, CheckStatus, MaintenanceForm, Refund, VoidAuthorization};
 use apsdesk::aps::{Command, Language, OutcomeClass};
+use apsdesk::journal::clock::TestClock;
 use apsdesk::journal::desk::{Resolution, RunError};
 use apsdesk::journal::key::KeySource;
+use apsdesk::journal::lease::LeasePolicy;
 use apsdesk::journal::{Actor, Desk, Journal};
 use apsdesk::profiles::vault::Vault;
 use apsdesk::sim::RunningSimulator;
@@ -412,6 +414,72 @@ fn a_capture_whose_baseline_is_another_orders_is_never_sent_twice() {
     );
     assert_eq!(ledger::at_sim(&rig.sim, VICTIM).captured, 5000);
     assert_money_agrees(&rig.sim, &[&db], VICTIM);
+}
+
+// --- 3. A wall-clock step does not shorten "APS may still be working on it"
+
+#[test]
+fn a_wall_clock_step_does_not_conclude_a_capture_still_on_its_way_not_applied() {
+    let rig = Rig::new();
+    authorize_in_sim(&rig.sim, VICTIM, "10000", "KWD");
+    let (mut desk, db) = rig.main_desk();
+    let clock = TestClock::new();
+    desk.clock = Arc::new(clock.clone());
+    // Long enough that the reconcile below runs well inside the window.
+    desk.client = Client::with_options(
+        &rig.relay.endpoint(),
+        rig.sim.credentials(),
+        ClientOptions {
+            request_timeout: Duration::from_secs(6),
+            ..common::fast_options()
+        },
+    )
+    .expect("client");
+    desk.lease = LeasePolicy {
+        time_to_live: Duration::from_millis(300),
+        heartbeat: Duration::from_millis(50),
+    };
+    let held = rig.relay.on(
+        Pattern::of(Command::Capture).reference(VICTIM),
+        Action::Hold,
+    );
+    // The desk is killed while its capture is still on the way to APS.
+    let sending = desk.clone();
+    let task = rig
+        .runtime
+        .spawn(async move { sending.run(&capture(VICTIM, "5.000")).await });
+    wait_until("the capture never reached the relay", || {
+        rig.relay.held() == 1
+    });
+    task.abort();
+    assert_eq!(held.fired(), 1);
+    rig.relay.clear_rules();
+    std::thread::sleep(Duration::from_millis(400));
+    // NTP steps the wall clock ten minutes forward.
+    clock.step_wall(10 * 60 * 1000);
+    let settled = reconcile(&rig, &desk);
+    assert!(
+        settled
+            .iter()
+            .all(|(_, resolution)| *resolution != Resolution::NotApplied),
+        "{settled:?}"
+    );
+    // The operator captures again; then the late request lands.
+    until_done(&rig, &desk, &capture(VICTIM, "5.000"));
+    assert_eq!(rig.runtime.block_on(rig.relay.deliver_held()), 1);
+    reconcile(&rig, &desk);
+    assert_eq!(rig.relay.forwarded(Command::Capture, VICTIM), 1);
+    assert_eq!(ledger::at_sim(&rig.sim, VICTIM).captured, 5000);
+    assert_money_agrees(&rig.sim, &[&db], VICTIM);
+}
+
+/// Waits (ten seconds at most) until `condition` holds.
+fn wait_until(what: &str, condition: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !condition() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 // --- 4. A journal copied back --------------------------------------------

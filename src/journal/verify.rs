@@ -437,7 +437,9 @@ impl Replay {
                 }
             }
             // What a file said moves no money and changes no state.
-            EntryKind::Imported => {}
+            // What a file said, a drift seen, an operator's acknowledgement:
+            // none changes a row or an open operation.
+            EntryKind::Imported | EntryKind::Drift | EntryKind::Acknowledgement => {}
             EntryKind::Resolution => {
                 // Only a conclusion settles an operation; `unresolved` keeps it open.
                 if matches!(

@@ -42,10 +42,11 @@ use apsdesk::aps::client::{Client, ClientOptions};
 use apsdesk::aps::request::{Capture, CheckStatus, MaintenanceForm, Refund, VoidAuthorization};
 use apsdesk::aps::{Command, Language};
 use apsdesk::journal::clock::TestClock;
-use apsdesk::journal::desk::Operation;
+use apsdesk::journal::desk::{Operation, RunError};
 use apsdesk::journal::key::KeySource;
 use apsdesk::journal::lease::LeasePolicy;
 use apsdesk::journal::payload::{self, ResolutionPayload, ResultPayload};
+use apsdesk::journal::vocabulary::{EntryKind, EntryOutcome};
 use apsdesk::journal::{Actor, Desk, Journal};
 use apsdesk::profiles::vault::Vault;
 use apsdesk::sim::{FaultKind, FaultRule, RunningSimulator};
@@ -123,6 +124,8 @@ enum Step {
     StepClock { wall_ms: i64 },
     /// A desk on a second journal of the same account moves money.
     Elsewhere { order: usize, kind: Kind },
+    /// The first journal's operator acknowledges the drift shown on an order.
+    Acknowledge { order: usize },
     /// The journal (and its anchor) is copied aside...
     Snapshot,
     /// ...and put back in place of the live one, a submission tried on it.
@@ -191,6 +194,7 @@ fn schedule() -> impl Strategy<Value = (usize, Vec<Step>)> {
             1 => prop::sample::select(vec![-600_000_i64, -30_000, 30_000, 600_000])
                 .prop_map(|wall_ms| Step::StepClock { wall_ms }),
             1 => (0..ORDERS.len(), kind()).prop_map(|(order, kind)| Step::Elsewhere { order, kind }),
+            1 => (0..ORDERS.len()).prop_map(|order| Step::Acknowledge { order }),
             1 => Just(Step::Snapshot),
             1 => (0..ORDERS.len(), kind()).prop_map(|(order, kind)| Step::PutBack { order, kind }),
         ];
@@ -332,6 +336,31 @@ fn entry_count(db: &Path) -> i64 {
         .unwrap_or(0)
 }
 
+/// The journal's last entry (0 before it has one).
+fn last_seq(db: &Path) -> i64 {
+    rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|connection| {
+            connection.query_row("SELECT coalesce(max(seq), 0) FROM entries", [], |row| {
+                row.get(0)
+            })
+        })
+        .unwrap_or(0)
+}
+
+/// The journal's latest drift entry on `reference` (0 when none).
+fn last_drift_seq(db: &Path, reference: &str) -> i64 {
+    rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|connection| {
+            connection.query_row(
+                "SELECT coalesce(max(e.seq), 0) FROM entries e JOIN orders o ON o.id = e.order_id
+                 WHERE o.merchant_reference = ?1 AND e.entry = ?2",
+                rusqlite::params![reference, EntryKind::Drift.as_str()],
+                |row| row.get(0),
+            )
+        })
+        .unwrap_or(0)
+}
+
 /// One schedule's world: the simulator and the relay in front of it, the
 /// first journal and its desks, a second journal of the same account, the
 /// clock the desks read, and what the run has seen break.
@@ -348,8 +377,14 @@ struct World {
     /// A copy of the first journal taken by a `Snapshot` step.
     snapshot: Option<PathBuf>,
     /// Orders the second journal moved money on since the first journal's
-    /// operator acknowledged (the first journal must see drift there).
+    /// operator acknowledged a drift that shows it (the first journal must
+    /// send no money command there).
     drifted: BTreeSet<usize>,
+    /// Every order the second journal ever moved money on.
+    ever_drifted: BTreeSet<usize>,
+    /// The first journal's last entry when the second journal last moved
+    /// money on each order: a drift recorded after it shows that movement.
+    moved_at_seq: BTreeMap<usize, i64>,
     /// How far the steps have moved the desks' wall clock.
     wall_offset_ms: i64,
     /// Broken promises seen while the schedule ran.
@@ -500,10 +535,32 @@ impl World {
     async fn elsewhere(&mut self, order: usize, kind: Kind) {
         let reference = ORDERS[order];
         let before = common::ledger::at_sim(&self.sim, reference);
-        let _ = self.second.submit(operation(reference, kind)).await;
+        let report = self.second.submit(operation(reference, kind)).await;
+        if let Err(RunError::Drift(_)) = report.result {
+            let _ = self
+                .second
+                .acknowledge_drift(reference, Some("the first desk's"));
+            let _ = self.second.submit(operation(reference, kind)).await;
+        }
         let _ = self.second.reconcile_all().await;
         if common::ledger::at_sim(&self.sim, reference) != before {
             self.drifted.insert(order);
+            self.ever_drifted.insert(order);
+            self.moved_at_seq.insert(order, last_seq(&self.db));
+        }
+    }
+
+    /// The first journal's operator acknowledges the drift the journal
+    /// shows on an order. It covers the second journal's movements when the
+    /// drift was recorded after the latest of them.
+    fn acknowledge(&mut self, order: usize) {
+        let reference = ORDERS[order];
+        let Ok(Some(_)) = self.desks[0].acknowledge_drift(reference, Some("seen")) else {
+            return;
+        };
+        let seen = last_drift_seq(&self.db, reference);
+        if seen > self.moved_at_seq.get(&order).copied().unwrap_or(i64::MAX) {
+            self.drifted.remove(&order);
         }
     }
 
@@ -569,39 +626,39 @@ impl World {
 struct Recorded {
     command: Command,
     amount: i64,
-    result: Option<String>,
-    resolutions: Vec<String>,
+    result: Option<EntryOutcome>,
+    resolutions: Vec<EntryOutcome>,
 }
 
 impl Recorded {
     fn applied(&self) -> bool {
-        self.result.as_deref() == Some("succeeded")
-            || self.resolutions.iter().any(|outcome| outcome == "applied")
+        self.result == Some(EntryOutcome::Succeeded)
+            || self.resolutions.contains(&EntryOutcome::Applied)
     }
 
     fn open(&self) -> bool {
-        let closed_by_result = matches!(
-            self.result.as_deref(),
-            Some("succeeded" | "declined" | "not_sent")
-        );
+        let closed_by_result = self
+            .result
+            .is_some_and(|outcome| outcome.keeps_open().is_none());
         !closed_by_result
             && !self
                 .resolutions
                 .iter()
-                .any(|outcome| outcome == "applied" || outcome == "not_applied")
+                .any(|outcome| matches!(outcome, EntryOutcome::Applied | EntryOutcome::NotApplied))
     }
 }
 
 /// An entry as read from the journal's file.
 struct Row {
     operation_id: i64,
-    entry: String,
-    command: String,
+    entry: EntryKind,
+    command: Command,
     amount: Option<i64>,
-    outcome: Option<String>,
+    outcome: Option<EntryOutcome>,
     payload: String,
 }
 
+/// The entries of the journal at `db` about `reference` (none before it exists).
 fn rows(db: &Path, reference: &str) -> Vec<Row> {
     let Ok(connection) =
         rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -648,13 +705,29 @@ fn journal_operations(
     let rows = rows(db, reference);
     let mut operations = BTreeMap::<i64, Recorded>::new();
     let mut open = BTreeSet::new();
+    // A drift recorded and not yet acknowledged.
+    let mut drift_shown = false;
     for row in &rows {
-        let command = Command::from_name(&row.command).expect("a command");
+        match row.entry {
+            EntryKind::Drift => drift_shown = true,
+            EntryKind::Acknowledgement => drift_shown = false,
+            EntryKind::Request
+            | EntryKind::Result
+            | EntryKind::Resolution
+            | EntryKind::Feedback
+            | EntryKind::Imported => {}
+        }
+        let command = row.command;
         if !command.moves_money() {
             continue;
         }
-        match row.entry.as_str() {
-            "request" => {
+        match row.entry {
+            EntryKind::Request => {
+                prop_assert!(
+                    !drift_shown,
+                    "{reference}: operation {} recorded while a drift was unacknowledged",
+                    row.operation_id
+                );
                 prop_assert!(
                     open.is_empty(),
                     "{reference}: operation {} recorded while {open:?} was open",
@@ -672,12 +745,12 @@ fn journal_operations(
                 );
                 *money_requests.entry(command).or_default() += 1;
             }
-            "result" => {
-                let outcome = row.outcome.clone().expect("a result has an outcome");
-                if matches!(outcome.as_str(), "succeeded" | "declined" | "not_sent") {
+            EntryKind::Result => {
+                let outcome = row.outcome.expect("a result has an outcome");
+                if outcome.keeps_open().is_none() {
                     open.remove(&row.operation_id);
                 }
-                if outcome == "succeeded" {
+                if outcome == EntryOutcome::Succeeded {
                     // A success is this order's answer to this command.
                     let answer = answer_of(row);
                     let about = answer
@@ -694,15 +767,16 @@ fn journal_operations(
                     record.result = Some(outcome);
                 }
             }
-            "resolution" => {
-                let outcome = row.outcome.clone().expect("a resolution has an outcome");
-                if matches!(outcome.as_str(), "applied" | "not_applied") {
+            EntryKind::Resolution => {
+                let outcome = row.outcome.expect("a resolution has an outcome");
+                if matches!(outcome, EntryOutcome::Applied | EntryOutcome::NotApplied) {
                     open.remove(&row.operation_id);
                     // It rests on a status answer about this order.
                     let evidence = payload::read::<ResolutionPayload>(&row.payload);
                     let status = evidence.check_status_operation_id.and_then(|id| {
-                        rows.iter()
-                            .find(|other| other.operation_id == id && other.entry == "result")
+                        rows.iter().find(|other| {
+                            other.operation_id == id && other.entry == EntryKind::Result
+                        })
                     });
                     let about = status
                         .and_then(answer_of)
@@ -721,26 +795,25 @@ fn journal_operations(
                 }
             }
             // APS's news of an operation (the model sends no feedback, and
-            // feedback settles nothing), and imported rows (none here).
-            _ => {}
+            // feedback settles nothing), imported rows (none here), and
+            // drift and its acknowledgement (about the order, not an
+            // operation; their command is CHECK_STATUS).
+            EntryKind::Feedback
+            | EntryKind::Imported
+            | EntryKind::Drift
+            | EntryKind::Acknowledgement => {}
         }
     }
     for (id, record) in &operations {
-        let applied = record
-            .resolutions
-            .iter()
-            .any(|outcome| outcome == "applied");
-        let not_applied = record
-            .resolutions
-            .iter()
-            .any(|outcome| outcome == "not_applied");
+        let applied = record.resolutions.contains(&EntryOutcome::Applied);
+        let not_applied = record.resolutions.contains(&EntryOutcome::NotApplied);
         prop_assert!(!(applied && not_applied), "operation {id}: {record:?}");
         prop_assert!(
-            !(record.result.as_deref() == Some("succeeded") && not_applied),
+            !(record.result == Some(EntryOutcome::Succeeded) && not_applied),
             "operation {id}: {record:?}"
         );
         prop_assert!(
-            !(record.result.as_deref() == Some("declined") && applied),
+            !(record.result == Some(EntryOutcome::Declined) && applied),
             "operation {id}: {record:?}"
         );
     }
@@ -780,7 +853,7 @@ fn check_invariants(world: &World, second_db: &Path) -> Result<(), TestCaseError
         let open: Vec<&Recorded> = operations.iter().filter(|record| record.open()).collect();
         // Only a movement of another journal may leave an operation open
         // (ambiguous) once the faults stop.
-        let ambiguous_allowed = world.drifted.contains(&index);
+        let ambiguous_allowed = world.ever_drifted.contains(&index);
         prop_assert!(
             open.is_empty() || ambiguous_allowed,
             "{reference}: everything settles once the faults stop: {open:?}"
@@ -877,6 +950,8 @@ proptest! {
                 desk_count: desks,
                 snapshot: None,
                 drifted: BTreeSet::new(),
+                ever_drifted: BTreeSet::new(),
+                moved_at_seq: BTreeMap::new(),
                 wall_offset_ms: 0,
                 violations: Vec::new(),
             };
@@ -896,6 +971,7 @@ proptest! {
                         world.wall_offset_ms += wall_ms;
                     }
                     Step::Elsewhere { order, kind } => world.elsewhere(order, kind).await,
+                    Step::Acknowledge { order } => world.acknowledge(order),
                     Step::Snapshot => world.snapshot(),
                     Step::PutBack { order, kind } => world.put_back(order, kind).await,
                 }

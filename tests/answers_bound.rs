@@ -109,12 +109,12 @@ impl Rig {
         self.runtime
             .block_on(self.relay.ask(&signed(command, operation)))
     }
+}
 
-    /// Waits until a request that got no trusted answer is past its
-    /// timeout and grace ("APS may still be working on it" is over).
-    fn wait_out_the_window(&self) {
-        std::thread::sleep(TIMEOUT + GRACE + Duration::from_millis(300));
-    }
+/// Waits until a request that got no trusted answer is past its timeout and
+/// grace ("APS may still be working on it" is over).
+fn wait_out_the_window() {
+    std::thread::sleep(TIMEOUT + GRACE + Duration::from_millis(300));
 }
 
 const PROFILE: &str = "env:MERCHANT";
@@ -287,7 +287,7 @@ fn a_capture_never_forwarded_but_answered_with_another_orders_success_is_not_rec
     assert_eq!(rig.relay.forwarded(Command::Capture, VICTIM), 0);
     rig.relay.clear_rules();
     // Whatever the desk concluded, it must match APS (nothing captured)...
-    rig.wait_out_the_window();
+    wait_out_the_window();
     reconcile(&rig, &desk);
     assert_money_agrees(&rig.sim, &[&db], VICTIM);
 
@@ -352,7 +352,7 @@ fn a_reconcile_fed_another_orders_status_does_not_conclude_not_applied() {
     let (desk, db) = rig.main_desk();
     let _ = rig.runtime.block_on(desk.run(&capture(VICTIM, "5.000")));
     rig.relay.clear_rules();
-    rig.wait_out_the_window();
+    wait_out_the_window();
     // Only the reconcile's read is another order's (nothing captured there).
     let swap = rig.relay.on(
         Pattern::of(Command::CheckStatus).reference(VICTIM).nth(1),
@@ -402,7 +402,7 @@ fn a_capture_whose_baseline_is_another_orders_is_never_sent_twice() {
     let _ = rig.runtime.block_on(desk.run(&capture(VICTIM, "5.000")));
     assert_eq!(swap.fired(), 1, "the baseline was swapped");
     rig.relay.clear_rules();
-    rig.wait_out_the_window();
+    wait_out_the_window();
     // Every later read is genuine.
     reconcile(&rig, &desk);
     until_done(&rig, &desk, &capture(VICTIM, "5.000"));
@@ -529,7 +529,7 @@ fn a_journal_copied_back_with_its_anchor_does_not_send_a_capture_again() {
     copy_journal(&db, &newer);
     // The app is closed, the older journal and its anchor are put back.
     copy_journal(&older, &db);
-    rig.wait_out_the_window();
+    wait_out_the_window();
     if let Ok(journal) = Journal::open_with(&db, &rig.keys) {
         let desk = rig.desk_on(journal, "amal", PROFILE);
         let _ = rig.runtime.block_on(desk.reconcile_all());
@@ -568,7 +568,7 @@ fn a_capture_lost_before_aps_is_not_concluded_applied_from_another_journals_capt
         .block_on(desk_b.run(&capture(VICTIM, "4.000")))
         .expect("desk B captures");
     assert_eq!(ledger::at_sim(&rig.sim, VICTIM).captured, 4000);
-    rig.wait_out_the_window();
+    wait_out_the_window();
     let settled = reconcile(&rig, &desk_a);
     assert!(
         settled
@@ -592,7 +592,7 @@ fn two_profiles_of_one_account_in_one_journal_capture_an_order_once() {
     );
     let _ = rig.runtime.block_on(desk_a.run(&capture(VICTIM, "4.000")));
     rig.relay.clear_rules();
-    rig.wait_out_the_window();
+    wait_out_the_window();
     // Desk B captures the same amount until it is done.
     until_done(&rig, &desk_b, &capture(VICTIM, "4.000"));
     reconcile(&rig, &desk_a);

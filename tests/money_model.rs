@@ -121,7 +121,7 @@ enum Step {
         swap_read: bool,
     },
     /// The wall clock the desks read steps (NTP, a clock set by hand).
-    StepClock { wall_ms: i64 },
+    ClockStepped { wall_ms: i64 },
     /// A desk on a second journal of the same account moves money.
     Elsewhere { order: usize, kind: Kind },
     /// The first journal's operator acknowledges the drift shown on an order.
@@ -192,7 +192,7 @@ fn schedule() -> impl Strategy<Value = (usize, Vec<Step>)> {
             2 => (0..desks, prop::bool::weighted(0.3))
                 .prop_map(|(desk, swap_read)| Step::Reconcile { desk, swap_read }),
             1 => prop::sample::select(vec![-600_000_i64, -30_000, 30_000, 600_000])
-                .prop_map(|wall_ms| Step::StepClock { wall_ms }),
+                .prop_map(|wall_ms| Step::ClockStepped { wall_ms }),
             1 => (0..ORDERS.len(), kind()).prop_map(|(order, kind)| Step::Elsewhere { order, kind }),
             1 => (0..ORDERS.len()).prop_map(|order| Step::Acknowledge { order }),
             1 => Just(Step::Snapshot),
@@ -966,7 +966,7 @@ proptest! {
                 match step {
                     Step::Round(submissions) => world.round(submissions, !rolls_back).await,
                     Step::Reconcile { desk, swap_read } => world.reconcile(desk, swap_read).await,
-                    Step::StepClock { wall_ms } => {
+                    Step::ClockStepped { wall_ms } => {
                         world.clock.step_wall(wall_ms);
                         world.wall_offset_ms += wall_ms;
                     }

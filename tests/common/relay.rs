@@ -101,10 +101,13 @@ pub enum Treatment {
     NothingToPick,
 }
 
-/// Chooses the answer a substitution sends, from the request and every
-/// answer recorded so far (oldest first).
+/// How a [`Pick`] chooses: from the request and every answer recorded so
+/// far (oldest first).
+type Chooser = dyn Fn(&Arrival, &[Recorded]) -> Option<Recorded> + Send + Sync;
+
+/// Chooses the answer a substitution sends.
 #[derive(Clone)]
-pub struct Pick(Arc<dyn Fn(&Arrival, &[Recorded]) -> Option<Recorded> + Send + Sync>);
+pub struct Pick(Arc<Chooser>);
 
 impl Pick {
     pub fn new(
@@ -269,7 +272,7 @@ impl Relay {
             upstream: format!("{}{PAYMENT_API_PATH}", sim.base_url()),
             http: reqwest::Client::builder()
                 .no_proxy()
-                .timeout(Duration::from_secs(60))
+                .timeout(Duration::from_mins(1))
                 .build()
                 .expect("relay's client"),
             signers: vec![sim.credentials(), sim.apple_pay_credentials()],
@@ -497,10 +500,27 @@ async fn serve(shared: Arc<Shared>, mut stream: TcpStream) {
         }
         Action::ForwardAnswering(pick) => {
             let _ = shared.forward(&body, command, reference.clone()).await;
-            substitute(&shared, &mut stream, &pick, command, &reference, &fire).await
+            substitute(
+                &shared,
+                &mut stream,
+                &pick,
+                command,
+                reference.as_deref(),
+                &fire,
+            )
+            .await
         }
         Action::AnswerUnforwarded(pick) => {
-            match substitute(&shared, &mut stream, &pick, command, &reference, &fire).await {
+            match substitute(
+                &shared,
+                &mut stream,
+                &pick,
+                command,
+                reference.as_deref(),
+                &fire,
+            )
+            .await
+            {
                 Treatment::Substituted => Treatment::AnsweredUnforwarded,
                 other => other,
             }
@@ -556,12 +576,12 @@ async fn substitute(
     stream: &mut TcpStream,
     pick: &Pick,
     command: Option<Command>,
-    reference: &Option<String>,
+    reference: Option<&str>,
     fire: &impl Fn(),
 ) -> Treatment {
     let arrival = Arrival {
         command,
-        merchant_reference: reference.clone(),
+        merchant_reference: reference.map(str::to_owned),
         treatment: Treatment::Substituted,
     };
     let answers = lock(&shared.answers).clone();

@@ -67,6 +67,7 @@ fn import_200k_rows(bencher: divan::Bencher) {
     let actor = Actor {
         operator: "bench".into(),
         profile: "bench".into(),
+        account: "bench".into(),
         environment: Environment::Simulator,
     };
     bencher

@@ -231,6 +231,7 @@ fn append_operation(bencher: divan::Bencher) {
     let actor = Actor {
         operator: "bench".into(),
         profile: "bench".into(),
+        account: "bench".into(),
         environment: apsdesk::aps::client::Environment::Simulator,
     };
     let order_id = journal.ensure_order(&actor, "SYN-00000001").expect("order");

@@ -29,7 +29,10 @@ fn main() -> ExitCode {
         }
     });
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    match app.then(log_file).flatten() {
+    // The log is written through the output guard: never over the journal's
+    // files, whatever `--db` says.
+    let journal = apsdesk::cli::context::journal_path(&cli.global).ok();
+    match app.then(|| log_file(journal.as_deref())).flatten() {
         Some(file) => {
             use tracing_subscriber::fmt::writer::MakeWriterExt;
             builder
@@ -52,23 +55,26 @@ fn main() -> ExitCode {
 /// The app's log file, `apsdesk.log` in the platform's log folder (see
 /// README, "Where apsdesk keeps its files"); the previous one is kept as
 /// `apsdesk.log.1` once it passes 5 MB. None when there is no such folder or
-/// it cannot be written: the app then logs to stderr only.
-fn log_file() -> Option<std::fs::File> {
+/// it cannot be written (or is one of the journal's files): the app then
+/// logs to stderr only.
+fn log_file(journal: Option<&std::path::Path>) -> Option<std::fs::File> {
     let dirs = directories::ProjectDirs::from("com", "apsdesk", "apsdesk")?;
     let dir = dirs
         .state_dir()
         .unwrap_or(dirs.data_local_dir())
         .join("logs");
     std::fs::create_dir_all(&dir).ok()?;
-    let path = dir.join("apsdesk.log");
-    if std::fs::metadata(&path).is_ok_and(|meta| meta.len() > 5 * 1024 * 1024) {
-        let _ = std::fs::rename(&path, dir.join("apsdesk.log.1"));
+    let guard = journal.map_or_else(
+        apsdesk::journal::output::OutputGuard::default,
+        apsdesk::journal::output::OutputGuard::for_journal,
+    );
+    match guard.open_log(&dir.join("apsdesk.log"), 5 * 1024 * 1024) {
+        Ok(file) => Some(file),
+        Err(error) => {
+            eprintln!("not logging to a file: {error}");
+            None
+        }
     }
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .ok()
 }
 
 /// A GUI-subsystem process starts with no console. Started from a terminal

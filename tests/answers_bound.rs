@@ -90,6 +90,7 @@ impl Rig {
         let actor = Actor {
             operator: operator.into(),
             profile: profile.into(),
+            account: self.sim.credentials().merchant_identifier,
             environment: Environment::Simulator,
         };
         let mut desk = Desk::new(Arc::new(Mutex::new(journal)), client, actor, Language::En);

@@ -54,6 +54,7 @@ fn two_accounts(open: &str) -> (Fixture, Harness<'static, TestState>) {
             Actor {
                 operator: "tester".into(),
                 profile: profile.into(),
+                account: apsdesk::sim::config::DEMO_MERCHANT_IDENTIFIER.into(),
                 environment,
             },
             Language::En,

@@ -516,6 +516,7 @@ fn another_desk_refunding_between_preview_and_start_never_refunds_beyond_the_cap
         Actor {
             operator: "other".into(),
             profile: "test".into(),
+            account: apsdesk::sim::config::DEMO_MERCHANT_IDENTIFIER.into(),
             environment: Environment::Simulator,
         },
         Language::En,
@@ -553,6 +554,7 @@ fn record_orders(
         Actor {
             operator: "tester".into(),
             profile: "test".into(),
+            account: apsdesk::sim::config::DEMO_MERCHANT_IDENTIFIER.into(),
             environment: Environment::Simulator,
         },
         Language::En,

@@ -184,3 +184,172 @@ fn the_checks_see_what_they_look_for() {
     assert_eq!(mentions(&sample, &["crate::journal"]).len(), 1);
     assert!(mentions(&sample, &["crate::sim"]).is_empty());
 }
+
+/// What writes a file (or a directory entry) without the output guard. A
+/// `use std::fs::{write, copy, rename}` is caught by [`fs_function_imports`].
+const RAW_WRITES: &[&str] = &[
+    "File::create",
+    "File::options",
+    "OpenOptions",
+    "fs::write(",
+    "fs::copy(",
+    "fs::rename(",
+    "fs::hard_link(",
+    "create_private_file(",
+    "create_private_or_replace(",
+    "write_private(",
+    "write_atomically(",
+    "replace_file(",
+    ".persist(",
+    "VACUUM INTO",
+];
+
+/// The writes allowed without the guard, line by line: the guard itself and
+/// the journal's own files, at names apsdesk chose (never a path the
+/// operator gave). A new write anywhere else — or a second one in these
+/// files — fails the test until it goes through `journal::output` or is
+/// added here with its reason.
+const UNGUARDED_WRITES: &[(&str, &str, &str)] = &[
+    (
+        "src/journal/files.rs",
+        "",
+        "the primitives the guard is made of",
+    ),
+    ("src/journal/output.rs", "", "the guard"),
+    (
+        "src/journal/anchor.rs",
+        "files::replace_file(path, self.to_json().as_bytes())",
+        "the journal's anchor, replaced after every append",
+    ),
+    (
+        "src/journal/store.rs",
+        "match files::create_private_file(path) {",
+        "the journal's own database file, created private before SQLite opens it",
+    ),
+    (
+        "src/journal/store.rs",
+        "files::create_private_file(destination)?;",
+        "a backup's staging (`copy_into`), after `Journal::backup` checked the guard, or a restore's copy of the journal",
+    ),
+    (
+        "src/journal/store.rs",
+        ".execute(\"VACUUM INTO ?1\", [destination.to_string_lossy().as_ref()])",
+        "the same backup's copy into that file",
+    ),
+    (
+        "src/journal/restore.rs",
+        "",
+        "a restore's staging and the journal it replaces, all under the journal's own names",
+    ),
+    (
+        "src/app/instance.rs",
+        "",
+        "the journal's one-window lock file",
+    ),
+    (
+        "src/app/backend/operations.rs",
+        ".and_then(|bytes| crate::journal::files::write_private(path, &bytes));",
+        "the journal's bulk-run record (`<journal>.bulk-run.json`)",
+    ),
+    (
+        "src/app/backend/views.rs",
+        "",
+        "the profile's saved views, in the config folder under a name apsdesk chose",
+    ),
+    (
+        "src/profiles/mod.rs",
+        "",
+        "profiles.toml in the config folder, staged and renamed",
+    ),
+];
+
+/// Lines of `files` that write a file by one of [`RAW_WRITES`] or import a
+/// writing function of `std::fs` by name; test modules at the end of a file
+/// (and `tests.rs` files) are test code, not the program's.
+fn raw_writes(files: &[(PathBuf, String)]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (path, text) in files {
+        if path.ends_with("tests.rs") {
+            continue;
+        }
+        let shown = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        let program = text
+            .split("\n#[cfg(test)]")
+            .next()
+            .unwrap_or_default()
+            .split("\n#[cfg(all(test")
+            .next()
+            .unwrap_or_default();
+        for line in program.lines() {
+            let code = line.split("//").next().unwrap_or_default();
+            if RAW_WRITES.iter().any(|needle| code.contains(needle)) || fs_function_imports(code) {
+                found.push((shown.clone(), line.trim().to_owned()));
+            }
+        }
+    }
+    found
+}
+
+/// `use std::fs::write;`, `use std::fs::{self, copy}`: a writing function
+/// imported by name, then called bare.
+fn fs_function_imports(code: &str) -> bool {
+    code.trim_start().starts_with("use std::fs")
+        && code
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| ["write", "copy", "rename", "hard_link"].contains(&word))
+}
+
+fn unguarded(writes: &[(String, String)]) -> Vec<String> {
+    writes
+        .iter()
+        .filter(|(path, line)| {
+            !UNGUARDED_WRITES
+                .iter()
+                .any(|(file, allowed, _)| path == file && (allowed.is_empty() || line == allowed))
+        })
+        .map(|(path, line)| format!("{path}: {line}"))
+        .collect()
+}
+
+#[test]
+fn every_file_apsdesk_writes_goes_through_the_output_guard() {
+    let writes = raw_writes(&sources("src"));
+    let found = unguarded(&writes);
+    assert!(
+        found.is_empty(),
+        "written without journal::output::OutputGuard:\n{}",
+        found.join("\n")
+    );
+    // Each allowance is still used: none is left to cover a new write.
+    for (file, allowed, why) in UNGUARDED_WRITES {
+        assert!(
+            writes
+                .iter()
+                .any(|(path, line)| path == file && (allowed.is_empty() || line == allowed)),
+            "{file}: no longer writes {allowed:?} ({why}): remove the allowance"
+        );
+    }
+    // The check can fire, however the write is spelled.
+    let offending = vec![
+        (
+            PathBuf::from("src/cli/receipt.rs"),
+            "fn save(out: &Path) { crate::journal::files::write_private(out, b\"pdf\").ok(); }\n"
+                .to_owned(),
+        ),
+        (
+            PathBuf::from("src/receipt/batch.rs"),
+            "use std::fs::{self, write};\nfn save() { std::fs::File::create(\"x\"); }\n".to_owned(),
+        ),
+        (
+            PathBuf::from("src/journal/store.rs"),
+            "        files::write_private(export, bytes)?;\n#[cfg(test)]\nmod tests { fn t() { std::fs::write(\"a\", \"b\"); } }\n"
+                .to_owned(),
+        ),
+    ];
+    let caught = unguarded(&raw_writes(&offending));
+    assert_eq!(caught.len(), 4, "{caught:#?}");
+}

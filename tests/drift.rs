@@ -31,6 +31,7 @@ fn actor(profile: &str) -> Actor {
     Actor {
         operator: "amal".into(),
         profile: profile.into(),
+        account: apsdesk::sim::config::DEMO_MERCHANT_IDENTIFIER.into(),
         environment: apsdesk::aps::client::Environment::Simulator,
     }
 }

@@ -67,6 +67,7 @@ impl Rig {
         Actor {
             operator: "script".into(),
             profile: format!("env:{}", self.sim.credentials().merchant_identifier),
+            account: self.sim.credentials().merchant_identifier,
             environment: Environment::Simulator,
         }
     }

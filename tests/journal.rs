@@ -32,6 +32,7 @@ fn actor() -> Actor {
     Actor {
         operator: "amal".into(),
         profile: "demo".into(),
+        account: apsdesk::sim::config::DEMO_MERCHANT_IDENTIFIER.into(),
         environment: apsdesk::aps::client::Environment::Simulator,
     }
 }
@@ -840,8 +841,18 @@ fn a_version_1_journal_is_migrated_with_its_records() {
     {
         let mut journal = Journal::open_at_version(&path, 1).expect("v1");
         assert_eq!(journal.schema_version().expect("version"), 1);
-        let order_id = journal.ensure_order(&actor(), "OLD-1").expect("order");
-        // Written as version 1 wrote it: `update_order` knows only today's columns.
+        // Written as version 1 wrote it: `ensure_order` and `update_order`
+        // know only today's columns.
+        let order_id: i64 = journal
+            .connection()
+            .query_row(
+                "INSERT INTO orders (profile, environment, merchant_reference, state, created_ms,
+                    updated_ms)
+                 VALUES ('demo', 'simulator', 'OLD-1', 'unknown', 1, 1) RETURNING id",
+                [],
+                |row| row.get(0),
+            )
+            .expect("order");
         journal
             .connection()
             .execute(
@@ -874,6 +885,18 @@ fn a_version_1_journal_is_migrated_with_its_records() {
     );
     let report = journal.verify().expect("verify");
     assert!(report.is_clean(), "{:?}", report.findings);
+    // No entry names its account: the profile's row is adopted by the
+    // profile's first desk, not made again.
+    let mut journal = journal;
+    let adopted = journal.ensure_order(&actor(), "OLD-1").expect("order");
+    assert_eq!(journal.orders_by_reference("OLD-1").expect("read").len(), 1);
+    assert_eq!(
+        journal
+            .order(adopted)
+            .expect("read")
+            .map(|order| order.profile),
+        Some("demo".into())
+    );
     // Version 2 indexes the third-party number: the old order is found by it.
     for text in ["5550001112223334", "OLD-1", "مريم"] {
         let filter = OrderFilter {

@@ -479,6 +479,7 @@ fn restore_over_open_operations_names_them_and_needs_force() {
         let actor = Actor {
             operator: "amal".into(),
             profile: "demo".into(),
+            account: apsdesk::sim::config::DEMO_MERCHANT_IDENTIFIER.into(),
             environment: apsdesk::aps::client::Environment::Simulator,
         };
         let order_id = journal.ensure_order(&actor, "PENDING-7").expect("order");

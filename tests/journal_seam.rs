@@ -148,6 +148,7 @@ async fn a_journal_that_cannot_record_the_request_means_nothing_is_sent() {
         Actor {
             operator: "amal".into(),
             profile: "seam".into(),
+            account: apsdesk::sim::config::DEMO_MERCHANT_IDENTIFIER.into(),
             environment: apsdesk::aps::client::Environment::Simulator,
         },
         Language::En,

@@ -209,3 +209,72 @@ fn secrets_live_in_the_secret_service_and_nowhere_else() {
     let exported = std::fs::read_to_string(&export).expect("export");
     assert!(exported.contains("kw-sim") && exported.contains("متجر الخليج"));
 }
+
+/// A journal on a new PC (issue 22): the same journal file opened under
+/// another keyring (another HOME: another computer's Secret Service) is
+/// read-only and says why; its key, exported under a passphrase on the
+/// first and imported on the second, makes it writable and whole again. The
+/// key file holds nothing of the key that the first keyring stores.
+#[test]
+fn a_journal_on_a_new_pc_takes_its_key_from_a_passphrase_sealed_file() {
+    let first_pc = TempDir::new().expect("home");
+    let second_pc = TempDir::new().expect("home");
+    let work = TempDir::new().expect("work");
+    let db = work.path().join("journal.sqlite3");
+    let key_file = work.path().join("journal.key");
+    let envs = [
+        ("APSDESK_DB", db.to_str().expect("path")),
+        ("KEYFILE", key_file.to_str().expect("path")),
+        ("WORK", work.path().to_str().expect("path")),
+    ];
+
+    let output = in_keyring_session(
+        first_pc.path(),
+        r#""$APSDESK" journal seed --orders 3
+        printf 'the desk passphrase\nthe desk passphrase\n' | "$APSDESK" journal key export --out "$KEYFILE"
+        secret-tool search --all service apsdesk 2>&1 | grep '^secret = '"#,
+        &envs,
+    );
+    assert!(output.status.success(), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let stored_key = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("secret = "))
+        .expect("the first PC's keyring holds the journal key")
+        .trim()
+        .to_owned();
+    assert_eq!(stored_key.len(), 64, "{stdout}");
+    let file = std::fs::read(&key_file).expect("key file");
+    let key_bytes = hex::decode(&stored_key).expect("hex");
+    let file_text = String::from_utf8_lossy(&file).to_lowercase();
+    assert!(!file_text.contains(&stored_key.to_lowercase()));
+    assert!(!file.windows(8).any(|window| window == &key_bytes[..8]));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file)
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the key file is private: {mode:o}");
+    }
+
+    let output = in_keyring_session(
+        second_pc.path(),
+        r#"if "$APSDESK" journal seed --orders 1 2>"$WORK/refused.txt"; then echo "wrote without its key"; exit 1; fi
+        cat "$WORK/refused.txt"
+        if printf 'the desk passphrase?\n' | "$APSDESK" journal key import "$KEYFILE"; then echo "wrong passphrase imported"; exit 1; else echo "wrong passphrase refused: $?"; fi
+        printf 'the desk passphrase\n' | "$APSDESK" journal key import "$KEYFILE"
+        "$APSDESK" journal seed --orders 1
+        "$APSDESK" journal verify"#,
+        &envs,
+    );
+    let said = text(&output);
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("is not in this computer's keyring"), "{said}");
+    assert!(said.contains("apsdesk journal key import"), "{said}");
+    assert!(!said.contains("Unlock the keyring"), "{said}");
+    assert!(said.contains("wrong passphrase refused: 1"), "{said}");
+    assert!(said.contains("1 orders"), "{said}");
+    assert!(said.contains("intact: "), "{said}");
+}

@@ -404,6 +404,7 @@ fn desk_on(
     let actor = Actor {
         operator,
         profile: format!("env:{}", sim.credentials().merchant_identifier),
+        account: sim.credentials().merchant_identifier,
         environment: apsdesk::aps::client::Environment::Simulator,
     };
     let mut desk = Desk::new(Arc::new(Mutex::new(journal)), client, actor, Language::En);

@@ -63,6 +63,7 @@ fn actor() -> Actor {
     Actor {
         operator: "huda".into(),
         profile: "kw".into(),
+        account: apsdesk::sim::config::DEMO_MERCHANT_IDENTIFIER.into(),
         environment: apsdesk::aps::client::Environment::Simulator,
     }
 }

@@ -19,6 +19,7 @@ use crate::aps::signature::SignatureCheck;
 use crate::aps::{Command, OutcomeClass, codes};
 use crate::journal::desk::{NoEvidence, Resolution, SettledOperation, Unsettled};
 use crate::journal::lease::LeaseHolder;
+use crate::journal::output::{JournalFile, Refusal};
 use crate::journal::store::EntryRecord;
 use crate::journal::vocabulary::{EntryKind, EntryOutcome, OpenState};
 
@@ -399,12 +400,18 @@ pub fn drift(tr: &Tr, drift: &crate::journal::drift::Drift) -> String {
             ],
         )
     };
+    let crate::journal::drift::Drift {
+        merchant_reference,
+        aps,
+        journal: known,
+        ..
+    } = drift;
     tr.args(
         "problem-drift",
         &[
-            ("reference", drift.merchant_reference.clone().into()),
-            ("aps", figures(&drift.aps).into()),
-            ("journal", figures(&drift.journal).into()),
+            ("reference", merchant_reference.clone().into()),
+            ("aps", figures(aps).into()),
+            ("journal", figures(known).into()),
         ],
     )
 }
@@ -675,6 +682,45 @@ pub fn skip_code(tr: &Tr, code: SkipCode) -> String {
     })
 }
 
+/// One of the journal's files, in the operator's words.
+fn journal_file(tr: &Tr, what: JournalFile) -> String {
+    tr.text(match what {
+        JournalFile::Journal => "output-file-journal",
+        JournalFile::WriteAheadLog => "output-file-wal",
+        JournalFile::SharedMemory => "output-file-shm",
+        JournalFile::RollbackJournal => "output-file-rollback",
+        JournalFile::Anchor => "output-file-anchor",
+        JournalFile::BeforeRestoreCopy => "output-file-before-restore",
+        JournalFile::BulkRun => "output-file-bulk-run",
+        JournalFile::InstanceLock => "output-file-lock",
+        JournalFile::NamedAfterJournal => "output-file-named-after-journal",
+    })
+}
+
+/// Why the output guard wrote nothing at `path`.
+fn output_refused(tr: &Tr, path: &std::path::Path, why: &Refusal) -> String {
+    let path = ("path", path.display().to_string().into());
+    match why {
+        Refusal::JournalsOwn(what) => tr.args(
+            "task-output-journals-own",
+            &[path, ("what", journal_file(tr, *what).into())],
+        ),
+        Refusal::SameFileAsJournals {
+            what,
+            journal_file: file,
+        } => tr.args(
+            "task-output-same-file",
+            &[
+                path,
+                ("what", journal_file(tr, *what).into()),
+                ("file", file.display().to_string().into()),
+            ],
+        ),
+        Refusal::Exists => tr.args("task-output-exists", &[path]),
+        Refusal::NoFreeName => tr.args("task-output-no-free-name", &[path]),
+    }
+}
+
 /// A background task's failure.
 pub fn task_error(tr: &Tr, error: &TaskError) -> String {
     match error {
@@ -688,8 +734,10 @@ pub fn task_error(tr: &Tr, error: &TaskError) -> String {
         ),
         TaskError::Receipt(_) => tr.text("task-receipt"),
         TaskError::Export(_) => tr.text("task-export"),
+        TaskError::OutputRefused { path, why } => output_refused(tr, path, why),
         TaskError::Profile(_) => tr.text("task-profile"),
         TaskError::Reconcile(_) => tr.text("task-reconcile"),
+        TaskError::Acknowledge(_) => tr.text("task-error-acknowledge"),
         TaskError::Stopped(_) => tr.text("task-stopped"),
         TaskError::NoDataDirectory => tr.text("task-no-data-directory"),
         TaskError::JournalLock(_) => tr.text("task-journal-lock"),
@@ -779,6 +827,7 @@ mod tests {
             operation_id: Some(3),
             acquired_ms: 0,
             heartbeat_ms: 0,
+            pid_namespace: None,
         };
         let mut texts: Vec<String> = every_reason()
             .iter()
@@ -817,6 +866,21 @@ mod tests {
             TaskError::NoFileChosen,
             TaskError::Receipt("font".to_owned()),
             TaskError::Export("full".to_owned()),
+            TaskError::OutputRefused {
+                path: std::path::PathBuf::from("/tmp/r1.pdf"),
+                why: Refusal::Exists,
+            },
+            TaskError::OutputRefused {
+                path: std::path::PathBuf::from("/tmp/r1.pdf"),
+                why: Refusal::NoFreeName,
+            },
+            TaskError::OutputRefused {
+                path: std::path::PathBuf::from("/tmp/r1.pdf"),
+                why: Refusal::SameFileAsJournals {
+                    what: JournalFile::Journal,
+                    journal_file: std::path::PathBuf::from("/d1/j1"),
+                },
+            },
             TaskError::Profile("locked".to_owned()),
             TaskError::Reconcile("busy".to_owned()),
             TaskError::Stopped("panic".to_owned()),
@@ -831,6 +895,23 @@ mod tests {
             TaskError::ConfirmImports("offline".to_owned()),
         ] {
             texts.push(task_error(&tr, &error));
+        }
+        for what in [
+            JournalFile::Journal,
+            JournalFile::WriteAheadLog,
+            JournalFile::SharedMemory,
+            JournalFile::RollbackJournal,
+            JournalFile::Anchor,
+            JournalFile::BeforeRestoreCopy,
+            JournalFile::BulkRun,
+            JournalFile::InstanceLock,
+            JournalFile::NamedAfterJournal,
+        ] {
+            let refused = TaskError::OutputRefused {
+                path: std::path::PathBuf::from("/d1/j1-x1"),
+                why: Refusal::JournalsOwn(what),
+            };
+            texts.push(task_error(&tr, &refused));
         }
         {
             use crate::journal::verify::Finding;

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::journal::output::IfExists;
 use crate::receipt::SaveTarget;
 
 /// The OS "Save as" dialog. Runs on a backend thread, never the UI's (on
@@ -22,6 +23,12 @@ impl SaveTarget for DialogTarget {
             dialog = dialog.add_filter(extension.to_uppercase(), &[extension.as_str()]);
         }
         dialog.save_file()
+    }
+
+    /// The OS's save dialog asked "replace?" already: its answer is the
+    /// operator's explicit word (the journal's own files are refused even so).
+    fn if_exists(&self) -> IfExists {
+        IfExists::Replace
     }
 
     fn opens_saved_files(&self) -> bool {
@@ -49,6 +56,12 @@ impl SaveTarget for PrintFolder {
                 None
             }
         }
+    }
+
+    /// apsdesk's own folder to print from: the next receipt of a name
+    /// replaces the last one.
+    fn if_exists(&self) -> IfExists {
+        IfExists::Replace
     }
 
     fn opens_saved_files(&self) -> bool {

@@ -31,7 +31,7 @@ pub enum AmountError {
         "the amount is not a number (use digits and one decimal point, no thousands separators)"
     )]
     NotANumber,
-    #[error("the amount must not be negative")]
+    #[error("the amount must be more than zero, not negative")]
     Negative,
     #[error("the amount must be more than zero")]
     Zero,
@@ -51,7 +51,7 @@ impl AmountError {
                 AmountError::NotANumber => {
                     "المبلغ ليس رقمًا (استخدم الأرقام وفاصلة عشرية واحدة، دون فواصل الآلاف)".to_owned()
                 }
-                AmountError::Negative => "يجب ألا يكون المبلغ سالبًا".to_owned(),
+                AmountError::Negative => "يجب أن يكون المبلغ أكبر من صفر، لا سالبًا".to_owned(),
                 AmountError::Zero => "يجب أن يكون المبلغ أكبر من صفر".to_owned(),
                 AmountError::TooManyDecimals { currency, max } => {
                     format!("العملة {currency} تقبل {max} منازل عشرية على الأكثر")

@@ -78,7 +78,9 @@ pub struct MaintenanceForm {
     #[arg(long)]
     pub fort_id: Option<String>,
     /// In major units, checked against the currency's decimals (12.500 KWD).
-    #[arg(long)]
+    /// A negative number is read as the value (`--amount -10.00`), so that
+    /// validation names `amount` rather than clap an unknown flag.
+    #[arg(long, allow_negative_numbers = true)]
     pub amount: String,
     /// ISO 4217 code of the order's currency (KWD, SAR, AED...).
     #[arg(long)]
@@ -542,8 +544,9 @@ pub struct PaymentLinkForm {
     /// The order's merchant_reference.
     #[arg(long)]
     pub merchant_reference: String,
-    /// In major units of the currency.
-    #[arg(long)]
+    /// In major units of the currency (a negative number is the value, as
+    /// for a capture's amount).
+    #[arg(long, allow_negative_numbers = true)]
     pub amount: String,
     /// ISO 4217 code of the order's currency (KWD, SAR, AED...).
     #[arg(long)]

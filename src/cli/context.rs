@@ -213,6 +213,7 @@ pub fn desk(global: &GlobalArgs) -> anyhow::Result<Desk> {
     let actor = Actor {
         operator: operator(global),
         profile: account.profile,
+        account: client.credentials().merchant_identifier.clone(),
         environment: account.endpoint.environment(),
     };
     let mut desk = Desk::new(

@@ -84,6 +84,7 @@ fn run_serve(global: &GlobalArgs, args: &ServeArgs) -> anyhow::Result<ExitCode> 
     let actor = Actor {
         operator: crate::feedback::OPERATOR.to_owned(),
         profile: account.profile.clone(),
+        account: account.credentials.merchant_identifier.clone(),
         environment: account.endpoint.environment(),
     };
     let per_second = f64::from(args.max_per_second);

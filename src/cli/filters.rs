@@ -28,10 +28,20 @@ pub struct FilterArgs {
     #[arg(long, value_name = "CODE")]
     pub currency: Option<String>,
     /// Smallest amount, in major units of --currency (e.g. 10.500).
-    #[arg(long, value_name = "AMOUNT", requires = "currency")]
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        requires = "currency",
+        allow_negative_numbers = true
+    )]
     pub amount_min: Option<String>,
     /// Largest amount, in major units of --currency.
-    #[arg(long, value_name = "AMOUNT", requires = "currency")]
+    #[arg(
+        long,
+        value_name = "AMOUNT",
+        requires = "currency",
+        allow_negative_numbers = true
+    )]
     pub amount_max: Option<String>,
     /// Created on or after this day (YYYY-MM-DD, UTC).
     #[arg(long, value_name = "DATE")]

@@ -1,5 +1,5 @@
-//! `apsdesk journal verify|backup|restore|seed|reconcile`: looking after the
-//! journal itself.
+//! `apsdesk journal verify|backup|restore|seed|reconcile|key`: looking after
+//! the journal itself.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +52,11 @@ pub enum JournalCommand {
     },
     /// Settle every pending or uncertain operation of the account with CHECK_STATUS.
     Reconcile,
+    /// The journal's chain key: move it to another computer (export, import).
+    Key {
+        #[command(subcommand)]
+        command: super::journal_key::KeyCommand,
+    },
 }
 
 /// The journal for a command that reads it: a path with no journal is an
@@ -163,6 +168,7 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
             );
             Ok(exit::code(exit::SUCCEEDED))
         }
+        JournalCommand::Key { command } => super::journal_key::run(global, command),
         JournalCommand::Reconcile => {
             let desk = desk(global)?;
             let results = runtime()?.block_on(desk.reconcile_all())?;

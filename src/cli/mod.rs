@@ -12,6 +12,7 @@ pub mod feedback;
 pub mod filters;
 pub mod import;
 pub mod journal;
+pub mod journal_key;
 pub mod ops;
 pub mod orders;
 pub mod profile;
@@ -26,6 +27,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::aps::Language;
+use crate::journal::output::{IfExists, OutputError};
 
 /// A desktop back office for Amazon Payment Services (APS, formerly PayFort).
 #[derive(Debug, Parser)]
@@ -152,5 +154,30 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         CliCommand::Profile(args) => profile::run(&global, &args),
         CliCommand::Receipt(args) => receipt::run(&global, &args),
         CliCommand::Feedback(args) => feedback::run(&global, &args),
+    }
+}
+
+/// What `--overwrite` says to the output guard.
+fn if_exists(overwrite: bool) -> IfExists {
+    if overwrite {
+        IfExists::Replace
+    } else {
+        IfExists::Refuse
+    }
+}
+
+/// A refused output said on the command line: the guard's sentence (it names
+/// the file), and for a file that exists, how to replace it.
+fn output_refused(error: &OutputError, flag: &str) -> anyhow::Error {
+    match error {
+        OutputError::Exists { .. } => {
+            anyhow::anyhow!(
+                "{flag}: {error}; choose another name, or add --overwrite to replace it"
+            )
+        }
+        OutputError::JournalsOwn { .. }
+        | OutputError::SameFileAsJournals { .. }
+        | OutputError::NoFreeName { .. }
+        | OutputError::Io { .. } => anyhow::anyhow!("{flag}: {error}"),
     }
 }

@@ -17,6 +17,7 @@ use super::progress::Progress;
 use crate::journal::desk::references_from_text;
 use crate::journal::export::{export_csv, format_amount, format_time, format_time_short};
 use crate::journal::import::ImportPayload;
+use crate::journal::output::IfExists;
 use crate::journal::store::{EntryRecord, OrderRecord};
 use crate::journal::vocabulary::{EntryKind, EntryOutcome};
 
@@ -50,9 +51,13 @@ pub enum OrdersCommand {
     Export {
         #[command(flatten)]
         filter: FilterArgs,
-        /// The CSV file to write.
+        /// The CSV file to write (and its `.anchor` beside it).
         #[arg(long, value_name = "FILE.csv")]
         out: PathBuf,
+        /// Replace --out (and its `.anchor`) if they exist. The journal's own
+        /// files are refused even so.
+        #[arg(long)]
+        overwrite: bool,
     },
     /// Check the status of many references with APS and record their orders.
     Lookup {
@@ -105,7 +110,11 @@ pub fn run(global: &GlobalArgs, args: &OrdersArgs) -> anyhow::Result<ExitCode> {
             json,
         } => list(global, filter, *limit, *json),
         OrdersCommand::Show { reference, json } => show(global, reference, *json),
-        OrdersCommand::Export { filter, out } => export(global, filter, out),
+        OrdersCommand::Export {
+            filter,
+            out,
+            overwrite,
+        } => export(global, filter, out, super::if_exists(*overwrite)),
         OrdersCommand::Lookup { file, concurrency } => lookup(global, file.as_ref(), *concurrency),
         OrdersCommand::Import(args) => super::import::run(global, args),
         OrdersCommand::ConfirmImports { concurrency } => {
@@ -354,22 +363,29 @@ fn export(
     global: &GlobalArgs,
     args: &FilterArgs,
     out: &std::path::Path,
+    if_exists: IfExists,
 ) -> anyhow::Result<ExitCode> {
     let filter = args.to_filter(global)?;
     let journal = open_journal(global)?;
-    if out.exists() {
-        bail!(
-            "--out: {} already exists; choose another name",
-            out.display()
-        );
+    let guard = journal.output_guard();
+    // The export and its anchor are checked before either is written.
+    let anchor_path = crate::journal::anchor::Anchor::path_for(out);
+    for path in [out, anchor_path.as_path()] {
+        guard
+            .check(path, if_exists)
+            .map_err(|error| super::output_refused(&error, "--out"))?;
     }
     // Private (0600): an export is customer data, wherever it is written.
-    let file = crate::journal::files::create_private_file(out)
-        .with_context(|| format!("creating {}", out.display()))?;
+    let file = guard
+        .create(out, if_exists)
+        .map_err(|error| super::output_refused(&error, "--out"))?;
     let mut writer = BufWriter::new(file);
     let count = export_csv(&journal, &filter, &mut writer)?;
-    writer.flush()?;
-    let anchor = journal.anchor_export(out)?;
+    let file = writer
+        .into_inner()
+        .map_err(|error| anyhow::anyhow!("writing {}: {}", out.display(), error.error()))?;
+    file.commit()?;
+    let anchor = journal.anchor_export(out, if_exists)?;
     eprintln!(
         "{count} orders written to {} (the journal's head at export: {})",
         out.display(),

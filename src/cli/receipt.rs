@@ -49,6 +49,11 @@ pub struct ReceiptArgs {
     /// With --batch: one PDF with a page per order, `receipts.pdf` in the folder.
     #[arg(long, requires = "batch")]
     pub combined: bool,
+    /// Replace --out if it exists (a batch never replaces: a name taken in
+    /// the folder gets the next free one, `name (2).pdf`). The journal's own
+    /// files are refused even so.
+    #[arg(long, conflicts_with = "batch")]
+    pub overwrite: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
 }
@@ -134,8 +139,10 @@ pub fn run(global: &GlobalArgs, args: &ReceiptArgs) -> anyhow::Result<ExitCode> 
     };
     let receipt = Receipt::build(&order, operation.as_deref(), &merchant);
     let bytes = render(&receipt, language, layout);
-    crate::journal::files::write_private(&args.out, &bytes)
-        .with_context(|| format!("writing {}", args.out.display()))?;
-    println!("{} ({} bytes)", args.out.display(), bytes.len());
+    let written = journal
+        .output_guard()
+        .write(&args.out, &bytes, super::if_exists(args.overwrite))
+        .map_err(|error| super::output_refused(&error, "--out"))?;
+    println!("{} ({} bytes)", written.display(), bytes.len());
     Ok(exit::code(exit::SUCCEEDED))
 }

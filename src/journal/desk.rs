@@ -1112,7 +1112,7 @@ impl<S: JournalStore> Desk<S> {
         // Only the account and environment the request went to can say what
         // became of it.
         let sent_to = payload.endpoint.as_deref();
-        if request.profile != self.actor.profile
+        if !self.is_this_account(request)
             || request.environment != self.actor.environment
             || sent_to.is_some_and(|url| url != self.client.url())
         {
@@ -1231,16 +1231,33 @@ impl<S: JournalStore> Desk<S> {
         Ok(needed.checked_sub(elapsed).filter(|left| !left.is_zero()))
     }
 
+    /// Whether `request` was sent for this desk's account: the merchant
+    /// identifier it was signed for (recorded in its payload), whichever
+    /// profile sent it; the profile's name for a request whose payload does
+    /// not say.
+    fn is_this_account(&self, request: &EntryRecord) -> bool {
+        let sent: RequestPayload = payload::read(&request.payload);
+        let account = sent
+            .request
+            .params()
+            .and_then(|params| params.non_empty("merchant_identifier").map(str::to_owned));
+        match account {
+            Some(account) => account == self.actor.account,
+            None => request.profile == self.actor.profile,
+        }
+    }
+
     /// Settles every open operation of this desk's account (run at start-up).
     /// Returns each operation with what became of it.
     pub async fn reconcile_all(&self) -> Result<Vec<(i64, Resolution)>, RunError> {
-        // Only this account's operations: another profile's orders can only
-        // be checked with that profile's credentials.
+        // Only this account's operations (whichever of its profiles sent
+        // them): another account's orders can only be checked with its
+        // credentials.
         let open: Vec<_> = lock(&self.journal)
             .open_operations()?
             .into_iter()
             .filter(|operation| {
-                operation.request.profile == self.actor.profile
+                self.is_this_account(&operation.request)
                     && operation.request.environment == self.actor.environment
             })
             .collect();

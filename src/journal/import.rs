@@ -255,8 +255,13 @@ impl ColumnMap {
     }
 }
 
+/// The file without its byte-order mark (Excel writes one).
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes)
+}
+
 fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let bytes = without_bom(bytes);
     csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -388,21 +393,68 @@ pub struct Parsed {
     pub errors: Vec<RowError>,
 }
 
+/// The lines of a file as an editor numbers them, whatever ends them: `\n`
+/// (Unix), `\r\n` (Windows, Excel) or `\r` alone (old Macs), inside a
+/// quoted cell too. The CSV reader's own count sees only `\n`, and it counts
+/// a row's `\r\n` as the start of the next row, which named the line before
+/// the bad one in files from Excel.
+struct LineStarts {
+    /// The byte offset where each line starts (line 1 at 0).
+    starts: Vec<usize>,
+}
+
+impl LineStarts {
+    /// `bytes` as the reader reads them (without the byte-order mark).
+    fn of(bytes: &[u8]) -> LineStarts {
+        let mut starts = vec![0];
+        for (index, byte) in bytes.iter().enumerate() {
+            let ends_line = match byte {
+                b'\n' => true,
+                b'\r' => bytes.get(index + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if ends_line {
+                starts.push(index + 1);
+            }
+        }
+        LineStarts { starts }
+    }
+
+    /// The line of the row the reader says starts at `offset`: the line
+    /// endings before it (the previous row's, blank lines) are skipped first.
+    fn line_of(&self, bytes: &[u8], offset: u64) -> u64 {
+        let mut at = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
+        while bytes
+            .get(at)
+            .is_some_and(|byte| matches!(byte, b'\r' | b'\n'))
+        {
+            at += 1;
+        }
+        u64::try_from(self.starts.partition_point(|start| *start <= at)).unwrap_or(u64::MAX)
+    }
+}
+
 /// Reads every data row of `bytes` with `map` (which must pass
-/// [`ColumnMap::check`]).
+/// [`ColumnMap::check`]). Each row is named by the line it starts on, as an
+/// editor numbers the file (see [`LineStarts`]).
 pub fn parse(bytes: &[u8], map: &ColumnMap) -> Parsed {
     let mut parsed = Parsed::default();
     let mut first_seen: HashMap<String, u64> = HashMap::new();
+    let body = without_bom(bytes);
+    let lines = LineStarts::of(body);
+    let line_of = |position: &csv::Position| lines.line_of(body, position.byte());
     let mut reader = reader(bytes);
     let mut record = csv::ByteRecord::new();
     loop {
-        let line = reader.position().line();
+        let line = line_of(reader.position());
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(error) => {
                 parsed.errors.push(RowError {
-                    line: error.position().map_or(line, csv::Position::line),
+                    line: error.position().map_or(line, line_of),
                     field: None,
                     problem: RowProblem::Unreadable(error.to_string()),
                 });
@@ -413,7 +465,7 @@ pub fn parse(bytes: &[u8], map: &ColumnMap) -> Parsed {
                 continue;
             }
         }
-        let line = record.position().map_or(line, csv::Position::line);
+        let line = record.position().map_or(line, line_of);
         if record
             .iter()
             .all(|cell| cell.iter().all(u8::is_ascii_whitespace))
@@ -568,14 +620,15 @@ pub enum ImportOutcome {
 /// An imported row's order: created with the file's descriptive fields, or,
 /// when the journal knows it, filled where it knows nothing — never a value
 /// it has (APS's or an earlier import's), never money. One statement, so a
-/// new order's row (and its search index) is written once.
+/// new order's row (and its search index) is written once. The order is the
+/// account's (`schema::ACCOUNTS`), whichever of its profiles imports.
 const ORDER_UPSERT: &str = "INSERT INTO orders (profile, environment, merchant_reference, state,
         created_ms, updated_ms, fort_id, customer_name, customer_email, payment_option,
         authorization_code, knet_ref_number, third_party_transaction_number, payment_at_ms,
-        payment_at_source)
+        payment_at_source, account)
     VALUES (?1, ?2, ?3, 'unknown', ?4, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-        CASE WHEN ?12 IS NULL THEN NULL ELSE 'import' END)
-    ON CONFLICT (profile, environment, merchant_reference) DO UPDATE SET
+        CASE WHEN ?12 IS NULL THEN NULL ELSE 'import' END, ?13)
+    ON CONFLICT (account, environment, merchant_reference) DO UPDATE SET
         fort_id = coalesce(orders.fort_id, excluded.fort_id),
         customer_name = coalesce(orders.customer_name, excluded.customer_name),
         customer_email = coalesce(orders.customer_email, excluded.customer_email),
@@ -620,6 +673,7 @@ pub fn record(
              ON CONFLICT (order_id) DO NOTHING",
         )?;
         for row in &parsed.rows {
+            super::store::adopt_order(&transaction, actor, &row.merchant_reference)?;
             let order_id: i64 = upsert.query_row(
                 params![
                     actor.profile,
@@ -634,6 +688,7 @@ pub fn record(
                     row.value(ImportField::KnetRefNumber),
                     row.value(ImportField::ThirdPartyTransactionNumber),
                     row.transaction_at_ms,
+                    actor.account,
                 ],
                 |found| found.get(0),
             )?;
@@ -789,10 +844,10 @@ impl Journal {
         let mut statement = self.connection().prepare_cached(
             "SELECT p.order_id, o.merchant_reference FROM import_pending p
              JOIN orders o ON o.id = p.order_id
-             WHERE o.profile = ?1 AND o.environment = ?2
+             WHERE o.account = ?1 AND o.environment = ?2
              ORDER BY p.import_seq",
         )?;
-        let rows = statement.query_map(params![actor.profile, actor.environment], |row| {
+        let rows = statement.query_map(params![actor.account, actor.environment], |row| {
             Ok(PendingConfirmation {
                 order_id: row.get(0)?,
                 merchant_reference: row.get(1)?,
@@ -1002,6 +1057,7 @@ mod tests {
         let actor = Actor {
             operator: "amal".into(),
             profile: "p".into(),
+            account: "acct".into(),
             environment: crate::aps::client::Environment::Simulator,
         };
         let text = "merchant_reference,customer_name,amount,currency,transaction_date\n\

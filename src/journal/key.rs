@@ -118,6 +118,19 @@ impl KeySource {
         }
     }
 
+    /// Stores `key` as journal `journal_id`'s (an imported key,
+    /// `key_transfer.rs`; the caller checked that the source has none).
+    pub fn store(&self, journal_id: &str, key: &ChainKey) -> Result<(), String> {
+        match self {
+            KeySource::Unkeyed => Err("no key source was given".to_owned()),
+            KeySource::Unavailable(why) => Err(why.clone()),
+            KeySource::Fixed(_) => Err("a fixed key cannot be replaced".to_owned()),
+            KeySource::Keyring(vault) => vault
+                .put_item(&keyring_user(journal_id), &key.to_secret())
+                .map_err(|error| error.to_string()),
+        }
+    }
+
     /// Creates and stores a key for a journal that has none yet.
     pub fn create(&self, journal_id: &str) -> Result<ChainKey, String> {
         match self {

@@ -11,9 +11,14 @@
 //! the totals unmoved and wrongly conclude "not applied".
 //!
 //! A lease is taken over only when its owner is proven gone: the process that
-//! holds it has exited (checked on this host, where the operating system can
-//! tell), or its heartbeat is older than the time to live. An owner refreshes
-//! its heartbeat while it waits for APS.
+//! holds it has exited (checked on this host and in this PID namespace, where
+//! the operating system can tell), or its heartbeat is older than the time to
+//! live. An owner refreshes its heartbeat while it waits for APS.
+//!
+//! An order is one per account (`schema::ACCOUNTS`), so two profiles of one
+//! account meet on one row and one lease. The newer rows that a journal from
+//! before kept for the same order (`order_aliases`) are leased as their
+//! order: a lease asked for one of them is the order's.
 //!
 //! What a lease cannot do: protect two machines with separate SQLite journals
 //! (each has its own table); that needs the shared team journal.
@@ -54,6 +59,9 @@ pub struct LeaseClaim {
     pub host: String,
     /// What the submission does, for whoever it blocks ("capture 1.00 USD").
     pub purpose: String,
+    /// This process's PID namespace (`pid:[4026531836]`), `None` where
+    /// there is none to read: see [`LeaseHolder::is_alive`].
+    pub pid_namespace: Option<String>,
 }
 
 impl LeaseClaim {
@@ -65,6 +73,7 @@ impl LeaseClaim {
             pid: std::process::id(),
             host: this_host(),
             purpose,
+            pid_namespace: this_pid_namespace(),
         }
     }
 }
@@ -81,6 +90,9 @@ pub struct LeaseHolder {
     pub operation_id: Option<i64>,
     pub acquired_ms: i64,
     pub heartbeat_ms: i64,
+    /// The holder's PID namespace; `None`: not recorded (a lease from
+    /// before, a system without namespaces).
+    pub pid_namespace: Option<String>,
 }
 
 impl LeaseHolder {
@@ -92,14 +104,20 @@ impl LeaseHolder {
     /// then could send the money twice. So a lease of this very process is
     /// alive while its submission is (dropped submissions end it), one of
     /// another process on this host while that process has not exited; only
-    /// where that cannot be known (another host, or a system without
-    /// `/proc`) does a stale heartbeat end it.
+    /// where that cannot be known does a stale heartbeat end it: another
+    /// host, a system without `/proc`, or a holder in another PID namespace
+    /// or one not recorded. A pid names a process only inside its namespace
+    /// (a Flatpak, a container sharing the journal file, each count from 1):
+    /// looked up in ours it is absent (the holder seems dead) or another
+    /// process altogether.
     pub fn is_alive(&self, now_ms: i64, policy: &LeasePolicy) -> bool {
         if self.host == this_host() {
-            if self.pid == std::process::id() {
+            let ours = this_pid_namespace();
+            let same_namespace = ours.is_some() && self.pid_namespace == ours;
+            if self.pid == std::process::id() && (same_namespace || ours.is_none()) {
                 return submission_is_live(&self.owner);
             }
-            if cfg!(target_os = "linux") {
+            if cfg!(target_os = "linux") && same_namespace {
                 return !process_has_exited(self.pid);
             }
         }
@@ -171,6 +189,23 @@ pub fn this_host() -> String {
         .unwrap_or_else(|| "unknown-host".to_owned())
 }
 
+/// This process's PID namespace as the kernel names it (`pid:[4026531836]`),
+/// read once; `None` off Linux or where `/proc` does not tell.
+pub fn this_pid_namespace() -> Option<String> {
+    static NAMESPACE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    NAMESPACE
+        .get_or_init(|| {
+            if !cfg!(target_os = "linux") {
+                return None;
+            }
+            std::fs::read_link("/proc/self/ns/pid")
+                .ok()
+                .and_then(|target| target.to_str().map(str::to_owned))
+                .filter(|name| name.starts_with("pid:["))
+        })
+        .clone()
+}
+
 /// Whether a process of this host has certainly exited. Only Linux can say so
 /// without unsafe code (`/proc`); elsewhere the answer is "not known", and the
 /// heartbeat decides.
@@ -197,11 +232,26 @@ fn holder_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<LeaseHolder> {
         operation_id: row.get("operation_id")?,
         acquired_ms: row.get("acquired_ms")?,
         heartbeat_ms: row.get("heartbeat_ms")?,
+        pid_namespace: row.get("pid_namespace")?,
     })
 }
 
 const HOLDER_COLUMNS: &str =
-    "owner, operator, pid, host, purpose, operation_id, acquired_ms, heartbeat_ms";
+    "owner, operator, pid, host, purpose, operation_id, acquired_ms, heartbeat_ms, pid_namespace";
+
+/// The order whose lease covers the row `order_id`: itself, or for a newer
+/// row a journal from before kept for the same order (`order_aliases`), that
+/// order.
+pub(super) fn leased_order(
+    connection: &rusqlite::Connection,
+    order_id: i64,
+) -> rusqlite::Result<i64> {
+    connection
+        .prepare_cached("SELECT order_id FROM order_aliases WHERE alias_id = ?1")?
+        .query_row([order_id], |row| row.get(0))
+        .optional()
+        .map(|order| order.unwrap_or(order_id))
+}
 
 pub(super) fn lease_of(
     connection: &rusqlite::Connection,
@@ -214,29 +264,6 @@ pub(super) fn lease_of(
             holder_from_row,
         )
         .optional()
-}
-
-/// The leases held on the other orders of the journal with this order's
-/// environment and merchant reference (under other profiles).
-fn twin_leases(
-    connection: &rusqlite::Connection,
-    order_id: i64,
-) -> rusqlite::Result<Vec<LeaseHolder>> {
-    let columns = HOLDER_COLUMNS
-        .split(", ")
-        .map(|column| format!("lease.{column}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut statement = connection.prepare_cached(&format!(
-        "SELECT {columns} FROM orders AS this \
-         JOIN orders AS twin ON twin.merchant_reference = this.merchant_reference \
-             AND twin.environment = this.environment AND twin.id <> this.id \
-         JOIN order_leases AS lease ON lease.order_id = twin.id \
-         WHERE this.id = ?1"
-    ))?;
-    statement
-        .query_map([order_id], holder_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()
 }
 
 /// The leases of a journal's connection whose holders may still be working.
@@ -268,27 +295,18 @@ impl Journal {
             .connection_mut()
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let now = now_ms();
+        let order_id = leased_order(&transaction, order_id)?;
         if let Some(holder) = lease_of(&transaction, order_id)?
             && holder.owner != claim.owner
             && holder.is_alive(now, policy)
         {
             return Ok(Err(holder));
         }
-        // The same APS order may be in the journal twice: two profiles of
-        // one merchant account each keep their own row for a reference. A
-        // live lease on a twin (same environment and reference) holds this
-        // one too, so that two profiles cannot send for one order at once.
-        // Two accounts that happen to use the same reference only wait for
-        // each other for the seconds a submission takes.
-        for holder in twin_leases(&transaction, order_id)? {
-            if holder.owner != claim.owner && holder.is_alive(now, policy) {
-                return Ok(Err(holder));
-            }
-        }
         transaction.execute(
             "INSERT OR REPLACE INTO order_leases
-                (order_id, owner, operator, pid, host, purpose, operation_id, acquired_ms, heartbeat_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?7)",
+                (order_id, owner, operator, pid, host, purpose, operation_id, acquired_ms,
+                 heartbeat_ms, pid_namespace)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL, ?7, ?7, ?8)",
             params![
                 order_id,
                 claim.owner,
@@ -296,7 +314,8 @@ impl Journal {
                 claim.pid,
                 claim.host,
                 claim.purpose,
-                now
+                now,
+                claim.pid_namespace
             ],
         )?;
         transaction.commit()?;
@@ -305,6 +324,7 @@ impl Journal {
 
     /// Refreshes the heartbeat; `false` when the lease is no longer this owner's.
     pub fn heartbeat_lease(&mut self, order_id: i64, owner: &str) -> Result<bool> {
+        let order_id = leased_order(self.connection(), order_id)?;
         let changed = self.connection().execute(
             "UPDATE order_leases SET heartbeat_ms = ?3 WHERE order_id = ?1 AND owner = ?2",
             params![order_id, owner, now_ms()],
@@ -314,6 +334,7 @@ impl Journal {
 
     /// Gives the lease up (only this owner's).
     pub fn release_lease(&mut self, order_id: i64, owner: &str) -> Result<()> {
+        let order_id = leased_order(self.connection(), order_id)?;
         self.connection().execute(
             "DELETE FROM order_leases WHERE order_id = ?1 AND owner = ?2",
             params![order_id, owner],
@@ -329,6 +350,7 @@ impl Journal {
 
     /// Who holds the order now, alive or not.
     pub fn lease(&self, order_id: i64) -> Result<Option<LeaseHolder>> {
+        let order_id = leased_order(self.connection(), order_id)?;
         Ok(lease_of(self.connection(), order_id)?)
     }
 }
@@ -348,6 +370,7 @@ mod tests {
             operation_id: Some(12),
             acquired_ms: 0,
             heartbeat_ms,
+            pid_namespace: this_pid_namespace(),
         }
     }
 
@@ -371,58 +394,143 @@ mod tests {
         }
     }
 
-    /// Two profiles of one account on one journal: the same reference in
-    /// the same environment is two order rows, and one lease holds both.
-    #[test]
-    fn a_lease_holds_the_same_order_under_another_profile() {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let mut journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("opens");
-        let actor = |profile: &str, environment: Environment| crate::journal::Actor {
+    fn actor(profile: &str, account: &str, environment: Environment) -> crate::journal::Actor {
+        crate::journal::Actor {
             operator: "o".into(),
             profile: profile.into(),
+            account: account.into(),
             environment,
-        };
-        let first = journal
-            .ensure_order(&actor("kw-1", Environment::Production), "ORDER-7")
-            .expect("order");
-        let twin = journal
-            .ensure_order(&actor("kw-2", Environment::Production), "ORDER-7")
-            .expect("order");
-        let sandbox = journal
-            .ensure_order(&actor("kw-3", Environment::Sandbox), "ORDER-7")
-            .expect("order");
-        assert_ne!(first, twin);
-        let policy = LeasePolicy::default();
-        let live = LiveSubmission::new("desk-a");
-        let claim = |owner: &str| LeaseClaim {
+        }
+    }
+
+    fn claim(owner: &str) -> LeaseClaim {
+        LeaseClaim {
             owner: owner.into(),
             operator: "o".into(),
             pid: std::process::id(),
             host: this_host(),
             purpose: "capture 1.000 KWD".into(),
-        };
+            pid_namespace: this_pid_namespace(),
+        }
+    }
+
+    /// Two profiles of one account on one journal are one order and one
+    /// lease; another account's order of the same reference, or the same
+    /// account's in another environment, is another order and lease.
+    #[test]
+    fn two_profiles_of_one_account_share_the_order_and_its_lease() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("opens");
+        let first = journal
+            .ensure_order(&actor("kw-1", "shop", Environment::Production), "ORDER-7")
+            .expect("order");
+        let again = journal
+            .ensure_order(&actor("kw-2", "shop", Environment::Production), "ORDER-7")
+            .expect("order");
+        let other_account = journal
+            .ensure_order(&actor("kw-3", "café", Environment::Production), "ORDER-7")
+            .expect("order");
+        let sandbox = journal
+            .ensure_order(&actor("kw-1", "shop", Environment::Sandbox), "ORDER-7")
+            .expect("order");
+        assert_eq!(first, again, "one APS order, one row");
+        assert_ne!(first, other_account);
+        assert_ne!(first, sandbox);
+        let rows: i64 = journal
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM orders WHERE merchant_reference = 'ORDER-7'",
+                [],
+                |row| row.get(0),
+            )
+            .expect("counts");
+        assert_eq!(rows, 3);
+        let policy = LeasePolicy::default();
+        let live = LiveSubmission::new("desk-a");
         journal
             .acquire_lease(first, &claim("desk-a"), &policy)
             .expect("journal")
             .expect("free");
         let held = journal
-            .acquire_lease(twin, &claim("desk-b"), &policy)
+            .acquire_lease(again, &claim("desk-b"), &policy)
             .expect("journal");
         assert_eq!(
             held.map_err(|holder| holder.owner),
             Err("desk-a".to_owned())
         );
-        // Another environment is another order at APS.
-        journal
-            .acquire_lease(sandbox, &claim("desk-c"), &policy)
-            .expect("journal")
-            .expect("another environment is free");
+        for free in [other_account, sandbox] {
+            journal
+                .acquire_lease(free, &claim("desk-c"), &policy)
+                .expect("journal")
+                .expect("another order is free");
+            journal.release_lease(free, "desk-c").expect("released");
+        }
         journal.release_lease(first, "desk-a").expect("released");
         drop(live);
         journal
-            .acquire_lease(twin, &claim("desk-b"), &policy)
+            .acquire_lease(again, &claim("desk-b"), &policy)
             .expect("journal")
             .expect("free once released");
+    }
+
+    /// A lease row as a holder in another PID namespace (a Flatpak, a
+    /// container sharing the journal) writes it: a pid that is not alive
+    /// here, on this host. Only its heartbeat may end it; `/proc` is not
+    /// asked. A lease with no namespace recorded is the same "cannot tell";
+    /// one of this namespace whose process exited is taken over at once.
+    #[test]
+    fn a_holder_in_another_pid_namespace_is_ended_by_its_heartbeat_only() {
+        if !cfg!(target_os = "linux") || this_pid_namespace().is_none() {
+            // Nothing to tell apart: no namespaces (the heartbeat always decides).
+            assert!(this_pid_namespace().is_none());
+            return;
+        }
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut journal = Journal::open(&dir.path().join("journal.sqlite3")).expect("opens");
+        let order = journal
+            .ensure_order(&actor("kw", "shop", Environment::Production), "NS-1")
+            .expect("order");
+        // No such process here (pids are far below this).
+        let dead_here = 4_000_000_u32;
+        assert!(process_has_exited(dead_here));
+        let policy = LeasePolicy::default();
+        let time_to_live = i64::try_from(policy.time_to_live.as_millis()).expect("fits");
+        let write = |journal: &Journal, namespace: Option<&str>, heartbeat_ms: i64| {
+            journal
+                .connection()
+                .execute(
+                    "INSERT OR REPLACE INTO order_leases (order_id, owner, operator, pid, host,
+                        purpose, operation_id, acquired_ms, heartbeat_ms, pid_namespace)
+                     VALUES (?1, 'flatpak-desk', 'huda', ?2, ?3, 'capture 5.000 KWD', 9, ?4, ?4, ?5)",
+                    params![order, dead_here, this_host(), heartbeat_ms, namespace],
+                )
+                .expect("written");
+        };
+        let take = |journal: &mut Journal, owner: &str| {
+            let taken = journal
+                .acquire_lease(order, &claim(owner), &policy)
+                .expect("journal")
+                .is_ok();
+            if taken {
+                journal.release_lease(order, owner).expect("released");
+            }
+            taken
+        };
+        for namespace in [Some("pid:[4026532999]"), None] {
+            write(&journal, namespace, now_ms());
+            assert!(
+                !take(&mut journal, "desk-here"),
+                "{namespace:?}: a beating holder elsewhere is alive"
+            );
+            write(&journal, namespace, now_ms() - time_to_live - 1_000);
+            assert!(
+                take(&mut journal, "desk-here"),
+                "{namespace:?}: no heartbeat for the time to live ends it"
+            );
+        }
+        // Our own namespace: /proc can tell, and the process is gone.
+        write(&journal, this_pid_namespace().as_deref(), now_ms());
+        assert!(take(&mut journal, "desk-here"), "an exited process of ours");
     }
 
     #[test]

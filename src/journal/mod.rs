@@ -10,6 +10,8 @@
 //! - [`restore`]: replacing the journal with a verified backup, atomically,
 //!   keeping the replaced one.
 //! - [`files`]: private files (`0600` in `0700` directories).
+//! - [`output`]: [`output::OutputGuard`], the one way a file is written where
+//!   the operator said: never over the journal's files, never over a file unasked.
 //! - [`seam`]: [`seam::JournalStore`], what the desk needs of a journal
 //!   (SQLite today, PostgreSQL next).
 //! - [`store`]: [`Journal`], the database: orders, append-only entries, open
@@ -41,7 +43,9 @@ pub mod export;
 pub mod files;
 pub mod import;
 pub mod key;
+pub mod key_transfer;
 pub mod lease;
+pub mod output;
 pub mod payload;
 pub mod payment;
 pub mod projection;

@@ -160,7 +160,7 @@ pub fn restore(
         Some(Ok(current)) => {
             let kept = kept_path(target);
             let kept_result = current
-                .backup(&kept)
+                .copy_into(&kept)
                 .and_then(|()| current.checkpoint())
                 .map(|()| kept);
             drop(current);

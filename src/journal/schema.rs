@@ -22,6 +22,8 @@ pub const MIGRATIONS: &[&str] = &[
     WALKS,
     FILTER_TAGS,
     DRIFT,
+    ACCOUNTS,
+    LEASE_NAMESPACE,
 ];
 
 /// The schema version this build writes.
@@ -518,6 +520,85 @@ CREATE TRIGGER orders_fts_update AFTER UPDATE OF merchant_reference, fort_id, cu
 END;
 "
 );
+
+/// An APS order is one order per account (issue 22): its identity becomes
+/// (account, environment, merchant reference), where the account is the
+/// merchant identifier APS knows it by, no longer the local profile's name.
+/// Two profiles of one account (an operator's own and a shared one, the
+/// same account added twice) share the order, its lease and its open
+/// operations. `profile` stays: the profile that first made the row (shown).
+/// The next provider adds its column beside `account`.
+///
+/// The account is filled from the journal's own evidence: the
+/// `merchant_identifier` of the order's first signed request, else of its
+/// first feedback notification; an order with neither (imported only) takes
+/// the account its profile's other orders have, then the `env:<id>` profile
+/// name's; what is left stays unknown (NULL) and is adopted by the first
+/// desk of its profile and environment that asks for it.
+///
+/// A journal that already holds two rows for one order of one account (two
+/// profiles each made one) still opens: the older row is the order from now
+/// on; each newer row is recorded in `order_aliases` as the same order, its
+/// account cleared so that it never takes anything new. Its entries are not
+/// touched (append-only and chained, they keep naming the row they were
+/// recorded for, and `verify` replays each row as before); its open
+/// operations block the order and its lease is the order's. `order_aliases`
+/// is written here only: a desk never makes another.
+///
+/// The UNIQUE (profile, environment, merchant_reference) of version 1 stays
+/// (dropping it means copying the table); it is weaker than the new identity
+/// except for a profile later pointed at another account (`ensure_order`).
+const ACCOUNTS: &str = r"
+ALTER TABLE orders ADD COLUMN account TEXT;
+UPDATE orders SET account = (
+    SELECT evidence.account FROM (
+        SELECT e.seq, coalesce(
+            json_extract(json_extract(e.payload, '$.request'), '$.merchant_identifier'),
+            json_extract(json_extract(e.payload, '$.notification'), '$.merchant_identifier')
+        ) AS account
+        FROM entries AS e
+        WHERE e.order_id = orders.id AND e.entry IN ('request', 'feedback')
+    ) AS evidence
+    WHERE evidence.account IS NOT NULL AND evidence.account <> ''
+    ORDER BY evidence.seq LIMIT 1
+);
+CREATE TEMP TABLE profile_account AS
+SELECT profile, environment, account, max(orders_seen) AS orders_seen FROM (
+    SELECT profile, environment, account, count(*) AS orders_seen FROM orders
+    WHERE account IS NOT NULL GROUP BY profile, environment, account
+) GROUP BY profile, environment;
+UPDATE orders SET account = p.account FROM temp.profile_account AS p
+WHERE orders.account IS NULL AND p.profile = orders.profile AND p.environment = orders.environment;
+DROP TABLE temp.profile_account;
+UPDATE orders SET account = substr(profile, 5)
+WHERE account IS NULL AND profile LIKE 'env:_%';
+
+CREATE TABLE order_aliases (
+    alias_id INTEGER PRIMARY KEY REFERENCES orders (id),
+    order_id INTEGER NOT NULL REFERENCES orders (id)
+);
+CREATE INDEX order_aliases_order ON order_aliases (order_id);
+INSERT INTO order_aliases (alias_id, order_id)
+SELECT id, first_id FROM (
+    SELECT id, min(id) OVER (PARTITION BY account, environment, merchant_reference) AS first_id
+    FROM orders WHERE account IS NOT NULL
+) WHERE id <> first_id;
+UPDATE orders SET account = NULL WHERE id IN (SELECT alias_id FROM order_aliases);
+-- A lease on a newer row is the order's (working state, never the record).
+UPDATE OR REPLACE order_leases SET order_id = (
+    SELECT a.order_id FROM order_aliases AS a WHERE a.alias_id = order_leases.order_id)
+WHERE order_id IN (SELECT alias_id FROM order_aliases);
+CREATE UNIQUE INDEX orders_account_reference ON orders (account, environment, merchant_reference);
+";
+
+/// The PID namespace of a lease's holder (issue 22): `/proc` answers for
+/// processes of the namespace that reads it only, so a holder in another one
+/// (Flatpak, a container sharing the journal) looked dead and was taken
+/// over. NULL (leases from before, systems without namespaces) is "cannot
+/// tell": only the heartbeat decides (`lease.rs`).
+const LEASE_NAMESPACE: &str = r"
+ALTER TABLE order_leases ADD COLUMN pid_namespace TEXT;
+";
 
 /// The schema version recorded in the database.
 pub fn version(connection: &Connection) -> rusqlite::Result<u32> {

@@ -44,6 +44,9 @@ pub enum JournalError {
     Sql(#[from] rusqlite::Error),
     #[error("journal: {0}")]
     Io(#[from] std::io::Error),
+    /// A file apsdesk was asked to write was refused or failed (it names the file).
+    #[error(transparent)]
+    Output(#[from] super::output::OutputError),
     #[error("refused to record a payload that holds a full card number")]
     CardNumberInPayload,
     #[error("no operation {0} in the journal")]
@@ -59,6 +62,22 @@ pub enum JournalError {
         journal_id: String,
         from_seq: i64,
         why: String,
+    },
+    #[error(
+        "the key of journal {journal_id} is not in this computer's keyring: this journal was made on another computer, or this computer's keyring was reset. Import its key with `apsdesk journal key import FILE` (a file made with `apsdesk journal key export --out FILE` on the computer that has it). Until then the journal can be read, and verified up to entry {last_checkable}; nothing was recorded"
+    )]
+    ChainKeyNotOnThisComputer {
+        journal_id: String,
+        /// The last entry verify can check without the key.
+        last_checkable: i64,
+    },
+    #[error(
+        "the order {reference} of this journal belongs to another account than {account} although it was made by profile {profile}: the profile now points at another merchant identifier; use a profile of the order's account"
+    )]
+    ReferenceOfAnotherAccount {
+        profile: String,
+        account: String,
+        reference: String,
     },
     #[error("nothing was restored: {path} {why}")]
     RestoreSource { path: PathBuf, why: String },
@@ -104,7 +123,12 @@ pub type Result<T, E = JournalError> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub operator: String,
+    /// The local profile (its name): shown, and recorded with every entry.
     pub profile: String,
+    /// The account APS knows: the merchant identifier every request is
+    /// signed for. With the environment and the merchant reference it names
+    /// one APS order, whichever profile of the account asks.
+    pub account: String,
     pub environment: Environment,
 }
 
@@ -424,6 +448,10 @@ pub struct Journal {
 }
 
 /// Why a journal whose keying was removed is refused.
+/// Why a keyed journal has no key when the keyring answered and has none
+/// for it: see [`JournalError::ChainKeyNotOnThisComputer`].
+pub(super) const KEY_NOT_ON_THIS_COMPUTER: &str = "the key of this journal is not in this computer's keyring: it was made on another computer, or the keyring was reset (import its key with `apsdesk journal key import FILE`)";
+
 const KEYING_REMOVED: &str = "the keyring holds a key for this journal, and the journal records no keyed entries: its record of keying was removed (run `apsdesk journal verify`; restore a verified backup)";
 
 /// The platform's place for the journal, e.g.
@@ -572,6 +600,109 @@ pub(super) fn chain_head(connection: &Connection) -> rusqlite::Result<(i64, Stri
         .unwrap_or((0, chain::GENESIS.to_owned())))
 }
 
+/// The rows of a journal from before orders were one per account that are
+/// still the actor's to adopt: made by this profile in this environment,
+/// with no account known, and not recorded as the newer row of an order
+/// (`order_aliases`, see `schema::ACCOUNTS`).
+const ADOPTABLE: &str = "account IS NULL AND profile = ?4 AND environment = ?2 \
+    AND merchant_reference = ?3 AND id NOT IN (SELECT alias_id FROM order_aliases)";
+
+/// The id of the order of `reference` on the actor's account (its
+/// merchant identifier, whichever profile made it), or the row of this
+/// profile that no account was known for yet.
+pub(super) fn find_order_id(
+    connection: &Connection,
+    actor: &Actor,
+    merchant_reference: &str,
+) -> rusqlite::Result<Option<i64>> {
+    connection
+        .prepare_cached(&format!(
+            "SELECT id FROM orders
+             WHERE (account = ?1 AND environment = ?2 AND merchant_reference = ?3) OR ({ADOPTABLE})
+             ORDER BY account IS NULL LIMIT 1"
+        ))?
+        .query_row(
+            params![
+                actor.account,
+                actor.environment,
+                merchant_reference,
+                actor.profile
+            ],
+            |row| row.get(0),
+        )
+        .optional()
+}
+
+/// Gives the actor's account to this profile's row of `reference` from a
+/// journal from before accounts were recorded, unless the account already
+/// has a row for it (then that row is the order, and this one stays as it
+/// was). Usually changes nothing: one look-up in a unique index.
+pub(super) fn adopt_order(
+    connection: &Connection,
+    actor: &Actor,
+    merchant_reference: &str,
+) -> rusqlite::Result<()> {
+    connection
+        .prepare_cached(&format!(
+            "UPDATE orders SET account = ?1 WHERE {ADOPTABLE} AND NOT EXISTS (
+                SELECT 1 FROM orders AS known
+                WHERE known.account = ?1 AND known.environment = ?2
+                    AND known.merchant_reference = ?3)"
+        ))?
+        .execute(params![
+            actor.account,
+            actor.environment,
+            merchant_reference,
+            actor.profile
+        ])?;
+    Ok(())
+}
+
+/// The order of `reference` on the actor's account, created (state
+/// `unknown`, `profile` the actor's) if the journal has not seen it, in the
+/// caller's connection or transaction. One order per account: a second
+/// profile of the same account gets the same row. A row of this profile
+/// from before accounts were recorded is adopted (its account set).
+pub(super) fn ensure_order_in(
+    connection: &Connection,
+    actor: &Actor,
+    merchant_reference: &str,
+    now_ms: i64,
+) -> Result<i64> {
+    adopt_order(connection, actor, merchant_reference)?;
+    // Either unique key may meet a row: the account's (the order exists),
+    // or the profile's of version 1 (the profile was pointed at another
+    // account since; found below as not this account's).
+    connection
+        .prepare_cached(
+            "INSERT INTO orders (account, environment, merchant_reference, profile, state,
+                created_ms, updated_ms)
+             VALUES (?1, ?2, ?3, ?4, 'unknown', ?5, ?5)
+             ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            actor.account,
+            actor.environment,
+            merchant_reference,
+            actor.profile,
+            now_ms
+        ])?;
+    connection
+        .prepare_cached(
+            "SELECT id FROM orders WHERE account = ?1 AND environment = ?2 AND merchant_reference = ?3",
+        )?
+        .query_row(
+            params![actor.account, actor.environment, merchant_reference],
+            |row| row.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| JournalError::ReferenceOfAnotherAccount {
+            profile: actor.profile.clone(),
+            account: actor.account.clone(),
+            reference: merchant_reference.to_owned(),
+        })
+}
+
 /// Writes an order row back (the projection), in the caller's connection or
 /// transaction.
 fn write_order(connection: &Connection, order: &OrderRecord) -> rusqlite::Result<()> {
@@ -701,7 +832,7 @@ impl Journal {
         match keys.find(&self.identity.journal_id) {
             KeyLookup::Found(key) => Some(key),
             KeyLookup::Absent => {
-                self.key_problem = Some("the keyring has no key for this journal".to_owned());
+                self.key_problem = Some(KEY_NOT_ON_THIS_COMPUTER.to_owned());
                 None
             }
             KeyLookup::Unavailable(why) => {
@@ -795,6 +926,15 @@ impl Journal {
         prev_hash: &str,
         fields: &EntryFields<'_>,
     ) -> Result<String> {
+        if key_problem == Some(KEY_NOT_ON_THIS_COMPUTER) && hasher.key.is_none() {
+            if let Some(hash) = hasher.hash(prev_hash, fields) {
+                return Ok(hash);
+            }
+            return Err(JournalError::ChainKeyNotOnThisComputer {
+                journal_id: identity.journal_id.clone(),
+                last_checkable: identity.keyed_from_seq.unwrap_or(1) - 1,
+            });
+        }
         hasher
             .hash(prev_hash, fields)
             .ok_or_else(|| JournalError::ChainKeyMissing {
@@ -924,20 +1064,9 @@ impl Journal {
     }
 
     /// The order of `reference` on the actor's account, created (state
-    /// `unknown`) if the journal has not seen it.
+    /// `unknown`) if the journal has not seen it (see [`ensure_order_in`]).
     pub fn ensure_order(&mut self, actor: &Actor, merchant_reference: &str) -> Result<i64> {
-        let now = now_ms();
-        self.connection.execute(
-            "INSERT INTO orders (profile, environment, merchant_reference, state, created_ms, updated_ms)
-             VALUES (?1, ?2, ?3, 'unknown', ?4, ?4)
-             ON CONFLICT (profile, environment, merchant_reference) DO NOTHING",
-            params![actor.profile, actor.environment, merchant_reference, now],
-        )?;
-        Ok(self.connection.query_row(
-            "SELECT id FROM orders WHERE profile = ?1 AND environment = ?2 AND merchant_reference = ?3",
-            params![actor.profile, actor.environment, merchant_reference],
-            |row| row.get(0),
-        )?)
+        ensure_order_in(&self.connection, actor, merchant_reference, now_ms())
     }
 
     pub fn order(&self, order_id: i64) -> Result<Option<OrderRecord>> {
@@ -960,21 +1089,16 @@ impl Journal {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The order of `reference` on the actor's account, if the journal has it.
     pub fn order_by_reference(
         &self,
         actor: &Actor,
         merchant_reference: &str,
     ) -> Result<Option<OrderRecord>> {
-        Ok(self
-            .connection
-            .query_row(
-                &format!(
-                    "SELECT {ORDER_COLUMNS} FROM orders WHERE profile = ?1 AND environment = ?2 AND merchant_reference = ?3"
-                ),
-                params![actor.profile, actor.environment, merchant_reference],
-                OrderRecord::from_row,
-            )
-            .optional()?)
+        let Some(order_id) = find_order_id(&self.connection, actor, merchant_reference)? else {
+            return Ok(None);
+        };
+        self.order(order_id)
     }
 
     /// Appends one entry to the chain, in the caller's transaction.
@@ -1089,10 +1213,11 @@ impl Journal {
             )?;
         }
         if let Some(owner) = lease_owner {
+            let leased = super::lease::leased_order(&transaction, order_id)?;
             let bound = transaction.execute(
                 "UPDATE order_leases SET operation_id = ?3, heartbeat_ms = ?4
                  WHERE order_id = ?1 AND owner = ?2",
-                params![order_id, owner, operation_id, now_ms()],
+                params![leased, owner, operation_id, now_ms()],
             )?;
             if bound != 1 {
                 // Dropping the transaction rolls the request back.
@@ -1129,22 +1254,15 @@ impl Journal {
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        transaction.execute(
-            "INSERT INTO orders (profile, environment, merchant_reference, state, created_ms, updated_ms)
-             VALUES (?1, ?2, ?3, 'unknown', ?4, ?4)
-             ON CONFLICT (profile, environment, merchant_reference) DO NOTHING",
-            params![
-                actor.profile,
-                actor.environment,
-                notification.merchant_reference,
-                received_ms
-            ],
+        let order_id = ensure_order_in(
+            &transaction,
+            actor,
+            &notification.merchant_reference,
+            received_ms,
         )?;
         let mut order = transaction.query_row(
-            &format!(
-                "SELECT {ORDER_COLUMNS} FROM orders WHERE profile = ?1 AND environment = ?2 AND merchant_reference = ?3"
-            ),
-            params![actor.profile, actor.environment, notification.merchant_reference],
+            &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
+            [order_id],
             OrderRecord::from_row,
         )?;
         let earlier: Vec<(i64, String)> = transaction
@@ -1408,9 +1526,14 @@ impl Journal {
             .collect()
     }
 
-    /// Operations blocking this order.
+    /// Operations blocking this order: its own, and those of the newer rows
+    /// a journal from before kept for the same order (`order_aliases`).
     pub fn open_operations_for(&self, order_id: i64) -> Result<Vec<OpenOperation>> {
-        self.open_operations_where("WHERE o.order_id = ?1", Some(order_id))
+        self.open_operations_where(
+            "WHERE o.order_id = ?1 OR o.order_id IN (
+                SELECT alias_id FROM order_aliases WHERE order_id = ?1)",
+            Some(order_id),
+        )
     }
 
     /// Every open operation (for reconciliation at start-up).
@@ -1462,9 +1585,28 @@ impl Journal {
 
     /// Writes a consistent copy of the journal to `destination` while it is in
     /// use (`VACUUM INTO`), private, with the anchor of what it holds inside
-    /// it (`backup_anchor`) and beside it (`<destination>.anchor`). The
-    /// destination must not exist.
+    /// it (`backup_anchor`) and beside it (`<destination>.anchor`). Neither
+    /// may exist, nor be one of the journal's own files
+    /// ([`OutputGuard`](super::output::OutputGuard)).
     pub fn backup(&self, destination: &Path) -> Result<()> {
+        use super::output::IfExists;
+        let guard = self.output_guard();
+        guard.check(destination, IfExists::Refuse)?;
+        guard.check(&Anchor::path_for(destination), IfExists::Refuse)?;
+        self.copy_into(destination)
+    }
+
+    /// The guard for files written at the operator's word while this journal
+    /// is open: never over its own files.
+    #[must_use]
+    pub fn output_guard(&self) -> super::output::OutputGuard {
+        super::output::OutputGuard::for_journal(&self.path)
+    }
+
+    /// [`Journal::backup`]'s copy, also a restore's copy of the journal it
+    /// replaces (`<journal>.before-restore-<time>`, one of the journal's own
+    /// names, hence unguarded). The destination must not exist.
+    pub(super) fn copy_into(&self, destination: &Path) -> Result<()> {
         if destination.exists() {
             return Err(JournalError::Io(std::io::Error::new(
                 std::io::ErrorKind::AlreadyExists,
@@ -1495,7 +1637,14 @@ impl Journal {
     /// that entry, and `journal verify` of a journal cut below it says so when
     /// given this anchor. A trailing row in the CSV itself would break strict
     /// CSV readers, hence the file beside it.
-    pub fn anchor_export(&self, export: &Path) -> Result<PathBuf> {
+    ///
+    /// The anchor goes through the output guard as its export did
+    /// (`if_exists`): callers check both paths before writing the export.
+    pub fn anchor_export(
+        &self,
+        export: &Path,
+        if_exists: super::output::IfExists,
+    ) -> Result<PathBuf> {
         let (entries, last_hash) = chain_head(&self.connection)?;
         let anchor = Anchor::new(
             &self.identity.journal_id,
@@ -1505,8 +1654,9 @@ impl Journal {
             self.hasher.key.as_ref(),
         );
         let path = Anchor::path_for(export);
-        anchor.write(&path)?;
-        Ok(path)
+        Ok(self
+            .output_guard()
+            .write(&path, anchor.to_json().as_bytes(), if_exists)?)
     }
 
     /// Anchors a fresh backup: inside it and beside it.

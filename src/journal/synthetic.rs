@@ -173,8 +173,17 @@ pub fn seed(
     // Hashed like every entry of this journal (keyed when it is).
     let hasher = journal.hasher().clone();
     let identity = journal.identity().clone();
+    // Why there is no key, if there is none: the refusal names it (a key
+    // that is not on this computer is not "unlock the keyring").
+    let key_problem = journal.key_problem().map(str::to_owned);
     let hash = |prev_hash: &str, fields: &EntryFields<'_>| {
-        Journal::entry_hash(&hasher, &identity, None, prev_hash, fields)
+        Journal::entry_hash(
+            &hasher,
+            &identity,
+            key_problem.as_deref(),
+            prev_hash,
+            fields,
+        )
     };
     while report.orders < spec.orders {
         let batch_end = (report.orders + BATCH).min(spec.orders);
@@ -483,9 +492,9 @@ impl SyntheticOrder {
                 payment_option, card_brand, masked_card, currency, amount_minor, authorized_minor,
                 captured_minor, refunded_minor, state, customer_email, customer_name,
                 authorization_code, knet_ref_number, third_party_transaction_number,
-                last_response_code, created_ms, updated_ms)
+                last_response_code, created_ms, updated_ms, account)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21, ?21)",
+                ?18, ?19, ?20, ?21, ?21, 'synthetic')",
         )?;
         statement.execute(params![
             spec.profile,
@@ -518,6 +527,7 @@ impl SyntheticOrder {
         let mut request = json!({
             "command": operation.command,
             "access_code": "********",
+            // The account of every synthetic order (`insert` records it).
             "merchant_identifier": "synthetic",
             "merchant_reference": self.reference,
             "language": "en",

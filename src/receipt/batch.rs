@@ -8,12 +8,18 @@ use std::path::{Path, PathBuf};
 
 use super::pdf::{Layout, ReceiptLanguage, render, render_many};
 use super::{Receipt, file_name};
+use crate::journal::output::IfExists;
 use crate::journal::{Journal, JournalError, OrderFilter};
 use crate::profiles::ReceiptDetails;
 
 /// Chooses where a receipt is saved; `None` when the operator cancels.
 pub trait SaveTarget {
     fn choose(&self, suggested_name: &Path) -> Option<PathBuf>;
+
+    /// What the output guard does when the chosen file exists: a save
+    /// dialog that asked the OS question replaces; a folder keeps what is
+    /// there and picks a free name.
+    fn if_exists(&self) -> IfExists;
 
     /// Whether a saved file is then opened with the OS (the app's dialog
     /// does; folders for scripts and tests do not).
@@ -22,13 +28,19 @@ pub trait SaveTarget {
     }
 }
 
-/// Saves into a folder under the suggested name (command line, tests).
+/// Saves into a folder under the suggested name (command line, tests),
+/// never over a file already there: a taken name gets the next free one
+/// (`name (2).pdf`).
 #[derive(Debug, Clone)]
 pub struct IntoFolder(pub PathBuf);
 
 impl SaveTarget for IntoFolder {
     fn choose(&self, suggested_name: &Path) -> Option<PathBuf> {
         Some(self.0.join(suggested_name))
+    }
+
+    fn if_exists(&self) -> IfExists {
+        IfExists::PickFreeName
     }
 }
 
@@ -49,8 +61,9 @@ pub struct BatchStyle {
     pub output: BatchOutput,
 }
 
-/// Writes the receipts of the filtered orders; `progress(done, total)` after
-/// each. Returns the files written.
+/// Writes the receipts of the filtered orders through the journal's output
+/// guard (never over its files; an existing file as `target` says);
+/// `progress(done, total)` after each. Returns the files written.
 pub fn write_batch(
     journal: &Journal,
     filter: &OrderFilter,
@@ -64,20 +77,31 @@ pub fn write_batch(
         layout,
         output,
     } = style;
+    let guard = journal.output_guard();
     let total = journal.count_orders(filter)?;
     let mut done = 0;
     let mut written = Vec::new();
     let mut combined = Vec::new();
-    journal.for_each_order(filter, |order| {
+    // The guard's refusal, kept typed (the walk over the orders stops on an
+    // I/O error only).
+    let mut refused = None;
+    let walked = journal.for_each_order(filter, |order| {
         let receipt = Receipt::build(order, None, merchant);
         match output {
             BatchOutput::OnePerOrder => {
                 if let Some(path) = target.choose(&file_name(order, None)) {
-                    crate::journal::files::write_private(
+                    match guard.write(
                         &path,
                         &render(&receipt, language, layout),
-                    )?;
-                    written.push(path);
+                        target.if_exists(),
+                    ) {
+                        Ok(path) => written.push(path),
+                        Err(error) => {
+                            let stop = std::io::Error::other(error.to_string());
+                            refused = Some(error);
+                            return Err(stop);
+                        }
+                    }
                 }
             }
             BatchOutput::Combined => combined.push(receipt),
@@ -85,13 +109,20 @@ pub fn write_batch(
         done += 1;
         progress(done, total);
         Ok(())
-    })?;
+    });
+    if let Some(error) = refused {
+        return Err(error.into());
+    }
+    walked?;
     if output == BatchOutput::Combined
         && !combined.is_empty()
         && let Some(path) = target.choose(Path::new("receipts.pdf"))
     {
-        crate::journal::files::write_private(&path, &render_many(&combined, language, layout))?;
-        written.push(path);
+        written.push(guard.write(
+            &path,
+            &render_many(&combined, language, layout),
+            target.if_exists(),
+        )?);
     }
     Ok(written)
 }

@@ -202,6 +202,7 @@ pub fn over_in(
         Actor {
             operator: "tester".into(),
             profile: "test".into(),
+            account: apsdesk::sim::config::DEMO_MERCHANT_IDENTIFIER.into(),
             environment,
         },
         Language::En,

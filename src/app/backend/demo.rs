@@ -102,6 +102,7 @@ impl Backend {
                 Actor {
                     operator: crate::feedback::OPERATOR.to_owned(),
                     profile: backend.session.profile.clone(),
+                    account: credentials.merchant_identifier.clone(),
                     environment: backend.session.environment,
                 },
                 Arc::clone(&backend.desk.journal),

@@ -33,7 +33,9 @@ impl Backend {
                 else {
                     return Ok(None);
                 };
-                crate::journal::files::write_private(&path, &pdf)?;
+                let path = journal
+                    .output_guard()
+                    .write(&path, &pdf, target.if_exists())?;
                 if target.opens_saved_files() {
                     crate::app::files::open_with_os(&path)?;
                 }
@@ -42,7 +44,9 @@ impl Backend {
             match work() {
                 Ok(Some(path)) => TaskResult::Saved(path),
                 Ok(None) => TaskResult::Failed(TaskError::NotSaved),
-                Err(error) => TaskResult::Failed(TaskError::Receipt(format!("{error:#}"))),
+                Err(error) => TaskResult::Failed(
+                    refused(&error).unwrap_or_else(|| TaskError::Receipt(format!("{error:#}"))),
+                ),
             }
         });
     }
@@ -58,19 +62,36 @@ impl Backend {
             let Some(path) = target.choose(std::path::Path::new("orders.csv")) else {
                 return TaskResult::Failed(TaskError::NotSaved);
             };
-            let written = crate::journal::files::create_private_or_replace(&path)
+            let if_exists = target.if_exists();
+            let guard = journal.output_guard();
+            let anchor = crate::journal::anchor::Anchor::path_for(&path);
+            // The export and its anchor are checked before either is written.
+            let written = guard
+                .check(&path, if_exists)
+                .and_then(|()| guard.check(&anchor, if_exists))
+                .and_then(|()| guard.create(&path, if_exists))
                 .map_err(crate::journal::JournalError::from)
                 .and_then(|file| {
-                    crate::journal::export::export_csv(
-                        journal,
-                        &filter,
-                        std::io::BufWriter::new(file),
-                    )
+                    let mut writer = std::io::BufWriter::new(file);
+                    crate::journal::export::export_csv(journal, &filter, &mut writer)?;
+                    let file = writer
+                        .into_inner()
+                        .map_err(|error| crate::journal::JournalError::Io(error.into_error()))?;
+                    Ok(file.commit()?)
                 })
-                .and_then(|_| journal.anchor_export(&path));
+                .and_then(|path| journal.anchor_export(&path, if_exists).map(|_| path));
             match written {
-                Ok(_) => TaskResult::Saved(path),
-                Err(error) => TaskResult::Failed(TaskError::Export(error.to_string())),
+                Ok(path) => TaskResult::Saved(path),
+                Err(error) => {
+                    let refused = if let crate::journal::JournalError::Output(output) = &error {
+                        refusal(output)
+                    } else {
+                        None
+                    };
+                    TaskResult::Failed(
+                        refused.unwrap_or_else(|| TaskError::Export(detail(&path, error))),
+                    )
+                }
             }
         });
     }
@@ -110,20 +131,22 @@ impl Backend {
         csv: String,
         target: Arc<dyn crate::receipt::SaveTarget + Send + Sync>,
     ) {
-        self.spawn(async move {
-            tokio::task::spawn_blocking(move || {
-                let Some(path) = target.choose(std::path::Path::new("bulk-results.csv")) else {
-                    return TaskResult::Failed(TaskError::NotSaved);
-                };
-                let mut bytes = crate::journal::export::BOM.to_vec();
-                bytes.extend_from_slice(csv.as_bytes());
-                match crate::journal::files::write_private(&path, &bytes) {
-                    Ok(()) => TaskResult::Saved(path),
-                    Err(error) => TaskResult::Failed(TaskError::Export(detail(&path, error))),
-                }
-            })
-            .await
-            .unwrap_or_else(|error| TaskResult::Failed(TaskError::Stopped(error.to_string())))
+        // On the journal's thread: the guard needs its path, and the UI never waits for the lock.
+        self.spawn_journal(move |journal| {
+            let Some(path) = target.choose(std::path::Path::new("bulk-results.csv")) else {
+                return TaskResult::Failed(TaskError::NotSaved);
+            };
+            let mut bytes = crate::journal::export::BOM.to_vec();
+            bytes.extend_from_slice(csv.as_bytes());
+            match journal
+                .output_guard()
+                .write(&path, &bytes, target.if_exists())
+            {
+                Ok(path) => TaskResult::Saved(path),
+                Err(error) => TaskResult::Failed(
+                    refusal(&error).unwrap_or_else(|| TaskError::Export(detail(&path, error))),
+                ),
+            }
         });
     }
 }
@@ -133,4 +156,20 @@ impl Backend {
 pub(super) fn detail(path: &std::path::Path, error: impl std::fmt::Display) -> String {
     // i18n-lint: not shown (the log's detail of a typed task error)
     format!("{}: {error:#}", path.display())
+}
+
+/// The output guard's refusal as a task error the operator reads, or `None`
+/// when the write failed otherwise.
+fn refusal(error: &crate::journal::output::OutputError) -> Option<TaskError> {
+    error.refusal().map(|why| TaskError::OutputRefused {
+        path: error.path().to_owned(),
+        why,
+    })
+}
+
+/// [`refusal`] of an error from further down (a receipt's or an export's).
+fn refused(error: &anyhow::Error) -> Option<TaskError> {
+    error
+        .downcast_ref::<crate::journal::output::OutputError>()
+        .and_then(refusal)
 }

@@ -47,6 +47,7 @@ pub fn entry_kind(tr: &Tr, kind: EntryKind) -> String {
         EntryKind::Resolution => "entry-resolution",
         EntryKind::Feedback => "entry-feedback",
         EntryKind::Imported => "entry-imported",
+        EntryKind::Accepted => "entry-accepted",
     })
 }
 
@@ -419,6 +420,19 @@ pub fn finding(tr: &Tr, finding: &crate::journal::verify::Finding) -> String {
         ),
         Finding::AnchorMissing { .. } => tr.text("finding-anchor-missing"),
         Finding::KeyingRemoved => tr.text("finding-keying-removed"),
+        Finding::RolledBack { witnessed, present } => tr.args(
+            "finding-rolled-back",
+            &[
+                ("witnessed", (*witnessed).into()),
+                ("present", (*present).into()),
+                ("missing", (witnessed - present).into()),
+            ],
+        ),
+        Finding::WitnessDiverged { seq } => {
+            tr.args("finding-witness-diverged", &[("seq", (*seq).into())])
+        }
+        Finding::WitnessNotSigned => tr.text("finding-witness-not-signed"),
+        Finding::WitnessUnreadable { .. } => tr.text("finding-witness-unreadable"),
         Finding::KeyingChanged { journal, anchor } => tr.args(
             "finding-keying-changed",
             &[

@@ -786,7 +786,9 @@ impl<S: JournalStore> Desk<S> {
         })
     }
 
-    /// Writes an outcome and updates the order from it.
+    /// Writes an outcome and updates the order from it, in one transaction
+    /// (`record_result_and_project`): a crash or a failed write between the
+    /// two can no longer leave the row behind its entries.
     fn record_outcome<T>(
         &self,
         operation_id: i64,
@@ -797,7 +799,7 @@ impl<S: JournalStore> Desk<S> {
     ) -> Result<Option<OrderRecord>, RunError> {
         let payload = outcome_payload(outcome);
         let mut journal = lock(&self.journal);
-        journal.record_result(
+        let order = journal.record_result_and_project(
             &self.actor,
             operation_id,
             &NewEntry {
@@ -807,27 +809,29 @@ impl<S: JournalStore> Desk<S> {
                 payload: &payload,
                 ..NewEntry::default()
             },
+            &mut |order, entries| {
+                // Anything recorded about money on the order since this
+                // request was (another operation's request, answer or
+                // settlement) is newer than what a read answers.
+                let latest_money_entry = entries
+                    .iter()
+                    .filter(|entry| {
+                        entry.operation_id != operation_id && entry.command.moves_money()
+                    })
+                    .map(|entry| entry.seq)
+                    .max()
+                    .unwrap_or(0);
+                if let Some(response) = outcome.trusted_response()
+                    && !projection::read_is_stale(command, operation_id, latest_money_entry)
+                {
+                    projection::apply(order, command, outcome.class, response, amount);
+                    let now = jiff::Timestamp::now().as_millisecond();
+                    projection::record_payment(order, command, outcome.class, response, now);
+                }
+            },
         )?;
-        // Anything recorded about money on the order since this request was
-        // (another operation's request, answer or settlement) is newer than
-        // what a read answers.
-        let latest_money_entry = journal
-            .order_entries(order_id)?
-            .iter()
-            .filter(|entry| entry.operation_id != operation_id && entry.command.moves_money())
-            .map(|entry| entry.seq)
-            .max()
-            .unwrap_or(0);
-        if let Some(response) = outcome.trusted_response()
-            && !projection::read_is_stale(command, operation_id, latest_money_entry)
-        {
-            journal.update_order(order_id, &mut |order| {
-                projection::apply(order, command, outcome.class, response, amount);
-                let now = jiff::Timestamp::now().as_millisecond();
-                projection::record_payment(order, command, outcome.class, response, now);
-            })?;
-        }
-        Ok(journal.order(order_id)?)
+        debug_assert_eq!(order.as_ref().map(|order| order.id), Some(order_id));
+        Ok(order)
     }
 
     /// The order's totals by a journaled CHECK_STATUS, or why there are none.

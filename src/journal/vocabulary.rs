@@ -117,6 +117,12 @@ vocabulary! {
         /// of an order, never APS's word about its money. Its `command` is
         /// CHECK_STATUS, the look-up that confirms it.
         Imported => "imported",
+        /// The operator's decision, after `journal verify` showed it, to
+        /// continue from the journal as it is although its anchor or this
+        /// installation's witness disagreed (a cut, a copy put back). About
+        /// the journal itself: its order is `store::JOURNAL_ORDER_ID` and
+        /// its `command` CHECK_STATUS (it moves nothing).
+        Accepted => "accepted",
     }
 }
 

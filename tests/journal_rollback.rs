@@ -276,7 +276,10 @@ async fn cut_entries_stop_writes_and_an_unrelated_status_check_does_not_re_ancho
         assert!(
             report.findings.iter().any(|finding| matches!(
                 finding,
-                Finding::OrderDiffers { field: "captured_minor", .. }
+                Finding::OrderDiffers {
+                    field: "captured_minor",
+                    ..
+                }
             )),
             "keyed {keyed}: {:?}",
             report.findings

@@ -190,6 +190,21 @@ pub fn failure(tr: &Tr, failure: &Failure) -> String {
             tr.text("failure-signature-mismatch")
         }
         Failure::Signature(SignatureCheck::Valid) => tr.text("failure-signature-valid"),
+        Failure::Mismatch(mismatches) => tr.args(
+            "failure-mismatch",
+            &[(
+                "fields",
+                mismatches
+                    .iter()
+                    .map(|mismatch| mismatch.field)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .into(),
+            )],
+        ),
+        Failure::Oversized { read, .. } => {
+            tr.args("failure-oversized", &[("bytes", (*read).into())])
+        }
     }
 }
 
@@ -274,6 +289,10 @@ pub fn unsettled(tr: &Tr, why: &Unsettled) -> String {
         Unsettled::MayStillBeAtAps { seconds } => tr.args(
             "unsettled-may-still-be-at-aps",
             &[("seconds", (*seconds).into())],
+        ),
+        Unsettled::ClockBehind { behind_ms } => tr.args(
+            "unsettled-clock-behind",
+            &[("seconds", (behind_ms / 1000).max(1).into())],
         ),
         Unsettled::NoEvidence(reason) => no_evidence(tr, reason),
     }
@@ -713,6 +732,7 @@ mod tests {
             Unsettled::OrderMissing,
             Unsettled::NoBaseline,
             Unsettled::MayStillBeAtAps { seconds: 42 },
+            Unsettled::ClockBehind { behind_ms: 600_000 },
             Unsettled::NoEvidence(NoEvidence::OrderNotFound),
             Unsettled::NoEvidence(NoEvidence::NoTotals),
             Unsettled::NoEvidence(no_answer),

@@ -18,6 +18,7 @@
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
+use super::binding::{EchoMismatch, Expectation};
 use super::command::Command;
 use super::lang::Language;
 use super::outcome::{self, OutcomeClass};
@@ -287,7 +288,26 @@ pub enum Failure {
     Unreadable(String),
     /// The response's signature is missing or wrong.
     Signature(SignatureCheck),
+    /// The response is genuinely signed but about something else: it does
+    /// not echo what its request said (see [`super::binding`]).
+    Mismatch(Vec<EchoMismatch>),
+    /// The body grew beyond what any APS answer reaches: only its first
+    /// bytes and a digest of what was read are kept.
+    Oversized {
+        /// Bytes read before reading stopped (at least this many were sent).
+        read: u64,
+        /// SHA-256 of those bytes, hex.
+        digest: String,
+    },
 }
+
+/// The most an APS answer is read to. The largest real answers (an
+/// installment plan list) are a few tens of kilobytes; a body beyond this is
+/// not an answer, and reading it would cost memory and journal space.
+pub const MAX_ANSWER_BYTES: usize = 1 << 20;
+
+/// How much of an oversized body the journal keeps, as evidence.
+pub const OVERSIZED_PREFIX_BYTES: usize = 4096;
 
 impl Failure {
     /// Whether a read-only query may be tried again after this failure.
@@ -295,7 +315,7 @@ impl Failure {
         match self {
             Failure::Transport(_) | Failure::Unreadable(_) => true,
             Failure::HttpStatus(status) => *status == 429 || *status >= 500,
-            Failure::Signature(_) => false,
+            Failure::Signature(_) | Failure::Mismatch(_) | Failure::Oversized { .. } => false,
         }
     }
 }
@@ -317,6 +337,20 @@ impl std::fmt::Display for Failure {
             Failure::Signature(SignatureCheck::Valid) => {
                 f.write_str("the answer's signature is valid")
             }
+            Failure::Mismatch(mismatches) => {
+                f.write_str("the signed answer is about something else (")?;
+                for (index, mismatch) in mismatches.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{mismatch}")?;
+                }
+                f.write_str("): it proves nothing about this request")
+            }
+            Failure::Oversized { read, digest } => write!(
+                f,
+                "the answer was larger than any APS answer (reading stopped after {read} bytes, SHA-256 {digest})"
+            ),
         }
     }
 }
@@ -371,12 +405,13 @@ impl<T> Outcome<T> {
             .and_then(|params| params.text("response_message"))
     }
 
-    /// The response, only when its signature checked.
+    /// The response, only when its signature checked and it answered this
+    /// request (any failure leaves none: a broken exchange has no response).
     pub fn trusted_response(&self) -> Option<&Params> {
-        if matches!(self.failure, Some(Failure::Signature(_))) {
-            None
-        } else {
+        if self.failure.is_none() {
             self.response.as_ref()
+        } else {
+            None
         }
     }
 
@@ -565,7 +600,19 @@ impl Client {
         request: &R,
         language: Language,
     ) -> Result<Outcome<R::Response>, SendError> {
-        self.send_params(request.command(), &request.params(), language)
+        self.send_known(request, language, &[]).await
+    }
+
+    /// [`Client::send`], holding the answer also to what the caller knows
+    /// of the order beyond the request (`known`: field and value, e.g. the
+    /// journal's `fort_id`), wherever the answer names it.
+    pub async fn send_known<R: ApsRequest>(
+        &self,
+        request: &R,
+        language: Language,
+        known: &[(&'static str, &str)],
+    ) -> Result<Outcome<R::Response>, SendError> {
+        self.send_params_known(request.command(), &request.params(), language, known)
             .await
     }
 
@@ -576,7 +623,22 @@ impl Client {
         operation_params: &Params,
         language: Language,
     ) -> Result<Outcome<T>, SendError> {
+        self.send_params_known(command, operation_params, language, &[])
+            .await
+    }
+
+    async fn send_params_known<T: FromParams>(
+        &self,
+        command: Command,
+        operation_params: &Params,
+        language: Language,
+        known: &[(&'static str, &str)],
+    ) -> Result<Outcome<T>, SendError> {
         let params = signed_request(&self.credentials, command, operation_params, language);
+        let expectation = known.iter().fold(
+            Expectation::of_request(command, &params),
+            |expectation, (field, value)| expectation.also_if_present(field, value),
+        );
         let empty = params.empty_names();
         if !empty.is_empty() {
             return Err(SendError::EmptyValues(empty.join(", ")));
@@ -616,9 +678,15 @@ impl Client {
                     attempts,
                     started,
                 )),
-                Attempt::Received { http_status, body } => {
-                    Ok(self.evaluate(command, &params, http_status, body, attempts, started))
-                }
+                Attempt::Received { http_status, body } => Ok(self.evaluate(
+                    command,
+                    &params,
+                    &expectation,
+                    http_status,
+                    body,
+                    attempts,
+                    started,
+                )),
             };
         }
     }
@@ -648,13 +716,24 @@ impl Client {
             }
         };
         let http_status = response.status().as_u16();
-        let body = match response.text().await {
+        let body = match read_bounded(response).await {
             Ok(body) => body,
-            Err(err) => {
+            Err(BodyError::Transport(err)) => {
                 return Attempt::Failed {
                     failure: Failure::Transport(error_chain(&err)),
                     http_status: Some(http_status),
                     body: None,
+                };
+            }
+            Err(BodyError::Oversized {
+                read,
+                digest,
+                prefix,
+            }) => {
+                return Attempt::Failed {
+                    failure: Failure::Oversized { read, digest },
+                    http_status: Some(http_status),
+                    body: Some(prefix),
                 };
             }
         };
@@ -668,10 +747,12 @@ impl Client {
         Attempt::Received { http_status, body }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn evaluate<T: FromParams>(
         &self,
         command: Command,
         request: &Params,
+        expectation: &Expectation,
         http_status: u16,
         body: String,
         attempts: u32,
@@ -708,6 +789,20 @@ impl Client {
                 Some(body),
                 Some(http_status),
                 Some(Failure::Signature(check)),
+                attempts,
+                started,
+            );
+        }
+        let mismatches = expectation.mismatches(&params);
+        if !mismatches.is_empty() {
+            return self.outcome(
+                command,
+                request,
+                OutcomeClass::Untrusted,
+                Some(&params),
+                Some(body),
+                Some(http_status),
+                Some(Failure::Mismatch(mismatches)),
                 attempts,
                 started,
             );
@@ -764,6 +859,47 @@ impl Client {
         let code = self.credentials.access_code.expose();
         mask_secret_in_body(body, code)
     }
+}
+
+/// Why a body was not read whole.
+enum BodyError {
+    Transport(reqwest::Error),
+    Oversized {
+        read: u64,
+        digest: String,
+        prefix: String,
+    },
+}
+
+/// The body as text, read chunk by chunk and never beyond
+/// [`MAX_ANSWER_BYTES`]: a larger one stops being read (the connection is
+/// dropped with the response) and only its prefix and digest are kept.
+async fn read_bounded(mut response: reqwest::Response) -> Result<String, BodyError> {
+    use sha2::Digest as _;
+    let mut body: Vec<u8> = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                body.extend_from_slice(&chunk);
+                if body.len() > MAX_ANSWER_BYTES {
+                    let digest = hex::encode(sha2::Sha256::digest(&body));
+                    let mut cut = OVERSIZED_PREFIX_BYTES.min(body.len());
+                    while cut > 0 && std::str::from_utf8(&body[..cut]).is_err() {
+                        cut -= 1;
+                    }
+                    let prefix = String::from_utf8_lossy(&body[..cut]).into_owned();
+                    return Err(BodyError::Oversized {
+                        read: body.len() as u64,
+                        digest,
+                        prefix,
+                    });
+                }
+            }
+            Ok(None) => break,
+            Err(err) => return Err(BodyError::Transport(err)),
+        }
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
 /// `body` with every occurrence of `secret` replaced by the mask (see

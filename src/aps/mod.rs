@@ -10,10 +10,12 @@
 //! - [`validate`]: field rules with bilingual errors.
 //! - [`command`], [`request`], [`response`]: typed operations.
 //! - [`codes`], [`outcome`]: status and message tables, and the four outcome classes.
+//! - [`binding`]: what an answer must echo of its request to be about it.
 //! - [`client`]: the HTTP client that signs, sends, checks and classifies.
 //! - [`notification`]: APS's transaction feedback, read and checked.
 //! - [`secret`], [`lang`]: masked secrets; the two languages.
 
+pub mod binding;
 pub mod client;
 pub mod codes;
 pub mod command;

@@ -43,6 +43,7 @@ use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
 
+use super::clock::{Clock, SystemClock};
 use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy, LiveSubmission};
 use super::payload::{self, ParamsField, RequestPayload, ResolutionPayload, ResultPayload};
 use super::projection;
@@ -303,8 +304,23 @@ pub enum Unsettled {
         "no answer was received and APS may still be working on it: the totals prove nothing for another {seconds} s"
     )]
     MayStillBeAtAps { seconds: u64 },
+    /// The wall clock stands behind the journal and the request was sent in
+    /// another boot (or without a step-proof reading): how long APS has had
+    /// cannot be told.
+    #[error(
+        "this computer's clock stands {behind_ms} ms behind the journal's last entry: how long APS has had the request cannot be told; correct the clock and reconcile again"
+    )]
+    ClockBehind { behind_ms: i64 },
     #[error(transparent)]
     NoEvidence(NoEvidence),
+}
+
+/// When a reconcile's status check was asked, on both clocks.
+struct Asked {
+    wall_ms: i64,
+    monotonic: Option<super::clock::MonotonicReading>,
+    /// The newest entry of the order, on the journal's wall clock.
+    latest_entry_ms: i64,
 }
 
 impl Resolution {
@@ -463,6 +479,8 @@ pub struct Desk<S: JournalStore = Journal> {
     /// After a request's own timeout, how much longer APS is given to finish
     /// a request that got no answer before it may be concluded "not applied".
     pub settle_grace: Duration,
+    /// Where the desk reads the time (see [`super::clock`]).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl<S: JournalStore> Clone for Desk<S> {
@@ -475,6 +493,7 @@ impl<S: JournalStore> Clone for Desk<S> {
             language: self.language,
             lease: self.lease,
             settle_grace: self.settle_grace,
+            clock: Arc::clone(&self.clock),
         }
     }
 }
@@ -515,6 +534,7 @@ impl<S: JournalStore> Desk<S> {
             language,
             lease: LeasePolicy::default(),
             settle_grace: DEFAULT_SETTLE_GRACE,
+            clock: Arc::new(SystemClock),
         }
     }
 
@@ -709,6 +729,8 @@ impl<S: JournalStore> Desk<S> {
                 u64::try_from(self.client.options().request_timeout.as_millis())
                     .unwrap_or(u64::MAX),
             ),
+            sent_wall_ms: Some(self.clock.wall_ms()),
+            sent_clock: self.clock.monotonic(),
         });
         let entry = NewEntry {
             amount_minor: amount,
@@ -717,6 +739,12 @@ impl<S: JournalStore> Desk<S> {
             payload: &payload,
             ..NewEntry::default()
         };
+        // The answer must be about this order: beyond what the request
+        // carries, the fort_id the journal already knows of it.
+        let known_fort_id = lock(&self.journal)
+            .order(order_id)
+            .map_err(RunError::JournalBeforeSending)?
+            .and_then(|order| order.fort_id);
         let recorded = match lease_owner {
             Some(owner) => lock(&self.journal).record_leased_request(
                 &self.actor,
@@ -734,7 +762,12 @@ impl<S: JournalStore> Desk<S> {
             ),
         };
         let operation_id = recorded.map_err(RunError::JournalBeforeSending)?;
-        let outcome = match client.send(request, self.language).await {
+        let known: Vec<(&'static str, &str)> = known_fort_id
+            .as_deref()
+            .map(|fort_id| ("fort_id", fort_id))
+            .into_iter()
+            .collect();
+        let outcome = match client.send_known(request, self.language, &known).await {
             Ok(outcome) => outcome,
             Err(error) => {
                 let payload = payload::write(&ResultPayload {
@@ -979,7 +1012,16 @@ impl<S: JournalStore> Desk<S> {
         // When the status check is asked, not when it is answered: totals read
         // before APS had to be done with the operation prove nothing, however
         // late they arrive.
-        let asked_at_ms = super::store::now_ms();
+        let asked = Asked {
+            wall_ms: self.clock.wall_ms(),
+            monotonic: self.clock.monotonic(),
+            latest_entry_ms: lock(&self.journal)
+                .order_entries(request.order_id)?
+                .iter()
+                .map(|entry| entry.at_ms)
+                .max()
+                .unwrap_or(i64::MIN),
+        };
         let (check_operation, after) = self.status_evidence(&order.merchant_reference).await?;
         let after = match after {
             Ok(after) => after,
@@ -996,12 +1038,16 @@ impl<S: JournalStore> Desk<S> {
         if !resolution.is_settled() {
             return Ok(resolution);
         }
-        if resolution == Resolution::NotApplied
-            && let Some(wait) = self.still_possibly_at_aps(request, &payload, asked_at_ms)
-        {
-            return Ok(Resolution::Unresolved(Unsettled::MayStillBeAtAps {
-                seconds: wait.as_secs().max(1),
-            }));
+        if resolution == Resolution::NotApplied {
+            match self.still_possibly_at_aps(request, &payload, &asked) {
+                Ok(None) => {}
+                Ok(Some(wait)) => {
+                    return Ok(Resolution::Unresolved(Unsettled::MayStillBeAtAps {
+                        seconds: wait.as_secs().max(1),
+                    }));
+                }
+                Err(reason) => return Ok(Resolution::Unresolved(reason)),
+            }
         }
         let evidence = payload::write(&ResolutionPayload {
             conclusion: Some(resolution.outcome()),
@@ -1023,21 +1069,40 @@ impl<S: JournalStore> Desk<S> {
     /// time left until APS must have finished with it: the sender's own
     /// timeout plus a grace, from when it was recorded. Before that, unmoved
     /// totals are not evidence that it did not happen.
+    ///
+    /// The time is measured on the step-proof clock when the request's
+    /// reading is of this boot (a wall-clock step then changes nothing);
+    /// otherwise on the wall clock, which is refused when it stands behind
+    /// the order's last entry (it was set back, so how much time has passed
+    /// cannot be told).
     fn still_possibly_at_aps(
         &self,
         request: &EntryRecord,
         payload: &RequestPayload,
-        asked_at_ms: i64,
-    ) -> Option<Duration> {
+        asked: &Asked,
+    ) -> Result<Option<Duration>, Unsettled> {
         let timeout_ms = payload.timeout_ms.unwrap_or_else(|| {
             u64::try_from(self.client.options().request_timeout.as_millis()).unwrap_or(u64::MAX)
         });
         let grace_ms = u64::try_from(self.settle_grace.as_millis()).unwrap_or(u64::MAX);
-        let deadline = request
-            .at_ms
-            .saturating_add(i64::try_from(timeout_ms.saturating_add(grace_ms)).unwrap_or(i64::MAX));
-        let left = deadline.saturating_sub(asked_at_ms);
-        (left > 0).then(|| Duration::from_millis(u64::try_from(left).unwrap_or(0)))
+        let needed = Duration::from_millis(timeout_ms.saturating_add(grace_ms));
+        let same_boot = match (&payload.sent_clock, &asked.monotonic) {
+            (Some(sent), Some(now)) => now.since(sent),
+            (Some(_) | None, None) | (None, Some(_)) => None,
+        };
+        let elapsed = match same_boot {
+            Some(elapsed) => elapsed,
+            None => {
+                if asked.wall_ms < asked.latest_entry_ms {
+                    return Err(Unsettled::ClockBehind {
+                        behind_ms: asked.latest_entry_ms - asked.wall_ms,
+                    });
+                }
+                let sent_ms = payload.sent_wall_ms.unwrap_or(request.at_ms);
+                Duration::from_millis(u64::try_from(asked.wall_ms - sent_ms).unwrap_or(0))
+            }
+        };
+        Ok(needed.checked_sub(elapsed).filter(|left| !left.is_zero()))
     }
 
     /// Settles every open operation of this desk's account (run at start-up).

@@ -24,6 +24,7 @@
 //! - [`payment`]: a payment's own result and time, apart from later checks.
 //! - [`query`]: filters, free-text search, sorting and keyset paging.
 //! - [`export`]: streamed CSV of any filtered view.
+//! - [`clock`]: the wall clock and a clock no wall-clock step moves.
 //! - [`desk`]: [`Desk`], the one path by which operations are sent: pending
 //!   before sending, blocked while uncertain, reconciled by CHECK_STATUS.
 //! - [`synthetic`]: realistic synthetic journals for benchmarks and demos.
@@ -34,6 +35,7 @@
 
 pub mod anchor;
 pub mod chain;
+pub mod clock;
 pub mod desk;
 pub mod export;
 pub mod files;

@@ -61,6 +61,14 @@ pub struct RequestPayload {
     /// How long the sender waited for the answer, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u64>,
+    /// The desk's wall clock when it recorded the request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_wall_ms: Option<i64>,
+    /// The desk's step-proof clock when it recorded the request (absent in
+    /// older entries and where the system has none): how long APS may still
+    /// be working on it is measured on this clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_clock: Option<super::clock::MonotonicReading>,
 }
 
 /// A result entry's payload: what came back, or why nothing was sent.

@@ -475,26 +475,27 @@ async fn a_failed_write_of_the_order_row_leaves_no_result_entry_either() {
     assert!(failed.is_err(), "{failed:?}");
     assert_eq!(sim_totals(&sim, "TX-1").1, 4000, "APS applied it");
 
-    let journal = desk.journal.lock().expect("lock");
-    let open = journal.open_operations().expect("read");
-    assert_eq!(open.len(), 1, "the capture stays open");
-    assert_eq!(open[0].state, OpenState::Pending);
-    let entries = journal
-        .operation_entries(open[0].operation_id)
-        .expect("entries");
-    assert_eq!(
-        entries.iter().map(|entry| entry.entry).collect::<Vec<_>>(),
-        [EntryKind::Request],
-        "no result without its row"
-    );
-    let order = journal
-        .order_by_reference(&actor(), "TX-1")
-        .expect("read")
-        .expect("order");
-    assert_eq!(order.captured_minor, 0);
-    let report = journal.verify().expect("verify");
-    assert!(report.is_clean(), "{:?}", report.findings);
-    drop(journal);
+    {
+        let journal = desk.journal.lock().expect("lock");
+        let open = journal.open_operations().expect("read");
+        assert_eq!(open.len(), 1, "the capture stays open");
+        assert_eq!(open[0].state, OpenState::Pending);
+        let entries = journal
+            .operation_entries(open[0].operation_id)
+            .expect("entries");
+        assert_eq!(
+            entries.iter().map(|entry| entry.entry).collect::<Vec<_>>(),
+            [EntryKind::Request],
+            "no result without its row"
+        );
+        let order = journal
+            .order_by_reference(&actor(), "TX-1")
+            .expect("read")
+            .expect("order");
+        assert_eq!(order.captured_minor, 0);
+        let report = journal.verify().expect("verify");
+        assert!(report.is_clean(), "{:?}", report.findings);
+    }
 
     // Once the fault is gone, reconciliation settles it from APS's totals.
     connection

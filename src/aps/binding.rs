@@ -64,11 +64,7 @@ pub struct EchoMismatch {
 impl std::fmt::Display for EchoMismatch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.received {
-            Some(received) => write!(
-                f,
-                "{} is {received:?}, not {:?}",
-                self.field, self.expected
-            ),
+            Some(received) => write!(f, "{} is {received:?}, not {:?}", self.field, self.expected),
             None => write!(f, "{} is missing (sent {:?})", self.field, self.expected),
         }
     }

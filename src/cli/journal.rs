@@ -136,29 +136,25 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
                 return Ok(exit::code(exit::DECLINED));
             }
             // The verdict is on the screen: the operator's decision is recorded.
-            match journal.accept_as_is(&operator(global))? {
-                Some(acceptance) => {
-                    println!(
-                        "accepted: recorded as entry {}; the anchor and this computer's record of the head now name it, and new entries are taken",
-                        acceptance.seq
-                    );
-                    let left = journal.verify()?;
-                    for finding in &left.findings {
-                        println!("- still: {finding}");
-                    }
-                    Ok(exit::code(if left.is_clean() {
-                        exit::SUCCEEDED
-                    } else {
-                        exit::DECLINED
-                    }))
-                }
-                None => {
-                    println!(
-                        "nothing to accept: the anchor and this computer's record of the head agree with the journal"
-                    );
-                    Ok(exit::code(exit::DECLINED))
-                }
+            let Some(acceptance) = journal.accept_as_is(&operator(global))? else {
+                println!(
+                    "nothing to accept: the anchor and this computer's record of the head agree with the journal"
+                );
+                return Ok(exit::code(exit::DECLINED));
+            };
+            println!(
+                "accepted: recorded as entry {}; the anchor and this computer's record of the head now name it, and new entries are taken",
+                acceptance.seq
+            );
+            let left = journal.verify()?;
+            for finding in &left.findings {
+                println!("- still: {finding}");
             }
+            Ok(exit::code(if left.is_clean() {
+                exit::SUCCEEDED
+            } else {
+                exit::DECLINED
+            }))
         }
         JournalCommand::Backup { out } => {
             let journal = existing_journal(global)?;

@@ -831,6 +831,7 @@ impl<S: JournalStore> Desk<S> {
         outcome: &Outcome<T>,
     ) -> Result<Option<OrderRecord>, RunError> {
         let payload = outcome_payload(outcome);
+        let now = self.clock.wall_ms();
         let mut journal = lock(&self.journal);
         let order = journal.record_result_and_project(
             &self.actor,
@@ -858,7 +859,6 @@ impl<S: JournalStore> Desk<S> {
                     && !projection::read_is_stale(command, operation_id, latest_money_entry)
                 {
                     projection::apply(order, command, outcome.class, response, amount);
-                    let now = jiff::Timestamp::now().as_millisecond();
                     projection::record_payment(order, command, outcome.class, response, now);
                 }
             },

@@ -13,7 +13,9 @@ use apsdesk::aps::{Command, Language};
 use apsdesk::journal::desk::{Operation, RunError};
 use apsdesk::journal::lease::{LeaseClaim, LeaseHolder, LeasePolicy};
 use apsdesk::journal::query::{Cursor, Page};
-use apsdesk::journal::store::{EntryRecord, NewEntry, OpenOperation, OrderRecord, Result};
+use apsdesk::journal::store::{
+    EntryRecord, NewEntry, Observation, OpenOperation, OrderRecord, Result,
+};
 use apsdesk::journal::verify::VerifyReport;
 use apsdesk::journal::{Actor, Desk, Journal, JournalError, JournalStore, OrderFilter};
 use common::{authorize_in_sim, client, sim_totals, start_sim};
@@ -83,6 +85,17 @@ impl JournalStore for RefusesRequests {
     }
     fn record_unresolved(&mut self, actor: &Actor, id: i64, entry: &NewEntry<'_>) -> Result<()> {
         self.0.record_unresolved(actor, id, entry)
+    }
+    fn record_observation(
+        &mut self,
+        actor: &Actor,
+        order_id: i64,
+        observation: Observation,
+        operation_id: Option<i64>,
+        entry: &NewEntry<'_>,
+    ) -> Result<i64> {
+        self.0
+            .record_observation(actor, order_id, observation, operation_id, entry)
     }
     fn request_entry(&self, operation_id: i64) -> Result<EntryRecord> {
         self.0.request_entry(operation_id)

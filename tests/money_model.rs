@@ -333,7 +333,11 @@ fn check_invariants(sim: &RunningSimulator, db: &Path) -> Result<(), TestCaseErr
                     // feedback, and feedback settles nothing), and imported
                     // rows (the model imports nothing).
                     // An acceptance is about the journal (the model accepts nothing).
-                    EntryKind::Feedback | EntryKind::Imported | EntryKind::Accepted => {}
+                    EntryKind::Feedback
+                    | EntryKind::Imported
+                    | EntryKind::Drift
+                    | EntryKind::Acknowledgement
+                    | EntryKind::Accepted => {}
                 }
             }
         }

@@ -277,6 +277,8 @@ entry-result = الرد
 entry-feedback = إشعار من APS
 entry-imported = مستورد من ملف
 entry-accepted = قُبل السجل على حاله (بعد التحقق)
+entry-drift = أرقام APS تختلف عن أرقام السجل
+entry-acknowledgement = تم الإقرار بالاختلاف
 entry-resolution = التسوية
 entry-outcome-succeeded = نجح
 entry-outcome-declined = رُفض
@@ -315,6 +317,7 @@ unsettled-other-account = أُرسلت بالحساب { $sent } ({ $sent_environ
 unsettled-order-missing = الطلب غير موجود في السجل.
 unsettled-no-baseline = سُجّلت العملية دون المجاميع السابقة لها.
 unsettled-clock-behind = ساعة هذا الحاسوب متأخرة { $seconds } ثانية عن السجل: لا يمكن معرفة المدة التي قضاها الطلب لدى APS. صحّح الساعة ثم أعد المطابقة.
+unsettled-ambiguous = تغيّرت المجاميع بمبلغ العملية، لكن أرقام APS للطلب كانت تختلف أصلًا عن أرقام السجل (القيد { $entry }، دون إقرار): قد تكون الحركة لغيرك. راجع الطلب وأقِرّ بالاختلاف ثم أعد المطابقة.
 unsettled-may-still-be-at-aps = لم يصل رد وربما ما زالت APS تعالجها: انتظر { $seconds } ثانية أخرى.
 settled-applied = { $command }، العملية { $operation }، طُبّقت لدى APS: لم يُرسل شيء.
 settled-not-applied = { $command }، العملية { $operation }، لم تحدث لدى APS: لم يُرسل شيء؛ يمكن إرسالها مجدداً.
@@ -325,6 +328,11 @@ problem-in-flight = لم يُرسل: { $who }.
 problem-no-baseline = لم يُرسل: تعذّرت قراءة مجاميع الطلب من APS ({ $why }).
 problem-journal-before-sending = تعذّر على السجل تدوين الطلب؛ لم يُرسل شيء. راجع ملف السجل.
 problem-journal-after-sending = تعطّل السجل بعد أن ربما غادر الطلب: قم بتسوية الطلب.
+problem-drift = أرقام APS للطلب { $reference } تختلف عن أرقام هذا السجل. تقول APS: { $aps }. وكان السجل يعرف: { $journal }. حرّك أحدهم أموالًا لم يرها هذا السجل (مكتب آخر، أو لوحة APS، أو المتجر، أو سجل أُعيد من نسخة قديمة). لم يُرسل شيء: راجع الطلب، ثم أقِرّ بالاختلاف قبل أي تحصيل أو استرداد أو إبطال.
+drift-figures = المصرَّح به { $authorized }، المحصَّل { $captured }، المسترد { $refunded }{ $voided ->
+    [yes] ، مُبطَل
+   *[no] {""}
+}
 task-journal = تعذّرت قراءة السجل. التفاصيل في ملف السجل.
 task-order-gone = الطلب { $order } لم يعد في السجل.
 task-not-saved = لم يُحفظ.

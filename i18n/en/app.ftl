@@ -265,6 +265,8 @@ entry-result = Answer
 entry-feedback = Feedback from APS
 entry-imported = Imported from a file
 entry-accepted = Journal accepted as it was (after a verify)
+entry-drift = APS's figures differ from the journal's
+entry-acknowledgement = Difference acknowledged
 entry-resolution = Reconciliation
 entry-outcome-succeeded = succeeded
 entry-outcome-declined = declined
@@ -303,6 +305,7 @@ unsettled-other-account = it was sent with account { $sent } ({ $sent_environmen
 unsettled-order-missing = the order is missing from the journal.
 unsettled-no-baseline = the operation was recorded without the totals from before it.
 unsettled-clock-behind = this computer's clock stands { $seconds } s behind the journal: how long APS has had the request cannot be told. Correct the clock, then reconcile again.
+unsettled-ambiguous = the totals moved by the operation's amount, but APS's figures for the order already differed from the journal's (entry { $entry }, not acknowledged): the movement may be somebody else's. Check the order, acknowledge the difference, then reconcile again.
 unsettled-may-still-be-at-aps = no answer was received and APS may still be working on it: wait { $seconds } s more.
 settled-applied = { $command }, operation { $operation }, was applied at APS: nothing sent.
 settled-not-applied = { $command }, operation { $operation }, did not happen at APS: nothing sent; it may be sent again.
@@ -313,6 +316,11 @@ problem-in-flight = Not sent: { $who }.
 problem-no-baseline = Not sent: the order's totals could not be read from APS ({ $why }).
 problem-journal-before-sending = The journal could not record the request; nothing was sent. See the log.
 problem-journal-after-sending = The journal failed after the request may have left: reconcile the order.
+problem-drift = APS's figures for order { $reference } differ from this journal's. APS says: { $aps }. The journal knew: { $journal }. Somebody moved money this journal did not see (another desk, APS's back office, the shop, or a journal put back from a copy). Nothing was sent: check the order, then acknowledge the difference before any capture, refund or void.
+drift-figures = authorized { $authorized }, captured { $captured }, refunded { $refunded }{ $voided ->
+    [yes] , voided
+   *[no] {""}
+}
 task-journal = The journal could not be read. See the log for details.
 task-order-gone = Order { $order } is no longer in the journal.
 task-not-saved = Not saved.

@@ -48,6 +48,8 @@ pub fn entry_kind(tr: &Tr, kind: EntryKind) -> String {
         EntryKind::Feedback => "entry-feedback",
         EntryKind::Imported => "entry-imported",
         EntryKind::Accepted => "entry-accepted",
+        EntryKind::Drift => "entry-drift",
+        EntryKind::Acknowledgement => "entry-acknowledgement",
     })
 }
 
@@ -290,6 +292,9 @@ pub fn unsettled(tr: &Tr, why: &Unsettled) -> String {
             "unsettled-may-still-be-at-aps",
             &[("seconds", (*seconds).into())],
         ),
+        Unsettled::Ambiguous { drift_seq } => {
+            tr.args("unsettled-ambiguous", &[("entry", (*drift_seq).into())])
+        }
         Unsettled::ClockBehind { behind_ms } => tr.args(
             "unsettled-clock-behind",
             &[("seconds", (behind_ms / 1000).max(1).into())],
@@ -370,7 +375,39 @@ pub fn problem(tr: &Tr, problem: &Problem) -> String {
         Problem::JournalBeforeSending => tr.text("problem-journal-before-sending"),
         Problem::JournalAfterSending => tr.text("problem-journal-after-sending"),
         Problem::Failure(broken) => failure(tr, broken),
+        Problem::Drift(seen) => drift(tr, seen),
     }
+}
+
+/// A drift, as the order's panel and the dialog say it.
+pub fn drift(tr: &Tr, drift: &crate::journal::drift::Drift) -> String {
+    let figures = |side: &crate::journal::drift::Figures| {
+        let currency = side.currency.as_deref();
+        let amount = |minor: i64| {
+            format!(
+                "{} {}",
+                crate::journal::export::format_amount(minor, currency),
+                currency.unwrap_or_default()
+            )
+        };
+        tr.args(
+            "drift-figures",
+            &[
+                ("authorized", amount(side.authorized).into()),
+                ("captured", amount(side.captured).into()),
+                ("refunded", amount(side.refunded).into()),
+                ("voided", if side.voided { "yes" } else { "no" }.into()),
+            ],
+        )
+    };
+    tr.args(
+        "problem-drift",
+        &[
+            ("reference", drift.merchant_reference.clone().into()),
+            ("aps", figures(&drift.aps).into()),
+            ("journal", figures(&drift.journal).into()),
+        ],
+    )
 }
 
 /// What came of an operation: its class, code and APS's text for the code;
@@ -733,6 +770,7 @@ mod tests {
             Unsettled::NoBaseline,
             Unsettled::MayStillBeAtAps { seconds: 42 },
             Unsettled::ClockBehind { behind_ms: 600_000 },
+            Unsettled::Ambiguous { drift_seq: 12 },
             Unsettled::NoEvidence(NoEvidence::OrderNotFound),
             Unsettled::NoEvidence(NoEvidence::NoTotals),
             Unsettled::NoEvidence(no_answer),

@@ -76,6 +76,9 @@ pub fn field_error_text(tr: &Tr, error: &FieldError) -> String {
         | Problem::MethodCurrency { .. }
         | Problem::AlreadyUsed { .. }
         | Problem::MoreThanLeft { .. }
+        | Problem::OrderVoided
+        | Problem::OtherCurrency { .. }
+        | Problem::VoidAfterCapture
         | Problem::ApplePayCredentialsMissing => error.problem_text(tr.language()),
     };
     tr.args(

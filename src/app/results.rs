@@ -5,6 +5,7 @@ use crate::aps::client::{Failure, SendError};
 use crate::aps::validate::FieldErrors;
 use crate::aps::{Command, OutcomeClass};
 use crate::journal::desk::{NoEvidence, OperationReport, RunError, SettledOperation, Ticket};
+use crate::journal::drift::Drift;
 use crate::journal::lease::LeaseHolder;
 
 /// Why an operation was not sent, or what broke after it was: typed, so
@@ -28,6 +29,8 @@ pub enum Problem {
     JournalAfterSending,
     /// The answer broke or did not check (the class says uncertain or untrusted).
     Failure(Failure),
+    /// APS's figures differ from the journal's, unacknowledged: nothing sent.
+    Drift(Drift),
 }
 
 /// What an operation came to, for the dialog and the toasts.
@@ -75,6 +78,7 @@ impl std::fmt::Display for Problem {
                 f.write_str("the journal failed after the request may have left: reconcile")
             }
             Problem::Failure(failure) => write!(f, "{failure}"),
+            Problem::Drift(drift) => write!(f, "{drift}"),
         }
     }
 }
@@ -117,6 +121,7 @@ pub(super) fn operation_result(report: OperationReport) -> OperationResult {
             out.problem = Some(Box::new(Problem::NoBaseline(reason)));
         }
         Err(RunError::NotSent(error)) => out.problem = Some(Box::new(Problem::NotSent(error))),
+        Err(RunError::Drift(drift)) => out.problem = Some(Box::new(Problem::Drift(*drift))),
         Err(error @ RunError::JournalBeforeSending(_)) => {
             // The journal's own words go to the log; the operator gets a sentence.
             tracing::error!("{error}");

@@ -76,6 +76,16 @@ pub enum Problem {
         left_minor: u64,
         currency: Currency,
     },
+    /// APS says the order is voided: nothing can be captured, refunded or
+    /// voided again.
+    OrderVoided,
+    /// APS says the order is in another currency.
+    OtherCurrency {
+        order: Currency,
+    },
+    /// APS says part of the order is captured: a void would be refused
+    /// (refund instead).
+    VoidAfterCapture,
 }
 
 /// A named character set, so that messages can say what is allowed.
@@ -212,6 +222,17 @@ impl FieldError {
             Problem::MethodCurrency { method, currency } => {
                 format!("must be {currency}: {method} pays only in {currency}")
             }
+            Problem::OrderVoided => {
+                "APS says the order is voided: nothing more can be captured, refunded or voided"
+                    .to_owned()
+            }
+            Problem::OtherCurrency { order } => {
+                format!("must be {order}: APS says the order is in {order}")
+            }
+            Problem::VoidAfterCapture => {
+                "APS says part of the order is captured: it cannot be voided (refund it instead)"
+                    .to_owned()
+            }
         }
     }
 
@@ -262,6 +283,16 @@ impl FieldError {
             }
             Problem::MethodCurrency { method, currency } => {
                 format!("يجب أن تكون {currency}: وسيلة الدفع {method} لا تدفع إلا بعملة {currency}")
+            }
+            Problem::OrderVoided => {
+                "تقول APS إن الطلب مُبطَل: لا يمكن تحصيل شيء منه أو استرداده أو إبطاله مرة أخرى"
+                    .to_owned()
+            }
+            Problem::OtherCurrency { order } => {
+                format!("يجب أن تكون {order}: تقول APS إن الطلب بعملة {order}")
+            }
+            Problem::VoidAfterCapture => {
+                "تقول APS إن جزءًا من الطلب قد حُصِّل: لا يمكن إبطاله (استرده بدلًا من ذلك)".to_owned()
             }
         }
     }

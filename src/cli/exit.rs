@@ -10,6 +10,7 @@
 //! | 4 | untrusted: APS's answer failed its signature check |
 //! | 5 | APS could not be reached: nothing was sent |
 //! | 6 | an earlier operation on the order was open; it was settled as *not applied* and nothing was sent: run the command again to send it |
+//! | 7 | drift: APS's figures for the order differ from the journal's (somebody moved money this journal did not see); nothing was sent: check it, then `apsdesk acknowledge REF` |
 
 use std::process::ExitCode;
 
@@ -23,6 +24,7 @@ pub const UNCERTAIN: u8 = 3;
 pub const UNTRUSTED: u8 = 4;
 pub const NOT_CONNECTED: u8 = 5;
 pub const SETTLED_NOT_APPLIED: u8 = 6;
+pub const DRIFT: u8 = 7;
 
 /// The exit code of an outcome class.
 pub fn of_class(class: OutcomeClass) -> u8 {

@@ -105,6 +105,10 @@ pub enum CliCommand {
     Void(ops::VoidArgs),
     /// Check an order's status and record it.
     Status(ops::StatusArgs),
+    /// Acknowledge that APS's figures for an order differ from the
+    /// journal's (exit code 7), after checking the order: its money
+    /// commands may go again.
+    Acknowledge(ops::AcknowledgeArgs),
     /// Saved card tokens.
     Token(ops::TokenArgs),
     /// Payment links.
@@ -142,6 +146,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         CliCommand::Refund(args) => ops::refund(&global, &args),
         CliCommand::Void(args) => ops::void(&global, &args),
         CliCommand::Status(args) => ops::status(&global, &args),
+        CliCommand::Acknowledge(args) => ops::acknowledge(&global, &args),
         CliCommand::Token(args) => ops::token(&global, &args),
         CliCommand::Link(args) => ops::link(&global, &args),
         CliCommand::Profile(args) => profile::run(&global, &args),

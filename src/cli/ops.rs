@@ -20,10 +20,11 @@ use crate::aps::request::{
     Capture, CheckPaymentLinkStatus, CheckStatus, MaintenanceForm, PaymentLink, PaymentLinkForm,
     Refund, UpdateToken, UpdateTokenForm, VoidAuthorization,
 };
-use crate::aps::validate::{self, FieldError, FieldErrors};
+use crate::aps::validate::FieldErrors;
 use crate::aps::{Language, OutcomeClass};
 use crate::journal::Desk;
 use crate::journal::desk::{Operation, OperationReport, RunError};
+use crate::journal::drift::Drift;
 
 /// Output options shared by every operation.
 #[derive(Debug, Clone, Args)]
@@ -155,41 +156,8 @@ fn execute(
         Err(errors) => return Ok(invalid(&errors, language)),
     };
     let desk = desk(global)?;
-    if let Err(error) = visa_amount_of_known_order(&desk, &operation) {
-        return Ok(invalid(&FieldErrors(vec![error]), language));
-    }
     let report = runtime()?.block_on(desk.submit(operation));
     Ok(report_result(&desk, output, report))
-}
-
-/// The command line does not know the order's card when it parses the
-/// flags; the journal does. A capture or refund of a VISA order in a
-/// 3-decimal currency is checked against the guide's rule before sending.
-fn visa_amount_of_known_order(desk: &Desk, operation: &Operation) -> Result<(), FieldError> {
-    let (reference, amount) = match operation {
-        Operation::Capture(request) => (Some(&request.merchant_reference), Some(request.amount)),
-        Operation::Refund(request) => (Some(&request.merchant_reference), Some(request.amount)),
-        Operation::Void(_)
-        | Operation::CheckStatus(_)
-        | Operation::UpdateToken(_)
-        | Operation::PaymentLink(_)
-        | Operation::CheckPaymentLinkStatus(_) => (None, None),
-    };
-    let (Some(reference), Some(amount)) = (reference, amount) else {
-        return Ok(());
-    };
-    let option = desk
-        .journal
-        .lock()
-        .ok()
-        .and_then(|journal| {
-            journal
-                .order_by_reference(&desk.actor, reference)
-                .ok()
-                .flatten()
-        })
-        .and_then(|order| order.payment_option.or(order.card_brand));
-    validate::visa_amount("amount", amount, option.as_deref()).map(|_| ())
 }
 
 /// Prints what became of a submission and returns its exit code.
@@ -240,6 +208,21 @@ fn report_result(desk: &Desk, output: &OutputArgs, submitted: OperationReport) -
         Err(error @ RunError::NotSent(_)) => {
             eprintln!("{error}");
             return exit::code(exit::NOT_CONNECTED);
+        }
+        Err(RunError::Drift(drift)) => {
+            print_drift(&drift, language);
+            if output.json {
+                println!(
+                    "{}",
+                    json!({
+                        "outcome": "drift",
+                        "sent": false,
+                        "merchant_reference": drift.merchant_reference,
+                        "drift_entry": drift.seq,
+                    })
+                );
+            }
+            return exit::code(exit::DRIFT);
         }
         Err(error @ RunError::JournalBeforeSending(_)) => {
             eprintln!("{error}");
@@ -307,8 +290,8 @@ fn report_result(desk: &Desk, output: &OutputArgs, submitted: OperationReport) -
         OutcomeClass::Untrusted if blocks => eprintln!(
             "{}",
             language.pick(
-                "UNTRUSTED: the answer's signature did not check out (wrong response phrase or SHA type, or not APS). It is recorded but not believed; the order is blocked until `apsdesk journal reconcile` settles it.",
-                "غير موثوق: توقيع الرد غير صحيح (عبارة الرد أو نوع SHA خاطئ، أو ليس من APS). تم تسجيله دون اعتماده؛ الطلب موقوف حتى تتم التسوية عبر `apsdesk journal reconcile`.",
+                "UNTRUSTED: the answer did not check out (its signature, or it is about another order, amount or operation: the line above says which). It is recorded but not believed; the order is blocked until `apsdesk journal reconcile` settles it. Do not repeat the operation by hand.",
+                "غير موثوق: الرد لم يجتز الفحص (توقيعه، أو أنه يخص طلبًا أو مبلغًا أو عملية أخرى: السطر أعلاه يبيّن ذلك). تم تسجيله دون اعتماده؛ الطلب موقوف حتى تتم التسوية عبر `apsdesk journal reconcile`. لا تكرر العملية يدويًا.",
             )
         ),
         OutcomeClass::Uncertain => eprintln!(
@@ -321,8 +304,8 @@ fn report_result(desk: &Desk, output: &OutputArgs, submitted: OperationReport) -
         OutcomeClass::Untrusted => eprintln!(
             "{}",
             language.pick(
-                "UNTRUSTED: the answer's signature did not check out (wrong response phrase or SHA type, or not APS). It is recorded but not believed.",
-                "غير موثوق: توقيع الرد غير صحيح (عبارة الرد أو نوع SHA خاطئ، أو ليس من APS). تم تسجيله دون اعتماده.",
+                "UNTRUSTED: the answer did not check out (its signature, or it is about another order: the line above says which). It is recorded but not believed.",
+                "غير موثوق: الرد لم يجتز الفحص (توقيعه، أو أنه يخص طلبًا آخر: السطر أعلاه يبيّن ذلك). تم تسجيله دون اعتماده.",
             )
         ),
         OutcomeClass::Succeeded | OutcomeClass::Declined => {}
@@ -331,7 +314,73 @@ fn report_result(desk: &Desk, output: &OutputArgs, submitted: OperationReport) -
         // A read that got no usable answer changed nothing: like unreachable.
         return exit::code(exit::NOT_CONNECTED);
     }
+    // A read that showed APS's figures differing from the journal's says so,
+    // with its own code: the next money command on the order would refuse.
+    if let Some(order) = &report.order
+        && let Ok(Some(drift)) = desk.unacknowledged_drift(order.id)
+    {
+        print_drift(&drift, language);
+        return exit::code(exit::DRIFT);
+    }
     exit::code(exit::of_class(outcome.class))
+}
+
+/// A drift, as the command line says it (standard error).
+fn print_drift(drift: &Drift, language: Language) {
+    match language {
+        Language::En => eprintln!("DRIFT: {drift}"),
+        Language::Ar => eprintln!(
+            "اختلاف: أرقام APS للطلب {reference} تختلف عن أرقام هذا السجل. تقول APS: {aps}. وكان السجل يعرف: {journal}. حرّك أحدهم أموالًا لم يرها هذا السجل (مكتب آخر، أو لوحة APS، أو المتجر، أو سجل أُعيد من نسخة). لم يُرسل شيء؛ راجع الطلب ثم أقِرّ بالاختلاف: `apsdesk acknowledge {reference}`",
+            reference = drift.merchant_reference,
+            aps = drift.aps,
+            journal = drift.journal,
+        ),
+    }
+}
+
+/// `apsdesk acknowledge`'s flags.
+#[derive(Debug, Clone, Args)]
+pub struct AcknowledgeArgs {
+    /// The order's merchant_reference.
+    pub merchant_reference: String,
+    /// What you found (recorded with the acknowledgement).
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+/// Records that the operator has seen an order's drift: money commands on
+/// it may go again, each after its own fresh baseline.
+pub fn acknowledge(global: &GlobalArgs, args: &AcknowledgeArgs) -> anyhow::Result<ExitCode> {
+    let language = Language::from(global.lang);
+    let desk = desk(global)?;
+    match desk.acknowledge_drift(&args.merchant_reference, args.note.as_deref())? {
+        Some(seq) => {
+            println!(
+                "{}",
+                language.pick(
+                    &format!(
+                        "acknowledged the difference on {} (entry {seq}); the next capture, refund or void reads APS's figures again first.",
+                        args.merchant_reference
+                    ),
+                    &format!(
+                        "تم الإقرار بالاختلاف في الطلب {} (القيد {seq})؛ أي تحصيل أو استرداد أو إبطال تالٍ يقرأ أرقام APS من جديد أولًا.",
+                        args.merchant_reference
+                    ),
+                )
+            );
+            Ok(exit::code(exit::SUCCEEDED))
+        }
+        None => {
+            eprintln!(
+                "{}",
+                language.pick(
+                    &format!("{}: no difference to acknowledge.", args.merchant_reference),
+                    &format!("{}: لا يوجد اختلاف للإقرار به.", args.merchant_reference),
+                )
+            );
+            Ok(exit::code(exit::DECLINED))
+        }
+    }
 }
 
 pub fn capture(global: &GlobalArgs, args: &MoneyArgs) -> anyhow::Result<ExitCode> {

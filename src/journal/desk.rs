@@ -44,11 +44,12 @@ use std::time::Duration;
 use futures_util::stream::{self, StreamExt};
 
 use super::clock::{Clock, SystemClock};
+use super::drift::{self, Drift, DriftPayload};
 use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy, LiveSubmission};
 use super::payload::{self, ParamsField, RequestPayload, ResolutionPayload, ResultPayload};
 use super::projection;
 use super::seam::JournalStore;
-use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, OrderRecord};
+use super::store::{Actor, EntryRecord, Journal, JournalError, NewEntry, Observation, OrderRecord};
 use super::vocabulary::{EntryKind, EntryOutcome};
 use crate::aps::client::{
     APPLE_PAY_WALLET, Client, CredentialSet, Environment, Failure, Outcome, SendError,
@@ -57,7 +58,7 @@ use crate::aps::request::{
     ApsRequest, Capture, CheckPaymentLinkStatus, CheckStatus, PaymentLink, Refund, UpdateToken,
     VoidAuthorization,
 };
-use crate::aps::response::CheckStatusResponse;
+use crate::aps::response::{CheckStatusResponse, FromParams};
 use crate::aps::validate::{FieldError, FieldErrors, Problem};
 use crate::aps::{Command, Language, OutcomeClass};
 
@@ -156,6 +157,10 @@ pub enum RunError {
         class: Option<OutcomeClass>,
         reason: NoEvidence,
     },
+    /// APS's figures for the order differ from the journal's and no
+    /// operator has acknowledged it: nothing was sent.
+    #[error("{0}")]
+    Drift(Box<Drift>),
     #[error(transparent)]
     NotSent(#[from] SendError),
     /// The journal failed before the request was recorded: nothing was sent.
@@ -304,6 +309,13 @@ pub enum Unsettled {
         "no answer was received and APS may still be working on it: the totals prove nothing for another {seconds} s"
     )]
     MayStillBeAtAps { seconds: u64 },
+    /// The totals moved by the operation's amount, but the order has a drift
+    /// no operator acknowledged: somebody else moves money on it, so the
+    /// movement cannot be told to be this operation's.
+    #[error(
+        "the totals moved by the operation's amount, but APS's figures for the order already differed from the journal's (drift entry {drift_seq}, not acknowledged): the movement may not be this operation's; check the order and acknowledge the drift, then reconcile again"
+    )]
+    Ambiguous { drift_seq: i64 },
     /// The wall clock stands behind the journal and the request was sent in
     /// another boot (or without a step-proof reading): how long APS has had
     /// cannot be told.
@@ -364,6 +376,12 @@ pub struct Baseline {
     /// before it was kept).
     #[serde(default)]
     pub last_status: Option<String>,
+    /// The order's currency, as APS says it (absent in older baselines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    /// The order's payment option (VISA, MASTERCARD, KNET...), as APS says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_option: Option<String>,
 }
 
 impl Baseline {
@@ -383,6 +401,8 @@ impl Baseline {
             voided: response.transaction_status.as_deref() == Some("08"),
             found: true,
             last_status: response.transaction_status.clone(),
+            currency: response.currency.map(|currency| currency.code().to_owned()),
+            payment_option: response.payment_option.clone(),
         })
     }
 }
@@ -693,9 +713,84 @@ impl<S: JournalStore> Desk<S> {
                 request = &chosen;
             }
         }
+        // Somebody moved money this journal did not see: nothing goes until
+        // an operator has looked (before the baseline, and after it, which
+        // may be the read that sees it).
+        self.refuse_on_drift(order_id)?;
         let baseline = self.baseline(reference).await?;
+        self.refuse_on_drift(order_id)?;
+        // What APS just said of the order decides what it can still take:
+        // one check here, for every path that sends money.
+        drift::refused_by_aps(request.command(), request.amount(), &baseline)
+            .map_err(RunError::Invalid)?;
         self.send_recorded(request, order_id, Some(baseline), Some(lease_owner))
             .await
+    }
+
+    /// `Err(RunError::Drift)` while the order has a drift no operator acknowledged.
+    fn refuse_on_drift(&self, order_id: i64) -> Result<(), RunError> {
+        match self
+            .unacknowledged_drift(order_id)
+            .map_err(RunError::JournalBeforeSending)?
+        {
+            Some(drift) => Err(RunError::Drift(Box::new(drift))),
+            None => Ok(()),
+        }
+    }
+
+    /// The order's drift that no operator has acknowledged yet, if any.
+    pub fn unacknowledged_drift(&self, order_id: i64) -> Result<Option<Drift>, JournalError> {
+        let journal = lock(&self.journal);
+        let entries = journal.order_entries(order_id)?;
+        let Some(entry) = drift::unacknowledged(&entries) else {
+            return Ok(None);
+        };
+        let seen: DriftPayload = payload::read(&entry.payload);
+        let merchant_reference = journal
+            .order(order_id)?
+            .map(|order| order.merchant_reference)
+            .unwrap_or_default();
+        Ok(Some(Drift {
+            order_id,
+            merchant_reference,
+            seq: entry.seq,
+            journal: seen.journal,
+            aps: seen.aps,
+        }))
+    }
+
+    /// Records that the operator has seen the order's drift (with what they
+    /// said of it): money commands on it may go again, each after its own
+    /// baseline. `Ok(None)` when the order has no drift to acknowledge.
+    pub fn acknowledge_drift(
+        &self,
+        merchant_reference: &str,
+        note: Option<&str>,
+    ) -> Result<Option<i64>, JournalError> {
+        let Some(order) =
+            lock(&self.journal).order_by_reference(&self.actor, merchant_reference)?
+        else {
+            return Ok(None);
+        };
+        let Some(drift) = self.unacknowledged_drift(order.id)? else {
+            return Ok(None);
+        };
+        let payload = payload::write(&drift::AcknowledgementPayload {
+            drift_seq: drift.seq,
+            note: note.map(str::to_owned),
+        });
+        lock(&self.journal)
+            .record_observation(
+                &self.actor,
+                order.id,
+                Observation::Acknowledgement,
+                None,
+                &NewEntry {
+                    payload: &payload,
+                    ..NewEntry::default()
+                },
+            )
+            .map(Some)
     }
 
     /// Records the request (pending), sends it, records the result.
@@ -821,7 +916,8 @@ impl<S: JournalStore> Desk<S> {
 
     /// Writes an outcome and updates the order from it, in one transaction
     /// (`record_result_and_project`): a crash or a failed write between the
-    /// two can no longer leave the row behind its entries.
+    /// two can no longer leave the row behind its entries. A drift the
+    /// answer shows is recorded before both.
     fn record_outcome<T>(
         &self,
         operation_id: i64,
@@ -833,6 +929,46 @@ impl<S: JournalStore> Desk<S> {
         let payload = outcome_payload(outcome);
         let now = self.clock.wall_ms();
         let mut journal = lock(&self.journal);
+        // Anything recorded about money on the order since this request was
+        // (another operation's request, answer or settlement) is newer than
+        // what a read answers.
+        let stale = |entries: &[EntryRecord]| {
+            let latest_money_entry = entries
+                .iter()
+                .filter(|entry| entry.operation_id != operation_id && entry.command.moves_money())
+                .map(|entry| entry.seq)
+                .max()
+                .unwrap_or(0);
+            projection::read_is_stale(command, operation_id, latest_money_entry)
+        };
+        // A status answer that disagrees with what the journal knew, with
+        // nothing open here to explain it, is a drift: recorded before the
+        // answer is projected over the row, so that no crash between the
+        // two can leave the row updated and the drift unrecorded.
+        if command == Command::CheckStatus
+            && !stale(&journal.order_entries(order_id)?)
+            && let Some(response) = outcome.trusted_response()
+            && let Ok(status) = Baseline::from_status(&CheckStatusResponse::from_params(response))
+            && journal.open_operations_for(order_id)?.is_empty()
+            && let Some(order) = journal.order(order_id)?
+            && let Some((known, aps)) = drift::compare(&order, &status)
+        {
+            let payload = payload::write(&DriftPayload {
+                journal: known,
+                aps,
+                check_status_operation_id: operation_id,
+            });
+            journal.record_observation(
+                &self.actor,
+                order_id,
+                Observation::Drift,
+                Some(operation_id),
+                &NewEntry {
+                    payload: &payload,
+                    ..NewEntry::default()
+                },
+            )?;
+        }
         let order = journal.record_result_and_project(
             &self.actor,
             operation_id,
@@ -843,20 +979,10 @@ impl<S: JournalStore> Desk<S> {
                 payload: &payload,
                 ..NewEntry::default()
             },
+            // Staleness judged again on the entries inside the transaction.
             &mut |order, entries| {
-                // Anything recorded about money on the order since this
-                // request was (another operation's request, answer or
-                // settlement) is newer than what a read answers.
-                let latest_money_entry = entries
-                    .iter()
-                    .filter(|entry| {
-                        entry.operation_id != operation_id && entry.command.moves_money()
-                    })
-                    .map(|entry| entry.seq)
-                    .max()
-                    .unwrap_or(0);
                 if let Some(response) = outcome.trusted_response()
-                    && !projection::read_is_stale(command, operation_id, latest_money_entry)
+                    && !stale(entries)
                 {
                     projection::apply(order, command, outcome.class, response, amount);
                     projection::record_payment(order, command, outcome.class, response, now);
@@ -1037,6 +1163,13 @@ impl<S: JournalStore> Desk<S> {
         };
         if !resolution.is_settled() {
             return Ok(resolution);
+        }
+        if resolution == Resolution::Applied
+            && let Some(drift) = self.unacknowledged_drift(request.order_id)?
+        {
+            return Ok(Resolution::Unresolved(Unsettled::Ambiguous {
+                drift_seq: drift.seq,
+            }));
         }
         if resolution == Resolution::NotApplied {
             match self.still_possibly_at_aps(request, &payload, &asked) {
@@ -1376,6 +1509,8 @@ mod tests {
             voided,
             found: true,
             last_status: Some(if voided { "08" } else { "04" }.to_owned()),
+            currency: Some("USD".to_owned()),
+            payment_option: None,
         }
     }
 

@@ -25,6 +25,8 @@
 //! - [`query`]: filters, free-text search, sorting and keyset paging.
 //! - [`export`]: streamed CSV of any filtered view.
 //! - [`clock`]: the wall clock and a clock no wall-clock step moves.
+//! - [`drift`]: APS's figures against the journal's, and what APS's figures
+//!   allow before money moves.
 //! - [`desk`]: [`Desk`], the one path by which operations are sent: pending
 //!   before sending, blocked while uncertain, reconciled by CHECK_STATUS.
 //! - [`synthetic`]: realistic synthetic journals for benchmarks and demos.
@@ -37,6 +39,7 @@ pub mod anchor;
 pub mod chain;
 pub mod clock;
 pub mod desk;
+pub mod drift;
 pub mod export;
 pub mod files;
 pub mod import;

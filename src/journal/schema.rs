@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[&str] = &[
     FILTERS,
     WALKS,
     FILTER_TAGS,
+    DRIFT,
     JOURNAL_ENTRIES,
 ];
 
@@ -298,6 +299,20 @@ UPDATE sqlite_master
 SET sql = replace(sql,
     'CHECK (entry IN (''request'', ''result'', ''resolution''))',
     'CHECK (entry IN (''request'', ''result'', ''resolution'', ''feedback'', ''imported''))')
+WHERE type = 'table' AND name = 'entries';
+PRAGMA writable_schema = RESET;
+";
+
+/// The entry kinds `drift` and `acknowledgement` (`journal::desk`: APS's
+/// figures that differ from the journal's, and the operator's
+/// acknowledgement), allowed by the `entries.entry` check, widened in place
+/// as `ENTRY_KINDS` did.
+const DRIFT: &str = r"
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master
+SET sql = replace(sql,
+    'CHECK (entry IN (''request'', ''result'', ''resolution'', ''feedback'', ''imported''))',
+    'CHECK (entry IN (''request'', ''result'', ''resolution'', ''feedback'', ''imported'', ''drift'', ''acknowledgement''))')
 WHERE type = 'table' AND name = 'entries';
 PRAGMA writable_schema = RESET;
 ";

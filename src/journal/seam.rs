@@ -25,7 +25,9 @@ use std::path::Path;
 
 use super::lease::{LeaseClaim, LeaseHolder, LeasePolicy};
 use super::query::{Cursor, OrderFilter, Page};
-use super::store::{Actor, EntryRecord, Journal, NewEntry, OpenOperation, OrderRecord, Result};
+use super::store::{
+    Actor, EntryRecord, Journal, NewEntry, Observation, OpenOperation, OrderRecord, Result,
+};
 use super::verify::VerifyReport;
 use crate::aps::Command;
 
@@ -90,6 +92,14 @@ pub trait JournalStore: Send {
         operation_id: i64,
         entry: &NewEntry<'_>,
     ) -> Result<()>;
+    fn record_observation(
+        &mut self,
+        actor: &Actor,
+        order_id: i64,
+        observation: Observation,
+        operation_id: Option<i64>,
+        entry: &NewEntry<'_>,
+    ) -> Result<i64>;
 
     // Reading the record.
     fn request_entry(&self, operation_id: i64) -> Result<EntryRecord>;
@@ -202,6 +212,17 @@ impl JournalStore for Journal {
         entry: &NewEntry<'_>,
     ) -> Result<()> {
         Journal::record_unresolved(self, actor, operation_id, entry)
+    }
+
+    fn record_observation(
+        &mut self,
+        actor: &Actor,
+        order_id: i64,
+        observation: Observation,
+        operation_id: Option<i64>,
+        entry: &NewEntry<'_>,
+    ) -> Result<i64> {
+        Journal::record_observation(self, actor, order_id, observation, operation_id, entry)
     }
 
     fn request_entry(&self, operation_id: i64) -> Result<EntryRecord> {

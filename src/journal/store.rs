@@ -394,6 +394,25 @@ pub struct Acceptance {
     pub findings: Vec<Finding>,
 }
 
+/// An entry about an order that changes nothing in it: what the desk saw,
+/// and what an operator said of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Observation {
+    /// APS's figures differ from the journal's ([`super::drift`]).
+    Drift,
+    /// An operator acknowledged the order's drift.
+    Acknowledgement,
+}
+
+impl Observation {
+    pub fn kind(self) -> EntryKind {
+        match self {
+            Observation::Drift => EntryKind::Drift,
+            Observation::Acknowledgement => EntryKind::Acknowledgement,
+        }
+    }
+}
+
 /// What recording a feedback notification came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedbackRecord {
@@ -1515,6 +1534,42 @@ impl Journal {
         transaction.commit()?;
         self.anchor_after_commit();
         Ok(order)
+    }
+
+    /// Appends an entry that changes no order row and no open operation
+    /// (see [`Observation`]), in one transaction of its own. Its `command`
+    /// is CHECK_STATUS: a drift is seen by a status read, and an
+    /// acknowledgement is answered by the next one.
+    pub fn record_observation(
+        &mut self,
+        actor: &Actor,
+        order_id: i64,
+        observation: Observation,
+        operation_id: Option<i64>,
+        entry: &NewEntry<'_>,
+    ) -> Result<i64> {
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let seq = Journal::append(
+            &transaction,
+            &AppendContext {
+                hasher: &self.hasher,
+                identity: &self.identity,
+                key_problem: self.key_problem.as_deref(),
+                path: &self.path,
+                witness: &self.witness,
+            },
+            actor,
+            observation.kind(),
+            operation_id,
+            order_id,
+            Command::CheckStatus,
+            entry,
+        )?;
+        transaction.commit()?;
+        self.anchor_after_commit();
+        Ok(seq)
     }
 
     /// Records how an open operation was settled (`applied` or `not_applied`),

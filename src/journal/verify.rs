@@ -577,9 +577,13 @@ impl Replay {
                     );
                 }
             }
-            // What a file said moves no money and changes no state; an
-            // acceptance is about the journal (skipped before replay).
-            EntryKind::Imported | EntryKind::Accepted => {}
+            // What a file said, a drift seen, an operator's acknowledgement:
+            // none changes a row or an open operation; an acceptance is about
+            // the journal (skipped before replay).
+            EntryKind::Imported
+            | EntryKind::Drift
+            | EntryKind::Acknowledgement
+            | EntryKind::Accepted => {}
             EntryKind::Resolution => {
                 // Only a conclusion settles an operation; `unresolved` keeps it open.
                 if matches!(

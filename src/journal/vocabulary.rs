@@ -117,6 +117,15 @@ vocabulary! {
         /// of an order, never APS's word about its money. Its `command` is
         /// CHECK_STATUS, the look-up that confirms it.
         Imported => "imported",
+        /// APS's figures for an order differ from what the journal knew,
+        /// with no open operation of this journal to explain it: somebody
+        /// moved money the journal did not see. Its `command` is
+        /// CHECK_STATUS, the read that saw it; it changes no row.
+        Drift => "drift",
+        /// An operator saw a drift and says so: money commands on the order
+        /// may go again. Its `command` is CHECK_STATUS (what the next
+        /// baseline will read); it changes no row.
+        Acknowledgement => "acknowledgement",
         /// The operator's decision, after `journal verify` showed it, to
         /// continue from the journal as it is although its anchor or this
         /// installation's witness disagreed (a cut, a copy put back). About

@@ -839,8 +839,15 @@ impl Journal {
                     key: key.clone(),
                     keyed_from_seq: self.identity.keyed_from_seq,
                 };
-                if key.is_some() && anchor_agreed && !was_keyed && self.identity.anchored {
-                    self.write_anchor()?;
+                if key.is_some()
+                    && anchor_agreed
+                    && !was_keyed
+                    && self.identity.anchored
+                    && let Err(error) = self.write_anchor()
+                {
+                    // As after a commit: a lagging anchor catches less, and
+                    // another process keying it at once signs it too.
+                    tracing::warn!("the journal's anchor could not be signed: {error}");
                 }
                 key
             }

@@ -787,7 +787,7 @@ fn a_cut_journal_takes_no_status_check_until_the_operator_accepts_it() {
     // An unrelated status check: refused, nothing sent, the anchor kept.
     let checks = harness.sim.received(Command::CheckStatus);
     let output = status("CUT-B");
-    assert_ne!(code(&output), 0, "{}", stdout(&output));
+    assert_eq!(code(&output), 2, "nothing sent: {}", stdout(&output));
     assert!(
         stderr(&output).contains("journal verify"),
         "{}",

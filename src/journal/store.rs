@@ -91,7 +91,7 @@ pub enum JournalError {
     /// installation's witness: nothing is appended until the operator has
     /// seen `journal verify` and decided.
     #[error(
-        "nothing was recorded, and nothing was sent: {}. Run `apsdesk journal verify` to see the journal's state; then restore a verified backup (`apsdesk journal restore`), or continue from the journal as it is with `apsdesk journal verify --accept` (the decision is recorded)",
+        "the journal takes no new entry, so nothing was recorded: {}. Run `apsdesk journal verify` to see the journal's state; then restore a verified backup (`apsdesk journal restore`), or continue from the journal as it is with `apsdesk journal verify --accept` (the decision is recorded)",
         .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
     )]
     WritesStopped(Vec<Finding>),

@@ -326,6 +326,7 @@ settled-in-flight = { $who }: لم يُرسل شيء.
 problem-invalid = لم يُرسل: { $errors }
 problem-in-flight = لم يُرسل: { $who }.
 problem-no-baseline = لم يُرسل: تعذّرت قراءة مجاميع الطلب من APS ({ $why }).
+problem-journal-stopped = لا يقبل السجل قيوداً جديدة؛ لم يُرسل شيء. { $why } شغّل «apsdesk journal verify» واتخذ قراراً: استعد نسخة احتياطية سليمة، أو اقبل السجل على حاله («apsdesk journal verify --accept»).
 problem-journal-before-sending = تعذّر على السجل تدوين الطلب؛ لم يُرسل شيء. راجع ملف السجل.
 problem-journal-after-sending = تعطّل السجل بعد أن ربما غادر الطلب: قم بتسوية الطلب.
 problem-drift = أرقام APS للطلب { $reference } تختلف عن أرقام هذا السجل. تقول APS: { $aps }. وكان السجل يعرف: { $journal }. حرّك أحدهم أموالًا لم يرها هذا السجل (مكتب آخر، أو لوحة APS، أو المتجر، أو سجل أُعيد من نسخة قديمة). لم يُرسل شيء: راجع الطلب، ثم أقِرّ بالاختلاف قبل أي تحصيل أو استرداد أو إبطال.

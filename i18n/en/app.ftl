@@ -314,6 +314,7 @@ settled-in-flight = { $who }: nothing sent.
 problem-invalid = Not sent: { $errors }
 problem-in-flight = Not sent: { $who }.
 problem-no-baseline = Not sent: the order's totals could not be read from APS ({ $why }).
+problem-journal-stopped = The journal takes no new entry; nothing was sent. { $why } Run “apsdesk journal verify” and decide: restore a verified backup, or accept the journal as it is (“apsdesk journal verify --accept”).
 problem-journal-before-sending = The journal could not record the request; nothing was sent. See the log.
 problem-journal-after-sending = The journal failed after the request may have left: reconcile the order.
 problem-drift = APS's figures for order { $reference } differ from this journal's. APS says: { $aps }. The journal knew: { $journal }. Somebody moved money this journal did not see (another desk, APS's back office, the shop, or a journal put back from a copy). Nothing was sent: check the order, then acknowledge the difference before any capture, refund or void.

@@ -373,6 +373,18 @@ pub fn problem(tr: &Tr, problem: &Problem) -> String {
         ),
         Problem::NotSent(error) => send_error(tr, error),
         Problem::JournalBeforeSending => tr.text("problem-journal-before-sending"),
+        Problem::JournalStopped(findings) => tr.args(
+            "problem-journal-stopped",
+            &[(
+                "why",
+                findings
+                    .iter()
+                    .map(|one| finding(tr, one))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .into(),
+            )],
+        ),
         Problem::JournalAfterSending => tr.text("problem-journal-after-sending"),
         Problem::Failure(broken) => failure(tr, broken),
         Problem::Drift(seen) => drift(tr, seen),
@@ -817,6 +829,10 @@ mod tests {
             Problem::NotSent(SendError::Build("bad".to_owned())),
             Problem::NotSent(SendError::EmptyValues("x".to_owned())),
             Problem::JournalBeforeSending,
+            Problem::JournalStopped(vec![crate::journal::verify::Finding::RolledBack {
+                witnessed: 9,
+                present: 7,
+            }]),
             Problem::JournalAfterSending,
             Problem::Failure(Failure::Transport("reset".to_owned())),
             Problem::Failure(Failure::Unreadable("garbage".to_owned())),

@@ -887,6 +887,15 @@ mod tests {
                     journal: None,
                     anchor: Some(5),
                 },
+                Finding::RolledBack {
+                    witnessed: 9,
+                    present: 7,
+                },
+                Finding::WitnessDiverged { seq: 4 },
+                Finding::WitnessNotSigned,
+                Finding::WitnessUnreadable {
+                    why: "locked".to_owned(),
+                },
                 Finding::OrderMissing { order_id: 8 },
                 Finding::OpenOperationMissing {
                     operation_id: 1,

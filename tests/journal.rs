@@ -142,22 +142,25 @@ async fn partial_capture_refund_and_status_are_recorded_with_their_totals() {
 }
 
 #[tokio::test]
-async fn a_refund_beyond_the_captured_amount_is_declined_and_moves_nothing() {
+async fn a_refund_beyond_the_captured_amount_is_refused_on_aps_figures_and_moves_nothing() {
     let sim = start_sim().await;
     let dir = TempDir::new().expect("temp dir");
     let desk = desk_at(&sim, &dir.path().join("journal.sqlite3"));
     authorize_in_sim(&sim, "J-2", "10000", "KWD");
     desk.run(&capture("J-2", "2.000")).await.expect("sent");
-    let report = desk.run(&refund("J-2", "2.010")).await.expect("sent");
-    assert_eq!(report.outcome.class, OutcomeClass::Declined);
-    assert_eq!(report.outcome.response_code(), Some("00048"));
-    let order = report.order.expect("recorded");
-    assert_eq!(order.refunded_minor, 0);
-    assert_eq!(order.last_response_code.as_deref(), Some("00048"));
+    // The baseline says 2.000 is captured: 2.010 is refused before sending.
+    match desk.run(&refund("J-2", "2.010")).await {
+        Err(RunError::Invalid(errors)) => {
+            assert_eq!(errors.0[0].field, "amount", "{errors:?}");
+        }
+        other => panic!("expected a refusal naming amount, got {other:?}"),
+    }
+    assert_eq!(sim.received(Command::Refund), 0, "nothing was sent");
+    assert_eq!(sim_totals(&sim, "J-2"), (10000, 2000, 0));
     assert_eq!(
         open_count(&desk),
         0,
-        "a definite decline does not block the order"
+        "a refusal before sending does not block the order"
     );
 }
 

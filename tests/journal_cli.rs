@@ -110,10 +110,11 @@ fn exit_codes_say_what_happened() {
     );
     assert_eq!(sim_totals(&harness.sim, "CLI-1").1, 6000);
 
-    // 1: declined (more than captured).
+    // 2: refused on APS's own figures (more than captured), nothing sent.
     let output = run(money("refund", "6.010"));
-    assert_eq!(code(&output), 1, "{}", stdout(&output));
-    assert!(stdout(&output).contains("00048"));
+    assert_eq!(code(&output), 2, "{}", stdout(&output));
+    assert!(stderr(&output).contains("amount"), "{}", stderr(&output));
+    assert_eq!(harness.sim.received(Command::Refund), 0);
 
     // 4: untrusted (the answer is signed with another phrase).
     harness

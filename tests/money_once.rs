@@ -173,10 +173,11 @@ fn a_capture_repeated_after_a_lost_answer_settles_the_first_and_sends_nothing() 
     assert_eq!(desk.sim.received(Command::Capture), 1);
 
     // A third time: the order is settled, so this is a new capture, which
-    // APS refuses (nothing left to capture) — still only one capture moved.
+    // APS's own figures refuse before it is sent (nothing left to capture).
     let third = desk.run(&capture_args("REP-1", "5.000"));
-    assert_eq!(code(&third), 1, "{}", text(&third));
+    assert_eq!(code(&third), 2, "{}", text(&third));
     assert_eq!(sim_totals(&desk.sim, "REP-1").1, 5000);
+    assert_eq!(desk.sim.received(Command::Capture), 1);
 }
 
 #[test]

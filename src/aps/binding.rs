@@ -7,7 +7,7 @@
 //! can hand back a genuine answer about another order, another amount or
 //! another refund. APS echoes every parameter it was sent (reference §4), so
 //! an answer that does not carry the request's account, command, order,
-//! amount, currency, `fort_id`, refund id, link or token is about something
+//! amount, currency, `fort_id`, refund id or link is about something
 //! else: the client classes it *untrusted* and it proves nothing.
 //!
 //! [`Expectation::of_request`] reads what must come back from the signed
@@ -21,7 +21,10 @@ use super::params::Params;
 /// The parameters an answer must echo whenever its request carried them.
 /// The command's own key (`command`, `query_command`, `service_command`) is
 /// added by [`Expectation::of_request`].
-pub const ECHOED: [&str; 9] = [
+///
+/// A token's name is not among them: APS answers a renamed token by its new
+/// name, and a token update moves no money; its merchant reference binds it.
+pub const ECHOED: [&str; 7] = [
     "merchant_identifier",
     "merchant_reference",
     "amount",
@@ -29,8 +32,6 @@ pub const ECHOED: [&str; 9] = [
     "fort_id",
     "maintenance_reference",
     "payment_link_id",
-    "token_name",
-    "new_token_name",
 ];
 
 /// How strictly one parameter is held to its value.

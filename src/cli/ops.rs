@@ -353,34 +353,30 @@ pub struct AcknowledgeArgs {
 pub fn acknowledge(global: &GlobalArgs, args: &AcknowledgeArgs) -> anyhow::Result<ExitCode> {
     let language = Language::from(global.lang);
     let desk = desk(global)?;
-    match desk.acknowledge_drift(&args.merchant_reference, args.note.as_deref())? {
-        Some(seq) => {
-            println!(
-                "{}",
-                language.pick(
-                    &format!(
-                        "acknowledged the difference on {} (entry {seq}); the next capture, refund or void reads APS's figures again first.",
-                        args.merchant_reference
-                    ),
-                    &format!(
-                        "تم الإقرار بالاختلاف في الطلب {} (القيد {seq})؛ أي تحصيل أو استرداد أو إبطال تالٍ يقرأ أرقام APS من جديد أولًا.",
-                        args.merchant_reference
-                    ),
-                )
-            );
-            Ok(exit::code(exit::SUCCEEDED))
-        }
-        None => {
-            eprintln!(
-                "{}",
-                language.pick(
-                    &format!("{}: no difference to acknowledge.", args.merchant_reference),
-                    &format!("{}: لا يوجد اختلاف للإقرار به.", args.merchant_reference),
-                )
-            );
-            Ok(exit::code(exit::DECLINED))
-        }
-    }
+    let Some(seq) = desk.acknowledge_drift(&args.merchant_reference, args.note.as_deref())? else {
+        eprintln!(
+            "{}",
+            language.pick(
+                &format!("{}: no difference to acknowledge.", args.merchant_reference),
+                &format!("{}: لا يوجد اختلاف للإقرار به.", args.merchant_reference),
+            )
+        );
+        return Ok(exit::code(exit::DECLINED));
+    };
+    println!(
+        "{}",
+        language.pick(
+            &format!(
+                "acknowledged the difference on {} (entry {seq}); the next capture, refund or void reads APS's figures again first.",
+                args.merchant_reference
+            ),
+            &format!(
+                "تم الإقرار بالاختلاف في الطلب {} (القيد {seq})؛ أي تحصيل أو استرداد أو إبطال تالٍ يقرأ أرقام APS من جديد أولًا.",
+                args.merchant_reference
+            ),
+        )
+    );
+    Ok(exit::code(exit::SUCCEEDED))
 }
 
 pub fn capture(global: &GlobalArgs, args: &MoneyArgs) -> anyhow::Result<ExitCode> {

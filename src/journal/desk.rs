@@ -1223,17 +1223,16 @@ impl<S: JournalStore> Desk<S> {
             (Some(sent), Some(now)) => now.since(sent),
             (Some(_) | None, None) | (None, Some(_)) => None,
         };
-        let elapsed = match same_boot {
-            Some(elapsed) => elapsed,
-            None => {
-                if asked.wall_ms < asked.latest_entry_ms {
-                    return Err(Unsettled::ClockBehind {
-                        behind_ms: asked.latest_entry_ms - asked.wall_ms,
-                    });
-                }
-                let sent_ms = payload.sent_wall_ms.unwrap_or(request.at_ms);
-                Duration::from_millis(u64::try_from(asked.wall_ms - sent_ms).unwrap_or(0))
+        let elapsed = if let Some(elapsed) = same_boot {
+            elapsed
+        } else {
+            if asked.wall_ms < asked.latest_entry_ms {
+                return Err(Unsettled::ClockBehind {
+                    behind_ms: asked.latest_entry_ms - asked.wall_ms,
+                });
             }
+            let sent_ms = payload.sent_wall_ms.unwrap_or(request.at_ms);
+            Duration::from_millis(u64::try_from(asked.wall_ms - sent_ms).unwrap_or(0))
         };
         Ok(needed.checked_sub(elapsed).filter(|left| !left.is_zero()))
     }

@@ -183,6 +183,23 @@ async fn a_journal_copied_back_with_its_anchor_is_refused_and_the_capture_is_not
         checked.as_ref().err().and_then(writes_stopped).is_some(),
         "{checked:?}"
     );
+    // Nothing was recorded, so there is no drift an operator could
+    // acknowledge to let the capture go again (without the witness, the
+    // baseline records a drift, its acknowledgement unblocks the order, and
+    // the capture is sent twice).
+    assert!(matches!(
+        desk.acknowledge_drift("RB-1", Some("seen")),
+        Ok(None) | Err(JournalError::WritesStopped(_))
+    ));
+    assert!(
+        desk.run(&capture("RB-1", "4.000"))
+            .await
+            .as_ref()
+            .err()
+            .and_then(writes_stopped)
+            .is_some()
+    );
+    assert_eq!(sim_totals(&sim, "RB-1").1, 4000, "captured once at APS");
     // And still so for another process opening it later.
     drop(desk);
     let desk = desk_at(&sim, &path, &keys);

@@ -435,6 +435,10 @@ pub struct OpenOperation {
     pub request: EntryRecord,
 }
 
+/// What a result changes of its order's row, given the order's entries
+/// (the result among them): see [`Journal::record_result_and_project`].
+type OrderProjection<'p> = &'p mut dyn FnMut(&mut OrderRecord, &[EntryRecord]);
+
 /// The order of entries about the journal itself (an operator's
 /// acceptance, `EntryKind::Accepted`): no order has it (ids start at 1).
 pub const JOURNAL_ORDER_ID: i64 = 0;
@@ -1495,7 +1499,7 @@ impl Journal {
         actor: &Actor,
         operation_id: i64,
         entry: &NewEntry<'_>,
-        project: Option<&mut dyn FnMut(&mut OrderRecord, &[EntryRecord])>,
+        project: Option<OrderProjection<'_>>,
     ) -> Result<Option<OrderRecord>> {
         let request = self.request_entry(operation_id)?;
         let transaction = self

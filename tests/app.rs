@@ -1169,3 +1169,72 @@ fn a_refund_beyond_what_was_captured_is_refused_before_sending() {
     assert_eq!(result.class, Some(OutcomeClass::Succeeded));
     assert_eq!(sim_totals(sim(&harness), "ML-1"), (10_000, 4_000, 4_000));
 }
+
+#[test]
+fn a_drift_is_shown_on_the_order_and_stops_money_until_acknowledged() {
+    use apsdesk::aps::request::{Capture, CheckStatus, MaintenanceForm};
+    let form = |amount: &str| MaintenanceForm {
+        merchant_reference: "KD-1".into(),
+        amount: amount.into(),
+        currency: "KWD".into(),
+        ..MaintenanceForm::default()
+    };
+    let (_fixture, mut harness) = app_with_orders_and(&["KD-1"], |runtime, desk, dir| {
+        runtime
+            .block_on(desk.run(&Capture::parse(&form("4.000")).expect("capture")))
+            .expect("this desk captures 4.000");
+        // Another desk, on a journal of its own, captures 3.000 more.
+        let other = apsdesk::journal::Desk::new(
+            Arc::new(std::sync::Mutex::new(
+                apsdesk::journal::Journal::open(&dir.join("other.sqlite3")).expect("journal"),
+            )),
+            desk.client.clone(),
+            desk.actor.clone(),
+            Language::En,
+        );
+        runtime
+            .block_on(other.run(&Capture::parse(&form("3.000")).expect("capture")))
+            .expect("the other desk captures 3.000");
+        // This desk's status check sees 7.000 where it knew 4.000.
+        runtime
+            .block_on(desk.run(&CheckStatus::for_reference("KD-1").expect("status")))
+            .expect("status");
+    });
+    select(&mut harness, "KD-1");
+    run_until(&mut harness, "the drift on the detail", |state| {
+        state
+            .app()
+            .transactions
+            .detail
+            .as_ref()
+            .is_some_and(|detail| detail.drift.is_some())
+    });
+    harness.step();
+    assert!(
+        harness
+            .query_by_label_contains("APS's figures differ from this journal's")
+            .is_some()
+    );
+    assert!(
+        egui_kittest::kittest::NodeT::accesskit_node(&harness.get_by_label("Capture…"))
+            .is_disabled(),
+        "no capture is offered while the drift is unacknowledged"
+    );
+    harness
+        .get_by_label("I have checked: acknowledge the difference")
+        .click();
+    run_until(&mut harness, "the acknowledgement", |state| {
+        state
+            .app()
+            .transactions
+            .detail
+            .as_ref()
+            .is_some_and(|detail| detail.drift.is_none())
+    });
+    harness.step();
+    assert!(
+        !egui_kittest::kittest::NodeT::accesskit_node(&harness.get_by_label("Capture…"))
+            .is_disabled()
+    );
+    assert_eq!(sim_totals(sim(&harness), "KD-1"), (10000, 7000, 0));
+}

@@ -318,6 +318,11 @@ problem-journal-stopped = The journal takes no new entry; nothing was sent. { $w
 problem-journal-before-sending = The journal could not record the request; nothing was sent. See the log.
 problem-journal-after-sending = The journal failed after the request may have left: reconcile the order.
 problem-drift = APS's figures for order { $reference } differ from this journal's. APS says: { $aps }. The journal knew: { $journal }. Somebody moved money this journal did not see (another desk, APS's back office, the shop, or a journal put back from a copy). Nothing was sent: check the order, then acknowledge the difference before any capture, refund or void.
+drift-heading = APS's figures differ from this journal's
+action-acknowledge-drift = I have checked: acknowledge the difference
+drift-acknowledged = The difference on { $reference } is acknowledged: its next capture, refund or void reads APS's figures again first.
+drift-none-left = { $reference } has no difference left to acknowledge.
+task-error-acknowledge = The acknowledgement could not be recorded in the journal; nothing changed. Try again; if it keeps failing, run Verify on the Activity screen.
 drift-figures = authorized { $authorized }, captured { $captured }, refunded { $refunded }{ $voided ->
     [yes] , voided
    *[no] {""}

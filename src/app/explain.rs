@@ -716,6 +716,7 @@ pub fn task_error(tr: &Tr, error: &TaskError) -> String {
         TaskError::Export(_) => tr.text("task-export"),
         TaskError::Profile(_) => tr.text("task-profile"),
         TaskError::Reconcile(_) => tr.text("task-reconcile"),
+        TaskError::Acknowledge(_) => tr.text("task-error-acknowledge"),
         TaskError::Stopped(_) => tr.text("task-stopped"),
         TaskError::NoDataDirectory => tr.text("task-no-data-directory"),
         TaskError::JournalLock(_) => tr.text("task-journal-lock"),

@@ -101,6 +101,8 @@ pub enum AppCommand {
     OpenDialog(OperationKind, Box<OrderRecord>),
     CheckStatus(String),
     Reconcile(Option<i64>),
+    /// The operator has checked an order whose figures drifted and says so.
+    AcknowledgeDrift(String),
     Copy {
         what: String,
         value: String,
@@ -653,6 +655,21 @@ impl DeskApp {
                 }
                 self.refresh_selected();
             }
+            TaskResult::DriftAcknowledged {
+                merchant_reference,
+                recorded,
+            } => {
+                let id = if recorded {
+                    "drift-acknowledged"
+                } else {
+                    "drift-none-left"
+                };
+                let text = self
+                    .tr
+                    .args(id, &[("reference", merchant_reference.into())]);
+                self.toast(ctx, text);
+                self.refresh_selected();
+            }
             TaskResult::Activity(entries) => self.activity.entries = entries,
             TaskResult::Chain(report) => self.activity.chain = Some(report),
             TaskResult::BulkRow { index, state } => {
@@ -757,6 +774,7 @@ impl DeskApp {
                 self.backend.check_status(&reference, self.tr.language());
             }
             AppCommand::Reconcile(operation) => self.backend.reconcile(operation),
+            AppCommand::AcknowledgeDrift(reference) => self.backend.acknowledge_drift(reference),
             AppCommand::Copy { what, value } => {
                 ctx.copy_text(value);
                 let text = self.tr.args("copied", &[("what", what.into())]);

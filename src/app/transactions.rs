@@ -1328,6 +1328,44 @@ struct DetailChoices<'a> {
     receipt_paper: &'a mut crate::receipt::Layout,
 }
 
+/// The order's unacknowledged drift: both sides' figures, why nothing can
+/// be sent, and the acknowledgement.
+fn drift_panel(
+    ui: &mut Ui,
+    tr: &Tr,
+    drift: &crate::journal::drift::Drift,
+    commands: &mut Vec<AppCommand>,
+) {
+    let rtl = tr.is_rtl();
+    let warn = egui::Color32::from_rgb(0xd0, 0x40, 0x20);
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, warn))
+        .show(ui, |ui| {
+            ui.label(colored_text(ui, &tr.text("drift-heading"), rtl, true, warn));
+            ui.label(widget_text(
+                ui,
+                &super::explain::drift(tr, drift),
+                rtl,
+                false,
+            ));
+            row(ui, rtl, |ui| {
+                if ui
+                    .button(widget_text(
+                        ui,
+                        &tr.text("action-acknowledge-drift"),
+                        rtl,
+                        false,
+                    ))
+                    .clicked()
+                {
+                    commands.push(AppCommand::AcknowledgeDrift(
+                        drift.merchant_reference.clone(),
+                    ));
+                }
+            });
+        });
+}
+
 fn detail_ui(
     ui: &mut Ui,
     tr: &Tr,
@@ -1373,6 +1411,9 @@ fn detail_ui(
             egui::Color32::from_rgb(0xd0, 0x40, 0x20),
         ));
     }
+    if let Some(drift) = &detail.drift {
+        drift_panel(ui, tr, drift, commands);
+    }
     let now_ms = jiff::Timestamp::now().as_millisecond();
     if let Some(window) = capture_window(order, now_ms) {
         let (text, warn) = capture_window_text(tr, window);
@@ -1387,7 +1428,10 @@ fn detail_ui(
     // without scrolling; a blocked order offers reconciliation.
     ui.horizontal_wrapped(|ui| {
         let blocked = !detail.open.is_empty();
-        let allowed = |kind| !blocked && operation_refused(kind, order).is_none();
+        // A drift no one acknowledged stops money commands in the desk; the
+        // buttons say so before the operator tries.
+        let drifted = detail.drift.is_some();
+        let allowed = |kind| !blocked && !drifted && operation_refused(kind, order).is_none();
         let can_capture = allowed(OperationKind::Capture);
         let can_refund = allowed(OperationKind::Refund);
         let can_void = allowed(OperationKind::Void);

@@ -58,6 +58,9 @@ pub struct OrderDetail {
     /// The credential set the order's requests are signed with, as far as
     /// the journal knows (`None`: no trusted answer named its wallet yet).
     pub credential_set: Option<crate::aps::client::CredentialSet>,
+    /// APS's figures that differ from the journal's, not yet acknowledged:
+    /// no capture, refund or void goes until an operator has.
+    pub drift: Option<crate::journal::drift::Drift>,
 }
 
 /// Why a background task failed. The English detail (the library's error,
@@ -82,6 +85,8 @@ pub enum TaskError {
     /// The profile store or the keyring failed.
     Profile(String),
     Reconcile(String),
+    /// The acknowledgement of a drift could not be recorded.
+    Acknowledge(String),
     /// The task stopped before it finished (it panicked or was cancelled).
     Stopped(String),
     /// The platform names no folder for the journal.
@@ -154,6 +159,12 @@ pub enum TaskResult {
     ViewsWritten(PathBuf),
     Operation(OperationResult),
     Reconciled(Vec<(i64, Resolution)>),
+    /// The operator's acknowledgement of an order's drift was recorded
+    /// (`false`: there was none left to acknowledge).
+    DriftAcknowledged {
+        merchant_reference: String,
+        recorded: bool,
+    },
     Activity(Vec<EntryRecord>),
     /// What `journal verify` found (chain, anchor, derived state).
     Chain(VerifyReport),

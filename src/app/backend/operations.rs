@@ -234,6 +234,20 @@ impl Backend {
         });
     }
 
+    /// Records the operator's acknowledgement of an order's drift.
+    pub fn acknowledge_drift(&self, merchant_reference: String) {
+        let desk = self.desk.clone();
+        self.spawn(async move {
+            match desk.acknowledge_drift(&merchant_reference, None) {
+                Ok(recorded) => TaskResult::DriftAcknowledged {
+                    merchant_reference,
+                    recorded: recorded.is_some(),
+                },
+                Err(error) => TaskResult::Failed(TaskError::Acknowledge(error.to_string())),
+            }
+        });
+    }
+
     /// Settles what a crash left open, at start-up.
     pub fn reconcile_at_startup(&self) {
         self.reconcile(None);

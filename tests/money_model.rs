@@ -716,7 +716,8 @@ fn journal_operations(
             | EntryKind::Result
             | EntryKind::Resolution
             | EntryKind::Feedback
-            | EntryKind::Imported => {}
+            | EntryKind::Imported
+            | EntryKind::Accepted => {}
         }
         let command = row.command;
         if !command.moves_money() {
@@ -798,11 +799,13 @@ fn journal_operations(
             // APS's news of an operation (the model sends no feedback, and
             // feedback settles nothing), imported rows (none here), and
             // drift and its acknowledgement (about the order, not an
-            // operation; their command is CHECK_STATUS).
+            // operation; their command is CHECK_STATUS), and an acceptance
+            // (about the journal; the model accepts nothing).
             EntryKind::Feedback
             | EntryKind::Imported
             | EntryKind::Drift
-            | EntryKind::Acknowledgement => {}
+            | EntryKind::Acknowledgement
+            | EntryKind::Accepted => {}
         }
     }
     for (id, record) in &operations {

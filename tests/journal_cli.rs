@@ -751,3 +751,132 @@ fn status_prints_the_third_party_codes_when_asked() {
         );
     }
 }
+
+#[test]
+fn a_cut_journal_takes_no_status_check_until_the_operator_accepts_it() {
+    let harness = Harness::new();
+    let db = harness.db();
+    let db = db.to_str().expect("utf-8 path");
+    authorize_in_sim(&harness.sim, "CUT-A", "10000", "KWD");
+    authorize_in_sim(&harness.sim, "CUT-B", "10000", "KWD");
+    let status = |reference: &str| {
+        harness.run(&[
+            "status",
+            "--credentials-from-env",
+            "--merchant-reference",
+            reference,
+            "--db",
+            db,
+        ])
+    };
+    for reference in ["CUT-A", "CUT-A", "CUT-B"] {
+        let output = status(reference);
+        assert_eq!(code(&output), 0, "{}", stderr(&output));
+    }
+    // CUT-A's second status check cut from the end (its first explains the row).
+    let before = entry_count(Path::new(db));
+    let connection = rusqlite::Connection::open(db).expect("opens");
+    connection
+        .execute_batch(&format!(
+            "DROP TRIGGER entries_no_delete; DELETE FROM entries WHERE seq > {};",
+            before - 2
+        ))
+        .expect("cut");
+    drop(connection);
+    let anchor = format!("{db}.anchor");
+    let anchored = std::fs::read(&anchor).expect("anchor");
+
+    // An unrelated status check: refused, nothing sent, the anchor kept.
+    let checks = harness.sim.received(Command::CheckStatus);
+    let output = status("CUT-B");
+    assert_eq!(code(&output), 2, "nothing sent: {}", stdout(&output));
+    assert!(
+        stderr(&output).contains("journal verify"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(harness.sim.received(Command::CheckStatus), checks);
+    assert_eq!(std::fs::read(&anchor).expect("anchor"), anchored);
+    assert_eq!(entry_count(Path::new(db)), before - 2);
+    let output = harness.run(&["journal", "verify", "--db", db]);
+    assert_eq!(code(&output), 1, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("2 entries are missing")
+            && stdout(&output).contains("new entries are refused"),
+        "{}",
+        stdout(&output)
+    );
+
+    // Accepted once seen: recorded, and the journal takes writes again.
+    let output = harness.run(&["journal", "verify", "--accept", "--db", db]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        stdout(&output).contains("2 entries are missing")
+            && stdout(&output).contains("accepted: recorded as entry"),
+        "{}",
+        stdout(&output)
+    );
+    let output = status("CUT-B");
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = harness.run(&["journal", "verify", "--db", db]);
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("script accepted the journal as it was"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn restoring_an_older_backup_says_what_leaves_and_needs_force() {
+    let harness = Harness::new();
+    let db = harness.db();
+    let db = db.to_str().expect("utf-8 path");
+    authorize_in_sim(&harness.sim, "OLD-1", "10000", "KWD");
+    authorize_in_sim(&harness.sim, "OLD-2", "10000", "KWD");
+    let status = |reference: &str| {
+        harness.run(&[
+            "status",
+            "--credentials-from-env",
+            "--merchant-reference",
+            reference,
+            "--db",
+            db,
+        ])
+    };
+    assert_eq!(code(&status("OLD-1")), 0);
+    let backup = harness.dir.path().join("older.sqlite3");
+    let backup = backup.to_str().expect("path");
+    let output = harness.run(&["journal", "backup", "--out", backup, "--db", db]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(code(&status("OLD-2")), 0);
+    assert_eq!(code(&status("OLD-1")), 0);
+    let live = entry_count(Path::new(db));
+
+    let output = harness.run(&["journal", "restore", "--from", backup, "--db", db]);
+    assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("older than the journal")
+            && said.contains("4 entries, 0 open operation(s) and 1 order(s) would leave")
+            && said.contains("--force"),
+        "{said}"
+    );
+    assert_eq!(entry_count(Path::new(db)), live, "nothing changed");
+
+    let output = harness.run(&[
+        "journal", "restore", "--from", backup, "--force", "--db", db,
+    ]);
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    assert!(
+        stdout(&output).contains("left the live journal"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(entry_count(Path::new(db)), live - 4);
+    assert_eq!(
+        code(&status("OLD-1")),
+        0,
+        "the restored journal takes writes"
+    );
+}

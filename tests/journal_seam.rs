@@ -71,6 +71,15 @@ impl JournalStore for RefusesRequests {
     fn record_result(&mut self, actor: &Actor, id: i64, entry: &NewEntry<'_>) -> Result<()> {
         self.0.record_result(actor, id, entry)
     }
+    fn record_result_and_project(
+        &mut self,
+        actor: &Actor,
+        id: i64,
+        entry: &NewEntry<'_>,
+        project: &mut dyn FnMut(&mut OrderRecord, &[EntryRecord]),
+    ) -> Result<Option<OrderRecord>> {
+        self.0.record_result_and_project(actor, id, entry, project)
+    }
     fn record_resolution(&mut self, actor: &Actor, id: i64, entry: &NewEntry<'_>) -> Result<()> {
         self.0.record_resolution(actor, id, entry)
     }

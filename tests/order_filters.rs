@@ -387,7 +387,9 @@ fn a_search_read_in_halves_agrees_with_one_read_even_without_a_second_connection
     // one's write-ahead log and shared memory moved along with it, which
     // its connection holds open): the second connection finds it is not
     // this journal, and this one reads.
-    for sidecar in ["-wal", "-shm"] {
+    // Its anchor moves with it too: a new journal beside another's anchor
+    // takes no entry (the journal file would read as replaced).
+    for sidecar in ["-wal", "-shm", ".anchor"] {
         std::fs::rename(
             dir.path().join(format!("journal.sqlite3{sidecar}")),
             dir.path().join(format!("moved.sqlite3{sidecar}")),

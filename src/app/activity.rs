@@ -74,7 +74,8 @@ pub fn operation_lines(
             | EntryKind::Imported
             | EntryKind::Feedback
             | EntryKind::Drift
-            | EntryKind::Acknowledgement => {
+            | EntryKind::Acknowledgement
+            | EntryKind::Accepted => {
                 line.amount_minor = entry.amount_minor.or(line.amount_minor);
                 line.currency = entry.currency.clone().or(line.currency.take());
             }
@@ -313,7 +314,8 @@ impl ActivityScreen {
                         | EntryKind::Imported
                         | EntryKind::Feedback
                         | EntryKind::Drift
-                        | EntryKind::Acknowledgement),
+                        | EntryKind::Acknowledgement
+                        | EntryKind::Accepted),
                     ) => explain::entry_kind(tr, kind),
                 };
                 let command = explain::command(tr, line.command);

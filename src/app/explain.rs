@@ -48,6 +48,7 @@ pub fn entry_kind(tr: &Tr, kind: EntryKind) -> String {
         EntryKind::Resolution => "entry-resolution",
         EntryKind::Feedback => "entry-feedback",
         EntryKind::Imported => "entry-imported",
+        EntryKind::Accepted => "entry-accepted",
         EntryKind::Drift => "entry-drift",
         EntryKind::Acknowledgement => "entry-acknowledgement",
     })
@@ -373,6 +374,18 @@ pub fn problem(tr: &Tr, problem: &Problem) -> String {
         ),
         Problem::NotSent(error) => send_error(tr, error),
         Problem::JournalBeforeSending => tr.text("problem-journal-before-sending"),
+        Problem::JournalStopped(findings) => tr.args(
+            "problem-journal-stopped",
+            &[(
+                "why",
+                findings
+                    .iter()
+                    .map(|one| finding(tr, one))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .into(),
+            )],
+        ),
         Problem::JournalAfterSending => tr.text("problem-journal-after-sending"),
         Problem::Failure(broken) => failure(tr, broken),
         Problem::Drift(seen) => drift(tr, seen),
@@ -482,6 +495,19 @@ pub fn finding(tr: &Tr, finding: &crate::journal::verify::Finding) -> String {
         ),
         Finding::AnchorMissing { .. } => tr.text("finding-anchor-missing"),
         Finding::KeyingRemoved => tr.text("finding-keying-removed"),
+        Finding::RolledBack { witnessed, present } => tr.args(
+            "finding-rolled-back",
+            &[
+                ("witnessed", (*witnessed).into()),
+                ("present", (*present).into()),
+                ("missing", (witnessed - present).into()),
+            ],
+        ),
+        Finding::WitnessDiverged { seq } => {
+            tr.args("finding-witness-diverged", &[("seq", (*seq).into())])
+        }
+        Finding::WitnessNotSigned => tr.text("finding-witness-not-signed"),
+        Finding::WitnessUnreadable { .. } => tr.text("finding-witness-unreadable"),
         Finding::KeyingChanged { journal, anchor } => tr.args(
             "finding-keying-changed",
             &[
@@ -865,6 +891,10 @@ mod tests {
             Problem::NotSent(SendError::Build("bad".to_owned())),
             Problem::NotSent(SendError::EmptyValues("x".to_owned())),
             Problem::JournalBeforeSending,
+            Problem::JournalStopped(vec![crate::journal::verify::Finding::RolledBack {
+                witnessed: 9,
+                present: 7,
+            }]),
             Problem::JournalAfterSending,
             Problem::Failure(Failure::Transport("reset".to_owned())),
             Problem::Failure(Failure::Unreadable("garbage".to_owned())),
@@ -950,6 +980,15 @@ mod tests {
                 Finding::KeyingChanged {
                     journal: None,
                     anchor: Some(5),
+                },
+                Finding::RolledBack {
+                    witnessed: 9,
+                    present: 7,
+                },
+                Finding::WitnessDiverged { seq: 4 },
+                Finding::WitnessNotSigned,
+                Finding::WitnessUnreadable {
+                    why: "locked".to_owned(),
                 },
                 Finding::OrderMissing { order_id: 8 },
                 Finding::OpenOperationMissing {

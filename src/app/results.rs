@@ -25,6 +25,9 @@ pub enum Problem {
     NotSent(SendError),
     /// The journal failed before the request was recorded: nothing sent.
     JournalBeforeSending,
+    /// The journal takes no entry: its head disagrees with its anchor or
+    /// this computer's witness (cut, replaced, put back). Nothing sent.
+    JournalStopped(Vec<crate::journal::verify::Finding>),
     /// The journal failed after the request may have left: reconcile.
     JournalAfterSending,
     /// The answer broke or did not check (the class says uncertain or untrusted).
@@ -74,6 +77,15 @@ impl std::fmt::Display for Problem {
             Problem::JournalBeforeSending => {
                 f.write_str("the journal failed before the request was recorded; nothing was sent")
             }
+            Problem::JournalStopped(findings) => write!(
+                f,
+                "the journal takes no new entry ({}); nothing was sent",
+                findings
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
             Problem::JournalAfterSending => {
                 f.write_str("the journal failed after the request may have left: reconcile")
             }
@@ -122,6 +134,9 @@ pub(super) fn operation_result(report: OperationReport) -> OperationResult {
         }
         Err(RunError::NotSent(error)) => out.problem = Some(Box::new(Problem::NotSent(error))),
         Err(RunError::Drift(drift)) => out.problem = Some(Box::new(Problem::Drift(*drift))),
+        Err(RunError::JournalBeforeSending(crate::journal::JournalError::WritesStopped(
+            findings,
+        ))) => out.problem = Some(Box::new(Problem::JournalStopped(findings))),
         Err(error @ RunError::JournalBeforeSending(_)) => {
             // The journal's own words go to the log; the operator gets a sentence.
             tracing::error!("{error}");

@@ -8,12 +8,13 @@ use clap::{Args, Subcommand};
 
 use super::GlobalArgs;
 use super::context::{
-    desk, journal_keys, journal_path, open_journal, open_journal_to_stay, runtime,
+    desk, journal_keys, journal_path, open_journal, open_journal_to_stay, operator, runtime,
 };
 use super::exit;
 use crate::journal::desk::Resolution;
 use crate::journal::restore::RestoreOptions;
 use crate::journal::synthetic::{self, SeedSpec};
+use crate::journal::verify::Finding;
 use crate::journal::{Journal, JournalError};
 
 #[derive(Debug, Args)]
@@ -25,9 +26,17 @@ pub struct JournalArgs {
 #[derive(Debug, Subcommand)]
 pub enum JournalCommand {
     /// Check the journal: the hash chain over every entry, the anchor kept
-    /// beside it (entries removed from the end), and the orders and open
-    /// operations against the entries; exit 1 on any finding.
-    Verify,
+    /// beside it (entries removed from the end), this computer's record of
+    /// its head in the keyring (a copy put back: "rolled back"), and the
+    /// orders and open operations against the entries; exit 1 on any finding.
+    Verify {
+        /// Once the verdict is shown: continue from the journal as it is
+        /// although its anchor or this computer's record of its head
+        /// disagreed (a cut, a copy put back). What they remembered and the
+        /// journal lacks stays lost; the decision is recorded in the journal.
+        #[arg(long)]
+        accept: bool,
+    },
     /// Write a consistent copy of the journal (private, anchored), even while apsdesk runs.
     Backup {
         /// The new backup file (must not exist).
@@ -75,8 +84,8 @@ fn existing_journal(global: &GlobalArgs) -> anyhow::Result<Journal> {
 
 pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
-        JournalCommand::Verify => {
-            let journal = existing_journal(global)?;
+        JournalCommand::Verify { accept } => {
+            let mut journal = existing_journal(global)?;
             let report = journal.verify()?;
             let keyed = match journal.identity().keyed_from_seq {
                 Some(seq) => format!("chain keyed from entry {seq}"),
@@ -89,22 +98,68 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
                 Some(anchor) => format!("anchored at {} entries", anchor.entries),
                 None => "not anchored yet".to_owned(),
             };
+            for accepted in &report.acceptances {
+                let said: crate::journal::payload::AcceptancePayload =
+                    crate::journal::payload::read(&accepted.payload);
+                println!(
+                    "note: entry {}: {} accepted the journal as it was at {} entries ({})",
+                    accepted.seq,
+                    accepted.operator,
+                    said.entries_before,
+                    said.findings.join("; ")
+                );
+            }
             if report.is_clean() {
                 println!(
                     "intact: {} entries, {keyed}, {anchored}, orders and open operations agree with the entries",
                     report.entries_checked
                 );
+                if *accept {
+                    println!("nothing to accept");
+                }
                 return Ok(exit::code(exit::SUCCEEDED));
             }
+            let verdict = if report.findings.iter().any(Finding::is_rollback) {
+                "ROLLED BACK"
+            } else {
+                "NOT INTACT"
+            };
             println!(
-                "NOT INTACT: {} entries checked, {keyed}, {anchored}; {} finding(s):",
+                "{verdict}: {} entries checked, {keyed}, {anchored}; {} finding(s):",
                 report.entries_checked,
                 report.findings.len()
             );
             for finding in &report.findings {
                 println!("- {finding}");
             }
-            Ok(exit::code(exit::DECLINED))
+            if !*accept {
+                if report.findings.iter().any(Finding::is_about_head) {
+                    println!(
+                        "new entries are refused until this is decided: restore a verified backup (`apsdesk journal restore`), or continue from the journal as it is with `apsdesk journal verify --accept`"
+                    );
+                }
+                return Ok(exit::code(exit::DECLINED));
+            }
+            // The verdict is on the screen: the operator's decision is recorded.
+            let Some(acceptance) = journal.accept_as_is(&operator(global))? else {
+                println!(
+                    "nothing to accept: the anchor and this computer's record of the head agree with the journal"
+                );
+                return Ok(exit::code(exit::DECLINED));
+            };
+            println!(
+                "accepted: recorded as entry {}; the anchor and this computer's record of the head now name it, and new entries are taken",
+                acceptance.seq
+            );
+            let left = journal.verify()?;
+            for finding in &left.findings {
+                println!("- still: {finding}");
+            }
+            Ok(exit::code(if left.is_clean() {
+                exit::SUCCEEDED
+            } else {
+                exit::DECLINED
+            }))
         }
         JournalCommand::Backup { out } => {
             let journal = existing_journal(global)?;
@@ -125,6 +180,7 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
                 // holds operations the restore would drop.
                 Err(
                     error @ (JournalError::OpenOperationsWouldBeLost(_)
+                    | JournalError::RestoreWouldDrop(_)
                     | JournalError::InFlightWouldBeLost(_)
                     | JournalError::CurrentJournalUnreadable { .. }),
                 ) => {
@@ -135,6 +191,9 @@ pub fn run(global: &GlobalArgs, args: &JournalArgs) -> anyhow::Result<ExitCode> 
             };
             if let Some(kept) = &report.previous_kept_at {
                 println!("the replaced journal is kept at {}", kept.display());
+            }
+            if let Some(dropped) = &report.dropped {
+                println!("left the live journal (kept in the copy above): {dropped}");
             }
             for operation in &report.replaced_open_operations {
                 println!("replaced (kept in the copy above): {operation}");

@@ -2,7 +2,7 @@
 //! another computer in a file sealed under a passphrase the operator types
 //! (`journal::key_transfer`), never in clear.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -13,7 +13,9 @@ use super::GlobalArgs;
 use super::context::{journal_keys, journal_path, open_journal};
 use super::exit;
 use crate::aps::Secret;
+use crate::journal::Journal;
 use crate::journal::key_transfer::{KdfCost, KeyImported, KeyTransferError};
+use crate::journal::output::IfExists;
 
 #[derive(Debug, Subcommand)]
 pub enum KeyCommand {
@@ -65,13 +67,13 @@ fn read_passphrases(prompts: &[&str]) -> anyhow::Result<Vec<Secret>> {
         .collect())
 }
 
-/// The key file, written private and only where nothing is (never over the
-/// journal, its sidecars or another file).
-fn write_key_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    let mut file = crate::journal::files::create_private_file(path)
-        .with_context(|| format!("creating {} (it must not exist)", path.display()))?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()?;
+/// The key file, written private through the output guard and only where
+/// nothing is (never over the journal, its sidecars or another file).
+fn write_key_file(journal: &Journal, path: &Path, text: &str) -> anyhow::Result<()> {
+    journal
+        .output_guard()
+        .write(path, text.as_bytes(), IfExists::Refuse)
+        .with_context(|| format!("writing the key file {}", path.display()))?;
     Ok(())
 }
 
@@ -91,7 +93,7 @@ pub fn run(global: &GlobalArgs, command: &KeyCommand) -> anyhow::Result<ExitCode
                 return Err(KeyTransferError::PassphrasesDiffer.into());
             }
             let text = journal.export_key(&typed[0], KdfCost::RECOMMENDED)?;
-            write_key_file(out, &text)?;
+            write_key_file(&journal, out, &text)?;
             println!(
                 "the key of journal {} is in {}, sealed under the passphrase; keep the two apart",
                 journal.identity().journal_id,

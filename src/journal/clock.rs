@@ -154,8 +154,14 @@ impl Clock for TestClock {
         let since_boot_ms = i64::try_from(since_boot_ms)
             .unwrap_or(i64::MAX)
             .saturating_add(state.monotonic_offset_ms);
+        // Until the test reboots it, the machine's own boot: readings that
+        // real processes recorded compare with it.
+        let boot_id = match state.boots {
+            0 => boot_id,
+            boots => format!("{boot_id}/reboot-{boots}"),
+        };
         Some(MonotonicReading {
-            boot_id: format!("{boot_id}/{}", state.boots),
+            boot_id,
             since_boot_ms: u64::try_from(since_boot_ms).unwrap_or(0),
         })
     }

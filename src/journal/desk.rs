@@ -914,7 +914,10 @@ impl<S: JournalStore> Desk<S> {
         })
     }
 
-    /// Writes an outcome and updates the order from it.
+    /// Writes an outcome and updates the order from it, in one transaction
+    /// (`record_result_and_project`): a crash or a failed write between the
+    /// two can no longer leave the row behind its entries. A drift the
+    /// answer shows is recorded before both.
     fn record_outcome<T>(
         &self,
         operation_id: i64,
@@ -924,24 +927,26 @@ impl<S: JournalStore> Desk<S> {
         outcome: &Outcome<T>,
     ) -> Result<Option<OrderRecord>, RunError> {
         let payload = outcome_payload(outcome);
+        let now = self.clock.wall_ms();
         let mut journal = lock(&self.journal);
         // Anything recorded about money on the order since this request was
         // (another operation's request, answer or settlement) is newer than
         // what a read answers.
-        let entries = journal.order_entries(order_id)?;
-        let latest_money_entry = entries
-            .iter()
-            .filter(|entry| entry.operation_id != operation_id && entry.command.moves_money())
-            .map(|entry| entry.seq)
-            .max()
-            .unwrap_or(0);
-        let stale = projection::read_is_stale(command, operation_id, latest_money_entry);
+        let stale = |entries: &[EntryRecord]| {
+            let latest_money_entry = entries
+                .iter()
+                .filter(|entry| entry.operation_id != operation_id && entry.command.moves_money())
+                .map(|entry| entry.seq)
+                .max()
+                .unwrap_or(0);
+            projection::read_is_stale(command, operation_id, latest_money_entry)
+        };
         // A status answer that disagrees with what the journal knew, with
         // nothing open here to explain it, is a drift: recorded before the
         // answer is projected over the row, so that no crash between the
         // two can leave the row updated and the drift unrecorded.
         if command == Command::CheckStatus
-            && !stale
+            && !stale(&journal.order_entries(order_id)?)
             && let Some(response) = outcome.trusted_response()
             && let Ok(status) = Baseline::from_status(&CheckStatusResponse::from_params(response))
             && journal.open_operations_for(order_id)?.is_empty()
@@ -964,7 +969,7 @@ impl<S: JournalStore> Desk<S> {
                 },
             )?;
         }
-        journal.record_result(
+        let order = journal.record_result_and_project(
             &self.actor,
             operation_id,
             &NewEntry {
@@ -974,17 +979,18 @@ impl<S: JournalStore> Desk<S> {
                 payload: &payload,
                 ..NewEntry::default()
             },
+            // Staleness judged again on the entries inside the transaction.
+            &mut |order, entries| {
+                if let Some(response) = outcome.trusted_response()
+                    && !stale(entries)
+                {
+                    projection::apply(order, command, outcome.class, response, amount);
+                    projection::record_payment(order, command, outcome.class, response, now);
+                }
+            },
         )?;
-        if let Some(response) = outcome.trusted_response()
-            && !stale
-        {
-            journal.update_order(order_id, &mut |order| {
-                projection::apply(order, command, outcome.class, response, amount);
-                let now = jiff::Timestamp::now().as_millisecond();
-                projection::record_payment(order, command, outcome.class, response, now);
-            })?;
-        }
-        Ok(journal.order(order_id)?)
+        debug_assert_eq!(order.as_ref().map(|order| order.id), Some(order_id));
+        Ok(order)
     }
 
     /// The order's totals by a journaled CHECK_STATUS, or why there are none.

@@ -100,8 +100,12 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
 /// journal is expected (the journal may be ahead of it), and the directory
 /// flush would more than double the cost of an append.
 pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    // One staging file per call: threads of one process (two connections
+    // anchoring at once) must not rename each other's away.
+    static STAGED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = STAGED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut staged_name = path.file_name().unwrap_or_default().to_owned();
-    staged_name.push(format!(".{}.tmp", std::process::id()));
+    staged_name.push(format!(".{}.{call}.tmp", std::process::id()));
     let staged = path.with_file_name(staged_name);
     // A stale staging file (an earlier crash of this same process id) is ours to replace.
     match std::fs::remove_file(&staged) {

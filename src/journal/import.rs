@@ -656,9 +656,12 @@ pub fn record(
     let hasher = journal.hasher().clone();
     let identity = journal.identity().clone();
     let key_problem = journal.key_problem().map(str::to_owned);
+    let head_guard = journal.head_guard();
     let transaction = journal
         .connection_mut()
         .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // The head against the anchor and the witness, under the write lock.
+    head_guard.check(&transaction)?;
     // Asked inside the write transaction: two imports of one file at once
     // record it once.
     if let Some((at_ms, imported)) = imported_file(&transaction, actor, &source.sha256)? {

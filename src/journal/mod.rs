@@ -5,6 +5,9 @@
 //!   (HMAC-SHA256) with the journal's key from [`key`].
 //! - [`anchor`]: the chain's head kept outside the database, so that a
 //!   journal cut short is told from a whole one.
+//! - [`witness`]: the head as this installation last committed it, kept in
+//!   the keyring (outside the journal's folder), so that a copy put back is
+//!   told from the journal.
 //! - [`verify`]: `journal verify`: chain, anchor, and the order rows and open
 //!   operations rebuilt from the entries.
 //! - [`restore`]: replacing the journal with a verified backup, atomically,
@@ -57,6 +60,7 @@ pub mod store;
 pub mod synthetic;
 pub mod verify;
 pub mod vocabulary;
+pub mod witness;
 
 pub use desk::Desk;
 pub use query::{OrderFilter, Page, SortColumn};

@@ -127,6 +127,16 @@ pub struct FeedbackPayload {
     pub format: String,
 }
 
+/// An `accepted` entry's payload: what `journal verify` said of the
+/// journal's head when the operator decided to continue from it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AcceptancePayload {
+    /// The findings about the head (anchor, witness), as shown.
+    pub findings: Vec<String>,
+    /// How many entries the journal had when it was accepted.
+    pub entries_before: i64,
+}
+
 /// Reads a payload; an unreadable one reads as empty (the chain reports a
 /// payload that was changed).
 pub fn read<T: for<'de> Deserialize<'de> + Default>(payload: &str) -> T {

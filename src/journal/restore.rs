@@ -8,12 +8,17 @@
 //!    entries with its key), that is not behind its anchor (beside it, or
 //!    inside it as a backup), and whose order rows and open operations agree
 //!    with its entries.
-//! 3. Open operations in the current journal (money that may have moved) are
-//!    named, and the restore refused unless forced; so is a current journal
-//!    that cannot be read (forced, it is moved aside as it is).
+//! 3. What would leave the current journal is named, and the restore refused
+//!    unless forced: its entries the backup does not hold (an older backup,
+//!    or another journal's), with the open operations and orders among them
+//!    ([`WhatLeaves`]); open operations in the current journal (money that
+//!    may have moved); a current journal that cannot be read (forced, it is
+//!    moved aside as it is).
 //! 4. The backup is staged beside the journal (a private copy, brought to the
 //!    current schema), the current journal is kept as a timestamped backup
 //!    beside it, and the staged copy renamed over it: the swap is atomic.
+//!    The anchor and this installation's witness (`witness.rs`) then name the
+//!    restored head: a restore is the deliberate way back to a copy.
 //!
 //! Anything refused changes nothing.
 
@@ -47,6 +52,83 @@ pub struct RestoreReport {
     pub previous_kept_at: Option<PathBuf>,
     /// Open operations of the replaced journal (only when forced).
     pub replaced_open_operations: Vec<OpenOperationSummary>,
+    /// What left the live journal (only when forced).
+    pub dropped: Option<WhatLeaves>,
+}
+
+/// Why a backup would take something out of the live journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaveReason {
+    /// The backup is this journal at an earlier entry.
+    Older {
+        backup_entries: i64,
+        live_entries: i64,
+    },
+    /// The backup is this journal, and its history parts from the live one
+    /// after entry `shared` (a copy that went on elsewhere).
+    Diverged { shared: i64 },
+    /// The backup is another journal's.
+    OtherJournal {
+        backup_journal: String,
+        live_journal: String,
+    },
+}
+
+/// What a restore would take out of the live journal (it stays in the kept
+/// copy, `<journal>.before-restore-<time>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhatLeaves {
+    pub reason: LeaveReason,
+    /// Entries of the live journal the backup does not hold.
+    pub entries: i64,
+    /// Open operations of the live journal the backup does not hold open.
+    pub open_operations: Vec<OpenOperationSummary>,
+    /// Orders of the live journal the backup does not know.
+    pub orders: i64,
+}
+
+impl std::fmt::Display for WhatLeaves {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.reason {
+            LeaveReason::Older {
+                backup_entries,
+                live_entries,
+            } => write!(
+                f,
+                "the backup is older than the journal ({backup_entries} entries against {live_entries})"
+            )?,
+            LeaveReason::Diverged { shared } => write!(
+                f,
+                "the backup's history parts from the journal's after entry {shared}"
+            )?,
+            LeaveReason::OtherJournal {
+                backup_journal,
+                live_journal,
+            } => write!(
+                f,
+                "the backup is another journal's ({backup_journal}; this one is {live_journal})"
+            )?,
+        }
+        write!(
+            f,
+            ": {} entries, {} open operation(s){} and {} order(s) would leave the live journal",
+            self.entries,
+            self.open_operations.len(),
+            if self.open_operations.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({})",
+                    self.open_operations
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            },
+            self.orders
+        )
+    }
 }
 
 /// See the module documentation.
@@ -75,6 +157,7 @@ pub fn restore(
     // The journal being replaced: read to name what it holds open; a
     // damaged one (the usual reason to restore) is moved aside as it is.
     let mut replaced_open_operations = Vec::new();
+    let mut dropped = None;
     let current = if target.exists() {
         match inspect(target, options.keys) {
             Ok((journal, open)) => {
@@ -86,6 +169,7 @@ pub fn restore(
                         in_flight.iter().map(LeaseHolder::describe).collect(),
                     ));
                 }
+                dropped = what_leaves(source, &journal, &open)?;
                 replaced_open_operations = open;
                 Some(Ok(journal))
             }
@@ -100,6 +184,11 @@ pub fn restore(
     } else {
         None
     };
+    if let Some(dropped) = &dropped
+        && !options.force
+    {
+        return Err(JournalError::RestoreWouldDrop(dropped.clone()));
+    }
     if !replaced_open_operations.is_empty() && !options.force {
         return Err(JournalError::OpenOperationsWouldBeLost(
             replaced_open_operations,
@@ -183,7 +272,9 @@ pub fn restore(
     files::sync_parent(target);
 
     let mut restored = Journal::open_with(target, options.keys)?;
-    restored.write_anchor()?;
+    // A deliberate return to a copy: the anchor and this installation's
+    // witness now name its head (else it would read as rolled back).
+    restored.reset_head_records()?;
     let report = restored.verify()?;
     if !report.is_clean() {
         // Checked before the swap; only a concurrent writer gets here.
@@ -199,7 +290,109 @@ pub fn restore(
         entries,
         previous_kept_at,
         replaced_open_operations,
+        dropped,
     })
+}
+
+/// The last entry's sequence number, and the hash of entry `seq`.
+fn last_seq(connection: &Connection) -> rusqlite::Result<i64> {
+    connection.query_row("SELECT ifnull(max(seq), 0) FROM entries", [], |row| {
+        row.get(0)
+    })
+}
+
+fn hash_at(connection: &Connection, seq: i64) -> rusqlite::Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    connection
+        .query_row("SELECT hash FROM entries WHERE seq = ?1", [seq], |row| {
+            row.get(0)
+        })
+        .optional()
+}
+
+/// What the backup at `source` would take out of the live journal, or
+/// `None` when it holds all of it (the same journal, as far or further).
+fn what_leaves(
+    source: &Path,
+    live: &Journal,
+    live_open: &[OpenOperationSummary],
+) -> Result<Option<WhatLeaves>> {
+    let backup = Connection::open_with_flags(
+        source,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let live_connection = live.connection();
+    let backup_id = verify::read_identity(&backup)?.journal_id;
+    let live_id = live.identity().journal_id.clone();
+    let backup_entries = last_seq(&backup)?;
+    let live_entries = last_seq(live_connection)?;
+    // How many entries the two share: chained, so if entry k is the same in
+    // both, so is every entry before it (a binary search).
+    let shared = if backup_id == live_id {
+        let (mut low, mut high) = (0, backup_entries.min(live_entries));
+        while low < high {
+            let middle = low + (high - low + 1) / 2;
+            let same = hash_at(&backup, middle)?.is_some()
+                && hash_at(&backup, middle)? == hash_at(live_connection, middle)?;
+            if same {
+                low = middle;
+            } else {
+                high = middle - 1;
+            }
+        }
+        low
+    } else {
+        0
+    };
+    if shared == live_entries {
+        return Ok(None);
+    }
+    let reason = if backup_id != live_id {
+        LeaveReason::OtherJournal {
+            backup_journal: backup_id,
+            live_journal: live_id,
+        }
+    } else if shared == backup_entries {
+        LeaveReason::Older {
+            backup_entries,
+            live_entries,
+        }
+    } else {
+        LeaveReason::Diverged { shared }
+    };
+    // An operation open in the live journal is kept open by the backup only
+    // when the backup holds its request (the shared entries) and has it open.
+    let mut open_in_backup =
+        backup.prepare("SELECT 1 FROM open_operations WHERE operation_id = ?1")?;
+    let mut open_operations = Vec::new();
+    for operation in live_open {
+        let kept =
+            operation.operation_id <= shared && open_in_backup.exists([operation.operation_id])?;
+        if !kept {
+            open_operations.push(operation.clone());
+        }
+    }
+    // Orders the backup does not know, by their reference on their account.
+    let mut known = backup.prepare(
+        "SELECT 1 FROM orders WHERE profile = ?1 AND environment = ?2 AND merchant_reference = ?3",
+    )?;
+    let mut live_orders = live_connection
+        .prepare("SELECT profile, environment, merchant_reference FROM orders ORDER BY id")?;
+    let mut rows = live_orders.query([])?;
+    let mut orders = 0;
+    while let Some(row) = rows.next()? {
+        let (profile, environment, reference): (String, String, String) =
+            (row.get(0)?, row.get(1)?, row.get(2)?);
+        if !known.exists(rusqlite::params![profile, environment, reference])? {
+            orders += 1;
+        }
+    }
+    Ok(Some(WhatLeaves {
+        reason,
+        entries: live_entries - shared,
+        open_operations,
+        orders,
+    }))
 }
 
 /// Reading a database in WAL mode read-only makes SQLite create its `-wal`

@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[&str] = &[
     DRIFT,
     ACCOUNTS,
     LEASE_NAMESPACE,
+    JOURNAL_ENTRIES,
 ];
 
 /// The schema version this build writes.
@@ -315,6 +316,26 @@ SET sql = replace(sql,
     'CHECK (entry IN (''request'', ''result'', ''resolution'', ''feedback'', ''imported''))',
     'CHECK (entry IN (''request'', ''result'', ''resolution'', ''feedback'', ''imported'', ''drift'', ''acknowledgement''))')
 WHERE type = 'table' AND name = 'entries';
+PRAGMA writable_schema = RESET;
+";
+
+/// Entries about the journal itself (`accepted`: the operator's decision to
+/// continue from a journal whose anchor or witness disagreed). They name no
+/// order (`store::JOURNAL_ORDER_ID`, 0), so `entries.order_id` loses its
+/// foreign key (`journal verify` still reports an order entry without its
+/// row) and the kind check gains `accepted`. Both edits are of the kind
+/// SQLite documents as safe through `writable_schema` (dropping a foreign
+/// key, widening a check: no stored row changes). The check is widened at its
+/// opening, so that it applies whatever kinds other migrations have added.
+const JOURNAL_ENTRIES: &str = r"
+PRAGMA writable_schema = ON;
+UPDATE sqlite_master
+SET sql = replace(replace(sql,
+    'order_id INTEGER NOT NULL REFERENCES orders (id)',
+    'order_id INTEGER NOT NULL'),
+    'CHECK (entry IN (',
+    'CHECK (entry IN (''accepted'', ')
+WHERE type = 'table' AND name = 'entries' AND sql NOT LIKE '%''accepted''%';
 PRAGMA writable_schema = RESET;
 ";
 
@@ -680,6 +701,20 @@ mod tests {
         let again = Connection::open(&path).expect("opens");
         assert!(insert(&again, "rumour", 3).is_err());
         insert(&again, "feedback", 3).expect("still a kind");
+        insert(&again, "accepted", 4).expect("accepted is a kind");
+        // An entry about the journal itself names no order row (and the
+        // journal's connections enforce foreign keys).
+        again
+            .pragma_update(None, "foreign_keys", "ON")
+            .expect("pragma");
+        again
+            .execute(
+                "INSERT INTO entries (seq, operation_id, entry, order_id, command, operator, profile,
+                    environment, payload, at_ms, prev_hash, hash)
+                 VALUES (5, 5, 'accepted', 0, 'CHECK_STATUS', 'o', '', 'simulator', '{}', 0, '', '')",
+                [],
+            )
+            .expect("no order needed");
         let ok: String = again
             .query_row("PRAGMA integrity_check", [], |row| row.get(0))
             .expect("checks");

@@ -6,7 +6,10 @@
 //!
 //! - **Transactions**: each `record_*` is one atomic, durable write that
 //!   appends to the chain and changes the open operations together — a
-//!   request is pending before it is sent, a result or a conclusion closes it.
+//!   request is pending before it is sent, a result or a conclusion closes it;
+//!   a result and the order row it changes are one write
+//!   (`record_result_and_project`). Every append first checks the chain's
+//!   head against what is kept outside the journal (anchor, witness).
 //! - **The lease**: taking an order, refreshing and releasing it, and binding
 //!   it to the request in the request's own transaction (so that a lapsed
 //!   lease can never send).
@@ -67,6 +70,16 @@ pub trait JournalStore: Send {
         operation_id: i64,
         entry: &NewEntry<'_>,
     ) -> Result<()>;
+    /// A result and what it changes of its order's row, in one transaction:
+    /// `project` changes the row (given the order's entries, the new one
+    /// among them); both are written or neither. Returns the order.
+    fn record_result_and_project(
+        &mut self,
+        actor: &Actor,
+        operation_id: i64,
+        entry: &NewEntry<'_>,
+        project: &mut dyn FnMut(&mut OrderRecord, &[EntryRecord]),
+    ) -> Result<Option<OrderRecord>>;
     fn record_resolution(
         &mut self,
         actor: &Actor,
@@ -171,6 +184,16 @@ impl JournalStore for Journal {
         entry: &NewEntry<'_>,
     ) -> Result<()> {
         Journal::record_result(self, actor, operation_id, entry)
+    }
+
+    fn record_result_and_project(
+        &mut self,
+        actor: &Actor,
+        operation_id: i64,
+        entry: &NewEntry<'_>,
+        project: &mut dyn FnMut(&mut OrderRecord, &[EntryRecord]),
+    ) -> Result<Option<OrderRecord>> {
+        Journal::record_result_and_project(self, actor, operation_id, entry, project)
     }
 
     fn record_resolution(

@@ -10,6 +10,15 @@
 //! Secrets never reach this file: the client hands over requests and responses
 //! with the access code masked, and the store refuses a payload that still holds
 //! a full card number.
+//!
+//! Before every append, inside its write transaction, the chain's head is
+//! compared with the anchor beside the journal and with the witness this
+//! installation keeps in the keyring (`verify::check_anchor_at`,
+//! `verify::check_witness`): a journal cut short, replaced or put back from
+//! a copy takes no entry ([`JournalError::WritesStopped`]) until the
+//! operator has seen `journal verify` and accepted it
+//! ([`Journal::accept_as_is`], itself an entry) or restored a backup. After
+//! every commit both are moved to the new head.
 
 use std::path::{Path, PathBuf};
 
@@ -22,9 +31,10 @@ use super::key::{ChainKey, KeyLookup, KeySource};
 use super::payload::{FeedbackPayload, ParamsField};
 use super::payment::PaymentResult;
 use super::schema::{self, MigrationError};
-use super::verify::{self, ChainHasher, Identity, VerifyReport};
+use super::verify::{self, ChainHasher, Finding, Identity, VerifyReport};
 pub use super::vocabulary::EntryKind;
 use super::vocabulary::{EntryOutcome, OpenState, OrderState};
+use super::witness::{Witness, WitnessedHead};
 use crate::aps::Command;
 use crate::aps::client::Environment;
 use crate::aps::notification::Notification;
@@ -96,6 +106,20 @@ pub enum JournalError {
         .0.join("; ")
     )]
     InFlightWouldBeLost(Vec<String>),
+    /// The journal's head disagrees with its anchor or with this
+    /// installation's witness: nothing is appended until the operator has
+    /// seen `journal verify` and decided.
+    #[error(
+        "the journal takes no new entry, so nothing was recorded: {}. Run `apsdesk journal verify` to see the journal's state; then restore a verified backup (`apsdesk journal restore`), or continue from the journal as it is with `apsdesk journal verify --accept` (the decision is recorded)",
+        .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    )]
+    WritesStopped(Vec<Finding>),
+    /// A restore would take entries, open operations or orders out of the
+    /// live journal (an older backup, or another journal's).
+    #[error(
+        "nothing was restored: {0}; restore with --force to do it anyway (the current journal is kept as a backup either way)"
+    )]
+    RestoreWouldDrop(super::restore::WhatLeaves),
 }
 
 /// An open operation named when a restore would replace it.
@@ -384,6 +408,16 @@ pub struct NewEntry<'a> {
     pub payload: &'a str,
 }
 
+/// An operator's acceptance of a journal whose head disagreed
+/// ([`Journal::accept_as_is`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    /// The `accepted` entry that records it.
+    pub seq: i64,
+    /// What disagreed, as `journal verify` said it.
+    pub findings: Vec<Finding>,
+}
+
 /// An entry about an order that changes nothing in it: what the desk saw,
 /// and what an operator said of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -425,6 +459,81 @@ pub struct OpenOperation {
     pub request: EntryRecord,
 }
 
+/// What a result changes of its order's row, given the order's entries
+/// (the result among them): see [`Journal::record_result_and_project`].
+type OrderProjection<'p> = &'p mut dyn FnMut(&mut OrderRecord, &[EntryRecord]);
+
+/// The order of entries about the journal itself (an operator's
+/// acceptance, `EntryKind::Accepted`): no order has it (ids start at 1).
+pub const JOURNAL_ORDER_ID: i64 = 0;
+
+/// What an append needs to know of its journal: how to hash, and where the
+/// head is kept outside the database (to check it first).
+struct AppendContext<'a> {
+    hasher: &'a ChainHasher,
+    identity: &'a Identity,
+    key_problem: Option<&'a str>,
+    path: &'a Path,
+    witness: &'a Witness,
+}
+
+/// What checking the chain's head against the anchor and the witness needs,
+/// owned (for writers of many entries, which hold the connection mutably).
+#[derive(Debug, Clone)]
+pub(super) struct HeadGuard {
+    path: PathBuf,
+    hasher: ChainHasher,
+    witness: Witness,
+}
+
+impl HeadGuard {
+    /// Refuses the write when the head disagrees (see [`head_findings`]).
+    pub(super) fn check(&self, connection: &Connection) -> Result<()> {
+        check_head(connection, &self.path, &self.hasher, &self.witness)
+    }
+}
+
+/// How the chain's head, as the database holds it now, disagrees with the
+/// anchor beside the journal and with this installation's witness.
+fn head_findings(
+    connection: &Connection,
+    path: &Path,
+    hasher: &ChainHasher,
+    witness: &Witness,
+) -> Result<Vec<Finding>> {
+    // Read again here, not cached: another process may have anchored it.
+    let identity = verify::read_identity(connection)?;
+    if identity.journal_id.is_empty() {
+        // A schema from before `journal_meta` (tests of migrations).
+        return Ok(Vec::new());
+    }
+    let (last_seq, _) = chain_head(connection)?;
+    let anchor = Anchor::read(&Anchor::path_for(path));
+    let key = hasher.key.as_ref();
+    let mut findings = verify::check_anchor_at(connection, &identity, &anchor, key, last_seq)?;
+    let witnessed = witness.read(&identity.journal_id);
+    findings.extend(verify::check_witness(
+        connection, &identity, &witnessed, key, last_seq,
+    )?);
+    Ok(findings)
+}
+
+/// Refuses to append to a journal whose head disagrees with its anchor or
+/// its witness ([`JournalError::WritesStopped`]).
+fn check_head(
+    connection: &Connection,
+    path: &Path,
+    hasher: &ChainHasher,
+    witness: &Witness,
+) -> Result<()> {
+    let findings = head_findings(connection, path, hasher, witness)?;
+    if findings.is_empty() {
+        Ok(())
+    } else {
+        Err(JournalError::WritesStopped(findings))
+    }
+}
+
 /// The journal database.
 #[derive(Debug)]
 pub struct Journal {
@@ -439,6 +548,8 @@ pub struct Journal {
     /// The keyring holds a key for this journal and the journal records no
     /// keyed entries (see [`KEYING_REMOVED`]): nothing is appended.
     keying_removed: bool,
+    /// Where this installation keeps the journal's head outside its folder.
+    witness: Witness,
     /// Up to how many index entries a filter's matches are read through an
     /// index rather than along the sort order (`query.rs`).
     pub(crate) few_entries: i64,
@@ -749,6 +860,27 @@ fn write_order(connection: &Connection, order: &OrderRecord) -> rusqlite::Result
     Ok(())
 }
 
+/// An order's row, in the caller's connection or transaction.
+fn order_in(connection: &Connection, order_id: i64) -> Result<Option<OrderRecord>> {
+    Ok(connection
+        .query_row(
+            &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
+            [order_id],
+            OrderRecord::from_row,
+        )
+        .optional()?)
+}
+
+/// Every entry about an order, in order, in the caller's connection or
+/// transaction.
+fn order_entries_in(connection: &Connection, order_id: i64) -> Result<Vec<EntryRecord>> {
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM entries WHERE order_id = ?1 ORDER BY seq"
+    ))?;
+    let rows = statement.query_map([order_id], EntryRecord::from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The journal's WAL and shared-memory files.
 fn sidecars(path: &Path) -> [PathBuf; 2] {
     ["-wal", "-shm"].map(|suffix| {
@@ -770,6 +902,12 @@ impl Journal {
     /// key yet gets one when `keys` can make it, and its chain is keyed from
     /// the next entry on. Created private (`0600` in a `0700` directory).
     pub fn open_with(path: &Path, keys: &KeySource) -> Result<Journal> {
+        Journal::open_witnessed(path, keys, Witness::of_keys(keys))
+    }
+
+    /// [`Journal::open_with`], with the rollback witness kept in `witness`
+    /// (tests and the demo, whose keys are not in a keyring).
+    pub fn open_witnessed(path: &Path, keys: &KeySource, witness: Witness) -> Result<Journal> {
         files::create_private_parent(path)?;
         // Created here, private, before SQLite opens it: SQLite gives the WAL
         // and shared-memory files the database file's permissions.
@@ -791,6 +929,7 @@ impl Journal {
             source,
         })?;
         let mut journal = Journal::configure(connection, path)?;
+        journal.witness = witness;
         journal.use_key(keys)?;
         Ok(journal)
     }
@@ -818,7 +957,35 @@ impl Journal {
             {
                 self.existing_key(keys)
             }
-            KeySource::Keyring(_) | KeySource::Fixed(_) => self.first_key(keys)?,
+            KeySource::Keyring(_) | KeySource::Fixed(_) => {
+                // An anchor that agreed with the unkeyed journal is signed
+                // again once it is keyed: else it would read as another's
+                // (its keying changed) and stop the next write.
+                let anchor_agreed = head_findings(
+                    &self.connection,
+                    &self.path,
+                    &ChainHasher::default(),
+                    &Witness::None,
+                )?
+                .is_empty();
+                let was_keyed = self.identity.keyed_from_seq.is_some();
+                let key = self.first_key(keys)?;
+                self.hasher = ChainHasher {
+                    key: key.clone(),
+                    keyed_from_seq: self.identity.keyed_from_seq,
+                };
+                if key.is_some()
+                    && anchor_agreed
+                    && !was_keyed
+                    && self.identity.anchored
+                    && let Err(error) = self.write_anchor()
+                {
+                    // As after a commit: a lagging anchor catches less, and
+                    // another process keying it at once signs it too.
+                    tracing::warn!("the journal's anchor could not be signed: {error}");
+                }
+                key
+            }
         };
         self.hasher = ChainHasher {
             key,
@@ -913,6 +1080,22 @@ impl Journal {
         Ok(())
     }
 
+    /// What a writer of many entries checks inside its own transaction
+    /// before it appends (see [`HeadGuard::check`]).
+    pub(super) fn head_guard(&self) -> HeadGuard {
+        HeadGuard {
+            path: self.path.clone(),
+            hasher: self.hasher.clone(),
+            witness: self.witness.clone(),
+        }
+    }
+
+    /// How the journal's head disagrees with its anchor and this
+    /// installation's witness (empty: writes may go on).
+    pub fn head_problems(&self) -> Result<Vec<Finding>> {
+        head_findings(&self.connection, &self.path, &self.hasher, &self.witness)
+    }
+
     /// How this journal's entries are hashed (for writers of many entries).
     pub(super) fn hasher(&self) -> &ChainHasher {
         &self.hasher
@@ -946,13 +1129,51 @@ impl Journal {
             })
     }
 
-    /// Writes the chain's head to the anchor beside the journal. Called after
-    /// every committed append; a failure is logged, not returned, because the
-    /// entry is already durable (a lagging anchor is not reported as tampering).
+    /// Writes the chain's head to the anchor beside the journal and to this
+    /// installation's witness. Called after every committed append; a
+    /// failure is logged, not returned, because the entry is already durable
+    /// (a lagging anchor or witness is not reported as tampering; it only
+    /// catches less).
     pub(super) fn anchor_after_commit(&mut self) {
         if let Err(error) = self.write_anchor() {
             tracing::warn!("the journal's anchor could not be written: {error}");
         }
+        if let Err(error) = self.witness_head(false) {
+            tracing::warn!("the journal's witness could not be written: {error}");
+        }
+    }
+
+    /// Records the chain's head in the witness: moving it forward only, or
+    /// (`reset`) wherever the head is (a restore, an accepted journal).
+    fn witness_head(&self, reset: bool) -> Result<(), String> {
+        if self.identity.journal_id.is_empty() || !self.witness.is_kept() {
+            return Ok(());
+        }
+        let (entries, last_hash) =
+            chain_head(&self.connection).map_err(|error| error.to_string())?;
+        let head = WitnessedHead::new(
+            &self.identity.journal_id,
+            entries,
+            &last_hash,
+            self.hasher.key.as_ref(),
+        );
+        if reset {
+            self.witness.reset(&head)
+        } else {
+            self.witness.advance(&head)
+        }
+    }
+
+    /// Makes the anchor and this installation's witness name the journal's
+    /// head as it is now, whatever they named before: after a restore, and
+    /// after the operator accepted the journal as it is.
+    pub fn reset_head_records(&mut self) -> Result<()> {
+        self.write_anchor()?;
+        self.witness_head(true).map_err(|why| {
+            JournalError::Io(std::io::Error::other(format!(
+                "the journal's witness in the keyring could not be written: {why}"
+            )))
+        })
     }
 
     /// Writes the chain's head to the anchor beside the journal.
@@ -998,6 +1219,7 @@ impl Journal {
             identity,
             key_problem: None,
             keying_removed: false,
+            witness: Witness::None,
             few_entries: super::query::FEW_ENTRIES,
             split_text_read_at: super::query::SPLIT_TEXT_READ_AT,
         })
@@ -1029,6 +1251,7 @@ impl Journal {
             hasher: ChainHasher::default(),
             key_problem: None,
             keying_removed: false,
+            witness: Witness::None,
             few_entries: super::query::FEW_ENTRIES,
             split_text_read_at: super::query::SPLIT_TEXT_READ_AT,
         })
@@ -1070,14 +1293,7 @@ impl Journal {
     }
 
     pub fn order(&self, order_id: i64) -> Result<Option<OrderRecord>> {
-        Ok(self
-            .connection
-            .query_row(
-                &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
-                [order_id],
-                OrderRecord::from_row,
-            )
-            .optional()?)
+        order_in(&self.connection, order_id)
     }
 
     /// Orders with this merchant reference, on any profile.
@@ -1101,13 +1317,48 @@ impl Journal {
         self.order(order_id)
     }
 
-    /// Appends one entry to the chain, in the caller's transaction.
+    /// Appends one entry to the chain, in the caller's transaction, once the
+    /// head is checked against the anchor and the witness.
     // One entry's parts and the chain it joins: each is needed, and a struct
     // would only rename them.
     #[allow(clippy::too_many_arguments)]
     fn append(
         transaction: &rusqlite::Transaction<'_>,
-        chain: (&ChainHasher, &Identity, Option<&str>),
+        chain: &AppendContext<'_>,
+        actor: &Actor,
+        kind: EntryKind,
+        operation_id: Option<i64>,
+        order_id: i64,
+        command: Command,
+        entry: &NewEntry<'_>,
+    ) -> Result<i64> {
+        if chain.key_problem == Some(KEYING_REMOVED) {
+            // Said first: no acceptance can lift it.
+            return Err(JournalError::ChainKeyMissing {
+                journal_id: chain.identity.journal_id.clone(),
+                from_seq: 0,
+                why: KEYING_REMOVED.to_owned(),
+            });
+        }
+        check_head(transaction, chain.path, chain.hasher, chain.witness)?;
+        Journal::append_unchecked(
+            transaction,
+            chain,
+            actor,
+            kind,
+            operation_id,
+            order_id,
+            command,
+            entry,
+        )
+    }
+
+    /// [`Journal::append`] without the head check: only for the operator's
+    /// acceptance of the head, which is what lifts it.
+    #[allow(clippy::too_many_arguments)]
+    fn append_unchecked(
+        transaction: &rusqlite::Transaction<'_>,
+        chain: &AppendContext<'_>,
         actor: &Actor,
         kind: EntryKind,
         operation_id: Option<i64>,
@@ -1118,7 +1369,7 @@ impl Journal {
         if contains_card_number(entry.payload) {
             return Err(JournalError::CardNumberInPayload);
         }
-        let (hasher, identity, key_problem) = chain;
+        let (hasher, identity, key_problem) = (chain.hasher, chain.identity, chain.key_problem);
         if key_problem == Some(KEYING_REMOVED) {
             return Err(JournalError::ChainKeyMissing {
                 journal_id: identity.journal_id.clone(),
@@ -1198,7 +1449,13 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let operation_id = Journal::append(
             &transaction,
-            (&self.hasher, &self.identity, self.key_problem.as_deref()),
+            &AppendContext {
+                hasher: &self.hasher,
+                identity: &self.identity,
+                key_problem: self.key_problem.as_deref(),
+                path: &self.path,
+                witness: &self.witness,
+            },
             actor,
             EntryKind::Request,
             None,
@@ -1280,7 +1537,13 @@ impl Journal {
         }
         let seq = Journal::append(
             &transaction,
-            (&self.hasher, &self.identity, self.key_problem.as_deref()),
+            &AppendContext {
+                hasher: &self.hasher,
+                identity: &self.identity,
+                key_problem: self.key_problem.as_deref(),
+                path: &self.path,
+                witness: &self.witness,
+            },
             actor,
             EntryKind::Feedback,
             None,
@@ -1325,13 +1588,50 @@ impl Journal {
         operation_id: i64,
         entry: &NewEntry<'_>,
     ) -> Result<()> {
+        self.record_result_in(actor, operation_id, entry, None)
+            .map(|_| ())
+    }
+
+    /// Records the result of an operation and, **in the same transaction**,
+    /// what it changes of its order's row: `project` gets the row and the
+    /// order's entries (the new result among them) and changes the row; a
+    /// changed row is written back. Both are recorded or neither: a crash, a
+    /// full disk or a failing statement between them can no longer leave
+    /// the row behind its entries (`journal verify` would call that an edit).
+    /// Returns the order as it now stands.
+    pub fn record_result_and_project(
+        &mut self,
+        actor: &Actor,
+        operation_id: i64,
+        entry: &NewEntry<'_>,
+        project: &mut dyn FnMut(&mut OrderRecord, &[EntryRecord]),
+    ) -> Result<Option<OrderRecord>> {
+        self.record_result_in(actor, operation_id, entry, Some(project))
+    }
+
+    /// A result, and (`project`) its order's row, in one transaction. Without
+    /// a projection the row is not read at all (a journal of an older schema,
+    /// in tests of migrations, has other columns).
+    fn record_result_in(
+        &mut self,
+        actor: &Actor,
+        operation_id: i64,
+        entry: &NewEntry<'_>,
+        project: Option<OrderProjection<'_>>,
+    ) -> Result<Option<OrderRecord>> {
         let request = self.request_entry(operation_id)?;
         let transaction = self
             .connection
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Journal::append(
             &transaction,
-            (&self.hasher, &self.identity, self.key_problem.as_deref()),
+            &AppendContext {
+                hasher: &self.hasher,
+                identity: &self.identity,
+                key_problem: self.key_problem.as_deref(),
+                path: &self.path,
+                witness: &self.witness,
+            },
             actor,
             EntryKind::Result,
             Some(operation_id),
@@ -1359,9 +1659,28 @@ impl Journal {
                 )?;
             }
         }
+        let order = match project {
+            Some(project) => {
+                order_in(&transaction, request.order_id)?.map(|before| (project, before))
+            }
+            None => None,
+        };
+        let order = match order {
+            Some((project, before)) => {
+                let entries = order_entries_in(&transaction, request.order_id)?;
+                let mut after = before.clone();
+                project(&mut after, &entries);
+                if after != before {
+                    after.updated_ms = now_ms();
+                    write_order(&transaction, &after)?;
+                }
+                Some(after)
+            }
+            None => None,
+        };
         transaction.commit()?;
         self.anchor_after_commit();
-        Ok(())
+        Ok(order)
     }
 
     /// Appends an entry that changes no order row and no open operation
@@ -1381,7 +1700,13 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let seq = Journal::append(
             &transaction,
-            (&self.hasher, &self.identity, self.key_problem.as_deref()),
+            &AppendContext {
+                hasher: &self.hasher,
+                identity: &self.identity,
+                key_problem: self.key_problem.as_deref(),
+                path: &self.path,
+                witness: &self.witness,
+            },
             actor,
             observation.kind(),
             operation_id,
@@ -1429,7 +1754,13 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Journal::append(
             &transaction,
-            (&self.hasher, &self.identity, self.key_problem.as_deref()),
+            &AppendContext {
+                hasher: &self.hasher,
+                identity: &self.identity,
+                key_problem: self.key_problem.as_deref(),
+                path: &self.path,
+                witness: &self.witness,
+            },
             actor,
             EntryKind::Resolution,
             Some(operation_id),
@@ -1483,11 +1814,7 @@ impl Journal {
 
     /// Every entry about an order, in order: its timeline.
     pub fn order_entries(&self, order_id: i64) -> Result<Vec<EntryRecord>> {
-        let mut statement = self.connection.prepare_cached(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM entries WHERE order_id = ?1 ORDER BY seq"
-        ))?;
-        let rows = statement.query_map([order_id], EntryRecord::from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        order_entries_in(&self.connection, order_id)
     }
 
     fn open_operations_where(
@@ -1580,7 +1907,94 @@ impl Journal {
         if self.keying_removed {
             report.findings.insert(0, verify::Finding::KeyingRemoved);
         }
+        let (last_seq, _) = chain_head(&self.connection)?;
+        let witnessed = self.witness.read(&self.identity.journal_id);
+        report.findings.extend(verify::check_witness(
+            &self.connection,
+            &verify::read_identity(&self.connection)?,
+            &witnessed,
+            self.hasher.key.as_ref(),
+            last_seq,
+        )?);
+        report.acceptances = self.acceptances()?;
         Ok(report)
+    }
+
+    /// Records the operator's decision to continue from the journal as it
+    /// is, although its head disagrees with its anchor or this
+    /// installation's witness (`journal verify --accept`, run once the
+    /// operator has read its verdict). The decision is an `accepted` entry
+    /// naming what disagreed; the anchor and the witness then name the new
+    /// head, and writes go on. `Ok(None)` when nothing disagreed (nothing is
+    /// recorded). What the anchor or witness remembered that the journal
+    /// lacks stays lost: the decision only says that the operator knew.
+    pub fn accept_as_is(&mut self, operator: &str) -> Result<Option<Acceptance>> {
+        if self.keying_removed {
+            return Err(JournalError::ChainKeyMissing {
+                journal_id: self.identity.journal_id.clone(),
+                from_seq: 0,
+                why: KEYING_REMOVED.to_owned(),
+            });
+        }
+        let transaction = self
+            .connection
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let findings = head_findings(&transaction, &self.path, &self.hasher, &self.witness)?;
+        if findings.is_empty() {
+            return Ok(None);
+        }
+        let (entries_before, _) = chain_head(&transaction)?;
+        // Whose journal it is, as far as its last entry says (an entry about
+        // the journal itself has no account of its own).
+        let (profile, environment): (String, Environment) = transaction
+            .query_row(
+                "SELECT profile, environment FROM entries ORDER BY seq DESC LIMIT 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((String::new(), Environment::Production));
+        let payload = super::payload::write(&super::payload::AcceptancePayload {
+            findings: findings.iter().map(ToString::to_string).collect(),
+            entries_before,
+        });
+        let seq = Journal::append_unchecked(
+            &transaction,
+            &AppendContext {
+                hasher: &self.hasher,
+                identity: &self.identity,
+                key_problem: self.key_problem.as_deref(),
+                path: &self.path,
+                witness: &self.witness,
+            },
+            &Actor {
+                operator: operator.to_owned(),
+                profile,
+                // About the journal, not an order of an account.
+                account: String::new(),
+                environment,
+            },
+            EntryKind::Accepted,
+            None,
+            JOURNAL_ORDER_ID,
+            Command::CheckStatus,
+            &NewEntry {
+                payload: &payload,
+                ..NewEntry::default()
+            },
+        )?;
+        transaction.commit()?;
+        self.reset_head_records()?;
+        Ok(Some(Acceptance { seq, findings }))
+    }
+
+    /// Every recorded acceptance, oldest first.
+    pub fn acceptances(&self) -> Result<Vec<EntryRecord>> {
+        let mut statement = self.connection.prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM entries WHERE order_id = ?1 AND entry = 'accepted' ORDER BY seq"
+        ))?;
+        let rows = statement.query_map([JOURNAL_ORDER_ID], EntryRecord::from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Writes a consistent copy of the journal to `destination` while it is in

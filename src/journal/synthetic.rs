@@ -185,9 +185,12 @@ pub fn seed(
             fields,
         )
     };
+    let head_guard = journal.head_guard();
     while report.orders < spec.orders {
         let batch_end = (report.orders + BATCH).min(spec.orders);
         let transaction = journal.connection_mut().transaction()?;
+        // Like every append: not onto a journal cut, replaced or put back.
+        head_guard.check(&transaction)?;
         let (mut seq, mut prev_hash) = chain_head(&transaction)?;
         for index in report.orders..batch_end {
             let number = first_index + i64::try_from(index).unwrap_or(i64::MAX) + 1;

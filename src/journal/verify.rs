@@ -5,6 +5,9 @@
 //! - **The anchor**: the journal is not behind the head anchored outside it
 //!   (entries removed from the end), the anchored entry is the one in the
 //!   journal, and the anchor is signed by the journal's key.
+//! - **The witness** (`witness.rs`): the journal is not older than the head
+//!   this installation last committed, kept in the keyring (a copy put back
+//!   with its anchor is *rolled back*).
 //! - **Derived state**: the order rows (money and state) and the open
 //!   operations are rebuilt from the entries and compared with the tables, so
 //!   that an edited order or a deleted open operation (which would unblock its
@@ -21,8 +24,9 @@ use super::anchor::Anchor;
 use super::chain::{self, GENESIS};
 use super::key::ChainKey;
 use super::projection;
-use super::store::{ENTRY_COLUMNS, EntryRecord, ORDER_COLUMNS, OrderRecord};
+use super::store::{ENTRY_COLUMNS, EntryRecord, JOURNAL_ORDER_ID, ORDER_COLUMNS, OrderRecord};
 use super::vocabulary::{EntryKind, EntryOutcome, OpenState};
+use super::witness::WitnessedHead;
 use crate::aps::params::Params;
 use crate::aps::{Command, OutcomeClass};
 
@@ -111,6 +115,16 @@ pub enum Finding {
         journal: Option<i64>,
         anchor: Option<i64>,
     },
+    /// Rolled back: fewer entries than this installation last committed (a
+    /// copy of the journal put back, with its anchor or without).
+    RolledBack { witnessed: i64, present: i64 },
+    /// Rolled back: the entry this installation last committed is another
+    /// one in this journal (the journal was replaced by another copy).
+    WitnessDiverged { seq: i64 },
+    /// The installation's record of the head is not signed by the key.
+    WitnessNotSigned,
+    /// The installation's record of the head could not be read.
+    WitnessUnreadable { why: String },
     /// An order row differs from what its entries make of it.
     OrderDiffers {
         order_id: i64,
@@ -180,6 +194,22 @@ impl fmt::Display for Finding {
                 seq_text(*journal),
                 seq_text(*anchor)
             ),
+            Finding::RolledBack { witnessed, present } => write!(
+                f,
+                "rolled back: this computer last recorded the journal at {witnessed} entries and it has {present}: {} entries are missing (an older copy was put back), and what they recorded (open operations among it) is not in it",
+                witnessed - present
+            ),
+            Finding::WitnessDiverged { seq } => write!(
+                f,
+                "rolled back: entry {seq} is not the one this computer last recorded: the journal was replaced by another copy"
+            ),
+            Finding::WitnessNotSigned => f.write_str(
+                "this computer's record of the journal's head (in the keyring) is not signed by the journal's key: it was written by someone without it",
+            ),
+            Finding::WitnessUnreadable { why } => write!(
+                f,
+                "this computer's record of the journal's head (in the keyring) could not be read: {why}"
+            ),
             Finding::KeyingRemoved => f.write_str(
                 "the keyring holds a key for this journal and the journal records no keyed entries: its keying was removed to rewrite the chain without the key",
             ),
@@ -226,6 +256,58 @@ impl fmt::Display for Finding {
     }
 }
 
+impl Finding {
+    /// Whether this says the journal was rolled back (older than what this
+    /// installation last committed): `journal verify`'s own verdict.
+    pub fn is_rollback(&self) -> bool {
+        match self {
+            Finding::RolledBack { .. } | Finding::WitnessDiverged { .. } => true,
+            Finding::ChainBroken { .. }
+            | Finding::KeyUnavailable { .. }
+            | Finding::Truncated { .. }
+            | Finding::AnchorMismatch { .. }
+            | Finding::AnchorNotSigned
+            | Finding::AnchorOfAnotherJournal { .. }
+            | Finding::AnchorMissing { .. }
+            | Finding::KeyingRemoved
+            | Finding::KeyingChanged { .. }
+            | Finding::WitnessNotSigned
+            | Finding::WitnessUnreadable { .. }
+            | Finding::OrderDiffers { .. }
+            | Finding::OrderMissing { .. }
+            | Finding::OpenOperationMissing { .. }
+            | Finding::OpenOperationUnexplained { .. }
+            | Finding::OpenOperationState { .. } => false,
+        }
+    }
+
+    /// Whether this is about the journal's head as kept outside it (the
+    /// anchor, the witness): what stops writes, and what the operator may
+    /// accept (`journal verify --accept`).
+    pub fn is_about_head(&self) -> bool {
+        match self {
+            Finding::Truncated { .. }
+            | Finding::AnchorMismatch { .. }
+            | Finding::AnchorNotSigned
+            | Finding::AnchorOfAnotherJournal { .. }
+            | Finding::AnchorMissing { .. }
+            | Finding::KeyingChanged { .. }
+            | Finding::RolledBack { .. }
+            | Finding::WitnessDiverged { .. }
+            | Finding::WitnessNotSigned
+            | Finding::WitnessUnreadable { .. } => true,
+            Finding::ChainBroken { .. }
+            | Finding::KeyUnavailable { .. }
+            | Finding::KeyingRemoved
+            | Finding::OrderDiffers { .. }
+            | Finding::OrderMissing { .. }
+            | Finding::OpenOperationMissing { .. }
+            | Finding::OpenOperationUnexplained { .. }
+            | Finding::OpenOperationState { .. } => false,
+        }
+    }
+}
+
 fn seq_text(seq: Option<i64>) -> String {
     seq.map_or_else(|| "nowhere (unkeyed)".to_owned(), |seq| seq.to_string())
 }
@@ -237,6 +319,9 @@ pub struct VerifyReport {
     /// The anchor compared against, if there was one.
     pub anchor: Option<Anchor>,
     pub findings: Vec<Finding>,
+    /// The operator's recorded decisions to continue from the journal as it
+    /// was (`accepted` entries), oldest first: shown, not findings.
+    pub acceptances: Vec<EntryRecord>,
 }
 
 impl VerifyReport {
@@ -297,6 +382,27 @@ pub fn check_anchor(
     key: Option<&ChainKey>,
     chain: &ChainCheck,
 ) -> rusqlite::Result<Vec<Finding>> {
+    check_anchor_at(connection, identity, anchor, key, chain.last_seq)
+}
+
+/// The hash of entry `seq`, if the journal has it.
+fn hash_at(connection: &Connection, seq: i64) -> rusqlite::Result<Option<String>> {
+    connection
+        .query_row("SELECT hash FROM entries WHERE seq = ?1", [seq], |row| {
+            row.get(0)
+        })
+        .optional()
+}
+
+/// Compares a journal whose last entry is `last_seq` with its anchor (before
+/// every append, and in `journal verify`).
+pub fn check_anchor_at(
+    connection: &Connection,
+    identity: &Identity,
+    anchor: &Result<Option<Anchor>, String>,
+    key: Option<&ChainKey>,
+    last_seq: i64,
+) -> rusqlite::Result<Vec<Finding>> {
     let mut findings = Vec::new();
     let anchor = match anchor {
         Ok(Some(anchor)) => anchor,
@@ -334,24 +440,59 @@ pub fn check_anchor(
     {
         findings.push(Finding::AnchorNotSigned);
     }
-    if anchor.entries > chain.last_seq {
+    if anchor.entries > last_seq {
         findings.push(Finding::Truncated {
             anchored: anchor.entries,
-            present: chain.last_seq,
+            present: last_seq,
         });
-    } else if anchor.entries > 0 {
-        let hash: Option<String> = connection
-            .query_row(
-                "SELECT hash FROM entries WHERE seq = ?1",
-                [anchor.entries],
-                |row| row.get(0),
-            )
-            .optional()?;
-        if hash.as_deref() != Some(anchor.last_hash.as_str()) {
-            findings.push(Finding::AnchorMismatch {
-                seq: anchor.entries,
-            });
-        }
+    } else if anchor.entries > 0
+        && hash_at(connection, anchor.entries)?.as_deref() != Some(anchor.last_hash.as_str())
+    {
+        findings.push(Finding::AnchorMismatch {
+            seq: anchor.entries,
+        });
+    }
+    Ok(findings)
+}
+
+/// Compares a journal whose last entry is `last_seq` with the head this
+/// installation last committed (`witness.rs`). A witness behind the journal
+/// only lags (another process's commit, a crash before it was written); one
+/// ahead of it, or naming another entry, means the journal was rolled back.
+pub fn check_witness(
+    connection: &Connection,
+    identity: &Identity,
+    witnessed: &Result<Option<WitnessedHead>, String>,
+    key: Option<&ChainKey>,
+    last_seq: i64,
+) -> rusqlite::Result<Vec<Finding>> {
+    let head = match witnessed {
+        Ok(Some(head)) => head,
+        Ok(None) => return Ok(Vec::new()),
+        Err(why) => return Ok(vec![Finding::WitnessUnreadable { why: why.clone() }]),
+    };
+    let mut findings = Vec::new();
+    // A head witnessed once the journal was keyed carries the key's MAC; one
+    // from before keying has none, and needs none.
+    let must_be_signed = head.mac.is_some()
+        || identity
+            .keyed_from_seq
+            .is_some_and(|from| head.entries >= from);
+    if let Some(key) = key
+        && must_be_signed
+        && !head.signed_by(key)
+    {
+        findings.push(Finding::WitnessNotSigned);
+    }
+    if head.entries > last_seq {
+        findings.push(Finding::RolledBack {
+            witnessed: head.entries,
+            present: last_seq,
+        });
+    } else if head.entries > 0
+        && hash_at(connection, head.entries)?.as_deref() != Some(head.last_hash.as_str())
+    {
+        findings.push(Finding::WitnessDiverged { seq: head.entries });
     }
     Ok(findings)
 }
@@ -436,10 +577,13 @@ impl Replay {
                     );
                 }
             }
-            // What a file said moves no money and changes no state.
             // What a file said, a drift seen, an operator's acknowledgement:
-            // none changes a row or an open operation.
-            EntryKind::Imported | EntryKind::Drift | EntryKind::Acknowledgement => {}
+            // none changes a row or an open operation; an acceptance is about
+            // the journal (skipped before replay).
+            EntryKind::Imported
+            | EntryKind::Drift
+            | EntryKind::Acknowledgement
+            | EntryKind::Accepted => {}
             EntryKind::Resolution => {
                 // Only a conclusion settles an operation; `unresolved` keeps it open.
                 if matches!(
@@ -553,6 +697,11 @@ pub fn check_derived(connection: &Connection) -> rusqlite::Result<Vec<Finding>> 
     let mut replay: Option<Replay> = None;
     while let Some(row) = rows.next()? {
         let entry = EntryRecord::from_row(row)?;
+        if entry.order_id == JOURNAL_ORDER_ID {
+            // About the journal itself (an operator's acceptance): no order
+            // to rebuild.
+            continue;
+        }
         if replay
             .as_ref()
             .is_none_or(|replay| replay.order_id != entry.order_id)
@@ -640,5 +789,6 @@ pub fn verify(
         entries_checked: chain.entries_checked,
         anchor: anchor.clone().ok().flatten(),
         findings,
+        acceptances: Vec::new(),
     })
 }

@@ -126,6 +126,12 @@ vocabulary! {
         /// may go again. Its `command` is CHECK_STATUS (what the next
         /// baseline will read); it changes no row.
         Acknowledgement => "acknowledgement",
+        /// The operator's decision, after `journal verify` showed it, to
+        /// continue from the journal as it is although its anchor or this
+        /// installation's witness disagreed (a cut, a copy put back). About
+        /// the journal itself: its order is `store::JOURNAL_ORDER_ID` and
+        /// its `command` CHECK_STATUS (it moves nothing).
+        Accepted => "accepted",
     }
 }
 

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod ledger;
+pub mod relay;
 pub mod xvfb;
 
 use std::net::SocketAddr;

@@ -30,9 +30,14 @@ impl Backend {
         crate::app::demo_dir::clean_stale(&std::env::temp_dir());
         let dir = crate::app::demo_dir::new_path(&std::env::temp_dir());
         crate::journal::files::create_private_dir(&dir)?;
-        // A throw-away journal, keyed like any other with a key of its own.
+        // A throw-away journal, keyed like any other with a key of its own,
+        // and its rollback witness in memory (the demo's keys are not in a keyring).
         let keys = crate::journal::key::KeySource::Fixed(crate::journal::key::ChainKey::random());
-        let journal = Journal::open_with(&dir.join("journal.sqlite3"), &keys)?;
+        let journal = Journal::open_witnessed(
+            &dir.join("journal.sqlite3"),
+            &keys,
+            crate::journal::witness::Witness::memory(),
+        )?;
         let client = Client::new(&simulator.endpoint(), simulator.credentials())?;
         let session = Session {
             profile: "demo".to_owned(),

@@ -231,7 +231,8 @@ fn append_operation(bencher: divan::Bencher) {
     let actor = Actor {
         operator: "bench".into(),
         profile: "bench".into(),
-        account: "bench".into(),
+        // The account every synthetic order belongs to.
+        account: "synthetic".into(),
         environment: apsdesk::aps::client::Environment::Simulator,
     };
     let order_id = journal.ensure_order(&actor, "SYN-00000001").expect("order");

@@ -237,9 +237,14 @@ fn a_journal_on_a_new_pc_takes_its_key_from_a_passphrase_sealed_file() {
     );
     assert!(output.status.success(), "{}", text(&output));
     let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    // The keyring holds the chain key (64 hex digits) and the rollback
+    // witness (a JSON head) of the journal.
     let stored_key = stdout
         .lines()
-        .find_map(|line| line.strip_prefix("secret = "))
+        .filter_map(|line| line.strip_prefix("secret = "))
+        .find(|secret| {
+            secret.trim().len() == 64 && secret.trim().bytes().all(|b| b.is_ascii_hexdigit())
+        })
         .expect("the first PC's keyring holds the journal key")
         .trim()
         .to_owned();

@@ -538,7 +538,18 @@ fn an_older_journal_gets_its_payments_from_the_recorded_answers() {
     .expect("few migrations");
     let result_at = {
         let mut journal = Journal::open_at_version(&path, before_payments).expect("older");
-        let order_id = journal.ensure_order(&actor(), "OLD-KNET").expect("order");
+        // Written as that version wrote it: `ensure_order` knows only
+        // today's columns (the order's account among them).
+        let order_id: i64 = journal
+            .connection()
+            .query_row(
+                "INSERT INTO orders (profile, environment, merchant_reference, state, created_ms,
+                    updated_ms)
+                 VALUES ('kw', 'simulator', 'OLD-KNET', 'unknown', 1, 1) RETURNING id",
+                [],
+                |row| row.get(0),
+            )
+            .expect("order");
         let answer: Params = [("response_code", "14000"), ("response_message", "Success")]
             .into_iter()
             .collect();

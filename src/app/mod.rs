@@ -2,7 +2,7 @@
 //! profiles.
 //!
 //! Shape (after rerun and egui's own demo app): one tokio runtime owned by
-//! [`run`]; a [`backend::Backend`] that runs every network, disk and keyring
+//! [`run_in`]; a [`backend::Backend`] that runs every network, disk and keyring
 //! task on it and sends results back over a channel; the UI only draws and
 //! pushes [`AppCommand`]s, which [`DeskApp::logic`] applies in one place, once
 //! per frame, together with the results that arrived. The UI thread never
@@ -1282,13 +1282,8 @@ pub enum Launch {
     },
 }
 
-/// Opens the window. Returns when it closes.
-pub fn run(launch: Launch) -> anyhow::Result<()> {
-    run_in(launch, None)
-}
-
-/// [`run`], the window in `language` when one was asked for (`--lang`),
-/// whatever language the window last had.
+/// Opens the window; returns when it closes. It opens in `language` when
+/// one was asked for (`--lang`), whatever language the window last had.
 pub fn run_in(launch: Launch, language: Option<crate::aps::Language>) -> anyhow::Result<()> {
     LAUNCHED.get_or_init(std::time::Instant::now);
     // One window per journal, checked before the keyring or the journal is

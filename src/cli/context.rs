@@ -13,7 +13,7 @@ use anyhow::{Context as _, anyhow, bail};
 
 use super::GlobalArgs;
 use crate::aps::client::{Client, ClientOptions, Credentials, Endpoint};
-use crate::aps::{Language, Secret, ShaType};
+use crate::aps::{Secret, ShaType};
 use crate::journal::store::default_path;
 use crate::journal::{Actor, Desk, Journal};
 
@@ -220,7 +220,7 @@ pub fn desk(global: &GlobalArgs) -> anyhow::Result<Desk> {
         Arc::new(Mutex::new(journal)),
         client,
         actor,
-        Language::from(global.lang),
+        global.language(),
     );
     desk.apple_pay = apple_pay;
     // For test rigs and simulators only: how long after a request's timeout

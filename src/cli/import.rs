@@ -11,7 +11,6 @@ use super::context::{desk, runtime};
 use super::exit;
 use super::orders::ImportArgs;
 use super::progress::Progress;
-use crate::aps::Language;
 use crate::journal::Desk;
 use crate::journal::export::format_time;
 use crate::journal::import::{
@@ -22,7 +21,7 @@ use crate::journal::import::{
 const PREVIEW_ROWS: usize = 5;
 
 pub fn run(global: &GlobalArgs, args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    let language = Language::from(global.lang);
+    let language = global.language();
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let file_name = args.file.file_name().map_or_else(

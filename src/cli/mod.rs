@@ -67,9 +67,17 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "SECONDS", env = "APSDESK_TIMEOUT",
           value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: Option<u64>,
-    /// The language of messages and of APS's answers.
-    #[arg(long, global = true, value_enum, default_value = "en")]
-    pub lang: LangArg,
+    /// The language of messages and of APS's answers [default: en; the app
+    /// opens in the language it last used].
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+impl GlobalArgs {
+    /// The language of messages: `--lang`, else English.
+    pub fn language(&self) -> Language {
+        self.lang.map_or(Language::En, Language::from)
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -135,7 +143,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             },
             None => crate::app::Launch::Demo,
         };
-        crate::app::run(launch)?;
+        // `--lang` given opens the window in that language.
+        crate::app::run_in(launch, global.lang.map(Language::from))?;
         return Ok(ExitCode::SUCCESS);
     };
     match command {

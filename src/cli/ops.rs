@@ -150,7 +150,7 @@ fn execute(
     output: &OutputArgs,
     build: impl FnOnce() -> Result<Operation, FieldErrors>,
 ) -> anyhow::Result<ExitCode> {
-    let language = Language::from(global.lang);
+    let language = global.language();
     let operation = match build() {
         Ok(operation) => operation,
         Err(errors) => return Ok(invalid(&errors, language)),
@@ -351,7 +351,7 @@ pub struct AcknowledgeArgs {
 /// Records that the operator has seen an order's drift: money commands on
 /// it may go again, each after its own fresh baseline.
 pub fn acknowledge(global: &GlobalArgs, args: &AcknowledgeArgs) -> anyhow::Result<ExitCode> {
-    let language = Language::from(global.lang);
+    let language = global.language();
     let desk = desk(global)?;
     let Some(seq) = desk.acknowledge_drift(&args.merchant_reference, args.note.as_deref())? else {
         eprintln!(

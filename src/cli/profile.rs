@@ -266,7 +266,7 @@ pub fn run(global: &GlobalArgs, args: &ProfileArgs) -> anyhow::Result<ExitCode> 
                 profile.client_options(),
             )?;
             let verdict = runtime()?.block_on(test_connection(&client));
-            println!("{}", verdict.explain(global.lang.into()));
+            println!("{}", verdict.explain(global.language()));
             let code = match verdict {
                 Verdict::Works => exit::SUCCEEDED,
                 Verdict::Unreachable(_) => exit::NOT_CONNECTED,

@@ -115,12 +115,12 @@ fn the_ui_reaches_disk_network_and_keyring_only_through_its_backend() {
         ],
     );
     assert!(found.is_empty(), "{}", found.join("\n"));
-    // And `mod.rs` only builds the backend (in `run`, before the window).
+    // And `mod.rs` only builds the backend (in `run_in`, before the window).
     let (_, module) = sources("src/app")
         .into_iter()
         .find(|(path, _)| path.ends_with("src/app/mod.rs"))
         .expect("src/app/mod.rs");
-    let before_run = module.split("pub fn run(").next().unwrap_or_default();
+    let before_run = module.split("pub fn run_in(").next().unwrap_or_default();
     for needle in [
         ".journal.lock",
         "Journal::open",

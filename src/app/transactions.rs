@@ -1579,13 +1579,14 @@ fn drift_panel(
     egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(1.5, warn))
         .show(ui, |ui| {
-            ui.label(colored_text(ui, &tr.text("drift-heading"), rtl, true, warn));
-            ui.label(widget_text(
-                ui,
-                &super::explain::drift(tr, drift),
-                rtl,
-                false,
-            ));
+            super::widgets::colored_label(ui, &tr.text("drift-heading"), rtl, true, warn);
+            // A paragraph: broken into lines in reading order in Arabic.
+            let body = super::explain::drift(tr, drift);
+            if super::widgets::has_arabic(&body) {
+                super::widgets::label(ui, &body, rtl);
+            } else {
+                ui.label(body);
+            }
             row(ui, rtl, |ui| {
                 if ui
                     .button(widget_text(

@@ -945,11 +945,18 @@ impl<S: JournalStore> Desk<S> {
         // nothing open here to explain it, is a drift: recorded before the
         // answer is projected over the row, so that no crash between the
         // two can leave the row updated and the drift unrecorded.
+        // Only a status answer is compared with what the journal knew.
+        let entries = if command == Command::CheckStatus {
+            journal.order_entries(order_id)?
+        } else {
+            Vec::new()
+        };
         if command == Command::CheckStatus
-            && !stale(&journal.order_entries(order_id)?)
+            && !stale(&entries)
             && let Some(response) = outcome.trusted_response()
             && let Ok(status) = Baseline::from_status(&CheckStatusResponse::from_params(response))
             && journal.open_operations_for(order_id)?.is_empty()
+            && drift::figures_are_known(&entries)
             && let Some(order) = journal.order(order_id)?
             && let Some((known, aps)) = drift::compare(&order, &status)
         {

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::desk::Baseline;
 use super::store::{EntryRecord, OrderRecord};
-use super::vocabulary::{EntryKind, OrderState};
+use super::vocabulary::{EntryKind, EntryOutcome, OrderState};
 use crate::aps::validate::{self, FieldError, FieldErrors, Problem};
 use crate::aps::{Command, Money};
 
@@ -158,6 +158,73 @@ pub fn compare(order: &OrderRecord, aps: &Baseline) -> Option<(Figures, Figures)
     differs.then_some((journal, aps))
 }
 
+/// Whether the journal's figures for the order are APS's own word, up to
+/// date: an answer of APS to this journal (a status read, a money
+/// operation's success, a settlement) stated them, and no signed
+/// notification since reported money moving by an operation that is not
+/// this journal's own (the shop's refund, a payment): the row takes such
+/// news only in part, so a status answer that differs then is news the
+/// journal was told of, not money it did not see.
+pub fn figures_are_known(entries: &[EntryRecord]) -> bool {
+    let authoritative = |entry: &&EntryRecord| match entry.entry {
+        EntryKind::Result => {
+            entry.outcome == Some(EntryOutcome::Succeeded)
+                && (entry.command == Command::CheckStatus || entry.command.moves_money())
+        }
+        EntryKind::Resolution => matches!(
+            entry.outcome,
+            Some(EntryOutcome::Applied | EntryOutcome::NotApplied)
+        ),
+        EntryKind::Request
+        | EntryKind::Feedback
+        | EntryKind::Imported
+        | EntryKind::Drift
+        | EntryKind::Acknowledgement
+        | EntryKind::Accepted => false,
+    };
+    let Some(last) = entries
+        .iter()
+        .filter(authoritative)
+        .map(|entry| entry.seq)
+        .max()
+    else {
+        return false;
+    };
+    // This journal's own money operations that happened: APS notifies each
+    // of them too, and those notifications are no news.
+    let happened = |operation_id: i64| {
+        entries.iter().any(|entry| {
+            entry.operation_id == operation_id
+                && matches!(
+                    (entry.entry, entry.outcome),
+                    (EntryKind::Result, Some(EntryOutcome::Succeeded))
+                        | (EntryKind::Resolution, Some(EntryOutcome::Applied))
+                )
+        })
+    };
+    let mut own: Vec<(Command, Option<i64>)> = entries
+        .iter()
+        .filter(|entry| entry.entry == EntryKind::Request && entry.command.moves_money())
+        .filter(|entry| happened(entry.operation_id))
+        .map(|entry| (entry.command, entry.amount_minor))
+        .collect();
+    entries
+        .iter()
+        .filter(|entry| {
+            entry.entry == EntryKind::Feedback && entry.seq > last && entry.command.moves_money()
+        })
+        .all(|news| {
+            let key = (news.command, news.amount_minor);
+            match own.iter().position(|operation| *operation == key) {
+                Some(index) => {
+                    own.swap_remove(index);
+                    true
+                }
+                None => false,
+            }
+        })
+}
+
 /// The order's latest drift entry that no later acknowledgement answers.
 pub fn unacknowledged(entries: &[EntryRecord]) -> Option<&EntryRecord> {
     let latest_drift = entries
@@ -245,5 +312,98 @@ pub fn refused_by_aps(
         Ok(())
     } else {
         Err(FieldErrors(errors))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(
+        seq: i64,
+        operation_id: i64,
+        entry: EntryKind,
+        command: Command,
+        amount_minor: Option<i64>,
+        outcome: Option<EntryOutcome>,
+    ) -> EntryRecord {
+        EntryRecord {
+            seq,
+            operation_id,
+            entry,
+            order_id: 1,
+            command,
+            operator: String::new(),
+            profile: String::new(),
+            environment: crate::aps::client::Environment::Simulator,
+            amount_minor,
+            currency: None,
+            maintenance_reference: None,
+            outcome,
+            response_code: None,
+            response_message: None,
+            payload: "{}".to_owned(),
+            at_ms: 0,
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
+    const OK: Option<EntryOutcome> = Some(EntryOutcome::Succeeded);
+
+    #[test]
+    fn figures_are_known_only_from_apss_answers_and_own_news() {
+        // Known only from notifications (the web shop's purchase and refund):
+        // the row takes them in part, so a status read is news, not drift.
+        let heard = [
+            entry(1, 1, EntryKind::Feedback, Command::Purchase, Some(500), OK),
+            entry(2, 2, EntryKind::Feedback, Command::Refund, Some(500), OK),
+        ];
+        assert!(!figures_are_known(&heard));
+
+        // This journal's capture, answered, and APS's notification of it.
+        let mut own = vec![
+            entry(1, 1, EntryKind::Result, Command::CheckStatus, None, OK),
+            entry(2, 2, EntryKind::Request, Command::Capture, Some(400), None),
+            entry(3, 2, EntryKind::Result, Command::Capture, None, OK),
+            entry(4, 4, EntryKind::Feedback, Command::Capture, Some(400), OK),
+        ];
+        assert!(figures_are_known(&own), "its own capture's news is no news");
+        // A notification of a capture that is not this journal's.
+        own.push(entry(
+            5,
+            5,
+            EntryKind::Feedback,
+            Command::Capture,
+            Some(300),
+            OK,
+        ));
+        assert!(!figures_are_known(&own));
+        // A later status read states the figures again.
+        own.push(entry(
+            6,
+            6,
+            EntryKind::Result,
+            Command::CheckStatus,
+            None,
+            OK,
+        ));
+        assert!(figures_are_known(&own));
+        // A capture that was declined did not happen: its "news" would be
+        // somebody else's.
+        let declined = [
+            entry(1, 1, EntryKind::Result, Command::CheckStatus, None, OK),
+            entry(2, 2, EntryKind::Request, Command::Capture, Some(400), None),
+            entry(
+                3,
+                2,
+                EntryKind::Result,
+                Command::Capture,
+                None,
+                Some(EntryOutcome::Declined),
+            ),
+            entry(4, 4, EntryKind::Feedback, Command::Capture, Some(400), OK),
+        ];
+        assert!(!figures_are_known(&declined));
     }
 }

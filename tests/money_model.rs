@@ -154,6 +154,20 @@ fn kind() -> impl Strategy<Value = Kind> {
     ]
 }
 
+/// What the second journal moves: amounts none of the first journal's
+/// operations use. APS's CHECK_STATUS names no operation, so a movement of
+/// exactly an open operation's amount by a journal this one cannot see is
+/// indistinguishable from that operation (README, "drift": the stated
+/// limit; `answers_bound`'s ignored test shows it still breaks). Any other
+/// amount is a movement the first journal must not take for its own.
+fn elsewhere_kind() -> impl Strategy<Value = Kind> {
+    prop_oneof![
+        3 => prop::sample::select(vec![700_u64, 1_300]).prop_map(Kind::Capture),
+        2 => Just(Kind::Refund(300)),
+        1 => Just(Kind::Void),
+    ]
+}
+
 fn substitution() -> impl Strategy<Value = Substitution> {
     prop_oneof![
         6 => Just(Substitution::None),
@@ -193,7 +207,8 @@ fn schedule() -> impl Strategy<Value = (usize, Vec<Step>)> {
                 .prop_map(|(desk, swap_read)| Step::Reconcile { desk, swap_read }),
             1 => prop::sample::select(vec![-600_000_i64, -30_000, 30_000, 600_000])
                 .prop_map(|wall_ms| Step::ClockStepped { wall_ms }),
-            1 => (0..ORDERS.len(), kind()).prop_map(|(order, kind)| Step::Elsewhere { order, kind }),
+            1 => (0..ORDERS.len(), elsewhere_kind())
+                .prop_map(|(order, kind)| Step::Elsewhere { order, kind }),
             1 => (0..ORDERS.len()).prop_map(|order| Step::Acknowledge { order }),
             1 => Just(Step::Snapshot),
             1 => (0..ORDERS.len(), kind()).prop_map(|(order, kind)| Step::PutBack { order, kind }),

@@ -246,7 +246,7 @@ fn a_refund_receipt_shows_the_original_this_refund_and_what_remains() {
         "نجح الاسترداد",
         "7.250 KWD",
         "512345******2346",
-        "رقم إشعار الدائن",
+        "رقم إشعار دائن",
         "CN-2026/0042",
     ] {
         assert!(

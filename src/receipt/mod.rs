@@ -396,7 +396,7 @@ impl Receipt {
             }
         }
         let document_label = match self.kind {
-            ReceiptKind::Refund => l("Credit note number", "رقم إشعار الدائن"),
+            ReceiptKind::Refund => l("Credit note number", "رقم إشعار دائن"),
             ReceiptKind::Payment | ReceiptKind::Capture | ReceiptKind::Void => {
                 l("Invoice number", "رقم الفاتورة")
             }

@@ -469,6 +469,20 @@ pub const JOURNAL_ORDER_ID: i64 = 0;
 
 /// What an append needs to know of its journal: how to hash, and where the
 /// head is kept outside the database (to check it first).
+/// The [`AppendContext`] of a journal, borrowed field by field (a macro, so
+/// that it borrows beside a transaction that holds the connection mutably).
+macro_rules! append_context {
+    ($journal:expr) => {
+        &AppendContext {
+            hasher: &$journal.hasher,
+            identity: &$journal.identity,
+            key_problem: $journal.key_problem.as_deref(),
+            path: &$journal.path,
+            witness: &$journal.witness,
+        }
+    };
+}
+
 struct AppendContext<'a> {
     hasher: &'a ChainHasher,
     identity: &'a Identity,
@@ -1449,13 +1463,7 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let operation_id = Journal::append(
             &transaction,
-            &AppendContext {
-                hasher: &self.hasher,
-                identity: &self.identity,
-                key_problem: self.key_problem.as_deref(),
-                path: &self.path,
-                witness: &self.witness,
-            },
+            append_context!(self),
             actor,
             EntryKind::Request,
             None,
@@ -1537,13 +1545,7 @@ impl Journal {
         }
         let seq = Journal::append(
             &transaction,
-            &AppendContext {
-                hasher: &self.hasher,
-                identity: &self.identity,
-                key_problem: self.key_problem.as_deref(),
-                path: &self.path,
-                witness: &self.witness,
-            },
+            append_context!(self),
             actor,
             EntryKind::Feedback,
             None,
@@ -1625,13 +1627,7 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Journal::append(
             &transaction,
-            &AppendContext {
-                hasher: &self.hasher,
-                identity: &self.identity,
-                key_problem: self.key_problem.as_deref(),
-                path: &self.path,
-                witness: &self.witness,
-            },
+            append_context!(self),
             actor,
             EntryKind::Result,
             Some(operation_id),
@@ -1700,13 +1696,7 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let seq = Journal::append(
             &transaction,
-            &AppendContext {
-                hasher: &self.hasher,
-                identity: &self.identity,
-                key_problem: self.key_problem.as_deref(),
-                path: &self.path,
-                witness: &self.witness,
-            },
+            append_context!(self),
             actor,
             observation.kind(),
             operation_id,
@@ -1754,13 +1744,7 @@ impl Journal {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         Journal::append(
             &transaction,
-            &AppendContext {
-                hasher: &self.hasher,
-                identity: &self.identity,
-                key_problem: self.key_problem.as_deref(),
-                path: &self.path,
-                witness: &self.witness,
-            },
+            append_context!(self),
             actor,
             EntryKind::Resolution,
             Some(operation_id),
@@ -1960,13 +1944,7 @@ impl Journal {
         });
         let seq = Journal::append_unchecked(
             &transaction,
-            &AppendContext {
-                hasher: &self.hasher,
-                identity: &self.identity,
-                key_problem: self.key_problem.as_deref(),
-                path: &self.path,
-                witness: &self.witness,
-            },
+            append_context!(self),
             &Actor {
                 operator: operator.to_owned(),
                 profile,

@@ -741,22 +741,13 @@ impl<S: JournalStore> Desk<S> {
     /// The order's drift that no operator has acknowledged yet, if any.
     pub fn unacknowledged_drift(&self, order_id: i64) -> Result<Option<Drift>, JournalError> {
         let journal = lock(&self.journal);
-        let entries = journal.order_entries(order_id)?;
-        let Some(entry) = drift::unacknowledged(&entries) else {
+        let Some(order) = journal.order(order_id)? else {
             return Ok(None);
         };
-        let seen: DriftPayload = payload::read(&entry.payload);
-        let merchant_reference = journal
-            .order(order_id)?
-            .map(|order| order.merchant_reference)
-            .unwrap_or_default();
-        Ok(Some(Drift {
-            order_id,
-            merchant_reference,
-            seq: entry.seq,
-            journal: seen.journal,
-            aps: seen.aps,
-        }))
+        Ok(drift::unacknowledged(
+            &order,
+            &journal.order_entries(order_id)?,
+        ))
     }
 
     /// Records that the operator has seen the order's drift (with what they

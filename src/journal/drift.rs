@@ -225,8 +225,9 @@ pub fn figures_are_known(entries: &[EntryRecord]) -> bool {
         })
 }
 
-/// The order's latest drift entry that no later acknowledgement answers.
-pub fn unacknowledged(entries: &[EntryRecord]) -> Option<&EntryRecord> {
+/// The order's latest drift that no later acknowledgement answers, from
+/// its entries.
+pub fn unacknowledged(order: &OrderRecord, entries: &[EntryRecord]) -> Option<Drift> {
     let latest_drift = entries
         .iter()
         .filter(|entry| entry.entry == EntryKind::Drift)
@@ -237,7 +238,17 @@ pub fn unacknowledged(entries: &[EntryRecord]) -> Option<&EntryRecord> {
             && super::payload::read::<AcknowledgementPayload>(&entry.payload).drift_seq
                 >= latest_drift.seq
     });
-    (!acknowledged).then_some(latest_drift)
+    if acknowledged {
+        return None;
+    }
+    let seen: DriftPayload = super::payload::read(&latest_drift.payload);
+    Some(Drift {
+        order_id: order.id,
+        merchant_reference: order.merchant_reference.clone(),
+        seq: latest_drift.seq,
+        journal: seen.journal,
+        aps: seen.aps,
+    })
 }
 
 /// Why APS's own figures, just read, refuse a capture, refund or void

@@ -130,17 +130,7 @@ pub(super) fn detail_of(
     let open = journal.open_operations_for(order.id)?;
     let third_party_codes = crate::journal::projection::third_party_codes(&entries);
     let credential_set = crate::journal::desk::order_wallet(&entries);
-    let drift = crate::journal::drift::unacknowledged(&entries).map(|entry| {
-        let seen: crate::journal::drift::DriftPayload =
-            crate::journal::payload::read(&entry.payload);
-        crate::journal::drift::Drift {
-            order_id: order.id,
-            merchant_reference: order.merchant_reference.clone(),
-            seq: entry.seq,
-            journal: seen.journal,
-            aps: seen.aps,
-        }
-    });
+    let drift = crate::journal::drift::unacknowledged(&order, &entries);
     Ok(OrderDetail {
         order,
         entries,

@@ -396,12 +396,13 @@ pub fn problem(tr: &Tr, problem: &Problem) -> String {
 pub fn drift(tr: &Tr, drift: &crate::journal::drift::Drift) -> String {
     let figures = |side: &crate::journal::drift::Figures| {
         let currency = side.currency.as_deref();
-        let amount = |minor: i64| {
-            format!(
-                "{} {}",
-                crate::journal::export::format_amount(minor, currency),
-                currency.unwrap_or_default()
-            )
+        // As every amount in a sentence: one left-to-right unit in Arabic.
+        let amount = |minor: i64| match (
+            currency.and_then(|code| code.parse::<crate::aps::Currency>().ok()),
+            u64::try_from(minor),
+        ) {
+            (Some(currency), Ok(minor)) => amount_in(tr, minor, currency),
+            (None, _) | (_, Err(_)) => crate::journal::export::format_amount(minor, currency),
         };
         tr.args(
             "drift-figures",
